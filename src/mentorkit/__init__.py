@@ -1,0 +1,93 @@
+"""mentorkit: a typed Python SDK for mentoring and leadership-coaching programs.
+
+Example:
+    >>> import datetime as dt
+    >>> import mentorkit
+    >>> ana = mentorkit.Person(id="p-1", name="Ana Ruiz", title="Assistant Principal")
+    >>> mentorkit.from_json(mentorkit.to_json(ana)) == ana
+    True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentorkit.errors import (
+    ConflictError,
+    MatchingError,
+    MentorkitError,
+    NotFoundError,
+    StorageError,
+    TransitionError,
+    ValidationError,
+)
+from mentorkit.model import (
+    ActionItem,
+    ActionPlan,
+    ActionStep,
+    Activity,
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    Entity,
+    Goal,
+    Mentorship,
+    MentorshipKind,
+    OrgUnit,
+    OrgUnitKind,
+    Outcome,
+    OutcomeKind,
+    Person,
+    Program,
+    Reflection,
+    Role,
+    RoleSpell,
+    Session,
+    SessionStatus,
+)
+from mentorkit.serialization import from_dict, from_json, to_dict, to_json
+
+__all__ = [
+    "ActionItem",
+    "ActionPlan",
+    "ActionStep",
+    "Activity",
+    "Cohort",
+    "ConflictError",
+    "Enrollment",
+    "EnrollmentStatus",
+    "Entity",
+    "Goal",
+    "MatchingError",
+    "MentorkitError",
+    "Mentorship",
+    "MentorshipKind",
+    "NotFoundError",
+    "OrgUnit",
+    "OrgUnitKind",
+    "Outcome",
+    "OutcomeKind",
+    "Person",
+    "Program",
+    "Reflection",
+    "Role",
+    "RoleSpell",
+    "Session",
+    "SessionStatus",
+    "StorageError",
+    "TransitionError",
+    "ValidationError",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # Read lazily so that `import mentorkit` does not touch package metadata.
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("mentorkit")
+    raise AttributeError(f"module 'mentorkit' has no attribute {name!r}")

@@ -1,0 +1,1 @@
+"""The ``mentorkit`` command line."""

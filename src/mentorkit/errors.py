@@ -1,0 +1,88 @@
+"""The one error hierarchy of mentorkit.
+
+Every public call raises a subclass of :class:`MentorkitError`; no driver exception
+(``sqlite3``, ``psycopg``, ``json``, ``cattrs``) escapes. Services can map them to HTTP
+statuses: :class:`ValidationError` -> 422, :class:`NotFoundError` -> 404,
+:class:`ConflictError` -> 409, :class:`TransitionError` -> 409.
+
+Example:
+    >>> from mentorkit.errors import ValidationError, MentorkitError
+    >>> err = ValidationError("must not be empty", field="name", value="")
+    >>> isinstance(err, MentorkitError), isinstance(err, ValueError)
+    (True, True)
+    >>> str(err)
+    "name: must not be empty (got '')"
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "ConflictError",
+    "MatchingError",
+    "MentorkitError",
+    "NotFoundError",
+    "StorageError",
+    "TransitionError",
+    "ValidationError",
+]
+
+_MISSING = object()
+
+
+class MentorkitError(Exception):
+    """Base class of every error mentorkit raises on purpose."""
+
+
+class ValidationError(MentorkitError, ValueError):
+    """Input that cannot be true or cannot be read: a bad field, a malformed document.
+
+    Attributes:
+        field: The dotted path of the offending field (``"end"``, ``"$.sessions[2].minutes"``),
+            or ``None`` when the error is about the whole input.
+        value: The offending value, when there is one (kept out of logs by the caller).
+        errors: One human-readable line per problem, each naming the path to a bad field.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: object = _MISSING,
+        errors: Sequence[str] = (),
+    ) -> None:
+        self.field = field
+        self.value = None if value is _MISSING else value
+        self.message = message
+        text = message if field is None else f"{field}: {message}"
+        if value is not _MISSING:
+            text = f"{text} (got {value!r})"
+        self.errors: tuple[str, ...] = tuple(errors) or (text,)
+        if errors:
+            text = text + "\n" + "\n".join(f"  - {e}" for e in self.errors)
+        super().__init__(text)
+
+
+class NotFoundError(MentorkitError, LookupError):
+    """An entity, framework, cycle or plugin that does not exist."""
+
+
+class ConflictError(MentorkitError):
+    """A write based on a stale version: somebody else changed the entity first."""
+
+
+class TransitionError(MentorkitError):
+    """An illegal coaching-phase move, or leaving a phase without its artefacts."""
+
+
+class MatchingError(MentorkitError):
+    """A matching problem that cannot be built or solved as asked."""
+
+
+class StorageError(MentorkitError):
+    """A store that cannot be opened, read or written (not a mentorkit store, newer schema...)."""

@@ -1,0 +1,104 @@
+"""attrs validators that raise :class:`~mentorkit.errors.ValidationError` naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from mentorkit.errors import ValidationError
+
+if TYPE_CHECKING:
+    import attrs
+
+
+def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a non-empty string without surrounding white space."""
+    if not isinstance(value, str) or not value or value.strip() != value:
+        raise ValidationError(
+            "must be a non-empty string without surrounding spaces",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def optional_identifier(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`identifier`, but ``None`` is allowed."""
+    if value is not None:
+        identifier(inst, attribute, value)
+
+
+def non_negative(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a number that is zero or more (``bool`` is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValidationError("must be a number >= 0", field=attribute.name, value=value)
+
+
+def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a timezone-aware :class:`datetime.datetime`."""
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise ValidationError(
+            "must be a timezone-aware datetime", field=attribute.name, value=value
+        )
+
+
+def is_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a :class:`datetime.date` that is not a datetime."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError("must be a date", field=attribute.name, value=value)
+
+
+def optional_date(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`is_date`, but ``None`` is allowed."""
+    if value is not None:
+        is_date(inst, attribute, value)
+
+
+def not_before(start: dt.date | None, end: dt.date | None, *, field: str = "end") -> None:
+    """Reject a period whose end comes before its start."""
+    if start is not None and end is not None and end < start:
+        raise ValidationError(
+            f"must not be before start {start.isoformat()}", field=field, value=end
+        )
+
+
+def distinct(a: str | None, b: str | None, *, field: str, other: str) -> None:
+    """Reject two references that must differ (a mentor who is their own mentee)."""
+    if a is not None and a == b:
+        raise ValidationError(f"must differ from {other}", field=field, value=a)
+
+
+def member_of(enum: type[Any]) -> Any:
+    """Require a member of ``enum``."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, enum):
+            allowed = ", ".join(repr(m.value) for m in enum)
+            raise ValidationError(f"must be one of {allowed}", field=attribute.name, value=value)
+
+    return check
+
+
+def text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a string (which may be empty)."""
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=attribute.name, value=value)
+
+
+def optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`text`, but ``None`` is allowed."""
+    if value is not None:
+        text(inst, attribute, value)
+
+
+def optional_number(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require ``None`` or a finite int or float (``bool`` is not a number here)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ValidationError("must be a number", field=attribute.name, value=value)
+
+
+def identifiers(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a tuple of non-empty string ids."""
+    if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
+        raise ValidationError("must be a tuple of non-empty ids", field=attribute.name, value=value)

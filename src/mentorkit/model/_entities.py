@@ -1,0 +1,312 @@
+"""The frozen attrs classes of the mentoring domain.
+
+Every entity has a string ``id`` and a ``version`` that stores use for optimistic
+concurrency (a store bumps it on each write). Change an entity with :func:`attrs.evolve`
+and put it back into the store. All fields are keyword-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+import attrs
+
+from mentorkit.errors import ValidationError
+from mentorkit.model import _checks as c
+from mentorkit.model._enums import (
+    Activity,
+    EnrollmentStatus,
+    MentorshipKind,
+    OrgUnitKind,
+    OutcomeKind,
+    Role,
+    SessionStatus,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+@attrs.frozen(kw_only=True)
+class Entity:
+    """Base of every stored entity: a string ``id`` and a concurrency ``version``.
+
+    ``version`` is 0 for an entity never stored; a store returns the stored entity with its
+    new version from ``put``. Subclass an entity (not this base) to add fields of your own.
+    """
+
+    #: The name of the store collection this entity and its subclasses live in.
+    collection: ClassVar[str] = "entity"
+
+    id: str = attrs.field(validator=c.identifier)
+    version: int = attrs.field(default=0, validator=c.non_negative, repr=False)
+
+
+def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    return None if value is None else dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class OrgUnit(Entity):
+    """A school, network, central office or the district itself.
+
+    Example:
+        >>> OrgUnit(id="sch-1", name="Lincoln Elementary", kind=OrgUnitKind.SCHOOL,
+        ...         parent_id="net-1")
+        OrgUnit(id='sch-1', name='Lincoln Elementary', kind=<OrgUnitKind.SCHOOL: 'school'>, parent_id='net-1')
+    """  # noqa: E501
+
+    collection: ClassVar[str] = "org_unit"
+
+    name: str = attrs.field(validator=c.text)
+    kind: OrgUnitKind = attrs.field(validator=c.member_of(OrgUnitKind))
+    parent_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+    def __attrs_post_init__(self) -> None:
+        c.distinct(self.parent_id, self.id, field="parent_id", other="id")
+
+
+@attrs.frozen(kw_only=True)
+class RoleSpell:
+    """A period in which a person held a title in an org unit (part of their role history)."""
+
+    title: str = attrs.field(validator=c.text)
+    start: dt.date = attrs.field(validator=c.is_date)
+    end: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+    def __attrs_post_init__(self) -> None:
+        c.not_before(self.start, self.end)
+
+
+@attrs.frozen(kw_only=True)
+class Person(Entity):
+    """A member of staff: a mentee (fellow), mentor or coach, often several over the years.
+
+    ``email`` and ``demographics`` are personal data: they are left out of ``repr`` and
+    dropped or pseudonymised by exports unless asked for.
+
+    Example:
+        >>> Person(id="p-1", name="Ada Ruiz", email="ada@example.org",
+        ...        demographics={"gender": "f"})
+        Person(id='p-1', name='Ada Ruiz', title='', org_unit_id=None, supervisor_id=None)
+    """
+
+    collection: ClassVar[str] = "person"
+
+    name: str = attrs.field(validator=c.text)
+    title: str = attrs.field(default="", validator=c.text)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    email: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
+    roles: tuple[RoleSpell, ...] = attrs.field(default=(), converter=tuple, repr=False)
+    demographics: Mapping[str, str] | None = attrs.field(
+        default=None, converter=_mapping, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        c.distinct(self.supervisor_id, self.id, field="supervisor_id", other="id")
+
+    def role_on(self, day: dt.date) -> RoleSpell | None:
+        """The role spell that covers ``day`` (the latest one if several overlap), if any."""
+        current = [r for r in self.roles if r.start <= day and (r.end is None or day <= r.end)]
+        return max(current, key=lambda r: r.start) if current else None
+
+
+@attrs.frozen(kw_only=True)
+class Program(Entity):
+    """A mentoring or coaching program, run against a competency framework and cycle."""
+
+    collection: ClassVar[str] = "program"
+
+    name: str = attrs.field(validator=c.text)
+    description: str = attrs.field(default="", validator=c.text, repr=False)
+    framework_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    cycle_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+
+@attrs.frozen(kw_only=True)
+class Cohort(Entity):
+    """One year (or other period) of a program."""
+
+    collection: ClassVar[str] = "cohort"
+
+    program_id: str = attrs.field(validator=c.identifier)
+    name: str = attrs.field(validator=c.text)
+    start: dt.date = attrs.field(validator=c.is_date)
+    end: dt.date = attrs.field(validator=c.is_date)
+
+    def __attrs_post_init__(self) -> None:
+        c.not_before(self.start, self.end)
+
+
+@attrs.frozen(kw_only=True)
+class Enrollment(Entity):
+    """A person's place in a cohort, in one role, with where the application stands.
+
+    ``focus_competencies`` are the competency codes a mentee chose to grow, most important
+    first.
+    """
+
+    collection: ClassVar[str] = "enrollment"
+
+    person_id: str = attrs.field(validator=c.identifier)
+    cohort_id: str = attrs.field(validator=c.identifier)
+    role: Role = attrs.field(validator=c.member_of(Role))
+    status: EnrollmentStatus = attrs.field(
+        default=EnrollmentStatus.APPLIED, validator=c.member_of(EnrollmentStatus)
+    )
+    focus_competencies: tuple[str, ...] = attrs.field(
+        default=(), converter=tuple, validator=c.identifiers
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Mentorship(Entity):
+    """A mentor guiding a mentee for a period (an edge of the mentorship graph).
+
+    Example:
+        >>> Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-1",
+        ...            start=dt.date(2024, 8, 1))
+        Traceback (most recent call last):
+        ...
+        mentorkit.errors.ValidationError: mentee_id: must differ from mentor_id (got 'p-1')
+    """
+
+    collection: ClassVar[str] = "mentorship"
+
+    mentor_id: str = attrs.field(validator=c.identifier)
+    mentee_id: str = attrs.field(validator=c.identifier)
+    start: dt.date = attrs.field(validator=c.is_date)
+    end: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    kind: MentorshipKind = attrs.field(
+        default=MentorshipKind.ONE_TO_ONE, validator=c.member_of(MentorshipKind)
+    )
+    program_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    cohort_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    group_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+    def __attrs_post_init__(self) -> None:
+        c.distinct(self.mentee_id, self.mentor_id, field="mentee_id", other="mentor_id")
+        c.not_before(self.start, self.end)
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether the mentorship has begun by ``day`` and not yet ended."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@attrs.frozen(kw_only=True)
+class Session(Entity):
+    """A meeting of a mentorship: when, how long, doing what, and who took part."""
+
+    collection: ClassVar[str] = "session"
+
+    mentorship_id: str = attrs.field(validator=c.identifier)
+    start: dt.datetime = attrs.field(validator=c.aware)
+    minutes: int = attrs.field(validator=c.non_negative)
+    activity: Activity = attrs.field(default=Activity.OTHER, validator=c.member_of(Activity))
+    status: SessionStatus = attrs.field(
+        default=SessionStatus.HELD, validator=c.member_of(SessionStatus)
+    )
+    participants: tuple[str, ...] = attrs.field(
+        default=(), converter=tuple, validator=c.identifiers
+    )
+    notes: str = attrs.field(default="", validator=c.text, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.minutes, float):
+            raise ValidationError(
+                "must be a whole number of minutes", field="minutes", value=self.minutes
+            )
+
+    @property
+    def end(self) -> dt.datetime:
+        """When the session ends: ``start`` plus ``minutes``."""
+        return self.start + dt.timedelta(minutes=self.minutes)
+
+
+@attrs.frozen(kw_only=True)
+class ActionItem(Entity):
+    """A next step someone agreed to take, usually at the end of a session."""
+
+    collection: ClassVar[str] = "action_item"
+
+    owner_id: str = attrs.field(validator=c.identifier)
+    text: str = attrs.field(validator=c.text, repr=False)
+    due: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    done: bool = attrs.field(default=False)
+    session_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+
+@attrs.frozen(kw_only=True)
+class Reflection(Entity):
+    """A person's written reflection, on a mentorship or a session."""
+
+    collection: ClassVar[str] = "reflection"
+
+    person_id: str = attrs.field(validator=c.identifier)
+    written: dt.date = attrs.field(validator=c.is_date)
+    text: str = attrs.field(validator=c.text, repr=False)
+    mentorship_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    session_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+
+@attrs.frozen(kw_only=True)
+class Goal(Entity):
+    """An individual goal, ideally SMARTIE.
+
+    A SMARTIE goal moves a measure from a baseline to a target by a deadline, for a named
+    student group.
+    """
+
+    collection: ClassVar[str] = "goal"
+
+    person_id: str = attrs.field(validator=c.identifier)
+    statement: str = attrs.field(validator=c.text)
+    measure: str | None = attrs.field(default=None, validator=c.optional_text)
+    baseline: float | None = attrs.field(default=None, validator=c.optional_number)
+    target: float | None = attrs.field(default=None, validator=c.optional_number)
+    deadline: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    student_group: str | None = attrs.field(default=None, validator=c.optional_text)
+
+
+@attrs.frozen(kw_only=True)
+class ActionStep:
+    """One step of an action plan."""
+
+    text: str = attrs.field(validator=c.text)
+    due: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    owner_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    done: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class ActionPlan(Entity):
+    """The steps towards a goal, with the student outcomes that will show it worked."""
+
+    collection: ClassVar[str] = "action_plan"
+
+    person_id: str = attrs.field(validator=c.identifier)
+    goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    steps: tuple[ActionStep, ...] = attrs.field(default=(), converter=tuple)
+    student_outcomes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen(kw_only=True)
+class Outcome(Entity):
+    """A result for a person: a promotion, a role change, or a number of students reached."""
+
+    collection: ClassVar[str] = "outcome"
+
+    person_id: str = attrs.field(validator=c.identifier)
+    kind: OutcomeKind = attrs.field(validator=c.member_of(OutcomeKind))
+    date: dt.date = attrs.field(validator=c.is_date)
+    value: float | None = attrs.field(default=None, validator=c.optional_number)
+    note: str = attrs.field(default="", validator=c.text, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind is OutcomeKind.STUDENTS_REACHED and (self.value is None or self.value < 0):
+            raise ValidationError(
+                "students_reached needs a value >= 0", field="value", value=self.value
+            )

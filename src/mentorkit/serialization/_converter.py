@@ -1,0 +1,365 @@
+"""The one cattrs converter, the type-tag registry, and tagged, versioned documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import operator
+from collections.abc import Callable, Mapping
+from enum import Enum, IntEnum, StrEnum
+from functools import partial
+from types import MappingProxyType
+from typing import Any, TypeVar, get_args, get_origin, overload
+
+import attrs
+import cattrs
+from cattrs.errors import BaseValidationError
+
+from mentorkit import model
+from mentorkit.errors import ValidationError
+
+T = TypeVar("T")
+
+#: The key of a document that names its type.
+TAG_KEY = "$type"
+#: The key of a document that names the schema version it was written with.
+SCHEMA_KEY = "$schema"
+#: The schema version this mentorkit writes and reads.
+SCHEMA_VERSION = 1
+
+
+def _fail(expected: str, value: object) -> ValidationError:
+    return ValidationError(f"expected {expected}", value=value)
+
+
+def _str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise _fail("a string", value)
+    return value
+
+
+def _int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail("an integer", value)
+    return value
+
+
+def _float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail("a number", value)
+    return float(value)
+
+
+def _bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise _fail("true or false", value)
+    return value
+
+
+def _date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or len(value) != 10:  # YYYY-MM-DD
+        raise _fail("an ISO 8601 date (YYYY-MM-DD)", value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _fail("an ISO 8601 date (YYYY-MM-DD)", value) from None
+
+
+def _datetime(value: object, _: type) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise _fail("an ISO 8601 date-time with a UTC offset", value) from None
+    else:
+        raise _fail("an ISO 8601 date-time with a UTC offset", value)
+    if parsed.utcoffset() is None:
+        raise _fail("an ISO 8601 date-time with a UTC offset", value)
+    return parsed
+
+
+def _enum(value: object, tp: type[Enum]) -> Enum:
+    try:
+        return tp(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in tp)
+        raise _fail(f"one of {allowed}", value) from None
+
+
+def _enum_value(member: Enum) -> Any:
+    return member.value
+
+
+def _is_tuple(tp: Any) -> bool:
+    return get_origin(tp) is tuple
+
+
+def _tuple_hook_factory(tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    args = get_args(tp)
+    item = args[0] if args else Any
+
+    def structure(value: object, _: Any) -> tuple[Any, ...]:
+        # cattrs would happily turn the string "abc" into ("a", "b", "c").
+        if not isinstance(value, list | tuple):
+            raise _fail("a list", value)
+        return tuple(converter.structure(v, item) for v in value)
+
+    return structure
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a converter configured the mentorkit way.
+
+    Strict about primitive types (no silent ``str(1)``), ISO 8601 dates and aware
+    date-times, extra keys rejected, tuples written as JSON lists. Most code should use the
+    shared :data:`converter` instead of making its own.
+    """
+    conv = cattrs.Converter(
+        forbid_extra_keys=True,
+        detailed_validation=True,
+        unstruct_collection_overrides={tuple: list},
+    )
+    configure_converter(conv)
+    return conv
+
+
+def configure_converter(conv: cattrs.Converter) -> None:
+    """Install mentorkit's hooks on an existing converter."""
+    # Exact-type predicates: a singledispatch hook on ``str`` would also catch StrEnums.
+    for exact, hook in ((str, _str), (int, _int), (float, _float), (bool, _bool)):
+        conv.register_structure_hook_func(partial(operator.is_, exact), hook)
+    # The mixed-in enums first: their MRO puts ``str``/``int`` before ``Enum``.
+    for base in (StrEnum, IntEnum, Enum):
+        conv.register_structure_hook(base, _enum)
+        conv.register_unstructure_hook(base, _enum_value)
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_structure_hook(dt.datetime, _datetime)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    conv.register_structure_hook_factory(_is_tuple, _tuple_hook_factory)
+
+
+#: The converter every part of mentorkit (and every store) goes through.
+converter: cattrs.Converter = make_converter()
+
+_TYPES: dict[str, type[Any]] = {}
+_TAGS: dict[type[Any], str] = {}
+#: A read-only view of the registered document types, by tag.
+registered_types: Mapping[str, type[Any]] = MappingProxyType(_TYPES)
+
+
+@overload
+def register(cls: type[T], *, tag: str | None = None) -> type[T]: ...
+@overload
+def register(*, tag: str | None = None) -> Callable[[type[T]], type[T]]: ...
+def register(
+    cls: type[T] | None = None, *, tag: str | None = None
+) -> type[T] | Callable[[type[T]], type[T]]:
+    """Register an attrs class as a document type, so it round-trips as its own type.
+
+    Use it once for each subclass of a model class that adds fields of its own; stores and
+    the converter then save and load it as that subclass. Usable as a decorator.
+
+    Args:
+        cls: An attrs class (usually a frozen, keyword-only subclass of a model entity).
+        tag: The document tag; defaults to ``"module.QualName"``. Tags are forever: they are
+            written into every stored document.
+
+    Returns:
+        ``cls`` itself.
+
+    Raises:
+        ValidationError: ``cls`` is not an attrs class, or the tag or class is taken.
+
+    Example:
+        >>> import attrs
+        >>> from mentorkit import Person
+        >>> @register(tag="example.StaffPerson")
+        ... @attrs.frozen(kw_only=True)
+        ... class StaffPerson(Person):
+        ...     badge: str = ""
+        >>> from_dict(to_dict(StaffPerson(id="p-1", name="Ana", badge="B7"))).badge
+        'B7'
+    """
+
+    def apply(klass: type[T]) -> type[T]:
+        if not (isinstance(klass, type) and attrs.has(klass)):
+            raise ValidationError("must be an attrs class", field="cls", value=klass)
+        name = tag if tag is not None else f"{klass.__module__}.{klass.__qualname__}"
+        if not name or name.strip() != name:
+            raise ValidationError("must be a non-empty tag", field="tag", value=name)
+        if _TYPES.get(name, klass) is not klass:
+            raise ValidationError(
+                f"is already registered for {_TYPES[name].__qualname__}", field="tag", value=name
+            )
+        if _TAGS.get(klass, name) != name:
+            raise ValidationError(
+                f"is already registered under tag {_TAGS[klass]!r}", field="cls", value=klass
+            )
+        attrs.resolve_types(klass)
+        _TYPES[name] = klass
+        _TAGS[klass] = name
+        return klass
+
+    return apply if cls is None else apply(cls)
+
+
+def tag_of(cls: type[Any]) -> str:
+    """The document tag of a registered class.
+
+    Raises:
+        ValidationError: the class was never registered.
+    """
+    try:
+        return _TAGS[cls]
+    except KeyError:
+        raise ValidationError(
+            "is not a registered document type (see mentorkit.serialization.register)",
+            field="$type",
+            value=getattr(cls, "__qualname__", cls),
+        ) from None
+
+
+def type_of(tag: str) -> type[Any]:
+    """The class registered under ``tag``.
+
+    Raises:
+        ValidationError: no class is registered under that tag.
+    """
+    try:
+        return _TYPES[tag]
+    except (KeyError, TypeError):
+        raise ValidationError("is not a known document type", field=TAG_KEY, value=tag) from None
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """Unstructure a registered object into a JSON-ready, tagged and versioned ``dict``.
+
+    Example:
+        >>> from mentorkit import Program
+        >>> to_dict(Program(id="prog-1", name="Aspiring Leaders"))
+        {'$type': 'program', '$schema': 1, 'id': 'prog-1', 'version': 0, 'name': 'Aspiring Leaders', 'description': '', 'framework_id': None, 'cycle_id': None}
+    """  # noqa: E501
+    tag = tag_of(type(obj))
+    body: dict[str, Any] = converter.unstructure(obj, type(obj))
+    return {TAG_KEY: tag, SCHEMA_KEY: SCHEMA_VERSION, **body}
+
+
+@overload
+def from_dict(doc: Mapping[str, Any], cls: type[T]) -> T: ...
+@overload
+def from_dict(doc: Mapping[str, Any], cls: None = None) -> Any: ...
+def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
+    """Structure a tagged document back into its object.
+
+    Args:
+        doc: A document as written by :func:`to_dict`.
+        cls: The type expected; the document's own tag may name this type or a registered
+            subclass of it, which is what comes back. ``None`` trusts the document's tag.
+
+    Raises:
+        ValidationError: the document is malformed: not a mapping, an unknown tag, a tag
+            that is not ``cls``, a schema version this mentorkit cannot read, a missing,
+            extra or mistyped field, or a value that cannot be true. ``errors`` lists every
+            problem with its path (``$.minutes``).
+    """
+    if not isinstance(doc, Mapping):
+        raise ValidationError("a document must be a JSON object", field="$", value=doc)
+    body = dict(doc)
+    tag = body.pop(TAG_KEY, None)
+    version = body.pop(SCHEMA_KEY, None)
+    if tag is None:
+        raise ValidationError("is missing", field=f"$.{TAG_KEY}")
+    klass = type_of(tag)
+    if cls is not None and not issubclass(klass, cls):
+        raise ValidationError(
+            f"names {klass.__qualname__}, not a {cls.__qualname__}",
+            field=f"$.{TAG_KEY}",
+            value=tag,
+        )
+    if version != SCHEMA_VERSION:
+        raise ValidationError(
+            f"this mentorkit reads schema version {SCHEMA_VERSION}",
+            field=f"$.{SCHEMA_KEY}",
+            value=version,
+        )
+    return structure(body, klass)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Structure untagged ``data`` as ``cls`` with the shared converter.
+
+    Raises:
+        ValidationError: naming the path of each bad field.
+    """
+    try:
+        return converter.structure(data, cls)
+    except BaseValidationError as exc:
+        lines = cattrs.transform_error(exc, path="$", format_exception=_describe)
+        raise ValidationError(f"not a valid {cls.__qualname__} document", errors=lines) from exc
+    except ValidationError as exc:
+        # Raised by a model validator once every field had the right type.
+        where = "$" if exc.field is None else f"$.{exc.field}"
+        line = exc.message if exc.field is None else f"{exc.message} (got {exc.value!r})"
+        raise ValidationError(
+            f"not a valid {cls.__qualname__} document", errors=[f"{line} @ {where}"]
+        ) from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(f"not a valid {cls.__qualname__} document: {exc}") from exc
+
+
+def _describe(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, ValidationError):
+        return str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    return cattrs.v.format_exception(exc, type_)
+
+
+def to_json(obj: Any, *, indent: int | None = None) -> str:
+    """Serialise a registered object to a JSON document (see :func:`to_dict`)."""
+    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
+
+
+@overload
+def from_json(text: str | bytes, cls: type[T]) -> T: ...
+@overload
+def from_json(text: str | bytes, cls: None = None) -> Any: ...
+def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
+    """Parse a JSON document written by :func:`to_json` (see :func:`from_dict`).
+
+    Raises:
+        ValidationError: the text is not JSON, or the document is malformed.
+
+    Example:
+        >>> from mentorkit import Person
+        >>> from_json(to_json(Person(id="p-1", name="Ana")), Person)
+        Person(id='p-1', name='Ana', title='', org_unit_id=None, supervisor_id=None)
+    """
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"is not JSON: {exc}", field="$") from None
+    return from_dict(doc, cls)
+
+
+_BUILTIN = (
+    model.OrgUnit,
+    model.Person,
+    model.Program,
+    model.Cohort,
+    model.Enrollment,
+    model.Mentorship,
+    model.Session,
+    model.ActionItem,
+    model.Reflection,
+    model.Goal,
+    model.ActionPlan,
+    model.Outcome,
+)
+for _cls in _BUILTIN:
+    register(_cls, tag=_cls.collection)
