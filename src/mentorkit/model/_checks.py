@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import math
+from typing import Any
+
+import attrs
 
 from mentorkit.errors import ValidationError
-
-if TYPE_CHECKING:
-    import attrs
 
 
 def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -94,8 +94,8 @@ def optional_number(_inst: object, attribute: attrs.Attribute[Any], value: objec
     """Require ``None`` or a finite int or float (``bool`` is not a number here)."""
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ValidationError("must be a number", field=attribute.name, value=value)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationError("must be a finite number", field=attribute.name, value=value)
 
 
 def identifiers(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -8,7 +8,8 @@ and put it back into the store. All fields are keyword-only.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
 
 import attrs
 
@@ -24,9 +25,6 @@ from mentorkit.model._enums import (
     SessionStatus,
 )
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
 
 @attrs.frozen(kw_only=True)
 class Entity:
@@ -41,6 +39,18 @@ class Entity:
 
     id: str = attrs.field(validator=c.identifier)
     version: int = attrs.field(default=0, validator=c.non_negative, repr=False)
+
+
+def _ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _spells(value: Iterable[RoleSpell]) -> tuple[RoleSpell, ...]:
+    return tuple(value)
+
+
+def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
+    return tuple(value)
 
 
 def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
@@ -100,7 +110,7 @@ class Person(Entity):
     org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     email: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
-    roles: tuple[RoleSpell, ...] = attrs.field(default=(), converter=tuple, repr=False)
+    roles: tuple[RoleSpell, ...] = attrs.field(default=(), converter=_spells, repr=False)
     demographics: Mapping[str, str] | None = attrs.field(
         default=None, converter=_mapping, repr=False, hash=False
     )
@@ -158,7 +168,7 @@ class Enrollment(Entity):
         default=EnrollmentStatus.APPLIED, validator=c.member_of(EnrollmentStatus)
     )
     focus_competencies: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=c.identifiers
+        default=(), converter=_ids, validator=c.identifiers
     )
 
 
@@ -209,9 +219,7 @@ class Session(Entity):
     status: SessionStatus = attrs.field(
         default=SessionStatus.HELD, validator=c.member_of(SessionStatus)
     )
-    participants: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=c.identifiers
-    )
+    participants: tuple[str, ...] = attrs.field(default=(), converter=_ids, validator=c.identifiers)
     notes: str = attrs.field(default="", validator=c.text, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -289,8 +297,8 @@ class ActionPlan(Entity):
 
     person_id: str = attrs.field(validator=c.identifier)
     goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    steps: tuple[ActionStep, ...] = attrs.field(default=(), converter=tuple)
-    student_outcomes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    steps: tuple[ActionStep, ...] = attrs.field(default=(), converter=_steps)
+    student_outcomes: tuple[str, ...] = attrs.field(default=(), converter=_ids)
 
 
 @attrs.frozen(kw_only=True)
