@@ -1,0 +1,398 @@
+"""A deterministic synthetic school district: no real person's data, same seed, same district."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+import attrs
+
+from mentorkit import model as m
+
+_FIRST = (
+    "Ada", "Amara", "Ana", "Ben", "Carmen", "Chen", "Dara", "Diego", "Elena", "Femi", "Grace",
+    "Hana", "Ibrahim", "Imani", "Jamal", "Jin", "Kai", "Lena", "Luis", "Maya", "Mei", "Nadia",
+    "Noor", "Omar", "Priya", "Rosa", "Sam", "Sofia", "Tariq", "Uma", "Vera", "Wei", "Yara", "Zoe",
+)  # fmt: skip
+_LAST = (
+    "Adams", "Baker", "Chavez", "Diaz", "Edwards", "Fofana", "Garcia", "Haddad", "Ito", "Johnson",
+    "Khan", "Lopez", "Mensah", "Nguyen", "Okafor", "Patel", "Quinn", "Rivera", "Santos", "Tanaka",
+    "Usman", "Vargas", "Walker", "Xu", "Young", "Zhang",
+)  # fmt: skip
+_SCHOOL_WORDS = (
+    "Lincoln", "Roosevelt", "Riverside", "Oak Grove", "Maple", "Cesar Chavez", "Harbor",
+    "Hillcrest", "Sunrise", "Douglass", "Parkview", "Lakeside", "Westside", "Eastgate",
+)  # fmt: skip
+_SCHOOL_KINDS = ("Elementary", "Middle", "High", "Academy", "K-8")
+_TEACHER_TITLES = ("Teacher", "Instructional Coach", "Dean of Students", "Teacher Leader")
+_COMPETENCIES = (
+    "relationship-building",
+    "interpersonal-effectiveness",
+    "planning-and-organization",
+    "communication",
+    "develops-talent",
+)
+_ACTIVITIES = (
+    m.Activity.SHADOWING,
+    m.Activity.PROBLEM_OF_PRACTICE,
+    m.Activity.ROLE_PLAY,
+    m.Activity.CLASSROOM_VISIT,
+    m.Activity.NETWORK_CONNECTION,
+)
+_DEMOGRAPHICS = {
+    "gender": ("female", "male", "nonbinary"),
+    "race_ethnicity": ("asian", "black", "hispanic", "multiracial", "white", "other"),
+}
+_UTC = dt.UTC
+
+
+@attrs.frozen(kw_only=True)
+class District:
+    """Everything a synthetic district holds, as lists of model entities.
+
+    Use :meth:`entities` to put it all into a store; the lists are in a stable order.
+    """
+
+    seed: int
+    org_units: list[m.OrgUnit] = attrs.field(repr=False)
+    people: list[m.Person] = attrs.field(repr=False)
+    programs: list[m.Program] = attrs.field(repr=False)
+    cohorts: list[m.Cohort] = attrs.field(repr=False)
+    enrollments: list[m.Enrollment] = attrs.field(repr=False)
+    mentorships: list[m.Mentorship] = attrs.field(repr=False)
+    sessions: list[m.Session] = attrs.field(repr=False)
+    action_items: list[m.ActionItem] = attrs.field(repr=False)
+    reflections: list[m.Reflection] = attrs.field(repr=False)
+    outcomes: list[m.Outcome] = attrs.field(repr=False)
+
+    def entities(self) -> Iterator[m.Entity]:
+        """Every entity, referenced ones before those that refer to them."""
+        for group in (
+            self.org_units,
+            self.people,
+            self.programs,
+            self.cohorts,
+            self.enrollments,
+            self.mentorships,
+            self.sessions,
+            self.action_items,
+            self.reflections,
+            self.outcomes,
+        ):
+            yield from group
+
+    def counts(self) -> dict[str, int]:
+        """How many entities of each collection the district holds."""
+        return {
+            "org_units": len(self.org_units),
+            "people": len(self.people),
+            "programs": len(self.programs),
+            "cohorts": len(self.cohorts),
+            "enrollments": len(self.enrollments),
+            "mentorships": len(self.mentorships),
+            "sessions": len(self.sessions),
+            "action_items": len(self.action_items),
+            "reflections": len(self.reflections),
+            "outcomes": len(self.outcomes),
+        }
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v}" for k, v in self.counts().items())
+        return f"District(seed={self.seed}, {counts})"
+
+
+def district(
+    *,
+    seed: int = 0,
+    staff: int = 400,
+    years: int = 3,
+    first_year: int = 2021,
+    mentee_share: float = 0.08,
+    pay_it_forward: float = 0.45,
+    mentor_capacity: int = 3,
+    sessions_per_mentorship: int = 7,
+    session_minutes: int = 180,
+) -> District:
+    """Build a deterministic synthetic district.
+
+    A district has networks of schools and a central office; staff are teachers, school
+    leaders and network leaders with supervisors. Two programs (a fellowship and a principal
+    coaching program) run yearly cohorts from ``first_year``. Each year a share of staff
+    become mentees; mentors are school leaders and, with probability ``pay_it_forward``, last
+    year's mentees, so mentorship chains grow across years. Sessions follow the program's
+    cadence (by default 3 h monthly for 7 months); some mentees are promoted; school leaders
+    and mentors reach students. Names and e-mails are made up.
+
+    Args:
+        seed: Same seed, same district (across runs and machines).
+        staff: Number of people.
+        years: Number of yearly cohorts per program.
+        first_year: The school year the first cohort starts (in August).
+        mentee_share: Share of staff who are mentees in a given year.
+        pay_it_forward: Chance that a mentee of last year mentors this year.
+        mentor_capacity: Most mentees one mentor takes in a year.
+        sessions_per_mentorship: Sessions held per mentorship (0 for none, to stay light).
+        session_minutes: Length of each session.
+
+    Returns:
+        The district's entities.
+
+    Example:
+        >>> d = district(seed=1, staff=120, years=2)
+        >>> d.counts()["people"]
+        120
+        >>> d == district(seed=1, staff=120, years=2)
+        True
+    """
+    if staff < 10:
+        raise ValueError(f"staff: must be at least 10 (got {staff!r})")
+    if years < 1:
+        raise ValueError(f"years: must be at least 1 (got {years!r})")
+    if not 0 < mentee_share <= 1:
+        raise ValueError(f"mentee_share: must be in (0, 1] (got {mentee_share!r})")
+    rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not secrets
+    gen = _Generator(rng, staff=staff)
+    gen.org_and_people(first_year)
+    gen.programs_and_cohorts(first_year, years)
+    gen.mentoring(first_year, years, mentee_share, pay_it_forward, mentor_capacity)
+    gen.sessions(sessions_per_mentorship, session_minutes)
+    gen.outcomes(first_year, years)
+    return District(
+        seed=seed,
+        org_units=gen.org_units,
+        people=gen.people,
+        programs=gen.programs,
+        cohorts=gen.cohorts,
+        enrollments=gen.enrollments,
+        mentorships=gen.mentorships,
+        sessions=gen.session_list,
+        action_items=gen.action_items,
+        reflections=gen.reflections,
+        outcomes=gen.outcome_list,
+    )
+
+
+class _Generator:
+    """The mutable state of one generation run (kept out of the public API)."""
+
+    def __init__(self, rng: random.Random, *, staff: int) -> None:
+        self.rng = rng
+        self.staff = staff
+        self.org_units: list[m.OrgUnit] = []
+        self.people: list[m.Person] = []
+        self.programs: list[m.Program] = []
+        self.cohorts: list[m.Cohort] = []
+        self.enrollments: list[m.Enrollment] = []
+        self.mentorships: list[m.Mentorship] = []
+        self.session_list: list[m.Session] = []
+        self.action_items: list[m.ActionItem] = []
+        self.reflections: list[m.Reflection] = []
+        self.outcome_list: list[m.Outcome] = []
+        self.leaders: list[str] = []  # school and network leaders: mentors from the start
+        self.school_size: dict[str, int] = {}
+        self.person_school: dict[str, str] = {}
+        self.cohort_of: dict[tuple[str, int], m.Cohort] = {}
+
+    def org_and_people(self, first_year: int) -> None:
+        rng = self.rng
+        schools_n = max(2, self.staff // 40)
+        networks_n = max(1, schools_n // 12)
+        self.org_units.append(
+            m.OrgUnit(id="ou-district", name="Synthetic Unified", kind=m.OrgUnitKind.DISTRICT)
+        )
+        self.org_units.append(
+            m.OrgUnit(
+                id="ou-central",
+                name="Central Office",
+                kind=m.OrgUnitKind.CENTRAL_OFFICE,
+                parent_id="ou-district",
+            )
+        )
+        networks = [f"ou-net-{n + 1:03d}" for n in range(networks_n)]
+        for n, net in enumerate(networks):
+            self.org_units.append(
+                m.OrgUnit(
+                    id=net,
+                    name=f"Network {n + 1}",
+                    kind=m.OrgUnitKind.NETWORK,
+                    parent_id="ou-district",
+                )
+            )
+        schools = [f"ou-sch-{n + 1:04d}" for n in range(schools_n)]
+        network_of = {sch: networks[n % networks_n] for n, sch in enumerate(schools)}
+        for n, sch in enumerate(schools):
+            word = _SCHOOL_WORDS[n % len(_SCHOOL_WORDS)]
+            kind = _SCHOOL_KINDS[(n // len(_SCHOOL_WORDS)) % len(_SCHOOL_KINDS)]
+            suffix = f" {n // (len(_SCHOOL_WORDS) * len(_SCHOOL_KINDS)) + 1}" if n >= 70 else ""
+            self.org_units.append(
+                m.OrgUnit(
+                    id=sch,
+                    name=f"{word} {kind}{suffix}",
+                    kind=m.OrgUnitKind.SCHOOL,
+                    parent_id=networks[n % networks_n],
+                )
+            )
+            self.school_size[sch] = rng.randrange(250, 1400)
+
+        hired = dt.date(first_year - 12, 8, 1)
+        index = 0
+
+        def person(title: str, unit: str, supervisor: str | None) -> str:
+            nonlocal index
+            index += 1
+            pid = f"p-{index:06d}"
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            start = hired + dt.timedelta(days=rng.randrange(0, 12 * 365))
+            demographics = {k: rng.choice(v) for k, v in _DEMOGRAPHICS.items()}
+            self.people.append(m.Person(
+                id=pid, name=f"{first} {last}", title=title, org_unit_id=unit,
+                supervisor_id=supervisor,
+                email=f"{first.lower()}.{last.lower()}.{index}@district.example",
+                roles=(m.RoleSpell(title=title, start=start, org_unit_id=unit),),
+                demographics=demographics,
+            ))  # fmt: skip
+            return pid
+
+        superintendent = person("Superintendent", "ou-central", None)
+        directors = {net: person("Network Director", net, superintendent) for net in networks}
+        self.leaders.extend(directors.values())
+        for sch in schools:
+            if len(self.people) >= self.staff:
+                break
+            principal = person("Principal", sch, directors[network_of[sch]])
+            self.leaders.append(principal)
+            self.person_school[principal] = sch
+        aps: dict[str, str] = {}
+        principals = {s: p for p, s in self.person_school.items()}
+        for sch in schools:
+            if len(self.people) >= self.staff:
+                break
+            aps[sch] = person("Assistant Principal", sch, principals.get(sch))
+            self.leaders.append(aps[sch])
+            self.person_school[aps[sch]] = sch
+        while len(self.people) < self.staff:
+            sch = rng.choice(schools)
+            pid = person(rng.choice(_TEACHER_TITLES), sch, aps.get(sch))
+            self.person_school[pid] = sch
+
+    def programs_and_cohorts(self, first_year: int, years: int) -> None:
+        self.programs = [
+            m.Program(id="prog-fellows", name="Aspiring Leaders Fellowship",
+                      description="Year-long mentoring for emerging school leaders.",
+                      framework_id="manager-of-self"),
+            m.Program(id="prog-coaching", name="School Leader Coaching",
+                      description="Coaching cycles for principals and assistant principals.",
+                      framework_id="leader-growth", cycle_id="equity-leadership-coaching"),
+        ]  # fmt: skip
+        for program in self.programs:
+            for year in range(first_year, first_year + years):
+                cohort = m.Cohort(
+                    id=f"coh-{program.id.removeprefix('prog-')}-{year}",
+                    program_id=program.id,
+                    name=f"{program.name} {year}-{(year + 1) % 100:02d}",
+                    start=dt.date(year, 8, 1),
+                    end=dt.date(year + 1, 6, 30),
+                )
+                self.cohorts.append(cohort)
+                self.cohort_of[program.id, year] = cohort
+
+    def mentoring(
+        self, first_year: int, years: int, share: float, forward: float, capacity: int
+    ) -> None:
+        rng = self.rng
+        everyone = [p.id for p in self.people]
+        previous: list[str] = []
+        n = 0
+        for year in range(first_year, first_year + years):
+            last_year = year == first_year + years - 1
+            mentees_n = max(1, int(self.staff * share))
+            mentees = rng.sample(everyone, mentees_n)
+            mentee_set = set(mentees)
+            leaders = set(self.leaders)
+            forward_mentors = [
+                p for p in previous if p not in mentee_set and rng.random() < forward
+            ]
+            pool = forward_mentors + [p for p in self.leaders if p not in mentee_set]
+            load: dict[str, int] = {}
+            for mentee in mentees:
+                program = "prog-coaching" if mentee in leaders else "prog-fellows"
+                cohort = self.cohort_of[program, year]
+                mentor = None
+                for _ in range(8):
+                    candidate = rng.choice(pool) if pool else None
+                    if (
+                        candidate is not None
+                        and candidate != mentee
+                        and load.get(candidate, 0) < capacity
+                    ):
+                        mentor = candidate
+                        break
+                n += 1
+                status = m.EnrollmentStatus.ACTIVE if last_year else m.EnrollmentStatus.COMPLETED
+                focus = tuple(rng.sample(_COMPETENCIES, 2))
+                self.enrollments.append(m.Enrollment(
+                    id=f"enr-{n:07d}-e", person_id=mentee, cohort_id=cohort.id,
+                    role=m.Role.MENTEE, status=status, focus_competencies=focus))  # fmt: skip
+                if mentor is None:
+                    continue
+                load[mentor] = load.get(mentor, 0) + 1
+                role = m.Role.COACH if program == "prog-coaching" else m.Role.MENTOR
+                self.enrollments.append(m.Enrollment(
+                    id=f"enr-{n:07d}-m", person_id=mentor, cohort_id=cohort.id, role=role,
+                    status=status))  # fmt: skip
+                start = cohort.start + dt.timedelta(days=rng.randrange(14, 60))
+                self.mentorships.append(m.Mentorship(
+                    id=f"ms-{n:07d}", mentor_id=mentor, mentee_id=mentee, start=start,
+                    end=None if last_year else cohort.end,
+                    kind=m.MentorshipKind.COACHING if program == "prog-coaching"
+                    else m.MentorshipKind.ONE_TO_ONE,
+                    program_id=program, cohort_id=cohort.id))  # fmt: skip
+            previous = mentees
+
+    def sessions(self, per_mentorship: int, minutes: int) -> None:
+        rng = self.rng
+        for ms in self.mentorships:
+            first = dt.datetime.combine(ms.start, dt.time(15, 30), tzinfo=_UTC)
+            for k in range(per_mentorship):
+                when = first + dt.timedelta(days=30 * k)
+                if ms.end is not None and when.date() > ms.end:
+                    break
+                held = rng.random() < 0.88
+                sid = f"{ms.id}-s{k + 1:02d}"
+                self.session_list.append(m.Session(
+                    id=sid, mentorship_id=ms.id, start=when, minutes=minutes,
+                    activity=rng.choice(_ACTIVITIES),
+                    status=m.SessionStatus.HELD if held else m.SessionStatus.CANCELLED,
+                    participants=(ms.mentor_id, ms.mentee_id)))  # fmt: skip
+                if held:
+                    self.action_items.append(m.ActionItem(
+                        id=f"{sid}-a1", owner_id=ms.mentee_id,
+                        text="Try the protocol we practised.",
+                        due=(when + dt.timedelta(days=21)).date(), done=rng.random() < 0.7,
+                        session_id=sid))  # fmt: skip
+            if per_mentorship:
+                self.reflections.append(m.Reflection(
+                    id=f"{ms.id}-r1", person_id=ms.mentee_id,
+                    written=ms.start + dt.timedelta(days=90),
+                    text="What shifted for me this term.", mentorship_id=ms.id))  # fmt: skip
+
+    def outcomes(self, first_year: int, years: int) -> None:
+        rng = self.rng
+        mentors = {ms.mentor_id for ms in self.mentorships}
+        n = 0
+        for ms in self.mentorships:
+            if rng.random() < 0.15:
+                n += 1
+                self.outcome_list.append(m.Outcome(
+                    id=f"out-{n:07d}", person_id=ms.mentee_id, kind=m.OutcomeKind.PROMOTION,
+                    date=ms.start + dt.timedelta(days=rng.randrange(200, 700)),
+                    note="Promoted to a leadership role."))  # fmt: skip
+        reached_on = dt.date(first_year + years, 6, 30)
+        for pid in sorted(mentors | set(self.leaders)):
+            school = self.person_school.get(pid)
+            value = self.school_size[school] if school else rng.randrange(20, 160)
+            n += 1
+            self.outcome_list.append(m.Outcome(
+                id=f"out-{n:07d}", person_id=pid, kind=m.OutcomeKind.STUDENTS_REACHED,
+                date=reached_on, value=float(value)))  # fmt: skip
