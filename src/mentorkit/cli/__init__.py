@@ -1,1 +1,5 @@
-"""The ``mentorkit`` command line."""
+"""The ``mentorkit`` command line (also ``python -m mentorkit``)."""
+
+from mentorkit.cli._main import build_parser, main
+
+__all__ = ["build_parser", "main"]

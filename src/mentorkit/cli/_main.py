@@ -1,0 +1,42 @@
+"""The ``mentorkit`` command: argparse with one module per command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from mentorkit.errors import MentorkitError
+
+# Each module defines add_parser(subparsers) that sets ``func`` (args -> exit code).
+_COMMANDS = ("mentorkit.cli._demo",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``mentorkit`` command."""
+    parser = argparse.ArgumentParser(
+        prog="mentorkit",
+        description="Run mentoring and leadership-coaching programs: build a demo district, "
+        "move data between stores, match mentees to mentors, explore the mentorship graph.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in _COMMANDS:
+        importlib.import_module(name).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``mentorkit`` command and return its exit code.
+
+    Errors mentorkit raises on purpose are printed as one line on stderr (exit code 1);
+    anything else is a bug and keeps its traceback.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except MentorkitError as exc:
+        print(f"mentorkit {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    return code
