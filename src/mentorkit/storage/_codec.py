@@ -220,6 +220,11 @@ def encode(entity: Any) -> Row:
     keys.extend([None] * (MAX_KEYS - len(keys)))
     try:
         text = _dumps({TAG_KEY: meta.tag, SCHEMA_KEY: SCHEMA_VERSION, **body})
+        text.encode("utf-8")  # lone surrogates cannot be stored in any UTF-8 file or database
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            f"{where}: holds text that is not valid Unicode: {exc.reason}", field="entity"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"{where}: is not JSON-serialisable: {exc}", field="entity") from exc
     return Row(

@@ -82,18 +82,31 @@ class SQLiteStore(BaseStore):
     def _setup(self) -> None:
         conn = self._conn
         with self._errors():
-            conn.execute("BEGIN IMMEDIATE")
+            # A read first: opening a current store must not wait for another writer.
+            conn.execute("BEGIN")
             try:
-                self._migrate(conn)
-            except BaseException:
+                current = self._check(conn)
+            finally:
                 conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            if not current:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if not self._check(conn):  # somebody else may have done it meanwhile
+                        self._migrate(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
 
-    def _migrate(self, conn: sqlite3.Connection) -> None:
+    def _schema(self, conn: sqlite3.Connection) -> int:
+        """The store's schema version (0: an empty database).
+
+        Raises:
+            StorageError: a foreign database, or a newer schema.
+        """
         tables = {
             name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
@@ -103,17 +116,27 @@ class SQLiteStore(BaseStore):
                     f"{self.path!r} is a SQLite database but not a mentorkit store "
                     f"(it has tables {', '.join(sorted(tables))})"
                 )
-            schema = 0
-        else:
-            meta = dict(conn.execute(f"SELECT key, value FROM {_sql.META}").fetchall())
-            if meta.get("format") != _sql.FORMAT or not str(meta.get("schema", "")).isdigit():
-                raise StorageError(f"{self.path!r} is not a mentorkit store (bad metadata)")
-            schema = int(meta["schema"])
-            if schema > _sql.SCHEMA:
-                raise StorageError(
-                    f"{self.path!r} was written by a newer mentorkit (store schema {schema}); "
-                    f"this one reads schema {_sql.SCHEMA} and older: upgrade mentorkit"
-                )
+            return 0
+        meta = dict(conn.execute(f"SELECT key, value FROM {_sql.META}").fetchall())
+        if meta.get("format") != _sql.FORMAT or not str(meta.get("schema", "")).isdigit():
+            raise StorageError(f"{self.path!r} is not a mentorkit store (bad metadata)")
+        schema = int(meta["schema"])
+        if schema > _sql.SCHEMA:
+            raise StorageError(
+                f"{self.path!r} was written by a newer mentorkit (store schema {schema}); "
+                f"this one reads schema {_sql.SCHEMA} and older: upgrade mentorkit"
+            )
+        return schema
+
+    def _check(self, conn: sqlite3.Connection) -> bool:
+        """Whether the store is at the current schema and index layout."""
+        if self._schema(conn) < _sql.SCHEMA:
+            return False
+        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
+        return row is not None and row[0] == _codec.index_layout()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        schema = self._schema(conn)
         for step in _MIGRATIONS[schema:]:
             step(conn)
         if schema < _sql.SCHEMA:
