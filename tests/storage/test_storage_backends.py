@@ -158,7 +158,7 @@ def test_a_dotted_opener_is_imported_on_first_use(clean_registry):
     with pytest.raises(ValidationError, match="positional argument"):  # checked when loaded
         open_store("lazy://")
     register_store("missing", "mentorkit.nowhere:open")
-    with pytest.raises(NotFoundError, match="mentorkit.nowhere"):
+    with pytest.raises(NotFoundError, match=r"mentorkit\.nowhere"):
         open_store("missing://")
 
 
@@ -256,7 +256,7 @@ def test_a_new_index_is_filled_in_for_existing_rows_on_open(tmp_path, monkeypatc
 
 
 def test_a_missing_folder_is_a_storage_error(tmp_path):
-    with pytest.raises(StorageError, match="cannot open|unable to open"):
+    with pytest.raises(StorageError, match=r"cannot open|unable to open"):
         SQLiteStore(tmp_path / "no" / "such" / "folder" / "m.db")
 
 
