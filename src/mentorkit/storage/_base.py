@@ -369,6 +369,20 @@ class BaseStore:
                 for name in self._collections()
             }
 
+    def _clear(self) -> None:
+        """Delete every stored entity (inside a write transaction)."""
+        raise NotImplementedError
+
+    def _empty(self) -> None:
+        """Delete everything in the store, in one transaction."""
+        with self._txn(write=True), self._errors():
+            self._clear()
+
+    def _is_empty(self) -> bool:
+        """Whether the store holds no entity at all."""
+        with self._txn(write=False), self._errors():
+            return not self._collections()
+
     def _restore(self, entities: Sequence[Entity]) -> None:
         """Insert entities keeping their versions (``>= 1``); all or nothing."""
         import attrs
