@@ -127,3 +127,21 @@ def test_help_explains_the_store_urls_and_privacy(capsys):
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     assert "--with-demographics" in capsys.readouterr().out
+
+
+def test_the_benchmark_runs_and_prints_its_ratios(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_storage.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--n", "300"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ratio write vs text baseline" in result.stdout
+    assert "ratio read  vs baseline" in result.stdout

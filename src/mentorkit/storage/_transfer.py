@@ -9,7 +9,7 @@ import attrs
 
 from mentorkit.errors import StorageError
 from mentorkit.model import Entity
-from mentorkit.serialization import registered_types, to_json
+from mentorkit.serialization import registered_types, to_dict
 from mentorkit.storage import _codec, _document
 from mentorkit.storage._base import BaseStore
 
@@ -80,7 +80,7 @@ def export_store(store: Store, *, demographics: bool = False) -> str:
     for collection, roots in _roots().items():
         seen = groups_.setdefault(collection, [])
         for root in roots:
-            seen.extend((e.id, keep(to_json(e))) for e in store.all(root))
+            seen.extend((e.id, keep(_codec._ENCODE(to_dict(e)))) for e in store.all(root))
     return _document.dump(
         (name, (text for _, text in sorted(docs))) for name, docs in sorted(groups_.items())
     )

@@ -38,6 +38,7 @@ from mentorkit.model import (
 )
 from mentorkit.serialization import register, registered_types
 from mentorkit.storage import MemoryStore, Range, export_store, import_store
+from mentorkit.storage._base import BaseStore
 from mentorkit.testing import strategies
 
 if TYPE_CHECKING:
@@ -102,18 +103,20 @@ class StoreContract:
     :class:`~mentorkit.storage.MemoryStore` with the same operations and compares them.
 
     Example:
-        .. code-block:: python
+        In your test suite (``tests/test_my_store.py``):
 
-            import pytest
-            from mentorkit.testing import StoreContract
-            from mycompany.store import RedisStore
+        ```python
+        import pytest
+        from mentorkit.testing import StoreContract
+        from mycompany.store import RedisStore
 
-            class TestRedisStore(StoreContract):
-                @pytest.fixture
-                def store(self):
-                    with RedisStore("redis://localhost/15") as store:
-                        store.clear()
-                        yield store
+        class TestRedisStore(StoreContract):
+            @pytest.fixture
+            def store(self):
+                with RedisStore("redis://localhost/15") as store:
+                    store.clear()
+                    yield store
+        ```
     """
 
     #: How hard the state machine works (examples, steps per example).
@@ -479,7 +482,10 @@ class StoreContract:
         store.delete((Person, "p-2"))
         store.delete((Session, "s-1"))
         assert import_store(store, text) == 3
-        assert export_store(store, demographics=True) == text
+        if isinstance(store, BaseStore):  # mentorkit's backends keep versions on import
+            assert export_store(store, demographics=True) == text
+        else:  # other stores get plain puts: the same entities, versions restarted at 1
+            assert store.all(Person) == [attrs.evolve(p, version=1) for p in copy.all(Person)]
 
     def test_export_leaves_out_demographics_unless_asked(self, store: Store) -> None:
         store.put(Person(id="p-1", name="Ana", demographics={"gender": "f"}))
