@@ -280,8 +280,8 @@ class BaseStore:
             >>> store = MemoryStore()
             >>> _ = store.put(Enrollment(id="e-1", person_id="p-1", cohort_id="c-24",
             ...                          role=Role.MENTOR))
-            >>> [e.id for e in store.find(Enrollment, cohort_id="c-24", role=Role.MENTOR)]
-            ['e-1']
+            >>> store.find(Enrollment, cohort_id="c-24", role=Role.MENTOR)[0].id
+            'e-1'
         """
         where = _codec.terms(cls, filters)
         return self._select(cls, where)
