@@ -1,0 +1,1 @@
+"""Built-in coaching cycle definitions, one data file each (the file stem is the name)."""
