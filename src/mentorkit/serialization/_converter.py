@@ -15,7 +15,7 @@ import attrs
 import cattrs
 from cattrs.errors import BaseValidationError, IterableValidationError, IterableValidationNote
 
-from mentorkit import frameworks, model
+from mentorkit import cycles, frameworks, model
 from mentorkit.errors import ValidationError
 
 T = TypeVar("T")
@@ -373,7 +373,9 @@ _BUILTIN = (
     model.ActionPlan,
     model.Outcome,
     frameworks.Assessment,
+    cycles.CoachingCycle,
 )
 for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)
 register(frameworks.CompetencyFramework, tag="competency_framework")
+register(cycles.CycleDefinition, tag="cycle_definition")

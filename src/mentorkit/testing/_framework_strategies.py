@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import strategies as st
 
+from mentorkit.cycles import (
+    BUILT_IN_ARTEFACTS,
+    CoachingCycle,
+    CycleDefinition,
+    Phase,
+    Transition,
+    load_cycle,
+)
 from mentorkit.frameworks import (
     Assessment,
     Competency,
@@ -12,7 +22,8 @@ from mentorkit.frameworks import (
     ProficiencyScale,
     Rater,
 )
-from mentorkit.testing._strategies import dates, ids, texts
+from mentorkit.model import ActionPlan, ActionStep, Goal
+from mentorkit.testing._strategies import aware_datetimes, dates, ids, texts
 
 
 def _uuids() -> st.SearchStrategy[str | None]:
@@ -110,3 +121,165 @@ def assessments(
         rater_id=rater_id,
         note=draw(texts()),
     )
+
+
+# -- SMARTIE goals -------------------------------------------------------------------------
+
+
+def _numbers() -> st.SearchStrategy[float]:
+    return st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def smartie_goals(draw: st.DrawFn, *, person_id: str | None = None) -> Goal:
+    """Generated goals that meet all seven SMARTIE criteria."""
+    baseline = draw(_numbers())
+    target = draw(_numbers().filter(lambda t: t != baseline))
+    start = draw(dates())
+    deadline = start + dt.timedelta(days=draw(st.integers(1, 3 * 365)))
+    return Goal(
+        id=draw(ids()),
+        person_id=person_id if person_id is not None else draw(ids()),
+        statement=draw(texts()),
+        strategic_priority=draw(_statements()),
+        measure=draw(_statements()),
+        baseline=baseline,
+        target=target,
+        start=start,
+        deadline=deadline,
+        supports=draw(st.lists(_statements(), min_size=1, max_size=3)),
+        student_group=draw(_statements()),
+        stakeholders=draw(st.lists(_statements(), min_size=1, max_size=3)),
+        equity_focus=draw(_statements()),
+    )
+
+
+def goals_with_smartie_fields() -> st.SearchStrategy[Goal]:
+    """Generated goals with every field, the SMARTIE ones included, set or not."""
+    optional_text = st.none() | texts()
+    return st.builds(
+        Goal,
+        id=ids(),
+        person_id=ids(),
+        statement=texts(),
+        measure=optional_text,
+        baseline=st.none() | _numbers(),
+        target=st.none() | _numbers(),
+        deadline=st.none() | dates(),
+        student_group=optional_text,
+        strategic_priority=optional_text,
+        start=st.none() | dates(),
+        supports=st.lists(texts(), max_size=3),
+        stakeholders=st.lists(texts(), max_size=3),
+        equity_focus=optional_text,
+    )
+
+
+# -- coaching cycles -----------------------------------------------------------------------
+
+
+def _evidence_names() -> st.SearchStrategy[str]:
+    return ids().filter(lambda n: n not in BUILT_IN_ARTEFACTS)
+
+
+@st.composite
+def cycle_definitions(draw: st.DrawFn, *, max_phases: int = 6) -> CycleDefinition:
+    """Generated :class:`~mentorkit.cycles.CycleDefinition` objects.
+
+    Up to ``max_phases`` phases with unique ids and ordinals, required artefacts drawn from
+    the built-in ones and evidence names, and any set of transitions between distinct phases.
+    """
+    names = draw(st.lists(ids(), min_size=1, max_size=max_phases, unique=True))
+    ordinals = draw(st.permutations(range(len(names) + 3)))[: len(names)]
+    requires = st.lists(
+        st.sampled_from(BUILT_IN_ARTEFACTS) | _evidence_names(), max_size=3, unique=True
+    )
+    phases = [
+        Phase(
+            id=name,
+            ordinal=ordinal,
+            title=draw(texts()),
+            purpose=draw(texts()),
+            requires=draw(requires),
+            reviews=draw(st.lists(texts(), max_size=2)),
+        )
+        for name, ordinal in zip(names, ordinals, strict=True)
+    ]
+    pairs = [(a, b) for a in names for b in names if a != b]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else []
+    return CycleDefinition(
+        id=draw(ids()),
+        title=draw(texts()),
+        version=draw(texts(max_size=8)),
+        description=draw(texts()),
+        phases=phases,
+        transitions=[Transition(source=a, target=b) for a, b in chosen],
+        initial=draw(st.sampled_from(names)),
+    )
+
+
+@st.composite
+def _satisfy(draw: st.DrawFn, cycle: CoachingCycle, definition: CycleDefinition) -> CoachingCycle:
+    for artefact in definition.phase(cycle.phase).requires:
+        if artefact in ("goal", "smartie_goal"):
+            if cycle.goal is None:
+                cycle = cycle.attach(goal=draw(smartie_goals(person_id=cycle.person_id)))
+        elif artefact in ("action_plan", "student_outcomes"):
+            if cycle.action_plan is None:
+                plan = ActionPlan(
+                    id=draw(ids()),
+                    person_id=cycle.person_id,
+                    steps=[
+                        ActionStep(text=t) for t in draw(st.lists(texts(), min_size=1, max_size=3))
+                    ],
+                    student_outcomes=draw(st.lists(_statements(), min_size=1, max_size=2)),
+                )
+                cycle = cycle.attach(action_plan=plan)
+        else:
+            cycle = cycle.record(artefact, draw(texts()))
+    return cycle
+
+
+@st.composite
+def legal_walks(
+    draw: st.DrawFn, definition: CycleDefinition | None = None, *, max_moves: int = 8
+) -> tuple[CycleDefinition, tuple[CoachingCycle, ...]]:
+    """A definition and the successive states of one engagement making only legal moves.
+
+    The first state is the freshly started cycle; before each move the walk supplies the
+    artefacts the phase requires (a SMARTIE goal, an action plan, recorded evidence), so
+    every move is legal. Without ``definition``, one is generated.
+    """
+    if definition is None:
+        definition = draw(cycle_definitions())
+    person = draw(ids())
+    cycle = definition.start(
+        id=draw(ids()),
+        person_id=person,
+        coach_id=draw(st.none() | ids().filter(lambda i: i != person)),
+        started=draw(aware_datetimes()),
+    )
+    states = [cycle]
+    for _ in range(draw(st.integers(0, max_moves))):
+        options = definition.allowed_from(cycle.phase)
+        if not options:
+            break
+        cycle = draw(_satisfy(cycle, definition))
+        last = cycle.history[-1].at if cycle.history else cycle.started
+        cycle = cycle.advance(
+            draw(st.sampled_from(options)),
+            by=draw(st.none() | ids()),
+            why=draw(texts()),
+            at=last + dt.timedelta(minutes=draw(st.integers(0, 60 * 24 * 60))),
+            definition=definition,
+        )
+        states.append(cycle)
+    return definition, tuple(states)
+
+
+def coaching_cycles(name: str = "equity-leadership-coaching") -> st.SearchStrategy[CoachingCycle]:
+    """Generated :class:`~mentorkit.cycles.CoachingCycle` entities of a built-in definition.
+
+    Each is the end of a legal walk, so it can keep advancing without passing a definition.
+    """
+    return legal_walks(load_cycle(name)).map(lambda walk: walk[1][-1])
