@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
 from collections.abc import Callable, Mapping
 from enum import Enum, IntEnum, StrEnum
-from functools import partial
 from types import MappingProxyType
 from typing import Any, TypeVar, get_args, get_origin, overload
 
@@ -141,9 +139,8 @@ def make_converter() -> cattrs.Converter:
 
 def configure_converter(conv: cattrs.Converter) -> None:
     """Install mentorkit's hooks on an existing converter."""
-    # Exact-type predicates: a singledispatch hook on ``str`` would also catch StrEnums.
     for exact, hook in ((str, _str), (int, _int), (float, _float), (bool, _bool)):
-        conv.register_structure_hook_func(partial(operator.is_, exact), hook)
+        conv.register_structure_hook(exact, hook)
     # The mixed-in enums first: their MRO puts ``str``/``int`` before ``Enum``.
     for base in (StrEnum, IntEnum, Enum):
         conv.register_structure_hook(base, _enum)

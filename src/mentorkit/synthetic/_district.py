@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
 
 import attrs
 
@@ -96,6 +98,34 @@ class District:
             "reflections": len(self.reflections),
             "outcomes": len(self.outcomes),
         }
+
+    def summary(self) -> str:
+        """A plain-text summary of the district, fit to paste into an e-mail."""
+        counts = self.counts()
+        lines = [f"Synthetic district (seed {self.seed})"]
+        lines += [f"  {name.replace('_', ' '):<14}{n:>8,}" for name, n in counts.items()]
+        mentees_by_year: dict[int, set[str]] = {}
+        mentors_by_year: dict[int, set[str]] = {}
+        for ms in self.mentorships:
+            year = ms.start.year if ms.start.month >= 7 else ms.start.year - 1
+            mentees_by_year.setdefault(year, set()).add(ms.mentee_id)
+            mentors_by_year.setdefault(year, set()).add(ms.mentor_id)
+        years = sorted(mentees_by_year)
+        if len(years) > 1:
+            lines.append("Paying it forward (mentees who mentor the next year):")
+            for year, following in pairwise(years):
+                mentees = mentees_by_year[year]
+                forward = mentees & mentors_by_year.get(following, set())
+                share = len(forward) / len(mentees) if mentees else 0.0
+                lines.append(f"  {year}-{(year + 1) % 100:02d} cohort: {len(forward)} of "
+                             f"{len(mentees)} ({share:.0%})")  # fmt: skip
+        held = Counter(s.status.value for s in self.sessions)
+        if held:
+            total = sum(held.values())
+            lines.append(
+                f"Sessions held: {held['held']} of {total} planned ({held['held'] / total:.0%})"
+            )
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in self.counts().items())

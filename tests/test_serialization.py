@@ -1,0 +1,175 @@
+import datetime as dt
+import json
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mentorkit as mk
+from mentorkit import serialization
+from mentorkit.testing import strategies
+
+
+@given(strategies.entities(), st.integers(0, 10_000))
+def test_every_entity_round_trips_through_dicts_and_json(entity, version):
+    entity = attrs.evolve(entity, version=version)
+    assert mk.from_dict(mk.to_dict(entity)) == entity
+    assert mk.from_json(mk.to_json(entity)) == entity
+    assert mk.from_json(mk.to_json(entity), type(entity)) == entity
+
+
+@given(strategies.entities())
+def test_documents_are_plain_json_with_tag_and_schema_version(entity):
+    doc = mk.to_dict(entity)
+    assert json.loads(json.dumps(doc)) == doc  # nothing but JSON types
+    assert doc["$type"] == type(entity).collection
+    assert doc["$schema"] == serialization.SCHEMA_VERSION
+
+
+@given(strategies.entities(), st.data())
+def test_a_document_missing_any_field_without_default_is_rejected_naming_it(entity, data):
+    doc = mk.to_dict(entity)
+    required = [a.name for a in attrs.fields(type(entity)) if a.default is attrs.NOTHING]
+    name = data.draw(st.sampled_from(required))
+    del doc[name]
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    assert any(f"$.{name}" in line for line in info.value.errors)
+
+
+_NOT_JSON_OBJECTS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(), st.lists(st.integers())
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(_NOT_JSON_OBJECTS)
+def test_anything_but_an_object_is_a_validation_error(garbage):
+    with pytest.raises(mk.ValidationError):
+        mk.from_dict(garbage)
+
+
+@given(strategies.entities(), st.data())
+def test_garbage_in_any_field_raises_validation_error_never_a_bare_exception(entity, data):
+    doc = mk.to_dict(entity)
+    name = data.draw(st.sampled_from(sorted(k for k in doc if not k.startswith("$"))))
+    doc[name] = data.draw(_JSON)
+    try:
+        result = mk.from_dict(doc)
+    except mk.ValidationError as exc:
+        errors = exc.errors
+        assert errors
+    else:  # the garbage happened to be a valid value for that field
+        assert isinstance(result, type(entity))
+
+
+@given(st.dictionaries(st.text(), _JSON, max_size=5))
+def test_arbitrary_objects_raise_validation_error(doc):
+    with pytest.raises(mk.ValidationError):
+        mk.from_dict(doc)
+
+
+def test_wrong_types_are_reported_with_their_paths():
+    doc = {
+        "$type": "session",
+        "$schema": 1,
+        "id": "s-1",
+        "mentorship_id": 7,
+        "start": "2024-09-01T15:00:00",
+        "minutes": "sixty",
+        "participants": "ab",
+    }
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    text = "\n".join(info.value.errors)
+    for path in ("$.mentorship_id", "$.start", "$.minutes", "$.participants"):
+        assert path in text
+
+
+def test_unknown_tags_and_schema_versions_are_rejected():
+    with pytest.raises(mk.ValidationError, match="not a known document type"):
+        mk.from_dict({"$type": "wizard", "$schema": 1})
+    with pytest.raises(mk.ValidationError, match=r"\$schema.*got 99"):
+        mk.from_dict({"$type": "person", "$schema": 99, "id": "p", "name": "x"})
+    with pytest.raises(mk.ValidationError, match=r"\$type: is missing"):
+        mk.from_dict({"id": "p"})
+
+
+def test_extra_fields_are_rejected():
+    doc = mk.to_dict(mk.Person(id="p-1", name="Ana")) | {"shoe_size": 39}
+    with pytest.raises(mk.ValidationError, match="shoe_size"):
+        mk.from_dict(doc)
+
+
+def test_a_document_of_another_type_is_rejected_when_a_class_is_asked_for():
+    doc = mk.to_dict(mk.Program(id="x", name="Fellows"))
+    with pytest.raises(mk.ValidationError, match="not a Person"):
+        mk.from_dict(doc, mk.Person)
+
+
+def test_invalid_json_text_is_a_validation_error():
+    with pytest.raises(mk.ValidationError, match="is not JSON"):
+        mk.from_json("{not json")
+
+
+def test_a_model_rule_broken_in_a_document_is_a_validation_error():
+    doc = mk.to_dict(
+        mk.Cohort(
+            id="c", program_id="p", name="2024", start=dt.date(2024, 8, 1), end=dt.date(2025, 6, 30)
+        )
+    )
+    doc["end"] = "2023-01-01"
+    with pytest.raises(mk.ValidationError, match="end: must not be before start"):
+        mk.from_dict(doc)
+
+
+@serialization.register(tag="tests.StaffPerson")
+@attrs.frozen(kw_only=True)
+class StaffPerson(mk.Person):
+    badge: str = ""
+    languages: tuple[str, ...] = ()
+    hired: dt.date | None = None
+
+
+def test_a_registered_subclass_round_trips_as_its_own_class():
+    person = StaffPerson(
+        id="p-9", name="Lee", badge="B-12", languages=("es", "en"), hired=dt.date(2019, 8, 1)
+    )
+    doc = mk.to_dict(person)
+    assert doc["$type"] == "tests.StaffPerson"
+    back = mk.from_dict(doc)
+    assert type(back) is StaffPerson
+    assert back == person
+    # Asking for the base class still gives the subclass back.
+    assert type(mk.from_json(mk.to_json(person), mk.Person)) is StaffPerson
+
+
+def test_a_subclass_that_is_not_registered_cannot_be_written():
+    @attrs.frozen(kw_only=True)
+    class Unregistered(mk.Person):
+        extra: int = 0
+
+    with pytest.raises(mk.ValidationError, match="not a registered document type"):
+        mk.to_dict(Unregistered(id="p", name="x"))
+
+
+def test_registration_refuses_taken_tags_and_non_attrs_classes():
+    with pytest.raises(mk.ValidationError, match="already registered"):
+        serialization.register(StaffPerson, tag="person")
+
+    class Plain:
+        pass
+
+    with pytest.raises(mk.ValidationError, match="attrs class"):
+        serialization.register(Plain, tag="plain")
+    assert "plain" not in serialization.registered_types
+
+
+def test_the_registry_is_read_only():
+    with pytest.raises(TypeError):
+        serialization.registered_types["x"] = mk.Person  # type: ignore[index]
