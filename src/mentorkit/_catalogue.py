@@ -127,7 +127,8 @@ class Catalogue(Generic[T]):
     # -- built-ins -------------------------------------------------------------------------
 
     def _builtin_files(self) -> dict[str, Any]:
-        root = resources.files(self._data)
+        package, _, folder = self._data.rpartition(".")
+        root = resources.files(package) / folder
         return {
             Path(item.name).stem: item for item in root.iterdir() if item.name.endswith(_SUFFIXES)
         }

@@ -17,10 +17,9 @@ Example:
 """
 
 from mentorkit._catalogue import CatalogueEntry
-from mentorkit.cycles._cycle import BUILT_IN_ARTEFACTS, CoachingCycle, PhaseChange
+from mentorkit.cycles._cycle import CoachingCycle, PhaseChange
 from mentorkit.cycles._definition import CycleDefinition, Phase, Transition
 from mentorkit.cycles._registry import (
-    ENTRY_POINT_GROUP,
     list_cycles,
     load_cycle,
     register,
@@ -28,7 +27,6 @@ from mentorkit.cycles._registry import (
     unregister,
 )
 from mentorkit.cycles._smartie import (
-    MAX_WINDOW_DAYS,
     CriterionResult,
     SmartieCriterion,
     SmartieReport,
@@ -36,9 +34,6 @@ from mentorkit.cycles._smartie import (
 )
 
 __all__ = [
-    "BUILT_IN_ARTEFACTS",
-    "ENTRY_POINT_GROUP",
-    "MAX_WINDOW_DAYS",
     "CatalogueEntry",
     "CoachingCycle",
     "CriterionResult",

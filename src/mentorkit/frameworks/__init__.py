@@ -23,7 +23,6 @@ from mentorkit.frameworks._assessment import Assessment, Rater
 from mentorkit.frameworks._model import Competency, CompetencyFramework, Level, ProficiencyScale
 from mentorkit.frameworks._queries import Growth, current_levels, growth, rated_at_least
 from mentorkit.frameworks._registry import (
-    ENTRY_POINT_GROUP,
     list_frameworks,
     load_framework,
     register,
@@ -32,7 +31,6 @@ from mentorkit.frameworks._registry import (
 )
 
 __all__ = [
-    "ENTRY_POINT_GROUP",
     "Assessment",
     "CatalogueEntry",
     "Competency",

@@ -23,4 +23,10 @@ from mentorkit.frameworks._case import (
     import_package,
 )
 
-__all__ = ["EXTENSION_KEY", "INDICATOR_TYPE", "NAMESPACE", "export_package", "import_package"]
+__all__ = [
+    "EXTENSION_KEY",
+    "INDICATOR_TYPE",
+    "NAMESPACE",
+    "export_package",
+    "import_package",
+]

@@ -7,13 +7,13 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from mentorkit.cycles import (
-    BUILT_IN_ARTEFACTS,
     CoachingCycle,
     CycleDefinition,
     Phase,
     Transition,
     load_cycle,
 )
+from mentorkit.cycles._cycle import BUILT_IN_ARTEFACTS
 from mentorkit.frameworks import (
     Assessment,
     Competency,

@@ -1,1 +1,0 @@
-"""Built-in coaching cycle definitions, one data file each (the file stem is the name)."""
