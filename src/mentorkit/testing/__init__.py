@@ -6,7 +6,7 @@ matching strategy. Needs the ``test`` extra.
 """
 
 from mentorkit.testing import strategies
-from mentorkit.testing._matcher_contract import MatcherContract
+from mentorkit.testing._matcher_contract import MatcherContract, matching_problems
 from mentorkit.testing._store_contract import StoreContract
 
-__all__ = ["MatcherContract", "StoreContract", "strategies"]
+__all__ = ["MatcherContract", "StoreContract", "matching_problems", "strategies"]
