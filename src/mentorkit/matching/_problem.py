@@ -5,12 +5,24 @@ from __future__ import annotations
 import hashlib
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from mentorkit.errors import ValidationError
 from mentorkit.matching._arrays import numpy_or_none
+from mentorkit.model import Activity
+from mentorkit.model import _checks as c
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from mentorkit.frameworks import Assessment, CompetencyFramework
+    from mentorkit.matching._constraints import Constraint
+    from mentorkit.matching._eligibility import EligibilityReport
+    from mentorkit.matching._scoring import Scorer
 
 #: A per-criterion breakdown of one pair's score.
 Breakdown = Mapping[str, float]
@@ -125,6 +137,116 @@ class MatchingProblem:
             s = _as_rows(scores, shape, "scores")
             m = s if mentor_scores is None else _as_rows(mentor_scores, shape, "mentor_scores")
         return cls(mentee_ids=mentees, mentor_ids=mentors, capacity=caps, scores=s, mentor_scores=m)
+
+    @classmethod
+    def from_profiles(
+        cls,
+        mentees: Iterable[MenteeProfile],
+        mentors: Iterable[MentorProfile],
+        *,
+        scorer: Scorer | None = None,
+        constraints: Iterable[Constraint] | None = None,
+        mentor_scorer: Scorer | None = None,
+        eligibility: EligibilityReport | None = None,
+    ) -> MatchingProblem:
+        """Build a problem from profiles, a scorer and constraints.
+
+        Args:
+            mentees: Mentee profiles (unique ``person_id``).
+            mentors: Mentor profiles; each one's ``capacity`` is its capacity.
+            scorer: Scores each pair (the mentees' view); defaults to
+                :func:`default_scorer`. A scorer with a ``breakdown`` method (like
+                :class:`WeightedScorer`) gives per-criterion explanations.
+            constraints: Rules forbidding pairs; defaults to :func:`default_constraints`
+                (not oneself, no reporting line, no shared supervisor). Pass ``()`` for none.
+            mentor_scorer: The mentors' view for ``stable``; defaults to ``scorer``.
+            eligibility: When given, only its eligible applicants are matched; the others
+                are reported unmatched with the reasons they were excluded.
+
+        Returns:
+            The problem.
+
+        Raises:
+            ValidationError: A duplicate person id, or a scorer returning a non-number.
+
+        Example:
+            >>> ana = MenteeProfile(person_id="ana", focus=["data"], supervisor_id="kim")
+            >>> kim = MentorProfile(person_id="kim", strengths={"data": 3})
+            >>> lee = MentorProfile(person_id="lee", strengths={"data": 2})
+            >>> p = MatchingProblem.from_profiles([ana], [kim, lee])
+            >>> p.forbidden_by("ana", "kim"), p.allowed("ana", "lee")
+            (('no_reporting_line',), True)
+        """
+        from mentorkit.matching._constraints import default_constraints
+        from mentorkit.matching._scoring import default_scorer
+
+        everyone = list(mentees)
+        mentor_list = list(mentors)
+        rules = default_constraints() if constraints is None else tuple(constraints)
+        pair_scorer: Any = default_scorer() if scorer is None else scorer
+        excluded: dict[str, str] = {}
+        if eligibility is not None:
+            verdicts = {d.person_id: d for d in eligibility.decisions}
+            kept = []
+            for profile in everyone:
+                verdict = verdicts.get(profile.person_id)
+                if verdict is None:
+                    excluded[profile.person_id] = "not among the applicants checked for eligibility"
+                elif not verdict.eligible:
+                    excluded[profile.person_id] = "not eligible: " + "; ".join(verdict.exclusions)
+                else:
+                    kept.append(profile)
+            everyone = kept
+        mentee_ids = _ids([p.person_id for p in everyone], "mentees")
+        mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
+
+        def evaluate(scoring: Any, what: str) -> list[list[float | None]]:
+            rows: list[list[float | None]] = []
+            for i, mentee in enumerate(everyone):
+                row: list[float | None] = []
+                for j, mentor in enumerate(mentor_list):
+                    if all(rule.allows(mentee, mentor) for rule in rules):
+                        value = scoring.score(mentee, mentor)
+                        row.append(_check_value(value, f"{what}[{i}][{j}]"))
+                    else:
+                        row.append(None)
+                rows.append(row)
+            return rows
+
+        shape = (len(everyone), len(mentor_list))
+        scores = evaluate(pair_scorer, "scores")
+        np = numpy_or_none()
+        convert: Callable[[Any, tuple[int, int], str], Any] = (
+            (lambda x, s, f: _as_array(np, x, s, f)) if np is not None else _as_rows
+        )
+        s = convert(scores, shape, "scores")
+        m = (
+            s
+            if mentor_scorer is None
+            else convert(evaluate(mentor_scorer, "mentor_scores"), shape, "mentor_scores")
+        )
+
+        def breakdown(i: int, j: int) -> Breakdown:
+            explain = getattr(pair_scorer, "breakdown", None)
+            if callable(explain):
+                parts: Breakdown = explain(everyone[i], mentor_list[j])
+                return MappingProxyType(dict(parts))
+            return MappingProxyType({pair_scorer.name: _value(s, i, j)})
+
+        def forbidden_by(i: int, j: int) -> tuple[str, ...]:
+            names = tuple(r.name for r in rules if not r.allows(everyone[i], mentor_list[j]))
+            return names or ("mentor_scores",)
+
+        return cls(
+            mentee_ids=mentee_ids,
+            mentor_ids=mentor_ids,
+            capacity=tuple(p.capacity for p in mentor_list),
+            scores=s,
+            mentor_scores=m,
+            breakdown=breakdown,
+            forbidden_by=forbidden_by,
+            excluded=excluded,
+        )
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -276,6 +398,139 @@ class MatchingProblem:
 
     def _uses_numpy(self) -> bool:
         return not isinstance(self._S, tuple)
+
+
+def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
+    out = set()
+    for item in value:
+        try:
+            out.add(Activity(item))
+        except ValueError:
+            raise ValidationError(
+                f"must be activities ({', '.join(a.value for a in Activity)})",
+                field="activities",
+                value=item,
+            ) from None
+    return frozenset(out)
+
+
+def _labels(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _text_map(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
+    out = dict(value)
+    for code, level in out.items():
+        if isinstance(level, bool) or not isinstance(level, int | float) or level < 0:
+            raise ValidationError(
+                "must be an ordinal level >= 0", field=f"strengths[{code!r}]", value=level
+            )
+    return MappingProxyType(out)
+
+
+def _capacity_value(_inst: object, _attr: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("must be a whole number >= 0", field="capacity", value=value)
+
+
+@attrs.frozen(kw_only=True)
+class MenteeProfile:
+    """What matching knows about a mentee.
+
+    Attributes:
+        person_id: The mentee.
+        focus: Competency codes they want to grow, most important first.
+        activities: Activities they prefer (``mentorkit.model.Activity``).
+        org_unit_id: Where they work.
+        supervisor_id: Who they report to.
+        availability: Time-slot labels they can meet in (any labels, e.g. ``"tue-pm"``).
+        preferences: Identity or experience preferences they opted into, compared with the
+            mentors' ``attributes`` (sensitive: kept out of ``repr``).
+
+    Example:
+        >>> MenteeProfile(person_id="ana", focus=["data", "coaching"], activities=["shadowing"])
+        MenteeProfile(person_id='ana', focus=('data', 'coaching'), activities=frozenset({<Activity.SHADOWING: 'shadowing'>}), org_unit_id=None, supervisor_id=None, availability=frozenset())
+    """  # noqa: E501
+
+    person_id: str = attrs.field(validator=c.identifier)
+    focus: tuple[str, ...] = attrs.field(default=(), converter=_codes, validator=c.identifiers)
+    activities: frozenset[Activity] = attrs.field(factory=frozenset, converter=_activities)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    availability: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
+    preferences: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_text_map, repr=False, hash=False
+    )
+
+
+@attrs.frozen(kw_only=True)
+class MentorProfile:
+    """What matching knows about a mentor.
+
+    Attributes:
+        person_id: The mentor.
+        strengths: Competency code -> ordinal level (0 = lowest rank of the scale).
+        capacity: How many mentees they take.
+        activities: Activities they offer.
+        org_unit_id: Where they work.
+        supervisor_id: Who they report to.
+        availability: Time-slot labels they can meet in.
+        attributes: What they agreed to share for mentees' opt-in preferences (sensitive:
+            kept out of ``repr``).
+    """
+
+    person_id: str = attrs.field(validator=c.identifier)
+    strengths: Mapping[str, int] = attrs.field(factory=dict, converter=_levels, hash=False)
+    capacity: int = attrs.field(default=1, validator=_capacity_value)
+    activities: frozenset[Activity] = attrs.field(factory=frozenset, converter=_activities)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    availability: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_text_map, repr=False, hash=False
+    )
+
+
+def strengths_from_assessments(
+    framework: CompetencyFramework,
+    assessments: Iterable[Assessment],
+    person_id: str,
+    *,
+    as_of: dt.date | None = None,
+) -> dict[str, int]:
+    """A person's latest level per competency as ordinal ranks, for profiles and ratings.
+
+    Args:
+        framework: The framework whose scale ranks the levels.
+        assessments: Any assessments (others' and other frameworks' are skipped).
+        person_id: Whose strengths.
+        as_of: Only ratings on or before this day.
+
+    Returns:
+        Competency code -> rank on the framework's scale (0 = lowest level).
+
+    Example:
+        >>> import datetime as dt
+        >>> from mentorkit.frameworks import Assessment, load_framework
+        >>> fw = load_framework("manager-of-self")
+        >>> a = Assessment(id="a-1", person_id="kim", framework_id=fw.id,
+        ...                competency="communication", level="exemplary",
+        ...                date=dt.date(2025, 5, 1))
+        >>> strengths_from_assessments(fw, [a], "kim")
+        {'communication': 3}
+    """
+    from mentorkit.frameworks import current_levels
+
+    levels = current_levels(framework, assessments, person_id, as_of=as_of)
+    return {code: framework.scale.rank(level) for code, level in levels.items()}
 
 
 def _value(matrix: Any, i: int, j: int) -> float:

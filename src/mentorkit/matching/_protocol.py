@@ -25,7 +25,10 @@ class Matcher(Protocol):
         True
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The name the strategy is registered under."""
+        ...
 
     def match(self, problem: MatchingProblem, *, seed: int = 0) -> MatchResult:
         """Match the problem's mentees to its mentors.
