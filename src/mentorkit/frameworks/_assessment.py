@@ -46,7 +46,7 @@ class Assessment(Entity):
     competency: str = attrs.field(validator=c.identifier)
     level: str = attrs.field(validator=c.identifier)
     date: dt.date = attrs.field(validator=c.is_date)
-    rater: Rater = attrs.field(default=Rater.SELF, validator=c.member_of(Rater))
+    rater: Rater = attrs.field(validator=c.member_of(Rater))
     rater_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     note: str = attrs.field(default="", validator=c.text, repr=False)
 
