@@ -36,6 +36,7 @@ from mentorkit.matching._eligibility import (
     TitleIn,
     check_eligibility,
 )
+from mentorkit.matching._fairness import FairnessReport, GroupFigures, fairness_audit
 from mentorkit.matching._match import match
 from mentorkit.matching._problem import (
     MatchingProblem,
@@ -61,6 +62,7 @@ from mentorkit.matching._scoring import (
     WeightedScorer,
     default_scorer,
 )
+from mentorkit.matching.circles import CircleMatcher
 from mentorkit.matching.greedy import GreedyMatcher
 from mentorkit.matching.optimal import OptimalMatcher
 from mentorkit.matching.stable import StableMatcher
@@ -69,13 +71,16 @@ __all__ = [
     "ActivityOverlap",
     "Applicant",
     "AvailabilityOverlap",
+    "CircleMatcher",
     "CompetencyFit",
     "Constraint",
     "Decision",
     "EligibilityReport",
     "EligibilityRule",
     "ExcludedPairs",
+    "FairnessReport",
     "GreedyMatcher",
+    "GroupFigures",
     "MatchResult",
     "Matcher",
     "MatchingProblem",
@@ -102,6 +107,7 @@ __all__ = [
     "check_eligibility",
     "default_constraints",
     "default_scorer",
+    "fairness_audit",
     "get_matcher",
     "match",
     "matchers",

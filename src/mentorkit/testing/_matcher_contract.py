@@ -41,6 +41,8 @@ def matching_problems(
         forbid: Whether some pairs are forbidden (``None``).
         two_sided: Whether mentors get their own scores (else ``mentor_scores`` is None).
 
+    Some problems carry circle keys (``groups``), for strategies that use them.
+
     Returns:
         The problem, built with :meth:`MatchingProblem.from_matrix`.
     """
@@ -55,12 +57,14 @@ def matching_problems(
             st.lists(st.lists(cell, min_size=m, max_size=m), min_size=n, max_size=n)
         )
     capacity = draw(st.lists(st.integers(0, max_capacity), min_size=m, max_size=m))
+    groups = draw(st.none() | st.lists(st.sampled_from(["a", "b", None]), min_size=n, max_size=n))
     return MatchingProblem.from_matrix(
         [f"e{i}" for i in range(n)],
         [f"m{j}" for j in range(m)],
         scores,
         capacity,
         mentor_scores=mentor_scores,
+        groups=groups,
     )
 
 
