@@ -14,6 +14,7 @@ Example:
     [3.0, 3.0, 4.0]
 """
 
+from mentorkit.matching._cohort import cohort_profiles
 from mentorkit.matching._constraints import (
     Constraint,
     ExcludedPairs,
@@ -105,6 +106,7 @@ __all__ = [
     "UnmatchedReason",
     "WeightedScorer",
     "check_eligibility",
+    "cohort_profiles",
     "default_constraints",
     "default_scorer",
     "fairness_audit",
