@@ -53,7 +53,7 @@ def cohort_profiles(
         >>> mentees, mentors = cohort_profiles(
         ...     "coh-fellows-2023", people=d.people, enrollments=d.enrollments, capacity=2)
         >>> len(mentees), len(mentors), mentors[0].capacity
-        (31, 28, 2)
+        (31, 18, 2)
     """
     by_id = {p.id: p for p in people}
     ratings = list(assessments)
