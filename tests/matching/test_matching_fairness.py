@@ -46,6 +46,7 @@ def test_demographic_groups_appear_only_when_asked_and_small_ones_are_withheld()
     assert isinstance(groups["x"].mentees, Suppressed)  # 3 people
     assert isinstance(groups["x"].match_rate, Suppressed)
     assert isinstance(groups["x"].mean_score, Suppressed)
+    assert isinstance(groups["x"].matched, Suppressed)
     f = groups["f"]
     if isinstance(f.matched, int) and isinstance(f.mentees, int):
         assert f.match_rate == f.matched / f.mentees

@@ -10,7 +10,8 @@ with :func:`fairness_audit`.
 Example:
     >>> from mentorkit.matching import MatchingProblem, match
     >>> p = MatchingProblem.from_matrix(["a", "b"], ["x", "y"], [[3, 2], [2, 0]], capacity=1)
-    >>> [match(p, strategy=s).total_score for s in ("greedy", "stable", "optimal")]
+    >>> totals = [match(p, strategy=s).total_score for s in ("greedy", "stable", "optimal")]
+    >>> totals
     [3.0, 3.0, 4.0]
 """
 

@@ -59,8 +59,8 @@ class FairnessReport:
         lines = ["group                      mentees  matched   rate  mean score"]
 
         def row(label: str, g: GroupFigures) -> str:
-            rate = g.match_rate if isinstance(g.match_rate, Suppressed) else f"{g.match_rate:.0%}"
-            mean = g.mean_score if isinstance(g.mean_score, Suppressed) else f"{g.mean_score:.3g}"
+            rate = _show(g.match_rate, "{:.0%}")
+            mean = _show(g.mean_score, "{:.3g}")
             return f"{label[:26]:<26} {g.mentees!s:>8} {g.matched!s:>8} {rate!s:>6} {mean!s:>11}"
 
         lines.append(row("all mentees", self.overall))
@@ -70,6 +70,12 @@ class FairnessReport:
             lines.append(f"by {attribute} (groups under {self.policy.min_cell} withheld: *)")
             lines += [row("  " + g.group, g) for g in groups]
         return "\n".join(lines)
+
+
+def _show(value: Figure, form: str) -> str:
+    if isinstance(value, Suppressed):
+        return str(value)
+    return "-" if math.isnan(value) else form.format(value)
 
 
 def _figures(group: str, scores: Sequence[float | None]) -> GroupFigures:
@@ -96,8 +102,9 @@ def fairness_audit(
 
     Demographic rows are produced only for the attributes named in ``by``, and follow the
     small-cell rule: counts under ``policy.min_cell`` are withheld (with complementary
-    suppression, see :func:`mentorkit.measurement.crosstab`), and so are rates and mean
-    scores built on a withheld or small count.
+    suppression, see :func:`mentorkit.measurement.crosstab`), and so is every figure of a
+    group whose size is withheld (even a zero matched would describe all its members), and
+    every rate or mean built on a withheld or small count.
 
     Args:
         result: The match to audit.
@@ -117,7 +124,8 @@ def fairness_audit(
         >>> from mentorkit.matching import MatchingProblem, match
         >>> p = MatchingProblem.from_matrix(["a", "b", "c"], ["x"], [[3], [2], [1]], 2)
         >>> report = fairness_audit(match(p), {"a": "north", "b": "north", "c": "south"})
-        >>> [(g.group, g.matched, g.match_rate) for g in report.by_org_unit]
+        >>> rows = [(g.group, g.matched, g.match_rate) for g in report.by_org_unit]
+        >>> rows
         [('north', 2, 1.0), ('south', 0, 0.0)]
     """
     policy = policy or DisclosurePolicy()
@@ -152,7 +160,10 @@ def fairness_audit(
             values = [v for k, v in score.items() if group_of[k] == group]
             rate: Figure = Suppressed()
             mean: Figure = Suppressed()
-            if isinstance(total, int) and isinstance(matched, int):
+            if isinstance(total, Suppressed):
+                # Even a zero would tell something about everyone in a small group.
+                matched = Suppressed()
+            elif isinstance(matched, int):
                 rate = matched / total if total else math.nan
                 if matched == 0:
                     mean = math.nan
