@@ -194,7 +194,7 @@ class Catalogue(Generic[T]):
     def register(self, obj: T | str | os.PathLike[str], *, replace: bool = False) -> T:
         """Register an object (or read and register a file) under its own name."""
         if isinstance(obj, str | os.PathLike):
-            origin = f"file: {Path(obj)}"
+            origin = f"file: {Path(obj).resolve()}"
             value = self.read(obj)
         else:
             origin = "python"

@@ -1,3 +1,4 @@
+import copy
 import json
 import os
 from pathlib import Path
@@ -5,6 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from mentorkit import from_dict, to_dict
 from mentorkit.errors import NotFoundError, ValidationError
@@ -247,3 +249,44 @@ def test_the_schema_check_has_teeth():
     del package["CFItems"][0]["uri"]
     with pytest.raises(jsonschema.ValidationError):
         _validate(package)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_BASE = json.loads((LOCAL_CASE / "opensalt-sample-framework.json").read_text())
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _paths(value, (*prefix, i))
+
+
+_ALL_PATHS = [p for p in _paths(_BASE) if p]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_ALL_PATHS), _JSON), min_size=1, max_size=4))
+def test_a_damaged_package_imports_or_raises_a_validation_error_never_anything_else(edits):
+    package = copy.deepcopy(_BASE)
+    for path, value in edits:
+        node = package
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit replaced the parent
+    try:
+        fw = import_package(package)
+    except ValidationError:
+        return
+    assert import_package(export_package(fw)) == fw

@@ -75,11 +75,11 @@ class SmartieReport:
         return next(r for r in self.results if r.criterion is key)
 
     def explain(self) -> str:
-        """One line per unmet criterion (``"measurable: no baseline; no target"``), or "SMARTIE"."""
+        """One line per unmet criterion (``"measurable: no baseline, no target"``), or "SMARTIE"."""
         if self.met:
             return "SMARTIE"
         return "\n".join(
-            f"{r.criterion.value}: {'; '.join(r.reasons)}" for r in self.results if not r.met
+            f"{r.criterion.value}: {', '.join(r.reasons)}" for r in self.results if not r.met
         )
 
 
@@ -127,10 +127,10 @@ def check_smartie(goal: Goal) -> SmartieReport:
         >>> print(report.explain())
         strategic: no strategic priority named
         attainable: no supports (people, time, resources) named
-        realistic: no start date (when the baseline was taken); no deadline
+        realistic: no start date (when the baseline was taken), no deadline
         time_bound: no deadline
-        inclusive: no student group named; no stakeholders named
-        equitable: no student group named; no equity focus (the gap it closes) named
+        inclusive: no student group named, no stakeholders named
+        equitable: no student group named, no equity focus (the gap it closes) named
     """
     if not isinstance(goal, Goal):
         raise ValidationError("must be a Goal", field="goal", value=type(goal).__name__)

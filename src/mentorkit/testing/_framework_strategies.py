@@ -27,11 +27,20 @@ from mentorkit.testing._strategies import aware_datetimes, dates, ids, texts
 
 
 def _uuids() -> st.SearchStrategy[str | None]:
-    return st.none() | st.uuids().map(str)
+    return _UUIDS
 
 
 def _statements() -> st.SearchStrategy[str]:
-    return texts().filter(lambda t: bool(t.strip()))
+    return _STATEMENTS
+
+
+# Built once: building strategies inside every draw costs more than drawing from them.
+_UUIDS: st.SearchStrategy[str | None] = st.none() | st.uuids().map(str)
+_STATEMENTS = texts().filter(lambda t: bool(t.strip()))
+_TEXTS = texts()
+_SHORT = texts(max_size=12)
+_IDS = ids()
+_MAYBE_IDS = st.none() | ids()
 
 
 @st.composite
@@ -182,6 +191,13 @@ def _evidence_names() -> st.SearchStrategy[str]:
     return ids().filter(lambda n: n not in BUILT_IN_ARTEFACTS)
 
 
+_REQUIRES = st.lists(
+    st.sampled_from(BUILT_IN_ARTEFACTS) | _evidence_names(), max_size=3, unique=True
+)
+_REVIEWS = st.lists(_SHORT, max_size=2)
+_MINUTES = st.integers(0, 60 * 24 * 60)
+
+
 @st.composite
 def cycle_definitions(draw: st.DrawFn, *, max_phases: int = 6) -> CycleDefinition:
     """Generated :class:`~mentorkit.cycles.CycleDefinition` objects.
@@ -198,10 +214,10 @@ def cycle_definitions(draw: st.DrawFn, *, max_phases: int = 6) -> CycleDefinitio
         Phase(
             id=name,
             ordinal=ordinal,
-            title=draw(texts()),
-            purpose=draw(texts()),
+            title=draw(_SHORT),
+            purpose=draw(_SHORT),
             requires=draw(requires),
-            reviews=draw(st.lists(texts(), max_size=2)),
+            reviews=draw(_REVIEWS),
         )
         for name, ordinal in zip(names, ordinals, strict=True)
     ]
@@ -236,7 +252,7 @@ def _satisfy(draw: st.DrawFn, cycle: CoachingCycle, definition: CycleDefinition)
                 )
                 cycle = cycle.attach(action_plan=plan)
         else:
-            cycle = cycle.record(artefact, draw(texts()))
+            cycle = cycle.record(artefact, draw(_SHORT))
     return cycle
 
 
@@ -268,9 +284,9 @@ def legal_walks(
         last = cycle.history[-1].at if cycle.history else cycle.started
         cycle = cycle.advance(
             draw(st.sampled_from(options)),
-            by=draw(st.none() | ids()),
-            why=draw(texts()),
-            at=last + dt.timedelta(minutes=draw(st.integers(0, 60 * 24 * 60))),
+            by=draw(_MAYBE_IDS),
+            why=draw(_SHORT),
+            at=last + dt.timedelta(minutes=draw(_MINUTES)),
             definition=definition,
         )
         states.append(cycle)
