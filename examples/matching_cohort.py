@@ -1,8 +1,8 @@
 """Match a fellowship cohort: eligibility, three strategies side by side, reasons, fairness.
 
-The people and enrolments come from the synthetic district; the mentors' strengths are
-drawn at random (the synthetic district has no assessments), standing in for what
-``strengths_from_assessments`` reads from a real store.
+People, enrolments (with the mentees' focus competencies) and assessments (the mentors'
+strengths) come from the synthetic district; the activities each side prefers or offers
+are drawn at random, as the district does not record them.
 """
 
 import random
@@ -10,6 +10,7 @@ import random
 import attrs
 
 from mentorkit import synthetic
+from mentorkit.frameworks import load_framework
 from mentorkit.matching import (
     Applicant,
     MatchingProblem,
@@ -20,28 +21,25 @@ from mentorkit.matching import (
     cohort_profiles,
     fairness_audit,
     match,
+    strengths_from_assessments,
 )
 
 district = synthetic.district(seed=7)
+framework = load_framework("manager-of-self")
 cohort = "coh-fellows-2023"
 mentees, mentors = cohort_profiles(
-    cohort, people=district.people, enrollments=district.enrollments, capacity=2
+    cohort,
+    people=district.people,
+    enrollments=district.enrollments,
+    assessments=district.assessments,
+    framework=framework,
+    capacity=2,
 )
 people = {p.id: p for p in district.people}
 
-# Mentors' strengths: an ordinal level 0-3 on each competency the mentees focus on;
-# activities each side prefers or offers.
 rng = random.Random(7)
-codes = sorted({code for m in mentees for code in m.focus})
 activities = ["shadowing", "problem_of_practice", "role_play", "classroom_visit"]
-mentors = [
-    attrs.evolve(
-        m,
-        strengths={code: rng.randint(0, 3) for code in codes},
-        activities=rng.sample(activities, 2),
-    )
-    for m in mentors
-]
+mentors = [attrs.evolve(m, activities=rng.sample(activities, 2)) for m in mentors]
 mentees = [attrs.evolve(m, activities=rng.sample(activities, 2)) for m in mentees]
 
 # 1. Eligibility: managers of self only, no misconduct on record, priority if exemplary.
@@ -50,7 +48,7 @@ applicants = [
     Applicant(
         person_id=m.person_id,
         title=people[m.person_id].title,
-        ratings={code: rng.randint(0, 3) for code in m.focus},
+        ratings=strengths_from_assessments(framework, district.assessments, m.person_id),
         flags={"misconduct"} if m.person_id in flagged else set(),
     )
     for m in mentees

@@ -356,10 +356,11 @@ def _unmatched(problem: MatchingProblem, rows: list[int], full: list[bool]) -> l
 
 
 def _score_reason(score: float, breakdown: Mapping[str, float]) -> str:
-    if len(breakdown) <= 1:
+    # Criteria that add nothing to this pair are left out of the sentence (not the data).
+    parts = [f"{name} {_fmt(value)}" for name, value in breakdown.items() if value]
+    if len(breakdown) <= 1 or not parts:
         return f"score {_fmt(score)}"
-    parts = " + ".join(f"{name} {_fmt(value)}" for name, value in breakdown.items())
-    return f"score {_fmt(score)} = {parts}"
+    return f"score {_fmt(score)} = {' + '.join(parts)}"
 
 
 def _fmt(value: float) -> str:

@@ -148,8 +148,10 @@ class MatcherContract:
     claims. Every test runs for every matcher (nothing is skipped): a flag switches a test
     from the guarantee every matcher owes to the stronger one claimed.
 
-    - ``claims_stable``: no blocking pair (else: no *wasteful* pair, an unmatched mentee and
-      an allowed mentor with room whose pair scores above 0).
+    - ``claims_stable``: no blocking pair (else, see the next flag).
+    - ``claims_non_wasteful`` (default true): no *wasteful* pair, an unmatched mentee and an
+      allowed mentor with room whose pair scores above 0 (else: every such mentee is
+      reported unmatched as ``not_worth_it``, never as having no room).
     - ``claims_optimal``: the total score is the brute-force maximum (else: at most it, so
       the reported scores cannot be inflated).
 
@@ -173,6 +175,7 @@ class MatcherContract:
 
     claims_stable: ClassVar[bool] = False
     claims_optimal: ClassVar[bool] = False
+    claims_non_wasteful: ClassVar[bool] = True
 
     @pytest.fixture
     def matcher(self) -> Matcher:
@@ -220,21 +223,27 @@ class MatcherContract:
     @_SETTINGS
     @given(problem=matching_problems())
     def test_stability(self, matcher: Matcher, problem: MatchingProblem) -> None:
-        """No blocking pair if claimed; never a wasteful one."""
-        assignment = _assignment(problem, matcher.match(problem))
+        """No blocking pair if claimed; no wasteful pair unless disclaimed."""
+        result = matcher.match(problem)
+        assignment = _assignment(problem, result)
         blocking = blocking_pairs(problem, assignment)
         if self.claims_stable:
             assert blocking == []
-        else:
-            load = [assignment.count(j) for j in range(problem.shape[1])]
-            wasteful = [
-                (i, j)
-                for i, j in blocking
-                if assignment[i] == -1
-                and load[j] < problem.capacity[j]
-                and (problem.score(problem.mentee_ids[i], problem.mentor_ids[j]) or 0) > 0
-            ]
+            return
+        load = [assignment.count(j) for j in range(problem.shape[1])]
+        wasteful = [
+            (i, j)
+            for i, j in blocking
+            if assignment[i] == -1
+            and load[j] < problem.capacity[j]
+            and (problem.score(problem.mentee_ids[i], problem.mentor_ids[j]) or 0) > 0
+        ]
+        if self.claims_non_wasteful:
             assert wasteful == []
+        else:
+            reasons = {u.mentee_id: u.reason for u in result.unmatched}
+            for i, _ in wasteful:
+                assert reasons[problem.mentee_ids[i]] is UnmatchedReason.NOT_WORTH_IT
 
     @_SETTINGS
     @given(problem=matching_problems(max_mentees=4))
