@@ -256,3 +256,38 @@ def test_importing_matching_loads_no_optional_dependency():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_circles_keep_each_mentor_to_one_focus_and_say_so():
+    from mentorkit.matching import CircleMatcher, MenteeProfile, MentorProfile
+
+    mentees = (
+        [MenteeProfile(person_id=f"d{i}", focus=["data"]) for i in range(3)]
+        + [MenteeProfile(person_id=f"q{i}", focus=["equity"]) for i in range(3)]
+        + [MenteeProfile(person_id="open")]
+    )
+    mentors = [
+        MentorProfile(person_id="kim", strengths={"data": 3, "equity": 2}, capacity=4),
+        MentorProfile(person_id="lee", strengths={"equity": 3}, capacity=4),
+    ]
+    problem = MatchingProblem.from_profiles(mentees, mentors)
+    assert problem.groups == ("data",) * 3 + ("equity",) * 3 + (None,)
+    result = match(problem, "circles")
+    assert result.options == {"within": "optimal"}
+    focus = {"kim": set(), "lee": set()}
+    for pair in result.pairs:
+        group = problem.groups[problem.mentee_index(pair.mentee_id)]
+        if group is not None:
+            focus[pair.mentor_id].add(group)
+    assert focus == {"kim": {"data"}, "lee": {"equity"}}
+    assert "circle: kim leads the 'data' circle" in result.explain("d0")
+    assert len(result.pairs) == 6  # "open" scores 0 everywhere: optimal leaves them out
+    everyone = match(problem, "circles", maximize_matches=True)
+    assert everyone.options == {"within": "optimal", "maximize_matches": True}
+    assert len(everyone.pairs) == 7
+    stable_inside = match(problem, "circles", within="stable")
+    assert stable_inside.options == {"within": "stable"}
+    with pytest.raises(ValidationError) as info:
+        MatchingProblem.from_matrix(["a"], ["x"], [[1]], 1, groups=["a", "b"])
+    assert info.value.field == "groups"
+    assert CircleMatcher(within="greedy").match(problem).strategy == "circles"

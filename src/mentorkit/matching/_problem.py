@@ -56,6 +56,7 @@ class MatchingProblem:
         "_excluded",
         "_fingerprint",
         "_forbidden_by",
+        "_groups",
         "_mentee_ids",
         "_mentee_index",
         "_mentor_ids",
@@ -73,6 +74,7 @@ class MatchingProblem:
         breakdown: Callable[[int, int], Breakdown] | None = None,
         forbidden_by: Callable[[int, int], tuple[str, ...]] | None = None,
         excluded: Mapping[str, str] | None = None,
+        groups: tuple[str | None, ...] | None = None,
     ) -> None:
         # Private: validated input comes from from_matrix / from_profiles.
         self._mentee_ids = mentee_ids
@@ -86,6 +88,7 @@ class MatchingProblem:
         self._mentee_index = {k: i for i, k in enumerate(mentee_ids)}
         self._mentor_index = {k: j for j, k in enumerate(mentor_ids)}
         self._fingerprint: str | None = None
+        self._groups = groups
 
     # -- construction -------------------------------------------------------------------------
 
@@ -97,6 +100,8 @@ class MatchingProblem:
         scores: Any,
         capacity: int | Sequence[int],
         mentor_scores: Any = None,
+        *,
+        groups: Sequence[str | None] | None = None,
     ) -> MatchingProblem:
         """Build a problem from a score matrix.
 
@@ -109,6 +114,8 @@ class MatchingProblem:
                 mentor.
             mentor_scores: The mentors' view, ``mentor_scores[i][j]`` being mentor ``j``'s
                 score of mentee ``i``, same shape; defaults to ``scores``.
+            groups: Optional circle key per mentee (e.g. their first focus competency),
+                used by the ``"circles"`` strategy; ``None`` joins any circle.
 
         Returns:
             The problem. With NumPy installed the matrices are kept as read-only float
@@ -136,7 +143,14 @@ class MatchingProblem:
         else:  # pragma: no cover - exercised only without NumPy
             s = _as_rows(scores, shape, "scores")
             m = s if mentor_scores is None else _as_rows(mentor_scores, shape, "mentor_scores")
-        return cls(mentee_ids=mentees, mentor_ids=mentors, capacity=caps, scores=s, mentor_scores=m)
+        return cls(
+            mentee_ids=mentees,
+            mentor_ids=mentors,
+            capacity=caps,
+            scores=s,
+            mentor_scores=m,
+            groups=_groups(groups, len(mentees)),
+        )
 
     @classmethod
     def from_profiles(
@@ -246,6 +260,7 @@ class MatchingProblem:
             breakdown=breakdown,
             forbidden_by=forbidden_by,
             excluded=excluded,
+            groups=tuple(p.focus[0] if p.focus else None for p in everyone),
         )
 
     # -- reading ------------------------------------------------------------------------------
@@ -269,6 +284,11 @@ class MatchingProblem:
     def excluded(self) -> Mapping[str, str]:
         """Applicants left out before matching (e.g. ineligible), each with the reason."""
         return self._excluded
+
+    @property
+    def groups(self) -> tuple[str | None, ...] | None:
+        """Each mentee's circle key (from profiles: their first focus), or ``None``."""
+        return self._groups
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -395,6 +415,42 @@ class MatchingProblem:
         if self._forbidden_by is None:
             return ("matrix",)
         return self._forbidden_by(i, j)
+
+    def _restricted(self, keep: Callable[[int, int], bool], name: str) -> MatchingProblem:
+        """The same problem with the pairs ``keep`` rejects forbidden too (named ``name``)."""
+        n, m = self.shape
+        mask = [[keep(i, j) for j in range(m)] for i in range(n)]
+
+        def cut(matrix: Any) -> Any:
+            if self._uses_numpy():
+                import numpy as np
+
+                out = np.array(matrix, dtype=np.float64).reshape(n, m)
+                out[~np.array(mask, dtype=bool).reshape(n, m)] = np.nan
+                out.flags.writeable = False
+                return out
+            return tuple(
+                tuple(v if ok else math.nan for v, ok in zip(row, oks, strict=True))
+                for row, oks in zip(matrix, mask, strict=True)
+            )
+
+        s = cut(self._S)
+        own = self._forbidden_at
+
+        def forbidden_by(i: int, j: int) -> tuple[str, ...]:
+            return own(i, j) if not self._allowed_at(i, j) else (name,)
+
+        return MatchingProblem(
+            mentee_ids=self._mentee_ids,
+            mentor_ids=self._mentor_ids,
+            capacity=self._capacity,
+            scores=s,
+            mentor_scores=s if self._M is self._S else cut(self._M),
+            breakdown=self._breakdown,
+            forbidden_by=forbidden_by,
+            excluded=self._excluded,
+            groups=self._groups,
+        )
 
     def _uses_numpy(self) -> bool:
         return not isinstance(self._S, tuple)
@@ -570,6 +626,21 @@ def _ids(ids: Sequence[str], field: str) -> tuple[str, ...]:
             raise ValidationError("is a duplicate id", field=f"{field}[{k}]", value=value)
         seen.add(value)
     return tuple(ids)
+
+
+def _groups(groups: Sequence[str | None] | None, size: int) -> tuple[str | None, ...] | None:
+    if groups is None:
+        return None
+    if isinstance(groups, str) or not isinstance(groups, Sequence) or len(groups) != size:
+        raise ValidationError(
+            f"must have one entry (a string or None) per mentee ({size})",
+            field="groups",
+            value=groups,
+        )
+    for k, value in enumerate(groups):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("must be a string or None", field=f"groups[{k}]", value=value)
+    return tuple(groups)
 
 
 def _capacities(capacity: int | Sequence[int], size: int) -> tuple[int, ...]:

@@ -41,7 +41,7 @@ def _min_cell(_inst: object, _attr: object, value: object) -> None:
 class DisclosurePolicy:
     """When counts about people may be shared.
 
-    Args:
+    Attributes:
         min_cell: Counts from 1 to ``min_cell - 1`` are withheld (primary suppression).
             Zero is shown: it describes nobody.
         complementary: Also withhold as few other counts as needed so that no withheld
