@@ -155,6 +155,7 @@ def test_an_export_is_one_snapshot_while_others_write(pg, postgres_schema_dsn):
     from mentorkit.storage import PostgresStore, export_store
 
     pg.put(Enrollment(id="e-1", person_id="p-1", cohort_id="c", role=Role.MENTEE))
+    pg.put(Person(id="p-1", name="Ana"))
     scan = pg._scan
     with PostgresStore(postgres_schema_dsn, max_size=1) as other:
 
@@ -167,6 +168,7 @@ def test_an_export_is_one_snapshot_while_others_write(pg, postgres_schema_dsn):
         pg._scan = scan_then_someone_writes
         text = export_store(pg)
         pg._scan = scan
-    assert "e-1" in text
+    assert '"e-1"' in text
+    assert '"p-1"' in text
     assert "p-late" not in text
-    assert [p.id for p in pg.all(Person)] == ["p-late"]
+    assert [p.id for p in pg.all(Person)] == ["p-1", "p-late"]
