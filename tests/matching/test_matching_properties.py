@@ -125,6 +125,8 @@ def _no_ties(problem):
 def test_without_numpy_every_strategy_gives_the_same_result(problem, seed):
     plain = pure_python(problem)
     assert not plain._uses_numpy()
+    assert plain.fingerprint() == problem.fingerprint()
+    assert repr(plain) == repr(problem)
     for strategy in ("greedy", "stable", "optimal"):
         a = match(problem, strategy, seed=seed)
         b = match(plain, strategy, seed=seed)

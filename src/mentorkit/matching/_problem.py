@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import array
 import hashlib
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -373,25 +375,34 @@ class MatchingProblem:
     def fingerprint(self) -> str:
         """A SHA-256 of ids, capacities and both matrices: equal problems, equal prints.
 
-        Store it with a result to check later that a rerun used the same problem.
+        The same with or without NumPy. Store it with a result to check later that a rerun
+        used the same problem.
         """
         if self._fingerprint is None:
             digest = hashlib.sha256()
             for part in (self._mentee_ids, self._mentor_ids, self._capacity):
                 digest.update(repr(part).encode())
-            s, m = self.to_lists()
-            digest.update(repr(s).encode())
-            digest.update(repr(m).encode())
+            for chunk in _canonical_bytes(self._S, self._M):
+                digest.update(chunk)
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
+    def _forbidden_count(self) -> int:
+        if self._uses_numpy():
+            import numpy as np
+
+            forbidden = np.isnan(self._S)
+            if self._M is not self._S:
+                forbidden |= np.isnan(self._M)
+            return int(forbidden.sum())
+        s, _ = self.to_lists()
+        return sum(v is None for row in s for v in row)
+
     def __repr__(self) -> str:
         n, m = self.shape
-        s, _ = self.to_lists()
-        forbidden = sum(v is None for row in s for v in row)
         return (
             f"MatchingProblem(mentees={n}, mentors={m}, places={sum(self._capacity)}, "
-            f"forbidden_pairs={forbidden})"
+            f"forbidden_pairs={self._forbidden_count()})"
         )
 
     # -- index-based access for strategies ----------------------------------------------------
@@ -587,6 +598,32 @@ def strengths_from_assessments(
 
     levels = current_levels(framework, assessments, person_id, as_of=as_of)
     return {code: framework.scale.rank(level) for code, level in levels.items()}
+
+
+def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:
+    """Little-endian float64 bytes of both matrices, a pair forbidden on either side NaN in both.
+
+    Problems that behave the same give the same bytes, however they were stored.
+    """
+    if not isinstance(scores, tuple):
+        import numpy as np
+
+        forbidden = np.isnan(scores) | np.isnan(mentor_scores)
+        for matrix in (scores, mentor_scores):
+            yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
+        return
+    for k in (0, 1):
+        values = array.array(
+            "d",
+            (
+                math.nan if a != a or b != b else (a, b)[k]
+                for row_s, row_m in zip(scores, mentor_scores, strict=True)
+                for a, b in zip(row_s, row_m, strict=True)
+            ),
+        )
+        if sys.byteorder == "big":  # pragma: no cover - no big-endian CI
+            values.byteswap()
+        yield values.tobytes()
 
 
 def _value(matrix: Any, i: int, j: int) -> float:
