@@ -138,13 +138,8 @@ class MatchingProblem:
         mentors = _ids(mentor_ids, "mentor_ids")
         caps = _capacities(capacity, len(mentors))
         shape = (len(mentees), len(mentors))
-        np = numpy_or_none()
-        if np is not None:
-            s = _as_array(np, scores, shape, "scores")
-            m = s if mentor_scores is None else _as_array(np, mentor_scores, shape, "mentor_scores")
-        else:  # pragma: no cover - exercised only without NumPy
-            s = _as_rows(scores, shape, "scores")
-            m = s if mentor_scores is None else _as_rows(mentor_scores, shape, "mentor_scores")
+        s = _stored(scores, shape, "scores")
+        m = s if mentor_scores is None else _stored(mentor_scores, shape, "mentor_scores")
         return cls(
             mentee_ids=mentees,
             mentor_ids=mentors,
@@ -193,13 +188,25 @@ class MatchingProblem:
             >>> p.forbidden_by("ana", "kim"), p.allowed("ana", "lee")
             (('no_reporting_line',), True)
         """
-        from mentorkit.matching._constraints import default_constraints
-        from mentorkit.matching._scoring import default_scorer
+        from mentorkit.matching._constraints import Constraint, default_constraints
+        from mentorkit.matching._scoring import Scorer, default_scorer
 
         everyone = list(mentees)
         mentor_list = list(mentors)
         rules = default_constraints() if constraints is None else tuple(constraints)
+        for k, rule in enumerate(rules):
+            if not isinstance(rule, Constraint):
+                raise ValidationError(
+                    "must be a Constraint (name and allows())",
+                    field=f"constraints[{k}]",
+                    value=rule,
+                )
         pair_scorer: Any = default_scorer() if scorer is None else scorer
+        for field, value in (("scorer", pair_scorer), ("mentor_scorer", mentor_scorer)):
+            if value is not None and not isinstance(value, Scorer):
+                raise ValidationError(
+                    "must be a Scorer (name and score())", field=field, value=value
+                )
         excluded: dict[str, str] = {}
         if eligibility is not None:
             verdicts = {d.person_id: d for d in eligibility.decisions}
@@ -216,31 +223,23 @@ class MatchingProblem:
         mentee_ids = _ids([p.person_id for p in everyone], "mentees")
         mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
 
-        def evaluate(scoring: Any, what: str) -> list[list[float | None]]:
-            rows: list[list[float | None]] = []
-            for i, mentee in enumerate(everyone):
-                row: list[float | None] = []
-                for j, mentor in enumerate(mentor_list):
-                    if all(rule.allows(mentee, mentor) for rule in rules):
-                        value = scoring.score(mentee, mentor)
-                        row.append(_check_value(value, f"{what}[{i}][{j}]"))
-                    else:
-                        row.append(None)
-                rows.append(row)
-            return rows
+        allowed = [
+            [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
+            for mentee in everyone
+        ]
+
+        def evaluate(scoring: Any) -> list[list[float | None]]:
+            return [
+                [
+                    scoring.score(mentee, mentor) if ok else None
+                    for mentor, ok in zip(mentor_list, oks, strict=True)
+                ]
+                for mentee, oks in zip(everyone, allowed, strict=True)
+            ]
 
         shape = (len(everyone), len(mentor_list))
-        scores = evaluate(pair_scorer, "scores")
-        np = numpy_or_none()
-        convert: Callable[[Any, tuple[int, int], str], Any] = (
-            (lambda x, s, f: _as_array(np, x, s, f)) if np is not None else _as_rows
-        )
-        s = convert(scores, shape, "scores")
-        m = (
-            s
-            if mentor_scorer is None
-            else convert(evaluate(mentor_scorer, "mentor_scores"), shape, "mentor_scores")
-        )
+        s = _stored(evaluate(pair_scorer), shape, "scores")
+        m = s if mentor_scorer is None else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
 
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
@@ -727,6 +726,14 @@ def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[flo
             )
         rows.append(tuple(_check_value(v, f"{field}[{i}][{j}]") for j, v in enumerate(row)))
     return tuple(rows)
+
+
+def _stored(matrix: Any, shape: tuple[int, int], field: str) -> Any:
+    """A validated, private copy of a matrix: a read-only array with NumPy, else tuples."""
+    np = numpy_or_none()
+    if np is None:  # pragma: no cover - exercised only without NumPy
+        return _as_rows(matrix, shape, field)
+    return _as_array(np, matrix, shape, field)
 
 
 def _as_array(np: Any, matrix: Any, shape: tuple[int, int], field: str) -> Any:
