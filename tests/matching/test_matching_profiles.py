@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mentorkit.errors import ValidationError
-from mentorkit.frameworks import Assessment, load_framework
+from mentorkit.frameworks import Assessment, Rater, load_framework
 from mentorkit.matching import (
     ActivityOverlap,
     Applicant,
@@ -255,6 +255,7 @@ def test_strengths_come_from_the_latest_assessments():
             competency=code,
             level="developing",
             date=dt.date(2024, 1, 1),
+            rater=Rater.SUPERVISOR,
         ),
         Assessment(
             id="a-2",
@@ -263,6 +264,7 @@ def test_strengths_come_from_the_latest_assessments():
             competency=code,
             level="exemplary",
             date=dt.date(2025, 1, 1),
+            rater=Rater.SUPERVISOR,
         ),
     ]
     assert strengths_from_assessments(fw, ratings, "kim") == {code: 3}

@@ -1,4 +1,4 @@
-"""``mentorkit demo``: build a synthetic district and summarise it."""
+"""``mentorkit demo``: build a synthetic district, store it, and summarise it."""
 
 from __future__ import annotations
 
@@ -6,25 +6,45 @@ import argparse
 from typing import Any
 
 from mentorkit import synthetic
+from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
+from mentorkit.errors import StorageError
 
 
 def add_parser(sub: Any) -> None:
     """Register the ``demo`` command."""
     parser = sub.add_parser(
         "demo",
-        help="build a synthetic district and print a summary",
-        description="Build a deterministic synthetic district (no real person's data) and "
-        "print what it holds: staff, cohorts, mentorships, sessions and how many mentees "
-        "went on to mentor.",
+        help="build a synthetic district, save it in mentorkit.db and print a summary",
+        description="Build a deterministic synthetic district (no real person's data), "
+        "write it into a store (by default the SQLite file mentorkit.db in the current "
+        "folder, which later commands read) and print what it holds: staff, cohorts, "
+        "mentorships, sessions and how many mentees went on to mentor.",
     )
     parser.add_argument("--seed", type=int, default=7, help="same seed, same district (7)")
     parser.add_argument("--staff", type=int, default=400, help="number of people (400)")
     parser.add_argument("--years", type=int, default=3, help="yearly cohorts per program (3)")
+    add_store_option(parser, help="Where to write the district; it must be empty.")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="empty the store first if it already holds data",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the district and print the summary."""
+    """Build the district, write it into the store and print the summary."""
     district = synthetic.district(seed=args.seed, staff=args.staff, years=args.years)
+    url = args.store or default_store()
+    with open_cli_store(args) as store:
+        if not store._is_empty():  # type: ignore[attr-defined]
+            if not args.overwrite:
+                raise StorageError(
+                    f"{describe(url)} already holds data: pass --overwrite to replace it, "
+                    "or --store to write somewhere else"
+                )
+            store._empty()  # type: ignore[attr-defined]
+        stored = store.put_many(district.entities())
     print(district.summary())
+    print(f"Saved {len(stored):,} entities to {describe(url)}.")
     return 0

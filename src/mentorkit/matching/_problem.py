@@ -585,11 +585,11 @@ def strengths_from_assessments(
 
     Example:
         >>> import datetime as dt
-        >>> from mentorkit.frameworks import Assessment, load_framework
+        >>> from mentorkit.frameworks import Assessment, Rater, load_framework
         >>> fw = load_framework("manager-of-self")
         >>> a = Assessment(id="a-1", person_id="kim", framework_id=fw.id,
         ...                competency="communication", level="exemplary",
-        ...                date=dt.date(2025, 5, 1))
+        ...                date=dt.date(2025, 5, 1), rater=Rater.SUPERVISOR)
         >>> strengths_from_assessments(fw, [a], "kim")
         {'communication': 3}
     """

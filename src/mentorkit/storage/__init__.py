@@ -14,8 +14,8 @@ Example:
     >>> with open_store("memory://") as store:
     ...     m = store.put(Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2",
     ...                              start=dt.date(2024, 8, 1)))
-    ...     [x.id for x in store.find(Mentorship, mentor_id="p-1")]
-    ['m-1']
+    ...     store.find(Mentorship, mentor_id="p-1")[0].id
+    'm-1'
 """
 
 from __future__ import annotations

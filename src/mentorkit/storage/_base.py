@@ -280,8 +280,8 @@ class BaseStore:
             >>> store = MemoryStore()
             >>> _ = store.put(Enrollment(id="e-1", person_id="p-1", cohort_id="c-24",
             ...                          role=Role.MENTOR))
-            >>> [e.id for e in store.find(Enrollment, cohort_id="c-24", role=Role.MENTOR)]
-            ['e-1']
+            >>> store.find(Enrollment, cohort_id="c-24", role=Role.MENTOR)[0].id
+            'e-1'
         """
         where = _codec.terms(cls, filters)
         return self._select(cls, where)
@@ -368,6 +368,20 @@ class BaseStore:
                 name: [text for _, text in self._scan(name, None, [])]
                 for name in self._collections()
             }
+
+    def _clear(self) -> None:
+        """Delete every stored entity (inside a write transaction)."""
+        raise NotImplementedError
+
+    def _empty(self) -> None:
+        """Delete everything in the store, in one transaction."""
+        with self._txn(write=True), self._errors():
+            self._clear()
+
+    def _is_empty(self) -> bool:
+        """Whether the store holds no entity at all."""
+        with self._txn(write=False), self._errors():
+            return not self._collections()
 
     def _restore(self, entities: Sequence[Entity]) -> None:
         """Insert entities keeping their versions (``>= 1``); all or nothing."""

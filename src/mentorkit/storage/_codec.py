@@ -56,7 +56,6 @@ for _name, _fields in INDEXES.items():  # checked once, at import: a wrong line 
     if len(_fields) > MAX_KEYS or len(set(_fields)) != len(_fields):
         raise ValueError(f"index of {_name!r} must list at most {MAX_KEYS} distinct fields")
 
-_NO_KEYS: tuple[None, ...] = (None,) * MAX_KEYS
 # Keys for aware datetimes: microseconds since 0001-01-01 UTC, shifted so the earliest
 # instant representable with any offset is positive, zero-padded so text order is time order.
 _EPOCH = dt.datetime(1, 1, 1)
@@ -97,6 +96,10 @@ class ClassInfo(NamedTuple):
     keys: tuple[str, ...]
     unstructure: Callable[[Any], dict[str, Any]]
     structure: Callable[[Any, Any], Any]
+    #: The start of every document of this class: its tag and schema version.
+    prefix: str
+    #: ``None`` key columns after this class's own.
+    padding: tuple[None, ...]
 
 
 _INFO: dict[type[Any], ClassInfo] = {}
@@ -119,13 +122,16 @@ def info(cls: type[Any]) -> ClassInfo:
         )
     tag = tag_of(cls)
     collection = cls.collection
+    keys = INDEXES.get(collection, ())
     found = ClassInfo(
         cls=cls,
         tag=tag,
         collection=collection,
-        keys=INDEXES.get(collection, ()),
+        keys=keys,
         unstructure=converter.get_unstructure_hook(cls),
         structure=converter.get_structure_hook(cls),
+        prefix=f'{{"{TAG_KEY}":{json.dumps(tag)},"{SCHEMA_KEY}":{SCHEMA_VERSION},',
+        padding=(None,) * (MAX_KEYS - len(keys)),
     )
     _INFO[cls] = found
     return found
@@ -168,8 +174,9 @@ class Row(NamedTuple):
     entity: Any
 
 
-def _dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# One encoder, built once: json.dumps would build it again for every document.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+_DECODE = json.JSONDecoder().decode
 
 
 def _check_text(value: str, field: str) -> None:
@@ -187,56 +194,53 @@ def encode(entity: Any) -> Row:
     """
     if not isinstance(entity, Entity):
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
-    meta = info(type(entity))
-    where = f"{meta.collection}/{entity.id}"
+    meta = _INFO.get(type(entity)) or info(type(entity))
     try:
         body = meta.unstructure(entity)
     except Exception as exc:  # a field the converter cannot write
+        where = f"{meta.collection}/{entity.id}"
         raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
     expected = entity.version
-    if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
+    if type(expected) is not int or expected < 0:
         raise ValidationError("must be an integer >= 0", field="version", value=expected)
     body["version"] = expected + 1
     try:
+        # The validation: what is stored must read back through the converter.
         stored = meta.structure(body, meta.cls)
     except Exception:
         try:  # again through the public path, for a message naming every bad field
             structure(body, meta.cls)
         except ValidationError as exc:
+            where = f"{meta.collection}/{entity.id}"
             raise ValidationError(
                 f"{where}: {exc.message}", field=exc.field, errors=exc.errors
             ) from exc
         raise  # pragma: no cover - both paths use the same converter
-    _check_text(entity.id, "id")
+    id = entity.id
+    if "\x00" in id:
+        _check_text(id, "id")
     keys: list[str | None] = []
     for name in meta.keys:
-        try:
-            value = key(getattr(entity, name))
-        except AttributeError:
-            value = None
-        if value is not None:
+        value = getattr(entity, name, None)
+        if type(value) is not str:
+            value = key(value)
+        if value is not None and "\x00" in value:
             _check_text(value, name)
         keys.append(value)
-    keys.extend([None] * (MAX_KEYS - len(keys)))
+    keys.extend(meta.padding)
     try:
-        text = _dumps({TAG_KEY: meta.tag, SCHEMA_KEY: SCHEMA_VERSION, **body})
+        # The body's own "{" is replaced by the tag and schema, so they come first.
+        text = meta.prefix + _ENCODE(body)[1:]
         text.encode("utf-8")  # lone surrogates cannot be stored in any UTF-8 file or database
     except UnicodeEncodeError as exc:
+        where = f"{meta.collection}/{entity.id}"
         raise ValidationError(
             f"{where}: holds text that is not valid Unicode: {exc.reason}", field="entity"
         ) from None
     except (TypeError, ValueError) as exc:
+        where = f"{meta.collection}/{entity.id}"
         raise ValidationError(f"{where}: is not JSON-serialisable: {exc}", field="entity") from exc
-    return Row(
-        collection=meta.collection,
-        id=entity.id,
-        type=meta.tag,
-        expected=expected,
-        version=expected + 1,
-        keys=tuple(keys),
-        text=text,
-        entity=stored,
-    )
+    return Row(meta.collection, id, meta.tag, expected, expected + 1, tuple(keys), text, stored)
 
 
 def decode(tag: str, text: str | bytes) -> Any:
@@ -252,9 +256,9 @@ def decode(tag: str, text: str | bytes) -> Any:
             f"the store holds documents of type {tag!r}, which is not registered in this "
             "process: import the module that registers it (mentorkit.serialization.register)"
         )
-    meta = info(cls)
+    meta = _INFO.get(cls) or info(cls)
     try:
-        doc = json.loads(text)
+        doc = _DECODE(text) if isinstance(text, str) else json.loads(text)
         del doc[TAG_KEY]
         schema = doc.pop(SCHEMA_KEY)
     except (ValueError, TypeError, KeyError) as exc:

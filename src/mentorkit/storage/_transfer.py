@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from mentorkit.errors import StorageError
 from mentorkit.model import Entity
-from mentorkit.serialization import registered_types, to_json
+from mentorkit.serialization import registered_types, to_dict
 from mentorkit.storage import _codec, _document
 from mentorkit.storage._base import BaseStore
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mentorkit.storage._protocol import Store
 
 
@@ -30,16 +33,28 @@ def _roots() -> dict[str, list[type[Entity]]]:
     return out
 
 
-def export_store(store: Store) -> str:
+def _without_demographics(text: str) -> str:
+    if '"demographics":' not in text or '"demographics":null' in text:
+        return text
+    doc = json.loads(text)
+    if doc.get("demographics") is not None:
+        doc["demographics"] = None
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_store(store: Store, *, demographics: bool = False) -> str:
     """The whole store as one versioned JSON document (the format ``JsonStore`` keeps).
 
     Every entity is written with its type tag, schema version and ``version``, collections
     sorted by name and entities by id, one per line. :func:`import_store` reads it back into
-    any backend.
+    any backend. Demographic fields are personal data: they are left out (written as
+    ``null``) unless asked for; with ``demographics=True`` the export is lossless.
 
     Args:
         store: Any store. mentorkit's own backends export every stored document, types not
             registered in this process included; other stores export the registered types.
+        demographics: Keep the ``demographics`` of people (needed to move a store
+            losslessly to another backend).
 
     Raises:
         StorageError: the store cannot be read.
@@ -50,19 +65,22 @@ def export_store(store: Store) -> str:
         >>> source = MemoryStore()
         >>> _ = source.put(Person(id="p-1", name="Ana"))
         >>> target = MemoryStore()
-        >>> import_store(target, export_store(source))
+        >>> import_store(target, export_store(source, demographics=True))
         1
         >>> target.get(Person, "p-1").version
         1
     """
+    keep: Callable[[str], str] = (lambda t: t) if demographics else _without_demographics
     if isinstance(store, BaseStore):
         groups = store._documents()
-        return _document.dump((name, texts) for name, texts in sorted(groups.items()))
+        return _document.dump(
+            (name, [keep(t) for t in texts]) for name, texts in sorted(groups.items())
+        )
     groups_: dict[str, list[tuple[str, str]]] = {}
     for collection, roots in _roots().items():
         seen = groups_.setdefault(collection, [])
         for root in roots:
-            seen.extend((e.id, to_json(e)) for e in store.all(root))
+            seen.extend((e.id, keep(_codec._ENCODE(to_dict(e)))) for e in store.all(root))
     return _document.dump(
         (name, (text for _, text in sorted(docs))) for name, docs in sorted(groups_.items())
     )

@@ -169,6 +169,11 @@ class MemoryStore(BaseStore):
             and (record.keys is None or matches(record.keys, where))
         ]
 
+    def _clear(self) -> None:
+        for collection, rows in list(self._data.items()):
+            for id in list(rows):
+                self._set(collection, id, None)
+
     def _collections(self) -> list[str]:
         return sorted(name for name, rows in self._data.items() if rows)
 

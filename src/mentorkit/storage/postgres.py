@@ -254,6 +254,9 @@ class PostgresStore(BaseStore):
         rows: list[tuple[str, str]] = self._conn.execute(sql, params).fetchall()
         return rows
 
+    def _clear(self) -> None:
+        self._conn.execute(f"DELETE FROM {_sql.TABLE}")
+
     def _collections(self) -> list[str]:
         found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
         return sorted(name for (name,) in found)

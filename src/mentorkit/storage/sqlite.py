@@ -242,6 +242,9 @@ class SQLiteStore(BaseStore):
         sql, params = _sql.scan_sql(_P, collection, tags, where)
         return self._conn.execute(sql, params).fetchall()
 
+    def _clear(self) -> None:
+        self._conn.execute(f"DELETE FROM {_sql.TABLE}")
+
     def _collections(self) -> list[str]:
         found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
         return sorted(name for (name,) in found)
