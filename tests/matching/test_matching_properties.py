@@ -183,3 +183,14 @@ def test_optimal_equals_scipy_on_medium_instances(n, m, cap, seed):
     for candidates in (1, 24):
         result = match(problem, "optimal", candidates=candidates)
         assert result.total_score == pytest.approx(best, abs=1e-6)
+
+
+def test_optimal_finds_the_allowed_pairs_of_a_mostly_forbidden_row():
+    # 40 mentors, only the last few allowed: the first sparse solve must pick them.
+    s = np.full((2, 40), np.nan)
+    s[0, 35:] = [1, 2, 3, 4, 5]
+    s[1, 36] = 7
+    problem = MatchingProblem.from_matrix(["a", "b"], [f"m{j}" for j in range(40)], s, 1)
+    result = match(problem, "optimal", candidates=3)
+    assert result.assignment == {"a": "m39", "b": "m36"}
+    assert result.total_score == 12
