@@ -121,11 +121,14 @@ def graph_of(ms: list[Mentorship], weights: dict[str, float]) -> MentorshipGraph
 
 
 @settings(max_examples=300)
-@given(temporal_multigraphs(), weights_st)
-def test_swept_metrics_equal_exhaustive_chain_search(ms, weights):
+@given(temporal_multigraphs(), weights_st, st.sampled_from(["auto", "sets", "bits"]))
+def test_swept_metrics_equal_exhaustive_chain_search(ms, weights, representation):
+    from mentorkit.graph._metrics import compute_metrics
+
     g = graph_of(ms, weights)
     brute = Brute(ms, weights)
-    table = g.metrics()
+    table = compute_metrics(list(g.nx.nodes), ms, weights, representation=representation)
+    assert g.metrics() == table
     assert set(table) == set(g.nx.nodes)
     for p, r in table.items():
         desc = brute.descendants(p)
@@ -188,3 +191,15 @@ def test_as_of_keeps_exactly_the_mentorships_begun_by_the_day(ms, offset):
     g = graph_of(ms, {}).as_of(day)
     assert {m.id for m in g.mentorships} == {m.id for m in ms if m.start <= day}
     assert {k for _, _, k in g.nx.edges(keys=True)} == {m.id for m in ms if m.start <= day}
+
+
+@settings(max_examples=200)
+@given(temporal_multigraphs(), weights_st)
+def test_set_and_bitset_representations_give_the_same_metrics(ms, weights):
+    from mentorkit.graph._metrics import compute_metrics
+
+    people = sorted({p for m in ms for p in (m.mentor_id, m.mentee_id)} | {"z"})
+    as_sets = compute_metrics(people, ms, weights, representation="sets")
+    as_bits = compute_metrics(people, ms, weights, representation="bits")
+    assert as_sets == as_bits
+    assert as_sets["z"].descendants == 0 and as_sets["z"].reach == weights.get("z", 0.0)

@@ -21,6 +21,7 @@ reversed edges, earliest day first. Longest chains ride along (one integer per p
 
 from __future__ import annotations
 
+import gc
 import html
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -222,29 +223,106 @@ def _longest_trails(
     return best
 
 
+class _TooDenseError(Exception):
+    """The set representation did more work than the budget: switch to bitsets."""
+
+
+class _Sets:
+    """Reachable sets as Python sets: fast and small while lineages are sparse."""
+
+    dense = False
+
+    @staticmethod
+    def empty() -> Any:
+        return set()
+
+    @staticmethod
+    def unit(i: int) -> Any:
+        return {i}
+
+    @staticmethod
+    def copy(x: Any) -> Any:
+        return set(x)
+
+    @staticmethod
+    def count(x: Any) -> int:
+        return len(x)
+
+    @staticmethod
+    def without(x: Any, i: int) -> Any:
+        return x - {i}
+
+
+class _Bits:
+    """Reachable sets as Python ints used as bitsets: one ``|`` per union, however dense."""
+
+    dense = True
+
+    @staticmethod
+    def empty() -> Any:
+        return 0
+
+    @staticmethod
+    def unit(i: int) -> Any:
+        return 1 << i
+
+    @staticmethod
+    def copy(x: Any) -> Any:
+        return x
+
+    @staticmethod
+    def count(x: Any) -> int:
+        return int(x).bit_count()
+
+    @staticmethod
+    def without(x: Any, i: int) -> Any:
+        return x & ~(1 << i)
+
+
+_Algebra = type[_Sets] | type[_Bits]
+
+
 def _sweep(
-    n: int, days: Sequence[Sequence[_Arc]], *, edge_sets: bool
-) -> tuple[list[int], list[int], list[int]]:
+    n: int,
+    days: Sequence[Sequence[_Arc]],
+    alg: _Algebra,
+    *,
+    edge_sets: bool,
+    budget: int | None = None,
+) -> tuple[list[Any], list[int], list[Any]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
     ``days`` lists the arcs grouped by start day in sweep order (latest day first for
-    descendants). Returns ``(R, L, E)``: ``R[x]`` the bitset of nodes reachable from ``x``
-    (``x`` itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]``
-    the bitset of edges lying on chains from ``x`` (all zero unless ``edge_sets``).
+    descendants). Returns ``(R, L, E)``: ``R[x]`` the nodes reachable from ``x`` (``x``
+    itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
+    edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
+    bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
     """
-    reach = [0] * n
+    unit = alg.unit
+    reach = [alg.empty() for _ in range(n)]
     longest = [0] * n
-    edges = [0] * n
+    edges = [alg.empty() for _ in range(n)]
+    work = 0
     for arcs in days:
         sources = {s for s, _, _ in arcs}
         if all(d not in sources for _, d, _ in arcs):
             # No mentorship of the day follows another of the same day: any order will do.
             for s, d, e in arcs:
-                reach[s] |= reach[d] | (1 << d)
+                rs = reach[s]
+                rs |= reach[d]
+                rs |= unit(d)
+                reach[s] = rs  # a no-op for sets (updated in place), a rebind for ints
                 if longest[d] >= longest[s]:
                     longest[s] = longest[d] + 1
                 if edge_sets:
-                    edges[s] |= edges[d] | (1 << e)
+                    es = edges[s]
+                    es |= edges[d]
+                    es |= unit(e)
+                    edges[s] = es
+            if budget is not None:
+                work += sum(len(reach[d]) + len(edges[d]) for _, d, _ in arcs)
+                if work > budget:
+                    raise _TooDenseError
             continue
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for s, d, e in arcs:
@@ -253,49 +331,76 @@ def _sweep(
             if len(members) == 1:
                 x = members[0]
                 for d, e in out.get(x, ()):
-                    reach[x] |= reach[d] | (1 << d)
+                    rx = reach[x]
+                    rx |= reach[d]
+                    rx |= unit(d)
+                    reach[x] = rx
                     if longest[d] >= longest[x]:
                         longest[x] = longest[d] + 1
                     if edge_sets:
-                        edges[x] |= edges[d] | (1 << e)
+                        ex = edges[x]
+                        ex |= edges[d]
+                        ex |= unit(e)
+                        edges[x] = ex
                 continue
             comp = set(members)
-            r = 0
-            es = 0
+            r = alg.empty()
+            es = alg.empty()
             exit_value: dict[int, int] = {}
             inner: list[_Arc] = []
             for x in members:
-                r |= reach[x] | (1 << x)
+                r |= reach[x]
+                r |= unit(x)
                 es |= edges[x]
                 value = longest[x]
                 for d, e in out.get(x, ()):
-                    es |= 1 << e
+                    es |= unit(e)
                     if d in comp:
                         inner.append((x, d, e))
                     else:
-                        r |= reach[d] | (1 << d)
+                        r |= reach[d]
+                        r |= unit(d)
                         es |= edges[d]
                         value = max(value, longest[d] + 1)
                 exit_value[x] = value
             best = _longest_trails(comp, inner, exit_value)
             for x in members:
-                reach[x] = r
+                reach[x] = alg.copy(r)  # one set object per person: unions update in place
                 longest[x] = best[x]
                 if edge_sets:
-                    edges[x] = es
+                    edges[x] = alg.copy(es)
     return reach, longest, edges
 
 
-def _weighted_sum(bits: int, weights: Sequence[float], planes: Sequence[int] | None) -> float:
-    """The sum of ``weights[i]`` over the set bits ``i`` of ``bits``."""
+def _bit_planes(weights: Sequence[float]) -> list[int] | None:
+    """Bit planes of integer weights (plane k: the people whose weight has bit k set)."""
+    if not all(w.is_integer() for w in weights):
+        return None
+    top = int(max(weights, default=0.0))
+    planes = [0] * top.bit_length()
+    for i, w in enumerate(weights):
+        iw = int(w)
+        k = 0
+        while iw:
+            if iw & 1:
+                planes[k] |= 1 << i
+            iw >>= 1
+            k += 1
+    return planes
+
+
+def _weighted_sum(members: Any, weights: Sequence[float], planes: Sequence[int] | None) -> float:
+    """The sum of ``weights[i]`` over the members ``i`` of a set or bitset."""
+    if not isinstance(members, int):
+        return float(sum(weights[i] for i in members))
     if planes is not None:
         # Integer weights: sum bit plane by bit plane, one AND and popcount per plane.
-        return float(sum((bits & plane).bit_count() << k for k, plane in enumerate(planes)))
+        return float(sum((members & plane).bit_count() << k for k, plane in enumerate(planes)))
     total = 0.0
-    while bits:
-        low = bits & -bits
+    while members:
+        low = members & -members
         total += weights[low.bit_length() - 1]
-        bits ^= low
+        members ^= low
     return total
 
 
@@ -313,6 +418,8 @@ def compute_metrics(
     people: Sequence[str],
     mentorships: Sequence[Mentorship],
     students_reached: Mapping[str, float],
+    *,
+    representation: Literal["auto", "sets", "bits"] = "auto",
 ) -> dict[str, GenealogyMetrics]:
     """Every genealogy metric for every person, in two sweeps over the mentorships.
 
@@ -320,121 +427,142 @@ def compute_metrics(
         people: Every person id to report (those in mentorships are added if missing).
         mentorships: The edges of the graph.
         students_reached: Each person's own ``students_reached`` total.
+        representation: How reachable sets are held: Python ``sets`` (fast and small while
+            lineages are sparse, as in real programs), ``bits`` (ints as bitsets: bounded
+            cost per union however dense), or ``auto``: sets, switching to bitsets when the
+            unions have copied more than about ``n / 256`` elements per mentorship.
 
     Returns:
         One record per person id.
     """
-    ends = (p for m in mentorships for p in (m.mentor_id, m.mentee_id))
-    ids = list(dict.fromkeys([*people, *ends]))
+    # Hundreds of thousands of small sets and tuples, none of them in a reference cycle: the
+    # cyclic garbage collector would rescan them again and again for nothing.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(people, mentorships, students_reached, representation)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _compute(
+    people: Sequence[str],
+    mentorships: Sequence[Mentorship],
+    students_reached: Mapping[str, float],
+    representation: str,
+) -> dict[str, GenealogyMetrics]:
+    # One pass over the entities; everything after works on plain tuples.
+    edges_ = sorted((m.start.toordinal(), m.id, m.mentor_id, m.mentee_id) for m in mentorships)
+    ids = list(dict.fromkeys([*people, *(p for e in edges_ for p in e[2:])]))
+    n = len(ids)
     first_seen: dict[str, int] = {}
-    for m in mentorships:
-        day = m.start.toordinal()
-        for pid in (m.mentor_id, m.mentee_id):
-            if first_seen.get(pid, day + 1) > day:
-                first_seen[pid] = day
+    for day, _, u, v in edges_:  # by day: the first write is the first appearance
+        first_seen.setdefault(u, day)
+        first_seen.setdefault(v, day)
     never = 1 << 40
-    # Descendants are mostly people who appear late: give them the low bits, so the bitsets
-    # of early mentors stay as short as their lineage (and the reverse for ancestors).
+    # As bitsets, descendants are mostly people who appear late: give them the low bits, so
+    # the ints stay shorter (and the reverse for ancestors).
     late_first = sorted(ids, key=lambda p: (-first_seen.get(p, never), p))
     early_first = sorted(ids, key=lambda p: (first_seen.get(p, never), p))
     dix = {p: i for i, p in enumerate(late_first)}
     aix = {p: i for i, p in enumerate(early_first)}
-    n = len(ids)
 
-    ordered = sorted(mentorships, key=lambda m: (m.start, m.id))
-    by_day: dict[int, list[Mentorship]] = defaultdict(list)
-    for m in ordered:
-        by_day[m.start.toordinal()].append(m)
-    days_desc = sorted(by_day, reverse=True)
-    # Edge bits: the latest mentorship gets bit 0, so chain edge sets stay short too.
-    eix = {m.id: i for i, m in enumerate(reversed(ordered))}
+    # Edge numbers: the latest mentorship gets 0, so chain edge bitsets stay short too.
+    total = len(edges_)
+    down_by_day: dict[int, list[_Arc]] = defaultdict(list)
+    up_by_day: dict[int, list[_Arc]] = defaultdict(list)
+    for k, (day, _, u, v) in enumerate(edges_):
+        e = total - 1 - k
+        down_by_day[day].append((dix[u], dix[v], e))
+        up_by_day[day].append((aix[v], aix[u], e))
+    days_desc = sorted(down_by_day, reverse=True)
+    down_days = [down_by_day[day] for day in days_desc]
+    up_days = [up_by_day[day] for day in reversed(days_desc)]
 
-    down_days = [[(dix[m.mentor_id], dix[m.mentee_id], eix[m.id]) for m in by_day[day]]
-                 for day in days_desc]  # fmt: skip
-    reach, longest, edge_sets = _sweep(n, down_days, edge_sets=True)
-    up_days = [[(aix[m.mentee_id], aix[m.mentor_id], eix[m.id]) for m in by_day[day]]
-               for day in reversed(days_desc)]  # fmt: skip
-    up_reach, up_longest, _ = _sweep(n, up_days, edge_sets=False)
+    alg: _Algebra = _Bits if representation == "bits" else _Sets
+    budget = total * max(1, n // 256) if representation == "auto" else None
+    try:
+        reach, longest, edge_sets = _sweep(n, down_days, alg, edge_sets=True, budget=budget)
+        up_reach, up_longest, _ = _sweep(n, up_days, alg, edge_sets=False, budget=budget)
+    except _TooDenseError:
+        alg = _Bits
+        reach, longest, edge_sets = _sweep(n, down_days, alg, edge_sets=True)
+        up_reach, up_longest, _ = _sweep(n, up_days, alg, edge_sets=False)
 
-    # Direct mentees by day (C[x]: mentees of x in mentorships starting on or after the day
-    # being swept); per mentor-mentee pair, the mentee's own mentees after the pair began.
-    mentees_after = [0] * n
-    grand: list[dict[int, int]] = [{} for _ in range(n)]
+    # mentees_after[x]: mentees of x in mentorships starting on or after the day being swept.
+    # grand[g][b]: b's mentees after g's (earliest) mentorship with b began: chains g -> b -> c.
+    # Sets, whatever the representation above: these neighbourhoods are small, and wide
+    # bitset snapshots of them would cost far more memory.
+    mentees_after: list[set[int]] = [set() for _ in range(n)]
+    grand: list[dict[int, frozenset[int]]] = [{} for _ in range(n)]
     for arcs in down_days:
         for s, d, _ in arcs:
-            mentees_after[s] |= 1 << d
+            mentees_after[s].add(d)
         for s, d, _ in arcs:
-            grand[s][d] = mentees_after[d]  # the earliest pair start wins: a superset
+            grand[s][d] = frozenset(mentees_after[d])  # the earliest start wins: a superset
 
     # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b.
     pair_first: dict[tuple[int, int], int] = {}
     pair_last: dict[tuple[int, int], int] = {}
-    mentors_of: list[set[int]] = [set() for _ in range(n)]
-    for m in ordered:
-        key = (dix[m.mentor_id], dix[m.mentee_id])
-        day = m.start.toordinal()
-        pair_first.setdefault(key, day)
+    mentors_of: list[list[int]] = [[] for _ in range(n)]
+    for day, _, u, v in edges_:
+        key = (dix[u], dix[v])
+        if key not in pair_first:
+            pair_first[key] = day
+            mentors_of[key[1]].append(key[0])
         pair_last[key] = day
-        mentors_of[key[1]].add(key[0])
-    excluding: dict[int, dict[int, int]] = {}
+    excluding: dict[int, dict[int, frozenset[int]]] = {}
+    nothing: frozenset[int] = frozenset()
 
-    def others(g: int, a: int) -> int:
+    def others(g: int, a: int) -> frozenset[int]:
+        """The union of ``grand[g][b]`` over g's mentees ``b`` other than ``a``."""
         table = excluding.get(g)
         if table is None:
             kids = list(grand[g])
             sets = [grand[g][b] for b in kids]
-            prefix = [0]
-            for s in sets:
-                prefix.append(prefix[-1] | s)
-            suffix = [0]
-            for s in reversed(sets):
-                suffix.append(suffix[-1] | s)
+            prefix = [nothing]
+            for x in sets:
+                prefix.append(prefix[-1] | x)
+            suffix = [nothing]
+            for x in reversed(sets):
+                suffix.append(suffix[-1] | x)
             suffix.reverse()
             table = {b: prefix[i] | suffix[i + 1] for i, b in enumerate(kids)}
             excluding[g] = table
         return table[a]
 
-    weights_by_index = [float(students_reached.get(p, 0.0)) for p in late_first]
-    planes: list[int] | None = None
-    if all(w.is_integer() for w in weights_by_index):
-        top = int(max(weights_by_index, default=0.0))
-        planes = [0] * top.bit_length()
-        for i, w in enumerate(weights_by_index):
-            iw = int(w)
-            k = 0
-            while iw:
-                if iw & 1:
-                    planes[k] |= 1 << i
-                iw >>= 1
-                k += 1
+    weights = [float(students_reached.get(p, 0.0)) for p in late_first]
+    planes = _bit_planes(weights) if alg.dense else None
 
     rows: dict[str, GenealogyMetrics] = {}
     for pid in ids:
         i = dix[pid]
-        me = 1 << i
-        desc = reach[i] & ~me
-        counts = [b.bit_count() for b in grand[i].values()]
-        cousins = 0
+        desc = alg.without(reach[i], i)
+        counts = [len(b) for b in grand[i].values()]
+        cousins: set[int] = set()
         for a in mentors_of[i]:
             last = pair_last[a, i]
             for g in mentors_of[a]:
                 if pair_first[g, a] <= last:
-                    cousins |= others(g, a)
-        anc = up_reach[aix[pid]] & ~(1 << aix[pid])
-        own = weights_by_index[i]
+                    cousins.update(others(g, a))
+        cousins.discard(i)
+        j = aix[pid]
+        own = weights[i]
+        ndesc = alg.count(desc)
         rows[pid] = GenealogyMetrics(
             person_id=pid,
             fecundity=len(counts),
             fertility=sum(1 for c in counts if c),
-            descendants=desc.bit_count(),
+            descendants=ndesc,
             depth=longest[i],
-            relationships=edge_sets[i].bit_count(),
-            cousins=(cousins & ~me).bit_count(),
+            relationships=alg.count(edge_sets[i]),
+            cousins=len(cousins),
             genealogical_index=_g_index(counts),
             mentors=len(mentors_of[i]),
-            ancestors=anc.bit_count(),
-            ancestor_depth=up_longest[aix[pid]],
+            ancestors=alg.count(alg.without(up_reach[j], j)),
+            ancestor_depth=up_longest[j],
             students_reached=own,
-            reach=_weighted_sum(desc | me, weights_by_index, planes) if desc else own,
+            reach=own + _weighted_sum(desc, weights, planes) if ndesc else own,
         )
     return rows
