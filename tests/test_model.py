@@ -33,8 +33,9 @@ def test_an_end_before_the_start_is_rejected_naming_end(start, days):
 @given(st.integers(max_value=-1))
 def test_a_negative_session_length_is_rejected(minutes):
     with pytest.raises(mk.ValidationError) as info:
-        mk.Session(id="s", mentorship_id="m", start=dt.datetime(2024, 9, 1, tzinfo=UTC),
-                   minutes=minutes)
+        mk.Session(
+            id="s", mentorship_id="m", start=dt.datetime(2024, 9, 1, tzinfo=UTC), minutes=minutes
+        )
     assert info.value.field == "minutes"
     assert info.value.value == minutes
 
@@ -58,8 +59,9 @@ def test_enum_fields_name_the_allowed_values():
 
 def test_students_reached_needs_a_non_negative_value():
     with pytest.raises(mk.ValidationError, match="value"):
-        mk.Outcome(id="o", person_id="p", kind=mk.OutcomeKind.STUDENTS_REACHED,
-                   date=dt.date(2024, 6, 1))
+        mk.Outcome(
+            id="o", person_id="p", kind=mk.OutcomeKind.STUDENTS_REACHED, date=dt.date(2024, 6, 1)
+        )
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, True])
@@ -83,10 +85,16 @@ def test_personal_data_stays_out_of_repr(person):
 
 
 def test_notes_and_reflection_text_stay_out_of_repr():
-    session = mk.Session(id="s", mentorship_id="m", start=dt.datetime(2024, 9, 1, tzinfo=UTC),
-                         minutes=60, notes="confidential: struggling with staff")
-    reflection = mk.Reflection(id="r", person_id="p", written=dt.date(2024, 9, 1),
-                               text="private thoughts")
+    session = mk.Session(
+        id="s",
+        mentorship_id="m",
+        start=dt.datetime(2024, 9, 1, tzinfo=UTC),
+        minutes=60,
+        notes="confidential: struggling with staff",
+    )
+    reflection = mk.Reflection(
+        id="r", person_id="p", written=dt.date(2024, 9, 1), text="private thoughts"
+    )
     assert "confidential" not in repr(session)
     assert "private" not in repr(reflection)
 
@@ -98,22 +106,33 @@ def test_entities_are_frozen(entity):
 
 
 def test_role_history_answers_which_title_a_person_held_on_a_day():
-    person = mk.Person(id="p", name="x", roles=[
-        mk.RoleSpell(title="Teacher", start=dt.date(2015, 8, 1), end=dt.date(2020, 6, 30)),
-        mk.RoleSpell(title="Assistant Principal", start=dt.date(2020, 7, 1)),
-    ])
+    person = mk.Person(
+        id="p",
+        name="x",
+        roles=[
+            mk.RoleSpell(title="Teacher", start=dt.date(2015, 8, 1), end=dt.date(2020, 6, 30)),
+            mk.RoleSpell(title="Assistant Principal", start=dt.date(2020, 7, 1)),
+        ],
+    )
     assert person.role_on(dt.date(2019, 1, 1)).title == "Teacher"
     assert person.role_on(dt.date(2024, 1, 1)).title == "Assistant Principal"
     assert person.role_on(dt.date(2010, 1, 1)) is None
 
 
 def test_session_end_is_start_plus_minutes():
-    s = mk.Session(id="s", mentorship_id="m", start=dt.datetime(2024, 9, 1, 15, tzinfo=UTC),
-                   minutes=180)
+    s = mk.Session(
+        id="s", mentorship_id="m", start=dt.datetime(2024, 9, 1, 15, tzinfo=UTC), minutes=180
+    )
     assert s.end == dt.datetime(2024, 9, 1, 18, tzinfo=UTC)
 
 
 def test_errors_form_one_hierarchy():
-    for cls in (mk.ValidationError, mk.NotFoundError, mk.ConflictError, mk.TransitionError,
-                mk.MatchingError, mk.StorageError):
+    for cls in (
+        mk.ValidationError,
+        mk.NotFoundError,
+        mk.ConflictError,
+        mk.TransitionError,
+        mk.MatchingError,
+        mk.StorageError,
+    ):
         assert issubclass(cls, mk.MentorkitError)

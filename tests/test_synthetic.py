@@ -54,7 +54,8 @@ def test_sessions_follow_the_monthly_cadence_and_are_timezone_aware():
     for s in d.sessions:
         assert s.start.utcoffset() == dt.timedelta(0)
         per[s.mentorship_id].append(s.start)
-    assert per and all(len(v) == 7 for v in per.values())
+    assert per
+    assert all(len(v) == 7 for v in per.values())
 
 
 def test_entities_all_serialise():
@@ -63,8 +64,10 @@ def test_entities_all_serialise():
         assert mk.from_json(mk.to_json(entity)) == entity
 
 
-@pytest.mark.parametrize(("kw", "field"), [({"staff": 3}, "staff"), ({"years": 0}, "years"),
-                                           ({"mentee_share": 0}, "mentee_share")])
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [({"staff": 3}, "staff"), ({"years": 0}, "years"), ({"mentee_share": 0}, "mentee_share")],
+)
 def test_impossible_shapes_are_refused_naming_the_argument(kw, field):
     with pytest.raises(ValueError, match=field):
         synthetic.district(**kw)

@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+import typing as _typing
 
 from mentorkit.errors import (
     ConflictError,
@@ -84,10 +84,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # Read lazily so that `import mentorkit` does not touch package metadata.
-    if name == "__version__":
-        from importlib.metadata import version
+if _typing.TYPE_CHECKING:
+    __version__: str
+else:
 
-        return version("mentorkit")
-    raise AttributeError(f"module 'mentorkit' has no attribute {name!r}")
+    def __getattr__(name: str) -> str:
+        # Read lazily so that `import mentorkit` does not touch package metadata.
+        if name == "__version__":
+            from importlib.metadata import version
+
+            return version("mentorkit")
+        raise AttributeError(f"module 'mentorkit' has no attribute {name!r}")

@@ -102,3 +102,9 @@ def identifiers(_inst: object, attribute: attrs.Attribute[Any], value: object) -
     """Require a tuple of non-empty string ids."""
     if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
         raise ValidationError("must be a tuple of non-empty ids", field=attribute.name, value=value)
+
+
+def texts(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a tuple of strings."""
+    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("must be a tuple of strings", field=attribute.name, value=value)

@@ -264,8 +264,11 @@ class Reflection(Entity):
 class Goal(Entity):
     """An individual goal, ideally SMARTIE.
 
-    A SMARTIE goal moves a measure from a baseline to a target by a deadline, for a named
-    student group.
+    A SMARTIE goal (strategic, measurable, attainable, realistic, time-bound, inclusive,
+    equitable) serves a strategic priority, moves a measure from a baseline (taken on
+    ``start``) to a target by a deadline, names the supports that make it attainable, and
+    names the student group it serves, the stakeholders it includes and the gap it closes.
+    :func:`mentorkit.cycles.check_smartie` says which criteria a goal meets.
     """
 
     collection: ClassVar[str] = "goal"
@@ -277,6 +280,11 @@ class Goal(Entity):
     target: float | None = attrs.field(default=None, validator=c.optional_number)
     deadline: dt.date | None = attrs.field(default=None, validator=c.optional_date)
     student_group: str | None = attrs.field(default=None, validator=c.optional_text)
+    strategic_priority: str | None = attrs.field(default=None, validator=c.optional_text)
+    start: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    supports: tuple[str, ...] = attrs.field(default=(), converter=_ids, validator=c.texts)
+    stakeholders: tuple[str, ...] = attrs.field(default=(), converter=_ids, validator=c.texts)
+    equity_focus: str | None = attrs.field(default=None, validator=c.optional_text)
 
 
 @attrs.frozen(kw_only=True)

@@ -11,9 +11,9 @@ from typing import Any, TypeVar, get_args, get_origin, overload
 
 import attrs
 import cattrs
-from cattrs.errors import BaseValidationError
+from cattrs.errors import BaseValidationError, IterableValidationError, IterableValidationNote
 
-from mentorkit import model
+from mentorkit import cycles, frameworks, model
 from mentorkit.errors import ValidationError
 
 T = TypeVar("T")
@@ -104,7 +104,19 @@ def _tuple_hook_factory(tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
         # cattrs would happily turn the string "abc" into ("a", "b", "c").
         if not isinstance(value, list | tuple):
             raise _fail("a list", value)
-        return tuple(converter.structure(v, item) for v in value)
+        out: list[Any] = []
+        errors: list[Exception] = []
+        for index, v in enumerate(value):
+            try:
+                out.append(converter.structure(v, item))
+            except Exception as exc:
+                # The index note lets error messages name the path ($.steps[2].text).
+                note = IterableValidationNote(f"Structuring {tp} @ index {index}", index, item)
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {tp!r}", errors, tp)
+        return tuple(out)
 
     return structure
 
@@ -357,6 +369,10 @@ _BUILTIN = (
     model.Goal,
     model.ActionPlan,
     model.Outcome,
+    frameworks.Assessment,
+    cycles.CoachingCycle,
 )
 for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)
+register(frameworks.CompetencyFramework, tag="competency_framework")
+register(cycles.CycleDefinition, tag="cycle_definition")

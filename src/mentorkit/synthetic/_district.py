@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
 
 import attrs
 
 from mentorkit import model as m
+from mentorkit.frameworks import Assessment, Rater, load_framework
 
 _FIRST = (
     "Ada", "Amara", "Ana", "Ben", "Carmen", "Chen", "Dara", "Diego", "Elena", "Femi", "Grace",
@@ -26,13 +29,23 @@ _SCHOOL_WORDS = (
 )  # fmt: skip
 _SCHOOL_KINDS = ("Elementary", "Middle", "High", "Academy", "K-8")
 _TEACHER_TITLES = ("Teacher", "Instructional Coach", "Dean of Students", "Teacher Leader")
-_COMPETENCIES = (
-    "relationship-building",
-    "interpersonal-effectiveness",
-    "planning-and-organization",
-    "communication",
-    "develops-talent",
-)
+# Five focus competencies per program, codes of the program's built-in framework.
+_FOCUS = {
+    "prog-fellows": (
+        "relationship_building",
+        "interpersonal_effectiveness",
+        "planning_and_organization",
+        "communication",
+        "develops_talent",
+    ),
+    "prog-coaching": (
+        "trusting_relationships",
+        "strategic_vision",
+        "problem_solving",
+        "perseverance_and_drive",
+        "self_awareness",
+    ),
+}
 _ACTIVITIES = (
     m.Activity.SHADOWING,
     m.Activity.PROBLEM_OF_PRACTICE,
@@ -65,6 +78,7 @@ class District:
     action_items: list[m.ActionItem] = attrs.field(repr=False)
     reflections: list[m.Reflection] = attrs.field(repr=False)
     outcomes: list[m.Outcome] = attrs.field(repr=False)
+    assessments: list[Assessment] = attrs.field(repr=False, factory=list)
 
     def entities(self) -> Iterator[m.Entity]:
         """Every entity, referenced ones before those that refer to them."""
@@ -79,6 +93,7 @@ class District:
             self.action_items,
             self.reflections,
             self.outcomes,
+            self.assessments,
         ):
             yield from group
 
@@ -95,7 +110,36 @@ class District:
             "action_items": len(self.action_items),
             "reflections": len(self.reflections),
             "outcomes": len(self.outcomes),
+            "assessments": len(self.assessments),
         }
+
+    def summary(self) -> str:
+        """A plain-text summary of the district, fit to paste into an e-mail."""
+        counts = self.counts()
+        lines = [f"Synthetic district (seed {self.seed})"]
+        lines += [f"  {name.replace('_', ' '):<14}{n:>8,}" for name, n in counts.items()]
+        mentees_by_year: dict[int, set[str]] = {}
+        mentors_by_year: dict[int, set[str]] = {}
+        for ms in self.mentorships:
+            year = ms.start.year if ms.start.month >= 7 else ms.start.year - 1
+            mentees_by_year.setdefault(year, set()).add(ms.mentee_id)
+            mentors_by_year.setdefault(year, set()).add(ms.mentor_id)
+        years = sorted(mentees_by_year)
+        if len(years) > 1:
+            lines.append("Paying it forward (mentees who mentor the next year):")
+            for year, following in pairwise(years):
+                mentees = mentees_by_year[year]
+                forward = mentees & mentors_by_year.get(following, set())
+                share = len(forward) / len(mentees) if mentees else 0.0
+                lines.append(f"  {year}-{(year + 1) % 100:02d} cohort: {len(forward)} of "
+                             f"{len(mentees)} ({share:.0%})")  # fmt: skip
+        held = Counter(s.status.value for s in self.sessions)
+        if held:
+            total = sum(held.values())
+            lines.append(
+                f"Sessions held: {held['held']} of {total} planned ({held['held'] / total:.0%})"
+            )
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in self.counts().items())
@@ -122,7 +166,10 @@ def district(
     become mentees; mentors are school leaders and, with probability ``pay_it_forward``, last
     year's mentees, so mentorship chains grow across years. Sessions follow the program's
     cadence (by default 3 h monthly for 7 months); some mentees are promoted; school leaders
-    and mentors reach students. Names and e-mails are made up.
+    and mentors reach students. Mentees rate themselves on their two focus competencies of
+    the program's framework (``manager-of-self`` or ``leader-growth``) when a cohort starts
+    and their mentor or coach rates them when it ends; supervisors rate school and network
+    leaders on ``manager-of-self`` once. Names and e-mails are made up.
 
     Args:
         seed: Same seed, same district (across runs and machines).
@@ -158,6 +205,8 @@ def district(
     gen.mentoring(first_year, years, mentee_share, pay_it_forward, mentor_capacity)
     gen.sessions(sessions_per_mentorship, session_minutes)
     gen.outcomes(first_year, years)
+    # Its own random stream, so adding assessments left every other entity unchanged.
+    gen.assessments(random.Random(f"{seed}/assessments"), first_year)  # noqa: S311
     return District(
         seed=seed,
         org_units=gen.org_units,
@@ -170,6 +219,7 @@ def district(
         action_items=gen.action_items,
         reflections=gen.reflections,
         outcomes=gen.outcome_list,
+        assessments=gen.assessment_list,
     )
 
 
@@ -189,6 +239,7 @@ class _Generator:
         self.action_items: list[m.ActionItem] = []
         self.reflections: list[m.Reflection] = []
         self.outcome_list: list[m.Outcome] = []
+        self.assessment_list: list[Assessment] = []
         self.leaders: list[str] = []  # school and network leaders: mentors from the start
         self.school_size: dict[str, int] = {}
         self.person_school: dict[str, str] = {}
@@ -330,7 +381,7 @@ class _Generator:
                         break
                 n += 1
                 status = m.EnrollmentStatus.ACTIVE if last_year else m.EnrollmentStatus.COMPLETED
-                focus = tuple(rng.sample(_COMPETENCIES, 2))
+                focus = tuple(rng.sample(_FOCUS[program], 2))
                 self.enrollments.append(m.Enrollment(
                     id=f"enr-{n:07d}-e", person_id=mentee, cohort_id=cohort.id,
                     role=m.Role.MENTEE, status=status, focus_competencies=focus))  # fmt: skip
@@ -396,3 +447,50 @@ class _Generator:
             self.outcome_list.append(m.Outcome(
                 id=f"out-{n:07d}", person_id=pid, kind=m.OutcomeKind.STUDENTS_REACHED,
                 date=reached_on, value=float(value)))  # fmt: skip
+
+    def assessments(self, rng: random.Random, first_year: int) -> None:
+        framework_of = {p.id: load_framework(p.framework_id or "") for p in self.programs}
+        program_of = {c.id: c.program_id for c in self.cohorts}
+        cohort_by_id = {c.id: c for c in self.cohorts}
+        mentor_of = {(ms.mentee_id, ms.cohort_id): ms.mentor_id for ms in self.mentorships}
+        n = 0
+
+        def add(
+            person: str,
+            fw_id: str,
+            code: str,
+            level: str,
+            day: dt.date,
+            rater: Rater,
+            rater_id: str | None,
+        ) -> None:
+            nonlocal n
+            n += 1
+            self.assessment_list.append(Assessment(
+                id=f"as-{n:07d}", person_id=person, framework_id=fw_id, competency=code,
+                level=level, date=day, rater=rater, rater_id=rater_id))  # fmt: skip
+
+        for e in self.enrollments:
+            if e.role is not m.Role.MENTEE:
+                continue
+            program = program_of[e.cohort_id]
+            cohort = cohort_by_id[e.cohort_id]
+            fw = framework_of[program]
+            levels = fw.scale.codes
+            mentor = mentor_of.get((e.person_id, e.cohort_id))
+            for code in e.focus_competencies:
+                start_rank = rng.choice((0, 1, 1, 2))
+                add(e.person_id, fw.id, code, levels[start_rank],
+                    cohort.start + dt.timedelta(days=21), Rater.SELF, None)  # fmt: skip
+                if mentor is not None and e.status is m.EnrollmentStatus.COMPLETED:
+                    end_rank = min(len(levels) - 1, start_rank + rng.choice((0, 1, 1, 2)))
+                    rater = Rater.COACH if program == "prog-coaching" else Rater.MENTOR
+                    add(e.person_id, fw.id, code, levels[end_rank],
+                        cohort.end - dt.timedelta(days=14), rater, mentor)  # fmt: skip
+        mos = framework_of["prog-fellows"]
+        supervisor = {p.id: p.supervisor_id for p in self.people}
+        for leader in self.leaders:
+            for code in mos.codes:
+                level = mos.scale.codes[rng.choice((1, 2, 2, 3))]
+                add(leader, mos.id, code, level, dt.date(first_year, 8, 15), Rater.SUPERVISOR,
+                    supervisor.get(leader))  # fmt: skip

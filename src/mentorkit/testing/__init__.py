@@ -1,8 +1,12 @@
 """Test helpers that are public API: hypothesis strategies and contract test suites.
 
-Import ``mentorkit.testing.strategies`` for entity strategies. Needs the ``test`` extra.
+Import ``mentorkit.testing.strategies`` for entity strategies; subclass
+:class:`StoreContract` to prove a store backend and :class:`MatcherContract` to prove a
+matching strategy. Needs the ``test`` extra.
 """
 
 from mentorkit.testing import strategies
+from mentorkit.testing._matcher_contract import MatcherContract, matching_problems
+from mentorkit.testing._store_contract import StoreContract
 
-__all__ = ["strategies"]
+__all__ = ["MatcherContract", "StoreContract", "matching_problems", "strategies"]

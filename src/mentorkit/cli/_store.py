@@ -1,0 +1,159 @@
+"""``mentorkit export`` and ``mentorkit import``: a whole store to and from one JSON document.
+
+Also the ``--store`` option every command that reads or writes data shares (default: the
+SQLite file ``mentorkit.db`` in the current folder, or ``$MENTORKIT_STORE``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from mentorkit.errors import StorageError
+
+if TYPE_CHECKING:
+    from mentorkit.storage import Store
+
+#: Where commands keep their data unless told otherwise.
+DEFAULT_STORE = "sqlite:///mentorkit.db"
+#: The environment variable that overrides :data:`DEFAULT_STORE`.
+STORE_VARIABLE = "MENTORKIT_STORE"
+
+_URLS = (
+    "sqlite:///mentorkit.db (a file in the current folder), sqlite:////abs/path.db, "
+    "json:///file.json, postgresql://user:password@host/db, memory://"
+)
+
+
+def default_store() -> str:
+    """The store URL commands use without ``--store``: ``$MENTORKIT_STORE`` or mentorkit.db."""
+    return os.environ.get(STORE_VARIABLE) or DEFAULT_STORE
+
+
+def add_store_option(parser: argparse.ArgumentParser, *, help: str) -> None:
+    """Add the shared ``--store URL`` option to a command's parser."""
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=None,
+        help=f"{help} Default: ${STORE_VARIABLE} if set, else {DEFAULT_STORE}. URLs: {_URLS}.",
+    )
+
+
+def open_cli_store(args: argparse.Namespace) -> Store:
+    """Open the store named by ``--store`` (or the default)."""
+    from mentorkit.storage import open_store
+
+    return open_store(args.store or default_store())
+
+
+def describe(url: str) -> str:
+    """A store URL as a person reads it: the file path for file stores."""
+    from mentorkit.storage._url import file_path
+
+    scheme = url.split("://", 1)[0]
+    if scheme in {"sqlite", "json"} and url not in {"sqlite://", "sqlite:///:memory:"}:
+        return f"{os.path.abspath(file_path(url))} ({url})"
+    if scheme.startswith("postgres"):
+        from mentorkit.storage.postgres import _redact
+
+        return _redact(url)
+    return url
+
+
+def add_parser(sub: Any) -> None:
+    """Register the ``export`` and ``import`` commands."""
+    export = sub.add_parser(
+        "export",
+        help="write a whole store to one versioned JSON document",
+        description="Write every entity of a store (people, cohorts, enrollments, "
+        "mentorships, sessions, ... and your own entity types) to one JSON document: a "
+        "mentorkit.store document with a schema version, collections sorted by name and "
+        "entities by id, one per line. `mentorkit import` loads it into any other store, "
+        "so this is how data moves between SQLite, JSON files and PostgreSQL. People's "
+        "demographics are personal data and are left out unless you pass "
+        "--with-demographics (which you need for a lossless move).",
+        epilog="Examples: mentorkit export -o district.json; "
+        "mentorkit export --store postgresql://app@db/mentoring --with-demographics "
+        "-o backup.json",
+    )
+    add_store_option(export, help="The store to export.")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default="-",
+        help="where to write the document (default: standard output); the file is "
+        "replaced only once the whole document is written",
+    )
+    export.add_argument(
+        "--with-demographics",
+        action="store_true",
+        help="keep people's demographic fields (left out by default)",
+    )
+    export.set_defaults(func=run_export)
+
+    import_ = sub.add_parser(
+        "import",
+        help="load a JSON document written by `mentorkit export` into a store",
+        description="Load a document written by `mentorkit export` into a store, all or "
+        "nothing: every entity is validated first, and if any id already exists in the "
+        "store nothing is imported. Entities keep their versions, so programs that read "
+        "them before the move can keep writing after it.",
+        epilog="Examples: mentorkit import district.json; "
+        "mentorkit import backup.json --store postgresql://app@db/mentoring",
+    )
+    import_.add_argument("file", metavar="FILE", help="the exported document ('-' for stdin)")
+    add_store_option(import_, help="The store to load into (created if it is a new file).")
+    import_.set_defaults(func=run_import)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export the store to a file or standard output."""
+    from mentorkit.storage import export_store
+
+    with open_cli_store(args) as store:
+        text = export_store(store, demographics=args.with_demographics)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        _write_atomically(args.output, text)
+    count = text.count("\n  {")
+    where = "standard output" if args.output == "-" else args.output
+    note = "" if args.with_demographics else " (demographics left out)"
+    print(f"Exported {count:,} entities to {where}{note}.", file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a document into the store."""
+    from mentorkit.storage import import_store
+
+    try:
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.file, encoding="utf-8") as f:
+                text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"cannot read {args.file}: {exc}") from None
+    url = args.store or default_store()
+    with open_cli_store(args) as store:
+        count = import_store(store, text)
+    print(f"Imported {count:,} entities into {describe(url)}.")
+    return 0
+
+
+def _write_atomically(path: str, text: str) -> None:
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise StorageError(f"cannot write {path}: {exc}") from None

@@ -1,0 +1,287 @@
+"""One coaching engagement walking through a cycle: current phase, history, artefacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import ClassVar
+
+import attrs
+
+from mentorkit.cycles._definition import CycleDefinition
+from mentorkit.cycles._smartie import check_smartie
+from mentorkit.errors import TransitionError, ValidationError
+from mentorkit.model import ActionPlan, Entity, Goal
+from mentorkit.model import _checks as c
+
+
+@attrs.frozen(kw_only=True)
+class PhaseChange:
+    """One entry of a cycle's history: who moved it from which phase to which, when and why.
+
+    ``why`` is kept out of ``repr``.
+    """
+
+    source: str = attrs.field(validator=c.identifier)
+    target: str = attrs.field(validator=c.identifier)
+    at: dt.datetime = attrs.field(validator=c.aware)
+    by: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    why: str = attrs.field(default="", validator=c.text, repr=False)
+
+
+def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
+    return tuple(value)
+
+
+def _evidence(value: Mapping[str, str]) -> Mapping[str, str]:
+    return dict(value)
+
+
+def _check_evidence(_inst: object, attribute: attrs.Attribute[object], value: object) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and k and k.strip() == k and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationError(
+            "must map artefact names to references (strings)", field=attribute.name, value=value
+        )
+
+
+#: Artefacts whose presence is read from the cycle's goal and action plan.
+BUILT_IN_ARTEFACTS = ("goal", "smartie_goal", "action_plan", "student_outcomes")
+
+
+@attrs.frozen(kw_only=True)
+class CoachingCycle(Entity):
+    """One engagement's walk through a :class:`CycleDefinition`.
+
+    A cycle is a stored entity. It knows its current ``phase``, the timestamped ``history``
+    of every move (who, when, why), the attached ``goal`` and ``action_plan``, and the
+    ``evidence`` recorded for other artefacts. Every change returns a new cycle; put it back
+    into the store.
+
+    Start one with :meth:`CycleDefinition.start`. :meth:`advance` checks the move against the
+    definition (looked up by ``definition_id`` with :func:`~mentorkit.cycles.load_cycle`
+    unless passed in) and raises :class:`~mentorkit.errors.TransitionError`, changing
+    nothing, when the move is not allowed or the current phase lacks an artefact.
+
+    Example:
+        >>> import datetime as dt
+        >>> from mentorkit.cycles import load_cycle
+        >>> ecl = load_cycle("equity-leadership-coaching")
+        >>> cycle = ecl.start(id="cc-1", person_id="p-1", coach_id="p-9",
+        ...                   started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
+        >>> cycle.phase
+        'listening_and_learning'
+        >>> cycle.advance("goal_setting", by="p-9")
+        Traceback (most recent call last):
+        ...
+        mentorkit.errors.TransitionError: cannot leave 'listening_and_learning' for 'goal_setting': missing data_review (no evidence recorded)
+    """  # noqa: E501
+
+    collection: ClassVar[str] = "coaching_cycle"
+
+    definition_id: str = attrs.field(validator=c.identifier)
+    person_id: str = attrs.field(validator=c.identifier)
+    phase: str = attrs.field(validator=c.identifier)
+    started: dt.datetime = attrs.field(validator=c.aware)
+    coach_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    mentorship_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    history: tuple[PhaseChange, ...] = attrs.field(default=(), converter=_history, repr=False)
+    goal: Goal | None = attrs.field(default=None, repr=False)
+    action_plan: ActionPlan | None = attrs.field(default=None, repr=False)
+    evidence: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_evidence, validator=_check_evidence, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        c.distinct(self.coach_id, self.person_id, field="coach_id", other="person_id")
+        for name, value, kind in (
+            ("goal", self.goal, Goal),
+            ("action_plan", self.action_plan, ActionPlan),
+        ):
+            if value is None:
+                continue
+            if not isinstance(value, kind):
+                raise ValidationError(f"must be a {kind.__name__}", field=name, value=value)
+            if value.person_id != self.person_id:
+                raise ValidationError(
+                    f"must belong to person_id {self.person_id!r}",
+                    field=f"{name}.person_id",
+                    value=value.person_id,
+                )
+        previous_at = self.started
+        for i, change in enumerate(self.history):
+            if not isinstance(change, PhaseChange):
+                raise ValidationError(
+                    "must hold PhaseChange objects", field=f"history[{i}]", value=change
+                )
+            if i and change.source != self.history[i - 1].target:
+                raise ValidationError(
+                    f"must start where the move before it ended ({self.history[i - 1].target!r})",
+                    field=f"history[{i}].source",
+                    value=change.source,
+                )
+            if change.at < previous_at:
+                raise ValidationError(
+                    f"must not be before {previous_at.isoformat()}",
+                    field=f"history[{i}].at",
+                    value=change.at,
+                )
+            previous_at = change.at
+        if self.history and self.history[-1].target != self.phase:
+            raise ValidationError(
+                f"must be where the last move ended ({self.history[-1].target!r})",
+                field="phase",
+                value=self.phase,
+            )
+
+    # -- artefacts -------------------------------------------------------------------------
+
+    def attach(
+        self, *, goal: Goal | None = None, action_plan: ActionPlan | None = None
+    ) -> CoachingCycle:
+        """A copy with the goal and/or action plan attached (replacing any before)."""
+        changes: dict[str, object] = {}
+        if goal is not None:
+            changes["goal"] = goal
+        if action_plan is not None:
+            changes["action_plan"] = action_plan
+        return attrs.evolve(self, **changes)  # type: ignore[arg-type]
+
+    def record(self, artefact: str, ref: str = "") -> CoachingCycle:
+        """A copy with evidence of an artefact recorded (``ref``: a document id, link, note).
+
+        Raises:
+            ValidationError: ``artefact`` is not a non-empty name, or is one of the built-in
+                artefacts read from the goal and action plan (attach those instead).
+        """
+        if not isinstance(artefact, str) or not artefact or artefact.strip() != artefact:
+            raise ValidationError(
+                "must be a non-empty name without surrounding spaces",
+                field="artefact",
+                value=artefact,
+            )
+        if not isinstance(ref, str):
+            raise ValidationError("must be a string", field="ref", value=ref)
+        if artefact in BUILT_IN_ARTEFACTS:
+            raise ValidationError(
+                "is read from the cycle's goal or action plan; attach() it instead",
+                field="artefact",
+                value=artefact,
+            )
+        return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
+
+    def _lacks(self, artefact: str) -> str | None:
+        """Why ``artefact`` is not there yet, or ``None`` when it is."""
+        if artefact == "goal":
+            return None if self.goal is not None else "no goal attached"
+        if artefact == "smartie_goal":
+            if self.goal is None:
+                return "no goal attached"
+            report = check_smartie(self.goal)
+            if report.met:
+                return None
+            return "the goal is not SMARTIE: " + report.explain().replace("\n", "; ")
+        if artefact == "action_plan":
+            if self.action_plan is None:
+                return "no action plan attached"
+            return None if self.action_plan.steps else "the action plan has no steps"
+        if artefact == "student_outcomes":
+            if self.action_plan is None or not self.action_plan.student_outcomes:
+                return "no measurable student outcome in the action plan"
+            return None
+        return None if artefact in self.evidence else "no evidence recorded"
+
+    # -- moving ----------------------------------------------------------------------------
+
+    def _definition(self, definition: CycleDefinition | None) -> CycleDefinition:
+        if definition is None:
+            from mentorkit.cycles._registry import load_cycle
+
+            definition = load_cycle(self.definition_id)
+        elif not isinstance(definition, CycleDefinition):
+            raise ValidationError(
+                "must be a CycleDefinition", field="definition", value=type(definition).__name__
+            )
+        if definition.id != self.definition_id:
+            raise ValidationError(
+                f"is not this cycle's definition ({self.definition_id!r})",
+                field="definition",
+                value=definition.id,
+            )
+        return definition
+
+    def missing(self, definition: CycleDefinition | None = None) -> tuple[str, ...]:
+        """What the current phase still needs before it may be left (empty when ready).
+
+        Args:
+            definition: The cycle definition; default: ``load_cycle(self.definition_id)``.
+
+        Returns:
+            One entry per missing artefact, ``"name (why)"``, e.g.
+            ``"smartie_goal (the goal is not SMARTIE: time_bound: no deadline)"``.
+        """
+        phase = self._definition(definition).phase(self.phase)
+        return tuple(
+            f"{name} ({why})"
+            for name, why in ((a, self._lacks(a)) for a in phase.requires)
+            if why is not None
+        )
+
+    def allowed(self, definition: CycleDefinition | None = None) -> tuple[str, ...]:
+        """The phases the definition allows moving to from the current phase."""
+        return self._definition(definition).allowed_from(self.phase)
+
+    def advance(
+        self,
+        to: str,
+        *,
+        by: str | None = None,
+        why: str = "",
+        at: dt.datetime | None = None,
+        definition: CycleDefinition | None = None,
+    ) -> CoachingCycle:
+        """Move to another phase, returning the moved cycle (this one is unchanged).
+
+        Args:
+            to: The phase to move to.
+            by: Who moved it (a person id).
+            why: The reason, kept in the history (out of ``repr``).
+            at: When (timezone-aware, not before the last move); default: now, in UTC.
+            definition: The cycle definition; default: ``load_cycle(self.definition_id)``.
+
+        Returns:
+            A new cycle in phase ``to`` with the move appended to its history.
+
+        Raises:
+            TransitionError: the definition does not allow the move, or the current phase
+                lacks artefacts; the message lists what is allowed or what is missing.
+            ValidationError: ``at`` is naive or before the last move, or ``by`` is invalid.
+        """
+        cycle = self._definition(definition)
+        if to not in cycle:
+            raise TransitionError(
+                f"cannot move to {to!r}: cycle {cycle.id!r} has no such phase "
+                f"(phases: {', '.join(p.id for p in cycle.phases)})"
+            )
+        allowed = cycle.allowed_from(self.phase)
+        if to not in allowed:
+            options = ", ".join(repr(a) for a in allowed) or "none"
+            raise TransitionError(
+                f"cannot move from {self.phase!r} to {to!r}: not an allowed transition "
+                f"(allowed: {options})"
+            )
+        lacking = self.missing(cycle)
+        if lacking:
+            raise TransitionError(
+                f"cannot leave {self.phase!r} for {to!r}: missing {'; '.join(lacking)}"
+            )
+        when = at if at is not None else dt.datetime.now(dt.UTC)
+        c.aware(None, attrs.fields(PhaseChange).at, when)
+        last = self.history[-1].at if self.history else self.started
+        if when < last:
+            raise ValidationError(
+                f"must not be before the last move ({last.isoformat()})", field="at", value=when
+            )
+        change = PhaseChange(source=self.phase, target=to, at=when, by=by, why=why)
+        return attrs.evolve(self, phase=to, history=(*self.history, change))

@@ -1,0 +1,467 @@
+"""IMS CASE (Competencies and Academic Standards Exchange) CFPackage import and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import uuid as uuidlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.frameworks._model import Competency, CompetencyFramework, Level, ProficiencyScale
+
+#: The namespace of the stable UUIDs an export derives for objects that have none.
+NAMESPACE = uuidlib.UUID("9b1e6a2c-5d1f-4c47-9a57-6a0f2f7d3c11")
+#: The ``CFItemType`` that marks an item as an indicator of its parent competency.
+INDICATOR_TYPE = "Indicator"
+#: The key under ``CFDocument.extensions`` (a CASE 1.1 field) where mentorkit keeps what
+#: CASE has no field for: the framework's name and the codes of its scale's levels.
+EXTENSION_KEY = "mentorkit"
+
+#: The deepest item hierarchy an import accepts (real frameworks nest a handful of levels).
+MAX_DEPTH = 64
+
+
+def _derived(*parts: str) -> str:
+    return str(uuidlib.uuid5(NAMESPACE, "\x1f".join(parts)))
+
+
+def _framework_uuid(fw_id: str) -> str:
+    return _derived("framework", fw_id)
+
+
+def _item_uuid(fw_id: str, code: str) -> str:
+    return _derived("competency", fw_id, code)
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mapping[str, Any]:
+    if isinstance(package, os.PathLike):
+        path = Path(package)
+        try:
+            package = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFoundError(f"no such file: {path}") from None
+    if isinstance(package, str | bytes):
+        try:
+            package = json.loads(package)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValidationError(f"is not JSON: {exc}", field="$") from None
+    if not isinstance(package, Mapping):
+        raise ValidationError(
+            "a CFPackage must be a JSON object", field="$", value=type(package).__name__
+        )
+    return package
+
+
+def _str(obj: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise ValidationError("is missing", field=f"{where}.{key}")
+        return None
+    if not isinstance(value, str):
+        raise ValidationError("must be a string", field=f"{where}.{key}", value=value)
+    return value
+
+
+def _objects(package: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = package.get(key) or []
+    if not isinstance(value, list):
+        raise ValidationError("must be a list", field=f"$.{key}", value=type(value).__name__)
+    for i, obj in enumerate(value):
+        if not isinstance(obj, Mapping):
+            raise ValidationError("must be an object", field=f"$.{key}[{i}]", value=obj)
+    return value
+
+
+def _link_id(assoc: Mapping[str, Any], key: str, where: str) -> str:
+    link = assoc.get(key)
+    if isinstance(link, Mapping) and isinstance(link.get("identifier"), str):
+        return str(link["identifier"])
+    if isinstance(link, str):  # some servers write a bare URI; its last segment is the id
+        return link.rstrip("/").rsplit("/", 1)[-1]
+    raise ValidationError("must be a link with an identifier", field=f"{where}.{key}", value=link)
+
+
+def _is_code(text: str | None) -> bool:
+    return bool(text) and text is not None and text.strip() == text
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
+
+
+def _scale(package: Mapping[str, Any], ext: Mapping[str, Any]) -> ProficiencyScale | None:
+    """The first rubric criterion with levels, as a scale (mentorkit holds one per framework)."""
+    for rubric in _objects(package, "CFRubrics"):
+        criteria = rubric.get("CFRubricCriteria") or []
+        for criterion in criteria if isinstance(criteria, list) else []:
+            if not isinstance(criterion, Mapping):
+                continue
+            raw = criterion.get("CFRubricCriterionLevels") or []
+            levels = [lv for lv in raw if isinstance(lv, Mapping)] if isinstance(raw, list) else []
+            if not levels:
+                continue
+            ordered = sorted(
+                enumerate(levels),
+                key=lambda p: (
+                    not isinstance(p[1].get("position"), int),
+                    p[1].get("position") if isinstance(p[1].get("position"), int) else 0,
+                    p[0],
+                ),
+            )
+            codes = ext.get("levelCodes")
+            if not (
+                isinstance(codes, list)
+                and len(codes) == len(ordered)
+                and all(_is_code(c) for c in codes)
+                and len(set(codes)) == len(codes)
+            ):
+                codes = []
+                for n, (_, lv) in enumerate(ordered, start=1):
+                    code = _slug(str(lv.get("quality") or "")) or f"level_{n}"
+                    codes.append(code if code not in codes else f"{code}_{n}")
+            scale_id = criterion.get("category")
+            title = rubric.get("title")
+            return ProficiencyScale(
+                id=scale_id if isinstance(scale_id, str) and _is_code(scale_id) else "case-rubric",
+                title=title if isinstance(title, str) else "",
+                levels=[
+                    Level(
+                        code=code,
+                        title=lv["quality"] if isinstance(lv.get("quality"), str) else code,
+                        description=(
+                            lv["description"] if isinstance(lv.get("description"), str) else ""
+                        ),
+                    )
+                    for code, (_, lv) in zip(codes, ordered, strict=True)
+                ],
+            )
+    return None
+
+
+def import_package(
+    package: Mapping[str, Any] | str | bytes | os.PathLike[str], *, id: str | None = None
+) -> CompetencyFramework:
+    """Read an IMS CASE 1.0 or 1.1 CFPackage into a :class:`CompetencyFramework`.
+
+    The ``CFDocument`` becomes the framework; each ``CFItem`` a competency; ``isChildOf``
+    associations give the tree, ordered by ``sequenceNumber`` and then by the order of the
+    items in the package; items of ``CFItemType`` ``"Indicator"`` become indicators of
+    their parent. The first ``CFRubric`` criterion with levels becomes the proficiency
+    scale (otherwise the default four-point scale applies). A competency's code is the
+    item's ``humanCodingScheme`` (its identifier when there is none, or when the code is
+    taken); its title is the ``abbreviatedStatement`` when there is one, with the
+    ``fullStatement`` as description, else the ``fullStatement``. CASE identifiers are
+    kept in the ``uuid`` fields so that a re-export writes them back.
+
+    Fields mentorkit does not model (other association types, item types, concept keywords,
+    licences, 1.1 additions...) are ignored, never an error.
+
+    Args:
+        package: The package as parsed JSON, as JSON text, or a path to a JSON file.
+        id: The framework's name in mentorkit; defaults to the one a mentorkit export
+            recorded, else the ``CFDocument`` identifier.
+
+    Returns:
+        The framework.
+
+    Raises:
+        ValidationError: the package is not JSON, has no ``CFDocument``, an item or
+            association lacks its identifier, or ``isChildOf`` links form a loop (naming
+            the path of the bad field).
+        NotFoundError: a path that does not exist.
+
+    Example:
+        >>> from mentorkit.frameworks import load_framework
+        >>> fw = load_framework("manager-of-self")
+        >>> import_package(export_package(fw)) == fw
+        True
+    """
+    pkg = _read(package)
+    doc = pkg.get("CFDocument")
+    if not isinstance(doc, Mapping):
+        raise ValidationError("is missing or not an object", field="$.CFDocument")
+    doc_id = _str(doc, "identifier", "$.CFDocument", required=True)
+    assert doc_id is not None
+    raw_ext = doc.get("extensions")
+    ext_all = raw_ext if isinstance(raw_ext, Mapping) else {}
+    ext = ext_all.get(EXTENSION_KEY) if isinstance(ext_all.get(EXTENSION_KEY), Mapping) else {}
+    assert isinstance(ext, Mapping)
+    ext_id = ext.get("frameworkId")
+    fw_id = (
+        id
+        if id is not None
+        else (ext_id if isinstance(ext_id, str) and _is_code(ext_id) else doc_id)
+    )
+
+    items: dict[str, Mapping[str, Any]] = {}
+    position: dict[str, int] = {}
+    for i, item in enumerate(_objects(pkg, "CFItems")):
+        ident = _str(item, "identifier", f"$.CFItems[{i}]", required=True)
+        assert ident is not None
+        if ident not in items:
+            items[ident] = item
+            position[ident] = i
+
+    # child -> (parent, sort key); the first isChildOf link of an item wins (a tree, not a DAG)
+    parents: dict[str, tuple[str | None, tuple[int, int, int]]] = {}
+    for i, assoc in enumerate(_objects(pkg, "CFAssociations")):
+        if assoc.get("associationType") != "isChildOf":
+            continue
+        where = f"$.CFAssociations[{i}]"
+        child = _link_id(assoc, "originNodeURI", where)
+        parent: str | None = _link_id(assoc, "destinationNodeURI", where)
+        if child not in items or child in parents:
+            continue
+        if parent not in items:
+            parent = None  # the document itself, or something outside this package
+        seq = assoc.get("sequenceNumber")
+        number = seq if isinstance(seq, int) and not isinstance(seq, bool) else None
+        key = (0, number, position[child]) if number is not None else (1, 0, position[child])
+        parents[child] = (parent, key)
+    for ident in items:
+        parents.setdefault(ident, (None, (1, 0, position[ident])))
+
+    children: dict[str | None, list[str]] = {}
+    for ident, (parent, _) in parents.items():
+        children.setdefault(parent, []).append(ident)
+    for kids in children.values():
+        kids.sort(key=lambda k: parents[k][1])
+
+    reachable: set[str] = set()
+    stack = [(top, 1) for top in children.get(None, [])]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                f"isChildOf associations nest items more than {MAX_DEPTH} levels deep",
+                field="$.CFAssociations",
+                value=node,
+            )
+        reachable.add(node)
+        stack.extend((kid, depth + 1) for kid in children.get(node, []))
+    if len(reachable) != len(items):
+        stuck = sorted(set(items) - reachable)[0]
+        raise ValidationError(
+            "isChildOf associations form a loop", field="$.CFAssociations", value=stuck
+        )
+
+    codes: set[str] = set()
+
+    def build(ident: str) -> Competency:
+        item = items[ident]
+        hcs = item.get("humanCodingScheme")
+        code = hcs if isinstance(hcs, str) and _is_code(hcs) and hcs not in codes else ident
+        codes.add(code)
+        full = item.get("fullStatement")
+        full = full if isinstance(full, str) else ""
+        abbr = item.get("abbreviatedStatement")
+        title, description = (abbr, full) if isinstance(abbr, str) else (full, "")
+        kids: list[Competency] = []
+        indicators: list[str] = []
+        for kid in children.get(ident, []):
+            kid_item = items[kid]
+            statement = kid_item.get("fullStatement")
+            if (
+                kid_item.get("CFItemType") == INDICATOR_TYPE
+                and not children.get(kid)
+                and isinstance(statement, str)
+                and statement.strip()
+            ):
+                indicators.append(statement)
+            else:
+                kids.append(build(kid))
+        return Competency(
+            code=code,
+            title=title,
+            description=description,
+            indicators=indicators,
+            children=kids,
+            uuid=None if ident == _item_uuid(fw_id, code) else ident,
+        )
+
+    title = doc.get("title")
+    version = doc.get("version")
+    description = doc.get("description")
+    scale = _scale(pkg, ext)
+    return CompetencyFramework(
+        id=fw_id,
+        title=title if isinstance(title, str) else doc_id,
+        version=version if isinstance(version, str) else "",
+        description=description if isinstance(description, str) else "",
+        competencies=[build(top) for top in children.get(None, [])],
+        uuid=None if doc_id == _framework_uuid(fw_id) else doc_id,
+        **({"scale": scale} if scale is not None else {}),
+    )
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def _stamp(moment: dt.datetime | None) -> str:
+    moment = moment or dt.datetime.now(dt.UTC)
+    if moment.utcoffset() is None:
+        raise ValidationError("must be timezone-aware", field="last_change", value=moment)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def export_package(
+    framework: CompetencyFramework,
+    *,
+    base_uri: str = "https://mentorkit.invalid/ims/case/v1p0",
+    creator: str = "mentorkit",
+    last_change: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Write a framework as an IMS CASE 1.0 CFPackage (a JSON-ready ``dict``).
+
+    The package validates against the CASE 1.0 CFPackage JSON Schema. Competencies become
+    ``CFItem`` objects linked by ordered ``isChildOf`` associations; indicators become
+    child items of ``CFItemType`` ``"Indicator"``; the scale becomes a ``CFRubric`` with one
+    criterion whose levels are the scale's levels, lowest first. Objects without a ``uuid``
+    get a stable one derived from the framework id and competency code, so exporting twice
+    gives the same identifiers. What CASE has no field for (the framework's name, level
+    codes) goes into ``CFDocument.extensions.mentorkit``, which CASE readers ignore.
+    :func:`import_package` reads the result back into an equal framework.
+
+    Args:
+        framework: The framework to export.
+        base_uri: The URI prefix of the ``uri`` of every object.
+        creator: The ``CFDocument.creator``.
+        last_change: The ``lastChangeDateTime`` of every object (timezone-aware); defaults
+            to now.
+
+    Returns:
+        The CFPackage; ``json.dumps`` it to publish.
+
+    Raises:
+        ValidationError: ``last_change`` is naive, or ``framework`` is not a framework.
+    """
+    if not isinstance(framework, CompetencyFramework):
+        raise ValidationError(
+            "must be a CompetencyFramework", field="framework", value=type(framework).__name__
+        )
+    stamp = _stamp(last_change)
+    base = base_uri.rstrip("/")
+    fw = framework
+
+    def uri(kind: str, ident: str) -> str:
+        return f"{base}/{kind}/{ident}"
+
+    doc_id = fw.uuid or _framework_uuid(fw.id)
+    doc_link = {"title": fw.title, "identifier": doc_id, "uri": uri("CFDocuments", doc_id)}
+    document: dict[str, Any] = {
+        "identifier": doc_id,
+        "uri": doc_link["uri"],
+        "creator": creator,
+        "title": fw.title,
+        "lastChangeDateTime": stamp,
+    }
+    if fw.version:
+        document["version"] = fw.version
+    if fw.description:
+        document["description"] = fw.description
+    document["extensions"] = {
+        EXTENSION_KEY: {"frameworkId": fw.id, "levelCodes": list(fw.scale.codes)}
+    }
+
+    items: list[dict[str, Any]] = []
+    associations: list[dict[str, Any]] = []
+
+    def link(item: Mapping[str, Any]) -> dict[str, str]:
+        label = item.get("humanCodingScheme") or item["fullStatement"][:60] or item["identifier"]
+        return {"title": label, "identifier": item["identifier"], "uri": item["uri"]}
+
+    def child_of(child: Mapping[str, Any], parent: Mapping[str, str], seq: int) -> None:
+        ident = _derived("isChildOf", child["identifier"], parent["identifier"])
+        associations.append(
+            {
+                "identifier": ident,
+                "uri": uri("CFAssociations", ident),
+                "associationType": "isChildOf",
+                "sequenceNumber": seq,
+                "originNodeURI": link(child),
+                "destinationNodeURI": dict(parent),
+                "lastChangeDateTime": stamp,
+            }
+        )
+
+    def visit(comp: Competency, parent: Mapping[str, str], seq: int) -> None:
+        ident = comp.uuid or _item_uuid(fw.id, comp.code)
+        item: dict[str, Any] = {"identifier": ident, "uri": uri("CFItems", ident)}
+        if comp.description:
+            item["fullStatement"] = comp.description
+            item["abbreviatedStatement"] = comp.title
+        else:
+            item["fullStatement"] = comp.title
+        if comp.code != ident:
+            item["humanCodingScheme"] = comp.code
+        item["lastChangeDateTime"] = stamp
+        items.append(item)
+        child_of(item, parent, seq)
+        me = link(item)
+        for n, kid in enumerate(comp.children, start=1):
+            visit(kid, me, n)
+        for n, text in enumerate(comp.indicators, start=len(comp.children) + 1):
+            ind_id = _derived("indicator", fw.id, comp.code, str(n))
+            indicator = {
+                "identifier": ind_id,
+                "uri": uri("CFItems", ind_id),
+                "fullStatement": text,
+                "CFItemType": INDICATOR_TYPE,
+                "lastChangeDateTime": stamp,
+            }
+            items.append(indicator)
+            child_of(indicator, me, n)
+
+    for n, top in enumerate(fw.competencies, start=1):
+        visit(top, doc_link, n)
+
+    scale = fw.scale
+    rubric_id = _derived("rubric", fw.id, scale.id)
+    criterion_id = _derived("criterion", fw.id, scale.id)
+    levels: list[dict[str, Any]] = []
+    for rank, level in enumerate(scale.levels):
+        level_id = _derived("level", fw.id, scale.id, level.code)
+        entry: dict[str, Any] = {
+            "identifier": level_id,
+            "uri": uri("CFRubricCriterionLevels", level_id),
+            "quality": level.title,
+            "score": float(rank),
+            "position": rank + 1,
+            "rubricCriterionId": criterion_id,
+            "lastChangeDateTime": stamp,
+        }
+        if level.description:
+            entry["description"] = level.description
+        levels.append(entry)
+    rubric = {
+        "identifier": rubric_id,
+        "uri": uri("CFRubrics", rubric_id),
+        "title": scale.title,
+        "lastChangeDateTime": stamp,
+        "CFRubricCriteria": [
+            {
+                "identifier": criterion_id,
+                "uri": uri("CFRubricCriteria", criterion_id),
+                "category": scale.id,
+                "position": 1,
+                "rubricId": rubric_id,
+                "lastChangeDateTime": stamp,
+                "CFRubricCriterionLevels": levels,
+            }
+        ],
+    }
+    return {
+        "CFDocument": document,
+        "CFItems": items,
+        "CFAssociations": associations,
+        "CFRubrics": [rubric],
+    }

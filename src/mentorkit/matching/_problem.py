@@ -1,0 +1,711 @@
+"""The matching problem: who may be paired with whom, how well, and how many each mentor takes."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from mentorkit.errors import ValidationError
+from mentorkit.matching._arrays import numpy_or_none
+from mentorkit.model import Activity
+from mentorkit.model import _checks as c
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from mentorkit.frameworks import Assessment, CompetencyFramework
+    from mentorkit.matching._constraints import Constraint
+    from mentorkit.matching._eligibility import EligibilityReport
+    from mentorkit.matching._scoring import Scorer
+
+#: A per-criterion breakdown of one pair's score.
+Breakdown = Mapping[str, float]
+
+
+class MatchingProblem:
+    """Mentees, mentors, pair scores from both sides, capacities, and forbidden pairs.
+
+    Build one with :meth:`from_matrix` (numbers you already have) or
+    :meth:`from_profiles` (profiles, a scorer and constraints). A problem is immutable;
+    every strategy reads the same problem, so results of several strategies compare.
+
+    ``scores[i][j]`` is how good mentor ``j`` is for mentee ``i`` (the mentee's view, and
+    the pair's score for ``greedy`` and ``optimal``); ``mentor_scores[i][j]`` is how much
+    mentor ``j`` wants mentee ``i`` (used by ``stable``). A pair is forbidden when either
+    is missing (``None``, or NaN in an array).
+
+    Example:
+        >>> p = MatchingProblem.from_matrix(["a", "b"], ["x"], [[0.9], [None]], capacity=1)
+        >>> p
+        MatchingProblem(mentees=2, mentors=1, places=1, forbidden_pairs=1)
+        >>> p.score("a", "x"), p.allowed("b", "x")
+        (0.9, False)
+    """
+
+    __slots__ = (
+        "_M",
+        "_S",
+        "_breakdown",
+        "_capacity",
+        "_excluded",
+        "_fingerprint",
+        "_forbidden_by",
+        "_groups",
+        "_mentee_ids",
+        "_mentee_index",
+        "_mentor_ids",
+        "_mentor_index",
+    )
+
+    def __init__(
+        self,
+        *,
+        mentee_ids: tuple[str, ...],
+        mentor_ids: tuple[str, ...],
+        capacity: tuple[int, ...],
+        scores: Any,
+        mentor_scores: Any,
+        breakdown: Callable[[int, int], Breakdown] | None = None,
+        forbidden_by: Callable[[int, int], tuple[str, ...]] | None = None,
+        excluded: Mapping[str, str] | None = None,
+        groups: tuple[str | None, ...] | None = None,
+    ) -> None:
+        # Private: validated input comes from from_matrix / from_profiles.
+        self._mentee_ids = mentee_ids
+        self._mentor_ids = mentor_ids
+        self._capacity = capacity
+        self._S = scores
+        self._M = mentor_scores
+        self._breakdown = breakdown
+        self._forbidden_by = forbidden_by
+        self._excluded: Mapping[str, str] = MappingProxyType(dict(excluded or {}))
+        self._mentee_index = {k: i for i, k in enumerate(mentee_ids)}
+        self._mentor_index = {k: j for j, k in enumerate(mentor_ids)}
+        self._fingerprint: str | None = None
+        self._groups = groups
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def from_matrix(
+        cls,
+        mentee_ids: Sequence[str],
+        mentor_ids: Sequence[str],
+        scores: Any,
+        capacity: int | Sequence[int],
+        mentor_scores: Any = None,
+        *,
+        groups: Sequence[str | None] | None = None,
+    ) -> MatchingProblem:
+        """Build a problem from a score matrix.
+
+        Args:
+            mentee_ids: One id per row, unique.
+            mentor_ids: One id per column, unique.
+            scores: ``scores[i][j]``, mentee ``i``'s score of mentor ``j``: nested sequences
+                of numbers or ``None``, or a 2-D NumPy array (NaN forbids a pair).
+            capacity: How many mentees each mentor takes: one int for all, or one per
+                mentor.
+            mentor_scores: The mentors' view, ``mentor_scores[i][j]`` being mentor ``j``'s
+                score of mentee ``i``, same shape; defaults to ``scores``.
+            groups: Optional circle key per mentee (e.g. their first focus competency),
+                used by the ``"circles"`` strategy; ``None`` joins any circle.
+
+        Returns:
+            The problem. With NumPy installed the matrices are kept as read-only float
+            arrays (the fast paths); without it, as tuples.
+
+        Raises:
+            ValidationError: Duplicate or empty ids, a matrix of the wrong shape, a value
+                that is not a finite number (``field`` is e.g. ``"scores[3][1]"``), or a
+                negative or non-integer capacity.
+
+        Example:
+            >>> p = MatchingProblem.from_matrix(
+            ...     ["ana", "ben"], ["kim", "lee"], [[3, 1], [2, None]], capacity=[1, 2])
+            >>> p.capacity
+            (1, 2)
+        """
+        mentees = _ids(mentee_ids, "mentee_ids")
+        mentors = _ids(mentor_ids, "mentor_ids")
+        caps = _capacities(capacity, len(mentors))
+        shape = (len(mentees), len(mentors))
+        np = numpy_or_none()
+        if np is not None:
+            s = _as_array(np, scores, shape, "scores")
+            m = s if mentor_scores is None else _as_array(np, mentor_scores, shape, "mentor_scores")
+        else:  # pragma: no cover - exercised only without NumPy
+            s = _as_rows(scores, shape, "scores")
+            m = s if mentor_scores is None else _as_rows(mentor_scores, shape, "mentor_scores")
+        return cls(
+            mentee_ids=mentees,
+            mentor_ids=mentors,
+            capacity=caps,
+            scores=s,
+            mentor_scores=m,
+            groups=_groups(groups, len(mentees)),
+        )
+
+    @classmethod
+    def from_profiles(
+        cls,
+        mentees: Iterable[MenteeProfile],
+        mentors: Iterable[MentorProfile],
+        *,
+        scorer: Scorer | None = None,
+        constraints: Iterable[Constraint] | None = None,
+        mentor_scorer: Scorer | None = None,
+        eligibility: EligibilityReport | None = None,
+    ) -> MatchingProblem:
+        """Build a problem from profiles, a scorer and constraints.
+
+        Args:
+            mentees: Mentee profiles (unique ``person_id``).
+            mentors: Mentor profiles; each one's ``capacity`` is its capacity.
+            scorer: Scores each pair (the mentees' view); defaults to
+                :func:`default_scorer`. A scorer with a ``breakdown`` method (like
+                :class:`WeightedScorer`) gives per-criterion explanations.
+            constraints: Rules forbidding pairs; defaults to :func:`default_constraints`
+                (not oneself, no reporting line, no shared supervisor). Pass ``()`` for none.
+            mentor_scorer: The mentors' view for ``stable``; defaults to ``scorer``.
+            eligibility: When given, only its eligible applicants are matched; the others
+                are reported unmatched with the reasons they were excluded.
+
+        Returns:
+            The problem.
+
+        Raises:
+            ValidationError: A duplicate person id, or a scorer returning a non-number.
+
+        Example:
+            >>> ana = MenteeProfile(person_id="ana", focus=["data"], supervisor_id="kim")
+            >>> kim = MentorProfile(person_id="kim", strengths={"data": 3})
+            >>> lee = MentorProfile(person_id="lee", strengths={"data": 2})
+            >>> p = MatchingProblem.from_profiles([ana], [kim, lee])
+            >>> p.forbidden_by("ana", "kim"), p.allowed("ana", "lee")
+            (('no_reporting_line',), True)
+        """
+        from mentorkit.matching._constraints import default_constraints
+        from mentorkit.matching._scoring import default_scorer
+
+        everyone = list(mentees)
+        mentor_list = list(mentors)
+        rules = default_constraints() if constraints is None else tuple(constraints)
+        pair_scorer: Any = default_scorer() if scorer is None else scorer
+        excluded: dict[str, str] = {}
+        if eligibility is not None:
+            verdicts = {d.person_id: d for d in eligibility.decisions}
+            kept = []
+            for profile in everyone:
+                verdict = verdicts.get(profile.person_id)
+                if verdict is None:
+                    excluded[profile.person_id] = "not among the applicants checked for eligibility"
+                elif not verdict.eligible:
+                    excluded[profile.person_id] = "not eligible: " + "; ".join(verdict.exclusions)
+                else:
+                    kept.append(profile)
+            everyone = kept
+        mentee_ids = _ids([p.person_id for p in everyone], "mentees")
+        mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
+
+        def evaluate(scoring: Any, what: str) -> list[list[float | None]]:
+            rows: list[list[float | None]] = []
+            for i, mentee in enumerate(everyone):
+                row: list[float | None] = []
+                for j, mentor in enumerate(mentor_list):
+                    if all(rule.allows(mentee, mentor) for rule in rules):
+                        value = scoring.score(mentee, mentor)
+                        row.append(_check_value(value, f"{what}[{i}][{j}]"))
+                    else:
+                        row.append(None)
+                rows.append(row)
+            return rows
+
+        shape = (len(everyone), len(mentor_list))
+        scores = evaluate(pair_scorer, "scores")
+        np = numpy_or_none()
+        convert: Callable[[Any, tuple[int, int], str], Any] = (
+            (lambda x, s, f: _as_array(np, x, s, f)) if np is not None else _as_rows
+        )
+        s = convert(scores, shape, "scores")
+        m = (
+            s
+            if mentor_scorer is None
+            else convert(evaluate(mentor_scorer, "mentor_scores"), shape, "mentor_scores")
+        )
+
+        def breakdown(i: int, j: int) -> Breakdown:
+            explain = getattr(pair_scorer, "breakdown", None)
+            if callable(explain):
+                parts: Breakdown = explain(everyone[i], mentor_list[j])
+                return MappingProxyType(dict(parts))
+            return MappingProxyType({pair_scorer.name: _value(s, i, j)})
+
+        def forbidden_by(i: int, j: int) -> tuple[str, ...]:
+            names = tuple(r.name for r in rules if not r.allows(everyone[i], mentor_list[j]))
+            return names or ("mentor_scores",)
+
+        return cls(
+            mentee_ids=mentee_ids,
+            mentor_ids=mentor_ids,
+            capacity=tuple(p.capacity for p in mentor_list),
+            scores=s,
+            mentor_scores=m,
+            breakdown=breakdown,
+            forbidden_by=forbidden_by,
+            excluded=excluded,
+            groups=tuple(p.focus[0] if p.focus else None for p in everyone),
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def mentee_ids(self) -> tuple[str, ...]:
+        """The mentees, in row order."""
+        return self._mentee_ids
+
+    @property
+    def mentor_ids(self) -> tuple[str, ...]:
+        """The mentors, in column order."""
+        return self._mentor_ids
+
+    @property
+    def capacity(self) -> tuple[int, ...]:
+        """How many mentees each mentor takes, in column order."""
+        return self._capacity
+
+    @property
+    def excluded(self) -> Mapping[str, str]:
+        """Applicants left out before matching (e.g. ineligible), each with the reason."""
+        return self._excluded
+
+    @property
+    def groups(self) -> tuple[str | None, ...] | None:
+        """Each mentee's circle key (from profiles: their first focus), or ``None``."""
+        return self._groups
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(number of mentees, number of mentors)``."""
+        return len(self._mentee_ids), len(self._mentor_ids)
+
+    def mentee_index(self, mentee_id: str) -> int:
+        """The row of ``mentee_id``.
+
+        Raises:
+            NotFoundError: No such mentee in this problem.
+        """
+        return _lookup(self._mentee_index, mentee_id, "mentee")
+
+    def mentor_index(self, mentor_id: str) -> int:
+        """The column of ``mentor_id``.
+
+        Raises:
+            NotFoundError: No such mentor in this problem.
+        """
+        return _lookup(self._mentor_index, mentor_id, "mentor")
+
+    def score(self, mentee_id: str, mentor_id: str) -> float | None:
+        """The pair's score (the mentee's view), or ``None`` when the pair is forbidden."""
+        i, j = self.mentee_index(mentee_id), self.mentor_index(mentor_id)
+        return self._score_at(i, j) if self._allowed_at(i, j) else None
+
+    def mentor_score(self, mentee_id: str, mentor_id: str) -> float | None:
+        """The mentor's score of the mentee, or ``None`` when the pair is forbidden."""
+        i, j = self.mentee_index(mentee_id), self.mentor_index(mentor_id)
+        return _value(self._M, i, j) if self._allowed_at(i, j) else None
+
+    def allowed(self, mentee_id: str, mentor_id: str) -> bool:
+        """Whether the pair may be matched at all."""
+        return self._allowed_at(self.mentee_index(mentee_id), self.mentor_index(mentor_id))
+
+    def breakdown(self, mentee_id: str, mentor_id: str) -> Breakdown:
+        """The pair's score per criterion (weighted; the values add up to the score).
+
+        A problem built from a matrix has a single criterion, ``"score"``.
+        """
+        return self._breakdown_at(self.mentee_index(mentee_id), self.mentor_index(mentor_id))
+
+    def forbidden_by(self, mentee_id: str, mentor_id: str) -> tuple[str, ...]:
+        """The names of the constraints that forbid the pair (empty when it is allowed)."""
+        return self._forbidden_at(self.mentee_index(mentee_id), self.mentor_index(mentor_id))
+
+    def to_numpy(self) -> tuple[Any, Any]:
+        """``(scores, mentor_scores)`` as read-only float arrays, NaN where forbidden.
+
+        A pair forbidden from either side is NaN in both arrays.
+
+        Raises:
+            MatchingError: NumPy is not installed (``pip install "mentorkit[scipy]"``).
+        """
+        from mentorkit.matching._arrays import require
+
+        np = require("numpy", "scipy", "to_numpy()")
+        s = np.array(self._S, dtype=np.float64)
+        if self._M is self._S:
+            s.flags.writeable = False
+            return s, s
+        m = np.array(self._M, dtype=np.float64)
+        forbidden = np.isnan(s) | np.isnan(m)
+        s[forbidden] = np.nan
+        m[forbidden] = np.nan
+        s.flags.writeable = False
+        m.flags.writeable = False
+        return s, m
+
+    def to_lists(self) -> tuple[list[list[float | None]], list[list[float | None]]]:
+        """``(scores, mentor_scores)`` as lists of rows, ``None`` where forbidden."""
+        s = [list(map(_none_if_nan, row)) for row in _rows(self._S)]
+        m = s if self._M is self._S else [list(map(_none_if_nan, row)) for row in _rows(self._M)]
+        if m is not s:
+            for srow, mrow in zip(s, m, strict=True):
+                for j, (a, b) in enumerate(zip(srow, mrow, strict=True)):
+                    if a is None or b is None:
+                        srow[j] = mrow[j] = None
+        return s, m
+
+    def fingerprint(self) -> str:
+        """A SHA-256 of ids, capacities and both matrices: equal problems, equal prints.
+
+        Store it with a result to check later that a rerun used the same problem.
+        """
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for part in (self._mentee_ids, self._mentor_ids, self._capacity):
+                digest.update(repr(part).encode())
+            s, m = self.to_lists()
+            digest.update(repr(s).encode())
+            digest.update(repr(m).encode())
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
+
+    def __repr__(self) -> str:
+        n, m = self.shape
+        s, _ = self.to_lists()
+        forbidden = sum(v is None for row in s for v in row)
+        return (
+            f"MatchingProblem(mentees={n}, mentors={m}, places={sum(self._capacity)}, "
+            f"forbidden_pairs={forbidden})"
+        )
+
+    # -- index-based access for strategies ----------------------------------------------------
+
+    def _score_at(self, i: int, j: int) -> float:
+        return _value(self._S, i, j)
+
+    def _allowed_at(self, i: int, j: int) -> bool:
+        return not (math.isnan(_value(self._S, i, j)) or math.isnan(_value(self._M, i, j)))
+
+    def _breakdown_at(self, i: int, j: int) -> Breakdown:
+        if not self._allowed_at(i, j):
+            return MappingProxyType({})
+        if self._breakdown is None:
+            return MappingProxyType({"score": self._score_at(i, j)})
+        return self._breakdown(i, j)
+
+    def _forbidden_at(self, i: int, j: int) -> tuple[str, ...]:
+        if self._allowed_at(i, j):
+            return ()
+        if self._forbidden_by is None:
+            return ("matrix",)
+        return self._forbidden_by(i, j)
+
+    def _restricted(self, keep: Callable[[int, int], bool], name: str) -> MatchingProblem:
+        """The same problem with the pairs ``keep`` rejects forbidden too (named ``name``)."""
+        n, m = self.shape
+        mask = [[keep(i, j) for j in range(m)] for i in range(n)]
+
+        def cut(matrix: Any) -> Any:
+            if self._uses_numpy():
+                import numpy as np
+
+                out = np.array(matrix, dtype=np.float64).reshape(n, m)
+                out[~np.array(mask, dtype=bool).reshape(n, m)] = np.nan
+                out.flags.writeable = False
+                return out
+            return tuple(
+                tuple(v if ok else math.nan for v, ok in zip(row, oks, strict=True))
+                for row, oks in zip(matrix, mask, strict=True)
+            )
+
+        s = cut(self._S)
+        own = self._forbidden_at
+
+        def forbidden_by(i: int, j: int) -> tuple[str, ...]:
+            return own(i, j) if not self._allowed_at(i, j) else (name,)
+
+        return MatchingProblem(
+            mentee_ids=self._mentee_ids,
+            mentor_ids=self._mentor_ids,
+            capacity=self._capacity,
+            scores=s,
+            mentor_scores=s if self._M is self._S else cut(self._M),
+            breakdown=self._breakdown,
+            forbidden_by=forbidden_by,
+            excluded=self._excluded,
+            groups=self._groups,
+        )
+
+    def _uses_numpy(self) -> bool:
+        return not isinstance(self._S, tuple)
+
+
+def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
+    out = set()
+    for item in value:
+        try:
+            out.add(Activity(item))
+        except ValueError:
+            raise ValidationError(
+                f"must be activities ({', '.join(a.value for a in Activity)})",
+                field="activities",
+                value=item,
+            ) from None
+    return frozenset(out)
+
+
+def _labels(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _text_map(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
+    out = dict(value)
+    for code, level in out.items():
+        if isinstance(level, bool) or not isinstance(level, int | float) or level < 0:
+            raise ValidationError(
+                "must be an ordinal level >= 0", field=f"strengths[{code!r}]", value=level
+            )
+    return MappingProxyType(out)
+
+
+def _capacity_value(_inst: object, _attr: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("must be a whole number >= 0", field="capacity", value=value)
+
+
+@attrs.frozen(kw_only=True)
+class MenteeProfile:
+    """What matching knows about a mentee.
+
+    Attributes:
+        person_id: The mentee.
+        focus: Competency codes they want to grow, most important first.
+        activities: Activities they prefer (``mentorkit.model.Activity``).
+        org_unit_id: Where they work.
+        supervisor_id: Who they report to.
+        availability: Time-slot labels they can meet in (any labels, e.g. ``"tue-pm"``).
+        preferences: Identity or experience preferences they opted into, compared with the
+            mentors' ``attributes`` (sensitive: kept out of ``repr``).
+
+    Example:
+        >>> MenteeProfile(person_id="ana", focus=["data", "coaching"], activities=["shadowing"])
+        MenteeProfile(person_id='ana', focus=('data', 'coaching'), activities=frozenset({<Activity.SHADOWING: 'shadowing'>}), org_unit_id=None, supervisor_id=None, availability=frozenset())
+    """  # noqa: E501
+
+    person_id: str = attrs.field(validator=c.identifier)
+    focus: tuple[str, ...] = attrs.field(default=(), converter=_codes, validator=c.identifiers)
+    activities: frozenset[Activity] = attrs.field(factory=frozenset, converter=_activities)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    availability: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
+    preferences: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_text_map, repr=False, hash=False
+    )
+
+
+@attrs.frozen(kw_only=True)
+class MentorProfile:
+    """What matching knows about a mentor.
+
+    Attributes:
+        person_id: The mentor.
+        strengths: Competency code -> ordinal level (0 = lowest rank of the scale).
+        capacity: How many mentees they take.
+        activities: Activities they offer.
+        org_unit_id: Where they work.
+        supervisor_id: Who they report to.
+        availability: Time-slot labels they can meet in.
+        attributes: What they agreed to share for mentees' opt-in preferences (sensitive:
+            kept out of ``repr``).
+    """
+
+    person_id: str = attrs.field(validator=c.identifier)
+    strengths: Mapping[str, int] = attrs.field(factory=dict, converter=_levels, hash=False)
+    capacity: int = attrs.field(default=1, validator=_capacity_value)
+    activities: frozenset[Activity] = attrs.field(factory=frozenset, converter=_activities)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    availability: frozenset[str] = attrs.field(factory=frozenset, converter=_labels)
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_text_map, repr=False, hash=False
+    )
+
+
+def strengths_from_assessments(
+    framework: CompetencyFramework,
+    assessments: Iterable[Assessment],
+    person_id: str,
+    *,
+    as_of: dt.date | None = None,
+) -> dict[str, int]:
+    """A person's latest level per competency as ordinal ranks, for profiles and ratings.
+
+    Args:
+        framework: The framework whose scale ranks the levels.
+        assessments: Any assessments (others' and other frameworks' are skipped).
+        person_id: Whose strengths.
+        as_of: Only ratings on or before this day.
+
+    Returns:
+        Competency code -> rank on the framework's scale (0 = lowest level).
+
+    Example:
+        >>> import datetime as dt
+        >>> from mentorkit.frameworks import Assessment, load_framework
+        >>> fw = load_framework("manager-of-self")
+        >>> a = Assessment(id="a-1", person_id="kim", framework_id=fw.id,
+        ...                competency="communication", level="exemplary",
+        ...                date=dt.date(2025, 5, 1))
+        >>> strengths_from_assessments(fw, [a], "kim")
+        {'communication': 3}
+    """
+    from mentorkit.frameworks import current_levels
+
+    levels = current_levels(framework, assessments, person_id, as_of=as_of)
+    return {code: framework.scale.rank(level) for code, level in levels.items()}
+
+
+def _value(matrix: Any, i: int, j: int) -> float:
+    value = matrix[i][j]
+    return math.nan if value is None else float(value)
+
+
+def _none_if_nan(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def _rows(matrix: Any) -> list[list[Any]]:
+    return matrix.tolist() if hasattr(matrix, "tolist") else [list(row) for row in matrix]
+
+
+def _lookup(index: Mapping[str, int], key: str, what: str) -> int:
+    from mentorkit.errors import NotFoundError
+
+    try:
+        return index[key]
+    except (KeyError, TypeError):
+        raise NotFoundError(f"no {what} {key!r} in this matching problem") from None
+
+
+def _ids(ids: Sequence[str], field: str) -> tuple[str, ...]:
+    if isinstance(ids, str) or not isinstance(ids, Sequence):
+        raise ValidationError("must be a sequence of id strings", field=field, value=ids)
+    seen: set[str] = set()
+    for k, value in enumerate(ids):
+        if not isinstance(value, str) or not value or value.strip() != value:
+            raise ValidationError(
+                "must be a non-empty string without surrounding spaces",
+                field=f"{field}[{k}]",
+                value=value,
+            )
+        if value in seen:
+            raise ValidationError("is a duplicate id", field=f"{field}[{k}]", value=value)
+        seen.add(value)
+    return tuple(ids)
+
+
+def _groups(groups: Sequence[str | None] | None, size: int) -> tuple[str | None, ...] | None:
+    if groups is None:
+        return None
+    if isinstance(groups, str) or not isinstance(groups, Sequence) or len(groups) != size:
+        raise ValidationError(
+            f"must have one entry (a string or None) per mentee ({size})",
+            field="groups",
+            value=groups,
+        )
+    for k, value in enumerate(groups):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("must be a string or None", field=f"groups[{k}]", value=value)
+    return tuple(groups)
+
+
+def _capacities(capacity: int | Sequence[int], size: int) -> tuple[int, ...]:
+    def check(value: object, field: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+            raise ValidationError("must be a whole number >= 0", field=field, value=value)
+        return int(value)
+
+    if isinstance(capacity, numbers.Integral | bool):
+        return (check(capacity, "capacity"),) * size
+    if isinstance(capacity, str) or not isinstance(capacity, Sequence | Sized):
+        raise ValidationError(
+            "must be an int or one int per mentor", field="capacity", value=capacity
+        )
+    if len(capacity) != size:
+        raise ValidationError(
+            f"must have one entry per mentor ({size})", field="capacity", value=len(capacity)
+        )
+    return tuple(check(v, f"capacity[{j}]") for j, v in enumerate(capacity))
+
+
+def _check_value(value: object, field: str) -> float:
+    if value is None:
+        return math.nan
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValidationError("must be a number or None", field=field, value=value)
+    number = float(value)
+    if math.isinf(number):
+        raise ValidationError(
+            "must be finite (use None to forbid a pair)", field=field, value=value
+        )
+    return number
+
+
+def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[float, ...], ...]:
+    n, m = shape
+    if isinstance(matrix, str) or not hasattr(matrix, "__len__"):
+        raise ValidationError("must be a matrix (rows of numbers)", field=field, value=matrix)
+    if len(matrix) != n:
+        raise ValidationError(f"must have one row per mentee ({n})", field=field, value=len(matrix))
+    rows = []
+    for i, row in enumerate(matrix):
+        if isinstance(row, str) or not hasattr(row, "__len__") or len(row) != m:
+            got = len(row) if hasattr(row, "__len__") else row
+            raise ValidationError(
+                f"must have one entry per mentor ({m})", field=f"{field}[{i}]", value=got
+            )
+        rows.append(tuple(_check_value(v, f"{field}[{i}][{j}]") for j, v in enumerate(row)))
+    return tuple(rows)
+
+
+def _as_array(np: Any, matrix: Any, shape: tuple[int, int], field: str) -> Any:
+    if isinstance(matrix, np.ndarray) and matrix.dtype.kind in "iuf":
+        if matrix.ndim != 2 or matrix.shape != shape:
+            raise ValidationError(f"must have shape {shape}", field=field, value=matrix.shape)
+        array = np.array(matrix, dtype=np.float64)  # a private copy the caller cannot change
+        bad = np.isinf(array)
+        if bad.any():
+            i, j = (int(k) for k in np.argwhere(bad)[0])
+            raise ValidationError(
+                "must be finite (use NaN to forbid a pair)",
+                field=f"{field}[{i}][{j}]",
+                value=float(array[i, j]),
+            )
+    else:
+        array = np.array(_as_rows(matrix, shape, field), dtype=np.float64).reshape(shape)
+    array.flags.writeable = False
+    return array

@@ -1,0 +1,235 @@
+"""Scorers: how good a mentor is for a mentee, criterion by criterion, with weights."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import attrs
+
+from mentorkit.errors import ValidationError
+
+if TYPE_CHECKING:
+    from mentorkit.matching._problem import MenteeProfile, MentorProfile
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Protocol: one criterion, scoring a mentee-mentor pair (built-ins return 0 to 1).
+
+    ``name`` labels the criterion in every breakdown and explanation. Combine scorers with
+    weights in a :class:`WeightedScorer`.
+
+    Example:
+        >>> isinstance(CompetencyFit(), Scorer)
+        True
+    """
+
+    @property
+    def name(self) -> str:
+        """The criterion's name, used in breakdowns."""
+        ...
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """The pair's score on this criterion."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class CompetencyFit:
+    """The mentor's level in the mentee's focus competencies, the first focus weighing most.
+
+    With focus codes ``f1, f2, ...`` the score is the mean of ``level(f_k) / max_level``
+    weighted by ``decay ** (k - 1)``; a competency the mentor has no level in counts 0.
+
+    Attributes:
+        max_level: The top of the ordinal scale (3 on a four-point scale ranked from 0).
+        decay: How much less each next focus counts (1 = all equal).
+
+    Example:
+        >>> from mentorkit.matching import MenteeProfile, MentorProfile
+        >>> ana = MenteeProfile(person_id="ana", focus=("coaching", "data"))
+        >>> kim = MentorProfile(person_id="kim", strengths={"coaching": 3, "data": 0})
+        >>> round(CompetencyFit(max_level=3, decay=0.5).score(ana, kim), 3)
+        0.667
+    """
+
+    name: str = "competency_fit"
+    max_level: int = attrs.field(default=3)
+    decay: float = attrs.field(default=0.5)
+
+    @max_level.validator
+    def _check_max(self, _: object, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError("must be an int >= 1", field="max_level", value=value)
+
+    @decay.validator
+    def _check_decay(self, _: object, value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise ValidationError("must be a number in (0, 1]", field="decay", value=value)
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """See the class docstring."""
+        if not mentee.focus:
+            return 0.0
+        weights = [self.decay**k for k in range(len(mentee.focus))]
+        got = [
+            min(mentor.strengths.get(code, 0), self.max_level) / self.max_level
+            for code in mentee.focus
+        ]
+        return math.fsum(w * g for w, g in zip(weights, got, strict=True)) / math.fsum(weights)
+
+
+def _share(wanted: Iterable[object], offered: Iterable[object]) -> float:
+    want = set(wanted)
+    return len(want & set(offered)) / len(want) if want else 0.0
+
+
+@attrs.frozen(kw_only=True)
+class ActivityOverlap:
+    """The share of the mentee's preferred activities the mentor offers (0 with none stated).
+
+    Example:
+        >>> from mentorkit.model import Activity
+        >>> from mentorkit.matching import MenteeProfile, MentorProfile
+        >>> ana = MenteeProfile(person_id="ana",
+        ...                     activities={Activity.SHADOWING, Activity.ROLE_PLAY})
+        >>> kim = MentorProfile(person_id="kim", activities={Activity.SHADOWING})
+        >>> ActivityOverlap().score(ana, kim)
+        0.5
+    """
+
+    name: str = "activity_overlap"
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """See the class docstring."""
+        return _share(mentee.activities, mentor.activities)
+
+
+@attrs.frozen(kw_only=True)
+class AvailabilityOverlap:
+    """The share of the mentee's time slots (any labels, e.g. ``"tue-pm"``) the mentor has."""
+
+    name: str = "availability"
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """See the class docstring."""
+        return _share(mentee.availability, mentor.availability)
+
+
+@attrs.frozen(kw_only=True)
+class OptInPreferences:
+    """Identity or experience preferences the mentee opted into, met by the mentor.
+
+    Each key of ``mentee.preferences`` is an opt-in (``{"experience": "10+"}``); the score
+    is the share of them equal in ``mentor.attributes``. A mentee who opted into nothing
+    scores 0 with every mentor, so the criterion changes nothing for them.
+    """
+
+    name: str = "opt_in_preferences"
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """See the class docstring."""
+        wanted = mentee.preferences
+        if not wanted:
+            return 0.0
+        met = sum(mentor.attributes.get(key) == value for key, value in wanted.items())
+        return met / len(wanted)
+
+
+@attrs.frozen(kw_only=True)
+class OtherOrgUnit:
+    """1 when mentor and mentee work in different org units (a fresh view), else 0."""
+
+    name: str = "other_org_unit"
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """See the class docstring."""
+        if mentee.org_unit_id is None or mentor.org_unit_id is None:
+            return 0.0
+        return float(mentee.org_unit_id != mentor.org_unit_id)
+
+
+def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer, float], ...]:
+    out: list[tuple[Scorer, float]] = []
+    for k, item in enumerate(value):
+        scorer, weight = item if isinstance(item, tuple) else (item, 1.0)
+        if not isinstance(scorer, Scorer):
+            raise ValidationError(
+                "must be a Scorer (with name and score()) or (scorer, weight)",
+                field=f"parts[{k}]",
+                value=scorer,
+            )
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not math.isfinite(weight)
+        ):
+            raise ValidationError(
+                "must be a finite number", field=f"parts[{k}].weight", value=weight
+            )
+        out.append((scorer, float(weight)))
+    names = [s.name for s, _ in out]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValidationError("names a criterion twice", field="parts", value=name)
+    return tuple(out)
+
+
+@attrs.frozen
+class WeightedScorer:
+    """Criteria with weights; the pair score is the weighted sum, with a breakdown.
+
+    Attributes:
+        parts: Scorers, or ``(scorer, weight)`` pairs (weight 1 when not given).
+
+    Raises:
+        ValidationError: A part that is not a scorer, a non-finite weight, or two criteria
+            of one name.
+
+    Example:
+        >>> from mentorkit.matching import MenteeProfile, MentorProfile
+        >>> scorer = WeightedScorer([(CompetencyFit(), 3.0), ActivityOverlap()])
+        >>> ana = MenteeProfile(person_id="ana", focus=("coaching",))
+        >>> kim = MentorProfile(person_id="kim", strengths={"coaching": 3})
+        >>> dict(scorer.breakdown(ana, kim))
+        {'competency_fit': 3.0, 'activity_overlap': 0.0}
+        >>> scorer.score(ana, kim)
+        3.0
+    """
+
+    parts: tuple[tuple[Scorer, float], ...] = attrs.field(converter=_parts)
+    name: str = attrs.field(default="weighted", kw_only=True)
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        """The criterion names, in order."""
+        return tuple(s.name for s, _ in self.parts)
+
+    def breakdown(self, mentee: MenteeProfile, mentor: MentorProfile) -> Mapping[str, float]:
+        """Each criterion's weighted contribution; they add up to :meth:`score`."""
+        return MappingProxyType(
+            {s.name: weight * float(s.score(mentee, mentor)) for s, weight in self.parts}
+        )
+
+    def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
+        """The weighted sum of the criteria."""
+        return math.fsum(self.breakdown(mentee, mentor).values())
+
+
+def default_scorer(max_level: int = 3) -> WeightedScorer:
+    """Competency fit (weight 3), activities (1), availability (1), opt-in preferences (1).
+
+    Args:
+        max_level: The top rank of the proficiency scale the strengths use.
+    """
+    return WeightedScorer(
+        [
+            (CompetencyFit(max_level=max_level), 3.0),
+            (ActivityOverlap(), 1.0),
+            (AvailabilityOverlap(), 1.0),
+            (OptInPreferences(), 1.0),
+        ]
+    )

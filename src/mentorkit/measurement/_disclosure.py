@@ -1,0 +1,250 @@
+"""Small-cell suppression for shareable counts: primary and complementary suppression."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+import networkx as nx
+
+from mentorkit.errors import ValidationError
+
+
+@attrs.frozen
+class Suppressed:
+    """The marker standing in for a withheld count (printed as ``*``).
+
+    Every suppressed figure looks the same: whether it was small or withheld to protect a
+    small one is not disclosed.
+    """
+
+    def __str__(self) -> str:
+        return "*"
+
+
+#: The :class:`Suppressed` instance tables use (all instances are equal).
+SUPPRESSED: Final = Suppressed()
+
+#: A published count, or the marker.
+Count = int | Suppressed
+
+
+def _min_cell(_inst: object, _attr: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError("must be a whole number >= 1", field="min_cell", value=value)
+
+
+@attrs.frozen(kw_only=True)
+class DisclosurePolicy:
+    """When counts about people may be shared.
+
+    Attributes:
+        min_cell: Counts from 1 to ``min_cell - 1`` are withheld (primary suppression).
+            Zero is shown: it describes nobody.
+        complementary: Also withhold as few other counts as needed so that no withheld
+            count can be worked out from the published ones and the totals.
+
+    Example:
+        >>> DisclosurePolicy().min_cell
+        10
+    """
+
+    min_cell: int = attrs.field(default=10, validator=_min_cell)
+    complementary: bool = attrs.field(default=True)
+
+    def is_small(self, count: int) -> bool:
+        """Whether ``count`` must be withheld on its own."""
+        return 0 < count < self.min_cell
+
+
+Key = Callable[[Any], Hashable] | str
+
+
+def _reader(key: Key, field: str) -> Callable[[Any], Hashable]:
+    if callable(key):
+        return key
+    if not isinstance(key, str):
+        raise ValidationError("must be a field name or a function", field=field, value=key)
+
+    def read(record: Any) -> Hashable:
+        if isinstance(record, Mapping):
+            if key not in record:
+                raise ValidationError(f"a record has no {key!r}", field=field, value=key)
+            value: Hashable = record[key]
+            return value
+        try:
+            value = getattr(record, key)
+        except AttributeError:
+            raise ValidationError(f"a record has no {key!r}", field=field, value=key) from None
+        return value
+
+    return read
+
+
+def _order(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
+    unique = list(dict.fromkeys(values))
+    try:
+        return tuple(sorted(unique))  # type: ignore[type-var]
+    except TypeError:  # mixed types: keep first-seen order
+        return tuple(unique)
+
+
+@attrs.frozen(kw_only=True)
+class Crosstab:
+    """Counts by row and column label, with totals, some withheld under a policy.
+
+    Attributes:
+        rows: Row labels, sorted.
+        cols: Column labels, sorted.
+        cells: ``(row, col)`` -> count or a :class:`Suppressed` marker (every pair present).
+        row_totals: Row label -> count or a :class:`Suppressed` marker.
+        col_totals: Column label -> count or a :class:`Suppressed` marker.
+        total: The grand total, or a :class:`Suppressed` marker.
+        policy: The policy applied.
+    """
+
+    rows: tuple[Hashable, ...]
+    cols: tuple[Hashable, ...]
+    cells: Mapping[tuple[Hashable, Hashable], Count]
+    row_totals: Mapping[Hashable, Count]
+    col_totals: Mapping[Hashable, Count]
+    total: Count
+    policy: DisclosurePolicy
+
+    def to_text(self) -> str:
+        """A plain-text table (``*`` marks a withheld count), ready to paste."""
+        head = ["", *map(str, self.cols), "total"]
+        body = [
+            [str(r), *(str(self.cells[r, c]) for c in self.cols), str(self.row_totals[r])]
+            for r in self.rows
+        ]
+        body.append(["total", *(str(self.col_totals[c]) for c in self.cols), str(self.total)])
+        table = [head, *body]
+        widths = [max(len(line[k]) for line in table) for k in range(len(head))]
+        return "\n".join(
+            "  ".join(
+                cell.rjust(w) if k else cell.ljust(w)
+                for k, (cell, w) in enumerate(zip(line, widths, strict=True))
+            ).rstrip()
+            for line in table
+        )
+
+
+def crosstab(
+    records: Iterable[Any],
+    *,
+    row: Key,
+    col: Key,
+    policy: DisclosurePolicy | None = None,
+) -> Crosstab:
+    """Count records by two keys and withhold what would identify small groups.
+
+    Primary suppression withholds every count from 1 to ``min_cell - 1`` (cells and totals).
+    Complementary suppression then withholds further counts, smallest first, until no
+    withheld count can be derived from the published ones: viewing cells and totals as a
+    circulation (row hub -> row -> column -> column hub -> row hub), a withheld count is
+    derivable exactly when it is a bridge among the withheld ones, so withholding goes on
+    until no bridge is left.
+
+    Args:
+        records: Mappings or objects.
+        row: The row key: a field name or a function of a record.
+        col: The column key: a field name or a function of a record.
+        policy: Defaults to ``DisclosurePolicy()`` (``min_cell=10``, complementary).
+
+    Returns:
+        The table.
+
+    Raises:
+        ValidationError: A record without the named field, or a bad key.
+
+    Example:
+        >>> people = ([{"unit": "north", "promoted": True}] * 12
+        ...           + [{"unit": "north", "promoted": False}] * 14
+        ...           + [{"unit": "south", "promoted": True}] * 3
+        ...           + [{"unit": "south", "promoted": False}] * 20)
+        >>> t = crosstab(people, row="unit", col="promoted")
+        >>> t.cells["south", True], t.row_totals["south"], t.cells["north", True]
+        (Suppressed(), 23, Suppressed())
+        >>> print(t.to_text())
+               False  True  total
+        north      *     *     26
+        south      *     *     23
+        total     34    15     49
+    """
+    policy = policy or DisclosurePolicy()
+    read_row, read_col = _reader(row, "row"), _reader(col, "col")
+    counts: dict[tuple[Hashable, Hashable], int] = {}
+    for record in records:
+        key = (read_row(record), read_col(record))
+        counts[key] = counts.get(key, 0) + 1
+    rows = _order(r for r, _ in counts)
+    cols = _order(c for _, c in counts)
+    cell = {(r, c): counts.get((r, c), 0) for r in rows for c in cols}
+    row_total = {r: sum(cell[r, c] for c in cols) for r in rows}
+    col_total = {c: sum(cell[r, c] for r in rows) for c in cols}
+    grand = sum(row_total.values())
+
+    # Edges of the circulation, each with its true count.
+    value: dict[tuple[Hashable, Hashable], int] = {}
+    for (r, c), n in cell.items():
+        value[("row", r), ("col", c)] = n
+    for r, n in row_total.items():
+        value[("rows",), ("row", r)] = n
+    for c, n in col_total.items():
+        value[("col", c), ("cols",)] = n
+    value[("cols",), ("rows",)] = grand
+    withheld = {edge for edge, n in value.items() if policy.is_small(n)}
+    if policy.complementary:
+        _complete(value, withheld)
+
+    def shown(edge: tuple[Hashable, Hashable]) -> Count:
+        return SUPPRESSED if edge in withheld else value[edge]
+
+    return Crosstab(
+        rows=rows,
+        cols=cols,
+        cells=MappingProxyType({(r, c): shown((("row", r), ("col", c))) for r, c in cell}),
+        row_totals=MappingProxyType({r: shown((("rows",), ("row", r))) for r in rows}),
+        col_totals=MappingProxyType({c: shown((("col", c), ("cols",))) for c in cols}),
+        total=shown((("cols",), ("rows",))),
+        policy=policy,
+    )
+
+
+def _complete(
+    value: Mapping[tuple[Hashable, Hashable], int], withheld: set[tuple[Hashable, Hashable]]
+) -> None:
+    """Withhold more edges until no withheld edge is a bridge among the withheld.
+
+    Each bridge is closed into a cycle along the cheapest path between its ends, where a
+    withheld edge costs nothing and a published one its count plus one: few, small counts.
+    """
+    full = nx.Graph()
+    for edge, n in value.items():
+        full.add_edge(*edge, count=n)
+    while True:
+        held = nx.Graph()
+        held.add_edges_from(withheld)
+        bridge = next(iter(nx.bridges(held)), None)
+        if bridge is None:
+            return
+        u, v = bridge
+        for a, b in full.edges:
+            full[a][b]["cost"] = 0 if _key(a, b, value) in withheld else full[a][b]["count"] + 1
+        full.remove_edge(u, v)
+        try:
+            path = nx.dijkstra_path(full, u, v, weight="cost")
+        finally:
+            full.add_edge(u, v, count=value[_key(u, v, value)])
+        for a, b in itertools.pairwise(path):
+            withheld.add(_key(a, b, value))
+
+
+def _key(
+    a: Hashable, b: Hashable, value: Mapping[tuple[Hashable, Hashable], int]
+) -> tuple[Hashable, Hashable]:
+    return (a, b) if (a, b) in value else (b, a)

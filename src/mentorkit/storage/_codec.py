@@ -1,0 +1,377 @@
+"""Entities to stored rows and back: validation, JSON text, index keys, filters.
+
+Every backend writes the same document text (``serialization.to_dict`` of the entity, with
+its new version) and the same index keys, so they agree on what ``find`` returns and a store
+moves between backends losslessly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+from enum import Enum
+from typing import TYPE_CHECKING, Any, NamedTuple, Union, get_args, get_origin
+
+import attrs
+
+from mentorkit.errors import StorageError, ValidationError
+from mentorkit.model import Entity
+from mentorkit.serialization import (
+    SCHEMA_KEY,
+    SCHEMA_VERSION,
+    TAG_KEY,
+    converter,
+    registered_types,
+    structure,
+    tag_of,
+)
+from mentorkit.storage._protocol import Range
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+#: How many indexed fields one collection may have (the key columns of the SQL tables).
+MAX_KEYS = 6
+
+#: The indexed fields of each collection, usable in ``Store.find``. Adding a line here is all
+#: it takes to index a new collection: SQL stores re-key existing rows when they open.
+INDEXES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
+    {
+        "action_item": ("owner_id", "session_id"),
+        "action_plan": ("person_id", "goal_id"),
+        "assessment": ("person_id",),
+        "cohort": ("program_id",),
+        "enrollment": ("person_id", "cohort_id", "role", "status"),
+        "goal": ("person_id",),
+        "mentorship": ("mentor_id", "mentee_id", "cohort_id", "program_id", "start"),
+        "org_unit": ("parent_id", "kind"),
+        "outcome": ("person_id",),
+        "person": ("org_unit_id", "supervisor_id"),
+        "reflection": ("person_id", "mentorship_id", "session_id"),
+        "session": ("mentorship_id", "start"),
+    }
+)
+for _name, _fields in INDEXES.items():  # checked once, at import: a wrong line fails loudly
+    if len(_fields) > MAX_KEYS or len(set(_fields)) != len(_fields):
+        raise ValueError(f"index of {_name!r} must list at most {MAX_KEYS} distinct fields")
+
+# Keys for aware datetimes: microseconds since 0001-01-01 UTC, shifted so the earliest
+# instant representable with any offset is positive, zero-padded so text order is time order.
+_EPOCH = dt.datetime(1, 1, 1)
+_DAY_US = 86_400_000_000
+
+
+def index_layout() -> str:
+    """The index layout as text; a SQL store re-keys its rows when this changes."""
+    return json.dumps(dict(sorted(INDEXES.items())), separators=(",", ":"))
+
+
+def key(value: object) -> str | None:
+    """The text an indexed value is stored and compared as (order-preserving per type)."""
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, dt.datetime):
+        offset = value.utcoffset()
+        if offset is None:
+            raise ValidationError("must be a timezone-aware datetime", value=value)
+        micros = (value.replace(tzinfo=None) - _EPOCH) // dt.timedelta(microseconds=1)
+        micros -= offset // dt.timedelta(microseconds=1)
+        return f"{micros + _DAY_US:020d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    return json.dumps(value)
+
+
+class ClassInfo(NamedTuple):
+    """What the codec needs to know about one entity class, computed once."""
+
+    cls: type[Entity]
+    tag: str
+    collection: str
+    keys: tuple[str, ...]
+    unstructure: Callable[[Any], dict[str, Any]]
+    structure: Callable[[Any, Any], Any]
+    #: The start of every document of this class: its tag and schema version.
+    prefix: str
+    #: ``None`` key columns after this class's own.
+    padding: tuple[None, ...]
+
+
+_INFO: dict[type[Any], ClassInfo] = {}
+
+
+def info(cls: type[Any]) -> ClassInfo:
+    """The (cached) :class:`ClassInfo` of a registered entity class.
+
+    Raises:
+        ValidationError: ``cls`` is not a registered subclass of ``Entity``.
+    """
+    found = _INFO.get(cls)
+    if found is not None:
+        return found
+    if not (isinstance(cls, type) and issubclass(cls, Entity)) or cls is Entity:
+        raise ValidationError(
+            "must be an entity class (a subclass of mentorkit.model.Entity)",
+            field="cls",
+            value=getattr(cls, "__qualname__", cls),
+        )
+    tag = tag_of(cls)
+    collection = cls.collection
+    keys = INDEXES.get(collection, ())
+    found = ClassInfo(
+        cls=cls,
+        tag=tag,
+        collection=collection,
+        keys=keys,
+        unstructure=converter.get_unstructure_hook(cls),
+        structure=converter.get_structure_hook(cls),
+        prefix=f'{{"{TAG_KEY}":{json.dumps(tag)},"{SCHEMA_KEY}":{SCHEMA_VERSION},',
+        padding=(None,) * (MAX_KEYS - len(keys)),
+    )
+    _INFO[cls] = found
+    return found
+
+
+def tags_for(cls: type[Entity]) -> tuple[str, ...] | None:
+    """The type tags a query for ``cls`` accepts, or ``None`` for "the whole collection".
+
+    ``None`` when every registered type of the collection is ``cls`` or a subclass of it, so
+    stores can skip the type filter; unknown tags found in storage are then reported.
+    """
+    collection = info(cls).collection
+    mine: list[str] = []
+    others = False
+    for tag, klass in registered_types.items():
+        if not (isinstance(klass, type) and issubclass(klass, Entity)):
+            continue
+        if klass.collection != collection:
+            continue
+        if issubclass(klass, cls):
+            mine.append(tag)
+        else:
+            others = True
+    return tuple(sorted(mine)) if others else None
+
+
+class Row(NamedTuple):
+    """An entity encoded for writing."""
+
+    collection: str
+    id: str
+    type: str
+    #: The version the entity was read at (0: new); the write succeeds only if it is stored.
+    expected: int
+    #: The version it is stored with (``expected + 1``).
+    version: int
+    keys: tuple[str | None, ...]
+    text: str
+    #: The entity as stored (validated through the converter, with its new version).
+    entity: Any
+
+
+# One encoder, built once: json.dumps would build it again for every document.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+_DECODE = json.JSONDecoder().decode
+
+
+def _check_text(value: str, field: str) -> None:
+    # NUL cannot be stored in PostgreSQL text; refusing it everywhere keeps backends alike.
+    if "\x00" in value:
+        raise ValidationError("must not contain the NUL character", field=field, value=value)
+
+
+def encode(entity: Any) -> Row:
+    """Validate an entity through the converter and encode it for storage.
+
+    Raises:
+        ValidationError: not a registered entity, or a field the converter cannot write or
+            read back; the message names the entity and the field.
+    """
+    if not isinstance(entity, Entity):
+        raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
+    meta = _INFO.get(type(entity)) or info(type(entity))
+    try:
+        body = meta.unstructure(entity)
+    except Exception as exc:  # a field the converter cannot write
+        where = f"{meta.collection}/{entity.id}"
+        raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
+    expected = entity.version
+    if type(expected) is not int or expected < 0:
+        raise ValidationError("must be an integer >= 0", field="version", value=expected)
+    body["version"] = expected + 1
+    try:
+        # The validation: what is stored must read back through the converter.
+        stored = meta.structure(body, meta.cls)
+    except Exception:
+        try:  # again through the public path, for a message naming every bad field
+            structure(body, meta.cls)
+        except ValidationError as exc:
+            where = f"{meta.collection}/{entity.id}"
+            raise ValidationError(
+                f"{where}: {exc.message}", field=exc.field, errors=exc.errors
+            ) from exc
+        raise  # pragma: no cover - both paths use the same converter
+    id = entity.id
+    if "\x00" in id:
+        _check_text(id, "id")
+    keys: list[str | None] = []
+    for name in meta.keys:
+        value = getattr(entity, name, None)
+        if type(value) is not str:
+            value = key(value)
+        if value is not None and "\x00" in value:
+            _check_text(value, name)
+        keys.append(value)
+    keys.extend(meta.padding)
+    try:
+        # The body's own "{" is replaced by the tag and schema, so they come first.
+        text = meta.prefix + _ENCODE(body)[1:]
+        text.encode("utf-8")  # lone surrogates cannot be stored in any UTF-8 file or database
+    except UnicodeEncodeError as exc:
+        where = f"{meta.collection}/{entity.id}"
+        raise ValidationError(
+            f"{where}: holds text that is not valid Unicode: {exc.reason}", field="entity"
+        ) from None
+    except (TypeError, ValueError) as exc:
+        where = f"{meta.collection}/{entity.id}"
+        raise ValidationError(f"{where}: is not JSON-serialisable: {exc}", field="entity") from exc
+    return Row(meta.collection, id, meta.tag, expected, expected + 1, tuple(keys), text, stored)
+
+
+def decode(tag: str, text: str | bytes) -> Any:
+    """Turn a stored document back into its entity.
+
+    Raises:
+        StorageError: the document's type is not registered in this process, or the
+            document cannot be read (corrupt, or written by an incompatible mentorkit).
+    """
+    cls = registered_types.get(tag)
+    if cls is None:
+        raise StorageError(
+            f"the store holds documents of type {tag!r}, which is not registered in this "
+            "process: import the module that registers it (mentorkit.serialization.register)"
+        )
+    meta = _INFO.get(cls) or info(cls)
+    try:
+        doc = _DECODE(text) if isinstance(text, str) else json.loads(text)
+        del doc[TAG_KEY]
+        schema = doc.pop(SCHEMA_KEY)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise StorageError(f"a stored {tag!r} document is corrupt: {exc}") from None
+    if schema != SCHEMA_VERSION:
+        raise StorageError(
+            f"a stored {tag!r} document has schema version {schema!r}; this mentorkit reads "
+            f"version {SCHEMA_VERSION}"
+        )
+    try:
+        return meta.structure(doc, cls)
+    except Exception:
+        try:
+            structure(doc, cls)
+        except ValidationError as exc:
+            where = f"{meta.collection}/{doc.get('id')}"
+            raise StorageError(f"stored document {where} is not valid: {exc}") from exc
+        raise  # pragma: no cover
+
+
+def rekey(tag: str, text: str | bytes) -> tuple[str | None, ...]:
+    """The index keys of a stored document under the current :data:`INDEXES`."""
+    entity = decode(tag, text)
+    names = info(type(entity)).keys
+    keys = [key(getattr(entity, name, None)) for name in names]
+    return (*keys, *[None] * (MAX_KEYS - len(keys)))
+
+
+#: A filter on one key column: (column position, operator, key text).
+Term = tuple[int, str, str | None]
+
+
+def _field_types(cls: type[Any], name: str) -> tuple[Any, ...]:
+    field = attrs.fields_dict(cls)[name]
+    tp = field.type
+    if isinstance(tp, str):
+        attrs.resolve_types(cls)
+        tp = attrs.fields_dict(cls)[name].type
+    if get_origin(tp) in (Union, types.UnionType):
+        return get_args(tp)
+    return (tp,)
+
+
+def _filter_value(cls: type[Any], name: str, value: object) -> str | None:
+    allowed = _field_types(cls, name)
+    if value is None:
+        if type(None) in allowed:
+            return None
+        raise ValidationError("cannot be None: the field is required", field=name, value=value)
+    if dt.datetime in allowed:
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            return key(value)
+        raise ValidationError("must be a timezone-aware datetime", field=name, value=value)
+    if dt.date in allowed:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return key(value)
+        raise ValidationError("must be a date", field=name, value=value)
+    for tp in allowed:
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            try:
+                return key(tp(value))
+            except ValueError:
+                choices = ", ".join(repr(m.value) for m in tp)
+                raise ValidationError(
+                    f"must be one of {choices}", field=name, value=value
+                ) from None
+    if isinstance(value, str):
+        return key(value)
+    raise ValidationError("must be a string", field=name, value=value)
+
+
+def terms(cls: type[Any], filters: Mapping[str, object]) -> list[Term]:
+    """Translate ``find`` keyword filters into key-column terms.
+
+    Raises:
+        ValidationError: naming a filter field that is not indexed (or does not exist), or
+            a value of the wrong type.
+    """
+    meta = info(cls)
+    out: list[Term] = []
+    for name, value in filters.items():
+        if name not in meta.keys:
+            indexed = ", ".join(meta.keys) or "none"
+            known = name in attrs.fields_dict(cls)
+            why = "is not an indexed field" if known else "is not a field"
+            raise ValidationError(
+                f"{why} of {cls.__qualname__} (indexed fields: {indexed})",
+                field=name,
+                value=value,
+            )
+        column = meta.keys.index(name)
+        if isinstance(value, Range):
+            if value.start is not None:
+                out.append((column, ">=", _filter_value(cls, name, value.start)))
+            if value.end is not None:
+                out.append((column, "<", _filter_value(cls, name, value.end)))
+        else:
+            out.append((column, "=", _filter_value(cls, name, value)))
+    return out
+
+
+def matches(keys: tuple[str | None, ...], where: list[Term]) -> bool:
+    """Whether a row's keys satisfy every term (for the in-memory stores)."""
+    for column, op, wanted in where:
+        have = keys[column]
+        if op == "=":
+            if have != wanted:
+                return False
+        elif have is None or wanted is None:
+            return False
+        elif op == ">=":
+            if have < wanted:
+                return False
+        elif have >= wanted:  # "<"
+            return False
+    return True

@@ -1,0 +1,109 @@
+"""The table layout and SQL text shared by the SQLite and PostgreSQL backends."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mentorkit.storage._codec import MAX_KEYS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from mentorkit.storage._codec import Row, Term
+
+#: The storage layout version these backends write; older stores are migrated on open,
+#: newer ones refused.
+SCHEMA = 1
+FORMAT = "mentorkit"
+
+META = "mentorkit_meta"
+TABLE = "mentorkit_entities"
+KEY_COLUMNS = tuple(f"k{i + 1}" for i in range(MAX_KEYS))
+_COLUMNS = ("collection", "id", "type", "version", *KEY_COLUMNS, "doc")
+
+
+def create_statements(text: str = "TEXT") -> list[str]:
+    """The DDL of schema version 1 (portable between SQLite and PostgreSQL).
+
+    Args:
+        text: The type of id and key columns; it must order strings by code point, as
+            Python does (SQLite's ``TEXT``, PostgreSQL's ``TEXT COLLATE "C"``).
+    """
+    keys = ", ".join(f"{k} {text}" for k in KEY_COLUMNS)
+    out = [
+        f"CREATE TABLE {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        f"CREATE TABLE {TABLE} (collection {text} NOT NULL, id {text} NOT NULL, "
+        f"type TEXT NOT NULL, version INTEGER NOT NULL, {keys}, doc TEXT NOT NULL, "
+        "PRIMARY KEY (collection, id))",
+    ]
+    out += [
+        f"CREATE INDEX {TABLE}_{k} ON {TABLE} (collection, {k}) WHERE {k} IS NOT NULL"
+        for k in KEY_COLUMNS
+    ]
+    return out
+
+
+def insert_sql(p: str) -> str:
+    """Insert a row unless its id is taken (``p`` is the driver's placeholder)."""
+    marks = ", ".join([p] * len(_COLUMNS))
+    return (
+        f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}) VALUES ({marks}) "
+        "ON CONFLICT (collection, id) DO NOTHING"
+    )
+
+
+def update_sql(p: str) -> str:
+    """Update a row only if it is stored at the expected version."""
+    sets = ", ".join(f"{c} = {p}" for c in ("type", "version", *KEY_COLUMNS, "doc"))
+    return f"UPDATE {TABLE} SET {sets} WHERE collection = {p} AND id = {p} AND version = {p}"
+
+
+def insert_params(rows: Sequence[Row]) -> Iterator[tuple[object, ...]]:
+    """Parameters of :func:`insert_sql`, one tuple per row."""
+    for r in rows:
+        yield (r.collection, r.id, r.type, r.version, *r.keys, r.text)
+
+
+def update_params(rows: Sequence[Row]) -> Iterator[tuple[object, ...]]:
+    """Parameters of :func:`update_sql`, one tuple per row."""
+    for r in rows:
+        yield (r.type, r.version, *r.keys, r.text, r.collection, r.id, r.expected)
+
+
+def fetch_sql(p: str) -> str:
+    """One row by collection and id."""
+    return f"SELECT type, version, doc FROM {TABLE} WHERE collection = {p} AND id = {p}"
+
+
+def delete_sql(
+    p: str, *, version: int | None, tags: tuple[str, ...] | None
+) -> tuple[str, list[object]]:
+    """Delete one row, optionally only at a version and of some types."""
+    sql = f"DELETE FROM {TABLE} WHERE collection = {p} AND id = {p}"
+    params: list[object] = []
+    if version is not None:
+        sql += f" AND version = {p}"
+        params.append(version)
+    if tags is not None:
+        sql += f" AND type IN ({', '.join([p] * len(tags))})" if tags else " AND FALSE"
+        params.extend(tags)
+    return sql, params
+
+
+def scan_sql(
+    p: str, collection: str, tags: tuple[str, ...] | None, where: list[Term]
+) -> tuple[str, list[object]]:
+    """Select ``(type, doc)`` of the rows of a collection matching the terms, by id."""
+    sql = f"SELECT type, doc FROM {TABLE} WHERE collection = {p}"
+    params: list[object] = [collection]
+    if tags is not None:
+        sql += f" AND type IN ({', '.join([p] * len(tags))})" if tags else " AND FALSE"
+        params.extend(tags)
+    for column, op, value in where:
+        name = KEY_COLUMNS[column]
+        if value is None:
+            sql += f" AND {name} IS NULL" if op == "=" else " AND FALSE"
+        else:
+            sql += f" AND {name} {op} {p}"
+            params.append(value)
+    return sql + " ORDER BY id", params

@@ -1,0 +1,228 @@
+"""``open_store(url)`` and the registry of store URL schemes.
+
+Third-party backends register a scheme with ``register_store`` or the entry point group
+``mentorkit.stores``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import urllib.parse
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from mentorkit.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from mentorkit.storage._protocol import Store
+
+    Opener = Callable[..., Store]
+
+#: The entry point group third-party backends register their URL scheme under: the entry
+#: point's name is the scheme, its value an opener ``"package.module:open_url"``.
+ENTRY_POINT_GROUP = "mentorkit.stores"
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
+_DOTTED = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+_OPENERS: dict[str, Opener | str] = {
+    "memory": "mentorkit.storage._url:_open_memory",
+    "json": "mentorkit.storage._url:_open_json",
+    "sqlite": "mentorkit.storage._url:_open_sqlite",
+    "postgresql": "mentorkit.storage._url:_open_postgres",
+    "postgres": "mentorkit.storage._url:_open_postgres",
+}
+#: A read-only view of the registered URL schemes and their openers (a callable, or a
+#: ``"module:attribute"`` path imported on first use).
+registered_stores: Mapping[str, Opener | str] = MappingProxyType(_OPENERS)
+_entry_points_loaded = False
+
+
+def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) -> None:
+    """Register a store backend under a URL scheme, for :func:`open_store`.
+
+    The opener is called as ``opener(url, **options)`` and returns a
+    :class:`~mentorkit.storage.Store`. It is checked now (not at first use): it must be
+    callable with one positional argument, or a ``"package.module:attribute"`` path to such
+    a callable (imported on first use, so registering stays cheap).
+
+    Args:
+        scheme: The URL scheme, lower case (``"redis"`` for ``redis://...``).
+        opener: The callable or its dotted path.
+        replace: Allow replacing an existing scheme (built-in ones included).
+
+    Raises:
+        ValidationError: a malformed scheme or opener, or a scheme already taken.
+
+    Example:
+        >>> from mentorkit.storage import MemoryStore
+        >>> register_store("scratch", lambda url, **options: MemoryStore())
+        >>> open_store("scratch://")
+        MemoryStore()
+    """
+    if not isinstance(scheme, str) or not _SCHEME.match(scheme):
+        raise ValidationError(
+            "must be a lower-case URL scheme (letters, digits, '+', '-', '.')",
+            field="scheme",
+            value=scheme,
+        )
+    _check_opener(opener)
+    if scheme in _OPENERS and not replace and _OPENERS[scheme] != opener:
+        raise ValidationError(
+            "is already registered (pass replace=True to replace it)", field="scheme", value=scheme
+        )
+    _OPENERS[scheme] = opener
+
+
+def _check_opener(opener: object) -> None:
+    if isinstance(opener, str):
+        if not _DOTTED.match(opener):
+            raise ValidationError(
+                "must be a callable or a 'package.module:attribute' path",
+                field="opener",
+                value=opener,
+            )
+        return
+    if not callable(opener):
+        raise ValidationError("must be callable", field="opener", value=opener)
+    try:
+        inspect.signature(opener).bind("memory://")
+    except TypeError:
+        raise ValidationError(
+            "must accept the URL as its one positional argument: opener(url, **options)",
+            field="opener",
+            value=opener,
+        ) from None
+    except ValueError:  # no signature to inspect (some builtins): trust it
+        return
+
+
+def _resolve(scheme: str) -> Opener:
+    opener = _OPENERS[scheme]
+    if not isinstance(opener, str):
+        return opener
+    module, _, attribute = opener.partition(":")
+    try:
+        found: Any = importlib.import_module(module)
+        for part in attribute.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError) as exc:
+        raise NotFoundError(
+            f"the store opener {opener!r} for {scheme}:// cannot be loaded: {exc}"
+        ) from exc
+    _check_opener(found)
+    _OPENERS[scheme] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _load_entry_points() -> None:
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in _OPENERS:
+            register_store(ep.name, ep.value)
+
+
+def open_store(url: str, **options: Any) -> Store:
+    """Open the store a URL names.
+
+    ``memory://``; ``json:///people.json`` and ``sqlite:///mentorkit.db`` (three slashes then
+    a path relative to the current folder; four for an absolute one:
+    ``sqlite:////srv/data/mentorkit.db``, as in SQLAlchemy); ``postgresql://user:pw@host/db``;
+    and any scheme registered with :func:`register_store` or the ``mentorkit.stores`` entry
+    point group.
+
+    Args:
+        url: The store URL.
+        **options: Passed to the backend (``timeout=`` for SQLite, ``max_size=`` for the
+            PostgreSQL pool).
+
+    Returns:
+        The open store; close it (or use it in a ``with`` block) when done.
+
+    Raises:
+        ValidationError: a malformed URL.
+        NotFoundError: no backend registered for the URL's scheme.
+        StorageError: the backend cannot open the store.
+
+    Example:
+        >>> from mentorkit import Person
+        >>> with open_store("memory://") as store:
+        ...     store.put(Person(id="p-1", name="Ana")).version
+        1
+    """
+    if not isinstance(url, str) or "://" not in url:
+        raise ValidationError(
+            "must be a store URL such as sqlite:///mentorkit.db or memory://",
+            field="url",
+            value=url,
+        )
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in _OPENERS:
+        _load_entry_points()
+    if scheme not in _OPENERS:
+        known = ", ".join(f"{s}://" for s in sorted(_OPENERS))
+        raise NotFoundError(f"no store backend for {scheme}:// (known: {known})")
+    return _resolve(scheme)(url, **options)
+
+
+def file_path(url: str) -> str:
+    """The file path of a ``scheme:///relative`` or ``scheme:////absolute`` URL.
+
+    Raises:
+        ValidationError: the URL names a host, or no path.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.netloc:
+        raise ValidationError(
+            f"a {parts.scheme}:// URL takes no host: write {parts.scheme}:///relative/path "
+            f"or {parts.scheme}:////absolute/path",
+            field="url",
+            value=url,
+        )
+    path = urllib.parse.unquote(parts.path)
+    if not path.startswith("/") or path == "/":
+        raise ValidationError(
+            f"needs a path: {parts.scheme}:///relative/path or {parts.scheme}:////absolute/path",
+            field="url",
+            value=url,
+        )
+    if parts.query or parts.fragment:
+        raise ValidationError("takes no query or fragment", field="url", value=url)
+    return path[1:]
+
+
+def _open_memory(url: str, **options: Any) -> Store:
+    from mentorkit.storage.memory import MemoryStore
+
+    if url.rstrip("/") != "memory:":
+        raise ValidationError("a memory store URL is just memory://", field="url", value=url)
+    return MemoryStore(**options)
+
+
+def _open_json(url: str, **options: Any) -> Store:
+    from mentorkit.storage.jsonfile import JsonStore
+
+    return JsonStore(file_path(url), **options)
+
+
+def _open_sqlite(url: str, **options: Any) -> Store:
+    from mentorkit.storage.sqlite import SQLiteStore
+
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        return SQLiteStore(":memory:", **options)
+    return SQLiteStore(file_path(url), **options)
+
+
+def _open_postgres(url: str, **options: Any) -> Store:
+    from mentorkit.storage.postgres import PostgresStore
+
+    return PostgresStore(url, **options)

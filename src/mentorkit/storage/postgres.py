@@ -1,0 +1,274 @@
+"""``PostgresStore``: one PostgreSQL database shared by processes and machines.
+
+Needs the ``postgres`` extra (psycopg 3 and psycopg_pool): ``pip install "mentorkit[postgres]"``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from mentorkit.errors import ConflictError, StorageError
+from mentorkit.storage import _codec, _sql
+from mentorkit.storage._base import BaseStore, Found
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from mentorkit.storage._codec import Row, Term
+
+__all__ = ["PostgresStore"]
+
+_P = "%s"
+_INSERT = _sql.insert_sql(_P)
+_UPDATE = _sql.update_sql(_P)
+_FETCH = _sql.fetch_sql(_P)
+# Serialises schema set-up between processes opening the same database at once.
+_SETUP_LOCK = 0x6D656E746F72  # "mentor"
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+_KEY_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def _redact(dsn: str) -> str:
+    """The DSN without its password (URL or ``key=value`` form)."""
+    return _KEY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", dsn))
+
+
+class PostgresStore(BaseStore):
+    """A store in a PostgreSQL database, safe to share between processes and machines.
+
+    Entities live in one table of JSON documents with indexed key columns (the same layout
+    as :class:`~mentorkit.storage.SQLiteStore`), created on first use and versioned like it.
+    Connections come from a pool (psycopg_pool); each thread's transaction holds one
+    connection. Updates are ``UPDATE ... WHERE version = read version``, so two workers
+    writing one entity from the same version cannot both succeed: the second gets
+    :class:`~mentorkit.errors.ConflictError`. The password never appears in ``repr`` or
+    error messages.
+
+    Args:
+        dsn: A libpq connection string or URL (``postgresql://user:password@host/db``).
+        min_size: Connections the pool keeps open.
+        max_size: Connections the pool opens at most (threads waiting beyond that queue).
+        timeout: Seconds to wait for a connection (the first one included).
+
+    Raises:
+        StorageError: psycopg is not installed, the server cannot be reached, or the
+            database holds a newer or broken mentorkit schema.
+    """
+
+    def __init__(
+        self, dsn: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 30.0
+    ) -> None:
+        super().__init__()
+        try:
+            import psycopg  # noqa: F401 - fail early with the extra's name
+            import psycopg_pool
+        except ImportError as exc:
+            raise StorageError(
+                f'PostgresStore needs psycopg: pip install "mentorkit[postgres]" ({exc})'
+            ) from None
+        self.dsn = dsn
+        self._timeout = timeout
+        self._pool: Any = psycopg_pool.ConnectionPool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            open=False,
+            kwargs={"autocommit": True},
+            name="mentorkit",
+        )
+        with self._errors():
+            try:
+                self._pool.open(wait=True, timeout=timeout)
+            except psycopg_pool.PoolTimeout:
+                self._pool.close()
+                raise StorageError(
+                    f"cannot connect to {_redact(dsn)} within {timeout:g} s"
+                ) from None
+        try:
+            with self._errors():
+                self._setup()
+        except BaseException:
+            self._pool.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_redact(self.dsn)!r})"
+
+    def _setup(self) -> None:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+            have = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL, to_regclass(%s) IS NOT NULL",
+                (_sql.META, _sql.TABLE),
+            ).fetchone()
+            if not have[0]:
+                if have[1]:
+                    raise StorageError(
+                        f"{self!r} has a {_sql.TABLE} table but no {_sql.META}: "
+                        "not a mentorkit store"
+                    )
+                schema = 0
+            else:
+                meta = dict(conn.execute(f"SELECT key, value FROM {_sql.META}").fetchall())
+                if meta.get("format") != _sql.FORMAT or not str(meta.get("schema", "")).isdigit():
+                    raise StorageError(f"{self!r} is not a mentorkit store (bad metadata)")
+                schema = int(meta["schema"])
+                if schema > _sql.SCHEMA:
+                    raise StorageError(
+                        f"{self!r} was written by a newer mentorkit (store schema {schema}); "
+                        f"this one reads schema {_sql.SCHEMA} and older: upgrade mentorkit"
+                    )
+            if schema < 1:
+                for statement in _sql.create_statements('TEXT COLLATE "C"'):
+                    conn.execute(statement)
+                conn.execute(
+                    f"INSERT INTO {_sql.META} (key, value) VALUES ('format', %s), ('schema', %s)",
+                    (_sql.FORMAT, str(_sql.SCHEMA)),
+                )
+            self._rekey(conn)
+
+    def _rekey(self, conn: Any) -> None:
+        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
+        layout = _codec.index_layout()
+        if row is not None and row[0] == layout:
+            return
+        old = json.loads(row[0]) if row is not None else {}
+        changed = sorted(
+            name
+            for name in set(old) | set(_codec.INDEXES)
+            if tuple(old.get(name, ())) != _codec.INDEXES.get(name, ())
+        )
+        sets = ", ".join(f"{k} = %s" for k in _sql.KEY_COLUMNS)
+        for collection in changed:
+            found = conn.execute(
+                f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = %s", (collection,)
+            ).fetchall()
+            if found:
+                conn.cursor().executemany(
+                    f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = %s AND id = %s",
+                    [(*_codec.rekey(tag, doc), collection, id) for id, tag, doc in found],
+                )
+        conn.execute(
+            f"INSERT INTO {_sql.META} (key, value) VALUES ('index_layout', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            (layout,),
+        )
+
+    def _translate(self, exc: Exception) -> Exception | None:
+        import psycopg
+        import psycopg_pool
+
+        if isinstance(
+            exc,
+            psycopg.errors.UniqueViolation
+            | psycopg.errors.SerializationFailure
+            | psycopg.errors.DeadlockDetected,
+        ):
+            return ConflictError(f"{self!r}: a concurrent write won ({exc.sqlstate}); try again")
+        if isinstance(exc, psycopg_pool.PoolTimeout):
+            return StorageError(f"{self!r}: no connection free within {self._timeout:g} s")
+        if isinstance(exc, psycopg.OperationalError):
+            return StorageError(f"{self!r}: the server cannot be reached: {exc}")
+        if isinstance(exc, psycopg.Error):
+            return StorageError(f"{self!r}: {type(exc).__name__}: {exc}")
+        return super()._translate(exc)
+
+    # -- transactions: a pooled connection per thread ----------------------------------------
+
+    @property
+    def _conn(self) -> Any:
+        return self._state.conn
+
+    def _begin(self, *, write: bool) -> None:
+        conn = self._pool.getconn()
+        self._state.conn = conn
+        # A read on its own needs no transaction: one autocommit statement sees one state.
+        self._state.in_tx = write
+        if write:
+            try:
+                conn.execute("BEGIN")
+            except BaseException:
+                self._state.conn = None
+                self._pool.putconn(conn)
+                raise
+
+    def _commit(self) -> None:
+        if self._state.in_tx:
+            self._conn.execute("COMMIT")
+        self._put_back()
+
+    def _rollback(self) -> None:
+        try:
+            if self._state.in_tx:
+                self._conn.execute("ROLLBACK")
+        finally:
+            self._put_back()
+
+    def _put_back(self) -> None:
+        conn, self._state.conn = self._state.conn, None
+        if conn is not None:
+            self._pool.putconn(conn)
+
+    def _savepoint(self, name: str) -> None:
+        if not self._state.in_tx:  # a write inside a read (export, then import): upgrade
+            self._conn.execute("BEGIN")
+            self._state.in_tx = True
+        self._conn.execute(f"SAVEPOINT {name}")
+
+    def _release(self, name: str) -> None:
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _rollback_to(self, name: str) -> None:
+        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def _fetch(self, collection: str, id: str) -> Found | None:
+        row = self._conn.execute(_FETCH, (collection, id)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def _insert(self, rows: Sequence[Row]) -> int:
+        cur = self._conn.cursor()
+        cur.executemany(_INSERT, list(_sql.insert_params(rows)))
+        return int(cur.rowcount)
+
+    def _update(self, rows: Sequence[Row]) -> int:
+        cur = self._conn.cursor()
+        cur.executemany(_UPDATE, list(_sql.update_params(rows)))
+        return int(cur.rowcount)
+
+    def _remove(
+        self, collection: str, id: str, version: int | None, tags: tuple[str, ...] | None
+    ) -> int:
+        sql, params = _sql.delete_sql(_P, version=version, tags=tags)
+        return int(self._conn.execute(sql, [collection, id, *params]).rowcount)
+
+    def _scan(
+        self, collection: str, tags: tuple[str, ...] | None, where: list[Term]
+    ) -> Iterable[tuple[str, str]]:
+        sql, params = _sql.scan_sql(_P, collection, tags, where)
+        rows: list[tuple[str, str]] = self._conn.execute(sql, params).fetchall()
+        return rows
+
+    def _clear(self) -> None:
+        self._conn.execute(f"DELETE FROM {_sql.TABLE}")
+
+    def _collections(self) -> list[str]:
+        found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
+        return sorted(name for (name,) in found)
+
+    def _close(self) -> None:
+        self._pool.close()
+
+    def drop(self) -> None:
+        """Delete mentorkit's tables and everything in them (for tests and resets).
+
+        Raises:
+            StorageError: the database cannot be written.
+        """
+        with self._errors(), self._pool.connection() as conn, conn.transaction():
+            conn.execute(f"DROP TABLE IF EXISTS {_sql.TABLE}, {_sql.META}")

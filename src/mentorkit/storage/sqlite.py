@@ -1,0 +1,254 @@
+"""``SQLiteStore``: the embedded default, one file, stdlib :mod:`sqlite3` in WAL mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from typing import TYPE_CHECKING
+
+from mentorkit.errors import ConflictError, StorageError, ValidationError
+from mentorkit.storage import _codec, _sql
+from mentorkit.storage._base import BaseStore, Found
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from mentorkit.storage._codec import Row, Term
+
+__all__ = ["SQLiteStore"]
+
+_P = "?"
+_INSERT = _sql.insert_sql(_P)
+_UPDATE = _sql.update_sql(_P)
+_FETCH = _sql.fetch_sql(_P)
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    for statement in _sql.create_statements():
+        conn.execute(statement)
+
+
+#: ``_MIGRATIONS[v]`` brings a store from schema ``v`` to ``v + 1`` (0 is an empty file).
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create,)
+assert len(_MIGRATIONS) == _sql.SCHEMA
+
+
+class SQLiteStore(BaseStore):
+    """A store in one SQLite file: the embedded default.
+
+    The file holds one table of JSON documents with indexed key columns, in WAL mode with
+    full synchronous commits (a committed write survives a crash). Several processes may use
+    one file: writes are serialised by SQLite's lock (waiting up to ``timeout`` seconds) and
+    version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. The
+    layout carries a schema version: an older file is migrated forward when opened, a newer
+    one is refused.
+
+    Args:
+        path: The database file (created if missing), or ``":memory:"``.
+        timeout: Seconds to wait for another process's write lock.
+
+    Raises:
+        StorageError: the file is not a mentorkit store, was written by a newer mentorkit,
+            or cannot be opened.
+
+    Example:
+        >>> from mentorkit import Person
+        >>> with SQLiteStore(":memory:") as store:
+        ...     store.put(Person(id="p-1", name="Ana")).version
+        1
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        super().__init__()
+        self.path = os.fspath(path)
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from None
+        try:
+            self._setup()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.path!r})"
+
+    def _setup(self) -> None:
+        conn = self._conn
+        with self._errors():
+            # A read first: opening a current store must not wait for another writer.
+            conn.execute("BEGIN")
+            try:
+                current = self._check(conn)
+            finally:
+                conn.execute("ROLLBACK")
+            if not current:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if not self._check(conn):  # somebody else may have done it meanwhile
+                        self._migrate(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            if self.path != ":memory:":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+
+    def _schema(self, conn: sqlite3.Connection) -> int:
+        """The store's schema version (0: an empty database).
+
+        Raises:
+            StorageError: a foreign database, or a newer schema.
+        """
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if _sql.META not in tables:
+            if tables:
+                raise StorageError(
+                    f"{self.path!r} is a SQLite database but not a mentorkit store "
+                    f"(it has tables {', '.join(sorted(tables))})"
+                )
+            return 0
+        meta = dict(conn.execute(f"SELECT key, value FROM {_sql.META}").fetchall())
+        if meta.get("format") != _sql.FORMAT or not str(meta.get("schema", "")).isdigit():
+            raise StorageError(f"{self.path!r} is not a mentorkit store (bad metadata)")
+        schema = int(meta["schema"])
+        if schema > _sql.SCHEMA:
+            raise StorageError(
+                f"{self.path!r} was written by a newer mentorkit (store schema {schema}); "
+                f"this one reads schema {_sql.SCHEMA} and older: upgrade mentorkit"
+            )
+        return schema
+
+    def _check(self, conn: sqlite3.Connection) -> bool:
+        """Whether the store is at the current schema and index layout."""
+        if self._schema(conn) < _sql.SCHEMA:
+            return False
+        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
+        return row is not None and row[0] == _codec.index_layout()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        schema = self._schema(conn)
+        for step in _MIGRATIONS[schema:]:
+            step(conn)
+        if schema < _sql.SCHEMA:
+            conn.executemany(
+                f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES (?, ?)",
+                [("format", _sql.FORMAT), ("schema", str(_sql.SCHEMA))],
+            )
+        self._rekey(conn)
+
+    def _rekey(self, conn: sqlite3.Connection) -> None:
+        """Recompute key columns of collections whose index fields changed."""
+        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
+        layout = _codec.index_layout()
+        if row is not None and row[0] == layout:
+            return
+        old = json.loads(row[0]) if row is not None else {}
+        changed = sorted(
+            name
+            for name in set(old) | set(_codec.INDEXES)
+            if tuple(old.get(name, ())) != _codec.INDEXES.get(name, ())
+        )
+        sets = ", ".join(f"{k} = ?" for k in _sql.KEY_COLUMNS)
+        for collection in changed:
+            found = conn.execute(
+                f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = ?", (collection,)
+            ).fetchall()
+            conn.executemany(
+                f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = ? AND id = ?",
+                [(*_codec.rekey(tag, doc), collection, id) for id, tag, doc in found],
+            )
+        conn.execute(
+            f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES ('index_layout', ?)",
+            (layout,),
+        )
+
+    def _translate(self, exc: Exception) -> Exception | None:
+        if isinstance(exc, sqlite3.IntegrityError):
+            return ConflictError(f"{self!r}: {exc}")
+        if isinstance(exc, UnicodeEncodeError):
+            return ValidationError(f"text that is not valid Unicode cannot be stored: {exc}")
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return StorageError(
+                f"{self!r} is locked by another process for longer than the timeout: {exc}"
+            )
+        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+            return StorageError(f"{self.path!r} is not a mentorkit store (not a SQLite file)")
+        if isinstance(exc, sqlite3.Error):
+            return StorageError(f"{self!r}: {exc}")
+        return super()._translate(exc)
+
+    # -- transactions: one connection, guarded by a lock held from begin to end -------------
+
+    def _begin(self, *, write: bool) -> None:
+        self._lock.acquire()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _commit(self) -> None:
+        self._conn.execute("COMMIT")
+        self._lock.release()  # on failure the base class calls _rollback, which releases
+
+    def _rollback(self) -> None:
+        try:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        finally:
+            self._lock.release()
+
+    def _savepoint(self, name: str) -> None:
+        self._conn.execute(f"SAVEPOINT {name}")
+
+    def _release(self, name: str) -> None:
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _rollback_to(self, name: str) -> None:
+        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def _fetch(self, collection: str, id: str) -> Found | None:
+        row = self._conn.execute(_FETCH, (collection, id)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def _insert(self, rows: Sequence[Row]) -> int:
+        return self._conn.executemany(_INSERT, _sql.insert_params(rows)).rowcount
+
+    def _update(self, rows: Sequence[Row]) -> int:
+        return self._conn.executemany(_UPDATE, _sql.update_params(rows)).rowcount
+
+    def _remove(
+        self, collection: str, id: str, version: int | None, tags: tuple[str, ...] | None
+    ) -> int:
+        sql, params = _sql.delete_sql(_P, version=version, tags=tags)
+        return self._conn.execute(sql, [collection, id, *params]).rowcount
+
+    def _scan(
+        self, collection: str, tags: tuple[str, ...] | None, where: list[Term]
+    ) -> Iterable[tuple[str, str]]:
+        sql, params = _sql.scan_sql(_P, collection, tags, where)
+        return self._conn.execute(sql, params).fetchall()
+
+    def _clear(self) -> None:
+        self._conn.execute(f"DELETE FROM {_sql.TABLE}")
+
+    def _collections(self) -> list[str]:
+        found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
+        return sorted(name for (name,) in found)
+
+    def _close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,177 @@
+"""Invariants of the strategies on generated instances, checked against brute force."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentorkit.matching import MatchingProblem, match
+from mentorkit.matching._problem import _as_rows
+from mentorkit.matching.stable import _stable_numpy, _stable_python
+from mentorkit.testing import matching_problems
+from mentorkit.testing._matcher_contract import blocking_pairs, feasible_assignments
+
+
+def assignment_of(problem, result):
+    col = {k: j for j, k in enumerate(problem.mentor_ids)}
+    mine = result.assignment
+    return [col[mine[e]] if e in mine else -1 for e in problem.mentee_ids]
+
+
+def total(problem, assignment):
+    s, _ = problem.to_lists()
+    return math.fsum(s[i][j] for i, j in enumerate(assignment) if j != -1)
+
+
+def pure_python(problem):
+    """The same problem stored without NumPy, as it is when NumPy is not installed."""
+    s, m = problem.to_lists()
+    shape = problem.shape
+    rows = _as_rows(s, shape, "scores")
+    return MatchingProblem(
+        mentee_ids=problem.mentee_ids,
+        mentor_ids=problem.mentor_ids,
+        capacity=problem.capacity,
+        scores=rows,
+        mentor_scores=rows if m is s else _as_rows(m, shape, "mentor_scores"),
+    )
+
+
+@st.composite
+def strict_problems(draw, max_mentees=5, max_mentors=3, max_capacity=2):
+    """Problems without ties on either side: distinct scores per mentee and per mentor."""
+    n = draw(st.integers(0, max_mentees))
+    m = draw(st.integers(0, max_mentors))
+    s = [draw(st.permutations(range(m))) for _ in range(n)]
+    cols = [draw(st.permutations(range(n))) for _ in range(m)]
+    ms = [[cols[j][i] for j in range(m)] for i in range(n)]
+    forbidden = draw(
+        st.lists(st.tuples(st.integers(0, max(n - 1, 0)), st.integers(0, max(m - 1, 0))))
+    )
+    s = [[float(v) for v in row] for row in s]
+    for i, j in forbidden:
+        if i < n and j < m:
+            s[i][j] = None
+    cap = draw(st.lists(st.integers(0, max_capacity), min_size=m, max_size=m))
+    return MatchingProblem.from_matrix(
+        [f"e{i}" for i in range(n)], [f"m{j}" for j in range(m)], s, cap, mentor_scores=ms
+    )
+
+
+def preference(problem, i, j):
+    """Mentee i's score of mentor j; unmatched is worst."""
+    return -math.inf if j == -1 else problem._score_at(i, j)
+
+
+@given(strict_problems(), st.integers(0, 1000))
+def test_stable_is_mentee_optimal_among_all_stable_matchings(problem, seed):
+    ours = assignment_of(problem, match(problem, "stable", seed=seed))
+    assert blocking_pairs(problem, ours) == []
+    stable = [a for a in feasible_assignments(problem) if not blocking_pairs(problem, a)]
+    assert ours in stable
+    for other in stable:
+        for i in range(problem.shape[0]):
+            assert preference(problem, i, ours[i]) >= preference(problem, i, other[i])
+
+
+@given(matching_problems(max_mentees=4))
+def test_optimal_equals_the_brute_force_maximum(problem):
+    best = max(total(problem, a) for a in feasible_assignments(problem))
+    assert match(problem, "optimal").total_score == pytest.approx(best, abs=1e-9)
+
+
+@given(matching_problems(max_mentees=4))
+def test_optimal_maximizing_matches_takes_the_most_pairs_then_the_best_score(problem):
+    feasible = list(feasible_assignments(problem))
+    most = max(sum(j != -1 for j in a) for a in feasible)
+    best = max(total(problem, a) for a in feasible if sum(j != -1 for j in a) == most)
+    result = match(problem, "optimal", maximize_matches=True)
+    assert len(result.pairs) == most
+    assert result.total_score == pytest.approx(best, abs=1e-9)
+
+
+@given(matching_problems(max_mentees=8, max_mentors=4, max_capacity=3), st.integers(0, 99))
+def test_optimal_is_never_below_greedy_or_stable(problem, seed):
+    optimal = match(problem, "optimal", seed=seed).total_score
+    assert optimal >= match(problem, "greedy", seed=seed).total_score - 1e-9
+    assert optimal >= match(problem, "stable", seed=seed).total_score - 1e-9
+
+
+@given(
+    matching_problems(
+        max_mentees=8,
+        max_mentors=4,
+        max_capacity=3,
+        two_sided=False,
+        values=st.floats(-10, 10, allow_nan=False),
+    ).filter(lambda p: _no_ties(p)),
+    st.integers(0, 99),
+)
+def test_with_one_mutual_score_greedy_equals_stable(problem, seed):
+    greedy = match(problem, "greedy", seed=seed)
+    stable = match(problem, "stable", seed=seed)
+    assert greedy.assignment == stable.assignment
+
+
+def _no_ties(problem):
+    s, _ = problem.to_lists()
+    values = [v for row in s for v in row if v is not None]
+    return len(values) == len(set(values))
+
+
+@given(matching_problems(max_mentees=7, max_mentors=4, max_capacity=3), st.integers(0, 99))
+def test_without_numpy_every_strategy_gives_the_same_result(problem, seed):
+    plain = pure_python(problem)
+    assert not plain._uses_numpy()
+    for strategy in ("greedy", "stable", "optimal"):
+        a = match(problem, strategy, seed=seed)
+        b = match(plain, strategy, seed=seed)
+        assert a.pairs == b.pairs
+        assert a.unmatched == b.unmatched
+
+
+@settings(max_examples=25)
+@given(
+    st.integers(30, 80),
+    st.integers(25, 40),
+    st.integers(1, 3),
+    st.sampled_from(["ties", "continuous"]),
+    st.integers(0, 2**32 - 1),
+)
+def test_vectorised_stable_equals_plain_deferred_acceptance_past_the_first_block(
+    n, m, cap, kind, seed
+):
+    # More than 24 mentors, so the lazily built preference lists are extended; integer
+    # scores put ties at the edge of the first block.
+    rng = np.random.default_rng(seed)
+    if kind == "ties":
+        s = rng.integers(0, 4, (n, m)).astype(float)
+        ms = rng.integers(0, 4, (n, m)).astype(float)
+    else:
+        s, ms = rng.random((n, m)), rng.random((n, m))
+    s[rng.random((n, m)) < 0.1] = np.nan
+    problem = MatchingProblem.from_matrix(
+        [f"e{i}" for i in range(n)], [f"m{j}" for j in range(m)], s, cap, mentor_scores=ms
+    )
+    assert _stable_numpy(problem, seed % 1000) == _stable_python(problem, seed % 1000)
+
+
+@settings(max_examples=10)
+@given(st.integers(20, 120), st.integers(2, 30), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_optimal_equals_scipy_on_medium_instances(n, m, cap, seed):
+    from scipy.optimize import linear_sum_assignment
+
+    rng = np.random.default_rng(seed)
+    s = rng.normal(size=(n, m)).round(3)
+    problem = MatchingProblem.from_matrix(
+        [f"e{i}" for i in range(n)], [f"m{j}" for j in range(m)], s, cap
+    )
+    # Independent: the capacity-expanded matrix plus one "unmatched" column per mentee at 0.
+    expanded = np.hstack([np.repeat(s, cap, axis=1), np.zeros((n, n))])
+    rows, cols = linear_sum_assignment(expanded, maximize=True)
+    best = float(expanded[rows, cols].sum())
+    for candidates in (1, 24):
+        result = match(problem, "optimal", candidates=candidates)
+        assert result.total_score == pytest.approx(best, abs=1e-6)

@@ -1,0 +1,49 @@
+"""Fixtures of the storage tests: a real PostgreSQL server when one is configured."""
+
+import os
+import uuid
+
+import pytest
+
+DSN_VAR = "MENTORKIT_TEST_POSTGRES_DSN"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn():
+    """The DSN of a reachable PostgreSQL server; in CI its absence is a failure, not a skip."""
+    dsn = os.environ.get(DSN_VAR)
+    if not dsn:
+        why = f"no PostgreSQL server: set {DSN_VAR} (scripts/ci-postgres.sh starts one)"
+        if _in_ci():
+            pytest.fail(f"CI=true but {why}", pytrace=False)
+        pytest.skip(why)
+    import psycopg
+
+    try:
+        psycopg.connect(dsn, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        why = f"the PostgreSQL server in {DSN_VAR} is unreachable: {exc}"
+        if _in_ci():
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
+    return dsn
+
+
+@pytest.fixture
+def postgres_schema_dsn(postgres_dsn):
+    """A DSN whose tables live in a fresh schema of their own, dropped afterwards."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    schema = f"mk_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield make_conninfo(postgres_dsn, options=f"-c search_path={schema}")
+    finally:
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -1,0 +1,440 @@
+"""Backend specifics: URLs and the registry, opening foreign or newer stores, error translation,
+schema migration, and what each backend writes."""
+
+import datetime as dt
+import json
+import sqlite3
+from importlib.metadata import EntryPoint
+
+import attrs
+import pytest
+
+from mentorkit import (
+    ConflictError,
+    Enrollment,
+    NotFoundError,
+    Person,
+    Role,
+    Session,
+    StorageError,
+    ValidationError,
+)
+from mentorkit.storage import (
+    JsonStore,
+    MemoryStore,
+    SQLiteStore,
+    Store,
+    _codec,
+    _url,
+    open_store,
+    register_store,
+    registered_stores,
+)
+
+# -- open_store and the URL rule ------------------------------------------------------------
+
+
+def test_memory_url_opens_a_memory_store():
+    with open_store("memory://") as store:
+        assert isinstance(store, MemoryStore)
+        assert isinstance(store, Store)
+
+
+def test_a_relative_sqlite_url_creates_the_file_in_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with open_store("sqlite:///m.db") as store:
+        assert isinstance(store, SQLiteStore)
+        store.put(Person(id="p-1", name="Ana"))
+    assert (tmp_path / "m.db").exists()
+
+
+def test_four_slashes_is_an_absolute_path(tmp_path):
+    url = f"sqlite:///{tmp_path}/abs.db"  # tmp_path starts with "/": four slashes
+    assert url.startswith("sqlite:////")
+    with open_store(url) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    assert (tmp_path / "abs.db").exists()
+    with open_store(f"json:///{tmp_path}/abs.json") as store:
+        assert isinstance(store, JsonStore)
+    assert (tmp_path / "abs.json").exists()
+
+
+def test_percent_escapes_in_a_file_url_are_decoded(tmp_path):
+    with open_store(f"sqlite:///{tmp_path}/with%20space.db"):
+        pass
+    assert (tmp_path / "with space.db").exists()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_sqlite_without_a_path_is_an_in_memory_database(url):
+    with open_store(url) as store:
+        assert store.put(Person(id="p-1", name="Ana")).version == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("sqlite://server/m.db", "no host"),
+        ("json://server/m.json", "no host"),
+        ("sqlite:///", "needs a path"),
+        ("json:///", "needs a path"),
+        ("sqlite:///m.db?mode=ro", "no query"),
+        ("memory://somewhere", "memory://"),
+        ("m.db", "store URL"),
+    ],
+)
+def test_a_malformed_url_is_a_validation_error_naming_it(url, why):
+    with pytest.raises(ValidationError, match=why) as info:
+        open_store(url)
+    assert info.value.field == "url"
+    assert info.value.value == url
+
+
+def test_an_unknown_scheme_lists_the_known_ones():
+    with pytest.raises(NotFoundError, match=r"redis://.*sqlite://"):
+        open_store("redis://localhost/0")
+
+
+# -- the registry ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_registry(monkeypatch):
+    saved = dict(_url._OPENERS)
+    monkeypatch.setattr(_url, "_entry_points_loaded", False)
+    yield _url._OPENERS
+    _url._OPENERS.clear()
+    _url._OPENERS.update(saved)
+
+
+def test_a_registered_scheme_opens_with_the_url_and_options(clean_registry):
+    calls = []
+
+    def opener(url, **options):
+        calls.append((url, options))
+        return MemoryStore()
+
+    register_store("scratch", opener)
+    assert isinstance(open_store("scratch://x", colour="red"), MemoryStore)
+    assert calls == [("scratch://x", {"colour": "red"})]
+
+
+def test_the_registry_view_is_read_only():
+    assert "sqlite" in registered_stores
+    with pytest.raises(TypeError):
+        registered_stores["x"] = MemoryStore  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "opener", "field"),
+    [
+        ("Bad Scheme", lambda url: MemoryStore(), "scheme"),
+        ("9lives", lambda url: MemoryStore(), "scheme"),
+        ("fine", 42, "opener"),
+        ("fine", lambda: MemoryStore(), "opener"),
+        ("fine", lambda url, other: MemoryStore(), "opener"),
+        ("fine", "not a dotted path", "opener"),
+    ],
+)
+def test_a_wrong_registration_fails_at_once_naming_the_problem(
+    clean_registry, scheme, opener, field
+):
+    with pytest.raises(ValidationError) as info:
+        register_store(scheme, opener)
+    assert info.value.field == field
+    assert "fine" not in clean_registry
+
+
+def test_a_taken_scheme_needs_replace(clean_registry):
+    with pytest.raises(ValidationError, match="already registered"):
+        register_store("sqlite", lambda url: MemoryStore())
+    register_store("sqlite", lambda url: MemoryStore(), replace=True)
+    assert isinstance(open_store("sqlite:///x.db"), MemoryStore)
+
+
+def test_a_dotted_opener_is_imported_on_first_use(clean_registry):
+    register_store("lazy", "mentorkit.storage.memory:MemoryStore")
+    assert registered_stores["lazy"] == "mentorkit.storage.memory:MemoryStore"
+    with pytest.raises(ValidationError, match="positional argument"):  # checked when loaded
+        open_store("lazy://")
+    register_store("missing", "mentorkit.nowhere:open")
+    with pytest.raises(NotFoundError, match=r"mentorkit\.nowhere"):
+        open_store("missing://")
+
+
+def test_entry_points_register_schemes(clean_registry, monkeypatch):
+    ep = EntryPoint(
+        name="plugged", value="mentorkit.storage._url:_open_memory", group="mentorkit.stores"
+    )
+    seen = []
+
+    def entry_points(*, group):
+        seen.append(group)
+        return [ep]
+
+    monkeypatch.setattr("importlib.metadata.entry_points", entry_points)
+    with pytest.raises(ValidationError):  # the memory opener wants memory:// exactly
+        open_store("plugged://")
+    assert seen == ["mentorkit.stores"]
+    assert "plugged" in registered_stores
+
+
+# -- SQLite: foreign files, newer schemas, migration ----------------------------------------
+
+
+def test_a_file_that_is_not_sqlite_is_not_a_store(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StorageError, match="not a mentorkit store"):
+        SQLiteStore(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_a_foreign_sqlite_database_is_not_a_store_and_is_left_alone(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(StorageError, match="invoices"):
+        SQLiteStore(path)
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    assert tables == ["invoices"]
+
+
+def _set_meta(path, key, value):
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE mentorkit_meta SET value = ? WHERE key = ?", (value, key))
+
+
+def test_a_store_of_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "m.db"
+    SQLiteStore(path).close()
+    _set_meta(path, "schema", "99")
+    with pytest.raises(StorageError, match=r"newer mentorkit \(store schema 99\)"):
+        SQLiteStore(path)
+
+
+def test_a_store_with_broken_metadata_is_refused(tmp_path):
+    path = tmp_path / "m.db"
+    SQLiteStore(path).close()
+    _set_meta(path, "format", "something-else")
+    with pytest.raises(StorageError, match="not a mentorkit store"):
+        SQLiteStore(path)
+
+
+def test_the_file_records_its_schema_and_uses_wal(tmp_path):
+    path = tmp_path / "m.db"
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        meta = dict(conn.execute("SELECT key, value FROM mentorkit_meta"))
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert meta["format"] == "mentorkit"
+    assert meta["schema"] == "1"
+    assert json.loads(meta["index_layout"])["enrollment"] == list(_codec.INDEXES["enrollment"])
+    assert mode == "wal"
+
+
+def test_a_new_index_is_filled_in_for_existing_rows_on_open(tmp_path, monkeypatch):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put_many(
+            [Person(id="p-1", name="Ana", title="Principal"), Person(id="p-2", name="Bo")]
+        )
+        with pytest.raises(ValidationError, match="not an indexed field"):
+            store.find(Person, title="Principal")
+    grown = {**_codec.INDEXES, "person": (*_codec.INDEXES["person"], "title")}
+    monkeypatch.setattr(_codec, "INDEXES", grown)
+    monkeypatch.setattr(_codec, "_INFO", {})
+    with SQLiteStore(path) as store:
+        assert [p.id for p in store.find(Person, title="Principal")] == ["p-1"]
+    with sqlite3.connect(path) as conn:
+        layout = conn.execute("SELECT value FROM mentorkit_meta WHERE key = 'index_layout'")
+        assert "title" in layout.fetchone()[0]
+
+
+# -- SQLite: driver errors become mentorkit errors ------------------------------------------
+
+
+def test_a_missing_folder_is_a_storage_error(tmp_path):
+    with pytest.raises(StorageError, match=r"cannot open|unable to open"):
+        SQLiteStore(tmp_path / "no" / "such" / "folder" / "m.db")
+
+
+def test_a_write_lock_held_too_long_is_a_storage_error(tmp_path):
+    path = tmp_path / "m.db"
+    SQLiteStore(path).close()
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with SQLiteStore(path, timeout=0.05) as store, pytest.raises(StorageError, match="locked"):
+            store.put(Person(id="p-1", name="Ana"))
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_a_corrupt_stored_document_is_a_storage_error_naming_it(tmp_path):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    with sqlite3.connect(path) as conn:
+        conn.execute('UPDATE mentorkit_entities SET doc = \'{"$type": "person", \' ')
+    with SQLiteStore(path) as store, pytest.raises(StorageError, match="corrupt"):
+        store.get(Person, "p-1")
+
+
+def test_an_invalid_stored_document_is_a_storage_error_naming_the_field(tmp_path):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE mentorkit_entities SET doc = replace(doc, '\"Ana\"', '42')")
+    with SQLiteStore(path) as store, pytest.raises(StorageError, match=r"(?s)person/p-1.*name"):
+        store.all(Person)
+
+
+def test_a_stored_type_nobody_registered_says_what_to_import(tmp_path):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE mentorkit_entities SET type = 'acme.StaffPerson'")
+    with (
+        SQLiteStore(path) as store,
+        pytest.raises(StorageError, match=r"acme\.StaffPerson.*register"),
+    ):
+        store.get(Person, "p-1")
+
+
+def test_sqlite_integrity_errors_translate_to_conflicts(tmp_path):
+    with SQLiteStore(tmp_path / "m.db") as store:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE TABLE t (id PRIMARY KEY)")
+        conn.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(sqlite3.IntegrityError) as info:
+            conn.execute("INSERT INTO t VALUES (1)")
+        assert isinstance(store._translate(info.value), ConflictError)
+        assert isinstance(
+            store._translate(sqlite3.OperationalError("disk I/O error")), StorageError
+        )
+        assert isinstance(store._translate(OSError(28, "No space left")), StorageError)
+        assert store._translate(KeyError("a bug")) is None
+
+
+def test_text_that_is_not_unicode_is_refused_before_writing(tmp_path):
+    for store in (MemoryStore(), SQLiteStore(tmp_path / "m.db"), JsonStore(tmp_path / "m.json")):
+        with pytest.raises(ValidationError, match="not valid Unicode"):
+            store.put(Person(id="p-1", name="broken \ud800 surrogate"))
+        assert store.all(Person) == []
+        store.close()
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def test_the_json_file_is_readable_and_sorted(tmp_path):
+    path = tmp_path / "m.json"
+    with JsonStore(path) as store:
+        store.put_many(
+            [
+                Person(id="p-2", name="Bo"),
+                Person(id="p-1", name="Ana", email="ana@example.org"),
+                Enrollment(id="e-1", person_id="p-1", cohort_id="c", role=Role.MENTEE),
+            ]
+        )
+    text = path.read_text(encoding="utf-8")
+    doc = json.loads(text)
+    assert doc["$type"] == "mentorkit.store"
+    assert doc["$schema"] == 1
+    assert list(doc["collections"]) == ["enrollment", "person"]
+    assert [p["id"] for p in doc["collections"]["person"]] == ["p-1", "p-2"]
+    assert text.count("\n") >= 6  # one document per line
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("{not json", "not JSON"),
+        ('{"people": []}', r'"\$type" is not "mentorkit.store"'),
+        ('{"$type": "mentorkit.store", "$schema": 1, "collections": []}', "must be an object"),
+        (
+            '{"$type": "mentorkit.store", "$schema": 1, "collections": {"person": [{"id": 1}]}}',
+            r"collections.person\[0\]",
+        ),
+        ('{"$type": "mentorkit.store", "$schema": 7, "collections": {}}', "newer mentorkit"),
+    ],
+)
+def test_a_json_file_that_is_not_a_store_is_refused_and_left_alone(tmp_path, content, match):
+    path = tmp_path / "m.json"
+    path.write_text(content)
+    with pytest.raises(StorageError, match=match):
+        JsonStore(path)
+    assert path.read_text() == content
+
+
+def test_a_json_store_in_a_path_that_cannot_exist_is_a_storage_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StorageError, match="JSON store"):
+        JsonStore(tmp_path / "file" / "m.json")
+
+
+def test_a_failed_json_write_keeps_the_last_committed_state(tmp_path, monkeypatch):
+    path = tmp_path / "m.json"
+    with JsonStore(path) as store:
+        ana = store.put(Person(id="p-1", name="Ana"))
+        before = path.read_bytes()
+
+        def full_disk(*args):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr("os.replace", full_disk)
+        with pytest.raises(StorageError, match="No space left"):
+            store.put(Person(id="p-2", name="Bo"))
+        monkeypatch.undo()
+        assert store.all(Person) == [ana]
+        assert path.read_bytes() == before
+        assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_json_stores_sharing_a_file_see_each_other(tmp_path):
+    path = tmp_path / "m.json"
+    with JsonStore(path) as a, JsonStore(path) as b:
+        ana = a.put(Person(id="p-1", name="Ana"))
+        assert b.get(Person, "p-1") == ana
+        b.put(attrs.evolve(ana, title="Principal"))
+        with pytest.raises(ConflictError):
+            a.put(attrs.evolve(ana, title="stale"))
+
+
+# -- Range ----------------------------------------------------------------------------------
+
+
+def test_a_range_needs_an_end_and_the_right_order():
+    from mentorkit.storage import Range
+
+    with pytest.raises(ValidationError):
+        Range()
+    with pytest.raises(ValidationError, match="before start"):
+        Range(dt.date(2024, 2, 1), dt.date(2024, 1, 1))
+    with pytest.raises(ValidationError, match="same type"):
+        Range(dt.date(2024, 2, 1), "2024-03-01")
+
+
+def test_find_range_on_ids_and_dates():
+    from mentorkit import Mentorship
+    from mentorkit.storage import Range
+
+    store = MemoryStore()
+    days = [dt.date(2023, 8, 1), dt.date(2024, 8, 1), dt.date(2025, 8, 1)]
+    stored = store.put_many(
+        [
+            Mentorship(id=f"m-{i}", mentor_id="p-1", mentee_id=f"p-{i + 2}", start=day)
+            for i, day in enumerate(days)
+        ]
+    )
+    assert store.find(Mentorship, start=Range(dt.date(2024, 1, 1), dt.date(2025, 1, 1))) == [
+        stored[1]
+    ]
+    assert store.find(Mentorship, mentee_id=Range("p-3", "p-4")) == [stored[1]]
+    with pytest.raises(ValidationError):
+        store.find(Session, mentorship_id=Range(1, 2))

@@ -1,0 +1,149 @@
+"""PostgresStore against a real server (MENTORKIT_TEST_POSTGRES_DSN), plus what needs none."""
+
+import sys
+import threading
+
+import attrs
+import pytest
+
+from mentorkit import ConflictError, Person, StorageError
+from mentorkit.storage import open_store
+
+
+def test_an_unreachable_server_is_a_storage_error_without_the_password():
+    from mentorkit.storage import PostgresStore
+
+    dsn = "postgresql://someone:s3cret@127.0.0.1:1/nothing"
+    with pytest.raises(StorageError) as info:
+        PostgresStore(dsn, timeout=1)
+    assert "s3cret" not in str(info.value)
+    assert "127.0.0.1:1" in str(info.value)
+
+
+def test_without_psycopg_the_error_names_the_extra(monkeypatch):
+    from mentorkit.storage import PostgresStore
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ImportError
+    with pytest.raises(StorageError, match=r'pip install "mentorkit\[postgres\]"'):
+        PostgresStore("postgresql://localhost/x")
+
+
+def test_the_repr_hides_the_password_in_both_dsn_forms():
+    from mentorkit.storage.postgres import _redact
+
+    assert _redact("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert _redact("host=h user=u password=pw dbname=db") == "host=h user=u password=*** dbname=db"
+    assert _redact("password='p w' host=h") == "password=*** host=h"
+
+
+pytestmark_pg = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg(postgres_schema_dsn):
+    from mentorkit.storage import PostgresStore
+
+    with PostgresStore(postgres_schema_dsn, max_size=4) as store:
+        yield store
+
+
+@pytestmark_pg
+def test_open_store_opens_postgresql_urls(postgres_dsn):
+    from mentorkit.storage import PostgresStore
+
+    with open_store(postgres_dsn) as store:
+        assert isinstance(store, PostgresStore)
+        assert "mentorkit:***@" in repr(store) or ":***@" in repr(store)
+
+
+@pytestmark_pg
+def test_a_newer_schema_in_the_database_is_refused(pg, postgres_schema_dsn):
+    import psycopg
+
+    from mentorkit.storage import PostgresStore
+
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as conn:
+        conn.execute("UPDATE mentorkit_meta SET value = '42' WHERE key = 'schema'")
+    with pytest.raises(StorageError, match=r"newer mentorkit \(store schema 42\)"):
+        PostgresStore(postgres_schema_dsn)
+
+
+@pytestmark_pg
+def test_a_foreign_table_of_our_name_is_refused(postgres_schema_dsn):
+    import psycopg
+
+    from mentorkit.storage import PostgresStore
+
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE mentorkit_entities (x int)")
+    with pytest.raises(StorageError, match="not a mentorkit store"):
+        PostgresStore(postgres_schema_dsn)
+
+
+@pytestmark_pg
+def test_server_errors_become_storage_errors(pg, postgres_schema_dsn):
+    import psycopg
+
+    pg.put(Person(id="p-1", name="Ana"))
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE mentorkit_entities")
+    with pytest.raises(StorageError, match="UndefinedTable"):
+        pg.all(Person)
+
+
+@pytestmark_pg
+def test_unique_violations_translate_to_conflicts(pg, postgres_schema_dsn):
+    import psycopg
+
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as conn:
+        conn.execute("CREATE TEMP TABLE t (id int PRIMARY KEY)")
+        conn.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(psycopg.errors.UniqueViolation) as info:
+            conn.execute("INSERT INTO t VALUES (1)")
+    assert isinstance(pg._translate(info.value), ConflictError)
+
+
+@pytestmark_pg
+def test_the_schema_is_created_once_by_concurrent_openers(postgres_schema_dsn):
+    from mentorkit.storage import PostgresStore
+
+    errors = []
+
+    def open_and_close():
+        try:
+            PostgresStore(postgres_schema_dsn, max_size=1).close()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+@pytestmark_pg
+def test_threads_sharing_a_store_lose_no_update(pg):
+    """Each thread increments a counter with read-modify-write, retrying on conflict."""
+    pg.put(Person(id="counter", name="0"))
+    conflicts = []
+
+    def bump(times):
+        for _ in range(times):
+            while True:
+                current = pg.get(Person, "counter")
+                try:
+                    pg.put(attrs.evolve(current, name=str(int(current.name) + 1)))
+                    break
+                except ConflictError:
+                    conflicts.append(1)
+
+    threads = [threading.Thread(target=bump, args=(10,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final = pg.get(Person, "counter")
+    assert final.name == "40"
+    assert final.version == 41

@@ -1,0 +1,16 @@
+"""Pins the public API's types. Type-checked by ``mypy --strict``, never executed."""
+
+import datetime as dt
+from typing import assert_type
+
+import mentorkit as mk
+from mentorkit import serialization, synthetic
+
+person = mk.Person(id="p", name="Ana")
+assert_type(mk.from_json(mk.to_json(person), mk.Person), mk.Person)
+assert_type(mk.from_dict(mk.to_dict(person), mk.Person), mk.Person)
+assert_type(mk.to_json(person), str)
+assert_type(person.role_on(dt.date(2024, 1, 1)), mk.RoleSpell | None)
+assert_type(serialization.register(mk.Person, tag="x"), type[mk.Person])
+assert_type(synthetic.district(seed=1), synthetic.District)
+assert_type(mk.__version__, str)
