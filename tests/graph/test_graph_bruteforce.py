@@ -202,4 +202,5 @@ def test_set_and_bitset_representations_give_the_same_metrics(ms, weights):
     as_sets = compute_metrics(people, ms, weights, representation="sets")
     as_bits = compute_metrics(people, ms, weights, representation="bits")
     assert as_sets == as_bits
-    assert as_sets["z"].descendants == 0 and as_sets["z"].reach == weights.get("z", 0.0)
+    assert as_sets["z"].descendants == 0
+    assert as_sets["z"].reach == weights.get("z", 0.0)

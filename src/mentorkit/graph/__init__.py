@@ -21,6 +21,7 @@ Example:
 
 from mentorkit.graph._graph import GraphProblem, Lineage, MentorshipGraph, StoreReader
 from mentorkit.graph._metrics import GenealogyMetrics, MetricsTable
+from mentorkit.graph._views import PipelineRow, PipelineTable, cohort_report, program_report
 
 __all__ = [
     "GenealogyMetrics",
@@ -28,5 +29,9 @@ __all__ = [
     "Lineage",
     "MentorshipGraph",
     "MetricsTable",
+    "PipelineRow",
+    "PipelineTable",
     "StoreReader",
+    "cohort_report",
+    "program_report",
 ]

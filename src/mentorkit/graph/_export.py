@@ -127,7 +127,8 @@ def to_pandas(
         nodes = pd.DataFrame(columns=["person_id"])
     nodes = nodes.set_index("person_id")
     if metrics:
-        nodes = nodes.join(graph.metrics().to_pandas())
+        frame = graph.metrics().to_pandas()
+        nodes = nodes.drop(columns=[c for c in frame.columns if c in nodes.columns]).join(frame)
     edges = pd.DataFrame(
         [
             (m.id, m.mentor_id, m.mentee_id, m.kind.value, m.start, m.end, m.program_id,

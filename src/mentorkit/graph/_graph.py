@@ -164,7 +164,12 @@ class MentorshipGraph:
             if o.kind is OutcomeKind.STUDENTS_REACHED and o.value is not None:
                 reached[o.person_id] += o.value
         self._reached = dict(reached)
-        self._nx = self._build_nx()
+        # Built on first use of ``.nx``: the metrics and searches do not need it.
+        self._graph: MultiDiGraph | None = None
+        self._nodes = list(
+            dict.fromkeys([*ppl, *(p for m in self._ms for p in (m.mentor_id, m.mentee_id))])
+        )
+        self._node_set = frozenset(self._nodes)
         self._metrics: MetricsTable | None = None
         self._out: dict[str, list[Mentorship]] | None = None
         self._in: dict[str, list[Mentorship]] | None = None
@@ -276,8 +281,13 @@ class MentorshipGraph:
 
     @property
     def nx(self) -> MultiDiGraph:
-        """The underlying networkx graph (mentor -> mentee, one edge per mentorship)."""
-        return self._nx
+        """The underlying networkx graph (mentor -> mentee, one edge per mentorship).
+
+        Built on first access and cached.
+        """
+        if self._graph is None:
+            self._graph = self._build_nx()
+        return self._graph
 
     @property
     def mentorships(self) -> tuple[Mentorship, ...]:
@@ -295,16 +305,21 @@ class MentorshipGraph:
         return self._outcomes
 
     def __contains__(self, person_id: object) -> bool:
-        return person_id in self._nx
+        return person_id in self._node_set
 
     def __len__(self) -> int:
-        return int(self._nx.number_of_nodes())
+        return len(self._nodes)
+
+    @property
+    def person_ids(self) -> tuple[str, ...]:
+        """The node ids: the people given, then anyone else named by a mentorship."""
+        return tuple(self._nodes)
 
     def __repr__(self) -> str:
         return f"<MentorshipGraph: {len(self)} people, {len(self._ms)} mentorships>"
 
     def _require(self, person_id: str) -> None:
-        if person_id not in self._nx:
+        if person_id not in self._node_set:
             raise NotFoundError(f"person_id: no person {person_id!r} in the graph")
 
     def _adjacency(self) -> tuple[dict[str, list[Mentorship]], dict[str, list[Mentorship]]]:
@@ -535,9 +550,7 @@ class MentorshipGraph:
             A read-only mapping from person id to :class:`~mentorkit.graph.GenealogyMetrics`.
         """
         if self._metrics is None:
-            self._metrics = MetricsTable(
-                compute_metrics(list(self._nx.nodes), self._ms, self._reached)
-            )
+            self._metrics = MetricsTable(compute_metrics(self._nodes, self._ms, self._reached))
         return self._metrics
 
     # --- validation and reciprocity ------------------------------------------------------
