@@ -18,14 +18,14 @@ from networkx import MultiDiGraph
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.graph._metrics import MetricsTable, compute_metrics
-from mentorkit.model import Mentorship, MentorshipKind, Outcome, OutcomeKind, Person
+from mentorkit.model import Entity, Mentorship, MentorshipKind, Outcome, OutcomeKind, Person
 
 if TYPE_CHECKING:
     import os
 
 __all__ = ["GraphProblem", "Lineage", "MentorshipGraph", "StoreReader"]
 
-E = TypeVar("E")
+E = TypeVar("E", bound=Entity)
 
 
 class StoreReader(Protocol):
