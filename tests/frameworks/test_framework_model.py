@@ -269,4 +269,3 @@ def test_queries_reject_an_assessment_that_does_not_fit_the_framework():
     with pytest.raises(ValidationError) as info:
         current_levels(_fw(), [_a("1", "p", "a", "superb", D1)], "p")
     assert info.value.value == "superb"
-
