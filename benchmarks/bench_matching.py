@@ -91,13 +91,16 @@ def baseline_stable(
 
 
 def rss_probe(n: int, m: int, cap: int) -> int:
-    """Peak resident memory added by one run, in KiB, measured in a fresh process."""
+    """Peak resident memory added by one run, in KiB, measured in a fresh process.
+
+    Reads VmHWM (this process's own high-water mark) rather than ru_maxrss, which a child
+    inherits from its parent on Linux.
+    """
     code = (
-        "import resource, sys; sys.path.insert(0, sys.argv[1]); import bench_matching as b; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench_matching as b; "
         "e, r, s, ms = b.instance(int(sys.argv[2]), int(sys.argv[3]), 2); "
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
-        "b.ours_stable(e, r, s, ms, int(sys.argv[4])); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)"
+        "before = b.high_water(); b.ours_stable(e, r, s, ms, int(sys.argv[4])); "
+        "print(b.high_water() - before)"
     )
     here = str(Path(__file__).resolve().parent)
     out = subprocess.run(
@@ -107,6 +110,15 @@ def rss_probe(n: int, m: int, cap: int) -> int:
         check=True,
     )
     return int(out.stdout.strip())
+
+
+def high_water() -> int:
+    """This process's peak resident memory so far, in KiB (Linux)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def full_graph_optimum(s: np.ndarray, cap: int) -> int:

@@ -337,3 +337,11 @@ def test_a_strategy_plugs_in_from_an_installed_distribution(tmp_path, monkeypatc
     finally:
         for name in ("district-reverse", "district-broken"):
             _registry._registry.pop(name, None)
+
+
+def test_a_missing_solver_names_the_extra_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ortools.graph.python.min_cost_flow", None)
+    with pytest.raises(MatchingError, match=r'pip install "mentorkit\[ortools\]"'):
+        match(small(), "optimal")

@@ -102,25 +102,15 @@ def test_optimal_is_never_below_greedy_or_stable(problem, seed):
 
 
 @given(
-    matching_problems(
-        max_mentees=8,
-        max_mentors=4,
-        max_capacity=3,
-        two_sided=False,
-        values=st.floats(-10, 10, allow_nan=False),
-    ).filter(lambda p: _no_ties(p)),
+    matching_problems(max_mentees=8, max_mentors=4, max_capacity=3, two_sided=False),
     st.integers(0, 99),
 )
 def test_with_one_mutual_score_greedy_equals_stable(problem, seed):
-    greedy = match(problem, "greedy", seed=seed)
+    # Greedy by its definition (every allowed pair in descending score order, pure Python)
+    # against deferred acceptance; ties included, both settle them by the same seeded orders.
+    greedy = match(pure_python(problem), "greedy", seed=seed)
     stable = match(problem, "stable", seed=seed)
     assert greedy.assignment == stable.assignment
-
-
-def _no_ties(problem):
-    s, _ = problem.to_lists()
-    values = [v for row in s for v in row if v is not None]
-    return len(values) == len(set(values))
 
 
 @given(matching_problems(max_mentees=7, max_mentors=4, max_capacity=3), st.integers(0, 99))

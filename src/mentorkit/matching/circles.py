@@ -10,8 +10,10 @@ mentees without a key may join any circle). Two steps:
 2. Pairs across circles are forbidden and the inner strategy (``optimal`` by default)
    matches within circles.
 
-This is a heuristic (choosing circles and members together is a harder problem); the
-result meets every rule of :class:`~mentorkit.testing.MatcherContract`.
+This is a heuristic (choosing circles and members together is a harder problem), meant
+for cohort-sized problems (step 1 runs in Python over every mentor, circle and mentee).
+The result meets every rule of :class:`~mentorkit.testing.MatcherContract` except
+non-wastefulness: a mentor's free places are kept for their own circle.
 """
 
 from __future__ import annotations
