@@ -22,8 +22,8 @@ class JsonStore(MemoryStore):
     The file is the same versioned whole-store document that ``mentorkit export`` writes.
     Every committed transaction rewrites it atomically (a temporary file, fsync, rename), so
     a crash leaves the last committed state. Processes sharing the file take turns through
-    an advisory lock (``fcntl``, on POSIX) and reload it when another process changed it,
-    so version checks hold between them too. Each commit rewrites the whole file: fine for
+    an advisory lock on ``<file>.lock`` (``fcntl``, on POSIX) and reload the file when
+    another process changed it, so version checks hold between them too. Each commit rewrites the whole file: fine for
     hundreds or a few thousand entities; batch writes in a transaction, or use
     :class:`~mentorkit.storage.SQLiteStore` for more.
 

@@ -41,7 +41,9 @@ class SQLiteStore(BaseStore):
     The file holds one table of JSON documents with indexed key columns, in WAL mode with
     full synchronous commits (a committed write survives a crash). Several processes may use
     one file: writes are serialised by SQLite's lock (waiting up to ``timeout`` seconds) and
-    version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. The
+    version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. One
+    store object may be shared by threads (they take turns on its connection); open one per
+    thread for parallel reads. The
     layout carries a schema version: an older file is migrated forward when opened, a newer
     one is refused.
 
