@@ -23,8 +23,9 @@ class JsonStore(MemoryStore):
     Every committed transaction rewrites it atomically (a temporary file, fsync, rename), so
     a crash leaves the last committed state. Processes sharing the file take turns through
     an advisory lock on ``<file>.lock`` (``fcntl``, on POSIX) and reload the file when
-    another process changed it, so version checks hold between them too. Each commit rewrites the whole file: fine for
-    hundreds or a few thousand entities; batch writes in a transaction, or use
+    another process changed it, so version checks hold between them too. Each commit
+    rewrites the whole file: fine for hundreds or a few thousand entities; batch writes in a
+    transaction, or use
     :class:`~mentorkit.storage.SQLiteStore` for more.
 
     Args:
