@@ -290,3 +290,25 @@ def test_a_damaged_package_imports_or_raises_a_validation_error_never_anything_e
     except ValidationError:
         return
     assert import_package(export_package(fw)) == fw
+
+
+def test_an_absurdly_deep_hierarchy_is_a_validation_error_not_a_crash():
+    items = [{"identifier": f"i{k}", "fullStatement": "x"} for k in range(3000)]
+    links = [
+        {
+            "associationType": "isChildOf",
+            "originNodeURI": {"identifier": f"i{k}"},
+            "destinationNodeURI": {"identifier": f"i{k - 1}" if k else "d"},
+        }
+        for k in range(3000)
+    ]
+    package = {
+        "CFDocument": {"identifier": "d", "title": "t"},
+        "CFItems": items,
+        "CFAssociations": links,
+    }
+    with pytest.raises(ValidationError, match="64 levels"):
+        import_package(package)
+    package["CFItems"] = items[:60]
+    package["CFAssociations"] = links[:60]
+    assert len(import_package(package)) == 60

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mentorkit.matching import GreedyMatcher, OptimalMatcher, StableMatcher
+from mentorkit.matching import CircleMatcher, GreedyMatcher, OptimalMatcher, StableMatcher
 from mentorkit.testing import MatcherContract
 
 
@@ -42,6 +42,14 @@ class TestOptimalMatcherMaximizingMatches(MatcherContract):
     @pytest.fixture
     def matcher(self):
         return OptimalMatcher(maximize_matches=True)
+
+
+class TestCircleMatcher(MatcherContract):
+    claims_non_wasteful = False  # a mentor's room is kept for their own circle
+
+    @pytest.fixture
+    def matcher(self):
+        return CircleMatcher()
 
 
 class _Lazy(GreedyMatcher):

@@ -256,3 +256,84 @@ def test_importing_matching_loads_no_optional_dependency():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_circles_keep_each_mentor_to_one_focus_and_say_so():
+    from mentorkit.matching import CircleMatcher, MenteeProfile, MentorProfile
+
+    mentees = (
+        [MenteeProfile(person_id=f"d{i}", focus=["data"]) for i in range(3)]
+        + [MenteeProfile(person_id=f"q{i}", focus=["equity"]) for i in range(3)]
+        + [MenteeProfile(person_id="open")]
+    )
+    mentors = [
+        MentorProfile(person_id="kim", strengths={"data": 3, "equity": 2}, capacity=4),
+        MentorProfile(person_id="lee", strengths={"equity": 3}, capacity=4),
+    ]
+    problem = MatchingProblem.from_profiles(mentees, mentors)
+    assert problem.groups == ("data",) * 3 + ("equity",) * 3 + (None,)
+    result = match(problem, "circles")
+    assert result.options == {"within": "optimal"}
+    focus = {"kim": set(), "lee": set()}
+    for pair in result.pairs:
+        group = problem.groups[problem.mentee_index(pair.mentee_id)]
+        if group is not None:
+            focus[pair.mentor_id].add(group)
+    assert focus == {"kim": {"data"}, "lee": {"equity"}}
+    assert "circle: kim leads the 'data' circle" in result.explain("d0")
+    assert len(result.pairs) == 6  # "open" scores 0 everywhere: optimal leaves them out
+    everyone = match(problem, "circles", maximize_matches=True)
+    assert everyone.options == {"within": "optimal", "maximize_matches": True}
+    assert len(everyone.pairs) == 7
+    stable_inside = match(problem, "circles", within="stable")
+    assert stable_inside.options == {"within": "stable"}
+    with pytest.raises(ValidationError) as info:
+        MatchingProblem.from_matrix(["a"], ["x"], [[1]], 1, groups=["a", "b"])
+    assert info.value.field == "groups"
+    assert CircleMatcher(within="greedy").match(problem).strategy == "circles"
+
+
+PLUGIN = """
+from mentorkit.matching import GreedyMatcher
+
+
+class Reverse(GreedyMatcher):
+    name = "district-reverse"
+
+
+class NoSeed:
+    name = "district-broken"
+
+    def match(self, problem):
+        raise AssertionError("never called")
+"""
+
+
+def test_a_strategy_plugs_in_from_an_installed_distribution(tmp_path, monkeypatch):
+    import sys
+    import uuid
+
+    from mentorkit.matching import _registry
+
+    module = f"mk_matcher_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{module}.py").write_text(PLUGIN)
+    info = tmp_path / "district_matchers-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: district-matchers\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        f"[mentorkit.matchers]\ndistrict-reverse = {module}:Reverse\n"
+        f"district-broken = {module}:NoSeed\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setattr(_registry, "_entry_points_loaded", False)
+    try:
+        result = match(small(), "district-reverse")
+        assert result.strategy == "district-reverse"
+        assert "district-reverse" in matchers
+        with pytest.raises(ValidationError) as info:
+            get_matcher("district-broken")
+        assert info.value.field == "factory"
+    finally:
+        for name in ("district-reverse", "district-broken"):
+            _registry._registry.pop(name, None)

@@ -10,7 +10,12 @@ from collections.abc import Sequence
 from mentorkit.errors import MentorkitError
 
 # Each module defines add_parser(subparsers) that sets ``func`` (args -> exit code).
-_COMMANDS = ("mentorkit.cli._demo", "mentorkit.cli._store")
+_COMMANDS = (
+    "mentorkit.cli._demo",
+    "mentorkit.cli._store",
+    "mentorkit.cli._match",
+    "mentorkit.cli._graph",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,8 +10,14 @@ Example:
     >>> import datetime as dt
     >>> from mentorkit.cycles import load_cycle
     >>> ecl = load_cycle("equity-leadership-coaching")
-    >>> [p.title for p in ecl.phases][:3]
-    ['Listening & learning', 'Goal-setting', 'Action planning']
+    >>> for phase in ecl.phases:
+    ...     print(phase.ordinal, phase.title)
+    0 Listening & learning
+    1 Goal-setting
+    2 Action planning
+    3 Implementing
+    4 Progress monitoring
+    5 Recalibrating
     >>> ecl.allowed_from("recalibrating")
     ('goal_setting', 'action_planning', 'implementing')
 """

@@ -44,8 +44,8 @@ def load_cycle(name_or_path: str | os.PathLike[str]) -> CycleDefinition:
         ValidationError: the file or plugin does not hold a valid definition.
 
     Example:
-        >>> [p.id for p in load_cycle("cycle-of-inquiry").phases]
-        ['gather_data', 'find_lowest_condition', 'co_design_actions', 'act', 're_measure']
+        >>> print(*(p.id for p in load_cycle("cycle-of-inquiry").phases), sep=" -> ")
+        gather_data -> find_lowest_condition -> co_design_actions -> act -> re_measure
     """
     return _CATALOGUE.load(name_or_path)
 
@@ -88,7 +88,9 @@ def list_cycles() -> tuple[CatalogueEntry, ...]:
         ValidationError: an installed plugin is broken (naming the entry point).
 
     Example:
-        >>> [(e.name, e.origin) for e in list_cycles()]
-        [('cycle-of-inquiry', 'builtin'), ('equity-leadership-coaching', 'builtin')]
+        >>> for entry in list_cycles():
+        ...     print(entry.name, entry.origin)
+        cycle-of-inquiry builtin
+        equity-leadership-coaching builtin
     """
     return _CATALOGUE.entries()

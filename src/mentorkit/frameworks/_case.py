@@ -22,7 +22,8 @@ INDICATOR_TYPE = "Indicator"
 #: CASE has no field for: the framework's name and the codes of its scale's levels.
 EXTENSION_KEY = "mentorkit"
 
-_UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+#: The deepest item hierarchy an import accepts (real frameworks nest a handful of levels).
+MAX_DEPTH = 64
 
 
 def _derived(*parts: str) -> str:
@@ -236,11 +237,17 @@ def import_package(
         kids.sort(key=lambda k: parents[k][1])
 
     reachable: set[str] = set()
-    stack = list(children.get(None, []))
+    stack = [(top, 1) for top in children.get(None, [])]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                f"isChildOf associations nest items more than {MAX_DEPTH} levels deep",
+                field="$.CFAssociations",
+                value=node,
+            )
         reachable.add(node)
-        stack.extend(children.get(node, []))
+        stack.extend((kid, depth + 1) for kid in children.get(node, []))
     if len(reachable) != len(items):
         stuck = sorted(set(items) - reachable)[0]
         raise ValidationError(

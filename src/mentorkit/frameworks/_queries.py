@@ -84,15 +84,15 @@ def current_levels(
 
     Example:
         >>> import datetime as dt
-        >>> from mentorkit.frameworks import Assessment, load_framework
+        >>> from mentorkit.frameworks import Assessment, Rater, load_framework
         >>> fw = load_framework("manager-of-self")
         >>> ratings = [
         ...     Assessment(id="a-1", person_id="p-1", framework_id=fw.id,
         ...                competency="communication", level="developing",
-        ...                date=dt.date(2024, 9, 1)),
+        ...                date=dt.date(2024, 9, 1), rater=Rater.SELF),
         ...     Assessment(id="a-2", person_id="p-1", framework_id=fw.id,
         ...                competency="communication", level="proficient",
-        ...                date=dt.date(2025, 5, 1)),
+        ...                date=dt.date(2025, 5, 1), rater=Rater.COACH, rater_id="p-9"),
         ... ]
         >>> current_levels(fw, ratings, "p-1")
         {'communication': 'proficient'}

@@ -46,8 +46,13 @@ def load_framework(name_or_path: str | os.PathLike[str]) -> CompetencyFramework:
 
     Example:
         >>> fw = load_framework("manager-of-self")
-        >>> [c.title for c in fw.competencies][:2]
-        ['Relationship Building', 'Interpersonal Effectiveness']
+        >>> for competency in fw.competencies:
+        ...     print(competency.title)
+        Relationship Building
+        Interpersonal Effectiveness
+        Planning and Organization
+        Communication
+        Develops Talent
     """
     return _CATALOGUE.load(name_or_path)
 
@@ -104,7 +109,9 @@ def list_frameworks() -> tuple[CatalogueEntry, ...]:
         ValidationError: an installed plugin is broken (naming the entry point).
 
     Example:
-        >>> [(e.name, e.origin) for e in list_frameworks()][:2]
-        [('leader-growth', 'builtin'), ('manager-of-self', 'builtin')]
+        >>> for entry in list_frameworks():
+        ...     print(entry.name, entry.origin)
+        leader-growth builtin
+        manager-of-self builtin
     """
     return _CATALOGUE.entries()

@@ -10,10 +10,12 @@ with :func:`fairness_audit`.
 Example:
     >>> from mentorkit.matching import MatchingProblem, match
     >>> p = MatchingProblem.from_matrix(["a", "b"], ["x", "y"], [[3, 2], [2, 0]], capacity=1)
-    >>> [match(p, strategy=s).total_score for s in ("greedy", "stable", "optimal")]
+    >>> totals = [match(p, strategy=s).total_score for s in ("greedy", "stable", "optimal")]
+    >>> totals
     [3.0, 3.0, 4.0]
 """
 
+from mentorkit.matching._cohort import cohort_profiles
 from mentorkit.matching._constraints import (
     Constraint,
     ExcludedPairs,
@@ -36,6 +38,7 @@ from mentorkit.matching._eligibility import (
     TitleIn,
     check_eligibility,
 )
+from mentorkit.matching._fairness import FairnessReport, GroupFigures, fairness_audit
 from mentorkit.matching._match import match
 from mentorkit.matching._problem import (
     MatchingProblem,
@@ -61,6 +64,7 @@ from mentorkit.matching._scoring import (
     WeightedScorer,
     default_scorer,
 )
+from mentorkit.matching.circles import CircleMatcher
 from mentorkit.matching.greedy import GreedyMatcher
 from mentorkit.matching.optimal import OptimalMatcher
 from mentorkit.matching.stable import StableMatcher
@@ -69,13 +73,16 @@ __all__ = [
     "ActivityOverlap",
     "Applicant",
     "AvailabilityOverlap",
+    "CircleMatcher",
     "CompetencyFit",
     "Constraint",
     "Decision",
     "EligibilityReport",
     "EligibilityRule",
     "ExcludedPairs",
+    "FairnessReport",
     "GreedyMatcher",
+    "GroupFigures",
     "MatchResult",
     "Matcher",
     "MatchingProblem",
@@ -100,8 +107,10 @@ __all__ = [
     "UnmatchedReason",
     "WeightedScorer",
     "check_eligibility",
+    "cohort_profiles",
     "default_constraints",
     "default_scorer",
+    "fairness_audit",
     "get_matcher",
     "match",
     "matchers",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import array
 import hashlib
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +58,7 @@ class MatchingProblem:
         "_excluded",
         "_fingerprint",
         "_forbidden_by",
+        "_groups",
         "_mentee_ids",
         "_mentee_index",
         "_mentor_ids",
@@ -73,6 +76,7 @@ class MatchingProblem:
         breakdown: Callable[[int, int], Breakdown] | None = None,
         forbidden_by: Callable[[int, int], tuple[str, ...]] | None = None,
         excluded: Mapping[str, str] | None = None,
+        groups: tuple[str | None, ...] | None = None,
     ) -> None:
         # Private: validated input comes from from_matrix / from_profiles.
         self._mentee_ids = mentee_ids
@@ -86,6 +90,7 @@ class MatchingProblem:
         self._mentee_index = {k: i for i, k in enumerate(mentee_ids)}
         self._mentor_index = {k: j for j, k in enumerate(mentor_ids)}
         self._fingerprint: str | None = None
+        self._groups = groups
 
     # -- construction -------------------------------------------------------------------------
 
@@ -97,6 +102,8 @@ class MatchingProblem:
         scores: Any,
         capacity: int | Sequence[int],
         mentor_scores: Any = None,
+        *,
+        groups: Sequence[str | None] | None = None,
     ) -> MatchingProblem:
         """Build a problem from a score matrix.
 
@@ -109,6 +116,8 @@ class MatchingProblem:
                 mentor.
             mentor_scores: The mentors' view, ``mentor_scores[i][j]`` being mentor ``j``'s
                 score of mentee ``i``, same shape; defaults to ``scores``.
+            groups: Optional circle key per mentee (e.g. their first focus competency),
+                used by the ``"circles"`` strategy; ``None`` joins any circle.
 
         Returns:
             The problem. With NumPy installed the matrices are kept as read-only float
@@ -129,14 +138,16 @@ class MatchingProblem:
         mentors = _ids(mentor_ids, "mentor_ids")
         caps = _capacities(capacity, len(mentors))
         shape = (len(mentees), len(mentors))
-        np = numpy_or_none()
-        if np is not None:
-            s = _as_array(np, scores, shape, "scores")
-            m = s if mentor_scores is None else _as_array(np, mentor_scores, shape, "mentor_scores")
-        else:  # pragma: no cover - exercised only without NumPy
-            s = _as_rows(scores, shape, "scores")
-            m = s if mentor_scores is None else _as_rows(mentor_scores, shape, "mentor_scores")
-        return cls(mentee_ids=mentees, mentor_ids=mentors, capacity=caps, scores=s, mentor_scores=m)
+        s = _stored(scores, shape, "scores")
+        m = s if mentor_scores is None else _stored(mentor_scores, shape, "mentor_scores")
+        return cls(
+            mentee_ids=mentees,
+            mentor_ids=mentors,
+            capacity=caps,
+            scores=s,
+            mentor_scores=m,
+            groups=_groups(groups, len(mentees)),
+        )
 
     @classmethod
     def from_profiles(
@@ -177,13 +188,25 @@ class MatchingProblem:
             >>> p.forbidden_by("ana", "kim"), p.allowed("ana", "lee")
             (('no_reporting_line',), True)
         """
-        from mentorkit.matching._constraints import default_constraints
-        from mentorkit.matching._scoring import default_scorer
+        from mentorkit.matching._constraints import Constraint, default_constraints
+        from mentorkit.matching._scoring import Scorer, default_scorer
 
         everyone = list(mentees)
         mentor_list = list(mentors)
         rules = default_constraints() if constraints is None else tuple(constraints)
+        for k, rule in enumerate(rules):
+            if not isinstance(rule, Constraint):
+                raise ValidationError(
+                    "must be a Constraint (name and allows())",
+                    field=f"constraints[{k}]",
+                    value=rule,
+                )
         pair_scorer: Any = default_scorer() if scorer is None else scorer
+        for field, value in (("scorer", pair_scorer), ("mentor_scorer", mentor_scorer)):
+            if value is not None and not isinstance(value, Scorer):
+                raise ValidationError(
+                    "must be a Scorer (name and score())", field=field, value=value
+                )
         excluded: dict[str, str] = {}
         if eligibility is not None:
             verdicts = {d.person_id: d for d in eligibility.decisions}
@@ -200,31 +223,23 @@ class MatchingProblem:
         mentee_ids = _ids([p.person_id for p in everyone], "mentees")
         mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
 
-        def evaluate(scoring: Any, what: str) -> list[list[float | None]]:
-            rows: list[list[float | None]] = []
-            for i, mentee in enumerate(everyone):
-                row: list[float | None] = []
-                for j, mentor in enumerate(mentor_list):
-                    if all(rule.allows(mentee, mentor) for rule in rules):
-                        value = scoring.score(mentee, mentor)
-                        row.append(_check_value(value, f"{what}[{i}][{j}]"))
-                    else:
-                        row.append(None)
-                rows.append(row)
-            return rows
+        allowed = [
+            [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
+            for mentee in everyone
+        ]
+
+        def evaluate(scoring: Any) -> list[list[float | None]]:
+            return [
+                [
+                    scoring.score(mentee, mentor) if ok else None
+                    for mentor, ok in zip(mentor_list, oks, strict=True)
+                ]
+                for mentee, oks in zip(everyone, allowed, strict=True)
+            ]
 
         shape = (len(everyone), len(mentor_list))
-        scores = evaluate(pair_scorer, "scores")
-        np = numpy_or_none()
-        convert: Callable[[Any, tuple[int, int], str], Any] = (
-            (lambda x, s, f: _as_array(np, x, s, f)) if np is not None else _as_rows
-        )
-        s = convert(scores, shape, "scores")
-        m = (
-            s
-            if mentor_scorer is None
-            else convert(evaluate(mentor_scorer, "mentor_scores"), shape, "mentor_scores")
-        )
+        s = _stored(evaluate(pair_scorer), shape, "scores")
+        m = s if mentor_scorer is None else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
 
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
@@ -246,6 +261,7 @@ class MatchingProblem:
             breakdown=breakdown,
             forbidden_by=forbidden_by,
             excluded=excluded,
+            groups=tuple(p.focus[0] if p.focus else None for p in everyone),
         )
 
     # -- reading ------------------------------------------------------------------------------
@@ -269,6 +285,11 @@ class MatchingProblem:
     def excluded(self) -> Mapping[str, str]:
         """Applicants left out before matching (e.g. ineligible), each with the reason."""
         return self._excluded
+
+    @property
+    def groups(self) -> tuple[str | None, ...] | None:
+        """Each mentee's circle key (from profiles: their first focus), or ``None``."""
+        return self._groups
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -353,25 +374,34 @@ class MatchingProblem:
     def fingerprint(self) -> str:
         """A SHA-256 of ids, capacities and both matrices: equal problems, equal prints.
 
-        Store it with a result to check later that a rerun used the same problem.
+        The same with or without NumPy. Store it with a result to check later that a rerun
+        used the same problem.
         """
         if self._fingerprint is None:
             digest = hashlib.sha256()
             for part in (self._mentee_ids, self._mentor_ids, self._capacity):
                 digest.update(repr(part).encode())
-            s, m = self.to_lists()
-            digest.update(repr(s).encode())
-            digest.update(repr(m).encode())
+            for chunk in _canonical_bytes(self._S, self._M):
+                digest.update(chunk)
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
+    def _forbidden_count(self) -> int:
+        if self._uses_numpy():
+            import numpy as np
+
+            forbidden = np.isnan(self._S)
+            if self._M is not self._S:
+                forbidden |= np.isnan(self._M)
+            return int(forbidden.sum())
+        s, _ = self.to_lists()
+        return sum(v is None for row in s for v in row)
+
     def __repr__(self) -> str:
         n, m = self.shape
-        s, _ = self.to_lists()
-        forbidden = sum(v is None for row in s for v in row)
         return (
             f"MatchingProblem(mentees={n}, mentors={m}, places={sum(self._capacity)}, "
-            f"forbidden_pairs={forbidden})"
+            f"forbidden_pairs={self._forbidden_count()})"
         )
 
     # -- index-based access for strategies ----------------------------------------------------
@@ -395,6 +425,42 @@ class MatchingProblem:
         if self._forbidden_by is None:
             return ("matrix",)
         return self._forbidden_by(i, j)
+
+    def _restricted(self, keep: Callable[[int, int], bool], name: str) -> MatchingProblem:
+        """The same problem with the pairs ``keep`` rejects forbidden too (named ``name``)."""
+        n, m = self.shape
+        mask = [[keep(i, j) for j in range(m)] for i in range(n)]
+
+        def cut(matrix: Any) -> Any:
+            if self._uses_numpy():
+                import numpy as np
+
+                out = np.array(matrix, dtype=np.float64).reshape(n, m)
+                out[~np.array(mask, dtype=bool).reshape(n, m)] = np.nan
+                out.flags.writeable = False
+                return out
+            return tuple(
+                tuple(v if ok else math.nan for v, ok in zip(row, oks, strict=True))
+                for row, oks in zip(matrix, mask, strict=True)
+            )
+
+        s = cut(self._S)
+        own = self._forbidden_at
+
+        def forbidden_by(i: int, j: int) -> tuple[str, ...]:
+            return own(i, j) if not self._allowed_at(i, j) else (name,)
+
+        return MatchingProblem(
+            mentee_ids=self._mentee_ids,
+            mentor_ids=self._mentor_ids,
+            capacity=self._capacity,
+            scores=s,
+            mentor_scores=s if self._M is self._S else cut(self._M),
+            breakdown=self._breakdown,
+            forbidden_by=forbidden_by,
+            excluded=self._excluded,
+            groups=self._groups,
+        )
 
     def _uses_numpy(self) -> bool:
         return not isinstance(self._S, tuple)
@@ -519,11 +585,11 @@ def strengths_from_assessments(
 
     Example:
         >>> import datetime as dt
-        >>> from mentorkit.frameworks import Assessment, load_framework
+        >>> from mentorkit.frameworks import Assessment, Rater, load_framework
         >>> fw = load_framework("manager-of-self")
         >>> a = Assessment(id="a-1", person_id="kim", framework_id=fw.id,
         ...                competency="communication", level="exemplary",
-        ...                date=dt.date(2025, 5, 1))
+        ...                date=dt.date(2025, 5, 1), rater=Rater.SUPERVISOR)
         >>> strengths_from_assessments(fw, [a], "kim")
         {'communication': 3}
     """
@@ -531,6 +597,32 @@ def strengths_from_assessments(
 
     levels = current_levels(framework, assessments, person_id, as_of=as_of)
     return {code: framework.scale.rank(level) for code, level in levels.items()}
+
+
+def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:
+    """Little-endian float64 bytes of both matrices, a pair forbidden on either side NaN in both.
+
+    Problems that behave the same give the same bytes, however they were stored.
+    """
+    if not isinstance(scores, tuple):
+        import numpy as np
+
+        forbidden = np.isnan(scores) | np.isnan(mentor_scores)
+        for matrix in (scores, mentor_scores):
+            yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
+        return
+    for k in (0, 1):
+        values = array.array(
+            "d",
+            (
+                math.nan if a != a or b != b else (a, b)[k]
+                for row_s, row_m in zip(scores, mentor_scores, strict=True)
+                for a, b in zip(row_s, row_m, strict=True)
+            ),
+        )
+        if sys.byteorder == "big":  # pragma: no cover - no big-endian CI
+            values.byteswap()
+        yield values.tobytes()
 
 
 def _value(matrix: Any, i: int, j: int) -> float:
@@ -570,6 +662,21 @@ def _ids(ids: Sequence[str], field: str) -> tuple[str, ...]:
             raise ValidationError("is a duplicate id", field=f"{field}[{k}]", value=value)
         seen.add(value)
     return tuple(ids)
+
+
+def _groups(groups: Sequence[str | None] | None, size: int) -> tuple[str | None, ...] | None:
+    if groups is None:
+        return None
+    if isinstance(groups, str) or not isinstance(groups, Sequence) or len(groups) != size:
+        raise ValidationError(
+            f"must have one entry (a string or None) per mentee ({size})",
+            field="groups",
+            value=groups,
+        )
+    for k, value in enumerate(groups):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("must be a string or None", field=f"groups[{k}]", value=value)
+    return tuple(groups)
 
 
 def _capacities(capacity: int | Sequence[int], size: int) -> tuple[int, ...]:
@@ -619,6 +726,14 @@ def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[flo
             )
         rows.append(tuple(_check_value(v, f"{field}[{i}][{j}]") for j, v in enumerate(row)))
     return tuple(rows)
+
+
+def _stored(matrix: Any, shape: tuple[int, int], field: str) -> Any:
+    """A validated, private copy of a matrix: a read-only array with NumPy, else tuples."""
+    np = numpy_or_none()
+    if np is None:  # pragma: no cover - exercised only without NumPy
+        return _as_rows(matrix, shape, field)
+    return _as_array(np, matrix, shape, field)
 
 
 def _as_array(np: Any, matrix: Any, shape: tuple[int, int], field: str) -> Any:

@@ -24,6 +24,7 @@ _registry: dict[str, MatcherFactory | str] = {
     "greedy": "mentorkit.matching.greedy:GreedyMatcher",
     "stable": "mentorkit.matching.stable:StableMatcher",
     "optimal": "mentorkit.matching.optimal:OptimalMatcher",
+    "circles": "mentorkit.matching.circles:CircleMatcher",
 }
 _entry_points_loaded = False
 

@@ -162,6 +162,7 @@ class MatchResult:
         seed: int = 0,
         options: Mapping[str, Any] | None = None,
         why: str = "",
+        notes: Mapping[int, str] | None = None,
     ) -> MatchResult:
         """Build a result, with reasons, from mentor columns per mentee row.
 
@@ -174,6 +175,7 @@ class MatchResult:
             seed: The seed the run used.
             options: The strategy's options, as ``match(**options)`` takes them.
             why: A sentence the strategy adds to every pair's reasons.
+            notes: Row -> a sentence added to that mentee's pair reasons.
 
         Returns:
             The result; every pair's reasons say the score, its breakdown and the rank of
@@ -223,6 +225,8 @@ class MatchResult:
             reasons.append(f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors")
             if why:
                 reasons.append(why)
+            if notes and i in notes:
+                reasons.append(notes[i])
             pairs.append(
                 Pair(
                     mentee_id=problem.mentee_ids[i],
@@ -352,10 +356,11 @@ def _unmatched(problem: MatchingProblem, rows: list[int], full: list[bool]) -> l
 
 
 def _score_reason(score: float, breakdown: Mapping[str, float]) -> str:
-    if len(breakdown) <= 1:
+    # Criteria that add nothing to this pair are left out of the sentence (not the data).
+    parts = [f"{name} {_fmt(value)}" for name, value in breakdown.items() if value]
+    if len(breakdown) <= 1 or not parts:
         return f"score {_fmt(score)}"
-    parts = " + ".join(f"{name} {_fmt(value)}" for name, value in breakdown.items())
-    return f"score {_fmt(score)} = {parts}"
+    return f"score {_fmt(score)} = {' + '.join(parts)}"
 
 
 def _fmt(value: float) -> str:

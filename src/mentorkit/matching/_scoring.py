@@ -44,7 +44,7 @@ class CompetencyFit:
     With focus codes ``f1, f2, ...`` the score is the mean of ``level(f_k) / max_level``
     weighted by ``decay ** (k - 1)``; a competency the mentor has no level in counts 0.
 
-    Args:
+    Attributes:
         max_level: The top of the ordinal scale (3 on a four-point scale ranked from 0).
         decay: How much less each next focus counts (1 = all equal).
 
@@ -182,7 +182,7 @@ def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer
 class WeightedScorer:
     """Criteria with weights; the pair score is the weighted sum, with a breakdown.
 
-    Args:
+    Attributes:
         parts: Scorers, or ``(scorer, weight)`` pairs (weight 1 when not given).
 
     Raises:

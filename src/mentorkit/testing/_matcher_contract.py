@@ -41,6 +41,8 @@ def matching_problems(
         forbid: Whether some pairs are forbidden (``None``).
         two_sided: Whether mentors get their own scores (else ``mentor_scores`` is None).
 
+    Some problems carry circle keys (``groups``), for strategies that use them.
+
     Returns:
         The problem, built with :meth:`MatchingProblem.from_matrix`.
     """
@@ -55,12 +57,14 @@ def matching_problems(
             st.lists(st.lists(cell, min_size=m, max_size=m), min_size=n, max_size=n)
         )
     capacity = draw(st.lists(st.integers(0, max_capacity), min_size=m, max_size=m))
+    groups = draw(st.none() | st.lists(st.sampled_from(["a", "b", None]), min_size=n, max_size=n))
     return MatchingProblem.from_matrix(
         [f"e{i}" for i in range(n)],
         [f"m{j}" for j in range(m)],
         scores,
         capacity,
         mentor_scores=mentor_scores,
+        groups=groups,
     )
 
 
@@ -132,7 +136,7 @@ def _total(problem: MatchingProblem, assignment: list[int]) -> float:
 # The matcher fixture is stateless, and each subclass runs the inherited tests on purpose.
 # Capped so that a contract class stays a few seconds long under any profile.
 _SETTINGS = settings(
-    max_examples=min(settings().max_examples, 100),
+    max_examples=min(settings().max_examples, 60),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
 )
 
@@ -144,8 +148,10 @@ class MatcherContract:
     claims. Every test runs for every matcher (nothing is skipped): a flag switches a test
     from the guarantee every matcher owes to the stronger one claimed.
 
-    - ``claims_stable``: no blocking pair (else: no *wasteful* pair, an unmatched mentee and
-      an allowed mentor with room whose pair scores above 0).
+    - ``claims_stable``: no blocking pair (else, see the next flag).
+    - ``claims_non_wasteful`` (default true): no *wasteful* pair, an unmatched mentee and an
+      allowed mentor with room whose pair scores above 0 (else: every such mentee is
+      reported unmatched as ``not_worth_it``, never as having no room).
     - ``claims_optimal``: the total score is the brute-force maximum (else: at most it, so
       the reported scores cannot be inflated).
 
@@ -169,6 +175,7 @@ class MatcherContract:
 
     claims_stable: ClassVar[bool] = False
     claims_optimal: ClassVar[bool] = False
+    claims_non_wasteful: ClassVar[bool] = True
 
     @pytest.fixture
     def matcher(self) -> Matcher:
@@ -216,21 +223,27 @@ class MatcherContract:
     @_SETTINGS
     @given(problem=matching_problems())
     def test_stability(self, matcher: Matcher, problem: MatchingProblem) -> None:
-        """No blocking pair if claimed; never a wasteful one."""
-        assignment = _assignment(problem, matcher.match(problem))
+        """No blocking pair if claimed; no wasteful pair unless disclaimed."""
+        result = matcher.match(problem)
+        assignment = _assignment(problem, result)
         blocking = blocking_pairs(problem, assignment)
         if self.claims_stable:
             assert blocking == []
-        else:
-            load = [assignment.count(j) for j in range(problem.shape[1])]
-            wasteful = [
-                (i, j)
-                for i, j in blocking
-                if assignment[i] == -1
-                and load[j] < problem.capacity[j]
-                and (problem.score(problem.mentee_ids[i], problem.mentor_ids[j]) or 0) > 0
-            ]
+            return
+        load = [assignment.count(j) for j in range(problem.shape[1])]
+        wasteful = [
+            (i, j)
+            for i, j in blocking
+            if assignment[i] == -1
+            and load[j] < problem.capacity[j]
+            and (problem.score(problem.mentee_ids[i], problem.mentor_ids[j]) or 0) > 0
+        ]
+        if self.claims_non_wasteful:
             assert wasteful == []
+        else:
+            reasons = {u.mentee_id: u.reason for u in result.unmatched}
+            for i, _ in wasteful:
+                assert reasons[problem.mentee_ids[i]] is UnmatchedReason.NOT_WORTH_IT
 
     @_SETTINGS
     @given(problem=matching_problems(max_mentees=4))

@@ -1,0 +1,124 @@
+"""``mentorkit graph``: summarise the mentorship graph of a store, rank mentors, export it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
+from mentorkit.errors import StorageError, ValidationError
+from mentorkit.graph import MentorshipGraph, cohort_report
+from mentorkit.graph._metrics import MetricName
+
+_FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}
+
+
+def add_parser(sub: Any) -> None:
+    """Register the ``graph`` command."""
+    parser = sub.add_parser(
+        "graph",
+        help="summarise the mentorship graph, rank mentors by reach, export to Gephi",
+        description="Build the mentorship graph of a store (mentor -> mentee, following "
+        "time: a mentor's descendants are the people their mentees went on to mentor, and so "
+        "on) and print headline figures, the top mentors by a genealogy metric, and how each "
+        "cohort paid it forward. With --out, also write the graph as GraphML or GEXF (Gephi, "
+        "yEd, Cytoscape) or node-link JSON (D3). E-mail and demographics stay out of exports "
+        "unless you pass --include-sensitive.",
+        epilog="Examples: mentorkit graph; mentorkit graph --program prog-fellows --top 20 "
+        "--by descendants; mentorkit graph --out district.gexf",
+    )
+    add_store_option(parser, help="the store to read.")
+    parser.add_argument("--program", action="append", metavar="ID",
+                        help="keep only this program's mentorships (repeatable)")  # fmt: skip
+    parser.add_argument("--kind", action="append", metavar="KIND",
+                        help="keep only mentorships of this kind: one_to_one, group, "
+                        "coaching, peer, reverse (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the graph as it stood on that day (mentorships begun by then)",
+    )
+    parser.add_argument("--top", type=int, default=10, metavar="N",
+                        help="how many mentors to list (10)")  # fmt: skip
+    parser.add_argument("--by", default="reach", choices=sorted(get_args(MetricName)),
+                        help="the metric to rank mentors by (reach)")  # fmt: skip
+    parser.add_argument("--within-years", type=int, default=1, metavar="N",
+                        help="paying it forward: mentoring within N years (1)")  # fmt: skip
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="also write the graph: .graphml, .gexf or .json")  # fmt: skip
+    parser.add_argument(
+        "--include-sensitive",
+        action="store_true",
+        help="keep e-mail and demographics in the export (off by default)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the graph, print the summary, and export it when asked."""
+    day = None
+    if args.as_of is not None:
+        try:
+            day = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise ValidationError("must be a date YYYY-MM-DD", field="--as-of",
+                                  value=args.as_of) from None  # fmt: skip
+    fmt = None
+    if args.out is not None:
+        fmt = _FORMATS.get(args.out.suffix.lower())
+        if fmt is None:
+            raise ValidationError("must end in .graphml, .gexf or .json", field="--out",
+                                  value=str(args.out))  # fmt: skip
+    with open_cli_store(args) as store:
+        graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
+    if day is not None:
+        graph = graph.as_of(day)
+    if not graph.mentorships:
+        raise StorageError(
+            f"no mentorships in {describe(args.store or default_store())}"
+            + (" with those filters" if args.program or args.kind else "")
+        )
+    print(render(graph, top=args.top, by=args.by, within_years=args.within_years))
+    if args.out is not None:
+        if fmt == "graphml":
+            graph.write_graphml(args.out, include_sensitive=args.include_sensitive)
+        elif fmt == "gexf":
+            graph.write_gexf(args.out, include_sensitive=args.include_sensitive)
+        else:
+            try:
+                args.out.write_text(json.dumps(graph.node_link(
+                    include_sensitive=args.include_sensitive)), encoding="utf-8")  # fmt: skip
+            except OSError as exc:
+                raise StorageError(f"cannot write {args.out}: {exc.strerror}") from exc
+        print(f"\nWrote {args.out} ({fmt})")
+    return 0
+
+
+def render(graph: MentorshipGraph, *, top: int, by: MetricName, within_years: int) -> str:
+    """The plain-text report: headline figures, top mentors, cohorts."""
+    s = graph.summary()
+    lines = [
+        f"Mentorship graph: {s['people']:,} people, {s['mentorships']:,} mentorships "
+        f"({s['first_start']} to {s['last_start']})",
+        f"  mentors {s['mentors']:,}, mentees {s['mentees']:,}, "
+        f"mentees who went on to mentor {s['paid_forward']:,}",
+        f"  longest chain: {s['longest_chain']} mentorships; problems: {s['problems']}",
+        "",
+        f"Top {top} by {by.replace('_', ' ')}:",
+        f"  {'person':<14}{'name':<22}{'reach':>10}{'desc.':>7}{'depth':>6}{'mentees':>8}"
+        f"{'fertile':>8}{'g-idx':>6}",
+    ]
+    people = graph.people
+    for r in graph.metrics().top(top, by=by):
+        name = people[r.person_id].name if r.person_id in people else ""
+        lines.append(f"  {r.person_id:<14}{name[:21]:<22}{r.reach:>10,.0f}{r.descendants:>7}"
+                     f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
+                     f"{r.genealogical_index:>6}")  # fmt: skip
+    lines += ["", f"Paying it forward (mentoring within {within_years} year(s)), by cohort:"]
+    for row in cohort_report(graph, within_years=within_years):
+        lines.append(f"  {row.group or '(no cohort)':<22}{row.paid_forward:>5} of "
+                     f"{row.mentees:<5} ({row.pay_it_forward_rate:.0%})")  # fmt: skip
+    return "\n".join(lines)

@@ -1,0 +1,199 @@
+"""``mentorkit match``: match a cohort (from a store) or a score matrix (from a CSV file)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+from mentorkit.errors import ValidationError
+from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
+
+_EPILOG = """\
+CSV layout: a header row whose first cell is anything (e.g. "mentee") and whose other cells
+are mentor ids; then one row per mentee: the mentee id, then a score per mentor. An empty
+cell forbids the pair. Example:
+
+  mentee,kim,lee
+  ana,0.9,0.4
+  ben,0.8,
+
+Rerun any result exactly with the same --strategy, --seed and options.
+"""
+
+
+def add_parser(sub: Any) -> None:
+    """Register the ``match`` command."""
+    parser = sub.add_parser(
+        "match",
+        help="match mentees to mentors and print the pairs with reasons",
+        description="Match a cohort's mentees to its mentors (or the rows of a score matrix "
+        "to its columns) and print every pair and every unmatched mentee with the reasons, "
+        "ready to paste into an email.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--store",
+        metavar="URL",
+        help="a mentorkit store, e.g. sqlite:///program.db (with --cohort)",
+    )
+    source.add_argument(
+        "--scores", metavar="CSV", type=Path, help="a score matrix, mentees by mentors"
+    )
+    parser.add_argument("--cohort", metavar="ID", help="the cohort to match (with --store)")
+    parser.add_argument(
+        "--mentor-scores",
+        metavar="CSV",
+        type=Path,
+        help="the mentors' own scores, same layout (with --scores; used by stable)",
+    )
+    parser.add_argument(
+        "--capacity", type=int, default=1, metavar="N", help="mentees per mentor (1)"
+    )
+    parser.add_argument(
+        "--strategy",
+        default="stable",
+        help="greedy, stable, optimal, circles, or a plugin's name (stable)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="settles ties reproducibly (0)")
+    parser.add_argument(
+        "--maximize-matches",
+        action="store_true",
+        help="optimal and circles: match as many mentees as possible, then maximise score",
+    )
+    parser.add_argument(
+        "--brief", action="store_true", help="one line per pair, without the reasons"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the problem, match it, print the result."""
+    if args.capacity < 0:
+        raise ValidationError("must be >= 0", field="--capacity", value=args.capacity)
+    names: dict[str, str] = {}
+    if args.store is not None:
+        if not args.cohort:
+            raise ValidationError("is needed with --store", field="--cohort", value=None)
+        problem, names = _from_store(args.store, args.cohort, args.capacity)
+    else:
+        if args.cohort:
+            raise ValidationError(
+                "goes with --store, not --scores", field="--cohort", value=args.cohort
+            )
+        problem = _from_csv(args.scores, args.mentor_scores, args.capacity)
+    options = {"maximize_matches": True} if args.maximize_matches else {}
+    result = match(problem, strategy=args.strategy, seed=args.seed, **options)
+    print(_render(result, names, brief=args.brief))
+    return 0
+
+
+def _label(person_id: str, names: dict[str, str]) -> str:
+    name = names.get(person_id)
+    return f"{name} ({person_id})" if name else person_id
+
+
+def _render(result: MatchResult, names: dict[str, str], *, brief: bool) -> str:
+    lines = [result.summary()]
+    flags = " --maximize-matches" if result.options.get("maximize_matches") else ""
+    lines.append(f"rerun with: --strategy {result.strategy} --seed {result.seed}{flags}")
+    lines.append("")
+    lines.append("Pairs:")
+    for pair in result.pairs:
+        head = f"  {_label(pair.mentee_id, names)} -> {_label(pair.mentor_id, names)}"
+        lines.append(f"{head}  (score {pair.score:.4g})")
+        if not brief:
+            lines += [f"      - {reason}" for reason in pair.reasons]
+    if result.unmatched:
+        lines.append("")
+        lines.append("Unmatched:")
+        for item in result.unmatched:
+            lines.append(f"  {_label(item.mentee_id, names)}: {item.reason}: {item.detail}")
+    return "\n".join(lines)
+
+
+def _from_store(url: str, cohort_id: str, capacity: int) -> tuple[MatchingProblem, dict[str, str]]:
+    from mentorkit.frameworks import Assessment, load_framework
+    from mentorkit.model import Cohort, Enrollment, Person, Program
+    from mentorkit.storage import open_store
+
+    with open_store(url) as store:
+        cohort = store.get(Cohort, cohort_id)
+        program = store.get(Program, cohort.program_id)
+        enrollments = store.find(Enrollment, cohort_id=cohort.id)
+        ids = sorted({e.person_id for e in enrollments})
+        people = [store.get(Person, i) for i in ids]
+        framework = load_framework(program.framework_id) if program.framework_id else None
+        assessments = [a for i in ids for a in store.find(Assessment, person_id=i)]
+    mentees, mentors = cohort_profiles(
+        cohort.id,
+        people=people,
+        enrollments=enrollments,
+        assessments=assessments,
+        framework=framework,
+        capacity=capacity,
+    )
+    return MatchingProblem.from_profiles(mentees, mentors), {p.id: p.name for p in people}
+
+
+def _read_matrix(path: Path) -> tuple[list[str], list[str], list[list[float | None]]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+    except OSError as exc:
+        raise ValidationError(f"cannot be read: {exc.strerror}", field=str(path)) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise ValidationError(f"is not a readable CSV file: {exc}", field=str(path)) from None
+    if not rows:
+        raise ValidationError("is empty (expected a header row of mentor ids)", field=str(path))
+    mentors = [cell.strip() for cell in rows[0][1:]]
+    mentees: list[str] = []
+    matrix: list[list[float | None]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(mentors) + 1:
+            raise ValidationError(
+                f"row {number} has {len(row)} cells, the header {len(mentors) + 1}",
+                field=str(path),
+            )
+        mentees.append(row[0].strip())
+        values: list[float | None] = []
+        for mentor, cell in zip(mentors, row[1:], strict=True):
+            text = cell.strip()
+            if not text:
+                values.append(None)
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                raise ValidationError(
+                    f"row {number}, column {mentor!r}: not a number", field=str(path), value=text
+                )
+            values.append(value)
+        matrix.append(values)
+    return mentees, mentors, matrix
+
+
+def _from_csv(scores: Path, mentor_scores: Path | None, capacity: int) -> MatchingProblem:
+    mentees, mentors, matrix = _read_matrix(scores)
+    theirs = None
+    if mentor_scores is not None:
+        other_mentees, other_mentors, other = _read_matrix(mentor_scores)
+        if (sorted(other_mentees), sorted(other_mentors)) != (sorted(mentees), sorted(mentors)):
+            raise ValidationError(
+                "must list the same mentees and mentors as --scores", field=str(mentor_scores)
+            )
+        row = {k: i for i, k in enumerate(other_mentees)}
+        col = {k: j for j, k in enumerate(other_mentors)}
+        theirs = [[other[row[e]][col[m]] for m in mentors] for e in mentees]
+    try:
+        return MatchingProblem.from_matrix(mentees, mentors, matrix, capacity, theirs)
+    except ValidationError as exc:
+        raise ValidationError(
+            exc.message, field=f"{scores}: {exc.field}", value=exc.value
+        ) from None

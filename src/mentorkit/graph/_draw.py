@@ -1,0 +1,87 @@
+"""A lineage tree drawn with matplotlib, laid out by generation (extra ``notebook``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mentorkit.errors import ValidationError
+from mentorkit.graph._export import require
+
+if TYPE_CHECKING:
+    from mentorkit.graph._graph import MentorshipGraph
+
+
+def layout_by_generation(
+    graph: MentorshipGraph, person_id: str, *, max_generations: int | None = None
+) -> dict[str, tuple[float, float]]:
+    """Positions for a lineage drawing: generation ``k`` on the row ``y = -k``.
+
+    The root sits at ``(0, 0)``; each generation is spread evenly and centred, ordered by
+    the position of each person's first mentor in the row above, so lines rarely cross.
+
+    Raises:
+        NotFoundError: ``person_id`` is not in the graph.
+        ValidationError: ``max_generations`` is negative.
+    """
+    if max_generations is not None and max_generations < 0:
+        raise ValidationError("must be >= 0", field="max_generations", value=max_generations)
+    gens = graph.generations(person_id)
+    pos: dict[str, tuple[float, float]] = {person_id: (0.0, 0.0)}
+    previous = [person_id]
+    for k, members in gens.items():
+        if max_generations is not None and k > max_generations:
+            break
+        rank = {p: i for i, p in enumerate(previous)}
+
+        def parent_rank(p: str, rank: dict[str, int] = rank) -> tuple[float, str]:
+            above = [rank[u] for u in graph.nx.predecessors(p) if u in rank]
+            return (min(above) if above else float(len(rank)), p)
+
+        row = sorted(members, key=parent_rank)
+        width = len(row)
+        for i, p in enumerate(row):
+            pos[p] = (i - (width - 1) / 2, -float(k))
+        previous = row
+    return pos
+
+
+def draw_lineage(
+    graph: MentorshipGraph,
+    person_id: str,
+    *,
+    ax: Any = None,
+    max_generations: int | None = None,
+    label: Callable[[str], str] | None = None,
+) -> Any:
+    """Draw ``person_id``'s descendants by generation; see ``MentorshipGraph.draw_lineage``."""
+    pos = layout_by_generation(graph, person_id, max_generations=max_generations)
+    plt = require("matplotlib.pyplot")
+    if ax is None:
+        width = max(4.0, min(40.0, 0.6 * max(sum(1 for p in pos.values() if p[1] == y)
+                                             for y in {p[1] for p in pos.values()})))  # fmt: skip
+        _, ax = plt.subplots(figsize=(width, 1.2 * (1 + len({p[1] for p in pos.values()}))))
+    people = graph.people
+    text = label or (lambda p: people[p].name if p in people else p)
+    drawn: set[tuple[str, str]] = set()
+    for u, v in graph.nx.edges():
+        # Draw only edges between consecutive generations: the tree, not every shortcut.
+        if u in pos and v in pos and pos[v][1] == pos[u][1] - 1 and (u, v) not in drawn:
+            drawn.add((u, v))
+            ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]], color="0.6", lw=0.8,
+                    zorder=1)  # fmt: skip
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.scatter(xs, ys, s=60, color="tab:blue", zorder=2)
+    ax.scatter([0.0], [0.0], s=90, color="tab:orange", zorder=3)
+    for p, (x, y) in pos.items():
+        ax.annotate(text(p), (x, y), textcoords="offset points", xytext=(0, 7), ha="center",
+                    fontsize=8)  # fmt: skip
+    depth = int(-min(ys))
+    ax.set_yticks([-k for k in range(depth + 1)])
+    ax.set_yticklabels(["root"] + [f"generation {k}" for k in range(1, depth + 1)])
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(f"Lineage of {text(person_id)}")
+    return ax

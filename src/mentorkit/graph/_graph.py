@@ -1,0 +1,851 @@
+"""``MentorshipGraph``: the mentorship network over a networkx ``MultiDiGraph``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import hmac
+import html
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+import attrs
+import networkx as nx
+from networkx import MultiDiGraph
+
+from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.graph._metrics import MetricsTable, compute_metrics
+from mentorkit.model import Entity, Mentorship, MentorshipKind, Outcome, OutcomeKind, Person
+
+if TYPE_CHECKING:
+    import os
+
+__all__ = ["GraphProblem", "Lineage", "MentorshipGraph", "StoreReader"]
+
+E = TypeVar("E", bound=Entity)
+
+
+class StoreReader(Protocol):
+    """Protocol: the read side of a mentorkit store that the graph needs.
+
+    Every ``mentorkit.storage`` store satisfies it.
+    """
+
+    def all(self, cls: type[E]) -> Iterable[E]:
+        """Every stored entity of ``cls`` (and its subclasses)."""
+        ...
+
+    def find(self, cls: type[E], **filters: Any) -> Iterable[E]:
+        """The stored entities of ``cls`` whose fields equal the given values."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class Lineage:
+    """A person's time-respecting lineage.
+
+    Attributes:
+        person_id: Whose lineage this is.
+        ancestors: People from whom a chain of mentorships reaches the person.
+        descendants: People a chain starting at the person reaches.
+        generations: Descendants by generation: ``generations[k]`` holds the people whose
+            shortest chain from the person has ``k`` mentorships (``1``: direct mentees).
+    """
+
+    person_id: str
+    ancestors: frozenset[str]
+    descendants: frozenset[str]
+    generations: Mapping[int, frozenset[str]]
+
+
+ProblemCode = Literal["reciprocal_overlap", "unknown_person"]
+
+
+@attrs.frozen(kw_only=True)
+class GraphProblem:
+    """Something in the mentorships that cannot be true, found by ``problems()``.
+
+    Attributes:
+        code: ``"reciprocal_overlap"`` (A mentors B while B mentors A, same kind, overlapping
+            periods, not a peer mentorship) or ``"unknown_person"`` (a mentorship names a
+            person the graph was not given).
+        message: One line for a human.
+        mentorship_ids: The mentorships involved.
+        person_ids: The people involved.
+    """
+
+    code: ProblemCode
+    message: str
+    mentorship_ids: tuple[str, ...]
+    person_ids: tuple[str, ...]
+
+
+_FAR = dt.date.max
+
+
+def _overlap(a: Mentorship, b: Mentorship) -> bool:
+    return a.start <= (b.end or _FAR) and b.start <= (a.end or _FAR)
+
+
+def _pseudonym(key: bytes, value: str) -> str:
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+class MentorshipGraph:
+    """The mentorship network: people as nodes, one mentor -> mentee edge per mentorship.
+
+    Build one with :meth:`from_mentorships` or :meth:`from_store`. The graph is immutable:
+    :meth:`as_of`, :meth:`filter` and :meth:`pseudonymise` return new graphs. ``.nx`` is the
+    underlying :class:`networkx.MultiDiGraph` for notebook exploration (edges keyed by
+    mentorship id, with ``program_id``, ``cohort_id``, ``group_id``, ``kind``, ``start`` and
+    ``end``; nodes with ``name``, ``title``, ``org_unit_id``, ``supervisor_id`` and
+    ``students_reached`` when known). Personal data (e-mail, demographics) is never put on
+    ``.nx``; exports add it only when asked to. The methods read the mentorships the graph
+    was built from, so changing ``.nx`` in place does not change their answers.
+
+    Example:
+        >>> import datetime as dt
+        >>> from mentorkit.model import Mentorship
+        >>> day = dt.date(2022, 9, 1)
+        >>> g = MentorshipGraph.from_mentorships([
+        ...     Mentorship(id="m1", mentor_id="ana", mentee_id="ben", start=dt.date(2021, 9, 1)),
+        ...     Mentorship(id="m2", mentor_id="ben", mentee_id="cy", start=day),
+        ...     Mentorship(id="m3", mentor_id="ben", mentee_id="dee", start=dt.date(2020, 9, 1)),
+        ... ])
+        >>> sorted(g.lineage("ana").descendants)  # dee was ben's mentee before ana met ben
+        ['ben', 'cy']
+        >>> g.as_of(dt.date(2021, 12, 31)).nx.number_of_edges()
+        2
+    """
+
+    def __init__(
+        self,
+        mentorships: Iterable[Mentorship],
+        *,
+        people: Iterable[Person] = (),
+        outcomes: Iterable[Outcome] = (),
+        _restrict_people: bool = False,
+    ) -> None:
+        ms: dict[str, Mentorship] = {}
+        for i, m in enumerate(mentorships):
+            if not isinstance(m, Mentorship):
+                raise ValidationError(
+                    "must be a Mentorship", field=f"mentorships[{i}]", value=type(m).__name__
+                )
+            if m.id in ms:
+                raise ValidationError(
+                    "duplicate mentorship id", field=f"mentorships[{i}].id", value=m.id
+                )
+            ms[m.id] = m
+        self._ms: tuple[Mentorship, ...] = tuple(sorted(ms.values(), key=_by_start))
+        in_edges = {p for m in self._ms for p in (m.mentor_id, m.mentee_id)}
+        ppl: dict[str, Person] = {}
+        for i, p in enumerate(people):
+            if not isinstance(p, Person):
+                raise ValidationError(
+                    "must be a Person", field=f"people[{i}]", value=type(p).__name__
+                )
+            if not _restrict_people or p.id in in_edges:
+                ppl[p.id] = p
+        self._people = ppl
+        outs: list[Outcome] = []
+        for i, o in enumerate(outcomes):
+            if not isinstance(o, Outcome):
+                raise ValidationError(
+                    "must be an Outcome", field=f"outcomes[{i}]", value=type(o).__name__
+                )
+            outs.append(o)
+        self._outcomes = tuple(outs)
+        reached: dict[str, float] = defaultdict(float)
+        for o in outs:
+            if o.kind is OutcomeKind.STUDENTS_REACHED and o.value is not None:
+                reached[o.person_id] += o.value
+        self._reached = dict(reached)
+        # Built on first use of ``.nx``: the metrics and searches do not need it.
+        self._graph: MultiDiGraph | None = None
+        self._nodes = list(
+            dict.fromkeys([*ppl, *(p for m in self._ms for p in (m.mentor_id, m.mentee_id))])
+        )
+        self._node_set = frozenset(self._nodes)
+        self._metrics: MetricsTable | None = None
+        self._out: dict[str, list[Mentorship]] | None = None
+        self._in: dict[str, list[Mentorship]] | None = None
+
+    # --- construction ------------------------------------------------------------------
+
+    @classmethod
+    def from_mentorships(
+        cls,
+        mentorships: Iterable[Mentorship],
+        *,
+        people: Iterable[Person] | None = None,
+        outcomes: Iterable[Outcome] | None = None,
+    ) -> MentorshipGraph:
+        """Build the graph from mentorships (and optionally the people and their outcomes).
+
+        Args:
+            mentorships: The edges; ids must be unique.
+            people: People to use as nodes with their attributes; every person given becomes
+                a node, also those without mentorships.
+            outcomes: Outcomes; ``students_reached`` ones feed ``reach``, ``promotion`` ones
+                the cohort views.
+
+        Returns:
+            The graph.
+
+        Raises:
+            ValidationError: An item is not of the expected type, or a mentorship id repeats.
+
+        Example:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> g = MentorshipGraph.from_mentorships(
+            ...     [Mentorship(id="m1", mentor_id="a", mentee_id="b", start=dt.date(2024, 9, 1))])
+            >>> g
+            <MentorshipGraph: 2 people, 1 mentorships>
+        """
+        return cls(mentorships, people=people or (), outcomes=outcomes or ())
+
+    @classmethod
+    def from_store(
+        cls,
+        store: StoreReader,
+        *,
+        programs: Iterable[str] | None = None,
+        kinds: Iterable[MentorshipKind | str] | None = None,
+    ) -> MentorshipGraph:
+        """Build the graph from a store's mentorships, people and outcomes.
+
+        Args:
+            store: Any mentorkit store (``MemoryStore``, ``SQLiteStore``, ...).
+            programs: Keep only the mentorships of these program ids.
+            kinds: Keep only the mentorships of these kinds.
+
+        Returns:
+            The graph. Without filters every stored person is a node; with filters, only the
+            people of the selected mentorships.
+
+        Raises:
+            ValidationError: A kind is not a ``MentorshipKind``.
+        """
+        wanted_kinds: set[MentorshipKind] | None = None
+        if kinds is not None:
+            wanted_kinds = set()
+            for k in kinds:
+                try:
+                    wanted_kinds.add(MentorshipKind(k))
+                except ValueError:
+                    raise ValidationError(
+                        f"must be one of {[x.value for x in MentorshipKind]}",
+                        field="kinds",
+                        value=k,
+                    ) from None
+        if programs is None:
+            ms: list[Mentorship] = list(store.all(Mentorship))
+        else:
+            ms = [m for p in dict.fromkeys(programs) for m in store.find(Mentorship, program_id=p)]
+        if wanted_kinds is not None:
+            ms = [m for m in ms if m.kind in wanted_kinds]
+        return cls(
+            ms,
+            people=store.all(Person),
+            outcomes=store.all(Outcome),
+            _restrict_people=programs is not None or kinds is not None,
+        )
+
+    def _build_nx(self) -> MultiDiGraph:
+        g = nx.MultiDiGraph()
+        for pid, p in self._people.items():
+            g.add_node(pid, **_node_attrs(p))
+        for m in self._ms:
+            g.add_edge(m.mentor_id, m.mentee_id, key=m.id, **_edge_attrs(m))
+        for pid, value in self._reached.items():
+            if pid in g:
+                g.nodes[pid]["students_reached"] = value
+        return g
+
+    def _derive(
+        self, mentorships: Iterable[Mentorship], *, people: Iterable[Person] | None = None,
+        outcomes: Iterable[Outcome] | None = None,
+    ) -> MentorshipGraph:  # fmt: skip
+        return MentorshipGraph(
+            mentorships,
+            people=self._people.values() if people is None else people,
+            outcomes=self._outcomes if outcomes is None else outcomes,
+        )
+
+    # --- plain accessors ---------------------------------------------------------------
+
+    @property
+    def nx(self) -> MultiDiGraph:
+        """The underlying networkx graph (mentor -> mentee, one edge per mentorship).
+
+        Built on first access and cached.
+        """
+        if self._graph is None:
+            self._graph = self._build_nx()
+        return self._graph
+
+    @property
+    def mentorships(self) -> tuple[Mentorship, ...]:
+        """The mentorships, by start date then id."""
+        return self._ms
+
+    @property
+    def people(self) -> Mapping[str, Person]:
+        """The people the graph was given, by id."""
+        return dict(self._people)
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """The outcomes the graph was given."""
+        return self._outcomes
+
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self._node_set
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    @property
+    def person_ids(self) -> tuple[str, ...]:
+        """The node ids: the people given, then anyone else named by a mentorship."""
+        return tuple(self._nodes)
+
+    def __repr__(self) -> str:
+        return f"<MentorshipGraph: {len(self)} people, {len(self._ms)} mentorships>"
+
+    def _require(self, person_id: str) -> None:
+        if person_id not in self._node_set:
+            raise NotFoundError(f"person_id: no person {person_id!r} in the graph")
+
+    def _adjacency(self) -> tuple[dict[str, list[Mentorship]], dict[str, list[Mentorship]]]:
+        if self._out is None or self._in is None:
+            out: dict[str, list[Mentorship]] = defaultdict(list)
+            inn: dict[str, list[Mentorship]] = defaultdict(list)
+            for m in self._ms:  # already by start: adjacency lists come out sorted
+                out[m.mentor_id].append(m)
+                inn[m.mentee_id].append(m)
+            self._out, self._in = dict(out), dict(inn)
+        return self._out, self._in
+
+    # --- snapshots and filters -----------------------------------------------------------
+
+    def as_of(self, day: dt.date, *, active_only: bool = False) -> MentorshipGraph:
+        """The graph as it stood on ``day``: the mentorships begun by then.
+
+        Args:
+            day: The snapshot date.
+            active_only: Keep only the mentorships still active on ``day`` (not yet ended).
+
+        Returns:
+            A new graph with the same people and the outcomes dated on or before ``day``.
+
+        Raises:
+            ValidationError: ``day`` is not a date.
+        """
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ValidationError("must be a datetime.date", field="day", value=day)
+        keep = (m for m in self._ms if (m.active_on(day) if active_only else m.start <= day))
+        return self._derive(keep, outcomes=[o for o in self._outcomes if o.date <= day])
+
+    def filter(
+        self,
+        *,
+        programs: Iterable[str] | None = None,
+        cohorts: Iterable[str] | None = None,
+        kinds: Iterable[MentorshipKind | str] | None = None,
+    ) -> MentorshipGraph:
+        """The graph of the mentorships of some programs, cohorts or kinds.
+
+        Args:
+            programs: Program ids to keep (``None``: all).
+            cohorts: Cohort ids to keep (``None``: all).
+            kinds: Mentorship kinds to keep (``None``: all).
+
+        Returns:
+            A new graph with the same people and outcomes.
+        """
+        ps = None if programs is None else set(programs)
+        cs = None if cohorts is None else set(cohorts)
+        ks = None if kinds is None else {str(k) for k in kinds}
+        keep = [
+            m
+            for m in self._ms
+            if (ps is None or m.program_id in ps)
+            and (cs is None or m.cohort_id in cs)
+            and (ks is None or m.kind.value in ks)
+        ]
+        return self._derive(keep)
+
+    # --- chains and lineages -------------------------------------------------------------
+
+    def chains(
+        self, person_id: str | None = None, *, max_chains: int | None = None
+    ) -> Iterator[tuple[Mentorship, ...]]:
+        """Maximal chains: time-respecting paths that cannot be extended.
+
+        A chain is a sequence of distinct mentorships, each starting no earlier than the one
+        before it, the mentee of each being the mentor of the next. Without ``person_id``
+        the chains start at mentorships no chain leads into; with it, at the person's own
+        mentorships as mentor. A chain ends when no unused mentorship can follow it.
+        Chains are yielded lazily: their number can grow exponentially with the graph.
+
+        Args:
+            person_id: Yield only the chains starting at this person.
+            max_chains: Stop after this many chains.
+
+        Yields:
+            Each chain as a tuple of mentorships.
+
+        Raises:
+            NotFoundError: ``person_id`` is not in the graph.
+        """
+        out, inn = self._adjacency()
+        if person_id is not None:
+            self._require(person_id)
+            starts = list(out.get(person_id, ()))
+        else:
+            starts = [
+                m for m in self._ms if not any(p.start <= m.start for p in inn.get(m.mentor_id, ()))
+            ]
+        count = 0
+        for first in starts:
+            stack: list[tuple[tuple[Mentorship, ...], frozenset[str]]] = [
+                ((first,), frozenset((first.id,)))
+            ]
+            while stack:
+                chain, used = stack.pop()
+                last = chain[-1]
+                nexts = [
+                    m for m in out.get(last.mentee_id, ()) if m.start >= last.start
+                    and m.id not in used
+                ]  # fmt: skip
+                if not nexts:
+                    yield chain
+                    count += 1
+                    if max_chains is not None and count >= max_chains:
+                        return
+                    continue
+                for m in reversed(nexts):
+                    stack.append(((*chain, m), used | {m.id}))
+
+    def descendants(self, person_id: str) -> frozenset[str]:
+        """People reached by the chains starting at ``person_id`` (never the person).
+
+        Raises:
+            NotFoundError: ``person_id`` is not in the graph.
+        """
+        self._require(person_id)
+        out, _ = self._adjacency()
+        # Earliest arrival: the earlier a chain reaches someone, the more can follow.
+        arrival: dict[str, int] = {}
+        heap: list[tuple[int, str]] = [(-(1 << 40), person_id)]
+        while heap:
+            t, v = heapq.heappop(heap)
+            if t > arrival.get(v, 1 << 40):
+                continue
+            for m in out.get(v, ()):
+                s = m.start.toordinal()
+                if s >= t and s < arrival.get(m.mentee_id, 1 << 40):
+                    arrival[m.mentee_id] = s
+                    heapq.heappush(heap, (s, m.mentee_id))
+        return frozenset(arrival) - {person_id}
+
+    def ancestors(self, person_id: str) -> frozenset[str]:
+        """People from whom a chain reaches ``person_id`` (never the person).
+
+        Raises:
+            NotFoundError: ``person_id`` is not in the graph.
+        """
+        self._require(person_id)
+        _, inn = self._adjacency()
+        # Latest departure, the mirror of earliest arrival.
+        departure: dict[str, int] = {}
+        heap: list[tuple[int, str]] = [(-(1 << 40), person_id)]  # negated days
+        while heap:
+            neg, v = heapq.heappop(heap)
+            t = -neg
+            if t < departure.get(v, -(1 << 40)):
+                continue
+            for m in inn.get(v, ()):
+                s = m.start.toordinal()
+                if s <= t and s > departure.get(m.mentor_id, -(1 << 40)):
+                    departure[m.mentor_id] = s
+                    heapq.heappush(heap, (-s, m.mentor_id))
+        return frozenset(departure) - {person_id}
+
+    def generations(self, person_id: str) -> dict[int, frozenset[str]]:
+        """Descendants grouped by distance: the fewest mentorships in a chain reaching them.
+
+        Args:
+            person_id: Whose descendants.
+
+        Returns:
+            ``{1: direct mentees, 2: ..., ...}``; empty for someone who mentored nobody.
+
+        Raises:
+            NotFoundError: ``person_id`` is not in the graph.
+        """
+        self._require(person_id)
+        out, _ = self._adjacency()
+        best: dict[str, int] = {}
+        level_of: dict[str, int] = {}
+        frontier: dict[str, int] = {person_id: -(1 << 40)}
+        level = 0
+        while frontier:
+            level += 1
+            reached: dict[str, int] = {}
+            for v, t in frontier.items():
+                for m in out.get(v, ()):
+                    s = m.start.toordinal()
+                    if s >= t and s < reached.get(m.mentee_id, 1 << 40):
+                        reached[m.mentee_id] = s
+            # A later arrival with more steps can reach nothing new: drop it.
+            frontier = {w: s for w, s in reached.items() if s < best.get(w, 1 << 40)}
+            for w, s in frontier.items():
+                best[w] = s
+                if w != person_id:
+                    level_of.setdefault(w, level)
+        grouped: dict[int, set[str]] = defaultdict(set)
+        for w, k in level_of.items():
+            grouped[k].add(w)
+        return {k: frozenset(grouped[k]) for k in sorted(grouped)}
+
+    def lineage(self, person_id: str) -> Lineage:
+        """A person's ancestors, descendants and generations, all time-respecting.
+
+        A mentor's mentee's *earlier* mentees are not descendants: no chain reaches them.
+
+        Args:
+            person_id: Whose lineage.
+
+        Returns:
+            The lineage.
+
+        Raises:
+            NotFoundError: ``person_id`` is not in the graph.
+        """
+        return Lineage(
+            person_id=person_id,
+            ancestors=self.ancestors(person_id),
+            descendants=self.descendants(person_id),
+            generations=self.generations(person_id),
+        )
+
+    # --- metrics ------------------------------------------------------------------------
+
+    def metrics(self) -> MetricsTable:
+        """Genealogy metrics of every person, computed together (cached).
+
+        One sweep over the mentorships from the latest start to the earliest, with bitset
+        unions, gives every person's descendants, longest chain and chain edges; a second,
+        forward sweep the ancestors. See :class:`~mentorkit.graph.GenealogyMetrics` for the
+        definitions.
+
+        Returns:
+            A read-only mapping from person id to :class:`~mentorkit.graph.GenealogyMetrics`.
+        """
+        if self._metrics is None:
+            self._metrics = MetricsTable(compute_metrics(self._nodes, self._ms, self._reached))
+        return self._metrics
+
+    # --- validation and reciprocity ------------------------------------------------------
+
+    def problems(self) -> list[GraphProblem]:
+        """What cannot be true in time: reciprocal mentorships of one kind that overlap.
+
+        A mentoring B while B mentors A, in the same kind and overlapping periods, is
+        reported unless the kind is ``peer``. With people given, mentorships naming someone
+        unknown are reported too.
+
+        Returns:
+            The problems found, in a stable order (empty when all is well).
+        """
+        found: list[GraphProblem] = []
+        out, _ = self._adjacency()
+        for m in self._ms:
+            if m.kind is MentorshipKind.PEER:
+                continue
+            for back in out.get(m.mentee_id, ()):
+                if (
+                    back.mentee_id == m.mentor_id
+                    and back.kind is m.kind
+                    and (m.start, m.id) < (back.start, back.id)
+                    and _overlap(m, back)
+                ):
+                    found.append(GraphProblem(
+                        code="reciprocal_overlap",
+                        message=f"{m.mentor_id} mentors {m.mentee_id} ({m.id}) while "
+                        f"{m.mentee_id} mentors {m.mentor_id} ({back.id}), both {m.kind.value}",
+                        mentorship_ids=(m.id, back.id),
+                        person_ids=(m.mentor_id, m.mentee_id),
+                    ))  # fmt: skip
+        if self._people:
+            for m in self._ms:
+                unknown = tuple(p for p in (m.mentor_id, m.mentee_id) if p not in self._people)
+                if unknown:
+                    found.append(GraphProblem(
+                        code="unknown_person",
+                        message=f"mentorship {m.id} names unknown people: {', '.join(unknown)}",
+                        mentorship_ids=(m.id,),
+                        person_ids=unknown,
+                    ))  # fmt: skip
+        return found
+
+    def reciprocal_pairs(self) -> list[tuple[str, str]]:
+        """Pairs who mentored each other (in any kind, at any time): they learned both ways.
+
+        Returns:
+            Sorted ``(a, b)`` pairs with ``a < b``.
+        """
+        pairs = {(m.mentor_id, m.mentee_id) for m in self._ms}
+        return sorted((a, b) for a, b in pairs if a < b and (b, a) in pairs)
+
+    def reciprocity(
+        self, *, by_program: bool = False, backend: str | None = None
+    ) -> float | dict[str | None, float]:
+        """``networkx.reciprocity`` of the mentor -> mentee graph, overall or per program.
+
+        Args:
+            by_program: One figure per program id (``None`` for mentorships without one).
+            backend: A networkx backend to dispatch to (``backend=`` of networkx >= 3.2).
+
+        Returns:
+            The share of mentor -> mentee pairs also linked mentee -> mentor (0.0 when there
+            are no mentorships), or a dict of them by program id.
+
+        Raises:
+            ValidationError: ``backend`` is not an installed networkx backend.
+        """
+        if not by_program:
+            return _reciprocity(self._ms, backend)
+        groups: dict[str | None, list[Mentorship]] = defaultdict(list)
+        for m in self._ms:
+            groups[m.program_id].append(m)
+        return {p: _reciprocity(ms, backend) for p, ms in groups.items()}
+
+    def kinds(self) -> dict[str, int]:
+        """How many mentorships of each kind (one-to-one, group, coaching, peer, reverse)."""
+        counts = {k.value: 0 for k in MentorshipKind}
+        for m in self._ms:
+            counts[m.kind.value] += 1
+        return counts
+
+    # --- privacy ------------------------------------------------------------------------
+
+    def pseudonymise(self, *, key: bytes | str) -> MentorshipGraph:
+        """The same graph with every person id replaced by a keyed hash (HMAC-SHA-256).
+
+        Same key, same pseudonyms: graphs exported on different days can be joined, while
+        nobody without the key can map a pseudonym back to a person. Names become the
+        pseudonym; e-mail and demographics are dropped; supervisors are pseudonymised too.
+
+        Args:
+            key: The secret key (at least 16 bytes; keep it out of the exported files).
+
+        Returns:
+            A new graph.
+
+        Raises:
+            ValidationError: The key is shorter than 16 bytes.
+
+        Example:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> g = MentorshipGraph.from_mentorships(
+            ...     [Mentorship(id="m1", mentor_id="a", mentee_id="b", start=dt.date(2024, 9, 1))])
+            >>> p = g.pseudonymise(key="a long and secret key")
+            >>> "a" in p, len(p)
+            (False, 2)
+        """
+        raw = key.encode() if isinstance(key, str) else key
+        if not isinstance(raw, bytes) or len(raw) < 16:
+            raise ValidationError("must be at least 16 bytes", field="key", value="<hidden>")
+
+        def alias(pid: str) -> str:
+            return _pseudonym(raw, pid)
+
+        def alias_opt(pid: str | None) -> str | None:
+            return None if pid is None else alias(pid)
+
+        ms = [attrs.evolve(m, mentor_id=alias(m.mentor_id), mentee_id=alias(m.mentee_id))
+              for m in self._ms]  # fmt: skip
+        people = [
+            attrs.evolve(p, id=alias(p.id), name=alias(p.id), email=None, demographics=None,
+                         supervisor_id=alias_opt(p.supervisor_id))
+            for p in self._people.values()
+        ]  # fmt: skip
+        outcomes = [attrs.evolve(o, person_id=alias(o.person_id), note="") for o in self._outcomes]
+        return MentorshipGraph(ms, people=people, outcomes=outcomes)
+
+    # --- exports (implemented in _export) -----------------------------------------------
+
+    def to_pandas(self, *, include_sensitive: bool = False, metrics: bool = False) -> Any:
+        """Node and edge DataFrames (needs the ``notebook`` extra: pandas).
+
+        Args:
+            include_sensitive: Add e-mail and demographic columns.
+            metrics: Join the genealogy metrics onto the nodes.
+
+        Returns:
+            ``(nodes, edges)``: nodes indexed by person id; edges one row per mentorship.
+
+        Raises:
+            ModuleNotFoundError: pandas is not installed (the message names the extra).
+        """
+        from mentorkit.graph._export import to_pandas
+
+        return to_pandas(self, include_sensitive=include_sensitive, metrics=metrics)
+
+    def flat(self, *, include_sensitive: bool = False) -> MultiDiGraph:
+        """A copy of ``.nx`` whose attributes GraphML/GEXF can hold (used by the writers).
+
+        Dates become ISO strings, enums their values, ``None`` is left out; with
+        ``include_sensitive`` each demographic field becomes a ``demographics.<name>`` node
+        attribute and ``email`` is added.
+        """
+        from mentorkit.graph._export import flat_graph
+
+        return flat_graph(self, include_sensitive=include_sensitive)
+
+    def write_graphml(
+        self, path: str | os.PathLike[str], *, include_sensitive: bool = False
+    ) -> None:
+        """Write GraphML (for Gephi, yEd, Cytoscape), attributes flattened.
+
+        Args:
+            path: The file to write.
+            include_sensitive: Keep e-mail and demographics (off by default).
+
+        Raises:
+            StorageError: The file cannot be written.
+        """
+        from mentorkit.graph._export import write
+
+        write(self, path, "graphml", include_sensitive=include_sensitive)
+
+    def write_gexf(self, path: str | os.PathLike[str], *, include_sensitive: bool = False) -> None:
+        """Write GEXF (Gephi's own format), attributes flattened.
+
+        Args:
+            path: The file to write.
+            include_sensitive: Keep e-mail and demographics (off by default).
+
+        Raises:
+            StorageError: The file cannot be written.
+        """
+        from mentorkit.graph._export import write
+
+        write(self, path, "gexf", include_sensitive=include_sensitive)
+
+    def node_link(self, *, include_sensitive: bool = False) -> dict[str, Any]:
+        """Node-link data for D3 or Cytoscape.js, ready for ``json.dumps``.
+
+        Returns:
+            ``{"directed": True, "multigraph": True, "graph": {...}, "nodes": [...],
+            "edges": [...]}`` with flattened attributes.
+        """
+        from mentorkit.graph._export import node_link
+
+        return node_link(self, include_sensitive=include_sensitive)
+
+    def draw_lineage(
+        self, person_id: str, *, ax: Any = None, max_generations: int | None = None,
+        label: Callable[[str], str] | None = None,
+    ) -> Any:  # fmt: skip
+        """Draw a person's descendants as a tree laid out by generation (matplotlib).
+
+        Args:
+            person_id: The root of the drawing.
+            ax: A matplotlib Axes to draw on (a new figure's when ``None``).
+            max_generations: Draw only this many generations.
+            label: Node label from person id (default: the person's name, or the id).
+
+        Returns:
+            The matplotlib Axes.
+
+        Raises:
+            NotFoundError: ``person_id`` is not in the graph.
+            ModuleNotFoundError: matplotlib is not installed (the message names the extra).
+        """
+        from mentorkit.graph._draw import draw_lineage
+
+        return draw_lineage(self, person_id, ax=ax, max_generations=max_generations,
+                            label=label)  # fmt: skip
+
+    # --- notebook -----------------------------------------------------------------------
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures: people, mentorships, mentors, mentees, span, longest chain."""
+        mentors = {m.mentor_id for m in self._ms}
+        mentees = {m.mentee_id for m in self._ms}
+        table = self.metrics()
+        return {
+            "people": len(self),
+            "mentorships": len(self._ms),
+            "mentors": len(mentors),
+            "mentees": len(mentees),
+            "paid_forward": len(mentors & mentees),
+            "programs": len({m.program_id for m in self._ms if m.program_id}),
+            "first_start": self._ms[0].start if self._ms else None,
+            "last_start": self._ms[-1].start if self._ms else None,
+            "longest_chain": max((r.depth for r in table.values()), default=0),
+            "problems": len(self.problems()),
+        }
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th>{html.escape(k.replace('_', ' '))}</th><td>{html.escape(str(v))}</td></tr>"
+            for k, v in self.summary().items()
+        )
+        top = self.metrics().top(5, by="reach")
+        from mentorkit.graph._metrics import html_table
+
+        return (
+            f"<div><strong>MentorshipGraph</strong><table>{rows}</table>"
+            f"{html_table(top, caption='Top 5 by reach')}</div>"
+        )
+
+
+def _by_start(m: Mentorship) -> tuple[dt.date, str]:
+    return (m.start, m.id)
+
+
+def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:
+    if not ms:
+        return 0.0
+    g = nx.DiGraph()
+    g.add_edges_from((m.mentor_id, m.mentee_id) for m in ms)
+    try:
+        value = nx.reciprocity(g) if backend is None else nx.reciprocity(g, backend=backend)
+    except ImportError as exc:
+        raise ValidationError(
+            "not an installed networkx backend", field="backend", value=backend
+        ) from exc
+    result = float(value)
+    return 0.0 if math.isnan(result) else result
+
+
+def _node_attrs(p: Person) -> dict[str, Any]:
+    attrs_: dict[str, Any] = {"name": p.name, "title": p.title}
+    if p.org_unit_id is not None:
+        attrs_["org_unit_id"] = p.org_unit_id
+    if p.supervisor_id is not None:
+        attrs_["supervisor_id"] = p.supervisor_id
+    return attrs_
+
+
+def _edge_attrs(m: Mentorship) -> dict[str, Any]:
+    return {
+        "mentorship_id": m.id,
+        "kind": m.kind.value,
+        "start": m.start,
+        "end": m.end,
+        "program_id": m.program_id,
+        "cohort_id": m.cohort_id,
+        "group_id": m.group_id,
+    }

@@ -1,0 +1,568 @@
+"""Genealogy metrics for every person at once, from one sweep over the mentorships in time.
+
+The definitions (see ``docs/explanation/genealogy-metrics.md``):
+
+* A *chain* is a sequence of distinct mentorships ``m1, m2, ...`` where ``m[k+1].mentor_id ==
+  m[k].mentee_id`` and ``m[k+1].start >= m[k].start``. A chain *starts at* the mentor of ``m1``.
+* The *descendants* of ``p`` are the people other than ``p`` that some chain starting at ``p``
+  reaches (the mentee of its last mentorship). The *ancestors* of ``p`` are the people other
+  than ``p`` from whom a chain reaches ``p``.
+
+How it is computed: the descendants of everybody are computed together by sweeping the
+mentorships from the latest start to the earliest. Before the mentorships starting on day
+``t`` are processed, ``R[x]`` holds the people reachable from ``x`` by chains whose first
+mentorship starts after ``t``; a mentorship ``x -> y`` starting on ``t`` then adds ``y`` and
+``R[y]`` to ``R[x]``. Mentorships that start on the same day can follow one another, so a day's
+mentorships are taken mentee-side first (strongly connected components of that day's edges in
+reverse topological order; a component with a cycle shares one reachable set). Sets are Python
+ints used as bitsets, so a union is one big-int ``|``. Ancestors are the same sweep over the
+reversed edges, earliest day first. Longest chains ride along (one integer per person).
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from mentorkit.errors import ValidationError
+
+if TYPE_CHECKING:
+    from mentorkit.model import Mentorship
+
+__all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics"]
+
+#: The metric names a :class:`MetricsTable` can be ranked by.
+MetricName = Literal[
+    "fecundity",
+    "fertility",
+    "descendants",
+    "depth",
+    "relationships",
+    "cousins",
+    "genealogical_index",
+    "mentors",
+    "ancestors",
+    "ancestor_depth",
+    "students_reached",
+    "reach",
+]
+
+
+@attrs.frozen(kw_only=True)
+class GenealogyMetrics:
+    """The genealogy metrics of one person; every count is time-respecting.
+
+    Attributes:
+        person_id: Whose metrics these are.
+        fecundity: Distinct mentees (people this person mentored, at any time).
+        fertility: Distinct mentees who mentored someone in a mentorship that started on or
+            after the start of their mentorship with this person (chains of two).
+        descendants: People reached by the chains starting at this person.
+        depth: Mentorships in the longest chain starting at this person (0 if none).
+        relationships: Mentorships lying on at least one chain starting at this person (the
+            edges of the person's time-respecting genealogy).
+        cousins: People ``c`` (not this person) with a shared grand-mentor ``g`` through two
+            different mentees of ``g``: chains ``g -> a -> self`` and ``g -> b -> c``, ``a != b``.
+        genealogical_index: The largest ``g`` such that ``g`` of this person's mentees each
+            mentored at least ``g`` people on or after the start of their mentorship with this
+            person (Rossi et al. 2018, made time-respecting).
+        mentors: Distinct mentors (the mirror of fecundity).
+        ancestors: People from whom a chain reaches this person (the mirror of descendants).
+        ancestor_depth: Mentorships in the longest chain ending at this person.
+        students_reached: This person's own ``students_reached`` outcomes, summed.
+        reach: ``students_reached`` summed over this person and the descendants, each person
+            counted once however many chains reach them.
+    """
+
+    person_id: str
+    fecundity: int = 0
+    fertility: int = 0
+    descendants: int = 0
+    depth: int = 0
+    relationships: int = 0
+    cousins: int = 0
+    genealogical_index: int = 0
+    mentors: int = 0
+    ancestors: int = 0
+    ancestor_depth: int = 0
+    students_reached: float = 0.0
+    reach: float = 0.0
+
+
+_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(GenealogyMetrics))
+_NUMERIC: frozenset[str] = frozenset(_FIELDS[1:])
+
+
+class MetricsTable(Mapping[str, GenealogyMetrics]):
+    """Genealogy metrics by person id: a read-only mapping with notebook helpers.
+
+    Example:
+        >>> import datetime as dt
+        >>> from mentorkit.model import Mentorship
+        >>> from mentorkit.graph import MentorshipGraph
+        >>> g = MentorshipGraph.from_mentorships([
+        ...     Mentorship(id="m1", mentor_id="ana", mentee_id="ben", start=dt.date(2021, 9, 1)),
+        ...     Mentorship(id="m2", mentor_id="ben", mentee_id="cy", start=dt.date(2022, 9, 1)),
+        ... ])
+        >>> table = g.metrics()
+        >>> table["ana"].descendants, table["ana"].depth, table["ana"].fertility
+        (2, 2, 1)
+        >>> [m.person_id for m in table.top(2, by="descendants")]
+        ['ana', 'ben']
+    """
+
+    def __init__(self, rows: Mapping[str, GenealogyMetrics]) -> None:
+        self._rows = dict(rows)
+
+    def __getitem__(self, person_id: str) -> GenealogyMetrics:
+        return self._rows[person_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<MetricsTable of {len(self)} people>"
+
+    def top(self, n: int = 10, *, by: MetricName = "reach") -> list[GenealogyMetrics]:
+        """The ``n`` people with the highest value of one metric (ties by person id).
+
+        Args:
+            n: How many rows to return.
+            by: The metric to rank by.
+
+        Returns:
+            Up to ``n`` records, highest first.
+
+        Raises:
+            ValidationError: ``by`` is not a metric name.
+        """
+        if by not in _NUMERIC:
+            raise ValidationError(f"must be one of {sorted(_NUMERIC)}", field="by", value=by)
+        rows = sorted(self._rows.values(), key=lambda r: (-getattr(r, by), r.person_id))
+        return rows[: max(n, 0)]
+
+    def to_pandas(self) -> Any:
+        """The table as a :class:`pandas.DataFrame` indexed by person id (extra ``notebook``)."""
+        from mentorkit.graph._export import require
+
+        pd = require("pandas")
+        frame = pd.DataFrame([attrs.astuple(r) for r in self._rows.values()], columns=list(_FIELDS))
+        return frame.set_index("person_id")
+
+    def _repr_html_(self) -> str:
+        return html_table(self.top(10, by="reach"), caption=f"Genealogy metrics of {len(self)} "
+                          "people (top 10 by reach)")  # fmt: skip
+
+
+def html_table(rows: Sequence[GenealogyMetrics], *, caption: str) -> str:
+    """An HTML table of metric records (escaped; used by the notebook reprs)."""
+    head = "".join(f"<th>{html.escape(f)}</th>" for f in _FIELDS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_fmt(getattr(r, f)))}</td>" for f in _FIELDS) + "</tr>"
+        for r in rows
+    )
+    return (
+        f"<table><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+_Arc = tuple[int, int, int]  # (source index, target index, edge index)
+
+
+def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
+    """Strongly connected components of one day's arcs, each after those it reaches."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_edges_from((s, d) for s, d, _ in arcs)
+    cond = nx.condensation(g)
+    order = list(nx.topological_sort(cond))
+    return [sorted(cond.nodes[c]["members"]) for c in reversed(order)]
+
+
+def _longest_trails(
+    comp: set[int], inner: Sequence[_Arc], exit_value: Mapping[int, int]
+) -> dict[int, int]:
+    """Longest chain from each member of a cyclic same-day component (exact, by search).
+
+    Chains may not repeat a mentorship; inside a component whose mentorships all start on the
+    same day that is the only bound, so the search enumerates trails. Such components are rare
+    (``MentorshipGraph.problems`` reports them) and small.
+    """
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for s, d, e in inner:
+        out[s].append((d, e))
+    best: dict[int, int] = {}
+    for start in comp:
+        top = 0
+        stack: list[tuple[int, int, frozenset[int]]] = [(start, 0, frozenset())]
+        while stack:
+            node, length, used = stack.pop()
+            top = max(top, length + exit_value[node])
+            for d, e in out.get(node, ()):
+                if e not in used:
+                    stack.append((d, length + 1, used | {e}))
+        best[start] = top
+    return best
+
+
+class _TooDenseError(Exception):
+    """The set representation did more work than the budget: switch to bitsets."""
+
+
+class _Sets:
+    """Reachable sets as Python sets: fast and small while lineages are sparse."""
+
+    dense = False
+
+    @staticmethod
+    def empty() -> Any:
+        return set()
+
+    @staticmethod
+    def unit(i: int) -> Any:
+        return {i}
+
+    @staticmethod
+    def copy(x: Any) -> Any:
+        return set(x)
+
+    @staticmethod
+    def count(x: Any) -> int:
+        return len(x)
+
+    @staticmethod
+    def without(x: Any, i: int) -> Any:
+        return x - {i}
+
+
+class _Bits:
+    """Reachable sets as Python ints used as bitsets: one ``|`` per union, however dense."""
+
+    dense = True
+
+    @staticmethod
+    def empty() -> Any:
+        return 0
+
+    @staticmethod
+    def unit(i: int) -> Any:
+        return 1 << i
+
+    @staticmethod
+    def copy(x: Any) -> Any:
+        return x
+
+    @staticmethod
+    def count(x: Any) -> int:
+        return int(x).bit_count()
+
+    @staticmethod
+    def without(x: Any, i: int) -> Any:
+        return x & ~(1 << i)
+
+
+_Algebra = type[_Sets] | type[_Bits]
+
+
+def _sweep(
+    n: int,
+    days: Sequence[Sequence[_Arc]],
+    alg: _Algebra,
+    *,
+    edge_sets: bool,
+    budget: int | None = None,
+) -> tuple[list[Any], list[int], list[Any]]:
+    """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
+
+    ``days`` lists the arcs grouped by start day in sweep order (latest day first for
+    descendants). Returns ``(R, L, E)``: ``R[x]`` the nodes reachable from ``x`` (``x``
+    itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
+    edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
+    bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
+    """
+    unit = alg.unit
+    reach = [alg.empty() for _ in range(n)]
+    longest = [0] * n
+    edges = [alg.empty() for _ in range(n)]
+    work = 0
+    for arcs in days:
+        sources = {s for s, _, _ in arcs}
+        if all(d not in sources for _, d, _ in arcs):
+            # No mentorship of the day follows another of the same day: any order will do.
+            for s, d, e in arcs:
+                rs = reach[s]
+                rs |= reach[d]
+                rs |= unit(d)
+                reach[s] = rs  # a no-op for sets (updated in place), a rebind for ints
+                if longest[d] >= longest[s]:
+                    longest[s] = longest[d] + 1
+                if edge_sets:
+                    es = edges[s]
+                    es |= edges[d]
+                    es |= unit(e)
+                    edges[s] = es
+            if budget is not None:
+                work += sum(len(reach[d]) + len(edges[d]) for _, d, _ in arcs)
+                if work > budget:
+                    raise _TooDenseError
+            continue
+        out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for s, d, e in arcs:
+            out[s].append((d, e))
+        for members in _components_sinks_first(arcs):
+            if len(members) == 1:
+                x = members[0]
+                for d, e in out.get(x, ()):
+                    rx = reach[x]
+                    rx |= reach[d]
+                    rx |= unit(d)
+                    reach[x] = rx
+                    if longest[d] >= longest[x]:
+                        longest[x] = longest[d] + 1
+                    if edge_sets:
+                        ex = edges[x]
+                        ex |= edges[d]
+                        ex |= unit(e)
+                        edges[x] = ex
+                continue
+            comp = set(members)
+            r = alg.empty()
+            es = alg.empty()
+            exit_value: dict[int, int] = {}
+            inner: list[_Arc] = []
+            for x in members:
+                r |= reach[x]
+                r |= unit(x)
+                es |= edges[x]
+                value = longest[x]
+                for d, e in out.get(x, ()):
+                    es |= unit(e)
+                    if d in comp:
+                        inner.append((x, d, e))
+                    else:
+                        r |= reach[d]
+                        r |= unit(d)
+                        es |= edges[d]
+                        value = max(value, longest[d] + 1)
+                exit_value[x] = value
+            best = _longest_trails(comp, inner, exit_value)
+            for x in members:
+                reach[x] = alg.copy(r)  # one set object per person: unions update in place
+                longest[x] = best[x]
+                if edge_sets:
+                    edges[x] = alg.copy(es)
+    return reach, longest, edges
+
+
+def _bit_planes(weights: Sequence[float]) -> list[int] | None:
+    """Bit planes of integer weights (plane k: the people whose weight has bit k set)."""
+    if not all(w.is_integer() for w in weights):
+        return None
+    top = int(max(weights, default=0.0))
+    planes = [0] * top.bit_length()
+    for i, w in enumerate(weights):
+        iw = int(w)
+        k = 0
+        while iw:
+            if iw & 1:
+                planes[k] |= 1 << i
+            iw >>= 1
+            k += 1
+    return planes
+
+
+def _weighted_sum(members: Any, weights: Sequence[float], planes: Sequence[int] | None) -> float:
+    """The sum of ``weights[i]`` over the members ``i`` of a set or bitset."""
+    if not isinstance(members, int):
+        return float(sum(weights[i] for i in members))
+    if planes is not None:
+        # Integer weights: sum bit plane by bit plane, one AND and popcount per plane.
+        return float(sum((members & plane).bit_count() << k for k, plane in enumerate(planes)))
+    total = 0.0
+    while members:
+        low = members & -members
+        total += weights[low.bit_length() - 1]
+        members ^= low
+    return total
+
+
+def _g_index(counts: Sequence[int]) -> int:
+    g = 0
+    for rank, count in enumerate(sorted(counts, reverse=True), start=1):
+        if count >= rank:
+            g = rank
+        else:
+            break
+    return g
+
+
+def compute_metrics(
+    people: Sequence[str],
+    mentorships: Sequence[Mentorship],
+    students_reached: Mapping[str, float],
+    *,
+    representation: Literal["auto", "sets", "bits"] = "auto",
+) -> dict[str, GenealogyMetrics]:
+    """Every genealogy metric for every person, in two sweeps over the mentorships.
+
+    Args:
+        people: Every person id to report (those in mentorships are added if missing).
+        mentorships: The edges of the graph.
+        students_reached: Each person's own ``students_reached`` total.
+        representation: How reachable sets are held: Python ``sets`` (fast and small while
+            lineages are sparse, as in real programs), ``bits`` (ints as bitsets: bounded
+            cost per union however dense), or ``auto``: sets, switching to bitsets when the
+            unions have copied more than about ``n / 256`` elements per mentorship.
+
+    Returns:
+        One record per person id.
+    """
+    # Hundreds of thousands of small sets and tuples, none of them in a reference cycle: the
+    # cyclic garbage collector would rescan them again and again for nothing.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(people, mentorships, students_reached, representation)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _compute(
+    people: Sequence[str],
+    mentorships: Sequence[Mentorship],
+    students_reached: Mapping[str, float],
+    representation: str,
+) -> dict[str, GenealogyMetrics]:
+    # One pass over the entities; everything after works on plain tuples.
+    edges_ = sorted((m.start.toordinal(), m.id, m.mentor_id, m.mentee_id) for m in mentorships)
+    ids = list(dict.fromkeys([*people, *(p for e in edges_ for p in e[2:])]))
+    n = len(ids)
+    first_seen: dict[str, int] = {}
+    for day, _, u, v in edges_:  # by day: the first write is the first appearance
+        first_seen.setdefault(u, day)
+        first_seen.setdefault(v, day)
+    never = 1 << 40
+    # As bitsets, descendants are mostly people who appear late: give them the low bits, so
+    # the ints stay shorter (and the reverse for ancestors).
+    late_first = sorted(ids, key=lambda p: (-first_seen.get(p, never), p))
+    early_first = sorted(ids, key=lambda p: (first_seen.get(p, never), p))
+    dix = {p: i for i, p in enumerate(late_first)}
+    aix = {p: i for i, p in enumerate(early_first)}
+
+    # Edge numbers: the latest mentorship gets 0, so chain edge bitsets stay short too.
+    total = len(edges_)
+    down_by_day: dict[int, list[_Arc]] = defaultdict(list)
+    up_by_day: dict[int, list[_Arc]] = defaultdict(list)
+    for k, (day, _, u, v) in enumerate(edges_):
+        e = total - 1 - k
+        down_by_day[day].append((dix[u], dix[v], e))
+        up_by_day[day].append((aix[v], aix[u], e))
+    days_desc = sorted(down_by_day, reverse=True)
+    down_days = [down_by_day[day] for day in days_desc]
+    up_days = [up_by_day[day] for day in reversed(days_desc)]
+
+    alg: _Algebra = _Bits if representation == "bits" else _Sets
+    budget = total * max(1, n // 256) if representation == "auto" else None
+    try:
+        reach, longest, edge_sets = _sweep(n, down_days, alg, edge_sets=True, budget=budget)
+        up_reach, up_longest, _ = _sweep(n, up_days, alg, edge_sets=False, budget=budget)
+    except _TooDenseError:
+        alg = _Bits
+        reach, longest, edge_sets = _sweep(n, down_days, alg, edge_sets=True)
+        up_reach, up_longest, _ = _sweep(n, up_days, alg, edge_sets=False)
+
+    # mentees_after[x]: mentees of x in mentorships starting on or after the day being swept.
+    # grand[g][b]: b's mentees after g's (earliest) mentorship with b began: chains g -> b -> c.
+    # Sets, whatever the representation above: these neighbourhoods are small, and wide
+    # bitset snapshots of them would cost far more memory.
+    mentees_after: list[set[int]] = [set() for _ in range(n)]
+    grand: list[dict[int, frozenset[int]]] = [{} for _ in range(n)]
+    for arcs in down_days:
+        for s, d, _ in arcs:
+            mentees_after[s].add(d)
+        for s, d, _ in arcs:
+            grand[s][d] = frozenset(mentees_after[d])  # the earliest start wins: a superset
+
+    # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b.
+    pair_first: dict[tuple[int, int], int] = {}
+    pair_last: dict[tuple[int, int], int] = {}
+    mentors_of: list[list[int]] = [[] for _ in range(n)]
+    for day, _, u, v in edges_:
+        key = (dix[u], dix[v])
+        if key not in pair_first:
+            pair_first[key] = day
+            mentors_of[key[1]].append(key[0])
+        pair_last[key] = day
+    excluding: dict[int, dict[int, frozenset[int]]] = {}
+    nothing: frozenset[int] = frozenset()
+
+    def others(g: int, a: int) -> frozenset[int]:
+        """The union of ``grand[g][b]`` over g's mentees ``b`` other than ``a``."""
+        table = excluding.get(g)
+        if table is None:
+            kids = list(grand[g])
+            sets = [grand[g][b] for b in kids]
+            prefix = [nothing]
+            for x in sets:
+                prefix.append(prefix[-1] | x)
+            suffix = [nothing]
+            for x in reversed(sets):
+                suffix.append(suffix[-1] | x)
+            suffix.reverse()
+            table = {b: prefix[i] | suffix[i + 1] for i, b in enumerate(kids)}
+            excluding[g] = table
+        return table[a]
+
+    weights = [float(students_reached.get(p, 0.0)) for p in late_first]
+    planes = _bit_planes(weights) if alg.dense else None
+
+    rows: dict[str, GenealogyMetrics] = {}
+    for pid in ids:
+        i = dix[pid]
+        desc = alg.without(reach[i], i)
+        counts = [len(b) for b in grand[i].values()]
+        cousins: set[int] = set()
+        for a in mentors_of[i]:
+            last = pair_last[a, i]
+            for g in mentors_of[a]:
+                if pair_first[g, a] <= last:
+                    cousins.update(others(g, a))
+        cousins.discard(i)
+        j = aix[pid]
+        own = weights[i]
+        ndesc = alg.count(desc)
+        rows[pid] = GenealogyMetrics(
+            person_id=pid,
+            fecundity=len(counts),
+            fertility=sum(1 for c in counts if c),
+            descendants=ndesc,
+            depth=longest[i],
+            relationships=alg.count(edge_sets[i]),
+            cousins=len(cousins),
+            genealogical_index=_g_index(counts),
+            mentors=len(mentors_of[i]),
+            ancestors=alg.count(alg.without(up_reach[j], j)),
+            ancestor_depth=up_longest[j],
+            students_reached=own,
+            reach=own + _weighted_sum(desc, weights, planes) if ndesc else own,
+        )
+    return rows

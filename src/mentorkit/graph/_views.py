@@ -1,0 +1,226 @@
+"""Program and cohort views of a mentorship graph: paying it forward, promotions, load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import attrs
+
+from mentorkit.errors import ValidationError
+from mentorkit.model import OutcomeKind
+
+if TYPE_CHECKING:
+    from mentorkit.graph._graph import MentorshipGraph
+    from mentorkit.model import Mentorship
+
+__all__ = ["PipelineRow", "PipelineTable", "cohort_report", "program_report"]
+
+
+@attrs.frozen(kw_only=True)
+class PipelineRow:
+    """How one cohort (or program) fed the pipeline of mentors and leaders.
+
+    Attributes:
+        group: The cohort id (or program id); ``None`` for mentorships without one.
+        program_id: The program of the cohort (the program itself in a program report).
+        mentees: Distinct mentees of the group's mentorships.
+        mentors: Distinct mentors of the group's mentorships.
+        paid_forward: Mentees who mentored someone within ``within_years`` of the start of
+            their (first) mentorship in the group, in a mentorship starting on or after it.
+        pay_it_forward_rate: ``paid_forward / mentees``.
+        promoted: Mentees with a ``promotion`` outcome dated on or after that start.
+        promotion_rate: ``promoted / mentees``.
+        median_days_to_promotion: Median days from that start to the first such promotion
+            (``None`` when nobody was promoted).
+        mean_load: Mean mentees per mentor in the group.
+        max_load: Most mentees of one mentor in the group.
+    """
+
+    group: str | None
+    program_id: str | None
+    mentees: int
+    mentors: int
+    paid_forward: int
+    pay_it_forward_rate: float
+    promoted: int
+    promotion_rate: float
+    median_days_to_promotion: float | None
+    mean_load: float
+    max_load: int
+
+
+_COLUMNS = tuple(a.name for a in attrs.fields(PipelineRow))
+
+
+class PipelineTable(Sequence[PipelineRow]):
+    """Rows of a cohort or program report, with notebook helpers."""
+
+    def __init__(self, rows: Sequence[PipelineRow], *, title: str) -> None:
+        self._rows = tuple(rows)
+        self.title = title
+
+    @overload
+    def __getitem__(self, index: int) -> PipelineRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PipelineRow]: ...
+    def __getitem__(self, index: int | slice) -> PipelineRow | Sequence[PipelineRow]:
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[PipelineRow]:
+        return iter(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<PipelineTable {self.title!r}: {len(self)} rows>"
+
+    def to_pandas(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame` (extra ``notebook``)."""
+        from mentorkit.graph._export import require
+
+        pd = require("pandas")
+        return pd.DataFrame([attrs.astuple(r) for r in self._rows], columns=list(_COLUMNS))
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in _COLUMNS)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(_fmt(getattr(r, c)))}</td>" for c in _COLUMNS)
+            + "</tr>"
+            for r in self._rows
+        )
+        return (
+            f"<table><caption>{html.escape(self.title)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.0%}" if 0 <= value <= 1 else f"{value:,.1f}"
+    return str(value)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _report(
+    graph: MentorshipGraph,
+    key: Callable[[Mentorship], str | None],
+    program: Callable[[str | None, list[Mentorship]], str | None],
+    within_years: int,
+    title: str,
+) -> PipelineTable:
+    if isinstance(within_years, bool) or not isinstance(within_years, int) or within_years < 0:
+        raise ValidationError("must be a whole number >= 0", field="within_years",
+                              value=within_years)  # fmt: skip
+    groups: dict[str | None, list[Mentorship]] = defaultdict(list)
+    mentoring: dict[str, list[dt.date]] = defaultdict(list)
+    for m in graph.mentorships:
+        groups[key(m)].append(m)
+        mentoring[m.mentor_id].append(m.start)
+    promotions: dict[str, list[dt.date]] = defaultdict(list)
+    for o in graph.outcomes:
+        if o.kind is OutcomeKind.PROMOTION:
+            promotions[o.person_id].append(o.date)
+    rows = []
+    for group in sorted(groups, key=lambda g: (g is None, g or "")):
+        ms = groups[group]
+        began: dict[str, dt.date] = {}
+        load: dict[str, int] = defaultdict(int)
+        for m in ms:
+            if m.mentee_id not in began or m.start < began[m.mentee_id]:
+                began[m.mentee_id] = m.start
+            load[m.mentor_id] += 1
+        forward = 0
+        promoted_days: list[int] = []
+        for person, start in began.items():
+            until = _add_years(start, within_years)
+            if any(start <= d <= until for d in mentoring.get(person, ())):
+                forward += 1
+            after = [d for d in promotions.get(person, ()) if d >= start]
+            if after:
+                promoted_days.append((min(after) - start).days)
+        n = len(began)
+        rows.append(PipelineRow(
+            group=group,
+            program_id=program(group, ms),
+            mentees=n,
+            mentors=len(load),
+            paid_forward=forward,
+            pay_it_forward_rate=forward / n if n else 0.0,
+            promoted=len(promoted_days),
+            promotion_rate=len(promoted_days) / n if n else 0.0,
+            median_days_to_promotion=float(statistics.median(promoted_days))
+            if promoted_days else None,
+            mean_load=sum(load.values()) / len(load) if load else 0.0,
+            max_load=max(load.values(), default=0),
+        ))  # fmt: skip
+    return PipelineTable(rows, title=title)
+
+
+def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineTable:
+    """One row per cohort: pay-it-forward rate, promotions, mentors' load.
+
+    Args:
+        graph: The mentorship graph (with outcomes, for promotions).
+        within_years: How soon after their mentorship began a mentee must mentor to count
+            as paying it forward.
+
+    Returns:
+        The rows, by cohort id (mentorships without a cohort last, as ``group=None``).
+
+    Raises:
+        ValidationError: ``within_years`` is not a whole number >= 0.
+
+    Example:
+        >>> import datetime as dt
+        >>> from mentorkit.model import Mentorship
+        >>> from mentorkit.graph import MentorshipGraph, cohort_report
+        >>> g = MentorshipGraph.from_mentorships([
+        ...     Mentorship(id="m1", mentor_id="ana", mentee_id="ben", start=dt.date(2021, 9, 1),
+        ...                cohort_id="c21", program_id="fellows"),
+        ...     Mentorship(id="m2", mentor_id="ben", mentee_id="cy", start=dt.date(2022, 9, 1),
+        ...                cohort_id="c22", program_id="fellows"),
+        ... ])
+        >>> row = cohort_report(g)[0]
+        >>> row.group, row.mentees, row.paid_forward, row.pay_it_forward_rate
+        ('c21', 1, 1, 1.0)
+    """
+
+    def program_of(_: str | None, ms: list[Mentorship]) -> str | None:
+        programs = {m.program_id for m in ms}
+        return programs.pop() if len(programs) == 1 else None
+
+    return _report(graph, lambda m: m.cohort_id, program_of, within_years,
+                   f"Cohorts (paying it forward within {within_years} year(s))")  # fmt: skip
+
+
+def program_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineTable:
+    """One row per program: pay-it-forward rate, promotions, mentors' load.
+
+    Args:
+        graph: The mentorship graph (with outcomes, for promotions).
+        within_years: How soon after their mentorship began a mentee must mentor to count
+            as paying it forward.
+
+    Returns:
+        The rows, by program id.
+
+    Raises:
+        ValidationError: ``within_years`` is not a whole number >= 0.
+    """
+    return _report(graph, lambda m: m.program_id, lambda group, _: group, within_years,
+                   f"Programs (paying it forward within {within_years} year(s))")  # fmt: skip

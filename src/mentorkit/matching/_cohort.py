@@ -1,0 +1,98 @@
+"""Profiles for a cohort, from the people, enrolments and assessments a store holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from mentorkit.errors import NotFoundError
+from mentorkit.matching._problem import MenteeProfile, MentorProfile, strengths_from_assessments
+from mentorkit.model import EnrollmentStatus, Role
+
+if TYPE_CHECKING:
+    from mentorkit.frameworks import Assessment, CompetencyFramework
+    from mentorkit.model import Enrollment, Person
+
+
+def cohort_profiles(
+    cohort_id: str,
+    *,
+    people: Iterable[Person],
+    enrollments: Iterable[Enrollment],
+    assessments: Iterable[Assessment] = (),
+    framework: CompetencyFramework | None = None,
+    capacity: int | Mapping[str, int] = 1,
+    as_of: dt.date | None = None,
+) -> tuple[list[MenteeProfile], list[MentorProfile]]:
+    """Mentee and mentor profiles of one cohort.
+
+    Mentees are the cohort's mentee enrolments, with their focus competencies; mentors are
+    its mentor and coach enrolments, with strengths from their latest assessments on
+    ``framework``. Withdrawn enrolments are left out; a person enrolled several times in
+    one role gets one profile. Org unit and supervisor come from the person.
+
+    Args:
+        cohort_id: The cohort.
+        people: People (at least everyone enrolled in the cohort).
+        enrollments: Enrolments (others' cohorts are skipped).
+        assessments: Assessments giving the mentors' strengths (needs ``framework``).
+        framework: The framework whose scale ranks the levels.
+        capacity: Mentees per mentor: one number, or mentor id -> number (default 1).
+        as_of: Only assessments on or before this day.
+
+    Returns:
+        ``(mentees, mentors)``, in enrolment order.
+
+    Raises:
+        NotFoundError: Someone enrolled is missing from ``people``.
+
+    Example:
+        >>> from mentorkit import synthetic
+        >>> d = synthetic.district(seed=7)
+        >>> mentees, mentors = cohort_profiles(
+        ...     "coh-fellows-2023", people=d.people, enrollments=d.enrollments, capacity=2)
+        >>> len(mentees), len(mentors), mentors[0].capacity
+        (31, 18, 2)
+    """
+    by_id = {p.id: p for p in people}
+    ratings = list(assessments)
+    mentees: list[MenteeProfile] = []
+    mentors: list[MentorProfile] = []
+    seen: set[tuple[str, bool]] = set()
+    for enrollment in enrollments:
+        if enrollment.cohort_id != cohort_id or enrollment.status is EnrollmentStatus.WITHDRAWN:
+            continue
+        key = (enrollment.person_id, enrollment.role is Role.MENTEE)
+        if key in seen:
+            continue
+        seen.add(key)
+        person = by_id.get(enrollment.person_id)
+        if person is None:
+            raise NotFoundError(f"person {enrollment.person_id!r} of cohort {cohort_id!r}")
+        if enrollment.role is Role.MENTEE:
+            mentees.append(
+                MenteeProfile(
+                    person_id=person.id,
+                    focus=enrollment.focus_competencies,
+                    org_unit_id=person.org_unit_id,
+                    supervisor_id=person.supervisor_id,
+                )
+            )
+        else:
+            strengths = (
+                strengths_from_assessments(framework, ratings, person.id, as_of=as_of)
+                if framework is not None
+                else {}
+            )
+            places = capacity if isinstance(capacity, int) else capacity.get(person.id, 1)
+            mentors.append(
+                MentorProfile(
+                    person_id=person.id,
+                    strengths=strengths,
+                    capacity=places,
+                    org_unit_id=person.org_unit_id,
+                    supervisor_id=person.supervisor_id,
+                )
+            )
+    return mentees, mentors

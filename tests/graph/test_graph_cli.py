@@ -1,0 +1,64 @@
+"""``mentorkit graph``: summary, ranking, cohort lines, exports, errors."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+
+from mentorkit import synthetic
+from mentorkit.cli import main
+from mentorkit.graph import MentorshipGraph
+from mentorkit.storage import open_store
+
+
+def fill(url):
+    d = synthetic.district(seed=5, staff=300, years=3, sessions_per_mentorship=0)
+    with open_store(url) as store:
+        store.put_many([*d.people, *d.mentorships, *d.outcomes])
+    return d
+
+
+def test_graph_prints_summary_top_mentors_and_cohorts(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    d = fill("sqlite:///mentorkit.db")  # the default store
+    assert main(["graph", "--top", "3", "--by", "descendants"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(d.mentorships):,} mentorships" in out
+    best = (
+        MentorshipGraph.from_mentorships(d.mentorships, people=d.people)
+        .metrics()
+        .top(1, by="descendants")[0]
+    )
+    assert best.person_id in out
+    assert "Top 3 by descendants" in out
+    assert "coh-fellows-2021" in out
+
+
+def test_graph_exports_without_personal_data(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    d = fill("sqlite:///m.db")
+    assert main(["graph", "--store", "sqlite:///m.db", "--out", "g.graphml"]) == 0
+    text = (tmp_path / "g.graphml").read_text()
+    assert d.people[0].email not in text
+    assert nx.read_graphml(tmp_path / "g.graphml", force_multigraph=True).number_of_edges() == len(
+        d.mentorships
+    )
+    assert (
+        main(["graph", "--store", "sqlite:///m.db", "--out", "g.json", "--program", "prog-fellows"])
+        == 0
+    )
+    data = json.loads((tmp_path / "g.json").read_text())
+    assert {e["program_id"] for e in data["edges"]} == {"prog-fellows"}
+    assert "Wrote g.json" in capsys.readouterr().out
+
+
+def test_graph_errors_name_the_option(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    assert main(["graph", "--store", "sqlite:///m.db", "--out", "g.png"]) == 1
+    assert "--out" in capsys.readouterr().err
+    assert main(["graph", "--store", "sqlite:///m.db", "--as-of", "last year"]) == 1
+    assert "--as-of" in capsys.readouterr().err
+    assert main(["graph", "--store", "sqlite:///empty.db"]) == 1
+    assert "no mentorships" in capsys.readouterr().err
