@@ -87,7 +87,9 @@ class JsonStore(MemoryStore):
             rows = data[collection] = {}
             for doc in docs:
                 try:
-                    keys: tuple[str | None, ...] | None = _codec.rekey(doc.type, doc.text)
+                    keys: tuple[str | None, ...] | None = _codec.rekey(
+                        collection, doc.type, doc.text
+                    )
                 except StorageError:
                     keys = None  # unknown or unreadable: reported when read
                 rows[doc.id] = _Record(doc.type, doc.version, keys, doc.text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -154,12 +153,7 @@ class SQLiteStore(BaseStore):
         layout = _codec.index_layout()
         if row is not None and row[0] == layout:
             return
-        old = json.loads(row[0]) if row is not None else {}
-        changed = sorted(
-            name
-            for name in set(old) | set(_codec.INDEXES)
-            if tuple(old.get(name, ())) != _codec.INDEXES.get(name, ())
-        )
+        changed = _codec.changed_collections(row[0] if row is not None else None)
         sets = ", ".join(f"{k} = ?" for k in _sql.KEY_COLUMNS)
         for collection in changed:
             found = conn.execute(
@@ -167,7 +161,7 @@ class SQLiteStore(BaseStore):
             ).fetchall()
             conn.executemany(
                 f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = ? AND id = ?",
-                [(*_codec.rekey(tag, doc), collection, id) for id, tag, doc in found],
+                [(*_codec.rekey(collection, tag, doc), collection, id) for id, tag, doc in found],
             )
         conn.execute(
             f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES ('index_layout', ?)",
