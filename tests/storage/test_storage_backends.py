@@ -27,6 +27,7 @@ from mentorkit.storage import (
     _codec,
     _url,
     open_store,
+    register_index,
     register_store,
     registered_stores,
 )
@@ -458,3 +459,74 @@ def test_find_assessments_by_person(backend, tmp_path):
         )  # fmt: skip
         assert store.find(Assessment, person_id="p-1") == [a1, a3]
         assert store.find(Assessment, person_id="p-2") == [a2]
+
+
+# -- register_index ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_indexes():
+    saved = dict(_codec._INDEXES)
+    yield
+    _codec._INDEXES.clear()
+    _codec._INDEXES.update(saved)
+    _codec._INFO.clear()
+
+
+@pytest.mark.parametrize(
+    ("collection", "fields", "field"),
+    [
+        ("Bad Name", ("x",), "collection"),
+        ("survey", (), "fields"),
+        ("survey", tuple(f"f{i}" for i in range(7)), "fields"),
+        ("survey", ("a", "a"), "fields"),
+        ("survey", ("not a name",), "fields"),
+        ("person", ("title",), "collection"),  # indexed differently already
+    ],
+)
+def test_a_wrong_index_registration_fails_at_once(clean_indexes, collection, fields, field):
+    with pytest.raises(ValidationError) as info:
+        register_index(collection, *fields)
+    assert info.value.field == field
+
+
+def test_a_registered_index_serves_find_and_is_filled_in_on_open(clean_indexes, tmp_path):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put_many(
+            [Person(id="p-1", name="Ana", title="Principal"), Person(id="p-2", name="Bo")]
+        )
+    register_index("person", "org_unit_id", "supervisor_id", "title", replace=True)
+    with SQLiteStore(path) as store:
+        assert [p.id for p in store.find(Person, title="Principal")] == ["p-1"]
+    with JsonStore(tmp_path / "m.json") as store:
+        store.put(Person(id="p-3", name="Cy", title="Principal"))
+        assert [p.id for p in store.find(Person, title="Principal")] == ["p-3"]
+
+
+def test_an_indexed_field_the_class_lacks_is_named(clean_indexes):
+    register_index("person", "org_unit_id", "badge", replace=True)
+    with pytest.raises(ValidationError, match="not a field of Person") as info:
+        MemoryStore().put(Person(id="p-1", name="Ana"))
+    assert info.value.field == "badge"
+
+
+def test_a_store_opens_without_the_types_of_unindexed_collections(tmp_path, clean_indexes):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    with sqlite3.connect(path) as conn:  # a plugin's collection, its type unknown here
+        conn.execute(
+            "INSERT INTO mentorkit_entities (collection, id, type, version, k1, doc) "
+            "VALUES ('survey', 's-1', 'acme.Survey', 1, 'x', '{}')"
+        )
+        conn.execute(
+            "UPDATE mentorkit_meta SET value = "
+            "'{\"survey\":[\"person_id\"]}' WHERE key = 'index_layout'"
+        )
+    with SQLiteStore(path) as store:  # re-keys "survey" without decoding it
+        assert store.get(Person, "p-1").name == "Ana"
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT k1 FROM mentorkit_entities WHERE id = 's-1'").fetchone() == (
+            None,
+        )

@@ -14,7 +14,7 @@ class TestMemoryStore(StoreContract):
 
 
 class TestJsonStore(StoreContract):
-    machine_examples = 12
+    machine_examples = 10
 
     @pytest.fixture
     def store(self, fast_dir):
@@ -27,7 +27,7 @@ class TestJsonStore(StoreContract):
 
 
 class TestSQLiteStore(StoreContract):
-    machine_examples = 12  # every commit is fsynced: keep the machine short
+    machine_examples = 10
 
     @pytest.fixture
     def store(self, fast_dir):
@@ -50,7 +50,7 @@ class TestSQLiteInMemory(StoreContract):
 
 @pytest.mark.postgres
 class TestPostgresStore(StoreContract):
-    machine_examples = 12
+    machine_examples = 10
 
     @pytest.fixture
     def store(self, postgres_module_dsn):

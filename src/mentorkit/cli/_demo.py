@@ -8,6 +8,7 @@ from typing import Any
 from mentorkit import synthetic
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError
+from mentorkit.storage._base import BaseStore
 
 
 def add_parser(sub: Any) -> None:
@@ -37,13 +38,16 @@ def run(args: argparse.Namespace) -> int:
     district = synthetic.district(seed=args.seed, staff=args.staff, years=args.years)
     url = args.store or default_store()
     with open_cli_store(args) as store:
-        if not store._is_empty():  # type: ignore[attr-defined]
+        if isinstance(store, BaseStore) and not store._is_empty():
             if not args.overwrite:
                 raise StorageError(
                     f"{describe(url)} already holds data: pass --overwrite to replace it, "
                     "or --store to write somewhere else"
                 )
-            store._empty()  # type: ignore[attr-defined]
+            store._empty()
+        elif args.overwrite and not isinstance(store, BaseStore):
+            raise StorageError(f"--overwrite cannot empty a {type(store).__name__}")
+        # Another kind of store refuses ids it holds already (ConflictError), writing nothing.
         stored = store.put_many(district.entities())
     print(district.summary())
     print(f"Saved {len(stored):,} entities to {describe(url)}.")

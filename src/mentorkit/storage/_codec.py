@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import types
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple, Union, get_args, get_origin
@@ -34,27 +35,69 @@ if TYPE_CHECKING:
 #: How many indexed fields one collection may have (the key columns of the SQL tables).
 MAX_KEYS = 6
 
-#: The indexed fields of each collection, usable in ``Store.find``. Adding a line here is all
-#: it takes to index a new collection: SQL stores re-key existing rows when they open.
-INDEXES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
-    {
-        "action_item": ("owner_id", "session_id"),
-        "action_plan": ("person_id", "goal_id"),
-        "assessment": ("person_id",),
-        "cohort": ("program_id",),
-        "enrollment": ("person_id", "cohort_id", "role", "status"),
-        "goal": ("person_id",),
-        "mentorship": ("mentor_id", "mentee_id", "cohort_id", "program_id", "start"),
-        "org_unit": ("parent_id", "kind"),
-        "outcome": ("person_id",),
-        "person": ("org_unit_id", "supervisor_id"),
-        "reflection": ("person_id", "mentorship_id", "session_id"),
-        "session": ("mentorship_id", "start"),
-    }
-)
-for _name, _fields in INDEXES.items():  # checked once, at import: a wrong line fails loudly
-    if len(_fields) > MAX_KEYS or len(set(_fields)) != len(_fields):
-        raise ValueError(f"index of {_name!r} must list at most {MAX_KEYS} distinct fields")
+_INDEXES: dict[str, tuple[str, ...]] = {
+    "action_item": ("owner_id", "session_id"),
+    "action_plan": ("person_id", "goal_id"),
+    "assessment": ("person_id",),
+    "cohort": ("program_id",),
+    "enrollment": ("person_id", "cohort_id", "role", "status"),
+    "goal": ("person_id",),
+    "mentorship": ("mentor_id", "mentee_id", "cohort_id", "program_id", "start"),
+    "org_unit": ("parent_id", "kind"),
+    "outcome": ("person_id",),
+    "person": ("org_unit_id", "supervisor_id"),
+    "reflection": ("person_id", "mentorship_id", "session_id"),
+    "session": ("mentorship_id", "start"),
+}
+#: The indexed fields of each collection, usable in ``Store.find`` (read-only). Adding a line
+#: above, or calling :func:`register_index`, is all it takes to index a collection: SQL stores
+#: re-key their existing rows when they open with a new layout.
+INDEXES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(_INDEXES)
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def register_index(collection: str, *fields: str, replace: bool = False) -> None:
+    """Index fields of a collection (yours, or a built-in one) for ``Store.find``.
+
+    Register at import time, before opening stores: a SQL store fills in the new keys of its
+    existing rows when it opens. Each field must be a field of every class stored in the
+    collection (checked when the class is first stored or queried).
+
+    Args:
+        collection: The collection name (an entity class's ``collection``).
+        *fields: Up to six field names, most selective first.
+        replace: Allow changing the fields of a collection that is already indexed.
+
+    Raises:
+        ValidationError: a malformed name, too many or repeated fields, or a collection that
+            is indexed differently already (without ``replace``).
+
+    Example:
+        >>> register_index("survey_response", "person_id", "survey_id")
+        >>> INDEXES["survey_response"]
+        ('person_id', 'survey_id')
+    """
+    if not isinstance(collection, str) or not _NAME.match(collection):
+        raise ValidationError(
+            "must be a lower-case name (letters, digits, _)", field="collection", value=collection
+        )
+    if not fields or len(fields) > MAX_KEYS:
+        raise ValidationError(f"must be 1 to {MAX_KEYS} field names", field="fields", value=fields)
+    for name in fields:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValidationError("must be a field name", field="fields", value=name)
+    if len(set(fields)) != len(fields):
+        raise ValidationError("must not repeat a field", field="fields", value=fields)
+    if _INDEXES.get(collection, fields) != fields and not replace:
+        raise ValidationError(
+            f"is indexed on {_INDEXES[collection]} already (pass replace=True to change it)",
+            field="collection",
+            value=collection,
+        )
+    _INDEXES[collection] = tuple(fields)
+    for cls in [c for c, meta in _INFO.items() if meta.collection == collection]:
+        del _INFO[cls]
+
 
 # Keys for aware datetimes: microseconds since 0001-01-01 UTC, shifted so the earliest
 # instant representable with any offset is positive, zero-padded so text order is time order.
@@ -123,6 +166,14 @@ def info(cls: type[Any]) -> ClassInfo:
     tag = tag_of(cls)
     collection = cls.collection
     keys = INDEXES.get(collection, ())
+    known = attrs.fields_dict(cls)
+    for name in keys:
+        if name not in known:
+            raise ValidationError(
+                f"is indexed for collection {collection!r} but is not a field of "
+                f"{cls.__qualname__}",
+                field=name,
+            )
     found = ClassInfo(
         cls=cls,
         tag=tag,
@@ -279,12 +330,27 @@ def decode(tag: str, text: str | bytes) -> Any:
         raise  # pragma: no cover
 
 
-def rekey(tag: str, text: str | bytes) -> tuple[str | None, ...]:
-    """The index keys of a stored document under the current :data:`INDEXES`."""
+def rekey(collection: str, tag: str, text: str | bytes) -> tuple[str | None, ...]:
+    """The index keys of a stored document under the current :data:`INDEXES`.
+
+    A collection without indexes needs no decoding (its type may not even be registered).
+    """
+    if not INDEXES.get(collection):
+        return (None,) * MAX_KEYS
     entity = decode(tag, text)
     names = info(type(entity)).keys
     keys = [key(getattr(entity, name, None)) for name in names]
     return (*keys, *[None] * (MAX_KEYS - len(keys)))
+
+
+def changed_collections(old_layout: str | None) -> list[str]:
+    """The collections whose indexed fields differ from a stored :func:`index_layout`."""
+    old = json.loads(old_layout) if old_layout else {}
+    return sorted(
+        name
+        for name in set(old) | set(INDEXES)
+        if tuple(old.get(name, ())) != tuple(INDEXES.get(name, ()))
+    )
 
 
 #: A filter on one key column: (column position, operator, key text).

@@ -22,9 +22,10 @@ class JsonStore(MemoryStore):
     The file is the same versioned whole-store document that ``mentorkit export`` writes.
     Every committed transaction rewrites it atomically (a temporary file, fsync, rename), so
     a crash leaves the last committed state. Processes sharing the file take turns through
-    an advisory lock (``fcntl``, on POSIX) and reload it when another process changed it,
-    so version checks hold between them too. Each commit rewrites the whole file: fine for
-    hundreds or a few thousand entities; batch writes in a transaction, or use
+    an advisory lock on ``<file>.lock`` (``fcntl``, on POSIX) and reload the file when
+    another process changed it, so version checks hold between them too. Each commit
+    rewrites the whole file: fine for hundreds or a few thousand entities; batch writes in a
+    transaction, or use
     :class:`~mentorkit.storage.SQLiteStore` for more.
 
     Args:
@@ -86,7 +87,9 @@ class JsonStore(MemoryStore):
             rows = data[collection] = {}
             for doc in docs:
                 try:
-                    keys: tuple[str | None, ...] | None = _codec.rekey(doc.type, doc.text)
+                    keys: tuple[str | None, ...] | None = _codec.rekey(
+                        collection, doc.type, doc.text
+                    )
                 except StorageError:
                     keys = None  # unknown or unreadable: reported when read
                 rows[doc.id] = _Record(doc.type, doc.version, keys, doc.text)

@@ -5,7 +5,6 @@ Needs the ``postgres`` extra (psycopg 3 and psycopg_pool): ``pip install "mentor
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -135,12 +134,7 @@ class PostgresStore(BaseStore):
         layout = _codec.index_layout()
         if row is not None and row[0] == layout:
             return
-        old = json.loads(row[0]) if row is not None else {}
-        changed = sorted(
-            name
-            for name in set(old) | set(_codec.INDEXES)
-            if tuple(old.get(name, ())) != _codec.INDEXES.get(name, ())
-        )
+        changed = _codec.changed_collections(row[0] if row is not None else None)
         sets = ", ".join(f"{k} = %s" for k in _sql.KEY_COLUMNS)
         for collection in changed:
             found = conn.execute(
@@ -149,7 +143,10 @@ class PostgresStore(BaseStore):
             if found:
                 conn.cursor().executemany(
                     f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = %s AND id = %s",
-                    [(*_codec.rekey(tag, doc), collection, id) for id, tag, doc in found],
+                    [
+                        (*_codec.rekey(collection, tag, doc), collection, id)
+                        for id, tag, doc in found
+                    ],
                 )
         conn.execute(
             f"INSERT INTO {_sql.META} (key, value) VALUES ('index_layout', %s) "

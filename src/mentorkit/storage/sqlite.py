@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -41,7 +40,9 @@ class SQLiteStore(BaseStore):
     The file holds one table of JSON documents with indexed key columns, in WAL mode with
     full synchronous commits (a committed write survives a crash). Several processes may use
     one file: writes are serialised by SQLite's lock (waiting up to ``timeout`` seconds) and
-    version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. The
+    version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. One
+    store object may be shared by threads (they take turns on its connection); open one per
+    thread for parallel reads. The
     layout carries a schema version: an older file is migrated forward when opened, a newer
     one is refused.
 
@@ -152,12 +153,7 @@ class SQLiteStore(BaseStore):
         layout = _codec.index_layout()
         if row is not None and row[0] == layout:
             return
-        old = json.loads(row[0]) if row is not None else {}
-        changed = sorted(
-            name
-            for name in set(old) | set(_codec.INDEXES)
-            if tuple(old.get(name, ())) != _codec.INDEXES.get(name, ())
-        )
+        changed = _codec.changed_collections(row[0] if row is not None else None)
         sets = ", ".join(f"{k} = ?" for k in _sql.KEY_COLUMNS)
         for collection in changed:
             found = conn.execute(
@@ -165,7 +161,7 @@ class SQLiteStore(BaseStore):
             ).fetchall()
             conn.executemany(
                 f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = ? AND id = ?",
-                [(*_codec.rekey(tag, doc), collection, id) for id, tag, doc in found],
+                [(*_codec.rekey(collection, tag, doc), collection, id) for id, tag, doc in found],
             )
         conn.execute(
             f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES ('index_layout', ?)",

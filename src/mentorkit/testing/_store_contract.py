@@ -120,7 +120,7 @@ class StoreContract:
     """
 
     #: How hard the state machine works (examples, steps per example).
-    machine_examples = 25
+    machine_examples = 20
     machine_steps = 20
 
     @pytest.fixture
