@@ -93,9 +93,8 @@ class StoreContract:
 
     Subclass it in your test suite (the class name must start with ``Test``) and override
     the ``store`` fixture to yield an empty store of your backend; every test then runs
-    against it. Optionally override ``reopen`` to return a callable that opens a second,
-    independent handle on the same data (a new connection or file handle), which enables
-    the persistence and cross-handle conflict tests.
+    against it. A backend whose data several handles share (a file, a database server)
+    subclasses :class:`SharedStoreContract` instead, which adds the cross-handle tests.
 
     The suite covers versions and conflicts, validation before writing, plugin subclasses,
     every indexed ``find``, deletes, transactions and savepoints, export and import, and a
@@ -127,11 +126,6 @@ class StoreContract:
     def store(self) -> Store:
         """An empty store of the backend under test: override this fixture."""
         raise NotImplementedError("override the `store` fixture to yield an empty store")
-
-    @pytest.fixture
-    def reopen(self) -> Callable[[], Store] | None:
-        """Open a second handle on the same data, or ``None`` if the backend cannot."""
-        return None
 
     # -- put, get, versions ---------------------------------------------------------------
 
@@ -514,31 +508,6 @@ class StoreContract:
         with pytest.raises(StorageError, match="closed"):
             store.all(Person)
 
-    # -- a second handle (optional capability) --------------------------------------------
-
-    def test_a_second_handle_sees_committed_writes(
-        self, store: Store, reopen: Callable[[], Store] | None
-    ) -> None:
-        if reopen is None:
-            pytest.skip("the backend offers no second handle (override `reopen`)")
-        ana = store.put(Person(id="p-1", name="Ana"))
-        with reopen() as other:
-            assert other.get(Person, "p-1") == ana
-            other.put(attrs.evolve(ana, title="Principal"))
-        assert store.get(Person, "p-1").title == "Principal"
-
-    def test_two_handles_updating_from_one_version_conflict(
-        self, store: Store, reopen: Callable[[], Store] | None
-    ) -> None:
-        if reopen is None:
-            pytest.skip("the backend offers no second handle (override `reopen`)")
-        ana = store.put(Person(id="p-1", name="Ana"))
-        with reopen() as other:
-            won = other.put(attrs.evolve(ana, title="from the other handle"))
-            with pytest.raises(ConflictError):
-                store.put(attrs.evolve(ana, title="from this handle"))
-        assert store.get(Person, "p-1") == won
-
     # -- the state machine ----------------------------------------------------------------
 
     def test_behaves_like_the_memory_store(self, store: Store) -> None:
@@ -682,3 +651,37 @@ class StoreMachine(RuleBasedStateMachine):
 
 class _AbortError(Exception):
     """Raised to leave a transaction block."""
+
+
+class SharedStoreContract(StoreContract):
+    """The contract for a backend whose data several handles (processes, services) share.
+
+    Everything :class:`StoreContract` checks, plus what a second handle on the same data
+    must see: committed writes, and a ``ConflictError`` for an update from a stale version.
+    Override ``store`` and ``reopen`` (a callable opening a second handle on the data
+    ``store`` holds).
+    """
+
+    @pytest.fixture
+    def reopen(self) -> Callable[[], Store]:
+        """A callable that opens a second handle on the same data: override this fixture."""
+        raise NotImplementedError("override the `reopen` fixture to open a second handle")
+
+    def test_a_second_handle_sees_committed_writes(
+        self, store: Store, reopen: Callable[[], Store]
+    ) -> None:
+        ana = store.put(Person(id="p-1", name="Ana"))
+        with reopen() as other:
+            assert other.get(Person, "p-1") == ana
+            other.put(attrs.evolve(ana, title="Principal"))
+        assert store.get(Person, "p-1").title == "Principal"
+
+    def test_two_handles_updating_from_one_version_conflict(
+        self, store: Store, reopen: Callable[[], Store]
+    ) -> None:
+        ana = store.put(Person(id="p-1", name="Ana"))
+        with reopen() as other:
+            won = other.put(attrs.evolve(ana, title="from the other handle"))
+            with pytest.raises(ConflictError):
+                store.put(attrs.evolve(ana, title="from this handle"))
+        assert store.get(Person, "p-1") == won
