@@ -439,6 +439,10 @@ class MentorshipGraph:
         Raises:
             NotFoundError: ``person_id`` is not in the graph.
         """
+        return frozenset(self._arrivals(person_id)) - {person_id}
+
+    def _arrivals(self, person_id: str) -> dict[str, int]:
+        """The earliest day (ordinal) a chain from ``person_id`` reaches each descendant."""
         self._require(person_id)
         out, _ = self._adjacency()
         # Earliest arrival: the earlier a chain reaches someone, the more can follow.
@@ -453,7 +457,7 @@ class MentorshipGraph:
                 if s >= t and s < arrival.get(m.mentee_id, 1 << 40):
                     arrival[m.mentee_id] = s
                     heapq.heappush(heap, (s, m.mentee_id))
-        return frozenset(arrival) - {person_id}
+        return arrival
 
     def ancestors(self, person_id: str) -> frozenset[str]:
         """People from whom a chain reaches ``person_id`` (never the person).
