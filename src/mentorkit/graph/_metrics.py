@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import html
+import math
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -249,8 +250,8 @@ class _Sets:
         return len(x)
 
     @staticmethod
-    def without(x: Any, i: int) -> Any:
-        return x - {i}
+    def has(x: Any, i: int) -> bool:
+        return i in x
 
 
 class _Bits:
@@ -275,8 +276,8 @@ class _Bits:
         return int(x).bit_count()
 
     @staticmethod
-    def without(x: Any, i: int) -> Any:
-        return x & ~(1 << i)
+    def has(x: Any, i: int) -> bool:
+        return bool((x >> i) & 1)
 
 
 _Algebra = type[_Sets] | type[_Bits]
@@ -390,18 +391,18 @@ def _bit_planes(weights: Sequence[float]) -> list[int] | None:
 
 
 def _weighted_sum(members: Any, weights: Sequence[float], planes: Sequence[int] | None) -> float:
-    """The sum of ``weights[i]`` over the members ``i`` of a set or bitset."""
+    """The sum of ``weights[i]`` over the members ``i`` of a set or bitset (exactly rounded)."""
     if not isinstance(members, int):
-        return float(sum(weights[i] for i in members))
+        return math.fsum(map(weights.__getitem__, members))
     if planes is not None:
         # Integer weights: sum bit plane by bit plane, one AND and popcount per plane.
         return float(sum((members & plane).bit_count() << k for k, plane in enumerate(planes)))
-    total = 0.0
+    parts = []
     while members:
         low = members & -members
-        total += weights[low.bit_length() - 1]
+        parts.append(weights[low.bit_length() - 1])
         members ^= low
-    return total
+    return math.fsum(parts)
 
 
 def _g_index(counts: Sequence[int]) -> int:
@@ -512,25 +513,28 @@ def _compute(
             pair_first[key] = day
             mentors_of[key[1]].append(key[0])
         pair_last[key] = day
-    excluding: dict[int, dict[int, frozenset[int]]] = {}
-    nothing: frozenset[int] = frozenset()
+    excluding: dict[tuple[int, int], frozenset[int]] = {}
+    per_mentor: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
 
     def others(g: int, a: int) -> frozenset[int]:
-        """The union of ``grand[g][b]`` over g's mentees ``b`` other than ``a``."""
-        table = excluding.get(g)
-        if table is None:
-            kids = list(grand[g])
-            sets = [grand[g][b] for b in kids]
-            prefix = [nothing]
-            for x in sets:
-                prefix.append(prefix[-1] | x)
-            suffix = [nothing]
-            for x in reversed(sets):
-                suffix.append(suffix[-1] | x)
-            suffix.reverse()
-            table = {b: prefix[i] | suffix[i + 1] for i, b in enumerate(kids)}
-            excluding[g] = table
-        return table[a]
+        """The union of ``grand[g][b]`` over g's mentees ``b`` other than ``a`` (cached)."""
+        key = (g, a)
+        found = excluding.get(key)
+        if found is not None:
+            return found
+        summary = per_mentor.get(g)
+        if summary is None:
+            # Everyone reached through g's mentees, and those reached through two or more.
+            seen: set[int] = set()
+            repeated: set[int] = set()
+            for branch in grand[g].values():
+                repeated |= seen & branch
+                seen |= branch
+            summary = per_mentor[g] = (frozenset(seen), frozenset(repeated))
+        everyone, shared = summary
+        only_here = grand[g][a] - shared
+        found = excluding[key] = everyone - only_here if only_here else everyone
+        return found
 
     weights = [float(students_reached.get(p, 0.0)) for p in late_first]
     planes = _bit_planes(weights) if alg.dense else None
@@ -538,7 +542,8 @@ def _compute(
     rows: dict[str, GenealogyMetrics] = {}
     for pid in ids:
         i = dix[pid]
-        desc = alg.without(reach[i], i)
+        down = reach[i]
+        loops = alg.has(down, i)  # a chain came back to the person: not their own descendant
         counts = [len(b) for b in grand[i].values()]
         cousins: set[int] = set()
         for a in mentors_of[i]:
@@ -549,7 +554,10 @@ def _compute(
         cousins.discard(i)
         j = aix[pid]
         own = weights[i]
-        ndesc = alg.count(desc)
+        ndesc = alg.count(down) - loops
+        lineage_reach = (
+            _weighted_sum(down, weights, planes) + (0.0 if loops else own) if ndesc else own
+        )
         rows[pid] = GenealogyMetrics(
             person_id=pid,
             fecundity=len(counts),
@@ -560,9 +568,9 @@ def _compute(
             cousins=len(cousins),
             genealogical_index=_g_index(counts),
             mentors=len(mentors_of[i]),
-            ancestors=alg.count(alg.without(up_reach[j], j)),
+            ancestors=alg.count(up_reach[j]) - alg.has(up_reach[j], j),
             ancestor_depth=up_longest[j],
             students_reached=own,
-            reach=own + _weighted_sum(desc, weights, planes) if ndesc else own,
+            reach=lineage_reach,
         )
     return rows
