@@ -453,14 +453,18 @@ def _compute(
     students_reached: Mapping[str, float],
     representation: str,
 ) -> dict[str, GenealogyMetrics]:
-    # One pass over the entities; everything after works on plain tuples.
-    edges_ = sorted((m.start.toordinal(), m.id, m.mentor_id, m.mentee_id) for m in mentorships)
-    ids = list(dict.fromkeys([*people, *(p for e in edges_ for p in e[2:])]))
-    n = len(ids)
+    # One pass over the entities; everything after works on plain tuples, grouped by day.
+    pairs_by_day: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for m in mentorships:
+        pairs_by_day[m.start.toordinal()].append((m.mentor_id, m.mentee_id))
+    days = sorted(pairs_by_day)
     first_seen: dict[str, int] = {}
-    for day, _, u, v in edges_:  # by day: the first write is the first appearance
-        first_seen.setdefault(u, day)
-        first_seen.setdefault(v, day)
+    for day in days:  # earliest first: the first write is the first appearance
+        for u, v in pairs_by_day[day]:
+            first_seen.setdefault(u, day)
+            first_seen.setdefault(v, day)
+    ids = list(dict.fromkeys([*people, *first_seen]))
+    n = len(ids)
     never = 1 << 40
     # As bitsets, descendants are mostly people who appear late: give them the low bits, so
     # the ints stay shorter (and the reverse for ancestors).
@@ -469,17 +473,19 @@ def _compute(
     dix = {p: i for i, p in enumerate(late_first)}
     aix = {p: i for i, p in enumerate(early_first)}
 
-    # Edge numbers: the latest mentorship gets 0, so chain edge bitsets stay short too.
-    total = len(edges_)
-    down_by_day: dict[int, list[_Arc]] = defaultdict(list)
-    up_by_day: dict[int, list[_Arc]] = defaultdict(list)
-    for k, (day, _, u, v) in enumerate(edges_):
-        e = total - 1 - k
-        down_by_day[day].append((dix[u], dix[v], e))
-        up_by_day[day].append((aix[v], aix[u], e))
-    days_desc = sorted(down_by_day, reverse=True)
-    down_days = [down_by_day[day] for day in days_desc]
-    up_days = [up_by_day[day] for day in reversed(days_desc)]
+    # Edge numbers: the latest mentorships get the lowest, so chain edge bitsets stay short.
+    down_days: list[list[_Arc]] = []
+    e = 0
+    for day in reversed(days):
+        arcs = []
+        for u, v in pairs_by_day[day]:
+            arcs.append((dix[u], dix[v], e))
+            e += 1
+        down_days.append(arcs)
+    total = e
+    # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
+    to_up = [aix[p] for p in late_first]
+    up_days = [[(to_up[d], to_up[s], e) for s, d, e in arcs] for arcs in reversed(down_days)]
 
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
@@ -507,12 +513,13 @@ def _compute(
     pair_first: dict[tuple[int, int], int] = {}
     pair_last: dict[tuple[int, int], int] = {}
     mentors_of: list[list[int]] = [[] for _ in range(n)]
-    for day, _, u, v in edges_:
-        key = (dix[u], dix[v])
-        if key not in pair_first:
-            pair_first[key] = day
-            mentors_of[key[1]].append(key[0])
-        pair_last[key] = day
+    for day, arcs in zip(days, reversed(down_days), strict=True):  # earliest day first
+        for src, dst, _ in arcs:
+            key = (src, dst)
+            if key not in pair_first:
+                pair_first[key] = day
+                mentors_of[dst].append(src)
+            pair_last[key] = day
     excluding: dict[tuple[int, int], frozenset[int]] = {}
     per_mentor: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
 
