@@ -173,3 +173,14 @@ def test_registration_refuses_taken_tags_and_non_attrs_classes():
 def test_the_registry_is_read_only():
     with pytest.raises(TypeError):
         serialization.registered_types["x"] = mk.Person  # type: ignore[index]
+
+
+def test_absurdly_deep_documents_are_a_validation_error():
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(mk.ValidationError):
+        mk.from_json(deep)
+    nested: dict = {}
+    for _ in range(5000):
+        nested = {"x": nested}
+    with pytest.raises(mk.ValidationError):
+        mk.from_dict({"$type": "person", "$schema": 1, "id": "p", "name": "x", "roles": [nested]})

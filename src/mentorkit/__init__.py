@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as _typing
 
+from mentorkit.cycles import CoachingCycle, CycleDefinition, check_smartie, load_cycle
 from mentorkit.errors import (
     ConflictError,
     MatchingError,
@@ -21,6 +22,9 @@ from mentorkit.errors import (
     TransitionError,
     ValidationError,
 )
+from mentorkit.frameworks import Assessment, CompetencyFramework, load_framework
+from mentorkit.matching import MatchingProblem, MatchResult, match
+from mentorkit.measurement import DisclosurePolicy
 from mentorkit.model import (
     ActionItem,
     ActionPlan,
@@ -46,19 +50,27 @@ from mentorkit.model import (
     SessionStatus,
 )
 from mentorkit.serialization import from_dict, from_json, to_dict, to_json
+from mentorkit.storage import Store, open_store
 
 __all__ = [
     "ActionItem",
     "ActionPlan",
     "ActionStep",
     "Activity",
+    "Assessment",
+    "CoachingCycle",
     "Cohort",
+    "CompetencyFramework",
     "ConflictError",
+    "CycleDefinition",
+    "DisclosurePolicy",
     "Enrollment",
     "EnrollmentStatus",
     "Entity",
     "Goal",
+    "MatchResult",
     "MatchingError",
+    "MatchingProblem",
     "MentorkitError",
     "Mentorship",
     "MentorshipKind",
@@ -75,10 +87,16 @@ __all__ = [
     "Session",
     "SessionStatus",
     "StorageError",
+    "Store",
     "TransitionError",
     "ValidationError",
+    "check_smartie",
     "from_dict",
     "from_json",
+    "load_cycle",
+    "load_framework",
+    "match",
+    "open_store",
     "to_dict",
     "to_json",
 ]

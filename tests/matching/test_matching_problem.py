@@ -291,3 +291,49 @@ def test_circles_keep_each_mentor_to_one_focus_and_say_so():
         MatchingProblem.from_matrix(["a"], ["x"], [[1]], 1, groups=["a", "b"])
     assert info.value.field == "groups"
     assert CircleMatcher(within="greedy").match(problem).strategy == "circles"
+
+
+PLUGIN = """
+from mentorkit.matching import GreedyMatcher
+
+
+class Reverse(GreedyMatcher):
+    name = "district-reverse"
+
+
+class NoSeed:
+    name = "district-broken"
+
+    def match(self, problem):
+        raise AssertionError("never called")
+"""
+
+
+def test_a_strategy_plugs_in_from_an_installed_distribution(tmp_path, monkeypatch):
+    import sys
+    import uuid
+
+    from mentorkit.matching import _registry
+
+    module = f"mk_matcher_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{module}.py").write_text(PLUGIN)
+    info = tmp_path / "district_matchers-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: district-matchers\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        f"[mentorkit.matchers]\ndistrict-reverse = {module}:Reverse\n"
+        f"district-broken = {module}:NoSeed\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setattr(_registry, "_entry_points_loaded", False)
+    try:
+        result = match(small(), "district-reverse")
+        assert result.strategy == "district-reverse"
+        assert "district-reverse" in matchers
+        with pytest.raises(ValidationError) as info:
+            get_matcher("district-broken")
+        assert info.value.field == "factory"
+    finally:
+        for name in ("district-reverse", "district-broken"):
+            _registry._registry.pop(name, None)

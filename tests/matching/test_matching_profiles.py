@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mentorkit.errors import ValidationError
-from mentorkit.frameworks import Assessment, load_framework
+from mentorkit.frameworks import Assessment, Rater, load_framework
 from mentorkit.matching import (
     ActivityOverlap,
     Applicant,
@@ -255,6 +255,7 @@ def test_strengths_come_from_the_latest_assessments():
             competency=code,
             level="developing",
             date=dt.date(2024, 1, 1),
+            rater=Rater.SUPERVISOR,
         ),
         Assessment(
             id="a-2",
@@ -263,9 +264,37 @@ def test_strengths_come_from_the_latest_assessments():
             competency=code,
             level="exemplary",
             date=dt.date(2025, 1, 1),
+            rater=Rater.SUPERVISOR,
         ),
     ]
     assert strengths_from_assessments(fw, ratings, "kim") == {code: 3}
     assert strengths_from_assessments(fw, ratings, "kim", as_of=dt.date(2024, 6, 1)) == {code: 1}
     kim = MentorProfile(person_id="kim", strengths=strengths_from_assessments(fw, ratings, "kim"))
     assert default_scorer().score(MenteeProfile(person_id="ana", focus=[code]), kim) == 3.0
+
+
+def test_scorers_and_constraints_of_the_wrong_shape_are_refused():
+    for kwargs, field in [
+        ({"scorer": object()}, "scorer"),
+        ({"mentor_scorer": 3}, "mentor_scorer"),
+        ({"constraints": [NotSelf(), "x"]}, "constraints[1]"),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            MatchingProblem.from_profiles([ANA], [KIM], **kwargs)
+        assert info.value.field == field
+
+
+def test_a_mentor_scorer_gives_the_mentors_their_own_view():
+    class Seniority:
+        name = "seniority"
+
+        def score(self, mentee, mentor):
+            return 1.0 if mentee.person_id == "ben" else 0.0
+
+    problem = MatchingProblem.from_profiles(
+        [ANA, BEN], [MAY], scorer=CompetencyFit(), mentor_scorer=Seniority(), constraints=()
+    )
+    assert problem.mentor_score("ben", "may") == 1.0
+    assert problem.score("ben", "may") == 1.0
+    assert problem.score("ana", "may") == pytest.approx(1 / 3)
+    assert match(problem, "stable").assignment == {"ben": "may"}

@@ -1,13 +1,14 @@
 """Invariants of the strategies on generated instances, checked against brute force."""
 
 import math
+from unittest.mock import patch
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentorkit.matching import MatchingProblem, match
+from mentorkit.matching import MatchingProblem, match, stable
 from mentorkit.matching._problem import _as_rows
 from mentorkit.matching.stable import _stable_numpy, _stable_python
 from mentorkit.testing import matching_problems
@@ -87,9 +88,10 @@ def test_optimal_maximizing_matches_takes_the_most_pairs_then_the_best_score(pro
     feasible = list(feasible_assignments(problem))
     most = max(sum(j != -1 for j in a) for a in feasible)
     best = max(total(problem, a) for a in feasible if sum(j != -1 for j in a) == most)
-    result = match(problem, "optimal", maximize_matches=True)
-    assert len(result.pairs) == most
-    assert result.total_score == pytest.approx(best, abs=1e-9)
+    for candidates in (1, 24):  # 1: the certificate must add what the optimum needs
+        result = match(problem, "optimal", maximize_matches=True, candidates=candidates)
+        assert len(result.pairs) == most
+        assert result.total_score == pytest.approx(best, abs=1e-9)
 
 
 @given(matching_problems(max_mentees=8, max_mentors=4, max_capacity=3), st.integers(0, 99))
@@ -125,6 +127,8 @@ def _no_ties(problem):
 def test_without_numpy_every_strategy_gives_the_same_result(problem, seed):
     plain = pure_python(problem)
     assert not plain._uses_numpy()
+    assert plain.fingerprint() == problem.fingerprint()
+    assert repr(plain) == repr(problem)
     for strategy in ("greedy", "stable", "optimal"):
         a = match(problem, strategy, seed=seed)
         b = match(plain, strategy, seed=seed)
@@ -134,17 +138,19 @@ def test_without_numpy_every_strategy_gives_the_same_result(problem, seed):
 
 @settings(max_examples=25)
 @given(
-    st.integers(30, 80),
+    st.integers(30, 150),
     st.integers(25, 40),
     st.integers(1, 3),
     st.sampled_from(["ties", "continuous"]),
+    st.sampled_from([0, 48, 10_000]),
     st.integers(0, 2**32 - 1),
 )
 def test_vectorised_stable_equals_plain_deferred_acceptance_past_the_first_block(
-    n, m, cap, kind, seed
+    n, m, cap, kind, tail, seed
 ):
     # More than 24 mentors, so the lazily built preference lists are extended; integer
-    # scores put ties at the edge of the first block.
+    # scores put ties at the edge of the first block. `tail` decides when the vectorised
+    # rounds hand over to one-by-one proposals (never, near the end, at once).
     rng = np.random.default_rng(seed)
     if kind == "ties":
         s = rng.integers(0, 4, (n, m)).astype(float)
@@ -155,7 +161,9 @@ def test_vectorised_stable_equals_plain_deferred_acceptance_past_the_first_block
     problem = MatchingProblem.from_matrix(
         [f"e{i}" for i in range(n)], [f"m{j}" for j in range(m)], s, cap, mentor_scores=ms
     )
-    assert _stable_numpy(problem, seed % 1000) == _stable_python(problem, seed % 1000)
+    with patch.object(stable, "_TAIL", tail):
+        vectorised = _stable_numpy(problem, seed % 1000)
+    assert vectorised == _stable_python(problem, seed % 1000)
 
 
 @settings(max_examples=10)
@@ -175,3 +183,14 @@ def test_optimal_equals_scipy_on_medium_instances(n, m, cap, seed):
     for candidates in (1, 24):
         result = match(problem, "optimal", candidates=candidates)
         assert result.total_score == pytest.approx(best, abs=1e-6)
+
+
+def test_optimal_finds_the_allowed_pairs_of_a_mostly_forbidden_row():
+    # 40 mentors, only the last few allowed: the first sparse solve must pick them.
+    s = np.full((2, 40), np.nan)
+    s[0, 35:] = [1, 2, 3, 4, 5]
+    s[1, 36] = 7
+    problem = MatchingProblem.from_matrix(["a", "b"], [f"m{j}" for j in range(40)], s, 1)
+    result = match(problem, "optimal", candidates=3)
+    assert result.assignment == {"a": "m39", "b": "m36"}
+    assert result.total_score == 12

@@ -1,7 +1,10 @@
 """Fixtures of the storage tests: a real PostgreSQL server when one is configured."""
 
 import os
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -36,6 +39,30 @@ def postgres_dsn():
 @pytest.fixture
 def postgres_schema_dsn(postgres_dsn):
     """A DSN whose tables live in a fresh schema of their own, dropped afterwards."""
+    yield from _schema(postgres_dsn)
+
+
+@pytest.fixture(scope="module")
+def postgres_module_dsn(postgres_dsn):
+    """Like ``postgres_schema_dsn``, shared by a module's tests (which empty it themselves)."""
+    yield from _schema(postgres_dsn)
+
+
+@pytest.fixture
+def fast_dir(tmp_path_factory):
+    """A folder in memory (tmpfs) when there is one: contract tests check behaviour, and
+    thousands of fsyncs on a busy disk only make them slow. Durability is tested on disk,
+    with real processes, in test_storage_faults.py."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        path = Path(tempfile.mkdtemp(prefix="mentorkit-test-", dir=shm))
+        yield path
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        yield tmp_path_factory.mktemp("store")
+
+
+def _schema(postgres_dsn):
     import psycopg
     from psycopg.conninfo import make_conninfo
 

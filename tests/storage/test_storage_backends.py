@@ -438,3 +438,23 @@ def test_find_range_on_ids_and_dates():
     assert store.find(Mentorship, mentee_id=Range("p-3", "p-4")) == [stored[1]]
     with pytest.raises(ValidationError):
         store.find(Session, mentorship_id=Range(1, 2))
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite", "json"])
+def test_find_assessments_by_person(backend, tmp_path):
+    from mentorkit.frameworks import Assessment, Rater
+
+    url = {"memory": "memory://", "sqlite": f"sqlite:///{tmp_path}/a.db",
+           "json": f"json:///{tmp_path}/a.json"}[backend]  # fmt: skip
+    day = dt.date(2024, 9, 15)
+    with open_store(url) as store:
+        a1, a2, a3 = store.put_many(
+            [
+                Assessment(id=f"a-{i}", person_id=person, framework_id="manager-of-self",
+                           competency="communication", level="developing", date=day,
+                           rater=Rater.SELF)
+                for i, person in enumerate(["p-1", "p-2", "p-1"])
+            ]
+        )  # fmt: skip
+        assert store.find(Assessment, person_id="p-1") == [a1, a3]
+        assert store.find(Assessment, person_id="p-2") == [a2]

@@ -14,27 +14,29 @@ class TestMemoryStore(StoreContract):
 
 
 class TestJsonStore(StoreContract):
-    machine_examples = 15
+    machine_examples = 12
 
     @pytest.fixture
-    def store(self, tmp_path):
-        with JsonStore(tmp_path / "store.json") as store:
+    def store(self, fast_dir):
+        with JsonStore(fast_dir / "store.json") as store:
             yield store
 
     @pytest.fixture
-    def reopen(self, tmp_path):
-        return lambda: JsonStore(tmp_path / "store.json")
+    def reopen(self, fast_dir):
+        return lambda: JsonStore(fast_dir / "store.json")
 
 
 class TestSQLiteStore(StoreContract):
+    machine_examples = 12  # every commit is fsynced: keep the machine short
+
     @pytest.fixture
-    def store(self, tmp_path):
-        with SQLiteStore(tmp_path / "store.db") as store:
+    def store(self, fast_dir):
+        with SQLiteStore(fast_dir / "store.db") as store:
             yield store
 
     @pytest.fixture
-    def reopen(self, tmp_path):
-        return lambda: SQLiteStore(tmp_path / "store.db")
+    def reopen(self, fast_dir):
+        return lambda: SQLiteStore(fast_dir / "store.db")
 
 
 class TestSQLiteInMemory(StoreContract):
@@ -48,17 +50,18 @@ class TestSQLiteInMemory(StoreContract):
 
 @pytest.mark.postgres
 class TestPostgresStore(StoreContract):
-    machine_examples = 15
+    machine_examples = 12
 
     @pytest.fixture
-    def store(self, postgres_schema_dsn):
+    def store(self, postgres_module_dsn):
         from mentorkit.storage import PostgresStore
 
-        with PostgresStore(postgres_schema_dsn, max_size=4) as store:
+        with PostgresStore(postgres_module_dsn, max_size=4) as store:
+            store._empty()  # the schema is shared by the module's tests
             yield store
 
     @pytest.fixture
-    def reopen(self, postgres_schema_dsn):
+    def reopen(self, postgres_module_dsn):
         from mentorkit.storage import PostgresStore
 
-        return lambda: PostgresStore(postgres_schema_dsn, max_size=2)
+        return lambda: PostgresStore(postgres_module_dsn, max_size=2)

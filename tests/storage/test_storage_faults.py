@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -42,6 +43,8 @@ WRITER = textwrap.dedent(
 
     with open_store(sys.argv[1]) as store:
         counter = store.put(Person(id="counter", name="0"))
+        # Ballast, so every commit has a lot to write and a kill often lands mid-write.
+        store.put_many([Person(id=f"q{i:06d}", name="y" * 200) for i in range(2000)])
         print(-1, flush=True)
         i = 0
         while True:
@@ -105,7 +108,7 @@ def test_two_processes_updating_one_postgres_entity_one_conflicts(
     _race(url, tmp_path)
 
 
-def _kill_mid_stream(url, tmp_path, after):
+def _kill_mid_stream(url, tmp_path, after, delay):
     writer = _python(WRITER, tmp_path, url)
     acknowledged = -1
     try:
@@ -113,12 +116,13 @@ def _kill_mid_stream(url, tmp_path, after):
             acknowledged = int(line)
             if acknowledged >= after:
                 break
+        time.sleep(delay)  # vary where in the next transaction the kill lands
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=60)
     assert writer.returncode == -signal.SIGKILL
     with open_store(url) as store:
-        people = [p.id for p in store.all(Person) if p.id != "counter"]
+        people = [p.id for p in store.all(Person) if p.id.startswith("p")]
         enrolled = [e.id for e in store.all(Enrollment)]
         counter = store.get(Person, "counter")
     committed = len(people)
@@ -130,11 +134,13 @@ def _kill_mid_stream(url, tmp_path, after):
     assert committed >= acknowledged + 1  # nothing acknowledged is lost
 
 
-@pytest.mark.parametrize("round_", range(3))
+@pytest.mark.parametrize("round_", range(4))
 def test_sigkill_during_sqlite_writes_leaves_a_prefix_of_transactions(tmp_path, round_):
-    _kill_mid_stream(f"sqlite:///{tmp_path}/killed.db", tmp_path, after=40 + 37 * round_)
+    url = f"sqlite:///{tmp_path}/killed.db"
+    _kill_mid_stream(url, tmp_path, after=20 + 17 * round_, delay=0.003 * round_)
 
 
-@pytest.mark.parametrize("round_", range(3))
+@pytest.mark.parametrize("round_", range(4))
 def test_sigkill_during_json_writes_leaves_a_prefix_of_transactions(tmp_path, round_):
-    _kill_mid_stream(f"json:///{tmp_path}/killed.json", tmp_path, after=20 + 23 * round_)
+    url = f"json:///{tmp_path}/killed.json"
+    _kill_mid_stream(url, tmp_path, after=5 + 3 * round_, delay=0.004 * round_)

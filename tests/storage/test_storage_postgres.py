@@ -147,3 +147,28 @@ def test_threads_sharing_a_store_lose_no_update(pg):
     final = pg.get(Person, "counter")
     assert final.name == "40"
     assert final.version == 41
+
+
+@pytestmark_pg
+def test_an_export_is_one_snapshot_while_others_write(pg, postgres_schema_dsn):
+    from mentorkit import Enrollment, Role
+    from mentorkit.storage import PostgresStore, export_store
+
+    pg.put(Enrollment(id="e-1", person_id="p-1", cohort_id="c", role=Role.MENTEE))
+    pg.put(Person(id="p-1", name="Ana"))
+    scan = pg._scan
+    with PostgresStore(postgres_schema_dsn, max_size=1) as other:
+
+        def scan_then_someone_writes(collection, tags, where):
+            rows = scan(collection, tags, where)
+            if collection == "enrollment":  # exported first; "person" comes after
+                other.put(Person(id="p-late", name="Written during the export"))
+            return rows
+
+        pg._scan = scan_then_someone_writes
+        text = export_store(pg)
+        pg._scan = scan
+    assert '"e-1"' in text
+    assert '"p-1"' in text
+    assert "p-late" not in text
+    assert [p.id for p in pg.all(Person)] == ["p-1", "p-late"]

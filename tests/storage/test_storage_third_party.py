@@ -61,13 +61,13 @@ class TestHandWrittenStoreOverMemory(StoreContract):
 
 
 class TestHandWrittenStoreOverSQLite(StoreContract):
-    machine_examples = 10
+    machine_examples = 5
 
     @pytest.fixture
-    def store(self, tmp_path):
-        with DelegatingStore(SQLiteStore(tmp_path / "s.db")) as store:
+    def store(self, fast_dir):
+        with DelegatingStore(SQLiteStore(fast_dir / "s.db")) as store:
             yield store
 
     @pytest.fixture
-    def reopen(self, tmp_path):
-        return lambda: DelegatingStore(SQLiteStore(tmp_path / "s.db"))
+    def reopen(self, fast_dir):
+        return lambda: DelegatingStore(SQLiteStore(fast_dir / "s.db"))

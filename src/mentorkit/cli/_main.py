@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,5 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except MentorkitError as exc:
         print(f"mentorkit {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Output piped into `head` or similar: stop quietly, like other Unix tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code

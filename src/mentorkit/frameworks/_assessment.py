@@ -27,9 +27,10 @@ class Rater(StrEnum):
 class Assessment(Entity):
     """A person's level on one competency of a framework, on a date, as seen by a rater.
 
-    ``competency`` is a competency code and ``level`` a level code of the framework's scale;
-    :meth:`check` (or :func:`~mentorkit.frameworks.assess`) confirms both against the
-    framework. ``note`` is kept out of ``repr``.
+    ``rater`` defaults to :attr:`Rater.SELF`; name the rater kind (and ``rater_id``) for a
+    rating by someone else. ``competency`` is a competency code and ``level`` a level code
+    of the framework's scale; :meth:`check` confirms both against the framework (the query
+    helpers do so for every assessment they read). ``note`` is kept out of ``repr``.
 
     Example:
         >>> import datetime as dt
@@ -46,7 +47,7 @@ class Assessment(Entity):
     competency: str = attrs.field(validator=c.identifier)
     level: str = attrs.field(validator=c.identifier)
     date: dt.date = attrs.field(validator=c.is_date)
-    rater: Rater = attrs.field(validator=c.member_of(Rater))
+    rater: Rater = attrs.field(default=Rater.SELF, validator=c.member_of(Rater))
     rater_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     note: str = attrs.field(default="", validator=c.text, repr=False)
 

@@ -113,8 +113,8 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
         >>> table = g.metrics()
         >>> table["ana"].descendants, table["ana"].depth, table["ana"].fertility
         (2, 2, 1)
-        >>> [m.person_id for m in table.top(2, by="descendants")]
-        ['ana', 'ben']
+        >>> " > ".join(m.person_id for m in table.top(2, by="descendants"))
+        'ana > ben'
     """
 
     def __init__(self, rows: Mapping[str, GenealogyMetrics]) -> None:

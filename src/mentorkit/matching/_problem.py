@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import array
 import hashlib
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -136,13 +138,8 @@ class MatchingProblem:
         mentors = _ids(mentor_ids, "mentor_ids")
         caps = _capacities(capacity, len(mentors))
         shape = (len(mentees), len(mentors))
-        np = numpy_or_none()
-        if np is not None:
-            s = _as_array(np, scores, shape, "scores")
-            m = s if mentor_scores is None else _as_array(np, mentor_scores, shape, "mentor_scores")
-        else:  # pragma: no cover - exercised only without NumPy
-            s = _as_rows(scores, shape, "scores")
-            m = s if mentor_scores is None else _as_rows(mentor_scores, shape, "mentor_scores")
+        s = _stored(scores, shape, "scores")
+        m = s if mentor_scores is None else _stored(mentor_scores, shape, "mentor_scores")
         return cls(
             mentee_ids=mentees,
             mentor_ids=mentors,
@@ -191,13 +188,25 @@ class MatchingProblem:
             >>> p.forbidden_by("ana", "kim"), p.allowed("ana", "lee")
             (('no_reporting_line',), True)
         """
-        from mentorkit.matching._constraints import default_constraints
-        from mentorkit.matching._scoring import default_scorer
+        from mentorkit.matching._constraints import Constraint, default_constraints
+        from mentorkit.matching._scoring import Scorer, default_scorer
 
         everyone = list(mentees)
         mentor_list = list(mentors)
         rules = default_constraints() if constraints is None else tuple(constraints)
+        for k, rule in enumerate(rules):
+            if not isinstance(rule, Constraint):
+                raise ValidationError(
+                    "must be a Constraint (name and allows())",
+                    field=f"constraints[{k}]",
+                    value=rule,
+                )
         pair_scorer: Any = default_scorer() if scorer is None else scorer
+        for field, value in (("scorer", pair_scorer), ("mentor_scorer", mentor_scorer)):
+            if value is not None and not isinstance(value, Scorer):
+                raise ValidationError(
+                    "must be a Scorer (name and score())", field=field, value=value
+                )
         excluded: dict[str, str] = {}
         if eligibility is not None:
             verdicts = {d.person_id: d for d in eligibility.decisions}
@@ -214,31 +223,23 @@ class MatchingProblem:
         mentee_ids = _ids([p.person_id for p in everyone], "mentees")
         mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
 
-        def evaluate(scoring: Any, what: str) -> list[list[float | None]]:
-            rows: list[list[float | None]] = []
-            for i, mentee in enumerate(everyone):
-                row: list[float | None] = []
-                for j, mentor in enumerate(mentor_list):
-                    if all(rule.allows(mentee, mentor) for rule in rules):
-                        value = scoring.score(mentee, mentor)
-                        row.append(_check_value(value, f"{what}[{i}][{j}]"))
-                    else:
-                        row.append(None)
-                rows.append(row)
-            return rows
+        allowed = [
+            [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
+            for mentee in everyone
+        ]
+
+        def evaluate(scoring: Any) -> list[list[float | None]]:
+            return [
+                [
+                    scoring.score(mentee, mentor) if ok else None
+                    for mentor, ok in zip(mentor_list, oks, strict=True)
+                ]
+                for mentee, oks in zip(everyone, allowed, strict=True)
+            ]
 
         shape = (len(everyone), len(mentor_list))
-        scores = evaluate(pair_scorer, "scores")
-        np = numpy_or_none()
-        convert: Callable[[Any, tuple[int, int], str], Any] = (
-            (lambda x, s, f: _as_array(np, x, s, f)) if np is not None else _as_rows
-        )
-        s = convert(scores, shape, "scores")
-        m = (
-            s
-            if mentor_scorer is None
-            else convert(evaluate(mentor_scorer, "mentor_scores"), shape, "mentor_scores")
-        )
+        s = _stored(evaluate(pair_scorer), shape, "scores")
+        m = s if mentor_scorer is None else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
 
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
@@ -373,25 +374,34 @@ class MatchingProblem:
     def fingerprint(self) -> str:
         """A SHA-256 of ids, capacities and both matrices: equal problems, equal prints.
 
-        Store it with a result to check later that a rerun used the same problem.
+        The same with or without NumPy. Store it with a result to check later that a rerun
+        used the same problem.
         """
         if self._fingerprint is None:
             digest = hashlib.sha256()
             for part in (self._mentee_ids, self._mentor_ids, self._capacity):
                 digest.update(repr(part).encode())
-            s, m = self.to_lists()
-            digest.update(repr(s).encode())
-            digest.update(repr(m).encode())
+            for chunk in _canonical_bytes(self._S, self._M):
+                digest.update(chunk)
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
+    def _forbidden_count(self) -> int:
+        if self._uses_numpy():
+            import numpy as np
+
+            forbidden = np.isnan(self._S)
+            if self._M is not self._S:
+                forbidden |= np.isnan(self._M)
+            return int(forbidden.sum())
+        s, _ = self.to_lists()
+        return sum(v is None for row in s for v in row)
+
     def __repr__(self) -> str:
         n, m = self.shape
-        s, _ = self.to_lists()
-        forbidden = sum(v is None for row in s for v in row)
         return (
             f"MatchingProblem(mentees={n}, mentors={m}, places={sum(self._capacity)}, "
-            f"forbidden_pairs={forbidden})"
+            f"forbidden_pairs={self._forbidden_count()})"
         )
 
     # -- index-based access for strategies ----------------------------------------------------
@@ -575,11 +585,11 @@ def strengths_from_assessments(
 
     Example:
         >>> import datetime as dt
-        >>> from mentorkit.frameworks import Assessment, load_framework
+        >>> from mentorkit.frameworks import Assessment, Rater, load_framework
         >>> fw = load_framework("manager-of-self")
         >>> a = Assessment(id="a-1", person_id="kim", framework_id=fw.id,
         ...                competency="communication", level="exemplary",
-        ...                date=dt.date(2025, 5, 1))
+        ...                date=dt.date(2025, 5, 1), rater=Rater.SUPERVISOR)
         >>> strengths_from_assessments(fw, [a], "kim")
         {'communication': 3}
     """
@@ -587,6 +597,32 @@ def strengths_from_assessments(
 
     levels = current_levels(framework, assessments, person_id, as_of=as_of)
     return {code: framework.scale.rank(level) for code, level in levels.items()}
+
+
+def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:
+    """Little-endian float64 bytes of both matrices, a pair forbidden on either side NaN in both.
+
+    Problems that behave the same give the same bytes, however they were stored.
+    """
+    if not isinstance(scores, tuple):
+        import numpy as np
+
+        forbidden = np.isnan(scores) | np.isnan(mentor_scores)
+        for matrix in (scores, mentor_scores):
+            yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
+        return
+    for k in (0, 1):
+        values = array.array(
+            "d",
+            (
+                math.nan if a != a or b != b else (a, b)[k]
+                for row_s, row_m in zip(scores, mentor_scores, strict=True)
+                for a, b in zip(row_s, row_m, strict=True)
+            ),
+        )
+        if sys.byteorder == "big":  # pragma: no cover - no big-endian CI
+            values.byteswap()
+        yield values.tobytes()
 
 
 def _value(matrix: Any, i: int, j: int) -> float:
@@ -690,6 +726,14 @@ def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[flo
             )
         rows.append(tuple(_check_value(v, f"{field}[{i}][{j}]") for j, v in enumerate(row)))
     return tuple(rows)
+
+
+def _stored(matrix: Any, shape: tuple[int, int], field: str) -> Any:
+    """A validated, private copy of a matrix: a read-only array with NumPy, else tuples."""
+    np = numpy_or_none()
+    if np is None:  # pragma: no cover - exercised only without NumPy
+        return _as_rows(matrix, shape, field)
+    return _as_array(np, matrix, shape, field)
 
 
 def _as_array(np: Any, matrix: Any, shape: tuple[int, int], field: str) -> Any:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.errors import MatchingError
+from mentorkit.errors import MatchingError, ValidationError
 from mentorkit.matching._arrays import require
 from mentorkit.matching._result import MatchResult
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["OptimalMatcher"]
 
 _CHUNK = 1024  # rows per slice of the dense matrix: keeps temporaries to a few MB
+# Far below any real weight, and safe to negate (the int64 minimum is not).
+_FORBIDDEN = -(2**62)
 
 
 class OptimalMatcher:
@@ -58,14 +60,10 @@ class OptimalMatcher:
 
     def __init__(self, *, maximize_matches: bool = False, candidates: int = 24) -> None:
         if not isinstance(maximize_matches, bool):
-            from mentorkit.errors import ValidationError
-
             raise ValidationError(
                 "must be True or False", field="maximize_matches", value=maximize_matches
             )
         if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
-            from mentorkit.errors import ValidationError
-
             raise ValidationError("must be an int >= 1", field="candidates", value=candidates)
         self.maximize_matches = maximize_matches
         self.candidates = candidates
@@ -140,14 +138,14 @@ class _Weights:
             self.bonus = int(np.ceil(span)) + 1
 
     def rows(self, start: int, stop: int) -> Any:
-        """Integer weights of rows ``start:stop``; forbidden pairs get the smallest int."""
+        """Integer weights of rows ``start:stop``; forbidden pairs get ``_FORBIDDEN``."""
         np = self.np
         block = self.s[start:stop]
         forbidden = np.isnan(block)
         if self.ms is not self.s:
             forbidden |= np.isnan(self.ms[start:stop])
         w = np.rint(np.where(forbidden, 0.0, block) * self.scale).astype(np.int64) + self.bonus
-        w[forbidden] = np.iinfo(np.int64).min
+        w[forbidden] = _FORBIDDEN
         return w
 
 

@@ -127,6 +127,10 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
     free = np.flatnonzero(allowed_count > 0)
     touched = np.zeros(m, dtype=bool)
     while free.size:
+        if free.size <= _TAIL:
+            # A few long rejection chains are left: one proposal at a time is cheaper
+            # than a vectorised round each (the outcome does not depend on the order).
+            return _finish_one_by_one(prefs, ms, cap, mentee_rank, assignment, consumed, free)
         cols = prefs.next_choice(free, consumed)
         consumed[free] += 1
         touched[cols] = True
@@ -149,6 +153,56 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
         free = rejected[consumed[rejected] < allowed_count[rejected]]
     result: list[int] = assignment.tolist()
     return result
+
+
+_TAIL = 48
+
+
+def _finish_one_by_one(
+    prefs: _Preferences,
+    ms: Any,
+    cap: Any,
+    mentee_rank: Any,
+    assignment: Any,
+    consumed: Any,
+    free: Any,
+) -> list[int]:
+    """Deferred acceptance from a partial state, one proposal at a time (min-heaps)."""
+    import numpy as np
+
+    held_rows = np.flatnonzero(assignment >= 0)
+    held_cols = assignment[held_rows]
+    values = ms[held_rows, held_cols].tolist()
+    ranks = mentee_rank.tolist()
+    heaps: dict[int, list[tuple[float, int, int]]] = {}
+    for i, j, value in zip(held_rows.tolist(), held_cols.tolist(), values, strict=True):
+        heaps.setdefault(j, []).append((value, -ranks[i], i))
+    for heap in heaps.values():
+        heapq.heapify(heap)
+    out: list[int] = assignment.tolist()
+    used: list[int] = consumed.tolist()
+    allowed: list[int] = prefs.allowed_count.tolist()
+    capacity: list[int] = cap.tolist()
+    queue: list[int] = free.tolist()
+    queue.reverse()
+    while queue:
+        i = queue.pop()
+        if used[i] >= allowed[i]:
+            continue
+        j = prefs.choice(i, used[i])
+        used[i] += 1
+        key = (float(ms[i, j]), -ranks[i], i)
+        heap = heaps.setdefault(j, [])
+        if len(heap) < capacity[j]:
+            heapq.heappush(heap, key)
+            out[i] = j
+        elif heap and heap[0] < key:
+            _, _, loser = heapq.heapreplace(heap, key)
+            out[i], out[loser] = j, -1
+            queue.append(loser)
+        else:
+            queue.append(i)
+    return out
 
 
 class _Preferences:
@@ -203,6 +257,14 @@ class _Preferences:
             self.extra[i] = np.lexsort((self.col_rank, key))
             self.length[i] = key.size
             self.in_extra[i] = True
+
+    def choice(self, i: int, position: int) -> int:
+        """The column mentee ``i`` proposes to at ``position`` of their list."""
+        if not self.in_extra[i] and position >= self.top.shape[1]:
+            self._extend(self.np.asarray([i]))
+        if self.in_extra[i]:
+            return int(self.extra[i][position])
+        return int(self.top[i, position])
 
     def next_choice(self, rows: Any, consumed: Any) -> Any:
         """The column each of ``rows`` proposes to next."""

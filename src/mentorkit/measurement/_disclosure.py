@@ -8,7 +8,6 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
-import networkx as nx
 
 from mentorkit.errors import ValidationError
 
@@ -223,6 +222,8 @@ def _complete(
     Each bridge is closed into a cycle along the cheapest path between its ends, where a
     withheld edge costs nothing and a published one its count plus one: few, small counts.
     """
+    import networkx as nx  # lazily: networkx costs a third of a second to import
+
     full = nx.Graph()
     for edge, n in value.items():
         full.add_edge(*edge, count=n)

@@ -317,7 +317,7 @@ def structure(data: Any, cls: type[T]) -> T:
         raise ValidationError(
             f"not a valid {cls.__qualname__} document", errors=[f"{line} @ {where}"]
         ) from exc
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValidationError(f"not a valid {cls.__qualname__} document: {exc}") from exc
 
 
@@ -351,7 +351,7 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
     """
     try:
         doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ValidationError(f"is not JSON: {exc}", field="$") from None
     return from_dict(doc, cls)
 

@@ -261,6 +261,16 @@ class PostgresStore(BaseStore):
         found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
         return sorted(name for (name,) in found)
 
+    def _documents(self) -> dict[str, list[str]]:
+        # One snapshot for the whole export: READ COMMITTED would let each collection's
+        # query see a different moment while other workers write.
+        if self._depth:
+            return super()._documents()
+        with self._txn(write=False), self._errors():
+            self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._state.in_tx = True
+            return super()._documents()
+
     def _close(self) -> None:
         self._pool.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -22,8 +23,41 @@ from mentorkit.frameworks import (
     ProficiencyScale,
     Rater,
 )
-from mentorkit.model import ActionPlan, ActionStep, Goal
-from mentorkit.testing._strategies import aware_datetimes, dates, ids, texts
+from mentorkit.model import (
+    ActionItem,
+    ActionPlan,
+    ActionStep,
+    Cohort,
+    Enrollment,
+    Entity,
+    Goal,
+    Mentorship,
+    OrgUnit,
+    Outcome,
+    Person,
+    Program,
+    Reflection,
+    Session,
+)
+from mentorkit.testing._strategies import (
+    action_items,
+    action_plans,
+    aware_datetimes,
+    cohorts,
+    dates,
+    enrollments,
+    ids,
+    mentorships,
+    org_units,
+    outcomes,
+    persons,
+    programs,
+    reflections,
+    sessions,
+    texts,
+)
+
+E = TypeVar("E", bound=Entity)
 
 
 def _uuids() -> st.SearchStrategy[str | None]:
@@ -163,7 +197,7 @@ def smartie_goals(draw: st.DrawFn, *, person_id: str | None = None) -> Goal:
     )
 
 
-def goals_with_smartie_fields() -> st.SearchStrategy[Goal]:
+def goals() -> st.SearchStrategy[Goal]:
     """Generated goals with every field, the SMARTIE ones included, set or not."""
     optional_text = st.none() | texts()
     return st.builds(
@@ -299,3 +333,33 @@ def coaching_cycles(name: str = "equity-leadership-coaching") -> st.SearchStrate
     Each is the end of a legal walk, so it can keep advancing without passing a definition.
     """
     return legal_walks(load_cycle(name)).map(lambda walk: walk[1][-1])
+
+
+#: One strategy per built-in entity class.
+ENTITY_STRATEGIES: dict[type[Entity], Any] = {
+    OrgUnit: org_units,
+    Person: persons,
+    Program: programs,
+    Cohort: cohorts,
+    Enrollment: enrollments,
+    Mentorship: mentorships,
+    Session: sessions,
+    ActionItem: action_items,
+    Reflection: reflections,
+    Goal: goals,
+    ActionPlan: action_plans,
+    Outcome: outcomes,
+    Assessment: assessments,
+    CoachingCycle: coaching_cycles,
+}
+
+
+def entities_of(cls: type[E]) -> st.SearchStrategy[E]:
+    """The strategy for one entity class."""
+    strategy: st.SearchStrategy[E] = ENTITY_STRATEGIES[cls]()
+    return strategy
+
+
+def entities() -> st.SearchStrategy[Entity]:
+    """Any entity of any built-in class (version 0, as never stored)."""
+    return st.one_of([factory() for factory in ENTITY_STRATEGIES.values()])

@@ -136,7 +136,7 @@ def _total(problem: MatchingProblem, assignment: list[int]) -> float:
 # The matcher fixture is stateless, and each subclass runs the inherited tests on purpose.
 # Capped so that a contract class stays a few seconds long under any profile.
 _SETTINGS = settings(
-    max_examples=min(settings().max_examples, 100),
+    max_examples=min(settings().max_examples, 60),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -199,21 +199,6 @@ def reflections() -> st.SearchStrategy[m.Reflection]:
     )
 
 
-def goals() -> st.SearchStrategy[m.Goal]:
-    """Generated :class:`~mentorkit.model.Goal` entities (SMARTIE or not)."""
-    return st.builds(
-        m.Goal,
-        id=ids(),
-        person_id=ids(),
-        statement=texts(),
-        measure=st.none() | texts(),
-        baseline=_numbers(),
-        target=_numbers(),
-        deadline=st.none() | dates(),
-        student_group=st.none() | texts(),
-    )
-
-
 def action_steps() -> st.SearchStrategy[m.ActionStep]:
     """Generated steps of an action plan."""
     return st.builds(
@@ -254,31 +239,3 @@ def outcomes(draw: st.DrawFn) -> m.Outcome:
         value=value,
         note=draw(texts()),
     )
-
-
-#: One strategy per built-in entity class.
-ENTITY_STRATEGIES: dict[type[m.Entity], Any] = {
-    m.OrgUnit: org_units,
-    m.Person: persons,
-    m.Program: programs,
-    m.Cohort: cohorts,
-    m.Enrollment: enrollments,
-    m.Mentorship: mentorships,
-    m.Session: sessions,
-    m.ActionItem: action_items,
-    m.Reflection: reflections,
-    m.Goal: goals,
-    m.ActionPlan: action_plans,
-    m.Outcome: outcomes,
-}
-
-
-def entities_of(cls: type[E]) -> st.SearchStrategy[E]:
-    """The strategy for one entity class."""
-    strategy: st.SearchStrategy[E] = ENTITY_STRATEGIES[cls]()
-    return strategy
-
-
-def entities() -> st.SearchStrategy[m.Entity]:
-    """Any entity of any built-in class (version 0, as never stored)."""
-    return st.one_of([factory() for factory in ENTITY_STRATEGIES.values()])

@@ -1,6 +1,8 @@
 """Hypothesis strategies for every mentorkit entity, for your own property tests.
 
-Needs the ``test`` extra (hypothesis).
+Needs the ``test`` extra (hypothesis). :func:`entities` draws any built-in entity;
+:func:`entities_of` one class; the rest build the pieces (ids, dates, frameworks, coaching
+cycles and legal walks through them, SMARTIE goals).
 
 Example:
     >>> from hypothesis import given
@@ -12,8 +14,21 @@ Example:
     >>> test_round_trip()
 """
 
-from mentorkit.testing._strategies import (
+from mentorkit.testing._framework_strategies import (
     ENTITY_STRATEGIES,
+    assessments,
+    coaching_cycles,
+    competency_trees,
+    cycle_definitions,
+    entities,
+    entities_of,
+    frameworks,
+    goals,
+    legal_walks,
+    proficiency_scales,
+    smartie_goals,
+)
+from mentorkit.testing._strategies import (
     action_items,
     action_plans,
     action_steps,
@@ -21,9 +36,6 @@ from mentorkit.testing._strategies import (
     cohorts,
     dates,
     enrollments,
-    entities,
-    entities_of,
-    goals,
     ids,
     mentorships,
     org_units,
@@ -41,21 +53,29 @@ __all__ = [
     "action_items",
     "action_plans",
     "action_steps",
+    "assessments",
     "aware_datetimes",
+    "coaching_cycles",
     "cohorts",
+    "competency_trees",
+    "cycle_definitions",
     "dates",
     "enrollments",
     "entities",
     "entities_of",
+    "frameworks",
     "goals",
     "ids",
+    "legal_walks",
     "mentorships",
     "org_units",
     "outcomes",
     "persons",
+    "proficiency_scales",
     "programs",
     "reflections",
     "role_spells",
     "sessions",
+    "smartie_goals",
     "texts",
 ]
