@@ -509,39 +509,34 @@ def _compute(
         for s, d, _ in arcs:
             grand[s][d] = frozenset(mentees_after[d])  # the earliest start wins: a superset
 
-    # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b.
-    pair_first: dict[tuple[int, int], int] = {}
-    pair_last: dict[tuple[int, int], int] = {}
-    mentors_of: list[list[int]] = [[] for _ in range(n)]
-    for day, arcs in zip(days, reversed(down_days), strict=True):  # earliest day first
-        for src, dst, _ in arcs:
-            key = (src, dst)
-            if key not in pair_first:
-                pair_first[key] = day
-                mentors_of[dst].append(src)
-            pair_last[key] = day
-    excluding: dict[tuple[int, int], frozenset[int]] = {}
-    per_mentor: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
-
-    def others(g: int, a: int) -> frozenset[int]:
-        """The union of ``grand[g][b]`` over g's mentees ``b`` other than ``a`` (cached)."""
-        key = (g, a)
-        found = excluding.get(key)
-        if found is not None:
-            return found
-        summary = per_mentor.get(g)
-        if summary is None:
-            # Everyone reached through g's mentees, and those reached through two or more.
-            seen: set[int] = set()
-            repeated: set[int] = set()
-            for branch in grand[g].values():
-                repeated |= seen & branch
-                seen |= branch
-            summary = per_mentor[g] = (frozenset(seen), frozenset(repeated))
-        everyone, shared = summary
-        only_here = grand[g][a] - shared
-        found = excluding[key] = everyone - only_here if only_here else everyone
-        return found
+    # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b. A chain
+    # g -> a -> p exists exactly when p is in grand[g][a], so each grand-mentor g pushes, to
+    # everyone reached through a mentee a, the people reached through g's other mentees.
+    mentors_of: list[set[int]] = [set() for _ in range(n)]
+    cousins_of: list[set[int] | None] = [None] * n
+    for g in range(n):
+        branches = grand[g]
+        for a in branches:
+            mentors_of[a].add(g)
+        if len(branches) < 2:
+            continue
+        seen: set[int] = set()
+        repeated: set[int] = set()
+        for branch in branches.values():
+            repeated |= seen & branch
+            seen |= branch
+        everyone = frozenset(seen)
+        for branch in branches.values():
+            only_here = branch - repeated
+            others = everyone - only_here if only_here else everyone
+            if not others:
+                continue
+            for p in branch:
+                mine = cousins_of[p]
+                if mine is None:
+                    cousins_of[p] = set(others)
+                else:
+                    mine |= others
 
     weights = [float(students_reached.get(p, 0.0)) for p in late_first]
     planes = _bit_planes(weights) if alg.dense else None
@@ -552,13 +547,8 @@ def _compute(
         down = reach[i]
         loops = alg.has(down, i)  # a chain came back to the person: not their own descendant
         counts = [len(b) for b in grand[i].values()]
-        cousins: set[int] = set()
-        for a in mentors_of[i]:
-            last = pair_last[a, i]
-            for g in mentors_of[a]:
-                if pair_first[g, a] <= last:
-                    cousins.update(others(g, a))
-        cousins.discard(i)
+        cousins = cousins_of[i] or set()
+        ncousins = len(cousins) - (i in cousins)
         j = aix[pid]
         own = weights[i]
         ndesc = alg.count(down) - loops
@@ -572,7 +562,7 @@ def _compute(
             descendants=ndesc,
             depth=longest[i],
             relationships=alg.count(edge_sets[i]),
-            cousins=len(cousins),
+            cousins=ncousins,
             genealogical_index=_g_index(counts),
             mentors=len(mentors_of[i]),
             ancestors=alg.count(up_reach[j]) - alg.has(up_reach[j], j),
