@@ -179,3 +179,12 @@ def test_bad_demographics_are_rejected_without_echoing_the_value(bad):
     assert info.value.field == "demographics"
     assert not info.value.has_value
     assert "42" not in str(info.value)
+
+
+def test_enum_fields_take_their_lower_case_string_values():
+    outcome = mk.Outcome(
+        id="o", person_id="p", kind="students_reached", date=dt.date(2024, 6, 1), value=120
+    )
+    assert outcome.kind is mk.OutcomeKind.STUDENTS_REACHED
+    enrollment = mk.Enrollment(id="e", person_id="p", cohort_id="c", role="mentor", status="active")
+    assert (enrollment.role, enrollment.status) == (mk.Role.MENTOR, mk.EnrollmentStatus.ACTIVE)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -25,6 +26,8 @@ from mentorkit.model._enums import (
     SessionStatus,
 )
 
+_E = TypeVar("_E", bound=Enum)
+
 
 @attrs.frozen(kw_only=True)
 class Entity:
@@ -39,6 +42,52 @@ class Entity:
 
     id: str = attrs.field(validator=c.identifier)
     version: int = attrs.field(default=0, validator=c.non_negative, repr=False)
+
+
+# Enum fields also take their lower-case string values ("mentee"); anything else is left
+# for the validator, which names the field and the allowed values.
+def _member(enum: type[_E], value: object) -> Any:
+    if isinstance(value, str) and not isinstance(value, enum):
+        try:
+            return enum(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _org_unit_kind(value: OrgUnitKind | str) -> OrgUnitKind:
+    converted: OrgUnitKind = _member(OrgUnitKind, value)
+    return converted
+
+
+def _role(value: Role | str) -> Role:
+    converted: Role = _member(Role, value)
+    return converted
+
+
+def _enrollment_status(value: EnrollmentStatus | str) -> EnrollmentStatus:
+    converted: EnrollmentStatus = _member(EnrollmentStatus, value)
+    return converted
+
+
+def _mentorship_kind(value: MentorshipKind | str) -> MentorshipKind:
+    converted: MentorshipKind = _member(MentorshipKind, value)
+    return converted
+
+
+def _activity(value: Activity | str) -> Activity:
+    converted: Activity = _member(Activity, value)
+    return converted
+
+
+def _session_status(value: SessionStatus | str) -> SessionStatus:
+    converted: SessionStatus = _member(SessionStatus, value)
+    return converted
+
+
+def _outcome_kind(value: OutcomeKind | str) -> OutcomeKind:
+    converted: OutcomeKind = _member(OutcomeKind, value)
+    return converted
 
 
 # The converters turn lists into tuples and leave anything else (a lone string, a number)
@@ -84,7 +133,7 @@ class OrgUnit(Entity):
     collection: ClassVar[str] = "org_unit"
 
     name: str = attrs.field(validator=c.text)
-    kind: OrgUnitKind = attrs.field(validator=c.member_of(OrgUnitKind))
+    kind: OrgUnitKind = attrs.field(converter=_org_unit_kind, validator=c.member_of(OrgUnitKind))
     parent_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
 
     def __attrs_post_init__(self) -> None:
@@ -179,9 +228,11 @@ class Enrollment(Entity):
 
     person_id: str = attrs.field(validator=c.identifier)
     cohort_id: str = attrs.field(validator=c.identifier)
-    role: Role = attrs.field(validator=c.member_of(Role))
+    role: Role = attrs.field(converter=_role, validator=c.member_of(Role))
     status: EnrollmentStatus = attrs.field(
-        default=EnrollmentStatus.APPLIED, validator=c.member_of(EnrollmentStatus)
+        default=EnrollmentStatus.APPLIED,
+        converter=_enrollment_status,
+        validator=c.member_of(EnrollmentStatus),
     )
     focus_competencies: tuple[str, ...] = attrs.field(
         default=(), converter=_ids, validator=c.identifiers
@@ -207,7 +258,9 @@ class Mentorship(Entity):
     start: dt.date = attrs.field(validator=c.is_date)
     end: dt.date | None = attrs.field(default=None, validator=c.optional_date)
     kind: MentorshipKind = attrs.field(
-        default=MentorshipKind.ONE_TO_ONE, validator=c.member_of(MentorshipKind)
+        default=MentorshipKind.ONE_TO_ONE,
+        converter=_mentorship_kind,
+        validator=c.member_of(MentorshipKind),
     )
     program_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     cohort_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
@@ -231,9 +284,11 @@ class Session(Entity):
     mentorship_id: str = attrs.field(validator=c.identifier)
     start: dt.datetime = attrs.field(validator=c.aware)
     minutes: int = attrs.field(validator=c.non_negative)
-    activity: Activity = attrs.field(default=Activity.OTHER, validator=c.member_of(Activity))
+    activity: Activity = attrs.field(
+        default=Activity.OTHER, converter=_activity, validator=c.member_of(Activity)
+    )
     status: SessionStatus = attrs.field(
-        default=SessionStatus.HELD, validator=c.member_of(SessionStatus)
+        default=SessionStatus.HELD, converter=_session_status, validator=c.member_of(SessionStatus)
     )
     participants: tuple[str, ...] = attrs.field(default=(), converter=_ids, validator=c.identifiers)
     notes: str = attrs.field(default="", validator=c.text, repr=False)
@@ -334,7 +389,7 @@ class Outcome(Entity):
     collection: ClassVar[str] = "outcome"
 
     person_id: str = attrs.field(validator=c.identifier)
-    kind: OutcomeKind = attrs.field(validator=c.member_of(OutcomeKind))
+    kind: OutcomeKind = attrs.field(converter=_outcome_kind, validator=c.member_of(OutcomeKind))
     date: dt.date = attrs.field(validator=c.is_date)
     value: float | None = attrs.field(default=None, validator=c.optional_number)
     note: str = attrs.field(default="", validator=c.text, repr=False)
