@@ -7,7 +7,6 @@ moves between backends losslessly.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import re
@@ -265,8 +264,10 @@ def encode(entity: Any) -> Row:
     if meta.restamp is not None and not attrs.validators.get_disabled():
         # Field types checked, containers round tripped, validators run: what the whole
         # converter round trip checks. Anything it cannot vouch for goes the long way.
-        with contextlib.suppress(Exception):
+        try:
             stored = meta.restamp(entity, version)
+        except Exception:  # the round trip below decides
+            stored = None
     body["version"] = version
     if stored is None:
         stored = _round_trip(meta, entity, body)
@@ -548,8 +549,13 @@ def _make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
             env[f"U{i}"] = converter.get_unstructure_hook(tp)
             env[f"S{i}"] = converter.get_structure_hook(tp)
             env[f"T{i}"] = tp
-            lines.append(f"    try: {v} = S{i}(U{i}({v}), T{i})")
-            lines.append("    except Exception: raise _UnsureError from None")
+            # None and () read back as themselves (when the type allows them at all).
+            skip = f"{v} is not None" if opt else "True"
+            if get_origin(base) is tuple:
+                skip += f" and not (type({v}) is tuple and not {v})"
+            lines.append(f"    if {skip}:")
+            lines.append(f"        try: {v} = S{i}(U{i}({v}), T{i})")
+            lines.append("        except Exception: raise _UnsureError from None")
             if f.converter is not None:
                 if not isinstance(f.converter, types.FunctionType):
                     return None
