@@ -286,7 +286,8 @@ def encode(entity: Any) -> Row:
     try:
         # The body's own "{" is replaced by the tag and schema, so they come first.
         text = meta.prefix + _ENCODE(body)[1:]
-        text.encode("utf-8")  # lone surrogates cannot be stored in any UTF-8 file or database
+        if not text.isascii():  # lone surrogates cannot be stored in UTF-8 files or databases
+            text.encode("utf-8")
     except UnicodeEncodeError as exc:
         where = f"{meta.collection}/{entity.id}"
         raise ValidationError(
