@@ -145,6 +145,7 @@ class ClassInfo(NamedTuple):
     padding: tuple[None, ...]
     #: Shortcuts that agree with the converter round trip (``None``: always use it).
     restamp: Callable[[Any, int], Any] | None
+    fast_unstructure: Callable[[Any], dict[str, Any]] | None
     fast_structure: Callable[[dict[str, Any]], Any] | None
 
 
@@ -187,6 +188,7 @@ def info(cls: type[Any]) -> ClassInfo:
         prefix=f'{{"{TAG_KEY}":{json.dumps(tag)},"{SCHEMA_KEY}":{SCHEMA_VERSION},',
         padding=(None,) * (MAX_KEYS - len(keys)),
         restamp=_make_restamp(cls),
+        fast_unstructure=_make_unstructure(cls),
         fast_structure=_make_structure(cls),
     )
     _INFO[cls] = found
@@ -251,23 +253,27 @@ def encode(entity: Any) -> Row:
     if not isinstance(entity, Entity):
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
     meta = _INFO.get(type(entity)) or info(type(entity))
-    try:
-        body = meta.unstructure(entity)
-    except Exception as exc:  # a field the converter cannot write
-        where = f"{meta.collection}/{entity.id}"
-        raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
     expected = entity.version
     if type(expected) is not int or expected < 0:
         raise ValidationError("must be an integer >= 0", field="version", value=expected)
     version = expected + 1
-    stored = None
+    stored: Any = None
+    body: dict[str, Any] | None = None
     if meta.restamp is not None and not attrs.validators.get_disabled():
-        # Field types checked, containers round tripped, validators run: what the whole
-        # converter round trip checks. Anything it cannot vouch for goes the long way.
+        # Field types checked exactly, containers round tripped, validators run: what the
+        # whole converter round trip checks. Anything it cannot vouch for goes the long way.
         try:
             stored = meta.restamp(entity, version)
+            if meta.fast_unstructure is not None:
+                body = meta.fast_unstructure(entity)
         except Exception:  # the round trip below decides
             stored = None
+    if body is None:
+        try:
+            body = meta.unstructure(entity)
+        except Exception as exc:  # a field the converter cannot write
+            where = f"{meta.collection}/{entity.id}"
+            raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
     body["version"] = version
     if stored is None:
         stored = _round_trip(meta, entity, body)
@@ -628,3 +634,38 @@ def _make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
     exec("\n".join(lines), env)  # noqa: S102 - code built above from field names
     structure: Callable[[dict[str, Any]], Any] = env["structure"]
     return structure
+
+
+def _make_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]] | None:
+    """The converter's unstructure hook for ``cls``, for instances checked by restamp.
+
+    Only for instances whose field types the :func:`_make_restamp` function has checked
+    exactly. ``None``: no shortcut for ``cls``.
+    """
+    if not _plain_hooks(cls):
+        return None
+    env: dict[str, Any] = {}
+    items = []
+    for i, f in enumerate(attrs.fields(cls)):
+        tp = f.type
+        v = f"e.{f.name}"
+        inner = _optional(tp)
+        base, opt = (inner, True) if inner is not None else (tp, False)
+        if base in (str, int):
+            expr = v
+        elif base is dt.date:
+            expr = f"{v}.isoformat()"
+        elif isinstance(base, type) and issubclass(base, Enum):
+            expr = f"{v}.value"
+        elif not opt and _is_str_tuple(base):
+            expr = f"list({v})"
+        else:
+            env[f"U{i}"] = converter.get_unstructure_hook(tp)
+            expr, opt = f"U{i}({v})", False
+        if opt and expr != v:
+            expr = f"None if {v} is None else {expr}"
+        items.append(f"{f.name!r}: {expr}")
+    source = "def unstructure(e):\n    return {" + ", ".join(items) + "}"
+    exec(source, env)  # noqa: S102 - code built above from field names
+    unstructure: Callable[[Any], dict[str, Any]] = env["unstructure"]
+    return unstructure
