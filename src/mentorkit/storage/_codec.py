@@ -244,7 +244,10 @@ def _check_text(value: str, field: str) -> None:
 
 
 def encode(entity: Any) -> Row:
-    """Validate an entity through the converter and encode it for storage.
+    """Validate an entity as the converter round trip would and encode it for storage.
+
+    Entities of classes with cattrs' own hooks take a shortcut that checks the same (see
+    :func:`_make_restamp`); anything it cannot vouch for takes the full round trip.
 
     Raises:
         ValidationError: not a registered entity, or a field the converter cannot write or
