@@ -68,12 +68,17 @@ def main() -> int:
     import networkx as nx
 
     from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship, Outcome, Person
     from mentorkit.storage import SQLiteStore
 
+    # What MentorshipGraph.from_store(store) does, timed in two parts: the store's reads
+    # (decoding every entity) and building the graph from the entities.
     c0, t0 = time.process_time(), time.perf_counter()
     store = SQLiteStore(db)
-    graph = MentorshipGraph.from_store(store)
+    mentorships, people, outcomes = store.all(Mentorship), store.all(Person), store.all(Outcome)
     store.close()
+    cr, tr = time.process_time(), time.perf_counter()
+    graph = MentorshipGraph.from_mentorships(mentorships, people=people, outcomes=outcomes)
     c1, t1 = time.process_time(), time.perf_counter()
     table = graph.metrics()
     c2, t2 = time.process_time(), time.perf_counter()
@@ -94,6 +99,8 @@ def main() -> int:
     print(f"district: {len(graph):,} people, {len(graph.mentorships):,} mentorships, "
           f"{len(graph.outcomes):,} outcomes")  # fmt: skip
     print(f"load from SQLite + build graph : {load_cpu:6.2f} s cpu ({t1 - t0:6.2f} s wall)")
+    print(f"  of which the store's reads   : {cr - c0:6.2f} s cpu ({tr - t0:6.2f} s wall)")
+    print(f"  of which building the graph  : {c1 - cr:6.2f} s cpu ({t1 - tr:6.2f} s wall)")
     print(f"every metric for every person  : {metrics_cpu:6.2f} s cpu ({t2 - t1:6.2f} s wall)")
     print(f"total                          : {total_cpu:6.2f} s cpu ({t2 - t0:6.2f} s wall)"
           f"   goal < 10 s: {'met' if total_cpu < 10 else 'NOT met'}")  # fmt: skip

@@ -54,13 +54,13 @@ with open_store(f"sqlite:///{folder}/district.db") as store:
         print("After the failed transaction p-new is not stored: nothing was kept")
 
     # 5. Move everything, versions included, to a JSON file.
-    document = export_store(store, demographics=True)
+    document = export_store(store, personal_data=True)
 
 with open_store(f"json:///{folder}/district.json") as copy:
     count = import_store(copy, document)
     moved = copy.get(mk.Person, person.id)
     print(f"Imported {count:,} entities into district.json; {moved.id} is at version "
           f"{moved.version} with title {moved.title!r}")  # fmt: skip
-    assert export_store(copy, demographics=True) == document  # lossless
+    assert export_store(copy, personal_data=True) == document  # lossless
 print("The JSON file starts with:")
 print("\n".join((folder / "district.json").read_text().splitlines()[:3]))

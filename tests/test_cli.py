@@ -39,3 +39,24 @@ def test_python_dash_m_runs_the_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Synthetic district" in result.stdout
+
+
+def test_an_interrupted_demo_overwrite_keeps_the_previous_district(tmp_path, monkeypatch):
+    import mentorkit as mk
+    from mentorkit.storage import open_store
+    from mentorkit.storage.sqlite import SQLiteStore
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--staff", "50", "--years", "1"]) == 0
+    with open_store("sqlite:///mentorkit.db") as store:
+        before = store.all(mk.Person)
+
+    def interrupted(self, entities):
+        raise KeyboardInterrupt  # Ctrl-C, a full disk, a killed process
+
+    monkeypatch.setattr(SQLiteStore, "put_many", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        main(["demo", "--staff", "60", "--years", "1", "--overwrite"])
+    monkeypatch.undo()
+    with open_store(f"sqlite:///{tmp_path}/mentorkit.db") as store:
+        assert store.all(mk.Person) == before

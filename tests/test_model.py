@@ -136,3 +136,46 @@ def test_errors_form_one_hierarchy():
         mk.StorageError,
     ):
         assert issubclass(cls, mk.MentorkitError)
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (
+            lambda: mk.Enrollment(
+                id="e",
+                person_id="p",
+                cohort_id="c",
+                role=mk.Role.MENTEE,
+                focus_competencies="communication",
+            ),
+            "focus_competencies",
+        ),
+        (
+            lambda: mk.Session(
+                id="s",
+                mentorship_id="m",
+                minutes=1,
+                participants="p-1",
+                start=dt.datetime(2024, 1, 1, tzinfo=UTC),
+            ),
+            "participants",
+        ),
+        (lambda: mk.Person(id="p", name="x", roles=None), "roles"),
+        (lambda: mk.ActionPlan(id="a", person_id="p", steps=["x"]), "steps[0]"),
+        (lambda: mk.ActionPlan(id="a", person_id="p", student_outcomes="more"), "student_outcomes"),
+    ],
+)
+def test_a_lone_string_or_wrong_item_for_a_list_field_is_rejected_not_split(build, field):
+    with pytest.raises(mk.ValidationError) as info:
+        build()
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("bad", ["x", {"ethnicity": 42}, {3: "y"}])
+def test_bad_demographics_are_rejected_without_echoing_the_value(bad):
+    with pytest.raises(mk.ValidationError) as info:
+        mk.Person(id="p", name="x", demographics=bad)
+    assert info.value.field == "demographics"
+    assert not info.value.has_value
+    assert "42" not in str(info.value)

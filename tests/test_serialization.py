@@ -184,3 +184,28 @@ def test_absurdly_deep_documents_are_a_validation_error():
         nested = {"x": nested}
     with pytest.raises(mk.ValidationError):
         mk.from_dict({"$type": "person", "$schema": 1, "id": "p", "name": "x", "roles": [nested]})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("demographics", {"ethnicity": 42}), ("email", 1234567)]
+)
+def test_errors_in_personal_fields_of_a_document_leave_the_value_out(field, value):
+    doc = mk.to_dict(mk.Person(id="p", name="x")) | {field: value}
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    assert f"$.{field}" in str(info.value)
+    assert "42" not in str(info.value)
+    assert "1234567" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: mk.from_json(5),  # type: ignore[arg-type]
+        lambda: mk.from_dict({"$type": "person", "$schema": 1, "id": "p", "name": "x", 5: 1}),
+        lambda: mk.from_dict(mk.to_dict(mk.Person(id="p", name="x")), "Person"),
+    ],  # type: ignore[call-overload]
+)
+def test_wrongly_typed_arguments_are_validation_errors(call):
+    with pytest.raises(mk.ValidationError):
+        call()

@@ -55,6 +55,8 @@ class ValidationError(MentorkitError, ValueError):
     ) -> None:
         self.field = field
         self.value = None if value is _MISSING else value
+        #: Whether the error carries the offending value (personal data never does).
+        self.has_value = value is not _MISSING
         self.message = message
         text = message if field is None else f"{field}: {message}"
         if value is not _MISSING:

@@ -366,3 +366,36 @@ def test_from_store_filters_programs_and_kinds(store):
         MentorshipGraph.from_store(store, kinds=["mentoring"])
     assert err.value.field == "kinds"
     assert err.value.value == "mentoring"
+
+
+def test_lineage_drawing_leaves_out_mentorships_that_came_too_early():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    g = MentorshipGraph.from_mentorships(
+        [
+            ms(1, "r", "a", D(2021, 9, 1)),
+            ms(2, "r", "b", D(2021, 9, 1)),
+            ms(3, "a", "c", D(2022, 9, 1)),
+            ms(4, "b", "c", D(2019, 9, 1)),  # before r mentored b: not part of r's lineage tree
+        ]
+    )
+    ax = g.draw_lineage("r")
+    segments = {tuple(map(tuple, line.get_xydata())) for line in ax.lines}
+    assert len(segments) == 3
+    plt.close("all")
+
+
+def test_importing_the_graph_package_loads_no_optional_dependency():
+    import subprocess
+
+    code = (
+        "import sys, mentorkit.graph; "
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

@@ -56,12 +56,12 @@ def _people_store(url):
 
 def test_export_then_import_moves_a_store_losslessly(capsys, tmp_path):
     _people_store("sqlite:///source.db")
-    assert main(["export", "--store", "sqlite:///source.db", "--with-demographics",
+    assert main(["export", "--store", "sqlite:///source.db", "--with-personal-data",
                  "-o", "out.json"]) == 0  # fmt: skip
     assert "Exported 2 entities to out.json" in capsys.readouterr().err
     assert main(["import", "out.json", "--store", "json:///copy.json"]) == 0
     assert "Imported 2 entities" in capsys.readouterr().out
-    assert main(["export", "--store", "json:///copy.json", "--with-demographics"]) == 0
+    assert main(["export", "--store", "json:///copy.json", "--with-personal-data"]) == 0
     assert capsys.readouterr().out == (tmp_path / "out.json").read_text()
     with open_store("json:///copy.json") as copy:
         ana = copy.get(Person, "p-1")
@@ -126,7 +126,7 @@ def test_help_explains_the_store_urls_and_privacy(capsys):
         assert "MENTORKIT_STORE" in out
     with pytest.raises(SystemExit):
         main(["export", "--help"])
-    assert "--with-demographics" in capsys.readouterr().out
+    assert "--with-personal-data" in capsys.readouterr().out
 
 
 def test_the_benchmark_runs_and_prints_its_ratios(tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 
 from mentorkit.storage import JsonStore, MemoryStore, SQLiteStore
-from mentorkit.testing import StoreContract
+from mentorkit.testing import SharedStoreContract, StoreContract
 
 
 class TestMemoryStore(StoreContract):
@@ -13,7 +13,7 @@ class TestMemoryStore(StoreContract):
             yield store
 
 
-class TestJsonStore(StoreContract):
+class TestJsonStore(SharedStoreContract):
     machine_examples = 10
 
     @pytest.fixture
@@ -26,7 +26,7 @@ class TestJsonStore(StoreContract):
         return lambda: JsonStore(fast_dir / "store.json")
 
 
-class TestSQLiteStore(StoreContract):
+class TestSQLiteStore(SharedStoreContract):
     machine_examples = 10
 
     @pytest.fixture
@@ -49,7 +49,7 @@ class TestSQLiteInMemory(StoreContract):
 
 
 @pytest.mark.postgres
-class TestPostgresStore(StoreContract):
+class TestPostgresStore(SharedStoreContract):
     machine_examples = 10
 
     @pytest.fixture

@@ -4,7 +4,7 @@ contract: the suite is usable by third parties, not only by our own backends."""
 import pytest
 
 from mentorkit.storage import MemoryStore, SQLiteStore, Store
-from mentorkit.testing import StoreContract
+from mentorkit.testing import SharedStoreContract, StoreContract
 
 
 class DelegatingStore:
@@ -60,7 +60,7 @@ class TestHandWrittenStoreOverMemory(StoreContract):
             yield store
 
 
-class TestHandWrittenStoreOverSQLite(StoreContract):
+class TestHandWrittenStoreOverSQLite(SharedStoreContract):
     machine_examples = 5
 
     @pytest.fixture

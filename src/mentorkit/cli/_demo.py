@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     """Build the district, write it into the store and print the summary."""
     district = synthetic.district(seed=args.seed, staff=args.staff, years=args.years)
     url = args.store or default_store()
-    with open_cli_store(args) as store:
+    # One transaction: an interrupted overwrite leaves the previous district in place.
+    with open_cli_store(args) as store, store.transaction():
         if isinstance(store, BaseStore) and not store._is_empty():
             if not args.overwrite:
                 raise StorageError(

@@ -74,10 +74,10 @@ def add_parser(sub: Any) -> None:
         "mentorkit.store document with a schema version, collections sorted by name and "
         "entities by id, one per line. `mentorkit import` loads it into any other store, "
         "so this is how data moves between SQLite, JSON files and PostgreSQL. People's "
-        "demographics are personal data and are left out unless you pass "
-        "--with-demographics (which you need for a lossless move).",
+        "e-mail addresses and demographics are personal data and are left out unless you pass "
+        "--with-personal-data (which you need for a lossless move).",
         epilog="Examples: mentorkit export -o district.json; "
-        "mentorkit export --store postgresql://app@db/mentoring --with-demographics "
+        "mentorkit export --store postgresql://app@db/mentoring --with-personal-data "
         "-o backup.json",
     )
     add_store_option(export, help="The store to export.")
@@ -90,9 +90,9 @@ def add_parser(sub: Any) -> None:
         "replaced only once the whole document is written",
     )
     export.add_argument(
-        "--with-demographics",
+        "--with-personal-data",
         action="store_true",
-        help="keep people's demographic fields (left out by default)",
+        help="keep people's e-mail addresses and demographic fields (left out by default)",
     )
     export.set_defaults(func=run_export)
 
@@ -116,14 +116,14 @@ def run_export(args: argparse.Namespace) -> int:
     from mentorkit.storage import export_store
 
     with open_cli_store(args) as store:
-        text = export_store(store, demographics=args.with_demographics)
+        text = export_store(store, personal_data=args.with_personal_data)
     if args.output == "-":
         sys.stdout.write(text)
     else:
         _write_atomically(args.output, text)
     count = text.count("\n  {")
     where = "standard output" if args.output == "-" else args.output
-    note = "" if args.with_demographics else " (demographics left out)"
+    note = "" if args.with_personal_data else " (e-mail addresses and demographics left out)"
     print(f"Exported {count:,} entities to {where}{note}.", file=sys.stderr)
     return 0
 

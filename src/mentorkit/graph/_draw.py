@@ -63,10 +63,15 @@ def draw_lineage(
         _, ax = plt.subplots(figsize=(width, 1.2 * (1 + len({p[1] for p in pos.values()}))))
     people = graph.people
     text = label or (lambda p: people[p].name if p in people else p)
+    # Draw the mentorships that chains from the root use between consecutive generations:
+    # the tree, not every shortcut, and never a mentorship that came too early to count.
+    arrival = graph._arrivals(person_id)
     drawn: set[tuple[str, str]] = set()
-    for u, v in graph.nx.edges():
-        # Draw only edges between consecutive generations: the tree, not every shortcut.
-        if u in pos and v in pos and pos[v][1] == pos[u][1] - 1 and (u, v) not in drawn:
+    for m in graph.mentorships:
+        u, v = m.mentor_id, m.mentee_id
+        if u not in pos or v not in pos or pos[v][1] != pos[u][1] - 1 or (u, v) in drawn:
+            continue
+        if u == person_id or m.start.toordinal() >= arrival.get(u, 1 << 40):
             drawn.add((u, v))
             ax.plot([pos[u][0], pos[v][0]], [pos[u][1], pos[v][1]], color="0.6", lw=0.8,
                     zorder=1)  # fmt: skip

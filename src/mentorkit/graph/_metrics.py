@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import html
+import math
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -249,8 +250,8 @@ class _Sets:
         return len(x)
 
     @staticmethod
-    def without(x: Any, i: int) -> Any:
-        return x - {i}
+    def has(x: Any, i: int) -> bool:
+        return i in x
 
 
 class _Bits:
@@ -275,8 +276,8 @@ class _Bits:
         return int(x).bit_count()
 
     @staticmethod
-    def without(x: Any, i: int) -> Any:
-        return x & ~(1 << i)
+    def has(x: Any, i: int) -> bool:
+        return bool((x >> i) & 1)
 
 
 _Algebra = type[_Sets] | type[_Bits]
@@ -390,18 +391,18 @@ def _bit_planes(weights: Sequence[float]) -> list[int] | None:
 
 
 def _weighted_sum(members: Any, weights: Sequence[float], planes: Sequence[int] | None) -> float:
-    """The sum of ``weights[i]`` over the members ``i`` of a set or bitset."""
+    """The sum of ``weights[i]`` over the members ``i`` of a set or bitset (exactly rounded)."""
     if not isinstance(members, int):
-        return float(sum(weights[i] for i in members))
+        return math.fsum(map(weights.__getitem__, members))
     if planes is not None:
         # Integer weights: sum bit plane by bit plane, one AND and popcount per plane.
         return float(sum((members & plane).bit_count() << k for k, plane in enumerate(planes)))
-    total = 0.0
+    parts = []
     while members:
         low = members & -members
-        total += weights[low.bit_length() - 1]
+        parts.append(weights[low.bit_length() - 1])
         members ^= low
-    return total
+    return math.fsum(parts)
 
 
 def _g_index(counts: Sequence[int]) -> int:
@@ -452,14 +453,18 @@ def _compute(
     students_reached: Mapping[str, float],
     representation: str,
 ) -> dict[str, GenealogyMetrics]:
-    # One pass over the entities; everything after works on plain tuples.
-    edges_ = sorted((m.start.toordinal(), m.id, m.mentor_id, m.mentee_id) for m in mentorships)
-    ids = list(dict.fromkeys([*people, *(p for e in edges_ for p in e[2:])]))
-    n = len(ids)
+    # One pass over the entities; everything after works on plain tuples, grouped by day.
+    pairs_by_day: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for m in mentorships:
+        pairs_by_day[m.start.toordinal()].append((m.mentor_id, m.mentee_id))
+    days = sorted(pairs_by_day)
     first_seen: dict[str, int] = {}
-    for day, _, u, v in edges_:  # by day: the first write is the first appearance
-        first_seen.setdefault(u, day)
-        first_seen.setdefault(v, day)
+    for day in days:  # earliest first: the first write is the first appearance
+        for u, v in pairs_by_day[day]:
+            first_seen.setdefault(u, day)
+            first_seen.setdefault(v, day)
+    ids = list(dict.fromkeys([*people, *first_seen]))
+    n = len(ids)
     never = 1 << 40
     # As bitsets, descendants are mostly people who appear late: give them the low bits, so
     # the ints stay shorter (and the reverse for ancestors).
@@ -468,17 +473,19 @@ def _compute(
     dix = {p: i for i, p in enumerate(late_first)}
     aix = {p: i for i, p in enumerate(early_first)}
 
-    # Edge numbers: the latest mentorship gets 0, so chain edge bitsets stay short too.
-    total = len(edges_)
-    down_by_day: dict[int, list[_Arc]] = defaultdict(list)
-    up_by_day: dict[int, list[_Arc]] = defaultdict(list)
-    for k, (day, _, u, v) in enumerate(edges_):
-        e = total - 1 - k
-        down_by_day[day].append((dix[u], dix[v], e))
-        up_by_day[day].append((aix[v], aix[u], e))
-    days_desc = sorted(down_by_day, reverse=True)
-    down_days = [down_by_day[day] for day in days_desc]
-    up_days = [up_by_day[day] for day in reversed(days_desc)]
+    # Edge numbers: the latest mentorships get the lowest, so chain edge bitsets stay short.
+    down_days: list[list[_Arc]] = []
+    e = 0
+    for day in reversed(days):
+        arcs = []
+        for u, v in pairs_by_day[day]:
+            arcs.append((dix[u], dix[v], e))
+            e += 1
+        down_days.append(arcs)
+    total = e
+    # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
+    to_up = [aix[p] for p in late_first]
+    up_days = [[(to_up[d], to_up[s], e) for s, d, e in arcs] for arcs in reversed(down_days)]
 
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
@@ -502,35 +509,34 @@ def _compute(
         for s, d, _ in arcs:
             grand[s][d] = frozenset(mentees_after[d])  # the earliest start wins: a superset
 
-    # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b.
-    pair_first: dict[tuple[int, int], int] = {}
-    pair_last: dict[tuple[int, int], int] = {}
-    mentors_of: list[list[int]] = [[] for _ in range(n)]
-    for day, _, u, v in edges_:
-        key = (dix[u], dix[v])
-        if key not in pair_first:
-            pair_first[key] = day
-            mentors_of[key[1]].append(key[0])
-        pair_last[key] = day
-    excluding: dict[int, dict[int, frozenset[int]]] = {}
-    nothing: frozenset[int] = frozenset()
-
-    def others(g: int, a: int) -> frozenset[int]:
-        """The union of ``grand[g][b]`` over g's mentees ``b`` other than ``a``."""
-        table = excluding.get(g)
-        if table is None:
-            kids = list(grand[g])
-            sets = [grand[g][b] for b in kids]
-            prefix = [nothing]
-            for x in sets:
-                prefix.append(prefix[-1] | x)
-            suffix = [nothing]
-            for x in reversed(sets):
-                suffix.append(suffix[-1] | x)
-            suffix.reverse()
-            table = {b: prefix[i] | suffix[i + 1] for i, b in enumerate(kids)}
-            excluding[g] = table
-        return table[a]
+    # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b. A chain
+    # g -> a -> p exists exactly when p is in grand[g][a], so each grand-mentor g pushes, to
+    # everyone reached through a mentee a, the people reached through g's other mentees.
+    mentors_of: list[set[int]] = [set() for _ in range(n)]
+    cousins_of: list[set[int] | None] = [None] * n
+    for g in range(n):
+        branches = grand[g]
+        for a in branches:
+            mentors_of[a].add(g)
+        if len(branches) < 2:
+            continue
+        seen: set[int] = set()
+        repeated: set[int] = set()
+        for branch in branches.values():
+            repeated |= seen & branch
+            seen |= branch
+        everyone = frozenset(seen)
+        for branch in branches.values():
+            only_here = branch - repeated
+            others = everyone - only_here if only_here else everyone
+            if not others:
+                continue
+            for p in branch:
+                mine = cousins_of[p]
+                if mine is None:
+                    cousins_of[p] = set(others)
+                else:
+                    mine |= others
 
     weights = [float(students_reached.get(p, 0.0)) for p in late_first]
     planes = _bit_planes(weights) if alg.dense else None
@@ -538,18 +544,17 @@ def _compute(
     rows: dict[str, GenealogyMetrics] = {}
     for pid in ids:
         i = dix[pid]
-        desc = alg.without(reach[i], i)
+        down = reach[i]
+        loops = alg.has(down, i)  # a chain came back to the person: not their own descendant
         counts = [len(b) for b in grand[i].values()]
-        cousins: set[int] = set()
-        for a in mentors_of[i]:
-            last = pair_last[a, i]
-            for g in mentors_of[a]:
-                if pair_first[g, a] <= last:
-                    cousins.update(others(g, a))
-        cousins.discard(i)
+        cousins = cousins_of[i] or set()
+        ncousins = len(cousins) - (i in cousins)
         j = aix[pid]
         own = weights[i]
-        ndesc = alg.count(desc)
+        ndesc = alg.count(down) - loops
+        lineage_reach = (
+            _weighted_sum(down, weights, planes) + (0.0 if loops else own) if ndesc else own
+        )
         rows[pid] = GenealogyMetrics(
             person_id=pid,
             fecundity=len(counts),
@@ -557,12 +562,12 @@ def _compute(
             descendants=ndesc,
             depth=longest[i],
             relationships=alg.count(edge_sets[i]),
-            cousins=len(cousins),
+            cousins=ncousins,
             genealogical_index=_g_index(counts),
             mentors=len(mentors_of[i]),
-            ancestors=alg.count(alg.without(up_reach[j], j)),
+            ancestors=alg.count(up_reach[j]) - alg.has(up_reach[j], j),
             ancestor_depth=up_longest[j],
             students_reached=own,
-            reach=own + _weighted_sum(desc, weights, planes) if ndesc else own,
+            reach=lineage_reach,
         )
     return rows

@@ -108,3 +108,32 @@ def texts(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
     """Require a tuple of strings."""
     if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
         raise ValidationError("must be a tuple of strings", field=attribute.name, value=value)
+
+
+def tuple_of(cls: type[Any]) -> Any:
+    """Require a tuple whose items are all instances of ``cls``."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple):
+            raise ValidationError(f"must be a list of {cls.__name__}", field=attribute.name,
+                                  value=value)  # fmt: skip
+        for index, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise ValidationError(f"must be an instance of {cls.__name__}",
+                                      field=f"{attribute.name}[{index}]", value=item)  # fmt: skip
+
+    return check
+
+
+def private_mapping(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require ``None`` or a mapping of strings to strings, never echoing the value.
+
+    For personal data (demographics): the error names the field and what is wrong, but
+    leaves the value out, since error messages end up in logs.
+    """
+    if value is None:
+        return
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationError("must be a mapping of strings to strings", field=attribute.name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -41,20 +41,34 @@ class Entity:
     version: int = attrs.field(default=0, validator=c.non_negative, repr=False)
 
 
+# The converters turn lists into tuples and leave anything else (a lone string, a number)
+# alone, so that the field's validator rejects it naming the field: never split "abc" into
+# ("a", "b", "c").
+def _tuple(value: Any) -> Any:
+    if isinstance(value, list | tuple) or (
+        isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
+    ):
+        return tuple(value)
+    return value
+
+
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    converted: tuple[str, ...] = _tuple(value)
+    return converted
 
 
 def _spells(value: Iterable[RoleSpell]) -> tuple[RoleSpell, ...]:
-    return tuple(value)
+    converted: tuple[RoleSpell, ...] = _tuple(value)
+    return converted
 
 
 def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
-    return tuple(value)
+    converted: tuple[ActionStep, ...] = _tuple(value)
+    return converted
 
 
 def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
-    return None if value is None else dict(value)
+    return dict(value) if isinstance(value, Mapping) else value
 
 
 @attrs.frozen(kw_only=True)
@@ -110,9 +124,11 @@ class Person(Entity):
     org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     email: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
-    roles: tuple[RoleSpell, ...] = attrs.field(default=(), converter=_spells, repr=False)
+    roles: tuple[RoleSpell, ...] = attrs.field(
+        default=(), converter=_spells, validator=c.tuple_of(RoleSpell), repr=False
+    )
     demographics: Mapping[str, str] | None = attrs.field(
-        default=None, converter=_mapping, repr=False, hash=False
+        default=None, converter=_mapping, validator=c.private_mapping, repr=False, hash=False
     )
 
     def __attrs_post_init__(self) -> None:
@@ -305,8 +321,10 @@ class ActionPlan(Entity):
 
     person_id: str = attrs.field(validator=c.identifier)
     goal_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    steps: tuple[ActionStep, ...] = attrs.field(default=(), converter=_steps)
-    student_outcomes: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    steps: tuple[ActionStep, ...] = attrs.field(
+        default=(), converter=_steps, validator=c.tuple_of(ActionStep)
+    )
+    student_outcomes: tuple[str, ...] = attrs.field(default=(), converter=_ids, validator=c.texts)
 
 
 @attrs.frozen(kw_only=True)

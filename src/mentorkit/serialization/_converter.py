@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from enum import Enum, IntEnum, StrEnum
 from types import MappingProxyType
@@ -276,8 +277,12 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
             extra or mistyped field, or a value that cannot be true. ``errors`` lists every
             problem with its path (``$.minutes``).
     """
+    if cls is not None and not isinstance(cls, type):
+        raise ValidationError("must be a class", field="cls", value=cls)
     if not isinstance(doc, Mapping):
         raise ValidationError("a document must be a JSON object", field="$", value=doc)
+    if not all(isinstance(key, str) for key in doc):
+        raise ValidationError("a document's keys must be strings", field="$")
     body = dict(doc)
     tag = body.pop(TAG_KEY, None)
     version = body.pop(SCHEMA_KEY, None)
@@ -308,17 +313,28 @@ def structure(data: Any, cls: type[T]) -> T:
     try:
         return converter.structure(data, cls)
     except BaseValidationError as exc:
-        lines = cattrs.transform_error(exc, path="$", format_exception=_describe)
+        lines = [
+            _redact(line)
+            for line in cattrs.transform_error(exc, path="$", format_exception=_describe)
+        ]
         raise ValidationError(f"not a valid {cls.__qualname__} document", errors=lines) from exc
     except ValidationError as exc:
         # Raised by a model validator once every field had the right type.
         where = "$" if exc.field is None else f"$.{exc.field}"
-        line = exc.message if exc.field is None else f"{exc.message} (got {exc.value!r})"
+        line = f"{exc.message} (got {exc.value!r})" if exc.has_value else exc.message
         raise ValidationError(
-            f"not a valid {cls.__qualname__} document", errors=[f"{line} @ {where}"]
+            f"not a valid {cls.__qualname__} document", errors=[_redact(f"{line} @ {where}")]
         ) from exc
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValidationError(f"not a valid {cls.__qualname__} document: {exc}") from exc
+
+
+#: A problem in a personal field: its value is left out, since error messages reach logs.
+_PERSONAL_LINE = re.compile(r"^(.*?) \(got .*\) (@ \$.*\.(?:demographics|email)\b.*)$")
+
+
+def _redact(line: str) -> str:
+    return _PERSONAL_LINE.sub(r"\1 \2", line)
 
 
 def _describe(exc: BaseException, type_: type | None) -> str:
@@ -351,7 +367,7 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
     """
     try:
         doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, TypeError) as exc:
         raise ValidationError(f"is not JSON: {exc}", field="$") from None
     return from_dict(doc, cls)
 

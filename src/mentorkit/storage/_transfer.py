@@ -33,28 +33,34 @@ def _roots() -> dict[str, list[type[Entity]]]:
     return out
 
 
-def _without_demographics(text: str) -> str:
-    if '"demographics":' not in text or '"demographics":null' in text:
+#: The personal fields an export leaves out (writes as ``null``) unless asked for.
+PERSONAL_FIELDS = ("email", "demographics")
+
+
+def _without_personal_data(text: str) -> str:
+    if not any(f'"{name}":' in text for name in PERSONAL_FIELDS):
         return text
     doc = json.loads(text)
-    if doc.get("demographics") is not None:
-        doc["demographics"] = None
+    for name in PERSONAL_FIELDS:
+        if doc.get(name) is not None:
+            doc[name] = None
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
-def export_store(store: Store, *, demographics: bool = False) -> str:
+def export_store(store: Store, *, personal_data: bool = False) -> str:
     """The whole store as one versioned JSON document (the format ``JsonStore`` keeps).
 
     Every entity is written with its type tag, schema version and ``version``, collections
     sorted by name and entities by id, one per line. :func:`import_store` reads it back into
-    any backend. Demographic fields are personal data: they are left out (written as
-    ``null``) unless asked for; with ``demographics=True`` the export is lossless.
+    any backend. People's e-mail addresses and demographic fields are personal data: they
+    are left out (written as ``null``) unless asked for; with ``personal_data=True`` the
+    export is lossless.
 
     Args:
         store: Any store. mentorkit's own backends export every stored document, types not
             registered in this process included; other stores export the registered types.
-        demographics: Keep the ``demographics`` of people (needed to move a store
-            losslessly to another backend).
+        personal_data: Keep people's ``email`` and ``demographics`` (needed to move a
+            store losslessly to another backend).
 
     Raises:
         StorageError: the store cannot be read.
@@ -65,12 +71,12 @@ def export_store(store: Store, *, demographics: bool = False) -> str:
         >>> source = MemoryStore()
         >>> _ = source.put(Person(id="p-1", name="Ana"))
         >>> target = MemoryStore()
-        >>> import_store(target, export_store(source, demographics=True))
+        >>> import_store(target, export_store(source, personal_data=True))
         1
         >>> target.get(Person, "p-1").version
         1
     """
-    keep: Callable[[str], str] = (lambda t: t) if demographics else _without_demographics
+    keep: Callable[[str], str] = (lambda t: t) if personal_data else _without_personal_data
     if isinstance(store, BaseStore):
         groups = store._documents()
         return _document.dump(

@@ -7,6 +7,12 @@ matching strategy. Needs the ``test`` extra.
 
 from mentorkit.testing import strategies
 from mentorkit.testing._matcher_contract import MatcherContract, matching_problems
-from mentorkit.testing._store_contract import StoreContract
+from mentorkit.testing._store_contract import SharedStoreContract, StoreContract
 
-__all__ = ["MatcherContract", "StoreContract", "matching_problems", "strategies"]
+__all__ = [
+    "MatcherContract",
+    "SharedStoreContract",
+    "StoreContract",
+    "matching_problems",
+    "strategies",
+]
