@@ -70,27 +70,51 @@ def test_stored_containers_are_copies_not_the_callers():
     assert stored.demographics is not ana.demographics
 
 
+@register(tag="tests.Tally")
+@attrs.frozen(kw_only=True)
+class Tally(Entity):
+    """A plugin entity with fields no validator guards."""
+
+    collection: ClassVar[str] = "tests_tally"
+    count: int = 0
+    labels: tuple[str, ...] = ()
+
+
+def _unvalidated(**fields: object) -> Person:
+    with attrs.validators.disabled():
+        return Person(id="p-1", name="Ana", **fields)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
-    "make",
+    ("make", "where"),
     [
         # a field without a validator, holding a value of the wrong type
-        lambda: Person(id="p-1", name="Ana", demographics={"gender": 3}),
+        (lambda: Tally(id="t-1", count="3"), "tests_tally/t-1"),
+        (lambda: Tally(id="t-1", labels=("a", 2)), "tests_tally/t-1"),
         # a container changed after the entity was made
-        lambda: _mutated(Person(id="p-1", name="Ana", demographics={"gender": "f"})),
-        # a nested value of the wrong type in a tuple with no validator
-        lambda: Person(id="p-1", name="Ana", roles=("teacher",)),
+        (lambda: _mutated(Person(id="p-1", name="Ana", demographics={"g": "f"})), "person/p-1"),
+        # made while validators were switched off
+        (lambda: _unvalidated(demographics={"gender": 3}), "person/p-1"),
+        (lambda: _unvalidated(roles=("teacher",)), "person/p-1"),
     ],
 )
-def test_a_bad_field_the_validators_miss_is_still_refused_and_nothing_written(make):
+def test_a_bad_field_the_validators_miss_is_still_refused_and_nothing_written(make, where):
     entity = make()
     with SQLiteStore(":memory:") as store:
-        with pytest.raises(ValidationError, match="person/p-1"):
+        with pytest.raises(ValidationError, match=where):
             store.put_many([Person(id="p-0", name="Bo"), entity])
         assert store.all(Person) == []
+        assert store.all(type(entity)) == []
+
+
+def test_a_plugin_entity_with_unguarded_fields_takes_the_shortcut_when_valid():
+    assert _codec.info(Tally).restamp is not None
+    stored = _codec.encode(Tally(id="t-1", count=3, labels=("a",))).entity
+    assert stored == Tally(id="t-1", version=1, count=3, labels=("a",))
 
 
 def _mutated(person: Person) -> Person:
-    person.demographics["gender"] = 3  # type: ignore[index]
+    person.demographics["g"] = 3  # type: ignore[index]
     return person
 
 
