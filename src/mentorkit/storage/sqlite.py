@@ -101,6 +101,9 @@ class SQLiteStore(BaseStore):
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+            # A page cache big enough for bulk writes to keep the key indexes in memory
+            # (SQLite's default is 2 MiB); pages are allocated only as they are used.
+            conn.execute("PRAGMA cache_size=-65536")
 
     def _schema(self, conn: sqlite3.Connection) -> int:
         """The store's schema version (0: an empty database).
