@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import sqlite3
 from importlib.metadata import EntryPoint
+from typing import ClassVar
 
 import attrs
 import pytest
@@ -19,6 +20,8 @@ from mentorkit import (
     StorageError,
     ValidationError,
 )
+from mentorkit.model import Entity
+from mentorkit.serialization import register
 from mentorkit.storage import (
     JsonStore,
     MemoryStore,
@@ -467,9 +470,12 @@ def test_find_assessments_by_person(backend, tmp_path):
 @pytest.fixture
 def clean_indexes():
     saved = dict(_codec._INDEXES)
+    registered = set(_codec._REGISTERED)
     yield
     _codec._INDEXES.clear()
     _codec._INDEXES.update(saved)
+    _codec._REGISTERED.clear()
+    _codec._REGISTERED.update(registered)
     _codec._INFO.clear()
 
 
@@ -524,9 +530,60 @@ def test_a_store_opens_without_the_types_of_unindexed_collections(tmp_path, clea
             "UPDATE mentorkit_meta SET value = "
             "'{\"survey\":[\"person_id\"]}' WHERE key = 'index_layout'"
         )
-    with SQLiteStore(path) as store:  # re-keys "survey" without decoding it
+    with SQLiteStore(path) as store:  # keeps "survey" and its keys, without decoding it
         assert store.get(Person, "p-1").name == "Ana"
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT k1 FROM mentorkit_entities WHERE id = 's-1'").fetchone() == (
-            None,
+            "x",
         )
+        (text,) = conn.execute("SELECT value FROM mentorkit_meta WHERE key = 'index_layout'")
+    assert json.loads(text[0])["survey"] == ["person_id"]
+
+
+def _unregister_survey_index() -> None:
+    _codec._INDEXES.pop("survey", None)
+    _codec._REGISTERED.discard("survey")
+    _codec._INFO.clear()
+
+
+@attrs.frozen(kw_only=True)
+class _Survey(Entity):
+    collection: ClassVar[str] = "survey"
+    person_id: str
+
+
+def test_a_process_without_a_plugin_index_keeps_its_keys(tmp_path, clean_indexes):
+    # Process A (a plugin) indexes "survey"; process B (a plain `mentorkit export`) does not.
+    register(_Survey, tag="test.LayoutSurvey")
+    path = tmp_path / "m.db"
+    register_index("survey", "person_id")
+    store_a = SQLiteStore(path)
+    store_a.put(_Survey(id="s-1", person_id="p-1"))
+    _unregister_survey_index()  # B knows nothing of it
+    with SQLiteStore(path) as store_b:
+        store_b.put(Person(id="p-1", name="Ana"))
+    register_index("survey", "person_id")  # A again, same handle
+    assert [s.id for s in store_a.find(_Survey, person_id="p-1")] == ["s-1"]
+    store_a.close()
+    with SQLiteStore(path) as store:
+        assert [s.id for s in store.find(_Survey, person_id="p-1")] == ["s-1"]
+
+
+def test_a_widened_index_is_not_narrowed_by_a_process_that_does_not_know_it(
+    tmp_path, clean_indexes
+):
+    path = tmp_path / "m.db"
+    builtin = _codec.INDEXES["person"]
+    register_index("person", *builtin, "title", replace=True)
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana", title="Principal"))
+    # Another process: the built-in definition only.
+    _codec._INDEXES["person"] = builtin
+    _codec._REGISTERED.discard("person")
+    _codec._INFO.clear()
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-2", name="Bo", title="Principal"))  # adopts the stored index
+        assert [p.id for p in store.find(Person, title="Principal")] == ["p-1", "p-2"]
+    with sqlite3.connect(path) as conn:
+        (text,) = conn.execute("SELECT value FROM mentorkit_meta WHERE key = 'index_layout'")
+    assert json.loads(text[0])["person"] == [*builtin, "title"]

@@ -172,3 +172,26 @@ def test_an_export_is_one_snapshot_while_others_write(pg, postgres_schema_dsn):
     assert '"p-1"' in text
     assert "p-late" not in text
     assert [p.id for p in pg.all(Person)] == ["p-1", "p-late"]
+
+
+def test_a_process_without_an_index_keeps_the_keys_of_another(postgres_schema_dsn):
+    from mentorkit.storage import PostgresStore, _codec
+
+    saved, registered = dict(_codec._INDEXES), set(_codec._REGISTERED)
+    builtin = _codec.INDEXES["person"]
+    try:
+        _codec.register_index("person", *builtin, "title", replace=True)
+        with PostgresStore(postgres_schema_dsn) as store:
+            store.put(Person(id="p-1", name="Ana", title="Principal"))
+        # Another process: the built-in person index only.
+        _codec._INDEXES["person"] = builtin
+        _codec._REGISTERED.discard("person")
+        _codec._INFO.clear()
+        with PostgresStore(postgres_schema_dsn) as store:
+            assert [p.id for p in store.find(Person, title="Principal")] == ["p-1"]
+    finally:
+        _codec._INDEXES.clear()
+        _codec._INDEXES.update(saved)
+        _codec._REGISTERED.clear()
+        _codec._REGISTERED.update(registered)
+        _codec._INFO.clear()

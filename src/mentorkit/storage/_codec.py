@@ -94,9 +94,19 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
             field="collection",
             value=collection,
         )
-    _INDEXES[collection] = tuple(fields)
+    _set_index(collection, tuple(fields))
+    _REGISTERED.add(collection)
+
+
+def _set_index(collection: str, fields: tuple[str, ...]) -> None:
+    _INDEXES[collection] = fields
     for cls in [c for c, meta in _INFO.items() if meta.collection == collection]:
         del _INFO[cls]
+
+
+#: Collections whose index this process chose with :func:`register_index` (the others carry
+#: the built-in definition, or none): only these override a store's recorded layout.
+_REGISTERED: set[str] = set()
 
 
 # Keys for aware datetimes: microseconds since 0001-01-01 UTC, shifted so the earliest
@@ -377,14 +387,74 @@ def rekey(collection: str, tag: str, text: str | bytes) -> tuple[str | None, ...
     return (*keys, *[None] * (MAX_KEYS - len(keys)))
 
 
-def changed_collections(old_layout: str | None) -> list[str]:
-    """The collections whose indexed fields differ from a stored :func:`index_layout`."""
-    old = json.loads(old_layout) if old_layout else {}
-    return sorted(
-        name
-        for name in set(old) | set(INDEXES)
-        if tuple(old.get(name, ())) != tuple(INDEXES.get(name, ()))
+class Layout(NamedTuple):
+    """What opening a store does about its recorded index layout (see :func:`merge_layout`)."""
+
+    #: The layout to record: the stored one, with this process's definitions merged in.
+    text: str
+    #: The collections whose recorded definition came from :func:`register_index` (JSON).
+    registered: str
+    #: The collections whose rows must be re-keyed (under this process's :data:`INDEXES`).
+    rekey: tuple[str, ...]
+    #: Stored definitions this process takes over: ``(collection, fields)``.
+    adopt: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def merge_layout(stored: str | None, stored_registered: str | None = None) -> Layout:
+    """Merge a store's recorded index layout with this process's :data:`INDEXES`.
+
+    The recorded layout is the authority shared by every process using the store:
+
+    * a collection this process does not index keeps its recorded entry (another process,
+      say with a plugin, indexes it) and its rows keep their keys;
+    * a collection the store records no entry for gets this process's definition, and its
+      rows are re-keyed;
+    * a collection this process indexed with :func:`register_index` (its own choice, e.g. a
+      widened index with ``replace=True``) overrides a different recorded entry, and its
+      rows are re-keyed: the last process to *register* a different definition wins;
+    * a collection this process knows only by its built-in definition never overrides an
+      entry another process recorded with :func:`register_index`: it adopts that
+      definition (its :data:`INDEXES` changes), so it reads and writes the same keys;
+    * a built-in definition differing from a recorded built-in one (another mentorkit
+      version) overrides it, and the rows are re-keyed.
+
+    Raises:
+        StorageError: the recorded layout is not readable.
+    """
+    try:
+        recorded = json.loads(stored) if stored else {}
+        merged = {str(name): tuple(fields) for name, fields in recorded.items()}
+        if not all(type(f) is str for fields in merged.values() for f in fields):
+            raise TypeError("field names must be strings")
+        chosen = set(json.loads(stored_registered)) if stored_registered else set()
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise StorageError(f"the store's recorded index layout is corrupt: {exc}") from None
+    rekey: list[str] = []
+    for name, fields in INDEXES.items():
+        old = merged.get(name)
+        mine = name in _REGISTERED
+        if old is None or (old != fields and (mine or name not in chosen)):
+            merged[name] = fields
+            if old != fields:
+                rekey.append(name)
+            if old != fields or mine:
+                chosen.discard(name)
+        if mine:
+            chosen.add(name)
+    adopt = tuple(
+        (name, fields)
+        for name, fields in sorted(merged.items())
+        if INDEXES.get(name) != fields and fields
     )
+    text = json.dumps(dict(sorted(merged.items())), separators=(",", ":"))
+    return Layout(text, json.dumps(sorted(chosen)), tuple(sorted(rekey)), adopt)
+
+
+def adopt(layout: Layout) -> None:
+    """Take over the recorded definitions :func:`merge_layout` found (this process-wide)."""
+    for name, fields in layout.adopt:
+        if 0 < len(fields) <= MAX_KEYS:
+            _set_index(name, fields)
 
 
 #: A filter on one key column: (column position, operator, key text).

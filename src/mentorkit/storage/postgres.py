@@ -130,13 +130,17 @@ class PostgresStore(BaseStore):
             self._rekey(conn)
 
     def _rekey(self, conn: Any) -> None:
+        """Merge the index layouts (see :func:`mentorkit.storage._codec.merge_layout`)."""
         row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
-        layout = _codec.index_layout()
-        if row is not None and row[0] == layout:
-            return
-        changed = _codec.changed_collections(row[0] if row is not None else None)
+        stored = row[0] if row is not None else None
+        row = conn.execute(
+            f"SELECT value FROM {_sql.META} WHERE key = 'index_registered'"
+        ).fetchone()
+        chosen = row[0] if row is not None else None
+        layout = _codec.merge_layout(stored, chosen)
+        _codec.adopt(layout)
         sets = ", ".join(f"{k} = %s" for k in _sql.KEY_COLUMNS)
-        for collection in changed:
+        for collection in layout.rekey:
             found = conn.execute(
                 f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = %s", (collection,)
             ).fetchall()
@@ -148,11 +152,12 @@ class PostgresStore(BaseStore):
                         for id, tag, doc in found
                     ],
                 )
-        conn.execute(
-            f"INSERT INTO {_sql.META} (key, value) VALUES ('index_layout', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            (layout,),
-        )
+        if layout.text != stored or layout.registered != (chosen or "[]"):
+            conn.execute(
+                f"INSERT INTO {_sql.META} (key, value) VALUES ('index_layout', %s), "
+                "('index_registered', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (layout.text, layout.registered),
+            )
 
     def _translate(self, exc: Exception) -> Exception | None:
         import psycopg

@@ -133,11 +133,22 @@ class SQLiteStore(BaseStore):
         return schema
 
     def _check(self, conn: sqlite3.Connection) -> bool:
-        """Whether the store is at the current schema and index layout."""
+        """Whether the store is at the current schema and its index layout needs no write.
+
+        Takes over the recorded index definitions this process does not choose itself
+        (see :func:`mentorkit.storage._codec.merge_layout`).
+        """
         if self._schema(conn) < _sql.SCHEMA:
             return False
         row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
-        return row is not None and row[0] == _codec.index_layout()
+        stored = row[0] if row is not None else None
+        row = conn.execute(
+            f"SELECT value FROM {_sql.META} WHERE key = 'index_registered'"
+        ).fetchone()
+        chosen = row[0] if row is not None else None
+        layout = _codec.merge_layout(stored, chosen)
+        _codec.adopt(layout)
+        return not layout.rekey and layout.text == stored and layout.registered == (chosen or "[]")
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         schema = self._schema(conn)
@@ -151,14 +162,17 @@ class SQLiteStore(BaseStore):
         self._rekey(conn)
 
     def _rekey(self, conn: sqlite3.Connection) -> None:
-        """Recompute key columns of collections whose index fields changed."""
+        """Merge the index layouts; recompute key columns of the collections that changed."""
         row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
-        layout = _codec.index_layout()
-        if row is not None and row[0] == layout:
-            return
-        changed = _codec.changed_collections(row[0] if row is not None else None)
+        stored = row[0] if row is not None else None
+        row = conn.execute(
+            f"SELECT value FROM {_sql.META} WHERE key = 'index_registered'"
+        ).fetchone()
+        chosen = row[0] if row is not None else None
+        layout = _codec.merge_layout(stored, chosen)
+        _codec.adopt(layout)
         sets = ", ".join(f"{k} = ?" for k in _sql.KEY_COLUMNS)
-        for collection in changed:
+        for collection in layout.rekey:
             found = conn.execute(
                 f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = ?", (collection,)
             ).fetchall()
@@ -166,9 +180,9 @@ class SQLiteStore(BaseStore):
                 f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = ? AND id = ?",
                 [(*_codec.rekey(collection, tag, doc), collection, id) for id, tag, doc in found],
             )
-        conn.execute(
-            f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES ('index_layout', ?)",
-            (layout,),
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES (?, ?)",
+            [("index_layout", layout.text), ("index_registered", layout.registered)],
         )
 
     def _translate(self, exc: Exception) -> Exception | None:
