@@ -29,6 +29,8 @@ from mentorkit.storage import (
     Store,
     _codec,
     _url,
+    export_store,
+    import_store,
     open_store,
     register_index,
     register_store,
@@ -587,3 +589,49 @@ def test_a_widened_index_is_not_narrowed_by_a_process_that_does_not_know_it(
     with sqlite3.connect(path) as conn:
         (text,) = conn.execute("SELECT value FROM mentorkit_meta WHERE key = 'index_layout'")
     assert json.loads(text[0])["person"] == [*builtin, "title"]
+
+
+def test_an_entity_version_beyond_64_bits_is_refused_naming_version():
+    with pytest.raises(ValidationError) as info:
+        Person(id="p-1", name="Ana", version=2**63)
+    assert info.value.field == "version"
+    assert Person(id="p-1", name="Ana", version=2**63 - 1).version == 2**63 - 1
+
+
+@pytest.mark.parametrize("kind", ["memory", "json", "sqlite"])
+@pytest.mark.parametrize("version", [2**63 - 1, 2**63, 2**70])
+def test_a_version_out_of_range_is_a_validation_error_in_every_backend(tmp_path, kind, version):
+    make = {
+        "memory": MemoryStore,
+        "json": lambda: JsonStore(tmp_path / "m.json"),
+        "sqlite": lambda: SQLiteStore(tmp_path / "m.db"),
+    }[kind]
+    with make() as store:
+        stored = store.put(Person(id="p-1", name="Ana"))
+        with attrs.validators.disabled():
+            huge = attrs.evolve(stored, version=version)
+        with pytest.raises(ValidationError) as info:
+            store.put(huge)
+        assert info.value.field == "version"
+        if version > 2**63 - 1:
+            with pytest.raises(ValidationError) as info:
+                store.delete(huge)
+            assert info.value.field == "version"
+        assert store.get(Person, "p-1") == stored
+
+
+def test_an_imported_version_out_of_range_is_refused():
+    source = MemoryStore()
+    source.put(Person(id="p-1", name="Ana"))
+    document = json.loads(export_store(source, personal_data=True))
+    document["collections"]["person"][0]["version"] = 2**63
+    target = SQLiteStore(":memory:")
+    with pytest.raises(StorageError, match="version"):
+        import_store(target, json.dumps(document))
+    assert target.all(Person) == []
+
+
+def test_an_overflow_from_a_driver_is_a_validation_error():
+    with SQLiteStore(":memory:") as store:
+        assert isinstance(store._translate(OverflowError("too big")), ValidationError)
+

@@ -33,6 +33,18 @@ def non_negative(_inst: object, attribute: attrs.Attribute[Any], value: object) 
         raise ValidationError("must be a number >= 0", field=attribute.name, value=value)
 
 
+#: The largest entity version (a signed 64-bit integer, what SQL stores can hold).
+MAX_VERSION = 2**63 - 1
+
+
+def version_number(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require an integer version from 0 to :data:`MAX_VERSION` (``bool`` is not one)."""
+    if type(value) is not int or not 0 <= value <= MAX_VERSION:
+        raise ValidationError(
+            f"must be an integer from 0 to {MAX_VERSION}", field=attribute.name, value=value
+        )
+
+
 def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Require a timezone-aware :class:`datetime.datetime`."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:

@@ -41,7 +41,7 @@ class Entity:
     collection: ClassVar[str] = "entity"
 
     id: str = attrs.field(validator=c.identifier)
-    version: int = attrs.field(default=0, validator=c.non_negative, repr=False)
+    version: int = attrs.field(default=0, validator=c.version_number, repr=False)
 
 
 # Enum fields also take their lower-case string values ("mentee"); anything else is left

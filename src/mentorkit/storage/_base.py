@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from mentorkit.errors import ConflictError, NotFoundError, StorageError, ValidationError
 from mentorkit.model import Entity
+from mentorkit.model._checks import MAX_VERSION
 from mentorkit.storage import _codec
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class BaseStore:
         """The mentorkit error for a driver exception, or ``None`` to let it through."""
         if isinstance(exc, OSError):
             return StorageError(f"{self!r}: {exc}")
+        if isinstance(exc, OverflowError):  # a number too large for the backend
+            return ValidationError(f"{self!r}: a number is out of range: {exc}")
         return None
 
     # -- transactions -----------------------------------------------------------------------
@@ -314,6 +317,10 @@ class BaseStore:
         if isinstance(target, Entity):
             cls: type[Entity] = type(target)
             id, version, tags = target.id, target.version, None
+            if type(version) is not int or not 0 <= version <= MAX_VERSION:
+                raise ValidationError(
+                    f"must be an integer from 0 to {MAX_VERSION}", field="version", value=version
+                )
         elif isinstance(target, tuple) and len(target) == 2 and isinstance(target[1], str):
             cls, id = target
             version, tags = None, _codec.tags_for(cls)

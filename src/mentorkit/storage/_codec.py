@@ -18,6 +18,7 @@ import attrs
 
 from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import Entity
+from mentorkit.model._checks import MAX_VERSION
 from mentorkit.serialization import (
     SCHEMA_KEY,
     SCHEMA_VERSION,
@@ -267,8 +268,12 @@ def encode(entity: Any) -> Row:
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
     meta = _INFO.get(type(entity)) or info(type(entity))
     expected = entity.version
-    if type(expected) is not int or expected < 0:
-        raise ValidationError("must be an integer >= 0", field="version", value=expected)
+    if type(expected) is not int or not 0 <= expected < MAX_VERSION:
+        raise ValidationError(
+            f"must be an integer from 0 to {MAX_VERSION - 1} (the stored version is one more)",
+            field="version",
+            value=expected,
+        )
     version = expected + 1
     stored: Any = None
     body: dict[str, Any] | None = None

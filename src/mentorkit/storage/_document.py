@@ -18,6 +18,7 @@ import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mentorkit.errors import StorageError
+from mentorkit.model._checks import MAX_VERSION
 from mentorkit.serialization import TAG_KEY
 
 if TYPE_CHECKING:
@@ -97,11 +98,12 @@ def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
                 or not isinstance(id, str)
                 or isinstance(version, bool)
                 or not isinstance(version, int)
-                or version < 1
+                or not 1 <= version <= MAX_VERSION
             ):
                 raise _fail(
                     where,
-                    f"collections.{name}[{i}] needs a string $type and id and a version >= 1",
+                    f"collections.{name}[{i}] needs a string $type and id and a version from 1 to "
+                    f"{MAX_VERSION}",
                 )
             text_ = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
             found.append(Stored(tag, id, version, text_))
