@@ -635,3 +635,28 @@ def test_an_overflow_from_a_driver_is_a_validation_error():
     with SQLiteStore(":memory:") as store:
         assert isinstance(store._translate(OverflowError("too big")), ValidationError)
 
+
+@pytest.mark.parametrize(
+    ("url", "option"),
+    [
+        ("memory://", "timeout"),
+        ("sqlite:///:memory:", "foo"),
+        ("sqlite:///{tmp}/m.db", "max_size"),
+        ("json:///{tmp}/m.json", "timeout"),
+        ("postgresql://u:pw@127.0.0.1:1/db", "colour"),
+    ],
+)
+def test_an_option_the_backend_does_not_take_is_named(tmp_path, url, option):
+    with pytest.raises(ValidationError, match="is not an option") as info:
+        open_store(url.format(tmp=tmp_path), **{option: 3})
+    assert info.value.field == option
+    assert info.value.value == 3
+    assert not (tmp_path / "m.db").exists()
+
+
+def test_an_opener_with_fixed_parameters_gets_its_options_checked(clean_registry):
+    register_store("fixed", lambda url, size=1: MemoryStore())
+    assert isinstance(open_store("fixed://", size=2), MemoryStore)
+    with pytest.raises(ValidationError) as info:
+        open_store("fixed://", colour="red")
+    assert info.value.field == "colour"

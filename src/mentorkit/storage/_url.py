@@ -149,7 +149,7 @@ def open_store(url: str, **options: Any) -> Store:
         The open store; close it (or use it in a ``with`` block) when done.
 
     Raises:
-        ValidationError: a malformed URL.
+        ValidationError: a malformed URL, or an option the backend does not take.
         NotFoundError: no backend registered for the URL's scheme.
         StorageError: the backend cannot open the store.
 
@@ -171,7 +171,34 @@ def open_store(url: str, **options: Any) -> Store:
     if scheme not in _OPENERS:
         known = ", ".join(f"{s}://" for s in sorted(_OPENERS))
         raise NotFoundError(f"no store backend for {scheme}:// (known: {known})")
-    return _resolve(scheme)(url, **options)
+    opener = _resolve(scheme)
+    _check_options(opener, f"{scheme}://", options, skip=1)
+    return opener(url, **options)
+
+
+def _check_options(target: Any, what: str, options: Mapping[str, Any], *, skip: int) -> None:
+    """Refuse options ``target`` does not take, naming the first (after ``skip`` arguments).
+
+    Raises:
+        ValidationError: an option ``target`` does not accept.
+    """
+    try:
+        params = list(inspect.signature(target).parameters.values())
+    except (TypeError, ValueError):  # no signature to inspect: trust it
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return
+    named = {
+        p.name: p
+        for p in params[skip:]
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    }
+    for name, value in options.items():
+        if name not in named:
+            takes = ", ".join(sorted(named)) or "none"
+            raise ValidationError(
+                f"is not an option of {what} stores (options: {takes})", field=name, value=value
+            )
 
 
 def file_path(url: str) -> str:
@@ -205,18 +232,21 @@ def _open_memory(url: str, **options: Any) -> Store:
 
     if url.rstrip("/") != "memory:":
         raise ValidationError("a memory store URL is just memory://", field="url", value=url)
+    _check_options(MemoryStore, "memory://", options, skip=0)
     return MemoryStore(**options)
 
 
 def _open_json(url: str, **options: Any) -> Store:
     from mentorkit.storage.jsonfile import JsonStore
 
+    _check_options(JsonStore, "json://", options, skip=1)
     return JsonStore(file_path(url), **options)
 
 
 def _open_sqlite(url: str, **options: Any) -> Store:
     from mentorkit.storage.sqlite import SQLiteStore
 
+    _check_options(SQLiteStore, "sqlite://", options, skip=1)
     if url in ("sqlite://", "sqlite:///:memory:"):
         return SQLiteStore(":memory:", **options)
     return SQLiteStore(file_path(url), **options)
@@ -225,4 +255,5 @@ def _open_sqlite(url: str, **options: Any) -> Store:
 def _open_postgres(url: str, **options: Any) -> Store:
     from mentorkit.storage.postgres import PostgresStore
 
+    _check_options(PostgresStore, "postgresql://", options, skip=1)
     return PostgresStore(url, **options)
