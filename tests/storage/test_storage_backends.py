@@ -660,3 +660,36 @@ def test_an_opener_with_fixed_parameters_gets_its_options_checked(clean_registry
     with pytest.raises(ValidationError) as info:
         open_store("fixed://", colour="red")
     assert info.value.field == "colour"
+
+
+@attrs.frozen(kw_only=True)
+class _Score(Entity):
+    collection: ClassVar[str] = "score"
+    person_id: str
+    year: int
+    points: float | None = None
+    when: dt.date | None = None
+
+
+@pytest.mark.parametrize(("field", "type_name"), [("year", "int"), ("points", "float")])
+def test_indexing_a_field_that_is_not_text_enum_or_date_is_refused(clean_indexes, field, type_name):
+    register(_Score, tag="test.Score")
+    with pytest.raises(ValidationError, match=type_name) as info:
+        register_index("score", "person_id", field)
+    assert info.value.field == field
+    assert "score" not in _codec.INDEXES
+    register_index("score", "person_id", "when")  # text and dates are fine
+    assert _codec.INDEXES["score"] == ("person_id", "when")
+
+
+def test_a_class_stored_after_a_bad_index_is_refused_naming_the_field(clean_indexes):
+    @attrs.frozen(kw_only=True)
+    class Tally(Entity):
+        collection: ClassVar[str] = "tally"
+        count: int
+
+    register_index("tally", "count")  # no class of the collection known yet
+    register(Tally, tag="test.Tally")
+    with pytest.raises(ValidationError, match="int") as info:
+        MemoryStore().put(Tally(id="t-1", count=3))
+    assert info.value.field == "count"

@@ -70,8 +70,10 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
         replace: Allow changing the fields of a collection that is already indexed.
 
     Raises:
-        ValidationError: a malformed name, too many or repeated fields, or a collection that
-            is indexed differently already (without ``replace``).
+        ValidationError: a malformed name, too many or repeated fields, a field whose type
+            is not str, an enum, date or datetime (or optional of those) in a registered
+            class of the collection, or a collection that is indexed differently already
+            (without ``replace``).
 
     Example:
         >>> register_index("survey_response", "person_id", "survey_id")
@@ -95,8 +97,35 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
             field="collection",
             value=collection,
         )
+    for klass in registered_types.values():
+        is_entity = isinstance(klass, type) and issubclass(klass, Entity)
+        if is_entity and klass.collection == collection:
+            known = attrs.fields_dict(klass)
+            for name in fields:
+                if name in known:
+                    _check_key_type(klass, name)
     _set_index(collection, tuple(fields))
     _REGISTERED.add(collection)
+
+
+def _check_key_type(cls: type[Any], name: str) -> None:
+    """Require an indexable field type: str, an enum, date or datetime (or optional).
+
+    Raises:
+        ValidationError: naming the field and its type.
+    """
+    for tp in _field_types(cls, name):
+        if tp is type(None) or tp in (str, dt.date, dt.datetime):
+            continue
+        if isinstance(tp, type) and issubclass(tp, Enum):
+            continue
+        raise ValidationError(
+            f"cannot be indexed: {cls.__qualname__}.{name} is of type "
+            f"{getattr(tp, '__qualname__', tp)}; indexed fields must be str, an enum, date or "
+            "datetime (or optional)",
+            field=name,
+            value=getattr(tp, "__qualname__", repr(tp)),
+        )
 
 
 def _set_index(collection: str, fields: tuple[str, ...]) -> None:
@@ -189,6 +218,7 @@ def info(cls: type[Any]) -> ClassInfo:
                 f"{cls.__qualname__}",
                 field=name,
             )
+        _check_key_type(cls, name)
     found = ClassInfo(
         cls=cls,
         tag=tag,
