@@ -693,3 +693,35 @@ def test_a_class_stored_after_a_bad_index_is_refused_naming_the_field(clean_inde
     with pytest.raises(ValidationError, match="int") as info:
         MemoryStore().put(Tally(id="t-1", count=3))
     assert info.value.field == "count"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        '{"$type":"person","$schema":1,"id":"p-1","version":1',  # cut short: not JSON
+        '{"$type":"person","$schema":7,"id":"p-1","version":1}',  # another schema version
+    ],
+)
+def test_a_corrupt_stored_document_is_named_by_collection_and_id(tmp_path, doc):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE mentorkit_entities SET doc = ? WHERE id = 'p-1'", (doc,))
+    with SQLiteStore(path) as store:
+        for read in (lambda: store.get(Person, "p-1"), lambda: store.all(Person)):
+            with pytest.raises(StorageError, match="person/p-1"):
+                read()
+
+
+def test_a_corrupt_document_without_a_readable_id_still_names_its_collection(tmp_path):
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(Person(id="p-1", name="Ana"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE mentorkit_entities SET doc = '[' WHERE id = 'p-1'")
+    with SQLiteStore(path) as store:
+        with pytest.raises(StorageError, match="person/p-1"):
+            store.get(Person, "p-1")
+        with pytest.raises(StorageError, match=r"'person' document person/\?"):
+            store.all(Person)

@@ -260,7 +260,7 @@ class BaseStore:
         with self._txn(write=False), self._errors():
             found = self._fetch(collection, id)
         if found is not None:
-            entity = _codec.decode(found[0], found[2])
+            entity = _codec.decode(found[0], found[2], collection, id)
             if isinstance(entity, cls):
                 return entity
         raise NotFoundError(f"no {cls.__qualname__} with id {id!r} in {collection}")
@@ -303,7 +303,7 @@ class BaseStore:
         with self._txn(write=False), self._errors():
             found = list(self._scan(collection, tags, where))
         decode = _codec.decode
-        return [decode(tag, text) for tag, text in found]
+        return [decode(tag, text, collection) for tag, text in found]
 
     def delete(self, target: Entity | tuple[type[Entity], str]) -> None:
         """Delete an entity (checking its version) or a ``(cls, id)`` pair (any version).

@@ -368,8 +368,24 @@ def _round_trip(meta: ClassInfo, entity: Any, body: dict[str, Any]) -> Any:
         raise  # pragma: no cover - both paths use the same converter
 
 
-def decode(tag: str, text: str | bytes) -> Any:
+_ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _where(tag: str, text: str | bytes, collection: str | None, id: str | None) -> str:
+    """``collection/id`` of a stored document, for messages (the id read from it if need be)."""
+    if id is None:
+        raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        found = _ID.search(raw)
+        id = found.group(1) if found else "?"
+    return f"{collection or tag}/{id}"
+
+
+def decode(
+    tag: str, text: str | bytes, collection: str | None = None, id: str | None = None
+) -> Any:
     """Turn a stored document back into its entity.
+
+    ``collection`` and ``id`` (where the store found the document) name it in messages.
 
     Raises:
         StorageError: the document's type is not registered in this process, or the
@@ -387,11 +403,13 @@ def decode(tag: str, text: str | bytes) -> Any:
         del doc[TAG_KEY]
         schema = doc.pop(SCHEMA_KEY)
     except (ValueError, TypeError, KeyError) as exc:
-        raise StorageError(f"a stored {tag!r} document is corrupt: {exc}") from None
+        where = _where(tag, text, collection or meta.collection, id)
+        raise StorageError(f"the stored {tag!r} document {where} is corrupt: {exc}") from None
     if schema != SCHEMA_VERSION:
+        where = _where(tag, text, collection or meta.collection, id)
         raise StorageError(
-            f"a stored {tag!r} document has schema version {schema!r}; this mentorkit reads "
-            f"version {SCHEMA_VERSION}"
+            f"the stored {tag!r} document {where} has schema version {schema!r}; this "
+            f"mentorkit reads version {SCHEMA_VERSION}"
         )
     if meta.fast_structure is not None:
         try:
@@ -404,19 +422,21 @@ def decode(tag: str, text: str | bytes) -> Any:
         try:
             structure(doc, cls)
         except ValidationError as exc:
-            where = f"{meta.collection}/{doc.get('id')}"
+            where = f"{collection or meta.collection}/{id if id is not None else doc.get('id')}"
             raise StorageError(f"stored document {where} is not valid: {exc}") from exc
         raise  # pragma: no cover
 
 
-def rekey(collection: str, tag: str, text: str | bytes) -> tuple[str | None, ...]:
+def rekey(
+    collection: str, tag: str, text: str | bytes, id: str | None = None
+) -> tuple[str | None, ...]:
     """The index keys of a stored document under the current :data:`INDEXES`.
 
     A collection without indexes needs no decoding (its type may not even be registered).
     """
     if not INDEXES.get(collection):
         return (None,) * MAX_KEYS
-    entity = decode(tag, text)
+    entity = decode(tag, text, collection, id)
     names = info(type(entity)).keys
     keys = [key(getattr(entity, name, None)) for name in names]
     return (*keys, *[None] * (MAX_KEYS - len(keys)))

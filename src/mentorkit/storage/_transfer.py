@@ -114,7 +114,7 @@ def import_store(store: Store, document: str | bytes) -> int:
     entities: list[Any] = []
     for collection, docs in sorted(found.items()):
         for doc in docs:
-            entity = _codec.decode(doc.type, doc.text)
+            entity = _codec.decode(doc.type, doc.text, collection, doc.id)
             if entity.collection != collection:
                 raise StorageError(
                     f"the imported document lists {doc.type} {doc.id!r} under {collection!r}, "

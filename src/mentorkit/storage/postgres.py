@@ -148,7 +148,7 @@ class PostgresStore(BaseStore):
                 conn.cursor().executemany(
                     f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = %s AND id = %s",
                     [
-                        (*_codec.rekey(collection, tag, doc), collection, id)
+                        (*_codec.rekey(collection, tag, doc, id), collection, id)
                         for id, tag, doc in found
                     ],
                 )

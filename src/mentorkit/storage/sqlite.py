@@ -178,7 +178,10 @@ class SQLiteStore(BaseStore):
             ).fetchall()
             conn.executemany(
                 f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = ? AND id = ?",
-                [(*_codec.rekey(collection, tag, doc), collection, id) for id, tag, doc in found],
+                [
+                    (*_codec.rekey(collection, tag, doc, id), collection, id)
+                    for id, tag, doc in found
+                ],
             )
         conn.executemany(
             f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES (?, ?)",
