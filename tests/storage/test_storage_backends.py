@@ -725,3 +725,29 @@ def test_a_corrupt_document_without_a_readable_id_still_names_its_collection(tmp
             store.get(Person, "p-1")
         with pytest.raises(StorageError, match=r"'person' document person/\?"):
             store.all(Person)
+
+
+def test_another_process_without_the_indexes_loses_no_keys(tmp_path, clean_indexes):
+    import subprocess
+    import sys
+
+    register(_Survey, tag="test.LayoutSurvey")
+    register_index("survey", "person_id")
+    builtin = _codec.INDEXES["person"]
+    register_index("person", *builtin, "title", replace=True)
+    path = tmp_path / "m.db"
+    with SQLiteStore(path) as store:
+        store.put(_Survey(id="s-1", person_id="p-1"))
+        store.put(Person(id="p-1", name="Ana", title="Principal"))
+    # A plain process: neither the survey index nor the widened person index.
+    script = (
+        "import sys\n"
+        "from mentorkit import Person\n"
+        "from mentorkit.storage import SQLiteStore\n"
+        "with SQLiteStore(sys.argv[1]) as s:\n"
+        "    s.put(Person(id='p-2', name='Bo', title='Principal'))\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=60)
+    with SQLiteStore(path) as store:
+        assert [s.id for s in store.find(_Survey, person_id="p-1")] == ["s-1"]
+        assert [p.id for p in store.find(Person, title="Principal")] == ["p-1", "p-2"]
