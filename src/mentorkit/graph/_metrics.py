@@ -319,28 +319,34 @@ def _sweep(
                     if edge_sets:
                         edges[s] |= edges[d] | (1 << e)
                 continue
+            # Sets are updated in place (one object per person). Most mentees reach nobody
+            # yet (then they have no chain edges and no chain either): a cheap test skips
+            # the unions.
             if edge_sets:
                 for s, d, e in arcs:
-                    rs = reach[s]
+                    reach[s].add(d)
+                    edges[s].add(e)
                     rd = reach[d]
-                    rs |= rd  # sets: updated in place, one object per person
-                    rs.add(d)
-                    es = edges[s]
-                    ed = edges[d]
-                    es |= ed
-                    es.add(e)
-                    work += len(rd) + len(ed)
-                    if longest[d] >= longest[s]:
-                        longest[s] = longest[d] + 1
+                    if rd:
+                        ed = edges[d]
+                        reach[s] |= rd
+                        edges[s] |= ed
+                        work += len(rd) + len(ed)
+                        if longest[d] >= longest[s]:
+                            longest[s] = longest[d] + 1
+                    elif not longest[s]:
+                        longest[s] = 1
             else:
                 for s, d, _ in arcs:
-                    rs = reach[s]
+                    reach[s].add(d)
                     rd = reach[d]
-                    rs |= rd
-                    rs.add(d)
-                    work += len(rd)
-                    if longest[d] >= longest[s]:
-                        longest[s] = longest[d] + 1
+                    if rd:
+                        reach[s] |= rd
+                        work += len(rd)
+                        if longest[d] >= longest[s]:
+                            longest[s] = longest[d] + 1
+                    elif not longest[s]:
+                        longest[s] = 1
             if budget is not None and work > budget:
                 raise _TooDenseError
             continue
@@ -527,13 +533,21 @@ def _compute(
     # grand[g][b]: b's mentees after g's (earliest) mentorship with b began: chains g -> b -> c.
     # Sets, whatever the representation above: these neighbourhoods are small, and wide
     # bitset snapshots of them would cost far more memory.
+    # A snapshot is shared by every grand-mentor that takes it while ``mentees_after[b]`` is
+    # unchanged (most people have no mentees: they all share one empty snapshot).
     mentees_after: list[set[int]] = [set() for _ in range(n)]
     grand: list[dict[int, frozenset[int]]] = [{} for _ in range(n)]
+    no_one: frozenset[int] = frozenset()
+    snapshot: list[frozenset[int] | None] = [no_one] * n
     for arcs in down_days:
         for s, d, _ in arcs:
             mentees_after[s].add(d)
+            snapshot[s] = None
         for s, d, _ in arcs:
-            grand[s][d] = frozenset(mentees_after[d])  # the earliest start wins: a superset
+            snap = snapshot[d]
+            if snap is None:
+                snap = snapshot[d] = frozenset(mentees_after[d])
+            grand[s][d] = snap  # the earliest start wins: a superset
 
     # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b. A chain
     # g -> a -> p exists exactly when p is in grand[g][a], so each grand-mentor g hands, to
@@ -581,7 +595,7 @@ def _compute(
         i = dix[pid]
         down = reach[i]
         loops = alg.has(down, i)  # a chain came back to the person: not their own descendant
-        counts = [len(b) for b in grand[i].values()]
+        counts = list(map(len, grand[i].values()))
         got = handed[i]
         if got is None:
             ncousins = 0
@@ -603,12 +617,12 @@ def _compute(
         rows[pid] = GenealogyMetrics(
             person_id=pid,
             fecundity=len(counts),
-            fertility=sum(1 for c in counts if c),
+            fertility=len(counts) - counts.count(0),
             descendants=ndesc,
             depth=longest[i],
             relationships=alg.count(edge_sets[i]),
             cousins=ncousins,
-            genealogical_index=_g_index(counts),
+            genealogical_index=_g_index(counts) if counts else 0,
             mentors=mentors[i],
             ancestors=alg.count(up_reach[j]) - alg.has(up_reach[j], j),
             ancestor_depth=up_longest[j],
