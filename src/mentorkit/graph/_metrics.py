@@ -292,7 +292,8 @@ def _sweep(
     same_day_chains: Sequence[bool],
     edge_sets: bool,
     budget: int | None = None,
-) -> tuple[list[Any], list[int], list[Any]]:
+    weights: Sequence[int] | None = None,
+) -> tuple[list[Any], list[int], list[Any], list[int | None]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
     ``days`` lists the arcs grouped by start day in sweep order (latest day first for
@@ -300,12 +301,18 @@ def _sweep(
     itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
     edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
     bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
+
+    With sets, edge sets and integer ``weights``, also returns ``S``: ``S[x]`` the sum of
+    the weights of ``R[x]``, kept up to date while every union merely adds new members
+    (the sizes tell: ``len`` is O(1)), ``None`` once a union overlapped (then the caller
+    sums the set). Lineages are mostly trees, so most sums come for free.
     """
     unit = alg.unit
     dense = alg.dense
     reach = [alg.empty() for _ in range(n)]
     longest = [0] * n
     edges = [alg.empty() for _ in range(n)]
+    sums: list[int | None] = [0] * n if weights is not None and not dense and edge_sets else []
     work = 0
     for arcs, chained in zip(days, same_day_chains, strict=True):
         if not chained:
@@ -322,7 +329,37 @@ def _sweep(
             # Sets are updated in place (one object per person). Most mentees reach nobody
             # yet (then they have no chain edges and no chain either): a cheap test skips
             # the unions.
-            if edge_sets:
+            if sums:
+                assert weights is not None
+                for s, d, e in arcs:
+                    rs = reach[s]
+                    before = len(rs)
+                    rs.add(d)
+                    edges[s].add(e)
+                    rd = reach[d]
+                    if rd:
+                        ed = edges[d]
+                        rs |= rd
+                        edges[s] |= ed
+                        work += len(rd) + len(ed)
+                        if longest[d] >= longest[s]:
+                            longest[s] = longest[d] + 1
+                        total = sums[s]
+                        below = sums[d]
+                        if total is not None:
+                            # All of d and R[d] new to R[s] (d is not in R[d]): a plain sum.
+                            if below is not None and len(rs) == before + 1 + len(rd):
+                                sums[s] = total + below + weights[d]
+                            else:
+                                sums[s] = None
+                    else:
+                        if not longest[s]:
+                            longest[s] = 1
+                        if len(rs) != before:
+                            total = sums[s]
+                            if total is not None:
+                                sums[s] = total + weights[d]
+            elif edge_sets:
                 for s, d, e in arcs:
                     reach[s].add(d)
                     edges[s].add(e)
@@ -353,6 +390,8 @@ def _sweep(
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for s, d, e in arcs:
             out[s].append((d, e))
+            if sums:
+                sums[s] = None  # same-day chains: the caller sums these sets
         for members in _components_sinks_first(arcs):
             if len(members) == 1:
                 x = members[0]
@@ -395,7 +434,7 @@ def _sweep(
                 longest[x] = best[x]
                 if edge_sets:
                     edges[x] = alg.copy(es)
-    return reach, longest, edges
+    return reach, longest, edges, sums
 
 
 def _bit_planes(weights: Sequence[float]) -> list[int] | None:
@@ -511,21 +550,29 @@ def _compute(
     ]
     up_chained = down_chained[::-1]
 
+    weights = [float(students_reached.get(p, 0.0)) for p in late_first]
+    # Integer weights (the usual case: students are counted) are summed as ints: exact, like
+    # ``math.fsum``, and several times faster; the sweep keeps most sums up to date.
+    int_weights = (
+        [int(w) for w in weights] if all(w.is_integer() for w in weights) else None
+    )  # fmt: skip
+
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
     try:
-        reach, longest, edge_sets = _sweep(
-            n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget
-        )
-        up_reach, up_longest, _ = _sweep(
+        reach, longest, edge_sets, sums = _sweep(
+            n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget,
+            weights=int_weights,
+        )  # fmt: skip
+        up_reach, up_longest, _, _ = _sweep(
             n, up_days, alg, same_day_chains=up_chained, edge_sets=False, budget=budget
         )
     except _TooDenseError:
         alg = _Bits
-        reach, longest, edge_sets = _sweep(
+        reach, longest, edge_sets, sums = _sweep(
             n, down_days, alg, same_day_chains=down_chained, edge_sets=True
         )
-        up_reach, up_longest, _ = _sweep(
+        up_reach, up_longest, _, _ = _sweep(
             n, up_days, alg, same_day_chains=up_chained, edge_sets=False
         )
 
@@ -581,14 +628,7 @@ def _compute(
                 else:
                     got.append(others)
 
-    weights = [float(students_reached.get(p, 0.0)) for p in late_first]
     planes = _bit_planes(weights) if alg.dense else None
-    # Integer weights (the usual case: students are counted) are summed as ints: exact, like
-    # ``math.fsum``, and several times faster.
-    int_weights = (
-        [int(w) for w in weights] if not alg.dense and all(w.is_integer() for w in weights)
-        else None
-    )  # fmt: skip
 
     rows: dict[str, GenealogyMetrics] = {}
     for pid in ids:
@@ -608,7 +648,10 @@ def _compute(
         if not ndesc:
             lineage_reach = own
         else:
-            if int_weights is not None:
+            known = sums[i] if sums else None
+            if known is not None:
+                lineage_reach = float(known)
+            elif int_weights is not None and not alg.dense:
                 lineage_reach = float(sum(map(int_weights.__getitem__, down)))
             else:
                 lineage_reach = _weighted_sum(down, weights, planes)
