@@ -199,23 +199,37 @@ def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
     return [sorted(cond.nodes[c]["members"]) for c in reversed(order)]
 
 
+#: How many partial chains the exact search of one same-day cycle may visit.
+TRAIL_SEARCH_BUDGET = 200_000
+
+
 def _longest_trails(
     comp: set[int], inner: Sequence[_Arc], exit_value: Mapping[int, int]
 ) -> dict[int, int]:
-    """Longest chain from each member of a cyclic same-day component (exact, by search).
+    """Longest chain from each member of a cyclic same-day component.
 
     Chains may not repeat a mentorship; inside a component whose mentorships all start on the
-    same day that is the only bound, so the search enumerates trails. Such components are rare
-    (``MentorshipGraph.problems`` reports them) and small.
+    same day that is the only bound, so the search enumerates trails: exact, and quick for
+    the small cycles real programs have. Longest trails are NP-hard in general, though, and a
+    peer circle of a dozen people has billions of them; past :data:`TRAIL_SEARCH_BUDGET`
+    partial chains the answer for every member is the bound "every mentorship of the
+    component once, then the best way out", which is exact whenever the component is
+    balanced (each member mentors as often as they are mentored that day, as in a full peer
+    circle) and strongly connected, and an upper bound otherwise.
     """
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, d, e in inner:
         out[s].append((d, e))
     best: dict[int, int] = {}
+    visited = 0
     for start in comp:
         top = 0
         stack: list[tuple[int, int, frozenset[int]]] = [(start, 0, frozenset())]
         while stack:
+            visited += 1
+            if visited > TRAIL_SEARCH_BUDGET:
+                bound = len(inner) + max(exit_value[x] for x in comp)
+                return dict.fromkeys(comp, bound)
             node, length, used = stack.pop()
             top = max(top, length + exit_value[node])
             for d, e in out.get(node, ()):
