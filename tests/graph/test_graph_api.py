@@ -399,3 +399,23 @@ def test_importing_the_graph_package_loads_no_optional_dependency():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("size", [3, 5, 8])
+def test_a_same_day_peer_circle_has_every_mentorship_in_its_longest_chain(size):
+    import datetime as dt
+    import itertools
+
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship, MentorshipKind
+
+    peers = [f"p{i}" for i in range(size)]
+    circle = [
+        Mentorship(id=f"m-{a}-{b}", mentor_id=a, mentee_id=b, start=dt.date(2024, 9, 1),
+                   kind=MentorshipKind.PEER)
+        for a, b in itertools.permutations(peers, 2)
+    ]  # fmt: skip
+    table = MentorshipGraph.from_mentorships(circle).metrics()
+    # A full circle is balanced: one chain can use every mentorship exactly once.
+    assert {table[p].depth for p in peers} == {size * (size - 1)}
+    assert {table[p].descendants for p in peers} == {size - 1}  # everyone but oneself

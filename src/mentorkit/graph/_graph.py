@@ -7,7 +7,9 @@ import hashlib
 import heapq
 import hmac
 import html
+import itertools
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -129,19 +131,26 @@ class MentorshipGraph:
         outcomes: Iterable[Outcome] = (),
         _restrict_people: bool = False,
     ) -> None:
-        ms: dict[str, Mentorship] = {}
-        for i, m in enumerate(mentorships):
-            if not isinstance(m, Mentorship):
-                raise ValidationError(
-                    "must be a Mentorship", field=f"mentorships[{i}]", value=type(m).__name__
-                )
-            if m.id in ms:
-                raise ValidationError(
-                    "duplicate mentorship id", field=f"mentorships[{i}].id", value=m.id
-                )
-            ms[m.id] = m
+        items = list(mentorships)
+        if all(isinstance(m, Mentorship) for m in items):
+            ms = dict(zip(map(_ID, items), items, strict=True))
+        else:
+            ms = {}
+        if len(ms) != len(items):  # a wrong type or a repeated id: find the first, name it
+            ms = {}
+            for i, m in enumerate(items):
+                if not isinstance(m, Mentorship):
+                    raise ValidationError(
+                        "must be a Mentorship", field=f"mentorships[{i}]", value=type(m).__name__
+                    )
+                if m.id in ms:
+                    raise ValidationError(
+                        "duplicate mentorship id", field=f"mentorships[{i}].id", value=m.id
+                    )
+                ms[m.id] = m
         self._ms: tuple[Mentorship, ...] = tuple(sorted(ms.values(), key=_by_start))
-        in_edges = {p for m in self._ms for p in (m.mentor_id, m.mentee_id)}
+        # Everyone named by a mentorship, in order of first appearance (by start).
+        in_edges = dict.fromkeys(itertools.chain.from_iterable(map(_ENDS, self._ms)))
         ppl: dict[str, Person] = {}
         for i, p in enumerate(people):
             if not isinstance(p, Person):
@@ -166,9 +175,9 @@ class MentorshipGraph:
         self._reached = dict(reached)
         # Built on first use of ``.nx``: the metrics and searches do not need it.
         self._graph: MultiDiGraph | None = None
-        self._nodes = list(
-            dict.fromkeys([*ppl, *(p for m in self._ms for p in (m.mentor_id, m.mentee_id))])
-        )
+        nodes = dict.fromkeys(ppl)
+        nodes.update(in_edges)
+        self._nodes = list(nodes)
         self._node_set = frozenset(self._nodes)
         self._metrics: MetricsTable | None = None
         self._out: dict[str, list[Mentorship]] | None = None
@@ -815,8 +824,9 @@ class MentorshipGraph:
         )
 
 
-def _by_start(m: Mentorship) -> tuple[dt.date, str]:
-    return (m.start, m.id)
+_by_start: Callable[[Mentorship], tuple[dt.date, str]] = operator.attrgetter("start", "id")
+_ID: Callable[[Mentorship], str] = operator.attrgetter("id")
+_ENDS: Callable[[Mentorship], tuple[str, str]] = operator.attrgetter("mentor_id", "mentee_id")
 
 
 def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:

@@ -21,6 +21,7 @@ reversed edges, earliest day first. Longest chains ride along (one integer per p
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import html
 import math
@@ -198,23 +199,37 @@ def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
     return [sorted(cond.nodes[c]["members"]) for c in reversed(order)]
 
 
+#: How many partial chains the exact search of one same-day cycle may visit.
+TRAIL_SEARCH_BUDGET = 200_000
+
+
 def _longest_trails(
     comp: set[int], inner: Sequence[_Arc], exit_value: Mapping[int, int]
 ) -> dict[int, int]:
-    """Longest chain from each member of a cyclic same-day component (exact, by search).
+    """Longest chain from each member of a cyclic same-day component.
 
     Chains may not repeat a mentorship; inside a component whose mentorships all start on the
-    same day that is the only bound, so the search enumerates trails. Such components are rare
-    (``MentorshipGraph.problems`` reports them) and small.
+    same day that is the only bound, so the search enumerates trails: exact, and quick for
+    the small cycles real programs have. Longest trails are NP-hard in general, though, and a
+    peer circle of a dozen people has billions of them; past :data:`TRAIL_SEARCH_BUDGET`
+    partial chains the answer for every member is the bound "every mentorship of the
+    component once, then the best way out", which is exact whenever the component is
+    balanced (each member mentors as often as they are mentored that day, as in a full peer
+    circle) and strongly connected, and an upper bound otherwise.
     """
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, d, e in inner:
         out[s].append((d, e))
     best: dict[int, int] = {}
+    visited = 0
     for start in comp:
         top = 0
         stack: list[tuple[int, int, frozenset[int]]] = [(start, 0, frozenset())]
         while stack:
+            visited += 1
+            if visited > TRAIL_SEARCH_BUDGET:
+                bound = len(inner) + max(exit_value[x] for x in comp)
+                return dict.fromkeys(comp, bound)
             node, length, used = stack.pop()
             top = max(top, length + exit_value[node])
             for d, e in out.get(node, ()):
@@ -288,9 +303,11 @@ def _sweep(
     days: Sequence[Sequence[_Arc]],
     alg: _Algebra,
     *,
+    same_day_chains: Sequence[bool],
     edge_sets: bool,
     budget: int | None = None,
-) -> tuple[list[Any], list[int], list[Any]]:
+    weights: Sequence[int] | None = None,
+) -> tuple[list[Any], list[int], list[Any], list[int | None]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
     ``days`` lists the arcs grouped by start day in sweep order (latest day first for
@@ -298,36 +315,97 @@ def _sweep(
     itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
     edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
     bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
+
+    With sets, edge sets and integer ``weights``, also returns ``S``: ``S[x]`` the sum of
+    the weights of ``R[x]``, kept up to date while every union merely adds new members
+    (the sizes tell: ``len`` is O(1)), ``None`` once a union overlapped (then the caller
+    sums the set). Lineages are mostly trees, so most sums come for free.
     """
     unit = alg.unit
+    dense = alg.dense
     reach = [alg.empty() for _ in range(n)]
     longest = [0] * n
     edges = [alg.empty() for _ in range(n)]
+    sums: list[int | None] = [0] * n if weights is not None and not dense and edge_sets else []
     work = 0
-    for arcs in days:
-        sources = {s for s, _, _ in arcs}
-        if all(d not in sources for _, d, _ in arcs):
+    for arcs, chained in zip(days, same_day_chains, strict=True):
+        if not chained:
             # No mentorship of the day follows another of the same day: any order will do.
-            for s, d, e in arcs:
-                rs = reach[s]
-                rs |= reach[d]
-                rs |= unit(d)
-                reach[s] = rs  # a no-op for sets (updated in place), a rebind for ints
-                if longest[d] >= longest[s]:
-                    longest[s] = longest[d] + 1
-                if edge_sets:
-                    es = edges[s]
-                    es |= edges[d]
-                    es |= unit(e)
-                    edges[s] = es
-            if budget is not None:
-                work += sum(len(reach[d]) + len(edges[d]) for _, d, _ in arcs)
-                if work > budget:
-                    raise _TooDenseError
+            # The loops are written out per representation: this is the hot path.
+            if dense:
+                for s, d, e in arcs:
+                    reach[s] |= reach[d] | (1 << d)
+                    if longest[d] >= longest[s]:
+                        longest[s] = longest[d] + 1
+                    if edge_sets:
+                        edges[s] |= edges[d] | (1 << e)
+                continue
+            # Sets are updated in place (one object per person). Most mentees reach nobody
+            # yet (then they have no chain edges and no chain either): a cheap test skips
+            # the unions.
+            if sums:
+                assert weights is not None
+                for s, d, e in arcs:
+                    rs = reach[s]
+                    before = len(rs)
+                    rs.add(d)
+                    edges[s].add(e)
+                    rd = reach[d]
+                    if rd:
+                        ed = edges[d]
+                        rs |= rd
+                        edges[s] |= ed
+                        work += len(rd) + len(ed)
+                        if longest[d] >= longest[s]:
+                            longest[s] = longest[d] + 1
+                        total = sums[s]
+                        below = sums[d]
+                        if total is not None:
+                            # All of d and R[d] new to R[s] (d is not in R[d]): a plain sum.
+                            if below is not None and len(rs) == before + 1 + len(rd):
+                                sums[s] = total + below + weights[d]
+                            else:
+                                sums[s] = None
+                    else:
+                        if not longest[s]:
+                            longest[s] = 1
+                        if len(rs) != before:
+                            total = sums[s]
+                            if total is not None:
+                                sums[s] = total + weights[d]
+            elif edge_sets:
+                for s, d, e in arcs:
+                    reach[s].add(d)
+                    edges[s].add(e)
+                    rd = reach[d]
+                    if rd:
+                        ed = edges[d]
+                        reach[s] |= rd
+                        edges[s] |= ed
+                        work += len(rd) + len(ed)
+                        if longest[d] >= longest[s]:
+                            longest[s] = longest[d] + 1
+                    elif not longest[s]:
+                        longest[s] = 1
+            else:
+                for s, d, _ in arcs:
+                    reach[s].add(d)
+                    rd = reach[d]
+                    if rd:
+                        reach[s] |= rd
+                        work += len(rd)
+                        if longest[d] >= longest[s]:
+                            longest[s] = longest[d] + 1
+                    elif not longest[s]:
+                        longest[s] = 1
+            if budget is not None and work > budget:
+                raise _TooDenseError
             continue
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for s, d, e in arcs:
             out[s].append((d, e))
+            if sums:
+                sums[s] = None  # same-day chains: the caller sums these sets
         for members in _components_sinks_first(arcs):
             if len(members) == 1:
                 x = members[0]
@@ -370,7 +448,7 @@ def _sweep(
                 longest[x] = best[x]
                 if edge_sets:
                     edges[x] = alg.copy(es)
-    return reach, longest, edges
+    return reach, longest, edges, sums
 
 
 def _bit_planes(weights: Sequence[float]) -> list[int] | None:
@@ -454,91 +532,116 @@ def _compute(
     representation: str,
 ) -> dict[str, GenealogyMetrics]:
     # One pass over the entities; everything after works on plain tuples, grouped by day.
-    pairs_by_day: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    pairs_by_day: dict[dt.date, list[tuple[str, str]]] = defaultdict(list)
     for m in mentorships:
-        pairs_by_day[m.start.toordinal()].append((m.mentor_id, m.mentee_id))
+        pairs_by_day[m.start].append((m.mentor_id, m.mentee_id))
     days = sorted(pairs_by_day)
-    first_seen: dict[str, int] = {}
-    for day in days:  # earliest first: the first write is the first appearance
-        for u, v in pairs_by_day[day]:
-            first_seen.setdefault(u, day)
-            first_seen.setdefault(v, day)
-    ids = list(dict.fromkeys([*people, *first_seen]))
+    # People in order of first appearance, earliest day first (then everybody else). The
+    # numbering changes no result, only how long bitsets get: as bitsets, descendants are
+    # mostly people who appear late, so the down sweep gives them the low bits, and the up
+    # sweep numbers people the other way round (index ``n - 1 - i``).
+    appearing = dict.fromkeys(p for day in days for pair in pairs_by_day[day] for p in pair)
+    ids = list(dict.fromkeys([*people, *appearing]))
     n = len(ids)
-    never = 1 << 40
-    # As bitsets, descendants are mostly people who appear late: give them the low bits, so
-    # the ints stay shorter (and the reverse for ancestors).
-    late_first = sorted(ids, key=lambda p: (-first_seen.get(p, never), p))
-    early_first = sorted(ids, key=lambda p: (first_seen.get(p, never), p))
+    early_first = [*appearing, *(p for p in ids if p not in appearing)]
+    late_first = early_first[::-1]
     dix = {p: i for i, p in enumerate(late_first)}
-    aix = {p: i for i, p in enumerate(early_first)}
+    top = n - 1
 
     # Edge numbers: the latest mentorships get the lowest, so chain edge bitsets stay short.
     down_days: list[list[_Arc]] = []
     e = 0
     for day in reversed(days):
-        arcs = []
-        for u, v in pairs_by_day[day]:
-            arcs.append((dix[u], dix[v], e))
-            e += 1
-        down_days.append(arcs)
+        pairs = pairs_by_day[day]
+        down_days.append([(dix[u], dix[v], e + k) for k, (u, v) in enumerate(pairs)])
+        e += len(pairs)
     total = e
     # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
-    to_up = [aix[p] for p in late_first]
-    up_days = [[(to_up[d], to_up[s], e) for s, d, e in arcs] for arcs in reversed(down_days)]
+    up_days = [[(top - d, top - s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
+    # Days on which one mentorship can follow another (the same days in both directions).
+    down_chained = [
+        not {s for s, _, _ in arcs}.isdisjoint([d for _, d, _ in arcs]) for arcs in down_days
+    ]
+    up_chained = down_chained[::-1]
+
+    weights = [float(students_reached.get(p, 0.0)) for p in late_first]
+    # Integer weights (the usual case: students are counted) are summed as ints: exact, like
+    # ``math.fsum``, and several times faster; the sweep keeps most sums up to date.
+    int_weights = (
+        [int(w) for w in weights] if all(w.is_integer() for w in weights) else None
+    )  # fmt: skip
 
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
     try:
-        reach, longest, edge_sets = _sweep(n, down_days, alg, edge_sets=True, budget=budget)
-        up_reach, up_longest, _ = _sweep(n, up_days, alg, edge_sets=False, budget=budget)
+        reach, longest, edge_sets, sums = _sweep(
+            n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget,
+            weights=int_weights,
+        )  # fmt: skip
+        up_reach, up_longest, _, _ = _sweep(
+            n, up_days, alg, same_day_chains=up_chained, edge_sets=False, budget=budget
+        )
     except _TooDenseError:
         alg = _Bits
-        reach, longest, edge_sets = _sweep(n, down_days, alg, edge_sets=True)
-        up_reach, up_longest, _ = _sweep(n, up_days, alg, edge_sets=False)
+        reach, longest, edge_sets, sums = _sweep(
+            n, down_days, alg, same_day_chains=down_chained, edge_sets=True
+        )
+        up_reach, up_longest, _, _ = _sweep(
+            n, up_days, alg, same_day_chains=up_chained, edge_sets=False
+        )
 
     # mentees_after[x]: mentees of x in mentorships starting on or after the day being swept.
     # grand[g][b]: b's mentees after g's (earliest) mentorship with b began: chains g -> b -> c.
     # Sets, whatever the representation above: these neighbourhoods are small, and wide
     # bitset snapshots of them would cost far more memory.
+    # A snapshot is shared by every grand-mentor that takes it while ``mentees_after[b]`` is
+    # unchanged (most people have no mentees: they all share one empty snapshot).
     mentees_after: list[set[int]] = [set() for _ in range(n)]
     grand: list[dict[int, frozenset[int]]] = [{} for _ in range(n)]
+    no_one: frozenset[int] = frozenset()
+    snapshot: list[frozenset[int] | None] = [no_one] * n
     for arcs in down_days:
         for s, d, _ in arcs:
             mentees_after[s].add(d)
+            snapshot[s] = None
         for s, d, _ in arcs:
-            grand[s][d] = frozenset(mentees_after[d])  # the earliest start wins: a superset
+            snap = snapshot[d]
+            if snap is None:
+                snap = snapshot[d] = frozenset(mentees_after[d])
+            grand[s][d] = snap  # the earliest start wins: a superset
 
     # Cousins: c is reached by g -> b -> c and self by g -> a -> self with a != b. A chain
-    # g -> a -> p exists exactly when p is in grand[g][a], so each grand-mentor g pushes, to
-    # everyone reached through a mentee a, the people reached through g's other mentees.
-    mentors_of: list[set[int]] = [set() for _ in range(n)]
-    cousins_of: list[set[int] | None] = [None] * n
-    for g in range(n):
-        branches = grand[g]
+    # g -> a -> p exists exactly when p is in grand[g][a], so each grand-mentor g hands, to
+    # everyone reached through a mentee a, the people reached through g's other mentees (one
+    # shared set per branch); each person's cousins are then one union of what they got.
+    mentors = [0] * n  # grand[g] has one key per distinct mentee of g
+    handed: list[list[frozenset[int]] | None] = [None] * n
+    for branches in grand:
         for a in branches:
-            mentors_of[a].add(g)
+            mentors[a] += 1
         if len(branches) < 2:
             continue
         seen: set[int] = set()
         repeated: set[int] = set()
         for branch in branches.values():
-            repeated |= seen & branch
-            seen |= branch
+            if branch:
+                repeated |= seen & branch
+                seen |= branch
         everyone = frozenset(seen)
         for branch in branches.values():
+            if not branch:
+                continue
             only_here = branch - repeated
             others = everyone - only_here if only_here else everyone
             if not others:
                 continue
             for p in branch:
-                mine = cousins_of[p]
-                if mine is None:
-                    cousins_of[p] = set(others)
+                got = handed[p]
+                if got is None:
+                    handed[p] = [others]
                 else:
-                    mine |= others
+                    got.append(others)
 
-    weights = [float(students_reached.get(p, 0.0)) for p in late_first]
     planes = _bit_planes(weights) if alg.dense else None
 
     rows: dict[str, GenealogyMetrics] = {}
@@ -546,25 +649,38 @@ def _compute(
         i = dix[pid]
         down = reach[i]
         loops = alg.has(down, i)  # a chain came back to the person: not their own descendant
-        counts = [len(b) for b in grand[i].values()]
-        cousins = cousins_of[i] or set()
-        ncousins = len(cousins) - (i in cousins)
-        j = aix[pid]
+        counts = list(map(len, grand[i].values()))
+        got = handed[i]
+        if got is None:
+            ncousins = 0
+        else:
+            cousins = got[0] if len(got) == 1 else got[0].union(*got[1:])
+            ncousins = len(cousins) - (i in cousins)
+        j = top - i
         own = weights[i]
         ndesc = alg.count(down) - loops
-        lineage_reach = (
-            _weighted_sum(down, weights, planes) + (0.0 if loops else own) if ndesc else own
-        )
+        if not ndesc:
+            lineage_reach = own
+        else:
+            known = sums[i] if sums else None
+            if known is not None:
+                lineage_reach = float(known)
+            elif int_weights is not None and not alg.dense:
+                lineage_reach = float(sum(map(int_weights.__getitem__, down)))
+            else:
+                lineage_reach = _weighted_sum(down, weights, planes)
+            if not loops:
+                lineage_reach += own
         rows[pid] = GenealogyMetrics(
             person_id=pid,
             fecundity=len(counts),
-            fertility=sum(1 for c in counts if c),
+            fertility=len(counts) - counts.count(0),
             descendants=ndesc,
             depth=longest[i],
             relationships=alg.count(edge_sets[i]),
             cousins=ncousins,
-            genealogical_index=_g_index(counts),
-            mentors=len(mentors_of[i]),
+            genealogical_index=_g_index(counts) if counts else 0,
+            mentors=mentors[i],
             ancestors=alg.count(up_reach[j]) - alg.has(up_reach[j], j),
             ancestor_depth=up_longest[j],
             students_reached=own,
