@@ -39,7 +39,17 @@ def test_mentor_scores_and_capacity_change_the_stable_answer(tmp_path, capsys):
     [
         ("m,kim\nana,high\n", "s.csv: row 2, column 'kim': not a number (got 'high')"),
         ("m,kim\nana,1,2\n", "s.csv: row 2 has 3 cells, the header 2"),
-        ("m,kim\nana,1\nana,2\n", "s.csv: mentee_ids[1]: is a duplicate id (got 'ana')"),
+        (
+            "m,kim\nana,1\nana,2\n",
+            "s.csv: row 3: duplicate mentee id, already in row 2 (got 'ana')",
+        ),
+        (
+            "m,kim\n\nana,1\n\nana,2\n",
+            "s.csv: row 5: duplicate mentee id, already in row 3 (got 'ana')",
+        ),
+        ("m,kim,kim\nana,1,2\n", "s.csv: row 1: duplicate mentor id in the header (got 'kim')"),
+        ("m,kim,lee\n\nana,0.9,0.4\n\nben,0.8,x\n", "s.csv: row 5, column 'lee': not a number"),
+        ("m,kim\n\n\nana,1,2\n", "s.csv: row 4 has 3 cells, the header 2"),
         ("", "s.csv: is empty"),
         ("m,kim\nana,inf\n", "row 2, column 'kim': not a number"),
     ],
