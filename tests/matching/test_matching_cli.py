@@ -97,3 +97,34 @@ def test_matching_a_cohort_from_a_store_uses_names_and_assessments(tmp_path, cap
     assert "unmatched" in capsys.readouterr().out
     assert main(["match", "--store", "sqlite:///d.db", "--cohort", "nope"]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["match", "--store", "sqlite:///nonexist.db", "--cohort", "c1"],
+        ["match", "--store", "json:///nonexist.json", "--cohort", "c1"],
+        ["export", "--store", "sqlite:///nonexist.db"],
+        ["export", "--store", "json:///nonexist.json"],
+        ["graph", "--store", "sqlite:///nonexist.db"],
+    ],
+)
+def test_read_only_commands_refuse_a_missing_store_and_create_nothing(
+    tmp_path, capsys, monkeypatch, argv
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "no store at " in err
+    assert str(tmp_path / argv[2].split("///", 1)[1]) in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_cohort_is_named_with_the_store(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--store", "sqlite:///d.db"]) == 0
+    capsys.readouterr()
+    assert main(["match", "--store", "sqlite:///d.db", "--cohort", "c1"]) == 1
+    err = capsys.readouterr().err
+    assert "cohort 'c1' not found in " in err
+    assert str(tmp_path / "d.db") in err

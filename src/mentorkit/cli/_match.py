@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
 
 _EPILOG = """\
@@ -117,12 +117,15 @@ def _render(result: MatchResult, names: dict[str, str], *, brief: bool) -> str:
 
 
 def _from_store(url: str, cohort_id: str, capacity: int) -> tuple[MatchingProblem, dict[str, str]]:
+    from mentorkit.cli._store import describe, open_url
     from mentorkit.frameworks import Assessment, load_framework
     from mentorkit.model import Cohort, Enrollment, Person, Program
-    from mentorkit.storage import open_store
 
-    with open_store(url) as store:
-        cohort = store.get(Cohort, cohort_id)
+    with open_url(url, must_exist=True) as store:
+        try:
+            cohort = store.get(Cohort, cohort_id)
+        except NotFoundError:
+            raise NotFoundError(f"cohort {cohort_id!r} not found in {describe(url)}") from None
         program = store.get(Program, cohort.program_id)
         enrollments = store.find(Enrollment, cohort_id=cohort.id)
         ids = sorted({e.person_id for e in enrollments})
