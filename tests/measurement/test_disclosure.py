@@ -142,3 +142,18 @@ def test_bad_keys_and_policies_name_the_field():
     assert (info.value.field, info.value.value) == ("min_cell", 0)
     with pytest.raises(ValidationError):
         crosstab([], row=3, col="a")
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "kind"),
+    [
+        ({"a": ["x"], "b": 1}, "row", "list"),
+        ({"a": "x", "b": {"k": 1}}, "col", "dict"),
+        ({"a": {1}, "b": [2]}, "row", "set"),
+    ],
+)
+def test_an_unhashable_label_is_a_validation_error_naming_the_key(record, field, kind):
+    with pytest.raises(ValidationError) as info:
+        crosstab([record], row="a", col="b")
+    assert (info.value.field, info.value.value) == (field, kind)
+    assert "unhashable" in info.value.message

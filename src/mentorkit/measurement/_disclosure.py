@@ -83,6 +83,20 @@ def _reader(key: Key, field: str) -> Callable[[Any], Hashable]:
     return read
 
 
+def _hashable(label: Any, field: str) -> Hashable:
+    try:
+        hash(label)
+    except TypeError:
+        raise ValidationError(
+            f"gives an unhashable label ({type(label).__name__}); a label must be hashable, "
+            "e.g. a str, number or tuple",
+            field=field,
+            value=type(label).__name__,
+        ) from None
+    result: Hashable = label
+    return result
+
+
 def _order(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
     unique = list(dict.fromkeys(values))
     try:
@@ -158,7 +172,8 @@ def crosstab(
         The table.
 
     Raises:
-        ValidationError: A record without the named field, or a bad key.
+        ValidationError: A record without the named field, a bad key, or a key giving an
+            unhashable label (a list, dict, ...).
 
     Example:
         >>> people = ([{"unit": "north", "promoted": True}] * 12
@@ -178,7 +193,7 @@ def crosstab(
     read_row, read_col = _reader(row, "row"), _reader(col, "col")
     counts: dict[tuple[Hashable, Hashable], int] = {}
     for record in records:
-        key = (read_row(record), read_col(record))
+        key = (_hashable(read_row(record), "row"), _hashable(read_col(record), "col"))
         counts[key] = counts.get(key, 0) + 1
     rows = _order(r for r, _ in counts)
     cols = _order(c for _, c in counts)
