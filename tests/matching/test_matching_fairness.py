@@ -124,19 +124,23 @@ def _recoverable(report, true):
     return found
 
 
-def _audit_case(sizes, n_units, min_cell):
+def _audit_case(sizes, n_units, min_cell, e_groups=0):
     ids, demo, units, scores = [], {}, {}, []
     for g, (size, matched) in enumerate(sizes):
         for q in range(size):
             mentee = f"g{g}_{q}"
             ids.append(mentee)
-            demo[mentee] = {"d": f"G{g}"}
+            demo[mentee] = {"d": f"G{g}", "e": f"E{(q * 7 + g) % max(e_groups, 1)}"}
             units[mentee] = f"u{(g + q) % n_units}"
             scores.append([1.0] if q < matched else [None])
     problem = MatchingProblem.from_matrix(ids, ["x"], scores, capacity=len(ids))
     result = match(problem, "greedy")
     report = fairness_audit(
-        result, units, demographics=demo, by=["d"], policy=DisclosurePolicy(min_cell=min_cell)
+        result,
+        units,
+        demographics=demo,
+        by=["d", "e"] if e_groups else ["d"],
+        policy=DisclosurePolicy(min_cell=min_cell),
     )
     true = {}
     matched_ids = set(result.assignment)
@@ -144,10 +148,12 @@ def _audit_case(sizes, n_units, min_cell):
         true["all", "all", kind] = len(members)
         for i in ids:
             true.setdefault(("unit", units[i], kind), 0)
-            true.setdefault(("by:d", demo[i]["d"], kind), 0)
+            for a in ("d", "e"):
+                true.setdefault((f"by:{a}", demo[i][a], kind), 0)
         for i in members:
             true["unit", units[i], kind] += 1
-            true["by:d", demo[i]["d"], kind] += 1
+            for a in ("d", "e"):
+                true[f"by:{a}", demo[i][a], kind] += 1
     return report, true
 
 
@@ -174,11 +180,15 @@ def test_the_overall_row_does_not_republish_a_withheld_group_count():
     ),
     st.integers(1, 3),
     st.integers(2, 12),
+    st.integers(0, 3),
 )
-def test_no_withheld_count_can_be_recovered_from_the_published_rows(sizes, n_units, min_cell):
-    report, true = _audit_case(sizes, n_units, min_cell)
+def test_no_withheld_count_can_be_recovered_from_the_published_rows(
+    sizes, n_units, min_cell, e_groups
+):
+    report, true = _audit_case(sizes, n_units, min_cell, e_groups)
     assert _recoverable(report, true) == []
-    for g in (report.overall, *report.by_org_unit, *report.by_demographic["d"]):
+    every = [g for groups in report.by_demographic.values() for g in groups]
+    for g in (report.overall, *report.by_org_unit, *every):
         if isinstance(g.mentees, Suppressed) or isinstance(g.matched, Suppressed):
             assert isinstance(g.match_rate, Suppressed)
             assert isinstance(g.mean_score, Suppressed)

@@ -10,7 +10,8 @@ import attrs
 
 from mentorkit.errors import ValidationError
 from mentorkit.matching._result import MatchResult, UnmatchedReason
-from mentorkit.measurement import DisclosurePolicy, Suppressed, crosstab
+from mentorkit.measurement import Crosstab, DisclosurePolicy, Suppressed
+from mentorkit.measurement._disclosure import _crosstab
 
 UNKNOWN = "(unknown)"
 
@@ -174,19 +175,38 @@ def fairness_audit(
     demographic: dict[str, tuple[GroupFigures, ...]] = {}
     # The overall counts as the demographic tables publish them: a count any table withholds
     # is withheld overall too (else subtracting the published groups would recover it).
+    # The tables of several attributes share these margins too, so what one withholds every
+    # other must withhold: repeat until they agree (each round only withholds more).
     hide_mentees = hide_matched = False
+    group_ofs: dict[str, dict[str, str]] = {}
     for attribute in attributes:
         assert demographics is not None  # checked above
-        group_of = {
+        group_ofs[attribute] = {
             mentee: (demographics.get(mentee) or {}).get(attribute, UNKNOWN) for mentee in score
         }
-        records = [
-            {"group": group_of[mentee], "matched": value is not None}
-            for mentee, value in score.items()
-        ]
-        table = crosstab(records, row="group", col="matched", policy=policy)
-        hide_mentees |= isinstance(table.total, Suppressed)
-        hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
+    tables: dict[str, Crosstab] = {}
+    while True:
+        for attribute, group_of in group_ofs.items():
+            records = [
+                {"group": group_of[mentee], "matched": value is not None}
+                for mentee, value in score.items()
+            ]
+            tables[attribute] = _crosstab(
+                records,
+                row="group",
+                col="matched",
+                policy=policy,
+                withhold_total=hide_mentees,
+                withhold_cols=(True, False) if hide_matched else (),
+            )
+        before = (hide_mentees, hide_matched)
+        for table in tables.values():
+            hide_mentees |= isinstance(table.total, Suppressed)
+            hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
+        if (hide_mentees, hide_matched) == before:
+            break
+    for attribute, table in tables.items():
+        group_of = group_ofs[attribute]
         groups = []
         for group in table.rows:
             total = table.row_totals[group]

@@ -201,6 +201,23 @@ def crosstab(
         south      *     *     23
         total     34    15     49
     """
+    return _crosstab(records, row=row, col=col, policy=policy)
+
+
+def _crosstab(
+    records: Iterable[Any],
+    *,
+    row: Key,
+    col: Key,
+    policy: DisclosurePolicy | None,
+    withhold_total: bool = False,
+    withhold_cols: Iterable[Hashable] = (),
+) -> Crosstab:
+    """:func:`crosstab`, also withholding the given margins from the start.
+
+    For tables linked by shared margins (the same people counted by different attributes):
+    a margin one table withholds must be withheld by the others too.
+    """
     policy = policy or DisclosurePolicy()
     read_row, read_col = _reader(row, "row"), _reader(col, "col")
     counts: dict[tuple[Hashable, Hashable], int] = {}
@@ -224,6 +241,9 @@ def crosstab(
         value[("col", c), ("cols",)] = n
     value[("cols",), ("rows",)] = grand
     withheld = {edge for edge, n in value.items() if policy.is_small(n)}
+    if withhold_total:
+        withheld.add((("cols",), ("rows",)))
+    withheld |= {(("col", c), ("cols",)) for c in withhold_cols if c in col_total}
     if policy.complementary:
         _complete(value, withheld, policy.min_cell)
 
