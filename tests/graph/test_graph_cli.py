@@ -60,5 +60,9 @@ def test_graph_errors_name_the_option(tmp_path, monkeypatch, capsys):
     assert "--out" in capsys.readouterr().err
     assert main(["graph", "--store", "sqlite:///m.db", "--as-of", "last year"]) == 1
     assert "--as-of" in capsys.readouterr().err
+    assert main(["graph", "--store", "sqlite:///missing.db"]) == 1
+    assert "no store at " in capsys.readouterr().err
+    assert not (tmp_path / "missing.db").exists()
+    open_store("sqlite:///empty.db").close()
     assert main(["graph", "--store", "sqlite:///empty.db"]) == 1
     assert "no mentorships" in capsys.readouterr().err

@@ -39,7 +39,17 @@ def test_mentor_scores_and_capacity_change_the_stable_answer(tmp_path, capsys):
     [
         ("m,kim\nana,high\n", "s.csv: row 2, column 'kim': not a number (got 'high')"),
         ("m,kim\nana,1,2\n", "s.csv: row 2 has 3 cells, the header 2"),
-        ("m,kim\nana,1\nana,2\n", "s.csv: mentee_ids[1]: is a duplicate id (got 'ana')"),
+        (
+            "m,kim\nana,1\nana,2\n",
+            "s.csv: row 3: duplicate mentee id, already in row 2 (got 'ana')",
+        ),
+        (
+            "m,kim\n\nana,1\n\nana,2\n",
+            "s.csv: row 5: duplicate mentee id, already in row 3 (got 'ana')",
+        ),
+        ("m,kim,kim\nana,1,2\n", "s.csv: row 1: duplicate mentor id in the header (got 'kim')"),
+        ("m,kim,lee\n\nana,0.9,0.4\n\nben,0.8,x\n", "s.csv: row 5, column 'lee': not a number"),
+        ("m,kim\n\n\nana,1,2\n", "s.csv: row 4 has 3 cells, the header 2"),
         ("", "s.csv: is empty"),
         ("m,kim\nana,inf\n", "row 2, column 'kim': not a number"),
     ],
@@ -87,3 +97,34 @@ def test_matching_a_cohort_from_a_store_uses_names_and_assessments(tmp_path, cap
     assert "unmatched" in capsys.readouterr().out
     assert main(["match", "--store", "sqlite:///d.db", "--cohort", "nope"]) == 1
     assert "nope" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["match", "--store", "sqlite:///nonexist.db", "--cohort", "c1"],
+        ["match", "--store", "json:///nonexist.json", "--cohort", "c1"],
+        ["export", "--store", "sqlite:///nonexist.db"],
+        ["export", "--store", "json:///nonexist.json"],
+        ["graph", "--store", "sqlite:///nonexist.db"],
+    ],
+)
+def test_read_only_commands_refuse_a_missing_store_and_create_nothing(
+    tmp_path, capsys, monkeypatch, argv
+):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "no store at " in err
+    assert str(tmp_path / argv[2].split("///", 1)[1]) in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_cohort_is_named_with_the_store(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--store", "sqlite:///d.db"]) == 0
+    capsys.readouterr()
+    assert main(["match", "--store", "sqlite:///d.db", "--cohort", "c1"]) == 1
+    err = capsys.readouterr().err
+    assert "cohort 'c1' not found in " in err
+    assert str(tmp_path / "d.db") in err

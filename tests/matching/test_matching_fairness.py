@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentorkit.errors import ValidationError
 from mentorkit.matching import MatchingProblem, fairness_audit, match
@@ -74,3 +76,119 @@ def test_unknown_org_units_and_excluded_applicants():
     unknown = report.by_org_unit[0]
     assert unknown.matched == 0
     assert math.isnan(unknown.mean_score)
+
+
+def _recoverable(report, true):
+    """Withheld counts a reader can compute by adding and subtracting published rows.
+
+    Independent of the implementation: every section (overall, org units, each attribute's
+    groups) splits the same mentees, so each section's mentees and matched counts add up to
+    the overall ones; a withheld count is recoverable when it lies in the span of those
+    equations once the published counts are known (linear algebra, numpy rank).
+    """
+    import numpy as np
+
+    sections = [("unit", report.by_org_unit)]
+    sections += [(f"by:{a}", groups) for a, groups in report.by_demographic.items()]
+    variables = []  # (section, group, "mentees" | "matched")
+    shown = {}
+    for kind in ("mentees", "matched"):
+        variables.append(("all", "all", kind))
+        shown["all", "all", kind] = getattr(report.overall, kind)
+        for name, groups in sections:
+            for g in groups:
+                variables.append((name, g.group, kind))
+                shown[name, g.group, kind] = getattr(g, kind)
+    unknown = [v for v in variables if isinstance(shown[v], Suppressed)]
+    if not unknown:
+        return []
+    index = {v: k for k, v in enumerate(unknown)}
+    equations = []
+    for name, groups in sections:
+        for kind in ("mentees", "matched"):
+            eq = np.zeros(len(unknown))
+            for g in groups:
+                if (v := (name, g.group, kind)) in index:
+                    eq[index[v]] += 1
+            if (v := ("all", "all", kind)) in index:
+                eq[index[v]] -= 1
+            equations.append(eq)
+    a = np.array(equations)
+    rank = np.linalg.matrix_rank(a)
+    found = []
+    for v, k in index.items():
+        probe = np.zeros(len(unknown))
+        probe[k] = 1
+        if np.linalg.matrix_rank(np.vstack([a, probe])) == rank:
+            found.append((v, true[v]))
+    return found
+
+
+def _audit_case(sizes, n_units, min_cell, e_groups=0):
+    ids, demo, units, scores = [], {}, {}, []
+    for g, (size, matched) in enumerate(sizes):
+        for q in range(size):
+            mentee = f"g{g}_{q}"
+            ids.append(mentee)
+            demo[mentee] = {"d": f"G{g}", "e": f"E{(q * 7 + g) % max(e_groups, 1)}"}
+            units[mentee] = f"u{(g + q) % n_units}"
+            scores.append([1.0] if q < matched else [None])
+    problem = MatchingProblem.from_matrix(ids, ["x"], scores, capacity=len(ids))
+    result = match(problem, "greedy")
+    report = fairness_audit(
+        result,
+        units,
+        demographics=demo,
+        by=["d", "e"] if e_groups else ["d"],
+        policy=DisclosurePolicy(min_cell=min_cell),
+    )
+    true = {}
+    matched_ids = set(result.assignment)
+    for kind, members in (("mentees", ids), ("matched", [i for i in ids if i in matched_ids])):
+        true["all", "all", kind] = len(members)
+        for i in ids:
+            true.setdefault(("unit", units[i], kind), 0)
+            for a in ("d", "e"):
+                true.setdefault((f"by:{a}", demo[i][a], kind), 0)
+        for i in members:
+            true["unit", units[i], kind] += 1
+            for a in ("d", "e"):
+                true[f"by:{a}", demo[i][a], kind] += 1
+    return report, true
+
+
+def test_the_overall_row_does_not_republish_a_withheld_group_count():
+    # G0: 19 mentees, 0 matched; G1: 24 mentees, 5 matched (withheld). Publishing the
+    # overall matched (5) would give G1's 5 = 5 - 0.
+    report, true = _audit_case([(19, 0), (24, 5)], n_units=1, min_cell=10)
+    groups = {g.group: g for g in report.by_demographic["d"]}
+    assert isinstance(groups["G1"].matched, Suppressed)
+    assert isinstance(report.overall.matched, Suppressed)
+    assert isinstance(report.overall.match_rate, Suppressed)
+    assert isinstance(report.overall.mean_score, Suppressed)
+    assert all(isinstance(u.matched, Suppressed) for u in report.by_org_unit)
+    assert report.overall.mentees == 43
+    assert _recoverable(report, true) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.integers(1, 30).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(1, 3),
+    st.integers(2, 12),
+    st.integers(0, 3),
+)
+def test_no_withheld_count_can_be_recovered_from_the_published_rows(
+    sizes, n_units, min_cell, e_groups
+):
+    report, true = _audit_case(sizes, n_units, min_cell, e_groups)
+    assert _recoverable(report, true) == []
+    every = [g for groups in report.by_demographic.values() for g in groups]
+    for g in (report.overall, *report.by_org_unit, *every):
+        if isinstance(g.mentees, Suppressed) or isinstance(g.matched, Suppressed):
+            assert isinstance(g.match_rate, Suppressed)
+            assert isinstance(g.mean_score, Suppressed)

@@ -77,10 +77,49 @@ def test_stable_is_mentee_optimal_among_all_stable_matchings(problem, seed):
             assert preference(problem, i, ours[i]) >= preference(problem, i, other[i])
 
 
+def pairs_in(assignment):
+    return sum(j != -1 for j in assignment)
+
+
 @given(matching_problems(max_mentees=4))
-def test_optimal_equals_the_brute_force_maximum(problem):
-    best = max(total(problem, a) for a in feasible_assignments(problem))
-    assert match(problem, "optimal").total_score == pytest.approx(best, abs=1e-9)
+def test_optimal_equals_the_brute_force_maximum_with_ties_broken_toward_more_pairs(problem):
+    feasible = list(feasible_assignments(problem))
+    best = max(total(problem, a) for a in feasible)
+    most = max(pairs_in(a) for a in feasible if math.isclose(total(problem, a), best))
+    for candidates in (1, 24):
+        result = match(problem, "optimal", candidates=candidates)
+        assert result.total_score == pytest.approx(best, abs=1e-9)
+        assert len(result.pairs) == most
+
+
+@given(matching_problems(max_mentees=5, max_mentors=3))
+def test_optimal_leaves_a_mentee_out_beside_an_open_mentor_only_for_a_negative_score(problem):
+    result = match(problem, "optimal")
+    load = {}
+    for pair in result.pairs:
+        load[pair.mentor_id] = load.get(pair.mentor_id, 0) + 1
+    matched = result.assignment
+    for mentee in problem.mentee_ids:
+        if mentee in matched:
+            continue
+        for j, mentor in enumerate(problem.mentor_ids):
+            score = problem.score(mentee, mentor)
+            if score is not None and load.get(mentor, 0) < problem.capacity[j]:
+                assert score < 0, (mentee, mentor, score)
+
+
+def test_optimal_makes_pairs_scoring_zero():
+    problem = MatchingProblem.from_matrix(["a", "b"], ["x"], [[0], [0]], capacity=2)
+    for strategy in ("greedy", "stable", "optimal"):
+        assert match(problem, strategy).assignment == {"a": "x", "b": "x"}
+    negative = MatchingProblem.from_matrix(["a", "b"], ["x"], [[0], [-0.5]], capacity=2)
+    result = match(negative, "optimal")
+    assert result.assignment == {"a": "x"}
+    assert [u.reason.value for u in result.unmatched] == ["not_worth_it"]
+    assert match(negative, "optimal", maximize_matches=True).assignment == {"a": "x", "b": "x"}
+    # Fractional scores go through scaling: a zero pair still beats leaving someone out.
+    mixed = MatchingProblem.from_matrix(["a", "b"], ["x", "y"], [[0.3, 0.0], [0.7, 0.0]], 1)
+    assert match(mixed, "optimal").assignment == {"a": "y", "b": "x"}
 
 
 @given(matching_problems(max_mentees=4))

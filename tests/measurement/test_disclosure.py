@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentorkit.errors import ValidationError
@@ -142,3 +142,103 @@ def test_bad_keys_and_policies_name_the_field():
     assert (info.value.field, info.value.value) == ("min_cell", 0)
     with pytest.raises(ValidationError):
         crosstab([], row=3, col="a")
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "kind"),
+    [
+        ({"a": ["x"], "b": 1}, "row", "list"),
+        ({"a": "x", "b": {"k": 1}}, "col", "dict"),
+        ({"a": {1}, "b": [2]}, "row", "set"),
+    ],
+)
+def test_an_unhashable_label_is_a_validation_error_naming_the_key(record, field, kind):
+    with pytest.raises(ValidationError) as info:
+        crosstab([record], row="a", col="b")
+    assert (info.value.field, info.value.value) == (field, kind)
+    assert "unhashable" in info.value.message
+
+
+def feasible_ranges(table):
+    """Least and greatest value of every withheld cell given the published figures.
+
+    Independent of the implementation: a linear program over the cells (SciPy ``linprog``)
+    with the published cells and totals as equalities and cells >= 0.
+    """
+    from scipy.optimize import linprog
+
+    cells = [(r, c) for r in table.rows for c in table.cols]
+    index = {v: k for k, v in enumerate(cells)}
+    a_eq, b_eq = [], []
+
+    def equation(members, shown):
+        if not isinstance(shown, Suppressed):
+            row = np.zeros(len(cells))
+            row[[index[v] for v in members]] = 1
+            a_eq.append(row)
+            b_eq.append(shown)
+
+    for v in cells:
+        equation([v], table.cells[v])
+    for r in table.rows:
+        equation([(r, c) for c in table.cols], table.row_totals[r])
+    for c in table.cols:
+        equation([(r, c) for r in table.rows], table.col_totals[c])
+    equation(cells, table.total)
+    out = {}
+    for v in cells:
+        if not isinstance(table.cells[v], Suppressed):
+            continue
+        goal = np.zeros(len(cells))
+        goal[index[v]] = 1
+        options = {"A_eq": np.array(a_eq), "b_eq": b_eq} if a_eq else {}
+        low = linprog(goal, bounds=(0, None), **options)
+        high = linprog(-goal, bounds=(0, None), **options)
+        assert low.status == 0
+        out[v] = (low.fun, np.inf if high.status == 3 else -high.fun)
+    return out
+
+
+def test_a_row_equal_to_its_one_published_cell_does_not_pin_the_small_cells():
+    # The reviewer's case: row b's total 29 equals its published cell (b, w), so b's
+    # withheld cells must be 0, and then (a, y) = 8 and (a, z) = 3 follow from the totals.
+    counts = {
+        ("a", "w"): 0, ("a", "x"): 14, ("a", "y"): 8, ("a", "z"): 3,
+        ("b", "w"): 29, ("b", "x"): 0, ("b", "y"): 0, ("b", "z"): 0,
+        ("c", "w"): 18, ("c", "x"): 0, ("c", "y"): 11, ("c", "z"): 0,
+    }  # fmt: skip
+    records = [{"row": r, "col": c} for (r, c), n in counts.items() for _ in range(n)]
+    table = crosstab(records, row="row", col="col")
+    ranges = feasible_ranges(table)
+    for key, n in counts.items():
+        if 0 < n < 10:
+            assert table.cells[key] == SUPPRESSED
+            low, high = ranges[key]
+            assert high - low >= 1 - 1e-7, (key, low, high)
+    # No zero cell is withheld to protect anything.
+    assert all(table.cells[k] == 0 for k, n in counts.items() if n == 0)
+
+
+sparse_tables = st.lists(
+    st.tuples(
+        st.sampled_from("abcd"),
+        st.sampled_from("wxyz"),
+        st.one_of(st.integers(1, 9), st.integers(10, 30)),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sparse_tables, st.integers(2, 12))
+def test_no_withheld_small_cell_is_pinned_to_one_value(spec, min_cell):
+    table = crosstab(
+        records_of(spec), row="row", col="col", policy=DisclosurePolicy(min_cell=min_cell)
+    )
+    true = {}
+    for r, c, n in spec:
+        true[r, c] = true.get((r, c), 0) + n
+    for key, (low, high) in feasible_ranges(table).items():
+        if 0 < true.get(key, 0) < min_cell:
+            assert high - low >= 1 - 1e-7, (key, true[key], low, high, table.to_text())

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if fmt is None:
             raise ValidationError("must end in .graphml, .gexf or .json", field="--out",
                                   value=str(args.out))  # fmt: skip
-    with open_cli_store(args) as store:
+    with open_cli_store(args, must_exist=True) as store:
         graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
     if day is not None:
         graph = graph.as_of(day)

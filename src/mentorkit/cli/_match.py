@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
 
 _EPILOG = """\
@@ -117,12 +117,15 @@ def _render(result: MatchResult, names: dict[str, str], *, brief: bool) -> str:
 
 
 def _from_store(url: str, cohort_id: str, capacity: int) -> tuple[MatchingProblem, dict[str, str]]:
+    from mentorkit.cli._store import describe, open_url
     from mentorkit.frameworks import Assessment, load_framework
     from mentorkit.model import Cohort, Enrollment, Person, Program
-    from mentorkit.storage import open_store
 
-    with open_store(url) as store:
-        cohort = store.get(Cohort, cohort_id)
+    with open_url(url, must_exist=True) as store:
+        try:
+            cohort = store.get(Cohort, cohort_id)
+        except NotFoundError:
+            raise NotFoundError(f"cohort {cohort_id!r} not found in {describe(url)}") from None
         program = store.get(Program, cohort.program_id)
         enrollments = store.find(Enrollment, cohort_id=cohort.id)
         ids = sorted({e.person_id for e in enrollments})
@@ -141,25 +144,48 @@ def _from_store(url: str, cohort_id: str, capacity: int) -> tuple[MatchingProble
 
 
 def _read_matrix(path: Path) -> tuple[list[str], list[str], list[list[float | None]]]:
+    rows: list[tuple[int, list[str]]] = []  # (line number in the file, cells)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+            reader = csv.reader(handle)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append((reader.line_num, row))
     except OSError as exc:
         raise ValidationError(f"cannot be read: {exc.strerror}", field=str(path)) from None
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ValidationError(f"is not a readable CSV file: {exc}", field=str(path)) from None
     if not rows:
         raise ValidationError("is empty (expected a header row of mentor ids)", field=str(path))
-    mentors = [cell.strip() for cell in rows[0][1:]]
+    header_line, header = rows[0]
+    mentors = [cell.strip() for cell in header[1:]]
+    seen_mentors: set[str] = set()
+    for mentor in mentors:
+        if mentor in seen_mentors:
+            raise ValidationError(
+                f"row {header_line}: duplicate mentor id in the header",
+                field=str(path),
+                value=mentor,
+            )
+        seen_mentors.add(mentor)
     mentees: list[str] = []
+    first_line: dict[str, int] = {}
     matrix: list[list[float | None]] = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         if len(row) != len(mentors) + 1:
             raise ValidationError(
                 f"row {number} has {len(row)} cells, the header {len(mentors) + 1}",
                 field=str(path),
             )
-        mentees.append(row[0].strip())
+        mentee = row[0].strip()
+        if mentee in first_line:
+            raise ValidationError(
+                f"row {number}: duplicate mentee id, already in row {first_line[mentee]}",
+                field=str(path),
+                value=mentee,
+            )
+        first_line[mentee] = number
+        mentees.append(mentee)
         values: list[float | None] = []
         for mentor, cell in zip(mentors, row[1:], strict=True):
             text = cell.strip()

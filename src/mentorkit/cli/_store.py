@@ -43,11 +43,42 @@ def add_store_option(parser: argparse.ArgumentParser, *, help: str) -> None:
     )
 
 
-def open_cli_store(args: argparse.Namespace) -> Store:
-    """Open the store named by ``--store`` (or the default)."""
+def open_cli_store(args: argparse.Namespace, *, must_exist: bool = False) -> Store:
+    """Open the store named by ``--store`` (or the default).
+
+    Args:
+        args: The parsed command line.
+        must_exist: For read-only commands: refuse (rather than create) a SQLite or JSON
+            store whose file does not exist.
+
+    Raises:
+        StorageError: ``must_exist`` and there is no store file at the URL's path.
+    """
+    return open_url(args.store or default_store(), must_exist=must_exist)
+
+
+def open_url(url: str, *, must_exist: bool = False) -> Store:
+    """Open the store a URL names; with ``must_exist``, never create a store file.
+
+    Raises:
+        StorageError: ``must_exist`` and there is no store file at the URL's path.
+    """
     from mentorkit.storage import open_store
 
-    return open_store(args.store or default_store())
+    if must_exist:
+        _check_exists(url)
+    return open_store(url)
+
+
+def _check_exists(url: str) -> None:
+    from mentorkit.storage._url import file_path
+
+    scheme = url.split("://", 1)[0].lower() if isinstance(url, str) else ""
+    if scheme not in {"sqlite", "json"} or url in {"sqlite://", "sqlite:///:memory:"}:
+        return
+    path = file_path(url)
+    if not os.path.exists(path):
+        raise StorageError(f"no store at {os.path.abspath(path)} ({url})")
 
 
 def describe(url: str) -> str:
@@ -115,7 +146,7 @@ def run_export(args: argparse.Namespace) -> int:
     """Export the store to a file or standard output."""
     from mentorkit.storage import export_store
 
-    with open_cli_store(args) as store:
+    with open_cli_store(args, must_exist=True) as store:
         text = export_store(store, personal_data=args.with_personal_data)
     if args.output == "-":
         sys.stdout.write(text)

@@ -10,7 +10,8 @@ import attrs
 
 from mentorkit.errors import ValidationError
 from mentorkit.matching._result import MatchResult, UnmatchedReason
-from mentorkit.measurement import DisclosurePolicy, Suppressed, crosstab
+from mentorkit.measurement import Crosstab, DisclosurePolicy, Suppressed
+from mentorkit.measurement._disclosure import _crosstab
 
 UNKNOWN = "(unknown)"
 
@@ -44,7 +45,8 @@ class FairnessReport:
 
     Attributes:
         overall: The whole cohort.
-        by_org_unit: One row per org unit (not suppressed: org units are not people).
+        by_org_unit: One row per org unit (org units are not people: withheld only where
+            the demographic tables withhold the overall counts the rows add up to).
         by_demographic: Attribute -> one row per value, under the small-cell ``policy``.
         policy: The disclosure policy the demographic rows follow.
     """
@@ -89,6 +91,31 @@ def _figures(group: str, scores: Sequence[float | None]) -> GroupFigures:
     )
 
 
+def _published(
+    group: str,
+    scores: Sequence[float | None],
+    *,
+    hide_mentees: bool,
+    hide_matched: bool,
+) -> GroupFigures:
+    """:func:`_figures`, with the counts a disclosure table withheld withheld here too.
+
+    A rate or mean built on a withheld count is withheld with it; so is ``matched`` when
+    ``mentees`` is (even a zero would describe every member).
+    """
+    figures = _figures(group, scores)
+    hide_matched = hide_matched or hide_mentees
+    if not (hide_mentees or hide_matched):
+        return figures
+    return GroupFigures(
+        group=group,
+        mentees=Suppressed() if hide_mentees else figures.mentees,
+        matched=Suppressed(),
+        match_rate=Suppressed(),
+        mean_score=Suppressed(),
+    )
+
+
 def fairness_audit(
     result: MatchResult,
     org_units: Mapping[str, str | None],
@@ -104,7 +131,11 @@ def fairness_audit(
     small-cell rule: counts under ``policy.min_cell`` are withheld (with complementary
     suppression, see :func:`mentorkit.measurement.crosstab`), and so is every figure of a
     group whose size is withheld (even a zero matched would describe all its members), and
-    every rate or mean built on a withheld or small count.
+    every rate or mean built on a withheld or small count. The overall row and the org-unit
+    rows add up to the same counts as the demographic tables, so a count those tables
+    withhold (their grand total, or the total matched or unmatched) is withheld overall and
+    for every org unit too, with the rates and means built on it: no withheld figure can be
+    recovered by subtracting published rows.
 
     Args:
         result: The match to audit.
@@ -141,18 +172,41 @@ def fairness_audit(
     units: dict[str, list[float | None]] = {}
     for mentee, value in score.items():
         units.setdefault(org_units.get(mentee) or UNKNOWN, []).append(value)
-    by_unit = tuple(_figures(unit, units[unit]) for unit in sorted(units))
     demographic: dict[str, tuple[GroupFigures, ...]] = {}
+    # The overall counts as the demographic tables publish them: a count any table withholds
+    # is withheld overall too (else subtracting the published groups would recover it).
+    # The tables of several attributes share these margins too, so what one withholds every
+    # other must withhold: repeat until they agree (each round only withholds more).
+    hide_mentees = hide_matched = False
+    group_ofs: dict[str, dict[str, str]] = {}
     for attribute in attributes:
         assert demographics is not None  # checked above
-        group_of = {
+        group_ofs[attribute] = {
             mentee: (demographics.get(mentee) or {}).get(attribute, UNKNOWN) for mentee in score
         }
-        records = [
-            {"group": group_of[mentee], "matched": value is not None}
-            for mentee, value in score.items()
-        ]
-        table = crosstab(records, row="group", col="matched", policy=policy)
+    tables: dict[str, Crosstab] = {}
+    while True:
+        for attribute, group_of in group_ofs.items():
+            records = [
+                {"group": group_of[mentee], "matched": value is not None}
+                for mentee, value in score.items()
+            ]
+            tables[attribute] = _crosstab(
+                records,
+                row="group",
+                col="matched",
+                policy=policy,
+                withhold_total=hide_mentees,
+                withhold_cols=(True, False) if hide_matched else (),
+            )
+        before = (hide_mentees, hide_matched)
+        for table in tables.values():
+            hide_mentees |= isinstance(table.total, Suppressed)
+            hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
+        if (hide_mentees, hide_matched) == before:
+            break
+    for attribute, table in tables.items():
+        group_of = group_ofs[attribute]
         groups = []
         for group in table.rows:
             total = table.row_totals[group]
@@ -179,8 +233,17 @@ def fairness_audit(
                 )
             )
         demographic[attribute] = tuple(groups)
+    # The org units partition the same mentees, so their rows add up to the overall counts:
+    # what is withheld overall is withheld for every unit.
+    by_unit = tuple(
+        _published(unit, units[unit], hide_mentees=hide_mentees, hide_matched=hide_matched)
+        for unit in sorted(units)
+    )
+    overall = _published(
+        "all mentees", list(score.values()), hide_mentees=hide_mentees, hide_matched=hide_matched
+    )
     return FairnessReport(
-        overall=_figures("all mentees", list(score.values())),
+        overall=overall,
         by_org_unit=by_unit,
         by_demographic=MappingProxyType(demographic),
         policy=policy,

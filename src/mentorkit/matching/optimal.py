@@ -7,7 +7,10 @@ mentees left unmatched. OR-Tools' ``SimpleMinCostFlow`` solves it (extra ``ortoo
 Two policies:
 
 - ``maximize_matches=False`` (default): the highest total score. A pair whose score is
-  negative is never worth making, so its mentee may stay unmatched.
+  negative is never worth making, so its mentee may stay unmatched. A pair scoring exactly
+  0 is allowed and worth making: among the assignments with the highest total score, one
+  with the most pairs is chosen (exactly: integer weights are multiplied by more than the
+  number of pairs possible and each pair gains 1, which cannot reorder different totals).
 - ``maximize_matches=True``: as many pairs as possible, then the highest total score among
   those assignments (a bonus larger than any score difference on every pair).
 
@@ -122,6 +125,8 @@ class _Weights:
         budget = 2.0**62 / (4.0 * (n + m + 2))
         if maximize_matches:
             budget /= 2.0 * pairs + 2.0
+        else:
+            budget /= float(pairs)
         integral = finite.size == 0 or bool(np.all(finite == np.rint(finite)))
         if integral and top <= budget:
             self.scale = 1.0
@@ -130,7 +135,13 @@ class _Weights:
             if integral:
                 exponent = min(exponent, 0)
             self.scale = 2.0**exponent
-        self.bonus = 0
+        # Integer weight = rint(score * scale) * multiplier + bonus.
+        # Without maximize_matches: multiplier > the number of pairs any assignment has and
+        # bonus 1, so the total is (scaled score) * multiplier + (number of pairs): a higher
+        # score always wins, and among equal scores more pairs win (a 0 pair beats the
+        # bypass; a negative one, at most 1 - multiplier < 0, never does).
+        self.multiplier = 1 if maximize_matches else pairs
+        self.bonus = 1
         if maximize_matches:
             # Every pair gains more than any difference in score between two assignments
             # can make up, and every allowed pair weighs at least 1: more pairs always win.
@@ -144,7 +155,10 @@ class _Weights:
         forbidden = np.isnan(block)
         if self.ms is not self.s:
             forbidden |= np.isnan(self.ms[start:stop])
-        w = np.rint(np.where(forbidden, 0.0, block) * self.scale).astype(np.int64) + self.bonus
+        w = np.rint(np.where(forbidden, 0.0, block) * self.scale).astype(np.int64)
+        if self.multiplier != 1:
+            w *= self.multiplier
+        w += self.bonus
         w[forbidden] = _FORBIDDEN
         return w
 
@@ -162,7 +176,7 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
             if k < m
             else np.tile(np.arange(m), (len(w), 1))
         )
-        useful = np.take_along_axis(w, top, axis=1) > 0  # a pair worth <= 0 never beats the bypass
+        useful = np.take_along_axis(w, top, axis=1) > 0  # weight <= 0 (score < 0) never helps
         rows = np.broadcast_to(np.arange(start, start + len(w))[:, None], top.shape)
         arc_i.append(rows[useful])
         arc_j.append(top[useful])
@@ -182,7 +196,7 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
 
 def _arc_weights(np: Any, weights: _Weights, ai: Any, aj: Any) -> Any:
     s = weights.s[ai, aj]
-    return np.rint(s * weights.scale).astype(np.int64) + weights.bonus
+    return np.rint(s * weights.scale).astype(np.int64) * weights.multiplier + weights.bonus
 
 
 def _min_cost_flow(np: Any, n: int, m: int, capacity: Any, ai: Any, aj: Any, aw: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Final
@@ -43,8 +44,10 @@ class DisclosurePolicy:
     Attributes:
         min_cell: Counts from 1 to ``min_cell - 1`` are withheld (primary suppression).
             Zero is shown: it describes nobody.
-        complementary: Also withhold as few other counts as needed so that no withheld
-            count can be worked out from the published ones and the totals.
+        complementary: Also withhold other counts (few, small, never zeros) so that no
+            withheld count can be worked out by subtraction from the published ones and the
+            totals, and no small withheld count is pinned to one value by them together with
+            non-negativity (see :func:`crosstab`).
 
     Example:
         >>> DisclosurePolicy().min_cell
@@ -81,6 +84,20 @@ def _reader(key: Key, field: str) -> Callable[[Any], Hashable]:
         return value
 
     return read
+
+
+def _hashable(label: Any, field: str) -> Hashable:
+    try:
+        hash(label)
+    except TypeError:
+        raise ValidationError(
+            f"gives an unhashable label ({type(label).__name__}); a label must be hashable, "
+            "e.g. a str, number or tuple",
+            field=field,
+            value=type(label).__name__,
+        ) from None
+    result: Hashable = label
+    return result
 
 
 def _order(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
@@ -142,11 +159,20 @@ def crosstab(
     """Count records by two keys and withhold what would identify small groups.
 
     Primary suppression withholds every count from 1 to ``min_cell - 1`` (cells and totals).
-    Complementary suppression then withholds further counts, smallest first, until no
-    withheld count can be derived from the published ones: viewing cells and totals as a
-    circulation (row hub -> row -> column -> column hub -> row hub), a withheld count is
-    derivable exactly when it is a bridge among the withheld ones, so withholding goes on
-    until no bridge is left.
+    Complementary suppression then withholds further counts, small ones first and never a
+    zero (a withheld zero protects nothing: counts cannot be negative), until
+
+    - no withheld count can be derived by adding and subtracting published ones: viewing
+      cells and totals as a circulation (row hub -> row -> column -> column hub -> row hub),
+      a withheld count is derivable exactly when it is a bridge among the withheld ones, so
+      withholding goes on until no bridge is left; and
+    - no small withheld count is pinned to a single value by the published figures and
+      the fact that counts are non-negative: its exact feasible range (the least and
+      greatest value consistent with everything published, computed as min-cost flows)
+      is checked, and more is withheld while any range is a single value.
+
+    What is promised is exactly that: every withheld small count could take at least two
+    values. The published figures may still bound it (e.g. "at most 11").
 
     Args:
         records: Mappings or objects.
@@ -158,7 +184,8 @@ def crosstab(
         The table.
 
     Raises:
-        ValidationError: A record without the named field, or a bad key.
+        ValidationError: A record without the named field, a bad key, or a key giving an
+            unhashable label (a list, dict, ...).
 
     Example:
         >>> people = ([{"unit": "north", "promoted": True}] * 12
@@ -174,11 +201,28 @@ def crosstab(
         south      *     *     23
         total     34    15     49
     """
+    return _crosstab(records, row=row, col=col, policy=policy)
+
+
+def _crosstab(
+    records: Iterable[Any],
+    *,
+    row: Key,
+    col: Key,
+    policy: DisclosurePolicy | None,
+    withhold_total: bool = False,
+    withhold_cols: Iterable[Hashable] = (),
+) -> Crosstab:
+    """:func:`crosstab`, also withholding the given margins from the start.
+
+    For tables linked by shared margins (the same people counted by different attributes):
+    a margin one table withholds must be withheld by the others too.
+    """
     policy = policy or DisclosurePolicy()
     read_row, read_col = _reader(row, "row"), _reader(col, "col")
     counts: dict[tuple[Hashable, Hashable], int] = {}
     for record in records:
-        key = (read_row(record), read_col(record))
+        key = (_hashable(read_row(record), "row"), _hashable(read_col(record), "col"))
         counts[key] = counts.get(key, 0) + 1
     rows = _order(r for r, _ in counts)
     cols = _order(c for _, c in counts)
@@ -197,8 +241,11 @@ def crosstab(
         value[("col", c), ("cols",)] = n
     value[("cols",), ("rows",)] = grand
     withheld = {edge for edge, n in value.items() if policy.is_small(n)}
+    if withhold_total:
+        withheld.add((("cols",), ("rows",)))
+    withheld |= {(("col", c), ("cols",)) for c in withhold_cols if c in col_total}
     if policy.complementary:
-        _complete(value, withheld)
+        _complete(value, withheld, policy.min_cell)
 
     def shown(edge: tuple[Hashable, Hashable]) -> Count:
         return SUPPRESSED if edge in withheld else value[edge]
@@ -215,18 +262,43 @@ def crosstab(
 
 
 def _complete(
-    value: Mapping[tuple[Hashable, Hashable], int], withheld: set[tuple[Hashable, Hashable]]
+    value: Mapping[tuple[Hashable, Hashable], int],
+    withheld: set[tuple[Hashable, Hashable]],
+    min_cell: int,
 ) -> None:
-    """Withhold more edges until no withheld edge is a bridge among the withheld.
+    """Withhold more edges until no small withheld count is pinned to one value.
 
-    Each bridge is closed into a cycle along the cheapest path between its ends, where a
-    withheld edge costs nothing and a published one its count plus one: few, small counts.
+    First, as long as a withheld edge is a bridge among the withheld (then the published
+    figures determine it by subtraction), close it into a cycle along the cheapest path
+    between its ends, where a withheld edge costs nothing, a published one its count plus
+    one, and a zero never serves (a withheld zero is no protection: counts cannot be
+    negative, so a total equal to its published part forces its withheld cells to 0).
+
+    Then, because counts are non-negative, a withheld count may still be pinned (its
+    feasible range given the published figures is one value): for each small withheld
+    count the exact range is computed as two min-cost flows, and while one is pinned the
+    smallest published positive count next to it is withheld too, and the loop repeats.
     """
     import networkx as nx  # lazily: networkx costs a third of a second to import
 
     full = nx.Graph()
     for edge, n in value.items():
         full.add_edge(*edge, count=n)
+    small = [edge for edge in value if 0 < value[edge] < min_cell]
+    while True:
+        _close_bridges(nx, full, value, withheld)
+        pinned = next((e for e in small if e in withheld and _pinned(nx, value, withheld, e)), None)
+        if pinned is None:
+            return
+        _widen(value, withheld, pinned)
+
+
+def _close_bridges(
+    nx: Any,
+    full: Any,
+    value: Mapping[tuple[Hashable, Hashable], int],
+    withheld: set[tuple[Hashable, Hashable]],
+) -> None:
     while True:
         held = nx.Graph()
         held.add_edges_from(withheld)
@@ -235,14 +307,85 @@ def _complete(
             return
         u, v = bridge
         for a, b in full.edges:
-            full[a][b]["cost"] = 0 if _key(a, b, value) in withheld else full[a][b]["count"] + 1
+            key = _key(a, b, value)
+            n = full[a][b]["count"]
+            full[a][b]["cost"] = 0 if key in withheld else n + 1
+            full[a][b]["nonzero"] = 0 if key in withheld else (n + 1 if n else None)
         full.remove_edge(u, v)
         try:
-            path = nx.dijkstra_path(full, u, v, weight="cost")
+            try:
+                path = nx.dijkstra_path(full, u, v, weight=lambda a, b, d: d["nonzero"])
+            except nx.NetworkXNoPath:  # only zeros left to close it: better than nothing
+                path = nx.dijkstra_path(full, u, v, weight="cost")
         finally:
             full.add_edge(u, v, count=value[_key(u, v, value)])
         for a, b in itertools.pairwise(path):
             withheld.add(_key(a, b, value))
+
+
+def _feasible_range(
+    nx: Any,
+    value: Mapping[tuple[Hashable, Hashable], int],
+    withheld: set[tuple[Hashable, Hashable]],
+    edge: tuple[Hashable, Hashable],
+) -> tuple[int, float]:
+    """The least and greatest value a withheld edge can take given everything published.
+
+    The edges form a circulation (every count flows row hub -> row -> column -> column
+    hub -> row hub), so the withheld counts are exactly the non-negative flows on the
+    withheld edges that balance the published ones at every node: a min-cost flow problem,
+    integral and exact (network simplex on integers). ``inf`` when unbounded above.
+    """
+    graph = nx.DiGraph()
+    demand: dict[Hashable, int] = {}
+    for (a, b), n in value.items():
+        if (a, b) in withheld:
+            graph.add_edge(a, b, weight=0)
+        else:  # published: flows out of a and into b are known
+            demand[a] = demand.get(a, 0) + n
+            demand[b] = demand.get(b, 0) - n
+    for node in graph.nodes:
+        graph.nodes[node]["demand"] = demand.get(node, 0)
+    bounds: list[float] = []
+    for sign in (1, -1):
+        graph.edges[edge]["weight"] = sign
+        try:
+            cost, _ = nx.network_simplex(graph)
+        except nx.NetworkXUnbounded:
+            bounds.append(math.inf)
+            continue
+        bounds.append(sign * cost)
+    graph.edges[edge]["weight"] = 0
+    return int(bounds[0]), bounds[1]
+
+
+def _pinned(
+    nx: Any,
+    value: Mapping[tuple[Hashable, Hashable], int],
+    withheld: set[tuple[Hashable, Hashable]],
+    edge: tuple[Hashable, Hashable],
+) -> bool:
+    low, high = _feasible_range(nx, value, withheld, edge)
+    return high <= low
+
+
+def _widen(
+    value: Mapping[tuple[Hashable, Hashable], int],
+    withheld: set[tuple[Hashable, Hashable]],
+    pinned: tuple[Hashable, Hashable],
+) -> None:
+    """Withhold one more published positive count: beside ``pinned`` if one is, else any."""
+    published = [e for e, n in value.items() if e not in withheld and n > 0]
+    if not published:  # cannot happen: with every positive count withheld nothing is pinned
+        return
+    ends = set(pinned)
+    near = [e for e in published if ends & set(e)]
+    # Also the counts beside the withheld edges sharing an end with it (same row or column).
+    for e in list(withheld):
+        if ends & set(e):
+            near += [f for f in published if set(f) & set(e) and f not in near]
+    pool = near or published
+    withheld.add(min(pool, key=lambda e: (value[e], str(e))))
 
 
 def _key(
