@@ -10,19 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 from mentorkit.errors import ConflictError, StorageError
 from mentorkit.storage import _codec, _sql
-from mentorkit.storage._base import BaseStore, Found
+from mentorkit.storage._sqlstore import SQLStore
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
-    from mentorkit.storage._codec import Row, Term
+    from mentorkit.storage._codec import Row
 
 __all__ = ["PostgresStore"]
 
 _P = "%s"
 _INSERT = _sql.insert_sql(_P)
 _UPDATE = _sql.update_sql(_P)
-_FETCH = _sql.fetch_sql(_P)
 # Serialises schema set-up between processes opening the same database at once.
 _SETUP_LOCK = 0x6D656E746F72  # "mentor"
 _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
@@ -34,7 +33,7 @@ def _redact(dsn: str) -> str:
     return _KEY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", dsn))
 
 
-class PostgresStore(BaseStore):
+class PostgresStore(SQLStore):
     """A store in a PostgreSQL database, safe to share between processes and machines.
 
     Entities live in one table of JSON documents with indexed key columns (the same layout
@@ -55,6 +54,8 @@ class PostgresStore(BaseStore):
         StorageError: psycopg is not installed, the server cannot be reached, or the
             database holds a newer or broken mentorkit schema.
     """
+
+    _placeholder = _P
 
     def __init__(
         self, dsn: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 30.0
@@ -220,18 +221,10 @@ class PostgresStore(BaseStore):
             self._state.in_tx = True
         self._conn.execute(f"SAVEPOINT {name}")
 
-    def _release(self, name: str) -> None:
-        self._conn.execute(f"RELEASE SAVEPOINT {name}")
-
-    def _rollback_to(self, name: str) -> None:
-        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+    def _execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        return self._conn.execute(sql, params)
 
     # -- primitives ---------------------------------------------------------------------------
-
-    def _fetch(self, collection: str, id: str) -> Found | None:
-        row = self._conn.execute(_FETCH, (collection, id)).fetchone()
-        return None if row is None else (row[0], row[1], row[2])
 
     def _insert(self, rows: Sequence[Row]) -> int:
         cur = self._conn.cursor()
@@ -242,26 +235,6 @@ class PostgresStore(BaseStore):
         cur = self._conn.cursor()
         cur.executemany(_UPDATE, list(_sql.update_params(rows)))
         return int(cur.rowcount)
-
-    def _remove(
-        self, collection: str, id: str, version: int | None, tags: tuple[str, ...] | None
-    ) -> int:
-        sql, params = _sql.delete_sql(_P, version=version, tags=tags)
-        return int(self._conn.execute(sql, [collection, id, *params]).rowcount)
-
-    def _scan(
-        self, collection: str, tags: tuple[str, ...] | None, where: list[Term]
-    ) -> Iterable[tuple[str, str]]:
-        sql, params = _sql.scan_sql(_P, collection, tags, where)
-        rows: list[tuple[str, str]] = self._conn.execute(sql, params).fetchall()
-        return rows
-
-    def _clear(self) -> None:
-        self._conn.execute(f"DELETE FROM {_sql.TABLE}")
-
-    def _collections(self) -> list[str]:
-        found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
-        return sorted(name for (name,) in found)
 
     def _documents(self) -> dict[str, list[str]]:
         # One snapshot for the whole export: READ COMMITTED would let each collection's

@@ -5,23 +5,22 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mentorkit.errors import ConflictError, StorageError, ValidationError
 from mentorkit.storage import _codec, _sql
-from mentorkit.storage._base import BaseStore, Found
+from mentorkit.storage._sqlstore import SQLStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Sequence
 
-    from mentorkit.storage._codec import Row, Term
+    from mentorkit.storage._codec import Row
 
 __all__ = ["SQLiteStore"]
 
 _P = "?"
 _INSERT = _sql.insert_sql(_P)
 _UPDATE = _sql.update_sql(_P)
-_FETCH = _sql.fetch_sql(_P)
 
 
 def _create(conn: sqlite3.Connection) -> None:
@@ -34,7 +33,7 @@ _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create,)
 assert len(_MIGRATIONS) == _sql.SCHEMA
 
 
-class SQLiteStore(BaseStore):
+class SQLiteStore(SQLStore):
     """A store in one SQLite file: the embedded default.
 
     The file holds one table of JSON documents with indexed key columns, in WAL mode with
@@ -60,6 +59,8 @@ class SQLiteStore(BaseStore):
         ...     store.put(Person(id="p-1", name="Ana")).version
         1
     """
+
+    _placeholder = _P
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         super().__init__()
@@ -227,43 +228,16 @@ class SQLiteStore(BaseStore):
     def _savepoint(self, name: str) -> None:
         self._conn.execute(f"SAVEPOINT {name}")
 
-    def _release(self, name: str) -> None:
-        self._conn.execute(f"RELEASE SAVEPOINT {name}")
-
-    def _rollback_to(self, name: str) -> None:
-        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+    def _execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        return self._conn.execute(sql, params)
 
     # -- primitives ---------------------------------------------------------------------------
-
-    def _fetch(self, collection: str, id: str) -> Found | None:
-        row = self._conn.execute(_FETCH, (collection, id)).fetchone()
-        return None if row is None else (row[0], row[1], row[2])
 
     def _insert(self, rows: Sequence[Row]) -> int:
         return self._conn.executemany(_INSERT, _sql.insert_params(rows)).rowcount
 
     def _update(self, rows: Sequence[Row]) -> int:
         return self._conn.executemany(_UPDATE, _sql.update_params(rows)).rowcount
-
-    def _remove(
-        self, collection: str, id: str, version: int | None, tags: tuple[str, ...] | None
-    ) -> int:
-        sql, params = _sql.delete_sql(_P, version=version, tags=tags)
-        return self._conn.execute(sql, [collection, id, *params]).rowcount
-
-    def _scan(
-        self, collection: str, tags: tuple[str, ...] | None, where: list[Term]
-    ) -> Iterable[tuple[str, str]]:
-        sql, params = _sql.scan_sql(_P, collection, tags, where)
-        return self._conn.execute(sql, params).fetchall()
-
-    def _clear(self) -> None:
-        self._conn.execute(f"DELETE FROM {_sql.TABLE}")
-
-    def _collections(self) -> list[str]:
-        found = self._conn.execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
-        return sorted(name for (name,) in found)
 
     def _close(self) -> None:
         with self._lock:

@@ -1,0 +1,60 @@
+"""What the SQL backends share: one table of documents, reached by DB-API statements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from mentorkit.storage import _sql
+from mentorkit.storage._base import BaseStore, Found
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from mentorkit.storage._codec import Term
+
+
+class SQLStore(BaseStore):
+    """The statements SQLite and PostgreSQL run alike; each backend supplies ``_execute``."""
+
+    #: The driver's parameter placeholder (``?`` for sqlite3, ``%s`` for psycopg).
+    _placeholder: ClassVar[str]
+    _fetch_sql: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fetch_sql = _sql.fetch_sql(cls._placeholder)
+
+    def _execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        """Run one statement on the connection in use and return its cursor."""
+        raise NotImplementedError
+
+    def _release(self, name: str) -> None:
+        self._execute(f"RELEASE SAVEPOINT {name}")
+
+    def _rollback_to(self, name: str) -> None:
+        self._execute(f"ROLLBACK TO SAVEPOINT {name}")
+        self._execute(f"RELEASE SAVEPOINT {name}")
+
+    def _fetch(self, collection: str, id: str) -> Found | None:
+        row = self._execute(self._fetch_sql, (collection, id)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def _remove(
+        self, collection: str, id: str, version: int | None, tags: tuple[str, ...] | None
+    ) -> int:
+        sql, params = _sql.delete_sql(self._placeholder, version=version, tags=tags)
+        return int(self._execute(sql, [collection, id, *params]).rowcount)
+
+    def _scan(
+        self, collection: str, tags: tuple[str, ...] | None, where: list[Term]
+    ) -> Iterable[tuple[str, str]]:
+        sql, params = _sql.scan_sql(self._placeholder, collection, tags, where)
+        rows: list[tuple[str, str]] = self._execute(sql, params).fetchall()
+        return rows
+
+    def _clear(self) -> None:
+        self._execute(f"DELETE FROM {_sql.TABLE}")
+
+    def _collections(self) -> list[str]:
+        found = self._execute(f"SELECT DISTINCT collection FROM {_sql.TABLE}").fetchall()
+        return sorted(name for (name,) in found)
