@@ -21,11 +21,12 @@ reversed edges, earliest day first. Longest chains ride along (one integer per p
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import html
+import itertools
 import math
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -525,43 +526,90 @@ def compute_metrics(
             gc.enable()
 
 
+def _longest_chains(
+    n: int, days: Sequence[Sequence[_Arc]], same_day_chains: Sequence[bool]
+) -> list[int]:
+    """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node."""
+    longest = [0] * n
+    for arcs, chained in zip(days, same_day_chains, strict=True):
+        if not chained:
+            for s, d, _ in arcs:
+                if longest[d] >= longest[s]:
+                    longest[s] = longest[d] + 1
+            continue
+        out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for s, d, e in arcs:
+            out[s].append((d, e))
+        for members in _components_sinks_first(arcs):
+            if len(members) == 1:
+                x = members[0]
+                for d, _ in out.get(x, ()):
+                    if longest[d] >= longest[x]:
+                        longest[x] = longest[d] + 1
+                continue
+            comp = set(members)
+            exit_value: dict[int, int] = {}
+            inner: list[_Arc] = []
+            for x in members:
+                value = longest[x]
+                for d, e in out.get(x, ()):
+                    if d in comp:
+                        inner.append((x, d, e))
+                    else:
+                        value = max(value, longest[d] + 1)
+                exit_value[x] = value
+            best = _longest_trails(comp, inner, exit_value)
+            for x in members:
+                longest[x] = best[x]
+    return longest
+
+
+_START = operator.attrgetter("start")
+_MENTOR = operator.attrgetter("mentor_id")
+_MENTEE = operator.attrgetter("mentee_id")
+
+
 def _compute(
     people: Sequence[str],
     mentorships: Sequence[Mentorship],
     students_reached: Mapping[str, float],
     representation: str,
 ) -> dict[str, GenealogyMetrics]:
-    # One pass over the entities; everything after works on plain tuples, grouped by day.
-    pairs_by_day: dict[dt.date, list[tuple[str, str]]] = defaultdict(list)
-    for m in mentorships:
-        pairs_by_day[m.start].append((m.mentor_id, m.mentee_id))
-    days = sorted(pairs_by_day)
+    # One pass over the entities (C-level maps); everything after works on integers. A stable
+    # sort by start keeps each day's mentorships in their given order.
+    ms = sorted(mentorships, key=_START)
+    total = len(ms)
+    starts = list(map(_START, ms))
+    mentor_ids = list(map(_MENTOR, ms))
+    mentee_ids = list(map(_MENTEE, ms))
     # People in order of first appearance, earliest day first (then everybody else). The
     # numbering changes no result, only how long bitsets get: as bitsets, descendants are
     # mostly people who appear late, so the down sweep gives them the low bits, and the up
     # sweep numbers people the other way round (index ``n - 1 - i``).
-    appearing = dict.fromkeys(p for day in days for pair in pairs_by_day[day] for p in pair)
+    appearing = dict.fromkeys(
+        itertools.chain.from_iterable(zip(mentor_ids, mentee_ids, strict=True))
+    )
     ids = list(dict.fromkeys([*people, *appearing]))
     n = len(ids)
     early_first = [*appearing, *(p for p in ids if p not in appearing)]
     late_first = early_first[::-1]
-    dix = {p: i for i, p in enumerate(late_first)}
+    dix = dict(zip(late_first, range(n), strict=True))
     top = n - 1
+    src = list(map(dix.__getitem__, mentor_ids))
+    dst = list(map(dix.__getitem__, mentee_ids))
 
-    # Edge numbers: the latest mentorships get the lowest, so chain edge bitsets stay short.
+    # Arcs ``(mentor, mentee, edge)`` grouped by day, latest day first. Edge numbers: the
+    # latest mentorships get the lowest, so chain edge bitsets stay short. A day is *chained*
+    # when one of its mentorships can follow another of the same day.
+    cuts = [0, *itertools.compress(range(1, total), map(operator.ne, starts, starts[1:])), total]
     down_days: list[list[_Arc]] = []
-    e = 0
-    for day in reversed(days):
-        pairs = pairs_by_day[day]
-        down_days.append([(dix[u], dix[v], e + k) for k, (u, v) in enumerate(pairs)])
-        e += len(pairs)
-    total = e
-    # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
-    up_days = [[(top - d, top - s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
-    # Days on which one mentorship can follow another (the same days in both directions).
-    down_chained = [
-        not {s for s, _, _ in arcs}.isdisjoint([d for _, d, _ in arcs]) for arcs in down_days
-    ]
+    down_chained: list[bool] = []
+    for a, b in zip(cuts[-2::-1], cuts[:0:-1], strict=True):
+        s_day, d_day = src[a:b], dst[a:b]
+        down_days.append(
+            list(zip(s_day, d_day, range(total - 1 - a, total - 1 - b, -1), strict=True))
+        )
+        down_chained.append(not set(s_day).isdisjoint(d_day))
     up_chained = down_chained[::-1]
 
     weights = [float(students_reached.get(p, 0.0)) for p in late_first]
@@ -573,22 +621,41 @@ def _compute(
 
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
-    try:
-        reach, longest, edge_sets, sums = _sweep(
-            n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget,
-            weights=int_weights,
-        )  # fmt: skip
-        up_reach, up_longest, _, _ = _sweep(
-            n, up_days, alg, same_day_chains=up_chained, edge_sets=False, budget=budget
-        )
-    except _TooDenseError:
-        alg = _Bits
+    reach: list[Any] = []
+    if alg is _Sets:
+        try:
+            reach, longest, edge_sets, sums = _sweep(
+                n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget,
+                weights=int_weights,
+            )  # fmt: skip
+        except _TooDenseError:
+            alg = _Bits
+    if alg is _Sets:
+        loops = [i in r for i, r in enumerate(reach)]
+        # Ancestors: x is an ancestor of p exactly when p is in R[x], so counting every
+        # member of every reachable set (one C-level pass) gives everybody's ancestors at
+        # once. The longest chains ending at each person take an integer-only sweep over
+        # the reversed edges, earliest day first.
+        counted = Counter(itertools.chain.from_iterable(reach))
+        n_ancestors = [counted[i] - loop for i, loop in enumerate(loops)]
+        up_arcs = [[(d, s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
+        ancestor_depth = _longest_chains(n, up_arcs, up_chained)
+        n_descendants = [len(r) - loop for r, loop in zip(reach, loops, strict=True)]
+        n_edges = list(map(len, edge_sets))
+    else:
         reach, longest, edge_sets, sums = _sweep(
             n, down_days, alg, same_day_chains=down_chained, edge_sets=True
         )
+        # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
+        up_days = [[(top - d, top - s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
         up_reach, up_longest, _, _ = _sweep(
             n, up_days, alg, same_day_chains=up_chained, edge_sets=False
         )
+        loops = [(r >> i) & 1 for i, r in enumerate(reach)]
+        n_ancestors = [r.bit_count() - ((r >> j) & 1) for j, r in enumerate(up_reach)][::-1]
+        ancestor_depth = up_longest[::-1]
+        n_descendants = [r.bit_count() - loop for r, loop in zip(reach, loops, strict=True)]
+        n_edges = [r.bit_count() for r in edge_sets]
 
     # mentees_after[x]: mentees of x in mentorships starting on or after the day being swept.
     # grand[g][b]: b's mentees after g's (earliest) mentorship with b began: chains g -> b -> c.
@@ -614,13 +681,25 @@ def _compute(
     # g -> a -> p exists exactly when p is in grand[g][a], so each grand-mentor g hands, to
     # everyone reached through a mentee a, the people reached through g's other mentees (one
     # shared set per branch); each person's cousins are then one union of what they got.
+    # The same pass counts mentees (fecundity), fertile mentees and the genealogical index.
     mentors = [0] * n  # grand[g] has one key per distinct mentee of g
-    handed: list[list[frozenset[int]] | None] = [None] * n
-    for branches in grand:
+    fecundity = [0] * n
+    fertility = [0] * n
+    g_index = [0] * n
+    handed: list[list[frozenset[int]]] = [[] for _ in range(n)]
+    for g, branches in enumerate(grand):
+        if not branches:
+            continue
         for a in branches:
             mentors[a] += 1
-        if len(branches) < 2:
-            continue
+        counts = list(map(len, branches.values()))
+        fecundity[g] = len(counts)
+        fertile = len(counts) - counts.count(0)
+        fertility[g] = fertile
+        if fertile:
+            g_index[g] = _g_index(counts)
+        if fertile < 2:
+            continue  # one branch (at most) leads on: no cousins through g
         seen: set[int] = set()
         repeated: set[int] = set()
         for branch in branches.values():
@@ -636,54 +715,43 @@ def _compute(
             if not others:
                 continue
             for p in branch:
-                got = handed[p]
-                if got is None:
-                    handed[p] = [others]
-                else:
-                    got.append(others)
+                handed[p].append(others)
+    n_cousins = [0] * n
+    for p, got in enumerate(handed):
+        if got:
+            cousins = got[0] if len(got) == 1 else got[0].union(*got[1:])
+            n_cousins[p] = len(cousins) - (p in cousins)
 
     planes = _bit_planes(weights) if alg.dense else None
+    lineage_reach = weights[:]
+    for i, ndesc in enumerate(n_descendants):
+        if not ndesc:
+            continue
+        known = sums[i] if sums else None
+        down = reach[i]
+        if known is not None:
+            below = float(known)
+        elif int_weights is not None and not alg.dense:
+            below = float(sum(map(int_weights.__getitem__, down)))
+        else:
+            below = _weighted_sum(down, weights, planes)
+        lineage_reach[i] = below if loops[i] else below + weights[i]
 
     rows: dict[str, GenealogyMetrics] = {}
-    for pid in ids:
-        i = dix[pid]
-        down = reach[i]
-        loops = alg.has(down, i)  # a chain came back to the person: not their own descendant
-        counts = list(map(len, grand[i].values()))
-        got = handed[i]
-        if got is None:
-            ncousins = 0
-        else:
-            cousins = got[0] if len(got) == 1 else got[0].union(*got[1:])
-            ncousins = len(cousins) - (i in cousins)
-        j = top - i
-        own = weights[i]
-        ndesc = alg.count(down) - loops
-        if not ndesc:
-            lineage_reach = own
-        else:
-            known = sums[i] if sums else None
-            if known is not None:
-                lineage_reach = float(known)
-            elif int_weights is not None and not alg.dense:
-                lineage_reach = float(sum(map(int_weights.__getitem__, down)))
-            else:
-                lineage_reach = _weighted_sum(down, weights, planes)
-            if not loops:
-                lineage_reach += own
+    for pid, i in zip(ids, map(dix.__getitem__, ids), strict=True):
         rows[pid] = GenealogyMetrics(
             person_id=pid,
-            fecundity=len(counts),
-            fertility=len(counts) - counts.count(0),
-            descendants=ndesc,
+            fecundity=fecundity[i],
+            fertility=fertility[i],
+            descendants=n_descendants[i],
             depth=longest[i],
-            relationships=alg.count(edge_sets[i]),
-            cousins=ncousins,
-            genealogical_index=_g_index(counts) if counts else 0,
+            relationships=n_edges[i],
+            cousins=n_cousins[i],
+            genealogical_index=g_index[i],
             mentors=mentors[i],
-            ancestors=alg.count(up_reach[j]) - alg.has(up_reach[j], j),
-            ancestor_depth=up_longest[j],
-            students_reached=own,
-            reach=lineage_reach,
+            ancestors=n_ancestors[i],
+            ancestor_depth=ancestor_depth[i],
+            students_reached=weights[i],
+            reach=lineage_reach[i],
         )
     return rows
