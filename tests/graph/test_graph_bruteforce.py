@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentorkit.graph import MentorshipGraph
+from mentorkit.graph import GenealogyMetrics, MentorshipGraph
 from mentorkit.model import Mentorship, MentorshipKind, Outcome, OutcomeKind
 
 PEOPLE = ["a", "b", "c", "d", "e", "f"]
@@ -131,6 +132,11 @@ def test_swept_metrics_equal_exhaustive_chain_search(ms, weights, representation
     assert g.metrics() == table
     assert set(table) == set(g.nx.nodes)
     for p, r in table.items():
+        # The records are filled slot by slot: they equal (and hash like) constructed ones.
+        built = GenealogyMetrics(**attrs.asdict(r))
+        assert r == built
+        assert hash(r) == hash(built)
+        assert repr(r) == repr(built)
         desc = brute.descendants(p)
         kids = brute.children(p)
         assert r.descendants == len(desc), p
