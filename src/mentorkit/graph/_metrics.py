@@ -348,14 +348,17 @@ def _sweep(
                 assert weights is not None
                 for s, d, e in arcs:
                     rs = reach[s]
+                    es = edges[s]
                     before = len(rs)
-                    rs.add(d)
-                    edges[s].add(e)
                     rd = reach[d]
                     if rd:
+                        # Unions first: into a still empty set (a person's latest
+                        # mentorship) CPython copies the table without comparing keys.
                         ed = edges[d]
                         rs |= rd
-                        edges[s] |= ed
+                        es |= ed
+                        rs.add(d)
+                        es.add(e)
                         work += len(rd) + len(ed)
                         if longest[d] >= longest[s]:
                             longest[s] = longest[d] + 1
@@ -368,6 +371,8 @@ def _sweep(
                             else:
                                 sums[s] = None
                     else:
+                        rs.add(d)
+                        es.add(e)
                         if not longest[s]:
                             longest[s] = 1
                         if len(rs) != before:
@@ -376,8 +381,6 @@ def _sweep(
                                 sums[s] = total + weights[d]
             elif edge_sets:
                 for s, d, e in arcs:
-                    reach[s].add(d)
-                    edges[s].add(e)
                     rd = reach[d]
                     if rd:
                         ed = edges[d]
@@ -388,9 +391,10 @@ def _sweep(
                             longest[s] = longest[d] + 1
                     elif not longest[s]:
                         longest[s] = 1
+                    reach[s].add(d)
+                    edges[s].add(e)
             else:
                 for s, d, _ in arcs:
-                    reach[s].add(d)
                     rd = reach[d]
                     if rd:
                         reach[s] |= rd
@@ -399,6 +403,7 @@ def _sweep(
                             longest[s] = longest[d] + 1
                     elif not longest[s]:
                         longest[s] = 1
+                    reach[s].add(d)
             if budget is not None and work > budget:
                 raise _TooDenseError
             continue
