@@ -132,42 +132,48 @@ class MentorshipGraph:
         _restrict_people: bool = False,
     ) -> None:
         items = list(mentorships)
-        if all(isinstance(m, Mentorship) for m in items):
+        if all(map(isinstance, items, itertools.repeat(Mentorship))):
             ms = dict(zip(map(_ID, items), items, strict=True))
         else:
             ms = {}
         if len(ms) != len(items):  # a wrong type or a repeated id: find the first, name it
             ms = {}
             for i, m in enumerate(items):
-                if not isinstance(m, Mentorship):
-                    raise ValidationError(
-                        "must be a Mentorship", field=f"mentorships[{i}]", value=type(m).__name__
-                    )
+                _check(m, Mentorship, f"mentorships[{i}]")
                 if m.id in ms:
                     raise ValidationError(
                         "duplicate mentorship id", field=f"mentorships[{i}].id", value=m.id
                     )
                 ms[m.id] = m
-        self._ms: tuple[Mentorship, ...] = tuple(sorted(ms.values(), key=_by_start))
-        # Everyone named by a mentorship, in order of first appearance (by start).
-        in_edges = dict.fromkeys(itertools.chain.from_iterable(map(_ENDS, self._ms)))
-        ppl: dict[str, Person] = {}
-        for i, p in enumerate(people):
-            if not isinstance(p, Person):
-                raise ValidationError(
-                    "must be a Person", field=f"people[{i}]", value=type(p).__name__
-                )
-            if not _restrict_people or p.id in in_edges:
-                ppl[p.id] = p
+        # By start, then id: two stable sorts on plain keys are several times quicker than
+        # one on ``(start, id)`` tuples.
+        ordered = sorted(ms.values(), key=_ID)
+        ordered.sort(key=_START)
+        self._ms: tuple[Mentorship, ...] = tuple(ordered)
+        # Everyone named by a mentorship, in order of first appearance (by start), with the
+        # position of that first appearance among the ends (mentor, mentee, mentor, ...) and,
+        # for every end, the position of its person's first appearance: the metrics number
+        # people from these without looking any id up again.
+        first: dict[str, int] = {}
+        self._codes = list(
+            map(first.setdefault, itertools.chain.from_iterable(map(_ENDS, self._ms)),
+                itertools.count())
+        )  # fmt: skip
+        self._first = first
+        people = list(people)
+        if not all(map(isinstance, people, itertools.repeat(Person))):
+            for i, p in enumerate(people):
+                _check(p, Person, f"people[{i}]")
+        if _restrict_people:
+            ppl = {p.id: p for p in people if p.id in first}
+        else:
+            ppl = dict(zip(map(_ID, people), people, strict=True))
         self._people = ppl
-        outs: list[Outcome] = []
-        for i, o in enumerate(outcomes):
-            if not isinstance(o, Outcome):
-                raise ValidationError(
-                    "must be an Outcome", field=f"outcomes[{i}]", value=type(o).__name__
-                )
-            outs.append(o)
-        self._outcomes = tuple(outs)
+        outs = tuple(outcomes)
+        if not all(map(isinstance, outs, itertools.repeat(Outcome))):
+            for i, o in enumerate(outs):
+                _check(o, Outcome, f"outcomes[{i}]")
+        self._outcomes = outs
         reached: dict[str, float] = defaultdict(float)
         for o in outs:
             if o.kind is OutcomeKind.STUDENTS_REACHED and o.value is not None:
@@ -176,7 +182,7 @@ class MentorshipGraph:
         # Built on first use of ``.nx``: the metrics and searches do not need it.
         self._graph: MultiDiGraph | None = None
         nodes = dict.fromkeys(ppl)
-        nodes.update(in_edges)
+        nodes.update(first)
         self._nodes = list(nodes)
         self._node_set = frozenset(self._nodes)
         self._metrics: MetricsTable | None = None
@@ -563,7 +569,10 @@ class MentorshipGraph:
             A read-only mapping from person id to :class:`~mentorkit.graph.GenealogyMetrics`.
         """
         if self._metrics is None:
-            self._metrics = MetricsTable(compute_metrics(self._nodes, self._ms, self._reached))
+            rows = compute_metrics(
+                self._nodes, self._ms, self._reached, appearance=(self._first, self._codes)
+            )
+            self._metrics = MetricsTable(rows)
         return self._metrics
 
     # --- validation and reciprocity ------------------------------------------------------
@@ -824,8 +833,18 @@ class MentorshipGraph:
         )
 
 
-_by_start: Callable[[Mentorship], tuple[dt.date, str]] = operator.attrgetter("start", "id")
-_ID: Callable[[Mentorship], str] = operator.attrgetter("id")
+_START: Callable[[Mentorship], dt.date] = operator.attrgetter("start")
+_ID: Callable[[Entity], str] = operator.attrgetter("id")
+
+
+def _check(item: object, cls: type[Entity], field: str) -> None:
+    if not isinstance(item, cls):
+        article = "an" if cls.__name__[0] in "AEIOU" else "a"
+        raise ValidationError(
+            f"must be {article} {cls.__name__}", field=field, value=type(item).__name__
+        )
+
+
 _ENDS: Callable[[Mentorship], tuple[str, str]] = operator.attrgetter("mentor_id", "mentee_id")
 
 

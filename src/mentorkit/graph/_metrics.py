@@ -505,6 +505,7 @@ def compute_metrics(
     students_reached: Mapping[str, float],
     *,
     representation: Literal["auto", "sets", "bits"] = "auto",
+    appearance: tuple[Mapping[str, int], Sequence[int]] | None = None,
 ) -> dict[str, GenealogyMetrics]:
     """Every genealogy metric for every person, in two sweeps over the mentorships.
 
@@ -516,6 +517,10 @@ def compute_metrics(
             lineages are sparse, as in real programs), ``bits`` (ints as bitsets: bounded
             cost per union however dense), or ``auto``: sets, switching to bitsets when the
             unions have copied more than about ``n / 256`` elements per mentorship.
+        appearance: For mentorships sorted by start (as the graph holds them), what the
+            graph computed while building: each person's position of first appearance among
+            the ends ``mentor, mentee, mentor, ...`` of the mentorships, and that position for
+            every end. Saves looking every id up again.
 
     Returns:
         One record per person id.
@@ -525,7 +530,7 @@ def compute_metrics(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _compute(people, mentorships, students_reached, representation)
+        return _compute(people, mentorships, students_reached, representation, appearance)
     finally:
         if paused:
             gc.enable()
@@ -595,6 +600,7 @@ def _compute(
     mentorships: Sequence[Mentorship],
     students_reached: Mapping[str, float],
     representation: str,
+    appearance: tuple[Mapping[str, int], Sequence[int]] | None,
 ) -> dict[str, GenealogyMetrics]:
     # One pass over the entities (C-level maps); everything after works on integers. A stable
     # sort by start keeps each day's mentorships in their given order (the graph's are sorted).
@@ -602,6 +608,7 @@ def _compute(
     if not all(map(operator.le, starts, itertools.islice(starts, 1, None))):
         mentorships = sorted(mentorships, key=_START)
         starts = list(map(_START, mentorships))
+        appearance = None
     total = len(starts)
     # People in order of first appearance, earliest day first (then everybody else). The
     # numbering changes no result, only how long bitsets get: as bitsets, descendants are
@@ -609,14 +616,13 @@ def _compute(
     # sweep numbers people the other way round (index ``n - 1 - i``).
     # Each person id is looked up once: ``first`` maps it to the position of its first
     # appearance among the mentors and mentees (``codes``: that position, for every end).
-    first: dict[str, int] = {}
-    codes = list(
-        map(
-            first.setdefault,
-            itertools.chain.from_iterable(map(_ENDS, mentorships)),
-            itertools.count(),
-        )
-    )
+    if appearance is None:
+        found: dict[str, int] = {}
+        ends = itertools.chain.from_iterable(map(_ENDS, mentorships))
+        codes: Sequence[int] = list(map(found.setdefault, ends, itertools.count()))
+        first: Mapping[str, int] = found
+    else:
+        first, codes = appearance
     appearing = len(first)
     listed = dict.fromkeys(people)
     listed_codes = list(map(first.get, listed))
