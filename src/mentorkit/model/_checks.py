@@ -87,6 +87,7 @@ def member_of(enum: type[Any]) -> Any:
             allowed = ", ".join(repr(m.value) for m in enum)
             raise ValidationError(f"must be one of {allowed}", field=attribute.name, value=value)
 
+    check.enum = enum  # type: ignore[attr-defined]  # read by the storage codec's shortcuts
     return check
 
 

@@ -229,7 +229,7 @@ def info(cls: type[Any]) -> ClassInfo:
         unstructure=converter.get_unstructure_hook(cls),
         structure=converter.get_structure_hook(cls),
         prefix=prefix,
-        index_keys=_fastpath.make_keys(keys, MAX_KEYS, key),
+        index_keys=_fastpath.make_keys(cls, keys, MAX_KEYS, key),
         restamp=_fastpath.make_restamp(cls),
         text=_fastpath.make_text(cls, prefix),
         fast_structure=_fastpath.make_structure(cls),

@@ -31,14 +31,32 @@ class UnsureError(Exception):
     """A shortcut cannot vouch for a value: use the reference path."""
 
 
-#: Validators that only check what the shortcuts check exactly anyway (the field's declared
-#: type), so running them again cannot fail. Only skipped on fields without a converter.
-_IMPLIED: dict[Any, Any] = {
-    c.text: str,
-    c.optional_text: str | None,
-    c.is_date: dt.date,
-    c.optional_date: dt.date | None,
+#: Conditions under which a validator passes, checked inline (a call costs several times
+#: more). When the condition is false the validator itself is called, to decide and to raise
+#: its usual error, so the condition need only be sufficient.
+_INLINE: dict[Any, str] = {
+    c.identifier: "type({v}) is str and {v} and {v}.strip() == {v}",
+    c.optional_identifier: "{v} is None or type({v}) is str and {v} and {v}.strip() == {v}",
+    c.version_number: f"type({{v}}) is int and 0 <= {{v}} <= {c.MAX_VERSION}",
+    c.text: "type({v}) is str",
+    c.optional_text: "{v} is None or type({v}) is str",
+    c.is_date: "type({v}) is _date_t",
+    c.optional_date: "{v} is None or type({v}) is _date_t",
 }
+
+
+def _inline(validator: Any, v: str, env: dict[str, Any], i: int) -> str | None:
+    """An inline condition under which ``validator`` passes for the value in local ``v``."""
+    template = _INLINE.get(validator)
+    if template is not None:
+        env["_date_t"] = dt.date
+        return template.format(v=v)
+    enum = getattr(validator, "enum", None)  # see mentorkit.model._checks.member_of
+    if isinstance(enum, type) and issubclass(enum, Enum):
+        env[f"E{i}"] = enum
+        return f"type({v}) is E{i}"
+    return None
+
 
 #: JSON text of a string, exactly as ``json.JSONEncoder(ensure_ascii=False)`` writes it.
 _QUOTE: Callable[[str], str] = json.encoder.encode_basestring
@@ -105,11 +123,11 @@ def _compile(lines: list[str], env: dict[str, Any], name: str) -> Any:
     return env[name]
 
 
-def _construct(cls: type[Any], env: dict[str, Any], lines: list[str], skip: set[str]) -> None:
+def _construct(cls: type[Any], env: dict[str, Any], lines: list[str]) -> None:
     """Lines making an instance ``n`` of ``cls`` from locals ``v<i>``, as ``__init__`` would.
 
-    Converters are applied, then every validator runs (except those in ``skip``'s fields
-    that :data:`_IMPLIED` says cannot fail), then ``__attrs_post_init__``.
+    Converters are applied, then every validator runs (skipped where an inline condition
+    shows it would pass), then ``__attrs_post_init__``.
     """
     fields = attrs.fields(cls)
     env["_new"], env["_set"], env["_cls"] = object.__new__, object.__setattr__, cls
@@ -122,10 +140,10 @@ def _construct(cls: type[Any], env: dict[str, Any], lines: list[str], skip: set[
     for i, f in enumerate(fields):
         if f.validator is None:
             continue
-        implied = f.converter is None and f.name in skip and _IMPLIED.get(f.validator) == f.type
-        if not implied:
-            env[f"V{i}"], env[f"A{i}"] = f.validator, f
-            lines.append(f"    V{i}(n, A{i}, v{i})")
+        env[f"V{i}"], env[f"A{i}"] = f.validator, f
+        call = f"V{i}(n, A{i}, v{i})"
+        condition = _inline(f.validator, f"v{i}", env, i)
+        lines.append(f"    if not ({condition}): {call}" if condition else f"    {call}")
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("    n.__attrs_post_init__()")
     lines.append("    return n")
@@ -148,7 +166,6 @@ def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
             return None
     env: dict[str, Any] = {"_UnsureError": UnsureError}
     lines = ["def restamp(e, version):"]
-    checked: set[str] = set()
     for i, f in enumerate(attrs.fields(cls)):
         v = f"v{i}"
         if f.name == "version":
@@ -160,7 +177,6 @@ def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
         if _simple(base):
             env[f"T{i}"] = base
             lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
-            checked.add(f.name)
         elif not opt and _is_str_tuple(base):
             lines.append(
                 f"    if type({v}) is not tuple or not all(type(x) is str for x in {v}): "
@@ -177,7 +193,7 @@ def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
             lines.append(f"    if {keep}:")
             lines.append(f"        try: {v} = S{i}(U{i}({v}), T{i})")
             lines.append("        except Exception: raise _UnsureError from None")
-    _construct(cls, env, lines, checked)
+    _construct(cls, env, lines)
     restamp: Callable[[Any, int], Any] = _compile(lines, env, "restamp")
     return restamp
 
@@ -246,7 +262,6 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
         "_date": dt.date.fromisoformat,
     }
     lines = ["def structure(d):", "    if d.keys() != _keys: raise _UnsureError"]
-    checked: set[str] = set()
     for i, f in enumerate(fields):
         v = f"v{i}"
         lines.append(f"    {v} = d[{f.name!r}]")
@@ -257,12 +272,10 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
         if base in (str, int):
             env[f"T{i}"] = base
             lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
-            checked.add(f.name)
         elif base is dt.date:  # what the converter's date hook accepts: YYYY-MM-DD
             bad = f"type({v}) is not str or len({v}) != 10"
             lines.append(f"    if {none}({bad}): raise _UnsureError")
             lines.append(f"    {guard}{v} = _date({v})")
-            checked.add(f.name)
         elif isinstance(base, type) and issubclass(base, Enum):
             env[f"M{i}"] = base._value2member_map_
             lines.append(f"    {guard}{v} = M{i}[{v}]")
@@ -280,25 +293,34 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
             env[f"S{i}"] = converter.get_structure_hook(f.type)
             env[f"T{i}"] = f.type
             lines.append(f"    {v} = S{i}({v}, T{i})")
-    _construct(cls, env, lines, checked)
+    _construct(cls, env, lines)
     structure: Callable[[dict[str, Any]], Any] = _compile(lines, env, "structure")
     return structure
 
 
 def make_keys(
-    names: tuple[str, ...], width: int, key: Callable[[object], str | None]
+    cls: type[Any], names: tuple[str, ...], width: int, key: Callable[[object], str | None]
 ) -> Callable[[Any], tuple[str | None, ...]]:
     """The index keys of an entity: its ``names`` fields as ``key`` texts, padded to ``width``.
 
-    Strings are their own keys; the function raises :class:`UnsureError` for a key holding
-    the NUL character (which the caller then reports).
+    Strings are their own keys; dates and string enums of the declared type are turned into
+    keys inline. The function raises :class:`UnsureError` for a key holding the NUL
+    character (which the caller then reports).
     """
     env: dict[str, Any] = {"_key": key, "_UnsureError": UnsureError}
+    types_ = {f.name: _split(f.type)[0] for f in attrs.fields(cls)}
     lines = ["def keys(e):"]
     for i, name in enumerate(names):
-        lines.append(f"    k{i} = e.{name}")
-        lines.append(f"    if type(k{i}) is not str: k{i} = _key(k{i})")
-        lines.append(f"    if k{i} is not None and '\\x00' in k{i}: raise _UnsureError({name!r})")
+        k, base = f"k{i}", types_.get(name)
+        lines.append(f"    {k} = e.{name}")
+        lines.append(f"    if type({k}) is not str:")
+        if base is dt.date or _str_enum(base):
+            env[f"T{i}"] = base
+            fast = f"{k}.isoformat()" if base is dt.date else f"{k}.value"
+            lines.append(f"        {k} = {fast} if type({k}) is T{i} else _key({k})")
+        else:
+            lines.append(f"        {k} = _key({k})")
+        lines.append(f"    if {k} is not None and '\\x00' in {k}: raise _UnsureError({name!r})")
     items = [f"k{i}" for i in range(len(names))] + ["None"] * (width - len(names))
     lines.append(f"    return ({', '.join(items)},)")
     keys: Callable[[Any], tuple[str | None, ...]] = _compile(lines, env, "keys")
