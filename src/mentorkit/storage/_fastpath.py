@@ -209,19 +209,25 @@ def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
     if not plain_hooks(cls):
         return None
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-    env: dict[str, Any] = {"_q": _QUOTE, "_encode": encode, "_json_list": _json_list}
+    env: dict[str, Any] = {
+        "_P": prefix,
+        "_q": _QUOTE,
+        "_encode": encode,
+        "_json_list": _json_list,
+    }
+    # One f-string (a single allocation); its expressions use only double quotes.
     parts: list[str] = []
     for i, f in enumerate(attrs.fields(cls)):
         v = f"e.{f.name}"
         base, opt = _split(f.type)
         if f.name == "version":
-            expr = "int.__repr__(version)"
+            expr = "version!r"
         elif base is str:
             expr = f"_q({v})"
         elif base is int:
             expr = f"int.__repr__({v})"
-        elif base is dt.date:
-            expr = f"'\"' + {v}.isoformat() + '\"'"
+        elif base is dt.date:  # digits and dashes: quoting is all JSON adds
+            expr = f"_q({v}.isoformat())"
         elif _str_enum(base):
             expr = f"_q({v}.value)"
         elif not opt and _is_str_tuple(base):
@@ -230,12 +236,12 @@ def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
             env[f"U{i}"] = converter.get_unstructure_hook(f.type)
             expr = f"_encode(U{i}({v}))"
             if get_origin(base) is tuple:  # an empty tuple is written as an empty list
-                expr = f"'[]' if type({v}) is tuple and not {v} else {expr}"
+                expr = f'"[]" if type({v}) is tuple and not {v} else {expr}'
         if opt:
-            expr = f"'null' if {v} is None else {expr}"
-        parts.append(f"{json.dumps(f.name)}:' + ({expr}) + '")
-    body = ",".join(parts)
-    lines = ["def text(e, version):", f"    return {prefix!r} + '{body}}}'"]
+            expr = f'"null" if {v} is None else {expr}'
+        parts.append(f"{json.dumps(f.name)}:{{{expr}}}")
+    source = "f'{_P}" + ",".join(parts) + "}}'"
+    lines = ["def text(e, version):", f"    return {source}"]
     text: Callable[[Any, int], str] = _compile(lines, env, "text")
     return text
 
