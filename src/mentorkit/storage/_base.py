@@ -220,8 +220,29 @@ class BaseStore:
         """
         with _bulk():
             rows = [_codec.encode(e) for e in entities]
-        if not rows:
-            return []
+            if not rows:
+                return []
+            keys = {(row.collection, row.id) for row in rows}
+            if len(keys) != len(rows):
+                self._twice(rows)
+            inserts = [r for r in rows if r.expected == 0]
+            updates = [r for r in rows if r.expected != 0] if len(inserts) != len(rows) else []
+            try:
+                with self._txn(write=True):
+                    for part, write in ((inserts, self._insert), (updates, self._update)):
+                        if part:
+                            with self._errors():
+                                done = write(part)
+                            if done != len(part):
+                                raise _MismatchError(part)
+            except _MismatchError as exc:
+                # Diagnosed after the rollback, so the batch's own writes do not confuse it.
+                raise self._conflict(exc.rows) from None
+            return [r.entity for r in rows]
+
+    @staticmethod
+    def _twice(rows: Sequence[Row]) -> None:
+        """Raise for the first id that appears twice among the rows."""
         seen: set[tuple[str, str]] = set()
         for row in rows:
             if (row.collection, row.id) in seen:
@@ -229,20 +250,6 @@ class BaseStore:
                     f"appears twice in one put_many ({row.collection})", field="id", value=row.id
                 )
             seen.add((row.collection, row.id))
-        inserts = [r for r in rows if r.expected == 0]
-        updates = [r for r in rows if r.expected != 0]
-        try:
-            with self._txn(write=True):
-                for part, write in ((inserts, self._insert), (updates, self._update)):
-                    if part:
-                        with self._errors():
-                            done = write(part)
-                        if done != len(part):
-                            raise _MismatchError(part)
-        except _MismatchError as exc:
-            # Diagnosed after the rollback, so the batch's own writes do not confuse it.
-            raise self._conflict(exc.rows) from None
-        return [r.entity for r in rows]
 
     def _conflict(self, rows: Sequence[Row]) -> ConflictError:
         with self._txn(write=False), self._errors():
