@@ -135,6 +135,7 @@ def tuple_of(cls: type[Any]) -> Any:
                 raise ValidationError(f"must be an instance of {cls.__name__}",
                                       field=f"{attribute.name}[{index}]", value=item)  # fmt: skip
 
+    check.item = cls  # type: ignore[attr-defined]  # read by the storage codec's shortcuts
     return check
 
 

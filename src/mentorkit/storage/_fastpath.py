@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import types
+from collections import abc
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
@@ -51,6 +52,12 @@ def _inline(validator: Any, v: str, env: dict[str, Any], i: int) -> str | None:
     if template is not None:
         env["_date_t"] = dt.date
         return template.format(v=v)
+    item = getattr(validator, "item", None)  # see mentorkit.model._checks.tuple_of
+    if isinstance(item, type):
+        env[f"E{i}"] = item
+        return f"type({v}) is tuple and all(type(x) is E{i} for x in {v})"
+    if validator is c.private_mapping:
+        return f"{v} is None or {_STR_DICT.format(v=v)}"
     enum = getattr(validator, "enum", None)  # see mentorkit.model._checks.member_of
     if isinstance(enum, type) and issubclass(enum, Enum):
         env[f"E{i}"] = enum
@@ -118,6 +125,15 @@ def _nested(tp: Any) -> Any:
     return None
 
 
+def _str_mapping(tp: Any) -> bool:
+    """Whether ``tp`` is ``Mapping[str, str]`` or ``dict[str, str]``."""
+    return get_origin(tp) in (dict, abc.Mapping) and get_args(tp) == (str, str)
+
+
+#: An inline check that local ``{v}`` is a plain dict of strings to strings.
+_STR_DICT = "type({v}) is dict and all(type(k) is str and type(x) is str for k, x in {v}.items())"
+
+
 def _compile(lines: list[str], env: dict[str, Any], name: str) -> Any:
     exec("\n".join(lines), env)  # noqa: S102 - code built from attrs field names
     return env[name]
@@ -149,7 +165,7 @@ def _construct(cls: type[Any], env: dict[str, Any], lines: list[str]) -> None:
     lines.append("    return n")
 
 
-def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
+def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], Any] | None:
     """A function restamping an instance of ``cls`` with a new ``version``, or ``None``.
 
     The function gives what the converter round trip would give, or raises. It checks the
@@ -158,6 +174,9 @@ def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
     classes: copying them, as the round trip does), and builds the new instance as
     ``__init__`` would, validators included: the entity may have been made with validators
     disabled, or changed since. ``None``: no shortcut for ``cls``.
+
+    With ``top`` false (a class nested in an entity) the function copies the instance,
+    ignoring ``version``.
     """
     if not plain_hooks(cls) or not _slotted(cls):
         return None
@@ -168,12 +187,14 @@ def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
     lines = ["def restamp(e, version):"]
     for i, f in enumerate(attrs.fields(cls)):
         v = f"v{i}"
-        if f.name == "version":
+        if f.name == "version" and top:
             lines.append(f"    {v} = version")
             continue
         lines.append(f"    {v} = e.{f.name}")
         base, opt = _split(f.type)
         none = f"{v} is not None and " if opt else ""
+        guard = f"if {v} is not None: " if opt else ""
+        item = _nested(base)
         if _simple(base):
             env[f"T{i}"] = base
             lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
@@ -182,6 +203,14 @@ def make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
                 f"    if type({v}) is not tuple or not all(type(x) is str for x in {v}): "
                 "raise _UnsureError"
             )
+        elif _str_mapping(base):  # copied, as the round trip does
+            lines.append(f"    if {none}not ({_STR_DICT.format(v=v)}): raise _UnsureError")
+            lines.append(f"    {guard}{v} = dict({v})")
+        elif item is not None and (copy := make_restamp(item, top=False)) is not None:
+            env[f"N{i}"], env[f"I{i}"] = copy, item
+            lines.append(f"    if {none}type({v}) is not tuple: raise _UnsureError")
+            lines.append(f"    if {none}not all(type(x) is I{i} for x in {v}): raise _UnsureError")
+            lines.append(f"    {guard}{v} = tuple([N{i}(x, 0) for x in {v}])")
         else:  # anything else: round trip this one field through the converter
             env[f"U{i}"] = converter.get_unstructure_hook(f.type)
             env[f"S{i}"] = converter.get_structure_hook(f.type)
@@ -291,6 +320,8 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
                 "raise _UnsureError"
             )
             lines.append(f"    {v} = tuple({v})")
+        elif _str_mapping(base):  # a fresh dict from JSON: the converter would copy it
+            lines.append(f"    if {none}not ({_STR_DICT.format(v=v)}): raise _UnsureError")
         elif item is not None and (sub := make_structure(item)) is not None:
             env[f"N{i}"] = sub
             lines.append(f"    if {none}type({v}) is not list: raise _UnsureError")
