@@ -47,7 +47,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=50_000)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--share", type=float, default=0.31, help="mentees per year / staff")
+    parser.add_argument("--share", type=float, default=0.32, help="mentees per year / staff")
     parser.add_argument("--db", type=Path, default=None, help="reuse or create this database")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
