@@ -47,7 +47,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=50_000)
     parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--share", type=float, default=0.31, help="mentees per year / staff")
+    parser.add_argument("--share", type=float, default=0.32, help="mentees per year / staff")
     parser.add_argument("--db", type=Path, default=None, help="reuse or create this database")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -71,18 +71,21 @@ def main() -> int:
     from mentorkit.model import Mentorship, Outcome, Person
     from mentorkit.storage import SQLiteStore
 
-    # What MentorshipGraph.from_store(store) does, timed in two parts: the store's reads
-    # (decoding every entity) and building the graph from the entities.
     c0, t0 = time.process_time(), time.perf_counter()
     store = SQLiteStore(db)
-    mentorships, people, outcomes = store.all(Mentorship), store.all(Person), store.all(Outcome)
-    store.close()
-    cr, tr = time.process_time(), time.perf_counter()
-    graph = MentorshipGraph.from_mentorships(mentorships, people=people, outcomes=outcomes)
+    graph = MentorshipGraph.from_store(store)
     c1, t1 = time.process_time(), time.perf_counter()
     table = graph.metrics()
     c2, t2 = time.process_time(), time.perf_counter()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    # The breakdown of from_store (not in the total): the store's reads, timed again.
+    cr = time.process_time()
+    mentorships, people, outcomes = store.all(Mentorship), store.all(Person), store.all(Outcome)
+    reads = time.process_time() - cr
+    store.close()
+    assert len(mentorships) == len(graph.mentorships)
+    del mentorships, people, outcomes
 
     # Not part of the goal: materialising the networkx graph, for notebook users.
     c3 = time.process_time()
@@ -98,9 +101,8 @@ def main() -> int:
     load_cpu, metrics_cpu, total_cpu = c1 - c0, c2 - c1, c2 - c0
     print(f"district: {len(graph):,} people, {len(graph.mentorships):,} mentorships, "
           f"{len(graph.outcomes):,} outcomes")  # fmt: skip
-    print(f"load from SQLite + build graph : {load_cpu:6.2f} s cpu ({t1 - t0:6.2f} s wall)")
-    print(f"  of which the store's reads   : {cr - c0:6.2f} s cpu ({tr - t0:6.2f} s wall)")
-    print(f"  of which building the graph  : {c1 - cr:6.2f} s cpu ({t1 - tr:6.2f} s wall)")
+    print(f"MentorshipGraph.from_store     : {load_cpu:6.2f} s cpu ({t1 - t0:6.2f} s wall)")
+    print(f"  of which the store's reads   : {reads:6.2f} s cpu (timed again afterwards)")
     print(f"every metric for every person  : {metrics_cpu:6.2f} s cpu ({t2 - t1:6.2f} s wall)")
     print(f"total                          : {total_cpu:6.2f} s cpu ({t2 - t0:6.2f} s wall)"
           f"   goal < 10 s: {'met' if total_cpu < 10 else 'NOT met'}")  # fmt: skip

@@ -751,3 +751,22 @@ def test_another_process_without_the_indexes_loses_no_keys(tmp_path, clean_index
     with SQLiteStore(path) as store:
         assert [s.id for s in store.find(_Survey, person_id="p-1")] == ["s-1"]
         assert [p.id for p in store.find(Person, title="Principal")] == ["p-1", "p-2"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_bulk_reads_and_writes_leave_the_garbage_collector_as_they_found_it(enabled):
+    import gc
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with SQLiteStore(":memory:") as store:
+            store.put_many([Person(id=f"p-{i}", name="Ana") for i in range(3)])
+            assert len(store.all(Person)) == 3
+            with pytest.raises(ValidationError):
+                store.put_many([Person(id="p-9", name="Bo"), Person(id="p-9", name="Bo")])
+            store.close()
+            with pytest.raises(StorageError):  # raised inside the paused block
+                store.all(Person)
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

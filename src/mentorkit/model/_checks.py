@@ -87,6 +87,7 @@ def member_of(enum: type[Any]) -> Any:
             allowed = ", ".join(repr(m.value) for m in enum)
             raise ValidationError(f"must be one of {allowed}", field=attribute.name, value=value)
 
+    check.enum = enum  # type: ignore[attr-defined]  # read by the storage codec's shortcuts
     return check
 
 
@@ -134,6 +135,7 @@ def tuple_of(cls: type[Any]) -> Any:
                 raise ValidationError(f"must be an instance of {cls.__name__}",
                                       field=f"{attribute.name}[{index}]", value=item)  # fmt: skip
 
+    check.item = cls  # type: ignore[attr-defined]  # read by the storage codec's shortcuts
     return check
 
 

@@ -28,6 +28,7 @@ from mentorkit.serialization import (
     structure,
     tag_of,
 )
+from mentorkit.storage import _fastpath
 from mentorkit.storage._protocol import Range
 
 if TYPE_CHECKING:
@@ -181,11 +182,11 @@ class ClassInfo(NamedTuple):
     structure: Callable[[Any, Any], Any]
     #: The start of every document of this class: its tag and schema version.
     prefix: str
-    #: ``None`` key columns after this class's own.
-    padding: tuple[None, ...]
+    #: The index key columns of an entity (its own keys, then ``None``).
+    index_keys: Callable[[Any], tuple[str | None, ...]]
     #: Shortcuts that agree with the converter round trip (``None``: always use it).
     restamp: Callable[[Any, int], Any] | None
-    fast_unstructure: Callable[[Any], dict[str, Any]] | None
+    text: Callable[[Any, int], str] | None
     fast_structure: Callable[[dict[str, Any]], Any] | None
 
 
@@ -219,6 +220,7 @@ def info(cls: type[Any]) -> ClassInfo:
                 field=name,
             )
         _check_key_type(cls, name)
+    prefix = f'{{"{TAG_KEY}":{json.dumps(tag)},"{SCHEMA_KEY}":{SCHEMA_VERSION},'
     found = ClassInfo(
         cls=cls,
         tag=tag,
@@ -226,11 +228,11 @@ def info(cls: type[Any]) -> ClassInfo:
         keys=keys,
         unstructure=converter.get_unstructure_hook(cls),
         structure=converter.get_structure_hook(cls),
-        prefix=f'{{"{TAG_KEY}":{json.dumps(tag)},"{SCHEMA_KEY}":{SCHEMA_VERSION},',
-        padding=(None,) * (MAX_KEYS - len(keys)),
-        restamp=_make_restamp(cls),
-        fast_unstructure=_make_unstructure(cls),
-        fast_structure=_make_structure(cls),
+        prefix=prefix,
+        index_keys=_fastpath.make_keys(cls, keys, MAX_KEYS, key),
+        restamp=_fastpath.make_restamp(cls),
+        text=_fastpath.make_text(cls, prefix),
+        fast_structure=_fastpath.make_structure(cls),
     )
     _INFO[cls] = found
     return found
@@ -306,51 +308,51 @@ def encode(entity: Any) -> Row:
         )
     version = expected + 1
     stored: Any = None
-    body: dict[str, Any] | None = None
+    text: str | None = None
     if meta.restamp is not None and not attrs.validators.get_disabled():
         # Field types checked exactly, containers round tripped, validators run: what the
         # whole converter round trip checks. Anything it cannot vouch for goes the long way.
         try:
             stored = meta.restamp(entity, version)
-            if meta.fast_unstructure is not None:
-                body = meta.fast_unstructure(entity)
+            if meta.text is not None:
+                text = meta.text(entity, version)
         except Exception:  # the round trip below decides
-            stored = None
-    if body is None:
+            stored = text = None
+    if text is None:
         try:
             body = meta.unstructure(entity)
         except Exception as exc:  # a field the converter cannot write
             where = f"{meta.collection}/{entity.id}"
             raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
-    body["version"] = version
-    if stored is None:
-        stored = _round_trip(meta, entity, body)
-    id = entity.id
+        body["version"] = version
+        if stored is None:
+            stored = _round_trip(meta, entity, body)
+        try:
+            # The body's own "{" is replaced by the tag and schema, so they come first.
+            text = meta.prefix + _ENCODE(body)[1:]
+        except (TypeError, ValueError) as exc:
+            where = f"{meta.collection}/{entity.id}"
+            raise ValidationError(
+                f"{where}: is not JSON-serialisable: {exc}", field="entity"
+            ) from exc
+    if not text.isascii():  # lone surrogates cannot be stored in UTF-8 files or databases
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = f"{meta.collection}/{entity.id}"
+            raise ValidationError(
+                f"{where}: holds text that is not valid Unicode: {exc.reason}", field="entity"
+            ) from None
+    id = stored.id
     if "\x00" in id:
         _check_text(id, "id")
-    keys: list[str | None] = []
-    for name in meta.keys:
-        value = getattr(entity, name, None)
-        if type(value) is not str:
-            value = key(value)
-        if value is not None and "\x00" in value:
-            _check_text(value, name)
-        keys.append(value)
-    keys.extend(meta.padding)
     try:
-        # The body's own "{" is replaced by the tag and schema, so they come first.
-        text = meta.prefix + _ENCODE(body)[1:]
-        if not text.isascii():  # lone surrogates cannot be stored in UTF-8 files or databases
-            text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        where = f"{meta.collection}/{entity.id}"
-        raise ValidationError(
-            f"{where}: holds text that is not valid Unicode: {exc.reason}", field="entity"
-        ) from None
-    except (TypeError, ValueError) as exc:
-        where = f"{meta.collection}/{entity.id}"
-        raise ValidationError(f"{where}: is not JSON-serialisable: {exc}", field="entity") from exc
-    return Row(meta.collection, id, meta.tag, expected, version, tuple(keys), text, stored)
+        keys = meta.index_keys(stored)
+    except _fastpath.UnsureError as exc:  # a key holding NUL
+        name = exc.args[0]
+        _check_text(key(getattr(stored, name)) or "", name)
+        raise  # pragma: no cover - the check above raises
+    return Row(meta.collection, id, meta.tag, expected, version, keys, text, stored)
 
 
 def _round_trip(meta: ClassInfo, entity: Any, body: dict[str, Any]) -> Any:
@@ -600,200 +602,3 @@ def matches(keys: tuple[str | None, ...], where: list[Term]) -> bool:
         elif have >= wanted:  # "<"
             return False
     return True
-
-
-# -- fast paths ---------------------------------------------------------------------------
-#
-# The reference semantics are the converter round trip: what is stored must structure back
-# through ``converter``. For classes whose converter hooks are the ones cattrs generates
-# (no overrides), two shortcuts give the same answers faster; whenever a shortcut is unsure
-# it gives way to the reference path, which then accepts or raises its usual error.
-
-
-class _UnsureError(Exception):
-    """A shortcut cannot vouch for a value: use the reference path."""
-
-
-def _plain_hooks(cls: type[Any]) -> bool:
-    """Whether the converter handles ``cls`` with cattrs' own generated hooks, unmodified."""
-    hooks = (converter.get_structure_hook(cls), converter.get_unstructure_hook(cls))
-    names = (f"structure_{cls.__name__}", f"unstructure_{cls.__name__}")
-    for hook, name in zip(hooks, names, strict=True):
-        if getattr(hook, "__name__", None) != name or getattr(hook, "overrides", None) != {}:
-            return False
-    return all(f.init and f.alias == f.name for f in attrs.fields(cls))
-
-
-def _optional(tp: Any) -> Any:
-    """``X`` for ``X | None``, else ``None``."""
-    if get_origin(tp) in (Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) == 1 and len(get_args(tp)) == 2:
-            return args[0]
-    return None
-
-
-def _is_str_tuple(tp: Any) -> bool:
-    return get_origin(tp) is tuple and get_args(tp) in ((str, ...),)
-
-
-def _make_restamp(cls: type[Any]) -> Callable[[Any, int], Any] | None:
-    """A function restamping an instance of ``cls`` with a new ``version``, or ``None``.
-
-    The function gives what the converter round trip would give, or raises (anything, the
-    caller then takes the round trip). It checks the type of every field exactly (what
-    the round trip adds for fields without a validator), round trips through the converter
-    only fields of other types (containers, nested classes: copying them, as the round trip
-    does), builds the new instance without unstructuring and structuring it, and runs the
-    class's validators and ``__attrs_post_init__`` on it, as ``__init__`` would.
-    ``None``: no shortcut for ``cls`` (not plain cattrs hooks, not slotted, or a field
-    converter it cannot apply).
-    """
-    if not _plain_hooks(cls):
-        return None
-    fields = attrs.fields(cls)
-    slots = {s for k in cls.__mro__ for s in getattr(k, "__slots__", ())}
-    if "__dict__" in dir(cls) or not slots <= {*(f.name for f in fields), "__weakref__"}:
-        return None
-    env: dict[str, Any] = {
-        "_UnsureError": _UnsureError,
-        "_cls": cls,
-        "_new": object.__new__,
-        "_set": object.__setattr__,
-    }
-    lines = ["def restamp(e, version):"]
-    for i, f in enumerate(fields):
-        if f.name == "version":
-            continue
-        tp = f.type
-        v = f"v{i}"
-        lines.append(f"    {v} = e.{f.name}")
-        inner = _optional(tp)
-        base, opt = (inner, True) if inner is not None else (tp, False)
-        none = f"{v} is not None and " if opt else ""
-        simple = base in (str, int, dt.date) or (isinstance(base, type) and issubclass(base, Enum))
-        if simple:
-            env[f"T{i}"] = base
-            lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
-        elif not opt and _is_str_tuple(base):
-            lines.append(
-                f"    if type({v}) is not tuple or not all(type(x) is str for x in {v}): "
-                "raise _UnsureError"
-            )
-        else:  # anything else: round trip this one field through the converter
-            env[f"U{i}"] = converter.get_unstructure_hook(tp)
-            env[f"S{i}"] = converter.get_structure_hook(tp)
-            env[f"T{i}"] = tp
-            # None and () read back as themselves (when the type allows them at all).
-            skip = f"{v} is not None" if opt else "True"
-            if get_origin(base) is tuple:
-                skip += f" and not (type({v}) is tuple and not {v})"
-            lines.append(f"    if {skip}:")
-            lines.append(f"        try: {v} = S{i}(U{i}({v}), T{i})")
-            lines.append("        except Exception: raise _UnsureError from None")
-            if f.converter is not None:
-                if not isinstance(f.converter, types.FunctionType):
-                    return None
-                env[f"C{i}"] = f.converter
-                lines.append(f"    {v} = C{i}({v})")
-    lines.append("    n = _new(_cls)")
-    lines += [
-        f"    _set(n, {f.name!r}, {'version' if f.name == 'version' else f'v{i}'})"
-        for i, f in enumerate(fields)
-    ]
-    # Validate the new instance as ``__init__`` would: the entity may have been made with
-    # validators disabled, or changed since.
-    for i, f in enumerate(fields):
-        if f.validator is not None:
-            env[f"V{i}"], env[f"A{i}"] = f.validator, f
-            lines.append(f"    V{i}(n, A{i}, n.{f.name})")
-    if hasattr(cls, "__attrs_post_init__"):
-        lines.append("    n.__attrs_post_init__()")
-    lines.append("    return n")
-    exec("\n".join(lines), env)  # noqa: S102 - code built above from field names
-    restamp: Callable[[Any, int], Any] = env["restamp"]
-    return restamp
-
-
-def _make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
-    """A structure function for complete documents of ``cls`` (every field present).
-
-    It raises (anything) where the converter might answer differently; the caller then
-    uses the converter. ``None``: no shortcut for ``cls``.
-    """
-    if not _plain_hooks(cls):
-        return None
-    fields = attrs.fields(cls)
-    env: dict[str, Any] = {
-        "_UnsureError": _UnsureError,
-        "_cls": cls,
-        "_keys": frozenset(f.name for f in fields),
-        "_date": converter.get_structure_hook(dt.date),
-    }
-    lines = ["def structure(d):", "    if d.keys() != _keys: raise _UnsureError"]
-    for i, f in enumerate(fields):
-        tp = f.type
-        v = f"v{i}"
-        lines.append(f"    {v} = d[{f.name!r}]")
-        inner = _optional(tp)
-        base, opt = (inner, True) if inner is not None else (tp, False)
-        guard = f"if {v} is not None: " if opt else ""
-        none = f"{v} is not None and " if opt else ""
-        if base in (str, int):
-            env[f"T{i}"] = base
-            lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
-        elif base is dt.date:
-            lines.append(f"    {guard}{v} = _date({v}, None)")
-        elif isinstance(base, type) and issubclass(base, Enum):
-            env[f"T{i}"] = base
-            lines.append(f"    {guard}{v} = T{i}({v})")
-        elif not opt and _is_str_tuple(base):
-            lines.append(
-                f"    if type({v}) is not list or not all(type(x) is str for x in {v}): "
-                "raise _UnsureError"
-            )
-            lines.append(f"    {v} = tuple({v})")
-        else:  # what cattrs' generated code does for this field
-            env[f"S{i}"] = converter.get_structure_hook(tp)
-            env[f"T{i}"] = tp
-            lines.append(f"    {v} = S{i}({v}, T{i})")
-    args = ", ".join(f"{f.name}=v{i}" for i, f in enumerate(fields))
-    lines.append(f"    return _cls({args})")
-    exec("\n".join(lines), env)  # noqa: S102 - code built above from field names
-    structure: Callable[[dict[str, Any]], Any] = env["structure"]
-    return structure
-
-
-def _make_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]] | None:
-    """The converter's unstructure hook for ``cls``, for instances checked by restamp.
-
-    Only for instances whose field types the :func:`_make_restamp` function has checked
-    exactly. ``None``: no shortcut for ``cls``.
-    """
-    if not _plain_hooks(cls):
-        return None
-    env: dict[str, Any] = {}
-    items = []
-    for i, f in enumerate(attrs.fields(cls)):
-        tp = f.type
-        v = f"e.{f.name}"
-        inner = _optional(tp)
-        base, opt = (inner, True) if inner is not None else (tp, False)
-        if base in (str, int):
-            expr = v
-        elif base is dt.date:
-            expr = f"{v}.isoformat()"
-        elif isinstance(base, type) and issubclass(base, Enum):
-            expr = f"{v}.value"
-        elif not opt and _is_str_tuple(base):
-            expr = f"list({v})"
-        else:
-            env[f"U{i}"] = converter.get_unstructure_hook(tp)
-            expr, opt = f"U{i}({v})", False
-        if opt and expr != v:
-            expr = f"None if {v} is None else {expr}"
-        items.append(f"{f.name!r}: {expr}")
-    source = "def unstructure(e):\n    return {" + ", ".join(items) + "}"
-    exec(source, env)  # noqa: S102 - code built above from field names
-    unstructure: Callable[[Any], dict[str, Any]] = env["unstructure"]
-    return unstructure

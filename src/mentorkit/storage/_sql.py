@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from mentorkit.storage._codec import MAX_KEYS
+from mentorkit.storage._codec import INDEXES, MAX_KEYS
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -43,25 +44,40 @@ def create_statements(text: str = "TEXT") -> list[str]:
     return out
 
 
-def insert_sql(p: str) -> str:
-    """Insert a row unless its id is taken (``p`` is the driver's placeholder)."""
-    marks = ", ".join([p] * len(_COLUMNS))
+@functools.cache
+def insert_sql(p: str, width: int = MAX_KEYS) -> str:
+    """Insert a row unless its id is taken (``p`` is the driver's placeholder).
+
+    Only the first ``width`` key columns are written (the others stay ``NULL``).
+    """
+    columns = ("collection", "id", "type", "version", *KEY_COLUMNS[:width], "doc")
+    marks = ", ".join([p] * len(columns))
     return (
-        f"INSERT INTO {TABLE} ({', '.join(_COLUMNS)}) VALUES ({marks}) "
+        f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES ({marks}) "
         "ON CONFLICT (collection, id) DO NOTHING"
     )
+
+
+def insert_batches(p: str, rows: Sequence[Row]) -> Iterator[tuple[str, list[tuple[object, ...]]]]:
+    """:func:`insert_sql` statements and their parameters, one batch per collection.
+
+    Each collection binds only the key columns it uses: fewer parameters per row.
+    """
+    by_collection: dict[str, list[Row]] = {}
+    for r in rows:
+        by_collection.setdefault(r.collection, []).append(r)
+    for collection, batch in by_collection.items():
+        width = len(INDEXES.get(collection, ()))
+        params: list[tuple[object, ...]] = [
+            (r.collection, r.id, r.type, r.version, *r.keys[:width], r.text) for r in batch
+        ]
+        yield insert_sql(p, width), params
 
 
 def update_sql(p: str) -> str:
     """Update a row only if it is stored at the expected version."""
     sets = ", ".join(f"{c} = {p}" for c in ("type", "version", *KEY_COLUMNS, "doc"))
     return f"UPDATE {TABLE} SET {sets} WHERE collection = {p} AND id = {p} AND version = {p}"
-
-
-def insert_params(rows: Sequence[Row]) -> Iterator[tuple[object, ...]]:
-    """Parameters of :func:`insert_sql`, one tuple per row."""
-    for r in rows:
-        yield (r.collection, r.id, r.type, r.version, *r.keys, r.text)
 
 
 def update_params(rows: Sequence[Row]) -> Iterator[tuple[object, ...]]:

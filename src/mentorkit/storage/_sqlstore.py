@@ -10,7 +10,7 @@ from mentorkit.storage._base import BaseStore, Found
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from mentorkit.storage._codec import Term
+    from mentorkit.storage._codec import Row, Term
 
 
 class SQLStore(BaseStore):
@@ -19,14 +19,28 @@ class SQLStore(BaseStore):
     #: The driver's parameter placeholder (``?`` for sqlite3, ``%s`` for psycopg).
     _placeholder: ClassVar[str]
     _fetch_sql: ClassVar[str]
+    _update_sql: ClassVar[str]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._fetch_sql = _sql.fetch_sql(cls._placeholder)
+        cls._update_sql = _sql.update_sql(cls._placeholder)
 
     def _execute(self, sql: str, params: Sequence[object] = ()) -> Any:
         """Run one statement on the connection in use and return its cursor."""
         raise NotImplementedError
+
+    def _executemany(self, sql: str, params: Sequence[Sequence[object]]) -> int:
+        """Run one statement for each parameter tuple; return the rows changed."""
+        raise NotImplementedError
+
+    def _insert(self, rows: Sequence[Row]) -> int:
+        return sum(
+            self._executemany(sql, ps) for sql, ps in _sql.insert_batches(self._placeholder, rows)
+        )
+
+    def _update(self, rows: Sequence[Row]) -> int:
+        return self._executemany(self._update_sql, list(_sql.update_params(rows)))
 
     def _release(self, name: str) -> None:
         self._execute(f"RELEASE SAVEPOINT {name}")

@@ -15,13 +15,10 @@ from mentorkit.storage._sqlstore import SQLStore
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from mentorkit.storage._codec import Row
 
 __all__ = ["PostgresStore"]
 
 _P = "%s"
-_INSERT = _sql.insert_sql(_P)
-_UPDATE = _sql.update_sql(_P)
 # Serialises schema set-up between processes opening the same database at once.
 _SETUP_LOCK = 0x6D656E746F72  # "mentor"
 _URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
@@ -226,14 +223,9 @@ class PostgresStore(SQLStore):
 
     # -- primitives ---------------------------------------------------------------------------
 
-    def _insert(self, rows: Sequence[Row]) -> int:
+    def _executemany(self, sql: str, params: Sequence[Sequence[object]]) -> int:
         cur = self._conn.cursor()
-        cur.executemany(_INSERT, list(_sql.insert_params(rows)))
-        return int(cur.rowcount)
-
-    def _update(self, rows: Sequence[Row]) -> int:
-        cur = self._conn.cursor()
-        cur.executemany(_UPDATE, list(_sql.update_params(rows)))
+        cur.executemany(sql, params)
         return int(cur.rowcount)
 
     def _documents(self) -> dict[str, list[str]]:

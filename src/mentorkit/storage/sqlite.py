@@ -14,13 +14,10 @@ from mentorkit.storage._sqlstore import SQLStore
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from mentorkit.storage._codec import Row
 
 __all__ = ["SQLiteStore"]
 
 _P = "?"
-_INSERT = _sql.insert_sql(_P)
-_UPDATE = _sql.update_sql(_P)
 
 
 def _create(conn: sqlite3.Connection) -> None:
@@ -233,11 +230,8 @@ class SQLiteStore(SQLStore):
 
     # -- primitives ---------------------------------------------------------------------------
 
-    def _insert(self, rows: Sequence[Row]) -> int:
-        return self._conn.executemany(_INSERT, _sql.insert_params(rows)).rowcount
-
-    def _update(self, rows: Sequence[Row]) -> int:
-        return self._conn.executemany(_UPDATE, _sql.update_params(rows)).rowcount
+    def _executemany(self, sql: str, params: Sequence[Sequence[object]]) -> int:
+        return self._conn.executemany(sql, params).rowcount
 
     def _close(self) -> None:
         with self._lock:

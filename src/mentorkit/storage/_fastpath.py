@@ -1,0 +1,364 @@
+"""Generated shortcuts for the codec: restamp, document text and structure, per class.
+
+The reference semantics are the converter round trip: what is stored is
+``_ENCODE(converter.unstructure(entity))`` and must structure back through ``converter``.
+For classes whose converter hooks are the ones cattrs generates (no overrides), the
+functions made here give the same answers faster. Whenever one is unsure it raises
+(anything), and the caller takes the reference path, which then accepts or raises its usual
+error. Property tests hold every shortcut to the reference (``test_storage_codec_shortcuts``).
+
+Each function is generated once per class from its attrs fields, as attrs and cattrs do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+from collections import abc
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+
+import attrs
+
+from mentorkit.model import _checks as c
+from mentorkit.serialization import converter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+class UnsureError(Exception):
+    """A shortcut cannot vouch for a value: use the reference path."""
+
+
+#: Conditions under which a validator passes, checked inline (a call costs several times
+#: more). When the condition is false the validator itself is called, to decide and to raise
+#: its usual error, so the condition need only be sufficient.
+_INLINE: dict[Any, str] = {
+    c.identifier: "type({v}) is str and {v} and {v}.strip() == {v}",
+    c.optional_identifier: "{v} is None or type({v}) is str and {v} and {v}.strip() == {v}",
+    c.version_number: f"type({{v}}) is int and 0 <= {{v}} <= {c.MAX_VERSION}",
+    c.text: "type({v}) is str",
+    c.optional_text: "{v} is None or type({v}) is str",
+    c.is_date: "type({v}) is _date_t",
+    c.optional_date: "{v} is None or type({v}) is _date_t",
+}
+
+
+def _inline(validator: Any, v: str, env: dict[str, Any], i: int) -> str | None:
+    """An inline condition under which ``validator`` passes for the value in local ``v``."""
+    template = _INLINE.get(validator)
+    if template is not None:
+        env["_date_t"] = dt.date
+        return template.format(v=v)
+    item = getattr(validator, "item", None)  # see mentorkit.model._checks.tuple_of
+    if isinstance(item, type):
+        env[f"E{i}"] = item
+        return f"type({v}) is tuple and all(type(x) is E{i} for x in {v})"
+    if validator is c.private_mapping:
+        return f"{v} is None or {_STR_DICT.format(v=v)}"
+    enum = getattr(validator, "enum", None)  # see mentorkit.model._checks.member_of
+    if isinstance(enum, type) and issubclass(enum, Enum):
+        env[f"E{i}"] = enum
+        return f"type({v}) is E{i}"
+    return None
+
+
+#: JSON text of a string, exactly as ``json.JSONEncoder(ensure_ascii=False)`` writes it.
+_QUOTE: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def plain_hooks(cls: type[Any]) -> bool:
+    """Whether the converter handles ``cls`` with cattrs' own generated hooks, unmodified."""
+    hooks = (converter.get_structure_hook(cls), converter.get_unstructure_hook(cls))
+    names = (f"structure_{cls.__name__}", f"unstructure_{cls.__name__}")
+    for hook, name in zip(hooks, names, strict=True):
+        if getattr(hook, "__name__", None) != name or getattr(hook, "overrides", None) != {}:
+            return False
+    return all(f.init and f.alias == f.name for f in attrs.fields(cls))
+
+
+def _slotted(cls: type[Any]) -> bool:
+    """Whether instances hold exactly the attrs fields, in slots (no ``__dict__``)."""
+    fields = attrs.fields(cls)
+    slots = {s for k in cls.__mro__ for s in getattr(k, "__slots__", ())}
+    return "__dict__" not in dir(cls) and slots <= {*(f.name for f in fields), "__weakref__"}
+
+
+def _optional(tp: Any) -> Any:
+    """``X`` for ``X | None``, else ``None``."""
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(get_args(tp)) == 2:
+            return args[0]
+    return None
+
+
+def _split(tp: Any) -> tuple[Any, bool]:
+    """``(base type, optional)`` of a field type."""
+    inner = _optional(tp)
+    return (inner, True) if inner is not None else (tp, False)
+
+
+def _is_str_tuple(tp: Any) -> bool:
+    return get_origin(tp) is tuple and get_args(tp) in ((str, ...),)
+
+
+def _simple(tp: Any) -> bool:
+    """Types checked exactly with ``type(v) is T``: their values need no copying."""
+    return tp in (str, int, dt.date) or (isinstance(tp, type) and issubclass(tp, Enum))
+
+
+def _str_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Enum) and all(type(m.value) is str for m in tp)
+
+
+def _nested(tp: Any) -> Any:
+    """The item class of ``tuple[C, ...]`` where ``C`` is a plain attrs class, else ``None``."""
+    if get_origin(tp) is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis and attrs.has(args[0]):
+            item = args[0]
+            if plain_hooks(item) and _slotted(item):
+                return item
+    return None
+
+
+def _str_mapping(tp: Any) -> bool:
+    """Whether ``tp`` is ``Mapping[str, str]`` or ``dict[str, str]``."""
+    return get_origin(tp) in (dict, abc.Mapping) and get_args(tp) == (str, str)
+
+
+#: An inline check that local ``{v}`` is a plain dict of strings to strings.
+_STR_DICT = "type({v}) is dict and all(type(k) is str and type(x) is str for k, x in {v}.items())"
+
+
+def _compile(lines: list[str], env: dict[str, Any], name: str) -> Any:
+    exec("\n".join(lines), env)  # noqa: S102 - code built from attrs field names
+    return env[name]
+
+
+def _construct(cls: type[Any], env: dict[str, Any], lines: list[str]) -> None:
+    """Lines making an instance ``n`` of ``cls`` from locals ``v<i>``, as ``__init__`` would.
+
+    Converters are applied, then every validator runs (skipped where an inline condition
+    shows it would pass), then ``__attrs_post_init__``.
+    """
+    fields = attrs.fields(cls)
+    env["_new"], env["_set"], env["_cls"] = object.__new__, object.__setattr__, cls
+    for i, f in enumerate(fields):
+        if f.converter is not None:
+            env[f"C{i}"] = f.converter
+            lines.append(f"    v{i} = C{i}(v{i})")
+    lines.append("    n = _new(_cls)")
+    lines += [f"    _set(n, {f.name!r}, v{i})" for i, f in enumerate(fields)]
+    for i, f in enumerate(fields):
+        if f.validator is None:
+            continue
+        env[f"V{i}"], env[f"A{i}"] = f.validator, f
+        call = f"V{i}(n, A{i}, v{i})"
+        condition = _inline(f.validator, f"v{i}", env, i)
+        lines.append(f"    if not ({condition}): {call}" if condition else f"    {call}")
+    if hasattr(cls, "__attrs_post_init__"):
+        lines.append("    n.__attrs_post_init__()")
+    lines.append("    return n")
+
+
+def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], Any] | None:
+    """A function restamping an instance of ``cls`` with a new ``version``, or ``None``.
+
+    The function gives what the converter round trip would give, or raises. It checks the
+    type of every field exactly (what the round trip adds for fields without a validator),
+    round trips through the converter only fields of other types (containers, nested
+    classes: copying them, as the round trip does), and builds the new instance as
+    ``__init__`` would, validators included: the entity may have been made with validators
+    disabled, or changed since. ``None``: no shortcut for ``cls``.
+
+    With ``top`` false (a class nested in an entity) the function copies the instance,
+    ignoring ``version``.
+    """
+    if not plain_hooks(cls) or not _slotted(cls):
+        return None
+    for f in attrs.fields(cls):
+        if f.converter is not None and not isinstance(f.converter, types.FunctionType):
+            return None
+    env: dict[str, Any] = {"_UnsureError": UnsureError}
+    lines = ["def restamp(e, version):"]
+    for i, f in enumerate(attrs.fields(cls)):
+        v = f"v{i}"
+        if f.name == "version" and top:
+            lines.append(f"    {v} = version")
+            continue
+        lines.append(f"    {v} = e.{f.name}")
+        base, opt = _split(f.type)
+        none = f"{v} is not None and " if opt else ""
+        guard = f"if {v} is not None: " if opt else ""
+        item = _nested(base)
+        if _simple(base):
+            env[f"T{i}"] = base
+            lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
+        elif not opt and _is_str_tuple(base):
+            lines.append(
+                f"    if type({v}) is not tuple or not all(type(x) is str for x in {v}): "
+                "raise _UnsureError"
+            )
+        elif _str_mapping(base):  # copied, as the round trip does
+            lines.append(f"    if {none}not ({_STR_DICT.format(v=v)}): raise _UnsureError")
+            lines.append(f"    {guard}{v} = dict({v})")
+        elif item is not None and (copy := make_restamp(item, top=False)) is not None:
+            env[f"N{i}"], env[f"I{i}"] = copy, item
+            lines.append(f"    if {none}type({v}) is not tuple: raise _UnsureError")
+            lines.append(f"    if {none}not all(type(x) is I{i} for x in {v}): raise _UnsureError")
+            lines.append(f"    {guard}{v} = tuple([N{i}(x, 0) for x in {v}])")
+        else:  # anything else: round trip this one field through the converter
+            env[f"U{i}"] = converter.get_unstructure_hook(f.type)
+            env[f"S{i}"] = converter.get_structure_hook(f.type)
+            env[f"T{i}"] = f.type
+            # None and () read back as themselves (when the type allows them at all).
+            keep = f"{v} is not None" if opt else "True"
+            if get_origin(base) is tuple:
+                keep += f" and not (type({v}) is tuple and not {v})"
+            lines.append(f"    if {keep}:")
+            lines.append(f"        try: {v} = S{i}(U{i}({v}), T{i})")
+            lines.append("        except Exception: raise _UnsureError from None")
+    _construct(cls, env, lines)
+    restamp: Callable[[Any, int], Any] = _compile(lines, env, "restamp")
+    return restamp
+
+
+def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
+    """The document text of an instance of ``cls`` checked by its restamp function.
+
+    ``text(entity, version)`` equals ``prefix + _ENCODE(body)[1:]`` where ``body`` is the
+    converter's unstructured entity with ``version``, written without building ``body``.
+    Only for instances whose field types :func:`make_restamp` has checked exactly. ``None``:
+    no shortcut for ``cls``.
+    """
+    if not plain_hooks(cls):
+        return None
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    env: dict[str, Any] = {
+        "_P": prefix,
+        "_q": _QUOTE,
+        "_encode": encode,
+        "_json_list": _json_list,
+    }
+    # One f-string (a single allocation); its expressions use only double quotes.
+    parts: list[str] = []
+    for i, f in enumerate(attrs.fields(cls)):
+        v = f"e.{f.name}"
+        base, opt = _split(f.type)
+        if f.name == "version":
+            expr = "version!r"
+        elif base is str:
+            expr = f"_q({v})"
+        elif base is int:
+            expr = f"int.__repr__({v})"
+        elif base is dt.date:  # digits and dashes: quoting is all JSON adds
+            expr = f"_q({v}.isoformat())"
+        elif _str_enum(base):
+            expr = f"_q({v}.value)"
+        elif not opt and _is_str_tuple(base):
+            expr = f"_json_list({v})"
+        else:
+            env[f"U{i}"] = converter.get_unstructure_hook(f.type)
+            expr = f"_encode(U{i}({v}))"
+            if get_origin(base) is tuple:  # an empty tuple is written as an empty list
+                expr = f'"[]" if type({v}) is tuple and not {v} else {expr}'
+        if opt:
+            expr = f'"null" if {v} is None else {expr}'
+        parts.append(f"{json.dumps(f.name)}:{{{expr}}}")
+    source = "f'{_P}" + ",".join(parts) + "}}'"
+    lines = ["def text(e, version):", f"    return {source}"]
+    text: Callable[[Any, int], str] = _compile(lines, env, "text")
+    return text
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return "[" + ",".join(map(_QUOTE, items)) + "]"
+
+
+def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
+    """A structure function for complete documents of ``cls`` (every field present).
+
+    It raises (anything) where the converter might answer differently; the caller then
+    uses the converter. ``None``: no shortcut for ``cls``.
+    """
+    if not plain_hooks(cls) or not _slotted(cls):
+        return None
+    for f in attrs.fields(cls):
+        if f.converter is not None and not isinstance(f.converter, types.FunctionType):
+            return None
+    fields = attrs.fields(cls)
+    env: dict[str, Any] = {
+        "_UnsureError": UnsureError,
+        "_keys": frozenset(f.name for f in fields),
+        "_date": dt.date.fromisoformat,
+    }
+    lines = ["def structure(d):", "    if d.keys() != _keys: raise _UnsureError"]
+    for i, f in enumerate(fields):
+        v = f"v{i}"
+        lines.append(f"    {v} = d[{f.name!r}]")
+        base, opt = _split(f.type)
+        guard = f"if {v} is not None: " if opt else ""
+        none = f"{v} is not None and " if opt else ""
+        item = _nested(base)
+        if base in (str, int):
+            env[f"T{i}"] = base
+            lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
+        elif base is dt.date:  # what the converter's date hook accepts: YYYY-MM-DD
+            bad = f"type({v}) is not str or len({v}) != 10"
+            lines.append(f"    if {none}({bad}): raise _UnsureError")
+            lines.append(f"    {guard}{v} = _date({v})")
+        elif isinstance(base, type) and issubclass(base, Enum):
+            env[f"M{i}"] = base._value2member_map_
+            lines.append(f"    {guard}{v} = M{i}[{v}]")
+        elif not opt and _is_str_tuple(base):
+            lines.append(
+                f"    if type({v}) is not list or not all(type(x) is str for x in {v}): "
+                "raise _UnsureError"
+            )
+            lines.append(f"    {v} = tuple({v})")
+        elif _str_mapping(base):  # a fresh dict from JSON: the converter would copy it
+            lines.append(f"    if {none}not ({_STR_DICT.format(v=v)}): raise _UnsureError")
+        elif item is not None and (sub := make_structure(item)) is not None:
+            env[f"N{i}"] = sub
+            lines.append(f"    if {none}type({v}) is not list: raise _UnsureError")
+            lines.append(f"    {guard}{v} = tuple([N{i}(x) for x in {v}])")
+        else:  # what cattrs' generated code does for this field
+            env[f"S{i}"] = converter.get_structure_hook(f.type)
+            env[f"T{i}"] = f.type
+            lines.append(f"    {v} = S{i}({v}, T{i})")
+    _construct(cls, env, lines)
+    structure: Callable[[dict[str, Any]], Any] = _compile(lines, env, "structure")
+    return structure
+
+
+def make_keys(
+    cls: type[Any], names: tuple[str, ...], width: int, key: Callable[[object], str | None]
+) -> Callable[[Any], tuple[str | None, ...]]:
+    """The index keys of an entity: its ``names`` fields as ``key`` texts, padded to ``width``.
+
+    Strings are their own keys; dates and string enums of the declared type are turned into
+    keys inline. The function raises :class:`UnsureError` for a key holding the NUL
+    character (which the caller then reports).
+    """
+    env: dict[str, Any] = {"_key": key, "_UnsureError": UnsureError}
+    types_ = {f.name: _split(f.type)[0] for f in attrs.fields(cls)}
+    lines = ["def keys(e):"]
+    for i, name in enumerate(names):
+        k, base = f"k{i}", types_.get(name)
+        lines.append(f"    {k} = e.{name}")
+        lines.append(f"    if type({k}) is not str:")
+        if base is dt.date or _str_enum(base):
+            env[f"T{i}"] = base
+            fast = f"{k}.isoformat()" if base is dt.date else f"{k}.value"
+            lines.append(f"        {k} = {fast} if type({k}) is T{i} else _key({k})")
+        else:
+            lines.append(f"        {k} = _key({k})")
+        lines.append(f"    if {k} is not None and '\\x00' in {k}: raise _UnsureError({name!r})")
+    items = [f"k{i}" for i in range(len(names))] + ["None"] * (width - len(names))
+    lines.append(f"    return ({', '.join(items)},)")
+    keys: Callable[[Any], tuple[str | None, ...]] = _compile(lines, env, "keys")
+    return keys
