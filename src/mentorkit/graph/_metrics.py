@@ -537,16 +537,30 @@ def compute_metrics(
 
 
 def _longest_chains(
-    n: int, days: Sequence[Sequence[_Arc]], same_day_chains: Sequence[bool]
+    n: int,
+    days: Sequence[Sequence[_Arc]],
+    same_day_chains: Sequence[bool],
+    *,
+    backwards: bool = False,
 ) -> list[int]:
-    """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node."""
+    """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node.
+
+    With ``backwards``, every arc ``(s, d, e)`` is taken as ``(d, s, e)`` (the reversed edges).
+    """
     longest = [0] * n
     for arcs, chained in zip(days, same_day_chains, strict=True):
         if not chained:
-            for s, d, _ in arcs:
-                if longest[d] >= longest[s]:
-                    longest[s] = longest[d] + 1
+            if backwards:
+                for d, s, _ in arcs:
+                    if longest[d] >= longest[s]:
+                        longest[s] = longest[d] + 1
+            else:
+                for s, d, _ in arcs:
+                    if longest[d] >= longest[s]:
+                        longest[s] = longest[d] + 1
             continue
+        if backwards:
+            arcs = [(d, s, e) for s, d, e in arcs]
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for s, d, e in arcs:
             out[s].append((d, e))
@@ -683,8 +697,7 @@ def _compute(
         # the reversed edges, earliest day first.
         counted = Counter(itertools.chain.from_iterable(reach))
         n_ancestors = [counted[i] - loop for i, loop in enumerate(loops)]
-        up_arcs = [[(d, s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
-        ancestor_depth = _longest_chains(n, up_arcs, up_chained)
+        ancestor_depth = _longest_chains(n, down_days[::-1], up_chained, backwards=True)
         n_descendants = [len(r) - loop for r, loop in zip(reach, loops, strict=True)]
         n_edges = list(map(len, edge_sets))
     else:
@@ -731,7 +744,7 @@ def _compute(
     fecundity = [0] * n
     fertility = [0] * n
     g_index = [0] * n
-    handed: list[list[frozenset[int]]] = [[] for _ in range(n)]
+    handed: list[list[set[int]]] = [[] for _ in range(n)]
     for g, branches in enumerate(grand):
         if not branches:
             continue
@@ -751,7 +764,7 @@ def _compute(
             if branch:
                 repeated |= seen & branch
                 seen |= branch
-        everyone = frozenset(seen)
+        everyone = seen  # a fresh set per g, not changed after: shared by the branches
         for branch in branches.values():
             if not branch:
                 continue
