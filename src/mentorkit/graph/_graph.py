@@ -560,10 +560,10 @@ class MentorshipGraph:
     def metrics(self) -> MetricsTable:
         """Genealogy metrics of every person, computed together (cached).
 
-        One sweep over the mentorships from the latest start to the earliest, with bitset
-        unions, gives every person's descendants, longest chain and chain edges; a second,
-        forward sweep the ancestors. See :class:`~mentorkit.graph.GenealogyMetrics` for the
-        definitions.
+        One sweep over the mentorships from the latest start to the earliest, with set
+        unions, gives every person's descendants, longest chain and chain edges; counting
+        who is in those sets gives the ancestors. See
+        :class:`~mentorkit.graph.GenealogyMetrics` for the definitions.
 
         Returns:
             A read-only mapping from person id to :class:`~mentorkit.graph.GenealogyMetrics`.

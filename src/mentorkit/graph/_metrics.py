@@ -15,8 +15,10 @@ mentorship starts after ``t``; a mentorship ``x -> y`` starting on ``t`` then ad
 ``R[y]`` to ``R[x]``. Mentorships that start on the same day can follow one another, so a day's
 mentorships are taken mentee-side first (strongly connected components of that day's edges in
 reverse topological order; a component with a cycle shares one reachable set). Sets are Python
-ints used as bitsets, so a union is one big-int ``|``. Ancestors are the same sweep over the
-reversed edges, earliest day first. Longest chains ride along (one integer per person).
+sets while lineages are sparse (ints used as bitsets when dense, so a union is one big-int
+``|``). Longest chains ride along (one integer per person). Ancestors: ``x`` is an ancestor of
+``p`` exactly when ``p`` is in ``R[x]``, so counting the members of every ``R[x]`` gives them all
+(with bitsets, the same sweep over the reversed edges, earliest day first, instead).
 """
 
 from __future__ import annotations
