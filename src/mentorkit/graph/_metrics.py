@@ -742,7 +742,9 @@ def _compute(
     # everyone reached through a mentee a, the people reached through g's other mentees (one
     # shared set per branch); each person's cousins are then one union of what they got.
     # The same pass counts mentees (fecundity), fertile mentees and the genealogical index.
-    mentors = [0] * n  # grand[g] has one key per distinct mentee of g
+    # grand[g] has one key per distinct mentee of g: counting the keys gives the mentors.
+    counted_mentors = Counter(itertools.chain.from_iterable(grand))
+    mentors = [counted_mentors.get(i, 0) for i in range(n)]
     fecundity = [0] * n
     fertility = [0] * n
     g_index = [0] * n
@@ -750,14 +752,12 @@ def _compute(
     for g, branches in enumerate(grand):
         if not branches:
             continue
-        for a in branches:
-            mentors[a] += 1
         counts = list(map(len, branches.values()))
         fecundity[g] = len(counts)
         fertile = len(counts) - counts.count(0)
         fertility[g] = fertile
         if fertile:
-            g_index[g] = _g_index(counts)
+            g_index[g] = 1 if fertile == 1 else _g_index(counts)
         if fertile < 2:
             continue  # one branch (at most) leads on: no cousins through g
         seen: set[int] = set()
