@@ -188,6 +188,8 @@ class ClassInfo(NamedTuple):
     restamp: Callable[[Any, int], Any] | None
     text: Callable[[Any, int], str] | None
     fast_structure: Callable[[dict[str, Any]], Any] | None
+    #: Restamp, text and keys in one function, returning the :class:`Row`.
+    fast_encode: Callable[[Any], Row] | None
 
 
 _INFO: dict[type[Any], ClassInfo] = {}
@@ -233,6 +235,15 @@ def info(cls: type[Any]) -> ClassInfo:
         restamp=_fastpath.make_restamp(cls),
         text=_fastpath.make_text(cls, prefix),
         fast_structure=_fastpath.make_structure(cls),
+        fast_encode=_fastpath.make_encoder(
+            cls,
+            prefix=prefix,
+            names=keys,
+            width=MAX_KEYS,
+            key=key,
+            row=Row,
+            head=(collection, tag),
+        ),
     )
     _INFO[cls] = found
     return found
@@ -290,7 +301,8 @@ def encode(entity: Any) -> Row:
     """Validate an entity as the converter round trip would and encode it for storage.
 
     Entities of classes with cattrs' own hooks take a shortcut that checks the same (see
-    :func:`_make_restamp`); anything it cannot vouch for takes the full round trip.
+    :func:`mentorkit.storage._fastpath.make_encoder`); anything it cannot vouch for takes
+    the full round trip.
 
     Raises:
         ValidationError: not a registered entity, or a field the converter cannot write or
@@ -299,6 +311,13 @@ def encode(entity: Any) -> Row:
     if not isinstance(entity, Entity):
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
     meta = _INFO.get(type(entity)) or info(type(entity))
+    if meta.fast_encode is not None and not attrs.validators.get_disabled():
+        # Field types checked exactly, containers copied, validators run: what the whole
+        # converter round trip checks. Anything it cannot vouch for goes the long way.
+        try:
+            return meta.fast_encode(entity)
+        except Exception:  # noqa: S110 - the reference path below decides and explains
+            pass
     expected = entity.version
     if type(expected) is not int or not 0 <= expected < MAX_VERSION:
         raise ValidationError(
@@ -307,34 +326,19 @@ def encode(entity: Any) -> Row:
             value=expected,
         )
     version = expected + 1
-    stored: Any = None
-    text: str | None = None
-    if meta.restamp is not None and not attrs.validators.get_disabled():
-        # Field types checked exactly, containers round tripped, validators run: what the
-        # whole converter round trip checks. Anything it cannot vouch for goes the long way.
-        try:
-            stored = meta.restamp(entity, version)
-            if meta.text is not None:
-                text = meta.text(entity, version)
-        except Exception:  # the round trip below decides
-            stored = text = None
-    if text is None:
-        try:
-            body = meta.unstructure(entity)
-        except Exception as exc:  # a field the converter cannot write
-            where = f"{meta.collection}/{entity.id}"
-            raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
-        body["version"] = version
-        if stored is None:
-            stored = _round_trip(meta, entity, body)
-        try:
-            # The body's own "{" is replaced by the tag and schema, so they come first.
-            text = meta.prefix + _ENCODE(body)[1:]
-        except (TypeError, ValueError) as exc:
-            where = f"{meta.collection}/{entity.id}"
-            raise ValidationError(
-                f"{where}: is not JSON-serialisable: {exc}", field="entity"
-            ) from exc
+    try:
+        body = meta.unstructure(entity)
+    except Exception as exc:  # a field the converter cannot write
+        where = f"{meta.collection}/{entity.id}"
+        raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
+    body["version"] = version
+    stored = _round_trip(meta, entity, body)
+    try:
+        # The body's own "{" is replaced by the tag and schema, so they come first.
+        text: str = meta.prefix + _ENCODE(body)[1:]
+    except (TypeError, ValueError) as exc:
+        where = f"{meta.collection}/{entity.id}"
+        raise ValidationError(f"{where}: is not JSON-serialisable: {exc}", field="entity") from exc
     if not text.isascii():  # lone surrogates cannot be stored in UTF-8 files or databases
         try:
             text.encode("utf-8")

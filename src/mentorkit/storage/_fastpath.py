@@ -162,7 +162,6 @@ def _construct(cls: type[Any], env: dict[str, Any], lines: list[str]) -> None:
         lines.append(f"    if not ({condition}): {call}" if condition else f"    {call}")
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("    n.__attrs_post_init__()")
-    lines.append("    return n")
 
 
 def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], Any] | None:
@@ -178,13 +177,25 @@ def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], An
     With ``top`` false (a class nested in an entity) the function copies the instance,
     ignoring ``version``.
     """
+    env: dict[str, Any] = {}
+    body = _restamp_body(cls, env, top=top)
+    if body is None:
+        return None
+    restamp: Callable[[Any, int], Any] = _compile(
+        ["def restamp(e, version):", *body, "    return n"], env, "restamp"
+    )
+    return restamp
+
+
+def _restamp_body(cls: type[Any], env: dict[str, Any], *, top: bool) -> list[str] | None:
+    """The lines of :func:`make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
     if not plain_hooks(cls) or not _slotted(cls):
         return None
     for f in attrs.fields(cls):
         if f.converter is not None and not isinstance(f.converter, types.FunctionType):
             return None
-    env: dict[str, Any] = {"_UnsureError": UnsureError}
-    lines = ["def restamp(e, version):"]
+    env["_UnsureError"] = UnsureError
+    lines: list[str] = []
     for i, f in enumerate(attrs.fields(cls)):
         v = f"v{i}"
         if f.name == "version" and top:
@@ -223,8 +234,7 @@ def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], An
             lines.append(f"        try: {v} = S{i}(U{i}({v}), T{i})")
             lines.append("        except Exception: raise _UnsureError from None")
     _construct(cls, env, lines)
-    restamp: Callable[[Any, int], Any] = _compile(lines, env, "restamp")
-    return restamp
+    return lines
 
 
 def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
@@ -235,15 +245,22 @@ def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
     Only for instances whose field types :func:`make_restamp` has checked exactly. ``None``:
     no shortcut for ``cls``.
     """
+    env: dict[str, Any] = {}
+    expr = _text_expr(cls, prefix, env)
+    if expr is None:
+        return None
+    text: Callable[[Any, int], str] = _compile(
+        ["def text(e, version):", f"    return {expr}"], env, "text"
+    )
+    return text
+
+
+def _text_expr(cls: type[Any], prefix: str, env: dict[str, Any]) -> str | None:
+    """The f-string of :func:`make_text`, over locals ``e`` and ``version``."""
     if not plain_hooks(cls):
         return None
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-    env: dict[str, Any] = {
-        "_P": prefix,
-        "_q": _QUOTE,
-        "_encode": encode,
-        "_json_list": _json_list,
-    }
+    env.update(_P=prefix, _q=_QUOTE, _encode=encode, _json_list=_json_list)
     # One f-string (a single allocation); its expressions use only double quotes.
     parts: list[str] = []
     for i, f in enumerate(attrs.fields(cls)):
@@ -262,17 +279,14 @@ def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
         elif not opt and _is_str_tuple(base):
             expr = f"_json_list({v})"
         else:
-            env[f"U{i}"] = converter.get_unstructure_hook(f.type)
-            expr = f"_encode(U{i}({v}))"
+            env[f"W{i}"] = converter.get_unstructure_hook(f.type)
+            expr = f"_encode(W{i}({v}))"
             if get_origin(base) is tuple:  # an empty tuple is written as an empty list
                 expr = f'"[]" if type({v}) is tuple and not {v} else {expr}'
         if opt:
             expr = f'"null" if {v} is None else {expr}'
         parts.append(f"{json.dumps(f.name)}:{{{expr}}}")
-    source = "f'{_P}" + ",".join(parts) + "}}'"
-    lines = ["def text(e, version):", f"    return {source}"]
-    text: Callable[[Any, int], str] = _compile(lines, env, "text")
-    return text
+    return "f'{_P}" + ",".join(parts) + "}}'"
 
 
 def _json_list(items: tuple[str, ...]) -> str:
@@ -331,6 +345,7 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
             env[f"T{i}"] = f.type
             lines.append(f"    {v} = S{i}({v}, T{i})")
     _construct(cls, env, lines)
+    lines.append("    return n")
     structure: Callable[[dict[str, Any]], Any] = _compile(lines, env, "structure")
     return structure
 
@@ -344,21 +359,78 @@ def make_keys(
     keys inline. The function raises :class:`UnsureError` for a key holding the NUL
     character (which the caller then reports).
     """
-    env: dict[str, Any] = {"_key": key, "_UnsureError": UnsureError}
+    env: dict[str, Any] = {}
+    body, result = _keys_body(cls, names, width, key, env, "e")
+    keys: Callable[[Any], tuple[str | None, ...]] = _compile(
+        ["def keys(e):", *body, f"    return {result}"], env, "keys"
+    )
+    return keys
+
+
+def _keys_body(
+    cls: type[Any],
+    names: tuple[str, ...],
+    width: int,
+    key: Callable[[object], str | None],
+    env: dict[str, Any],
+    target: str,
+) -> tuple[list[str], str]:
+    """Lines computing the keys of the entity in local ``target``, and the tuple of them."""
+    env.update(_key=key, _UnsureError=UnsureError)
     types_ = {f.name: _split(f.type)[0] for f in attrs.fields(cls)}
-    lines = ["def keys(e):"]
+    lines: list[str] = []
     for i, name in enumerate(names):
         k, base = f"k{i}", types_.get(name)
-        lines.append(f"    {k} = e.{name}")
+        lines.append(f"    {k} = {target}.{name}")
         lines.append(f"    if type({k}) is not str:")
         if base is dt.date or _str_enum(base):
-            env[f"T{i}"] = base
+            env[f"KT{i}"] = base
             fast = f"{k}.isoformat()" if base is dt.date else f"{k}.value"
-            lines.append(f"        {k} = {fast} if type({k}) is T{i} else _key({k})")
+            lines.append(f"        {k} = {fast} if type({k}) is KT{i} else _key({k})")
         else:
             lines.append(f"        {k} = _key({k})")
         lines.append(f"    if {k} is not None and '\\x00' in {k}: raise _UnsureError({name!r})")
     items = [f"k{i}" for i in range(len(names))] + ["None"] * (width - len(names))
-    lines.append(f"    return ({', '.join(items)},)")
-    keys: Callable[[Any], tuple[str | None, ...]] = _compile(lines, env, "keys")
-    return keys
+    return lines, f"({', '.join(items)},)"
+
+
+def make_encoder(
+    cls: type[Any],
+    *,
+    prefix: str,
+    names: tuple[str, ...],
+    width: int,
+    key: Callable[[object], str | None],
+    row: Callable[..., Any],
+    head: tuple[str, str],
+) -> Callable[[Any], Any] | None:
+    """The whole write shortcut in one function: version check, restamp, text and keys.
+
+    ``encode(entity)`` returns ``row(collection, id, tag, expected, version, keys, text,
+    stored)`` (``head`` is ``(collection, tag)``), exactly what the reference path would, or
+    raises (anything): the caller then takes the reference path, which raises its usual,
+    precise errors. ``None``: no shortcut for ``cls``.
+    """
+    env: dict[str, Any] = {}
+    restamp = _restamp_body(cls, env, top=True)
+    text = _text_expr(cls, prefix, env)
+    if restamp is None or text is None:
+        return None
+    keys, result = _keys_body(cls, names, width, key, env, "n")
+    env.update(_row=row, _C=head[0], _T=head[1])
+    lines = [
+        "def encode(e):",
+        "    expected = e.version",
+        f"    if type(expected) is not int or not 0 <= expected < {c.MAX_VERSION}:",
+        "        raise _UnsureError",
+        "    version = expected + 1",
+        *restamp,
+        f"    text = {text}",
+        "    if not text.isascii(): text.encode('utf-8')  # lone surrogates raise",
+        "    i = n.id",
+        "    if '\\x00' in i: raise _UnsureError",
+        *keys,
+        f"    return _row(_C, i, _T, expected, version, {result}, text, n)",
+    ]
+    encode: Callable[[Any], Any] = _compile(lines, env, "encode")
+    return encode
