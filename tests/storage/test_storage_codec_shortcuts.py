@@ -267,3 +267,19 @@ def test_the_one_function_write_shortcut_refuses_what_the_reference_refuses(make
         _codec.info(Person).fast_encode(entity)
     with pytest.raises(ValidationError):
         _codec.encode(entity)
+
+
+@given(st.lists(strategies.entities_of(Person), max_size=5))
+def test_decoding_many_rows_gives_what_decoding_each_gives(people):
+    rows = [(r.type, r.text) for r in map(_codec.encode, people)]
+    assert _codec.decode_many(rows, "person") == [_codec.decode(t, x, "person") for t, x in rows]
+
+
+@pytest.mark.parametrize("text", ['{"$type":"person","$schema":2,"id":"p-1"}', "[1]", "{"])
+def test_decoding_many_rows_raises_what_decoding_the_bad_one_raises(text):
+    good = _codec.encode(Person(id="p-0", name="Bo"))
+    with pytest.raises(StorageError) as one:
+        _codec.decode("person", text, "person")
+    with pytest.raises(StorageError) as many:
+        _codec.decode_many([(good.type, good.text), ("person", text)], "person")
+    assert str(many.value) == str(one.value)

@@ -329,11 +329,10 @@ class BaseStore:
     def _select(self, cls: type[E], where: list[Term]) -> list[E]:
         collection = _codec.info(cls).collection
         tags = _codec.tags_for(cls)
-        decode = _codec.decode
         with _bulk():
             with self._txn(write=False), self._errors():
                 found = list(self._scan(collection, tags, where))
-            return [decode(tag, text, collection) for tag, text in found]
+            return _codec.decode_many(found, collection)
 
     def delete(self, target: Entity | tuple[type[Entity], str]) -> None:
         """Delete an entity (checking its version) or a ``(cls, id)`` pair (any version).
