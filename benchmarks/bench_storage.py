@@ -30,6 +30,7 @@ median over the rounds is the figure, the range shows the noise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -37,6 +38,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 
 from mentorkit import Enrollment, Mentorship, Person, Role
 from mentorkit.serialization import to_dict
@@ -84,6 +86,15 @@ def make_entities(n: int) -> list:
     return out
 
 
+@contextlib.contextmanager
+def timed(out: dict[str, float], name: str) -> Iterator[None]:
+    """Record the block's wall time as ``out[name]`` and its CPU time as ``out[name + "_cpu"]``."""
+    w, c = time.perf_counter(), time.process_time()
+    yield
+    out[name] = time.perf_counter() - w
+    out[name + "_cpu"] = time.process_time() - c
+
+
 def _connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -91,71 +102,65 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-def plain_sqlite(path: str, texts: list[tuple[str, str, str]]) -> tuple[float, float]:
+def plain_sqlite(path: str, texts: list[tuple[str, str, str]], out: dict[str, float]) -> None:
     """executemany of the documents into a (collection, id, doc) table; read them back."""
     conn = _connect(path)
     conn.execute(
         "CREATE TABLE docs (collection TEXT, id TEXT, doc TEXT, PRIMARY KEY (collection, id))"
     )
-    t0 = time.perf_counter()
-    conn.execute("BEGIN")
-    conn.executemany("INSERT INTO docs VALUES (?, ?, ?)", texts)
-    conn.execute("COMMIT")
-    write = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    with timed(out, "text_write"):
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO docs VALUES (?, ?, ?)", texts)
+        conn.execute("COMMIT")
     docs = []
-    for collection in ("enrollment", "mentorship", "person"):
-        rows = conn.execute("SELECT doc FROM docs WHERE collection = ? ORDER BY id", (collection,))
-        docs.extend(json.loads(doc) for (doc,) in rows)
-    read = time.perf_counter() - t0
+    with timed(out, "text_read"):
+        for collection in ("enrollment", "mentorship", "person"):
+            rows = conn.execute(
+                "SELECT doc FROM docs WHERE collection = ? ORDER BY id", (collection,)
+            )
+            docs.extend(json.loads(doc) for (doc,) in rows)
     conn.close()
     assert len(docs) == len(texts)
-    return write, read
 
 
-def plain_layout(path: str, batches: list[tuple[str, list[tuple[object, ...]]]]) -> float:
+def plain_layout(
+    path: str, batches: list[tuple[str, list[tuple[object, ...]]]], out: dict[str, float]
+) -> None:
     """executemany of the same rows (documents and index keys) into mentorkit's own table."""
     conn = _connect(path)
     conn.execute("PRAGMA cache_size=-65536")  # as SQLiteStore sets it
     for statement in _sql.create_statements():
         conn.execute(statement)
-    t0 = time.perf_counter()
-    conn.execute("BEGIN")
-    for sql, params in batches:  # the statements SQLiteStore runs
-        conn.executemany(sql, params)
-    conn.execute("COMMIT")
-    write = time.perf_counter() - t0
+    with timed(out, "layout_write"):
+        conn.execute("BEGIN")
+        for sql, params in batches:  # the statements SQLiteStore runs
+            conn.executemany(sql, params)
+        conn.execute("COMMIT")
     conn.close()
-    return write
 
 
 def one_round(entities: list, folder: str, r: int) -> dict[str, float]:
     """Every contender once, each in a fresh database file."""
     out: dict[str, float] = {}
-    t0 = time.perf_counter()
-    texts = [(e.collection, e.id, json.dumps(to_dict(e), ensure_ascii=False)) for e in entities]
-    out["serialise"] = time.perf_counter() - t0
-    out["text_write"], out["text_read"] = plain_sqlite(os.path.join(folder, f"plain{r}.db"), texts)
-    out["entities_write"] = out["serialise"] + out["text_write"]
+    with timed(out, "serialise"):
+        texts = [(e.collection, e.id, json.dumps(to_dict(e), ensure_ascii=False)) for e in entities]
+    plain_sqlite(os.path.join(folder, f"plain{r}.db"), texts, out)
+    for clock in ("", "_cpu"):
+        out["entities_write" + clock] = out["serialise" + clock] + out["text_write" + clock]
 
     rows = [_codec.encode(e) for e in entities]
-    out["layout_write"] = plain_layout(
-        os.path.join(folder, f"layout{r}.db"), list(_sql.insert_batches("?", rows))
-    )
+    plain_layout(os.path.join(folder, f"layout{r}.db"), list(_sql.insert_batches("?", rows)), out)
     del rows
 
-    t0 = time.perf_counter()
-    for e in entities:
-        _codec.encode(e)
-    out["encode"] = time.perf_counter() - t0
+    with timed(out, "encode"):
+        for e in entities:
+            _codec.encode(e)
 
     store = SQLiteStore(os.path.join(folder, f"store{r}.db"))
-    t0 = time.perf_counter()
-    stored = store.put_many(entities)
-    out["write"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    back = [*store.all(Enrollment), *store.all(Mentorship), *store.all(Person)]
-    out["read"] = time.perf_counter() - t0
+    with timed(out, "write"):
+        stored = store.put_many(entities)
+    with timed(out, "read"):
+        back = [*store.all(Enrollment), *store.all(Mentorship), *store.all(Person)]
     store.close()
     assert len(stored) == len(back) == len(entities)
     assert sorted(back, key=lambda e: (e.collection, e.id)) == sorted(
@@ -188,13 +193,17 @@ def main() -> None:
         return statistics.median(x[name] for x in rounds)
 
     def ratio(num: str, den: str) -> str:
-        each = sorted(x[num] / x[den] for x in rounds)
-        return f"{statistics.median(each):5.2f}x  (rounds {each[0]:.2f}-{each[-1]:.2f})"
+        text = []
+        for clock, label in (("", "wall"), ("_cpu", "cpu")):
+            each = sorted(x[num + clock] / x[den + clock] for x in rounds)
+            text.append(f"{statistics.median(each):5.2f}x {label} ({each[0]:.2f}-{each[-1]:.2f})")
+        return ", ".join(text)
 
     n = len(entities)
     print()
     print(f"{n:,} entities (persons, enrollments, mentorships), SQLite {sqlite3.sqlite_version}, "
-          f"median of {len(rounds)} rounds; each ratio is taken within a round")  # fmt: skip
+          f"median of {len(rounds)} rounds; each ratio is taken within a round, "
+          "its range over the rounds in brackets")  # fmt: skip
     print(f"  SQLiteStore put_many              write {med('write'):7.3f} s")
     print(f"    of which validate + encode            {med('encode'):7.3f} s")
     print(f"  SQLiteStore all()                 read  {med('read'):7.3f} s")
