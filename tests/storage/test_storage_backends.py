@@ -13,6 +13,7 @@ import pytest
 from mentorkit import (
     ConflictError,
     Enrollment,
+    Mentorship,
     NotFoundError,
     Person,
     Role,
@@ -25,6 +26,7 @@ from mentorkit.serialization import register
 from mentorkit.storage import (
     JsonStore,
     MemoryStore,
+    Range,
     SQLiteStore,
     Store,
     _codec,
@@ -770,3 +772,36 @@ def test_bulk_reads_and_writes_leave_the_garbage_collector_as_they_found_it(enab
             assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("cls", "filters", "index"),
+    [
+        ("Mentorship", {"mentor_id": "p-1"}, "k1"),
+        ("Person", {"supervisor_id": "p-1"}, "k2"),
+        ("Mentorship", {"start": Range(dt.date(2024, 1, 1), dt.date(2024, 2, 1))}, "k5"),
+    ],
+)
+def test_sqlite_find_searches_a_key_index_not_the_whole_collection(tmp_path, cls, filters, index):
+    from mentorkit.storage import _sql
+
+    klass = {"Mentorship": Mentorship, "Person": Person}[cls]
+    with SQLiteStore(tmp_path / "m.db") as store:
+        store.put_many(
+            [Person(id=f"p-{i}", name="Ana", supervisor_id=f"p-{i + 1}") for i in range(300)]
+            + [Mentorship(id=f"m-{i}", mentor_id=f"p-{i}", mentee_id=f"p-{i + 1}",
+                          start=dt.date(2024, 1, 1) + dt.timedelta(days=i)) for i in range(300)]
+        )  # fmt: skip
+        sql, params = _sql.scan_sql(
+            "?", klass.collection, None, _codec.terms(klass, filters),
+            filtered_order=SQLiteStore._filtered_order,
+        )  # fmt: skip
+        plan = " ".join(row[3] for row in store._conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        assert f"USING INDEX mentorkit_entities_{index} " in plan, plan
+        found = store.find(klass, **filters)
+        assert found
+        assert all(
+            getattr(e, k) == v or (isinstance(v, Range) and v.start <= getattr(e, k) < v.end)
+            for e in found for k, v in filters.items()
+        )  # fmt: skip
+        assert [e.id for e in found] == sorted(e.id for e in found)

@@ -107,9 +107,19 @@ def delete_sql(
 
 
 def scan_sql(
-    p: str, collection: str, tags: tuple[str, ...] | None, where: list[Term]
+    p: str,
+    collection: str,
+    tags: tuple[str, ...] | None,
+    where: list[Term],
+    *,
+    filtered_order: str = "id",
 ) -> tuple[str, list[object]]:
-    """Select ``(type, doc)`` of the rows of a collection matching the terms, by id."""
+    """Select ``(type, doc)`` of the rows of a collection matching the terms, by id.
+
+    ``filtered_order`` is the ORDER BY expression used when there are terms: SQLite's
+    ``+id`` keeps its planner from walking the whole collection in primary-key order (to
+    save a sort) instead of using the key index of a term.
+    """
     sql = f"SELECT type, doc FROM {TABLE} WHERE collection = {p}"
     params: list[object] = [collection]
     if tags is not None:
@@ -122,4 +132,4 @@ def scan_sql(
         else:
             sql += f" AND {name} {op} {p}"
             params.append(value)
-    return sql + " ORDER BY id", params
+    return sql + f" ORDER BY {filtered_order if where else 'id'}", params

@@ -18,6 +18,8 @@ class SQLStore(BaseStore):
 
     #: The driver's parameter placeholder (``?`` for sqlite3, ``%s`` for psycopg).
     _placeholder: ClassVar[str]
+    #: How to order the rows of a filtered scan by id (see :func:`_sql.scan_sql`).
+    _filtered_order: ClassVar[str] = "id"
     _fetch_sql: ClassVar[str]
     _update_sql: ClassVar[str]
 
@@ -62,7 +64,9 @@ class SQLStore(BaseStore):
     def _scan(
         self, collection: str, tags: tuple[str, ...] | None, where: list[Term]
     ) -> Iterable[tuple[str, str]]:
-        sql, params = _sql.scan_sql(self._placeholder, collection, tags, where)
+        sql, params = _sql.scan_sql(
+            self._placeholder, collection, tags, where, filtered_order=self._filtered_order
+        )
         rows: list[tuple[str, str]] = self._execute(sql, params).fetchall()
         return rows
 

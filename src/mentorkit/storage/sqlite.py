@@ -58,6 +58,9 @@ class SQLiteStore(SQLStore):
     """
 
     _placeholder = _P
+    # Without statistics SQLite would rather walk a collection in primary-key order than
+    # use a key index and sort the few rows found: a 100x slower find().
+    _filtered_order = "+id"
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         super().__init__()
