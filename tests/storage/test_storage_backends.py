@@ -779,7 +779,8 @@ def test_bulk_reads_and_writes_leave_the_garbage_collector_as_they_found_it(enab
     [
         ("Mentorship", {"mentor_id": "p-1"}, "k1"),
         ("Person", {"supervisor_id": "p-1"}, "k2"),
-        ("Mentorship", {"start": Range(dt.date(2024, 1, 1), dt.date(2024, 2, 1))}, "k5"),
+        ("Mentorship", {"cohort_id": "c-3"}, "k3"),
+        ("Mentorship", {"mentee_id": Range("p-10", "p-12")}, "k2"),
     ],
 )
 def test_sqlite_find_searches_a_key_index_not_the_whole_collection(tmp_path, cls, filters, index):
@@ -790,7 +791,7 @@ def test_sqlite_find_searches_a_key_index_not_the_whole_collection(tmp_path, cls
         store.put_many(
             [Person(id=f"p-{i}", name="Ana", supervisor_id=f"p-{i + 1}") for i in range(300)]
             + [Mentorship(id=f"m-{i}", mentor_id=f"p-{i}", mentee_id=f"p-{i + 1}",
-                          start=dt.date(2024, 1, 1) + dt.timedelta(days=i)) for i in range(300)]
+                          cohort_id=f"c-{i % 10}", start=dt.date(2024, 1, 1)) for i in range(300)]
         )  # fmt: skip
         sql, params = _sql.scan_sql(
             "?", klass.collection, None, _codec.terms(klass, filters),

@@ -67,7 +67,8 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
 
     Args:
         collection: The collection name (an entity class's ``collection``).
-        *fields: Up to six field names, most selective first.
+        *fields: Up to six field names, most selective first: SQL stores give the first
+            three an index each and filter on the others.
         replace: Allow changing the fields of a collection that is already indexed.
 
     Raises:

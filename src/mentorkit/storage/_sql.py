@@ -20,6 +20,13 @@ FORMAT = "mentorkit"
 META = "mentorkit_meta"
 TABLE = "mentorkit_entities"
 KEY_COLUMNS = tuple(f"k{i + 1}" for i in range(MAX_KEYS))
+#: How many key columns (a collection's first indexed fields) have a B-tree index each. The
+#: others are filtered among the rows those indexes (or the primary key) select: each index
+#: entry costs every write about a microsecond, and the later fields of the built-in
+#: definitions (an enrollment's status, a mentorship's program and start) pick out too large a
+#: share of a collection for an index of their own to pay. Stores created before this kept
+#: all six, which is harmless.
+INDEXED_KEYS = 3
 _COLUMNS = ("collection", "id", "type", "version", *KEY_COLUMNS, "doc")
 
 
@@ -39,7 +46,7 @@ def create_statements(text: str = "TEXT") -> list[str]:
     ]
     out += [
         f"CREATE INDEX {TABLE}_{k} ON {TABLE} (collection, {k}) WHERE {k} IS NOT NULL"
-        for k in KEY_COLUMNS
+        for k in KEY_COLUMNS[:INDEXED_KEYS]
     ]
     return out
 
