@@ -139,6 +139,20 @@ def _compile(lines: list[str], env: dict[str, Any], name: str) -> Any:
     return env[name]
 
 
+def _keeps_members(converter: Any, tp: Any) -> type[Enum] | None:
+    """``tp`` if it is an enum that ``converter`` returns every member of unchanged.
+
+    Checked on every member once (an enum is finite; converters are pure functions of
+    their value), so the generated code may skip the call for a member of exactly ``tp``.
+    """
+    if not (isinstance(tp, type) and issubclass(tp, Enum)):
+        return None
+    try:
+        return tp if all(converter(m) is m for m in tp) else None
+    except Exception:
+        return None
+
+
 def _construct(cls: type[Any], env: dict[str, Any], lines: list[str]) -> None:
     """Lines making an instance ``n`` of ``cls`` from locals ``v<i>``, as ``__init__`` would.
 
@@ -150,7 +164,12 @@ def _construct(cls: type[Any], env: dict[str, Any], lines: list[str]) -> None:
     for i, f in enumerate(fields):
         if f.converter is not None:
             env[f"C{i}"] = f.converter
-            lines.append(f"    v{i} = C{i}(v{i})")
+            keeps = _keeps_members(f.converter, _split(f.type)[0])
+            if keeps is not None:  # an enum member of exactly the field's enum: unchanged
+                env[f"M{i}T"] = keeps
+                lines.append(f"    if type(v{i}) is not M{i}T: v{i} = C{i}(v{i})")
+            else:
+                lines.append(f"    v{i} = C{i}(v{i})")
     lines.append("    n = _new(_cls)")
     lines += [f"    _set(n, {f.name!r}, v{i})" for i, f in enumerate(fields)]
     for i, f in enumerate(fields):
@@ -255,8 +274,12 @@ def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
     return text
 
 
-def _text_expr(cls: type[Any], prefix: str, env: dict[str, Any]) -> str | None:
-    """The f-string of :func:`make_text`, over locals ``e`` and ``version``."""
+def _text_expr(cls: type[Any], prefix: str, env: dict[str, Any], local: bool = False) -> str | None:
+    """The f-string of :func:`make_text`, over locals ``e`` and ``version``.
+
+    With ``local``, fields of simple types are read from the locals ``v<i>`` of the
+    restamp lines (the very objects, checked to be of exactly their field's type).
+    """
     if not plain_hooks(cls):
         return None
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -264,8 +287,8 @@ def _text_expr(cls: type[Any], prefix: str, env: dict[str, Any]) -> str | None:
     # One f-string (a single allocation); its expressions use only double quotes.
     parts: list[str] = []
     for i, f in enumerate(attrs.fields(cls)):
-        v = f"e.{f.name}"
         base, opt = _split(f.type)
+        v = f"v{i}" if local and _simple(base) else f"e.{f.name}"
         if f.name == "version":
             expr = "version!r"
         elif base is str:
@@ -413,11 +436,12 @@ def make_encoder(
     """
     env: dict[str, Any] = {}
     restamp = _restamp_body(cls, env, top=True)
-    text = _text_expr(cls, prefix, env)
+    text = _text_expr(cls, prefix, env, local=True)
     if restamp is None or text is None:
         return None
     keys, result = _keys_body(cls, names, width, key, env, "n")
-    env.update(_row=row, _C=head[0], _T=head[1])
+    # ``row`` is a NamedTuple: tuple.__new__ makes one without its Python-level __new__.
+    env.update(_row=row, _tnew=tuple.__new__, _C=head[0], _T=head[1])
     lines = [
         "def encode(e):",
         "    expected = e.version",
@@ -430,7 +454,7 @@ def make_encoder(
         "    i = n.id",
         "    if '\\x00' in i: raise _UnsureError",
         *keys,
-        f"    return _row(_C, i, _T, expected, version, {result}, text, n)",
+        f"    return _tnew(_row, (_C, i, _T, expected, version, {result}, text, n))",
     ]
     encode: Callable[[Any], Any] = _compile(lines, env, "encode")
     return encode
