@@ -28,7 +28,7 @@ from mentorkit.errors import ValidationError
 from mentorkit.model import Entity, RoleSpell
 from mentorkit.model import _checks as c
 from mentorkit.serialization import converter, register
-from mentorkit.storage import MemoryStore, SQLiteStore, _codec, register_index
+from mentorkit.storage import MemoryStore, Range, SQLiteStore, _codec, register_index
 from mentorkit.testing import strategies
 
 # -- the reference path, and comparing answers --------------------------------------------
@@ -66,11 +66,15 @@ def _shape(value: Any) -> Any:
     return (type(value), value)
 
 
-def _assert_same_row(fast: _codec.Row, reference: _codec.Row) -> None:
+def _assert_same_row(fast: _codec.Row, reference: _codec.Row, entity: Any) -> None:
     assert fast.text == reference.text
     assert fast.entity == reference.entity
     assert _shape(fast.entity) == _shape(reference.entity)
     assert fast[:6] == reference[:6]  # collection, id, type, expected, version, keys
+    for field in attrs.fields(type(entity)):  # the stored containers are copies
+        value = getattr(fast.entity, field.name)
+        if isinstance(value, list | dict):
+            assert value is not getattr(entity, field.name)
 
 
 def _check_write(entity: Any) -> None:
@@ -92,8 +96,8 @@ def _check_write(entity: Any) -> None:
         assert str(caught.value) == str(refused)
         return
     if fast is not None:
-        _assert_same_row(fast, reference)
-    _assert_same_row(_codec.encode(entity), reference)
+        _assert_same_row(fast, reference, entity)
+    _assert_same_row(_codec.encode(entity), reference, entity)
 
 
 def _check_read(cls: type[Any], doc: dict[str, Any]) -> None:
@@ -462,3 +466,55 @@ def test_a_store_refuses_a_wrong_value_whichever_path_sees_it(backend):
         with pytest.raises(ValidationError, match="tests_review_zoo/z-1"):
             store.put_many([Zoo(id="z-0", owner_id="o"), bad])
         assert store.all(Zoo) == []
+
+
+_ANY_ID = st.text(min_size=1, max_size=6).filter(
+    lambda s: s.strip() == s and "\x00" not in s and s.encode("utf-8", "ignore").decode() == s
+)
+_FEW_DAYS = st.none() | st.sampled_from([dt.date(2024, 1, d) for d in (1, 2, 3)])
+_FEW_TIMES = st.none() | st.sampled_from(
+    [dt.datetime(2024, 1, 1, h, tzinfo=dt.timezone(dt.timedelta(hours=o))) for h, o in
+     ((0, 0), (1, 1), (2, 0), (3, -5))]
+)  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.builds(
+            Zoo,
+            id=_ANY_ID,
+            owner_id=st.sampled_from(["o-1", "o-2"]),
+            mood=st.sampled_from(Mood),
+            day=_FEW_DAYS,
+            at=_FEW_TIMES,
+        ),
+        max_size=6,
+        unique_by=lambda z: z.id,
+    ),
+    st.sampled_from(["owner_id", "mood", "day", "at"]),
+    st.data(),
+)
+def test_find_answers_alike_in_memory_and_sqlite_on_every_key_column(zoos, name, data):
+    values = {
+        "owner_id": st.sampled_from(["o-1", "o-2"]),
+        "mood": st.sampled_from(Mood),
+        "day": _FEW_DAYS,
+        "at": _FEW_TIMES,
+    }
+    wanted = data.draw(values[name])
+    ranged = name in ("day", "at") and wanted is not None and data.draw(st.booleans())
+    with MemoryStore() as memory, SQLiteStore(":memory:") as sqlite:
+        stored = memory.put_many(zoos)
+        sqlite.put_many(zoos)
+        if ranged:
+            query: Any = Range(start=wanted)
+            expected = [
+                z for z in stored if getattr(z, name) is not None and getattr(z, name) >= wanted
+            ]
+        else:
+            query = wanted
+            expected = [z for z in stored if getattr(z, name) == wanted]
+        expected.sort(key=lambda z: z.id)
+        assert memory.find(Zoo, **{name: query}) == expected
+        assert sqlite.find(Zoo, **{name: query}) == expected
+        assert [z.id for z in sqlite.all(Zoo)] == sorted(z.id for z in zoos)
