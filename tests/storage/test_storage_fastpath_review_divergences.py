@@ -18,6 +18,7 @@ from cattrs.gen import make_dict_unstructure_fn
 from mentorkit import Person
 from mentorkit.errors import ValidationError
 from mentorkit.model import Entity
+from mentorkit.serialization import _converter as _serialization
 from mentorkit.serialization import converter, register
 from mentorkit.storage import MemoryStore, _codec
 
@@ -248,7 +249,6 @@ def test_a_put_while_validators_are_disabled_does_not_store_an_invalid_entity():
         assert store.all(Person) == []
 
 
-@register(tag="tests.review.Either")
 @attrs.frozen(kw_only=True)
 class Either(Entity):
     collection: ClassVar[str] = "tests_review_either"
@@ -261,5 +261,10 @@ class Either(Entity):
     "StructureHandlerNotFoundError for a union the converter cannot structure; it escapes put",
 )
 def test_a_class_the_converter_cannot_structure_is_refused_with_a_validation_error():
-    with MemoryStore() as store, pytest.raises(ValidationError):
-        store.put(Either(id="e-1", value="x"))
+    register(Either, tag="tests.review.Either")
+    try:
+        with MemoryStore() as store, pytest.raises(ValidationError):
+            store.put(Either(id="e-1", value="x"))
+    finally:  # registered classes are exported by other tests: take it out again
+        _serialization._TYPES.pop("tests.review.Either", None)
+        _serialization._TAGS.pop(Either, None)
