@@ -1,0 +1,520 @@
+"""Review of the codec's write and read shortcuts (``storage._fastpath``) against the
+reference path, on plugin classes with unusual field types, on invalid entities (validators
+disabled, mutated, subclass values) and through the stores.
+
+The shortcut may raise (then the reference decides), but whenever it answers, its answer
+must be the reference's: same text byte for byte, same stored entity with the same types of
+nested values, same keys. Reads likewise: ``fast_structure(doc)`` equals
+``converter.structure(doc, cls)`` or raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import enum
+import json
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mentorkit import Enrollment, Mentorship, Person, Role
+from mentorkit.errors import ValidationError
+from mentorkit.model import Entity, RoleSpell
+from mentorkit.model import _checks as c
+from mentorkit.serialization import converter, register
+from mentorkit.storage import MemoryStore, Range, SQLiteStore, _codec, register_index
+from mentorkit.testing import strategies
+
+# -- the reference path, and comparing answers --------------------------------------------
+
+
+@contextlib.contextmanager
+def _reference_only(cls: type[Any]) -> Iterator[None]:
+    """Within the block, ``_codec.encode`` takes the reference path for ``cls``."""
+    meta = _codec.info(cls)
+    _codec._INFO[cls] = meta._replace(fast_encode=None)
+    try:
+        yield
+    finally:
+        _codec._INFO[cls] = meta
+
+
+def _reference_encode(entity: Any) -> _codec.Row:
+    with _reference_only(type(entity)):
+        return _codec.encode(entity)
+
+
+def _shape(value: Any) -> Any:
+    """A value with the type of every nested value spelt out (== alone ignores types)."""
+    if attrs.has(type(value)):
+        fields = {f.name: _shape(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return (type(value), fields)
+    if isinstance(value, dict):
+        return (type(value), [(_shape(k), _shape(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return (type(value), [_shape(v) for v in value])
+    if isinstance(value, dt.datetime):
+        return (type(value), value, value.tzinfo, value.fold)
+    if isinstance(value, float) and math.isnan(value):
+        return (float, "nan")
+    return (type(value), value)
+
+
+def _assert_same_row(fast: _codec.Row, reference: _codec.Row, entity: Any) -> None:
+    assert fast.text == reference.text
+    assert fast.entity == reference.entity
+    assert _shape(fast.entity) == _shape(reference.entity)
+    assert fast[:6] == reference[:6]  # collection, id, type, expected, version, keys
+    for field in attrs.fields(type(entity)):  # the stored containers are copies
+        value = getattr(fast.entity, field.name)
+        if isinstance(value, list | dict):
+            assert value is not getattr(entity, field.name)
+
+
+def _check_write(entity: Any) -> None:
+    """The shortcut answers as the reference does, or raises; ``encode`` always does."""
+    meta = _codec.info(type(entity))
+    try:
+        fast: _codec.Row | None = meta.fast_encode(entity) if meta.fast_encode else None
+    except Exception:
+        fast = None
+    refused: Exception | None = None
+    try:
+        reference = _reference_encode(entity)
+    except Exception as exc:  # a ValidationError, but see the xfail file for huge ints
+        refused = exc
+    if refused is not None:
+        assert fast is None, f"shortcut stored what the reference refuses: {refused}"
+        with pytest.raises(type(refused)) as caught:
+            _codec.encode(entity)
+        assert str(caught.value) == str(refused)
+        return
+    if fast is not None:
+        _assert_same_row(fast, reference, entity)
+    _assert_same_row(_codec.encode(entity), reference, entity)
+
+
+def _check_read(cls: type[Any], doc: dict[str, Any]) -> None:
+    """``fast_structure`` gives what the converter gives, or raises."""
+    fast_structure = _codec.info(cls).fast_structure
+    assert fast_structure is not None
+    try:
+        fast = fast_structure(json.loads(json.dumps(doc)))
+    except Exception:
+        return
+    expected = converter.structure(json.loads(json.dumps(doc)), cls)
+    assert fast == expected
+    assert _shape(fast) == _shape(expected)
+
+
+# -- a plugin class with many kinds of field ------------------------------------------------
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
+class Size(enum.Enum):
+    SMALL = 10
+    LARGE = 20
+
+
+class Mood(enum.Enum):
+    CALM = "calm"
+    KEEN = "keen"
+    EAGER = "eager"  # the converter turns the legacy KEEN into EAGER
+
+
+def _mood(value: object) -> object:
+    if isinstance(value, str) and not isinstance(value, Mood):
+        try:
+            value = Mood(value)
+        except ValueError:
+            return value
+    return Mood.EAGER if value is Mood.KEEN else value
+
+
+def _short(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, str) and len(value) > 30:
+        raise ValidationError("must be short", field=attribute.name, value=value)
+
+
+@attrs.frozen(kw_only=True)
+class Leaf:
+    label: str = attrs.field(validator=c.text)
+    weight: float = 1.0
+    on: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.weight < 0:
+            raise ValidationError("must be >= 0", field="weight", value=self.weight)
+
+
+@register(tag="tests.review.Zoo")
+@attrs.frozen(kw_only=True)
+class Zoo(Entity):
+    """Every kind of field the shortcuts generate code for, and some they do not."""
+
+    collection: ClassVar[str] = "tests_review_zoo"
+
+    owner_id: str = attrs.field(validator=attrs.validators.and_(c.identifier, _short))
+    name: str = attrs.field(default="", converter=lambda s: s.strip() if type(s) is str else s)
+    ratio: float = 0.0
+    count: int | None = None
+    level: Level = attrs.field(default=Level.LOW, validator=c.member_of(Level))
+    size: Size | None = None
+    mood: Mood = attrs.field(default=Mood.CALM, converter=_mood, validator=c.member_of(Mood))
+    flag: bool = False
+    day: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    at: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    scores: tuple[int, ...] = ()
+    maybe: tuple[float, ...] | None = None
+    counts: dict[str, int] = attrs.Factory(dict)
+    labels: Mapping[str, str] | None = attrs.field(default=None, validator=c.private_mapping)
+    items: list[str] = attrs.Factory(list)
+    leaves: tuple[Leaf, ...] = attrs.field(default=(), validator=c.tuple_of(Leaf))
+    root: Leaf | None = None
+
+
+register_index(Zoo.collection, "owner_id", "mood", "day", "at")
+
+_text = st.text()  # every code point, lone surrogates and NUL included
+_finite = st.floats(allow_nan=False, allow_infinity=False)
+_aware = st.datetimes(timezones=st.timezones(), allow_imaginary=False)
+_leaves = st.builds(
+    Leaf,
+    label=_text,
+    weight=st.floats(min_value=0, allow_nan=False, allow_infinity=False),
+    on=st.none() | st.dates(),
+)
+
+
+def _zoos(text: st.SearchStrategy[str] = _text) -> st.SearchStrategy[Zoo]:
+    return st.builds(
+        Zoo,
+        id=strategies.ids(),
+        version=st.integers(0, 5),
+        owner_id=strategies.ids(),
+        name=text,
+        ratio=_finite | st.integers(-(2**70), 2**70),
+        count=st.none() | st.integers(-(2**70), 2**70),
+        level=st.sampled_from(Level),
+        size=st.none() | st.sampled_from(Size),
+        mood=st.sampled_from(Mood) | st.sampled_from(["calm", "keen", "eager"]),
+        flag=st.booleans(),
+        day=st.none() | st.dates(),
+        at=st.none() | _aware,
+        tags=st.lists(text, max_size=3).map(tuple),
+        scores=st.lists(st.integers(), max_size=3).map(tuple),
+        maybe=st.none() | st.lists(_finite, max_size=2).map(tuple),
+        counts=st.dictionaries(text, st.integers(), max_size=3),
+        labels=st.none() | st.dictionaries(text, text, max_size=3),
+        items=st.lists(text, max_size=3),
+        leaves=st.lists(_leaves, max_size=3).map(tuple),
+        root=st.none() | _leaves,
+    )
+
+
+def test_the_plugin_class_takes_both_shortcuts():
+    meta = _codec.info(Zoo)
+    assert meta.fast_encode is not None
+    assert meta.fast_structure is not None
+
+
+@given(_zoos())
+def test_a_valid_plugin_entity_is_written_as_the_reference_writes_it(zoo):
+    _check_write(zoo)
+
+
+@given(_zoos(strategies.texts()))
+def test_a_valid_plugin_entity_is_read_back_as_the_converter_reads_it(zoo):
+    row = _codec.encode(zoo)
+    doc = json.loads(row.text)
+    del doc["$type"], doc["$schema"]
+    _check_read(Zoo, doc)
+    assert _codec.decode(row.type, row.text) == row.entity
+
+
+# -- wrong values in any field --------------------------------------------------------------
+
+
+class Sub(str):
+    pass
+
+
+class Number(int):
+    pass
+
+
+class Day(dt.date):
+    pass
+
+
+#: Values an entity must not be stored with in most fields (or stored only after the
+#: converter round trip made them right).
+_WILD: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    2**63,
+    10**5000,
+    Number(3),
+    1.5,
+    math.nan,
+    math.inf,
+    "",
+    " x",
+    "x\x00",
+    "\ud800",
+    'q"\\\x01\U0001f600',
+    Sub("x"),
+    dt.date(2024, 1, 1),
+    Day(2024, 1, 1),
+    dt.datetime(2024, 1, 1),
+    dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    Level.HIGH,
+    Size.LARGE,
+    Mood.KEEN,
+    Role.MENTOR,
+    "mentor",
+    (),
+    ("a", 1),
+    ("a", Sub("b")),
+    (1, True),
+    (1.0, math.nan),
+    [],
+    ["a"],
+    {},
+    {"a": "b"},
+    {"a": 1},
+    {1: "a"},
+    {"a": True},
+    {"a": Sub("b")},
+    Leaf(label="x"),
+    (Leaf(label="x"),),
+    (Leaf(label="x"), "y"),
+]
+
+
+def _with(entity: Any, name: str, value: Any) -> Any:
+    """The entity with one field set to ``value``, bypassing converters and validators."""
+    copy = attrs.evolve(entity)
+    object.__setattr__(copy, name, value)
+    return copy
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    _zoos(strategies.texts()),
+    st.sampled_from([f.name for f in attrs.fields(Zoo)]),
+    st.sampled_from(_WILD),
+)
+def test_a_plugin_entity_with_any_wrong_value_is_written_as_the_reference_decides(zoo, name, value):
+    _check_write(_with(zoo, name, value))
+
+
+_BUILT_IN = st.one_of(strategies.entities(), strategies.persons())
+
+
+@given(_BUILT_IN, st.data())
+def test_a_built_in_entity_with_any_wrong_value_is_written_as_the_reference_decides(entity, data):
+    name = data.draw(st.sampled_from([f.name for f in attrs.fields(type(entity))]))
+    _check_write(_with(entity, name, data.draw(st.sampled_from(_WILD))))
+
+
+@given(
+    strategies.persons(),
+    st.sampled_from(_WILD),
+    st.sampled_from([f.name for f in attrs.fields(RoleSpell)]),
+)
+def test_a_person_with_a_broken_nested_role_is_written_as_the_reference_decides(
+    person, value, name
+):
+    spell = _with(RoleSpell(title="t", start=dt.date(2024, 1, 1)), name, value)
+    _check_write(_with(person, "roles", (*person.roles, spell)))
+
+
+@given(
+    _zoos(strategies.texts()), st.sampled_from(_WILD), st.sampled_from(["label", "weight", "on"])
+)
+def test_a_broken_nested_leaf_is_written_as_the_reference_decides(zoo, value, name):
+    _check_write(_with(zoo, "leaves", (_with(Leaf(label="x"), name, value),)))
+    _check_write(_with(zoo, "root", _with(Leaf(label="x"), name, value)))
+
+
+@given(st.text(), st.sampled_from(["id", "name", "title", "email", "org_unit_id"]))
+def test_any_text_in_any_string_field_of_a_person_is_written_as_the_reference_does(text, name):
+    person = Person(id="p-1", name="Ana", org_unit_id="u-1", email="a@example.org")
+    _check_write(_with(person, name, text))
+    with attrs.validators.disabled():
+        _check_write(attrs.evolve(person, **{name: text}))
+
+
+def test_entities_made_with_validators_disabled_are_never_stored():
+    with attrs.validators.disabled():
+        bad = [
+            Person(id=" p", name="Ana"),
+            Person(id="p", name=1),
+            Person(id="p", name="Ana", demographics={"g": 1}),
+            Person(id="p", name="Ana", roles=("teacher",)),
+            Enrollment(id="e", person_id="p", cohort_id="c", role="boss"),
+            Mentorship(id="m", mentor_id="a", mentee_id="b", start="2024-01-01"),
+            Zoo(id="z", owner_id="o" * 31),
+            Zoo(id="z", owner_id="o", level=1),
+            Zoo(id="z", owner_id="o", leaves=(1,)),
+        ]
+    backwards = _with(RoleSpell(title="t", start=dt.date(2024, 1, 1)), "end", dt.date(2023, 1, 1))
+    bad.append(Person(id="p", name="Ana", roles=(backwards,)))
+    bad.append(
+        _with(Zoo(id="z", owner_id="o"), "leaves", (_with(Leaf(label="x"), "weight", -1.0),))
+    )
+    bad.append(_with(Zoo(id="z", owner_id="o"), "mood", "calm"))
+    bad.append(_with(Zoo(id="z", owner_id="o"), "level", 1))
+    bad.append(_with(Zoo(id="z", owner_id="o"), "count", True))
+    for entity in bad:
+        _check_write(entity)
+        with pytest.raises(ValidationError):
+            _codec.encode(entity)
+
+
+# -- reads of documents with a wrong value -----------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=6,
+)
+_JSON_PICKS = st.sampled_from(
+    [None, True, 1, 1.0, 1.5, "", "x", " x", "2024-01-01", "2024-W01-1", "20240101", "calm",
+     "keen", 1, 2, 10, [], ["a"], [1], [{}], {}, {"a": "b"}, {"a": 1},
+     {"label": "x", "weight": 1, "on": None}, [{"label": "x", "weight": -1, "on": None}],
+     [{"label": "x", "weight": 1, "on": "2024-01-01", "extra": 1}],
+     "2024-01-01T00:00:00", "2024-01-01T00:00:00+00:00"]
+)  # fmt: skip
+
+
+@given(_zoos(strategies.texts()), st.data())
+def test_a_plugin_document_with_any_wrong_value_is_read_as_the_converter_reads_it(zoo, data):
+    doc = json.loads(_codec.encode(zoo).text)
+    del doc["$type"], doc["$schema"]
+    name = data.draw(st.sampled_from(list(doc)))
+    doc[name] = data.draw(_JSON_PICKS | _JSON)
+    _check_read(Zoo, doc)
+
+
+@given(_BUILT_IN, st.data())
+def test_a_built_in_document_with_any_wrong_value_is_read_as_the_converter_reads_it(entity, data):
+    doc = json.loads(_codec.encode(entity).text)
+    del doc["$type"], doc["$schema"]
+    name = data.draw(st.sampled_from(list(doc)))
+    doc[name] = data.draw(_JSON_PICKS | _JSON)
+    _check_read(type(entity), doc)
+
+
+# -- through the stores -------------------------------------------------------------------
+
+
+_BACKENDS = pytest.mark.parametrize("backend", ["memory", "sqlite"])
+
+
+def _open(backend: str) -> MemoryStore | SQLiteStore:
+    return MemoryStore() if backend == "memory" else SQLiteStore(":memory:")
+
+
+@_BACKENDS
+@given(st.lists(_zoos(strategies.texts()), max_size=4, unique_by=lambda z: z.id))
+def test_stores_keep_and_find_plugin_entities_as_the_reference_path_would(backend, zoos):
+    zoos = [attrs.evolve(z, version=0) for z in zoos]
+    with _open(backend) as fast_store, _open(backend) as reference_store:
+        stored = fast_store.put_many(zoos)
+        with _reference_only(Zoo):
+            expected = reference_store.put_many(zoos)
+        assert _shape(stored) == _shape(expected)
+        for store in (fast_store, reference_store):
+            assert _shape(store.all(Zoo)) == _shape(sorted(expected, key=lambda z: z.id))
+            for zoo in expected:
+                assert _shape(store.get(Zoo, zoo.id)) == _shape(zoo)
+                found = store.find(Zoo, owner_id=zoo.owner_id, mood=zoo.mood, day=zoo.day)
+                assert zoo in found
+
+
+@_BACKENDS
+@given(_BUILT_IN)
+def test_stores_keep_built_in_entities_as_the_reference_path_would(backend, entity):
+    entity = attrs.evolve(entity, version=0)
+    with _open(backend) as store:
+        stored = store.put(entity)
+        assert _shape(stored) == _shape(_reference_encode(entity).entity)
+        assert _shape(store.get(type(entity), entity.id)) == _shape(stored)
+        again = store.put(stored)
+        assert _shape(again) == _shape(_reference_encode(stored).entity)
+
+
+@_BACKENDS
+def test_a_store_refuses_a_wrong_value_whichever_path_sees_it(backend):
+    bad = _with(Zoo(id="z-1", owner_id="o"), "counts", {"a": True})
+    with _open(backend) as store:
+        with pytest.raises(ValidationError, match="tests_review_zoo/z-1"):
+            store.put_many([Zoo(id="z-0", owner_id="o"), bad])
+        assert store.all(Zoo) == []
+
+
+_ANY_ID = st.text(min_size=1, max_size=6).filter(
+    lambda s: s.strip() == s and "\x00" not in s and s.encode("utf-8", "ignore").decode() == s
+)
+_FEW_DAYS = st.none() | st.sampled_from([dt.date(2024, 1, d) for d in (1, 2, 3)])
+_FEW_TIMES = st.none() | st.sampled_from(
+    [dt.datetime(2024, 1, 1, h, tzinfo=dt.timezone(dt.timedelta(hours=o))) for h, o in
+     ((0, 0), (1, 1), (2, 0), (3, -5))]
+)  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.builds(
+            Zoo,
+            id=_ANY_ID,
+            owner_id=st.sampled_from(["o-1", "o-2"]),
+            mood=st.sampled_from(Mood),
+            day=_FEW_DAYS,
+            at=_FEW_TIMES,
+        ),
+        max_size=6,
+        unique_by=lambda z: z.id,
+    ),
+    st.sampled_from(["owner_id", "mood", "day", "at"]),
+    st.data(),
+)
+def test_find_answers_alike_in_memory_and_sqlite_on_every_key_column(zoos, name, data):
+    values = {
+        "owner_id": st.sampled_from(["o-1", "o-2"]),
+        "mood": st.sampled_from(Mood),
+        "day": _FEW_DAYS,
+        "at": _FEW_TIMES,
+    }
+    wanted = data.draw(values[name])
+    ranged = name in ("day", "at") and wanted is not None and data.draw(st.booleans())
+    with MemoryStore() as memory, SQLiteStore(":memory:") as sqlite:
+        stored = memory.put_many(zoos)
+        sqlite.put_many(zoos)
+        if ranged:
+            query: Any = Range(start=wanted)
+            expected = [
+                z for z in stored if getattr(z, name) is not None and getattr(z, name) >= wanted
+            ]
+        else:
+            query = wanted
+            expected = [z for z in stored if getattr(z, name) == wanted]
+        expected.sort(key=lambda z: z.id)
+        assert memory.find(Zoo, **{name: query}) == expected
+        assert sqlite.find(Zoo, **{name: query}) == expected
+        assert [z.id for z in sqlite.all(Zoo)] == sorted(z.id for z in zoos)
