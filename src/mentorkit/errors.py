@@ -35,6 +35,16 @@ class MentorkitError(Exception):
     """Base class of every error mentorkit raises on purpose."""
 
 
+def _shown(value: object) -> str:
+    """``repr(value)``, or a description where the repr itself fails (an int too long)."""
+    try:
+        return repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            return f"an integer of {value.bit_length()} bits"
+        return f"a {type(value).__qualname__}"
+
+
 class ValidationError(MentorkitError, ValueError):
     """Input that cannot be true or cannot be read: a bad field, a malformed document.
 
@@ -60,7 +70,7 @@ class ValidationError(MentorkitError, ValueError):
         self.message = message
         text = message if field is None else f"{field}: {message}"
         if value is not _MISSING:
-            text = f"{text} (got {value!r})"
+            text = f"{text} (got {_shown(value)})"
         self.errors: tuple[str, ...] = tuple(errors) or (text,)
         if errors:
             text = text + "\n" + "\n".join(f"  - {e}" for e in self.errors)

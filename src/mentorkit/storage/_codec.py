@@ -224,7 +224,24 @@ def info(cls: type[Any]) -> ClassInfo:
             )
         _check_key_type(cls, name)
     prefix = f'{{"{TAG_KEY}":{json.dumps(tag)},"{SCHEMA_KEY}":{SCHEMA_VERSION},'
-    found = ClassInfo(
+    try:
+        found = _class_info(cls, tag, collection, keys, prefix)
+    except ValidationError:
+        raise
+    except Exception as exc:  # the converter cannot handle one of its field types
+        raise ValidationError(
+            f"cannot be stored: the converter cannot read or write it ({exc})",
+            field="cls",
+            value=cls.__qualname__,
+        ) from exc
+    _INFO[cls] = found
+    return found
+
+
+def _class_info(
+    cls: type[Any], tag: str, collection: str, keys: tuple[str, ...], prefix: str
+) -> ClassInfo:
+    return ClassInfo(
         cls=cls,
         tag=tag,
         collection=collection,
@@ -246,8 +263,6 @@ def info(cls: type[Any]) -> ClassInfo:
             head=(collection, tag),
         ),
     )
-    _INFO[cls] = found
-    return found
 
 
 def tags_for(cls: type[Entity]) -> tuple[str, ...] | None:
@@ -312,9 +327,10 @@ def encode(entity: Any) -> Row:
     if not isinstance(entity, Entity):
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
     meta = _INFO.get(type(entity)) or info(type(entity))
-    if meta.fast_encode is not None and not attrs.validators.get_disabled():
-        # Field types checked exactly, containers copied, validators run: what the whole
-        # converter round trip checks. Anything it cannot vouch for goes the long way.
+    if meta.fast_encode is not None:
+        # Field types checked exactly, containers copied, validators run (even inside
+        # attrs.validators.disabled(): a store never holds what it could not read back).
+        # Anything it cannot vouch for goes the long way.
         try:
             return meta.fast_encode(entity)
         except Exception:  # noqa: S110 - the reference path below decides and explains
@@ -326,6 +342,8 @@ def encode(entity: Any) -> Row:
             field="version",
             value=expected,
         )
+    if not isinstance(entity.id, str):  # checked first: messages below name the id
+        raise ValidationError("must be a string", field="id", value=entity.id)
     version = expected + 1
     try:
         body = meta.unstructure(entity)
@@ -334,6 +352,14 @@ def encode(entity: Any) -> Row:
         raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
     body["version"] = version
     stored = _round_trip(meta, entity, body)
+    if attrs.validators.get_disabled():  # the round trip ran no validator: run them all
+        try:
+            _validate_tree(stored)
+        except ValidationError as exc:
+            where = f"{meta.collection}/{entity.id}"
+            raise ValidationError(
+                f"{where}: {exc.message}", field=exc.field, errors=exc.errors
+            ) from exc
     try:
         # The body's own "{" is replaced by the tag and schema, so they come first.
         text: str = meta.prefix + _ENCODE(body)[1:]
@@ -358,6 +384,27 @@ def encode(entity: Any) -> Row:
         _check_text(key(getattr(stored, name)) or "", name)
         raise  # pragma: no cover - the check above raises
     return Row(meta.collection, id, meta.tag, expected, version, keys, text, stored)
+
+
+def _validate_tree(obj: object) -> None:
+    """Run the validators of an attrs instance and of those nested in it, switched off or not.
+
+    Raises:
+        ValidationError: from the first validator that fails.
+    """
+    kind: Any = type(obj)
+    if attrs.has(kind):
+        for f in attrs.fields(kind):
+            value = getattr(obj, f.name)
+            if f.validator is not None:
+                f.validator(obj, f, value)
+            _validate_tree(value)
+    elif isinstance(obj, list | tuple | set | frozenset):
+        for item in obj:
+            _validate_tree(item)
+    elif isinstance(obj, dict):
+        for item in obj.values():
+            _validate_tree(item)
 
 
 def _round_trip(meta: ClassInfo, entity: Any, body: dict[str, Any]) -> Any:

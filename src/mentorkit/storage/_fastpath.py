@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 import attrs
 
 from mentorkit.model import _checks as c
-from mentorkit.serialization import converter
+from mentorkit.serialization import converter, make_converter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -69,14 +69,62 @@ def _inline(validator: Any, v: str, env: dict[str, Any], i: int) -> str | None:
 _QUOTE: Callable[[str], str] = json.encoder.encode_basestring
 
 
+def _code_key(code: types.CodeType) -> tuple[Any, ...]:
+    """What two compilations of the same generated source share (not names of files)."""
+    consts = tuple(_code_key(k) if isinstance(k, types.CodeType) else k for k in code.co_consts)
+    return (code.co_code, code.co_names, code.co_varnames, consts)
+
+
+def _same_hook(a: Any, b: Any) -> bool:
+    """Whether two hooks are the same function (or made from the same source)."""
+    a, b = getattr(a, "__func__", a), getattr(b, "__func__", b)
+    if a is b:
+        return True
+    code_a, code_b = getattr(a, "__code__", None), getattr(b, "__code__", None)
+    return code_a is not None and code_b is not None and _code_key(code_a) == _code_key(code_b)
+
+
+#: mentorkit's own converter configuration, untouched by plugins: the hooks the shortcuts
+#: stand for.
+_DEFAULTS = make_converter()
+
+
 def plain_hooks(cls: type[Any]) -> bool:
-    """Whether the converter handles ``cls`` with cattrs' own generated hooks, unmodified."""
+    """Whether ``cls`` is read and written exactly as the shortcuts assume.
+
+    That is: by the hooks cattrs generates for it with the converter's own settings (no
+    overrides, no options such as omitting defaults), through the ``__init__`` attrs
+    generates (no ``__attrs_pre_init__``), with typed fields whose types str, int, date and
+    enums keep mentorkit's default hooks (a plugin may store an enum by name, say).
+    """
     hooks = (converter.get_structure_hook(cls), converter.get_unstructure_hook(cls))
+    fresh = (converter.gen_structure_attrs_fromdict(cls),
+             converter.gen_unstructure_attrs_fromdict(cls))  # fmt: skip
     names = (f"structure_{cls.__name__}", f"unstructure_{cls.__name__}")
-    for hook, name in zip(hooks, names, strict=True):
+    for hook, made, name in zip(hooks, fresh, names, strict=True):
         if getattr(hook, "__name__", None) != name or getattr(hook, "overrides", None) != {}:
             return False
-    return all(f.init and f.alias == f.name for f in attrs.fields(cls))
+        if not _same_hook(hook, made):
+            return False
+    init = getattr(cls.__init__, "__code__", None)
+    if init is None or not init.co_filename.startswith("<attrs generated"):
+        return False
+    if hasattr(cls, "__attrs_pre_init__"):
+        return False
+    for f in attrs.fields(cls):
+        if not f.init or f.alias != f.name or f.type is None or isinstance(f.type, str):
+            return False
+        base = _split(f.type)[0]
+        if _simple(base) and not _default_hooks(base):
+            return False
+    return True
+
+
+def _default_hooks(tp: Any) -> bool:
+    """Whether ``tp`` is (un)structured by the hooks mentorkit's converter starts with."""
+    return _same_hook(
+        converter.get_structure_hook(tp), _DEFAULTS.get_structure_hook(tp)
+    ) and _same_hook(converter.get_unstructure_hook(tp), _DEFAULTS.get_unstructure_hook(tp))
 
 
 def _slotted(cls: type[Any]) -> bool:
@@ -288,7 +336,11 @@ def _text_expr(cls: type[Any], prefix: str, env: dict[str, Any], local: bool = F
     parts: list[str] = []
     for i, f in enumerate(attrs.fields(cls)):
         base, opt = _split(f.type)
-        v = f"v{i}" if local and _simple(base) else f"e.{f.name}"
+        # The locals hold the converted value: only the same object when the converter
+        # keeps every member of an enum (or there is none), as the reference writes
+        # the entity's own value.
+        unchanged = f.converter is None or _keeps_members(f.converter, base) is not None
+        v = f"v{i}" if local and _simple(base) and unchanged else f"e.{f.name}"
         if f.name == "version":
             expr = "version!r"
         elif base is str:
