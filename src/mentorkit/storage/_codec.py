@@ -185,11 +185,9 @@ class ClassInfo(NamedTuple):
     prefix: str
     #: The index key columns of an entity (its own keys, then ``None``).
     index_keys: Callable[[Any], tuple[str | None, ...]]
-    #: Shortcuts that agree with the converter round trip (``None``: always use it).
-    restamp: Callable[[Any, int], Any] | None
-    text: Callable[[Any, int], str] | None
+    #: Shortcuts that agree with the converter round trip (``None``: always use it): the
+    #: read, and the write (version, validation, text and keys) returning the :class:`Row`.
     fast_structure: Callable[[dict[str, Any]], Any] | None
-    #: Restamp, text and keys in one function, returning the :class:`Row`.
     fast_encode: Callable[[Any], Row] | None
 
 
@@ -250,8 +248,6 @@ def _class_info(
         structure=converter.get_structure_hook(cls),
         prefix=prefix,
         index_keys=_fastpath.make_keys(cls, keys, MAX_KEYS, key),
-        restamp=_fastpath.make_restamp(cls),
-        text=_fastpath.make_text(cls, prefix),
         fast_structure=_fastpath.make_structure(cls),
         fast_encode=_fastpath.make_encoder(
             cls,

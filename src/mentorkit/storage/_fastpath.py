@@ -304,26 +304,12 @@ def _restamp_body(cls: type[Any], env: dict[str, Any], *, top: bool) -> list[str
     return lines
 
 
-def make_text(cls: type[Any], prefix: str) -> Callable[[Any, int], str] | None:
-    """The document text of an instance of ``cls`` checked by its restamp function.
-
-    ``text(entity, version)`` equals ``prefix + _ENCODE(body)[1:]`` where ``body`` is the
-    converter's unstructured entity with ``version``, written without building ``body``.
-    Only for instances whose field types :func:`make_restamp` has checked exactly. ``None``:
-    no shortcut for ``cls``.
-    """
-    env: dict[str, Any] = {}
-    expr = _text_expr(cls, prefix, env)
-    if expr is None:
-        return None
-    text: Callable[[Any, int], str] = _compile(
-        ["def text(e, version):", f"    return {expr}"], env, "text"
-    )
-    return text
-
-
 def _text_expr(cls: type[Any], prefix: str, env: dict[str, Any], local: bool = False) -> str | None:
-    """The f-string of :func:`make_text`, over locals ``e`` and ``version``.
+    """The document text of ``e`` with ``version``, as one f-string expression.
+
+    It equals ``prefix + _ENCODE(body)[1:]`` where ``body`` is the converter's unstructured
+    entity with ``version``, written without building ``body``; only for instances whose
+    field types the restamp lines have checked exactly.
 
     With ``local``, fields of simple types are read from the locals ``v<i>`` of the
     restamp lines (the very objects, checked to be of exactly their field's type).
