@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from mentorkit.storage import _sql
+from mentorkit.storage import _codec, _sql
 from mentorkit.storage._base import BaseStore, Found
 
 if TYPE_CHECKING:
@@ -43,6 +43,51 @@ class SQLStore(BaseStore):
 
     def _update(self, rows: Sequence[Row]) -> int:
         return self._executemany(self._update_sql, list(_sql.update_params(rows)))
+
+    # -- the recorded index layout (on the connection opening the store) -------------------
+
+    @staticmethod
+    def _layout(conn: Any) -> tuple[_codec.Layout, bool]:
+        """Merge the recorded index layout with this process's and take over what it adopts.
+
+        Returns the merged layout and whether the recorded one differs from it.
+        """
+        found = dict(
+            conn.execute(
+                f"SELECT key, value FROM {_sql.META} "
+                "WHERE key IN ('index_layout', 'index_registered')"
+            ).fetchall()
+        )
+        stored, chosen = found.get("index_layout"), found.get("index_registered")
+        layout = _codec.merge_layout(stored, chosen)
+        _codec.adopt(layout)
+        stale = layout.text != stored or layout.registered != (chosen or "[]")
+        return layout, stale
+
+    def _rekey(self, conn: Any) -> None:
+        """Merge the index layouts; recompute key columns of the collections that changed."""
+        layout, stale = self._layout(conn)
+        p = self._placeholder
+        sets = ", ".join(f"{k} = {p}" for k in _sql.KEY_COLUMNS)
+        for collection in layout.rekey:
+            found = conn.execute(
+                f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = {p}", (collection,)
+            ).fetchall()
+            if found:
+                conn.cursor().executemany(
+                    f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = {p} AND id = {p}",
+                    [
+                        (*_codec.rekey(collection, tag, doc, id), collection, id)
+                        for id, tag, doc in found
+                    ],
+                )
+        if not stale:
+            return
+        conn.execute(
+            f"INSERT INTO {_sql.META} (key, value) VALUES ('index_layout', {p}), "
+            f"('index_registered', {p}) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (layout.text, layout.registered),
+        )
 
     def _release(self, name: str) -> None:
         self._execute(f"RELEASE SAVEPOINT {name}")

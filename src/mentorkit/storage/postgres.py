@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from mentorkit.errors import ConflictError, StorageError
-from mentorkit.storage import _codec, _sql
+from mentorkit.storage import _sql
 from mentorkit.storage._sqlstore import SQLStore
 
 if TYPE_CHECKING:
@@ -126,36 +126,6 @@ class PostgresStore(SQLStore):
                     (_sql.FORMAT, str(_sql.SCHEMA)),
                 )
             self._rekey(conn)
-
-    def _rekey(self, conn: Any) -> None:
-        """Merge the index layouts (see :func:`mentorkit.storage._codec.merge_layout`)."""
-        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
-        stored = row[0] if row is not None else None
-        row = conn.execute(
-            f"SELECT value FROM {_sql.META} WHERE key = 'index_registered'"
-        ).fetchone()
-        chosen = row[0] if row is not None else None
-        layout = _codec.merge_layout(stored, chosen)
-        _codec.adopt(layout)
-        sets = ", ".join(f"{k} = %s" for k in _sql.KEY_COLUMNS)
-        for collection in layout.rekey:
-            found = conn.execute(
-                f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = %s", (collection,)
-            ).fetchall()
-            if found:
-                conn.cursor().executemany(
-                    f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = %s AND id = %s",
-                    [
-                        (*_codec.rekey(collection, tag, doc, id), collection, id)
-                        for id, tag, doc in found
-                    ],
-                )
-        if layout.text != stored or layout.registered != (chosen or "[]"):
-            conn.execute(
-                f"INSERT INTO {_sql.META} (key, value) VALUES ('index_layout', %s), "
-                "('index_registered', %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                (layout.text, layout.registered),
-            )
 
     def _translate(self, exc: Exception) -> Exception | None:
         import psycopg

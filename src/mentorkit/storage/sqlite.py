@@ -8,7 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from mentorkit.errors import ConflictError, StorageError, ValidationError
-from mentorkit.storage import _codec, _sql
+from mentorkit.storage import _sql
 from mentorkit.storage._sqlstore import SQLStore
 
 if TYPE_CHECKING:
@@ -141,15 +141,8 @@ class SQLiteStore(SQLStore):
         """
         if self._schema(conn) < _sql.SCHEMA:
             return False
-        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
-        stored = row[0] if row is not None else None
-        row = conn.execute(
-            f"SELECT value FROM {_sql.META} WHERE key = 'index_registered'"
-        ).fetchone()
-        chosen = row[0] if row is not None else None
-        layout = _codec.merge_layout(stored, chosen)
-        _codec.adopt(layout)
-        return not layout.rekey and layout.text == stored and layout.registered == (chosen or "[]")
+        layout, stale = self._layout(conn)
+        return not layout.rekey and not stale
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         schema = self._schema(conn)
@@ -161,33 +154,6 @@ class SQLiteStore(SQLStore):
                 [("format", _sql.FORMAT), ("schema", str(_sql.SCHEMA))],
             )
         self._rekey(conn)
-
-    def _rekey(self, conn: sqlite3.Connection) -> None:
-        """Merge the index layouts; recompute key columns of the collections that changed."""
-        row = conn.execute(f"SELECT value FROM {_sql.META} WHERE key = 'index_layout'").fetchone()
-        stored = row[0] if row is not None else None
-        row = conn.execute(
-            f"SELECT value FROM {_sql.META} WHERE key = 'index_registered'"
-        ).fetchone()
-        chosen = row[0] if row is not None else None
-        layout = _codec.merge_layout(stored, chosen)
-        _codec.adopt(layout)
-        sets = ", ".join(f"{k} = ?" for k in _sql.KEY_COLUMNS)
-        for collection in layout.rekey:
-            found = conn.execute(
-                f"SELECT id, type, doc FROM {_sql.TABLE} WHERE collection = ?", (collection,)
-            ).fetchall()
-            conn.executemany(
-                f"UPDATE {_sql.TABLE} SET {sets} WHERE collection = ? AND id = ?",
-                [
-                    (*_codec.rekey(collection, tag, doc, id), collection, id)
-                    for id, tag, doc in found
-                ],
-            )
-        conn.executemany(
-            f"INSERT OR REPLACE INTO {_sql.META} (key, value) VALUES (?, ?)",
-            [("index_layout", layout.text), ("index_registered", layout.registered)],
-        )
 
     def _translate(self, exc: Exception) -> Exception | None:
         if isinstance(exc, sqlite3.IntegrityError):
