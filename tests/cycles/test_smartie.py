@@ -53,7 +53,7 @@ def test_a_complete_goal_meets_all_seven_criteria():
         (
             {"deadline": dt.date(2029, 1, 1)},
             "realistic",
-            "more than three years from start to deadline",
+            "more than 3 years from start to deadline",
         ),
         ({"deadline": None}, "time_bound", "no deadline"),
         ({"student_group": None}, "inclusive", "no student group named"),

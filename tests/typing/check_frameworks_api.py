@@ -1,6 +1,7 @@
 """Pins the types of mentorkit.frameworks and mentorkit.cycles. Type-checked, never executed."""
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, assert_type
 
 from mentorkit import Goal
@@ -8,7 +9,9 @@ from mentorkit.cycles import (
     CatalogueEntry,
     CoachingCycle,
     CycleDefinition,
+    EvidenceRound,
     SmartieReport,
+    SmartieRules,
     check_smartie,
     list_cycles,
     load_cycle,
@@ -43,3 +46,11 @@ assert_type(cycle, CoachingCycle)
 assert_type(cycle.advance("goal_setting"), CoachingCycle)
 assert_type(cycle.missing(), tuple[str, ...])
 assert_type(check_smartie(Goal(id="g", person_id="p", statement="s")), SmartieReport)
+assert_type(
+    check_smartie(Goal(id="g", person_id="p", statement="s"), rules=SmartieRules(max_years=6)),
+    SmartieReport,
+)
+assert_type(ecl.smartie.max_years, float)
+assert_type(cycle.round, int)
+assert_type(cycle.past_rounds, tuple[EvidenceRound, ...])
+assert_type(cycle.rounds, tuple[Mapping[str, str], ...])

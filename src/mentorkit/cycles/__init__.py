@@ -23,7 +23,7 @@ Example:
 """
 
 from mentorkit._catalogue import CatalogueEntry
-from mentorkit.cycles._cycle import CoachingCycle, PhaseChange
+from mentorkit.cycles._cycle import CoachingCycle, EvidenceRound, PhaseChange
 from mentorkit.cycles._definition import CycleDefinition, Phase, Transition
 from mentorkit.cycles._registry import (
     list_cycles,
@@ -36,6 +36,7 @@ from mentorkit.cycles._smartie import (
     CriterionResult,
     SmartieCriterion,
     SmartieReport,
+    SmartieRules,
     check_smartie,
 )
 
@@ -44,10 +45,12 @@ __all__ = [
     "CoachingCycle",
     "CriterionResult",
     "CycleDefinition",
+    "EvidenceRound",
     "Phase",
     "PhaseChange",
     "SmartieCriterion",
     "SmartieReport",
+    "SmartieRules",
     "Transition",
     "check_smartie",
     "list_cycles",

@@ -9,7 +9,7 @@ from typing import ClassVar
 import attrs
 
 from mentorkit.cycles._definition import CycleDefinition
-from mentorkit.cycles._smartie import check_smartie
+from mentorkit.cycles._smartie import SmartieRules, check_smartie
 from mentorkit.errors import TransitionError, ValidationError
 from mentorkit.model import ActionPlan, Entity, Goal
 from mentorkit.model import _checks as c
@@ -29,10 +29,6 @@ class PhaseChange:
     why: str = attrs.field(default="", validator=c.text, repr=False)
 
 
-def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
-    return tuple(value)
-
-
 def _evidence(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
 
@@ -46,6 +42,35 @@ def _check_evidence(_inst: object, attribute: attrs.Attribute[object], value: ob
         )
 
 
+@attrs.frozen(kw_only=True)
+class EvidenceRound:
+    """The evidence a cycle recorded in one round, kept when the cycle loops back.
+
+    A round ends when the cycle moves back to an earlier phase (recalibrating to
+    implementing, re-measuring to finding the lowest condition): the next pass through a
+    phase needs evidence of its own, and this record of the round before stays readable.
+
+    Attributes:
+        number: The round, counting from 1.
+        evidence: The artefacts recorded in that round and their references.
+        ended: When the cycle looped back (the move that began the next round).
+    """
+
+    number: int = attrs.field(validator=c.non_negative)
+    evidence: Mapping[str, str] = attrs.field(
+        converter=_evidence, validator=_check_evidence, hash=False, repr=False
+    )
+    ended: dt.datetime = attrs.field(validator=c.aware)
+
+
+def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
+    return tuple(value)
+
+
+def _rounds(value: tuple[EvidenceRound, ...] | list[EvidenceRound]) -> tuple[EvidenceRound, ...]:
+    return tuple(value)
+
+
 #: Artefacts whose presence is read from the cycle's goal and action plan.
 BUILT_IN_ARTEFACTS = ("goal", "smartie_goal", "action_plan", "student_outcomes")
 
@@ -56,8 +81,13 @@ class CoachingCycle(Entity):
 
     A cycle is a stored entity. It knows its current ``phase``, the timestamped ``history``
     of every move (who, when, why), the attached ``goal`` and ``action_plan``, and the
-    ``evidence`` recorded for other artefacts. Every change returns a new cycle; put it back
-    into the store.
+    ``evidence`` recorded for other artefacts in the current round. Every change returns a
+    new cycle; put it back into the store.
+
+    Evidence is kept per round: when the cycle loops back to an earlier phase (after
+    recalibrating, or a progress check that sends it back to implementing), the evidence of
+    the round that ends moves to ``past_rounds`` and the next pass needs new evidence. The
+    goal and action plan stay attached across rounds until you attach new ones.
 
     Start one with :meth:`CycleDefinition.start`. :meth:`advance` checks the move against the
     definition (looked up by ``definition_id`` with :func:`~mentorkit.cycles.load_cycle`
@@ -86,12 +116,14 @@ class CoachingCycle(Entity):
     started: dt.datetime = attrs.field(validator=c.aware)
     coach_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     mentorship_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    program_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     history: tuple[PhaseChange, ...] = attrs.field(default=(), converter=_history, repr=False)
     goal: Goal | None = attrs.field(default=None, repr=False)
     action_plan: ActionPlan | None = attrs.field(default=None, repr=False)
     evidence: Mapping[str, str] = attrs.field(
         factory=dict, converter=_evidence, validator=_check_evidence, repr=False, hash=False
     )
+    past_rounds: tuple[EvidenceRound, ...] = attrs.field(default=(), converter=_rounds, repr=False)
 
     def __attrs_post_init__(self) -> None:
         c.distinct(self.coach_id, self.person_id, field="coach_id", other="person_id")
@@ -128,6 +160,17 @@ class CoachingCycle(Entity):
                     value=change.at,
                 )
             previous_at = change.at
+        for i, past in enumerate(self.past_rounds, 1):
+            if not isinstance(past, EvidenceRound):
+                raise ValidationError(
+                    "must hold EvidenceRound objects", field=f"past_rounds[{i - 1}]", value=past
+                )
+            if past.number != i:
+                raise ValidationError(
+                    f"must be round {i} (rounds count from 1, in order)",
+                    field=f"past_rounds[{i - 1}].number",
+                    value=past.number,
+                )
         if self.history and self.history[-1].target != self.phase:
             raise ValidationError(
                 f"must be where the last move ended ({self.history[-1].target!r})",
@@ -136,6 +179,16 @@ class CoachingCycle(Entity):
             )
 
     # -- artefacts -------------------------------------------------------------------------
+
+    @property
+    def round(self) -> int:
+        """The current round, counting from 1 (one more than ``len(past_rounds)``)."""
+        return len(self.past_rounds) + 1
+
+    @property
+    def rounds(self) -> tuple[Mapping[str, str], ...]:
+        """The evidence of every round, the first first and the current one last."""
+        return (*(r.evidence for r in self.past_rounds), self.evidence)
 
     def attach(
         self, *, goal: Goal | None = None, action_plan: ActionPlan | None = None
@@ -171,14 +224,14 @@ class CoachingCycle(Entity):
             )
         return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
 
-    def _lacks(self, artefact: str) -> str | None:
+    def _lacks(self, artefact: str, rules: SmartieRules) -> str | None:
         """Why ``artefact`` is not there yet, or ``None`` when it is."""
         if artefact == "goal":
             return None if self.goal is not None else "no goal attached"
         if artefact == "smartie_goal":
             if self.goal is None:
                 return "no goal attached"
-            report = check_smartie(self.goal)
+            report = check_smartie(self.goal, rules=rules)
             if report.met:
                 return None
             return "the goal is not SMARTIE: " + report.explain().replace("\n", "; ")
@@ -190,7 +243,11 @@ class CoachingCycle(Entity):
             if self.action_plan is None or not self.action_plan.student_outcomes:
                 return "no measurable student outcome in the action plan"
             return None
-        return None if artefact in self.evidence else "no evidence recorded"
+        if artefact in self.evidence:
+            return None
+        if self.past_rounds:
+            return f"no evidence recorded in round {self.round}"
+        return "no evidence recorded"
 
     # -- moving ----------------------------------------------------------------------------
 
@@ -221,10 +278,11 @@ class CoachingCycle(Entity):
             One entry per missing artefact, ``"name (why)"``, e.g.
             ``"smartie_goal (the goal is not SMARTIE: time_bound: no deadline)"``.
         """
-        phase = self._definition(definition).phase(self.phase)
+        cycle = self._definition(definition)
+        phase = cycle.phase(self.phase)
         return tuple(
             f"{name} ({why})"
-            for name, why in ((a, self._lacks(a)) for a in phase.requires)
+            for name, why in ((a, self._lacks(a, cycle.smartie)) for a in phase.requires)
             if why is not None
         )
 
@@ -251,7 +309,9 @@ class CoachingCycle(Entity):
             definition: The cycle definition; default: ``load_cycle(self.definition_id)``.
 
         Returns:
-            A new cycle in phase ``to`` with the move appended to its history.
+            A new cycle in phase ``to`` with the move appended to its history. A move back to
+            a phase of the same or a lower ordinal begins a new round: the current evidence
+            is kept in ``past_rounds`` and ``evidence`` starts empty.
 
         Raises:
             TransitionError: the definition does not allow the move, or the current phase
@@ -284,4 +344,13 @@ class CoachingCycle(Entity):
                 f"must not be before the last move ({last.isoformat()})", field="at", value=when
             )
         change = PhaseChange(source=self.phase, target=to, at=when, by=by, why=why)
-        return attrs.evolve(self, phase=to, history=(*self.history, change))
+        if cycle.phase(to).ordinal > cycle.phase(self.phase).ordinal:
+            return attrs.evolve(self, phase=to, history=(*self.history, change))
+        ended = EvidenceRound(number=self.round, evidence=self.evidence, ended=when)
+        return attrs.evolve(
+            self,
+            phase=to,
+            history=(*self.history, change),
+            evidence={},
+            past_rounds=(*self.past_rounds, ended),
+        )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from mentorkit.cycles._smartie import SmartieRules
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
 
@@ -80,6 +81,8 @@ class CycleDefinition:
         phases: The phases (kept in ``ordinal`` order).
         transitions: The allowed moves; anything else is illegal.
         initial: The phase an engagement starts in (default: the lowest ordinal).
+        smartie: The thresholds its ``smartie_goal`` requirement checks goals against
+            (``[smartie] max_years = 6`` in a TOML file; default: a three-year window).
 
     Example:
         >>> cycle = CycleDefinition(
@@ -101,6 +104,7 @@ class CycleDefinition:
         default=(), converter=_transitions, repr=False
     )
     initial: str = attrs.field(default="", validator=c.text)
+    smartie: SmartieRules = attrs.field(factory=SmartieRules, repr=False)
     _by_id: Mapping[str, Phase] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_by_id"
     )
@@ -111,6 +115,10 @@ class CycleDefinition:
     def __attrs_post_init__(self) -> None:
         if not self.phases:
             raise ValidationError("must have at least one phase", field="phases", value=())
+        if not isinstance(self.smartie, SmartieRules):
+            raise ValidationError(
+                "must be SmartieRules", field="smartie", value=type(self.smartie).__name__
+            )
         by_id: dict[str, Phase] = {}
         ordinals: set[int] = set()
         for phase in self.phases:
@@ -189,6 +197,7 @@ class CycleDefinition:
         started: dt.datetime,
         coach_id: str | None = None,
         mentorship_id: str | None = None,
+        program_id: str | None = None,
     ) -> CoachingCycle:
         """Start an engagement: a :class:`~mentorkit.cycles.CoachingCycle` in the first phase.
 
@@ -198,6 +207,7 @@ class CycleDefinition:
             started: When the engagement began (timezone-aware).
             coach_id: The coach, if known.
             mentorship_id: The coaching mentorship this cycle belongs to, if any.
+            program_id: The program the engagement is part of, if any.
 
         Returns:
             The new cycle, in :attr:`initial` with an empty history.
@@ -215,4 +225,5 @@ class CycleDefinition:
             started=started,
             coach_id=coach_id,
             mentorship_id=mentorship_id,
+            program_id=program_id,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from enum import StrEnum
 
@@ -10,8 +11,45 @@ import attrs
 from mentorkit.errors import ValidationError
 from mentorkit.model import Goal
 
-#: The longest window (start to deadline) the realistic criterion accepts: three years.
-MAX_WINDOW_DAYS = 3 * 366
+_DAYS_PER_YEAR = 366  # a year is counted long, so a leap day never fails a goal
+
+
+def _check_years(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise ValidationError(
+            "must be a number of years above 0 and at most 100", field=attribute.name, value=value
+        )
+
+
+@attrs.frozen(kw_only=True)
+class SmartieRules:
+    """The thresholds :func:`check_smartie` applies, for programs whose horizons differ.
+
+    Attributes:
+        max_years: The longest window from ``start`` to ``deadline`` that counts as
+            realistic, in years of 366 days (default 3). A six-year district target, such as
+            "150 leaders supported from 2018 to 2024", needs ``SmartieRules(max_years=6)``.
+
+    A coaching cycle definition carries its rules (``smartie`` in its TOML or JSON file), so
+    the cycle's ``smartie_goal`` requirement applies them.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from mentorkit import Goal
+        >>> goal = Goal(id="g-1", person_id="p-1", statement="Support 150 leaders",
+        ...             start=dt.date(2018, 9, 1), deadline=dt.date(2024, 6, 30))
+        >>> check_smartie(goal)["realistic"].reasons
+        ('more than 3 years from start to deadline',)
+        >>> check_smartie(goal, rules=SmartieRules(max_years=6))["realistic"].met
+        True
+    """
+
+    max_years: float = attrs.field(default=3.0, validator=_check_years)
+
+    @property
+    def max_window(self) -> dt.timedelta:
+        """The longest realistic window as a duration (``max_years`` x 366 days)."""
+        return dt.timedelta(days=round(self.max_years * _DAYS_PER_YEAR))
 
 
 class SmartieCriterion(StrEnum):
@@ -83,11 +121,14 @@ class SmartieReport:
         )
 
 
+_DEFAULT_RULES = SmartieRules()
+
+
 def _named(text: str | None) -> bool:
     return text is not None and bool(text.strip())
 
 
-def check_smartie(goal: Goal) -> SmartieReport:
+def check_smartie(goal: Goal, *, rules: SmartieRules | None = None) -> SmartieReport:
     """Check a goal against the seven SMARTIE criteria, deterministically.
 
     The rules, each reported with every reason it fails:
@@ -97,7 +138,7 @@ def check_smartie(goal: Goal) -> SmartieReport:
     * **attainable**: the target differs from the baseline (there is something to attain)
       and ``supports`` (people, time, resources) are named.
     * **realistic**: a ``start`` (when the baseline was taken) and a ``deadline`` after it,
-      no more than three years apart.
+      no more than ``rules.max_years`` apart (three years by default).
     * **time-bound**: a ``deadline`` is given.
     * **inclusive**: a ``student_group`` and the ``stakeholders`` brought into the work are
       named.
@@ -109,12 +150,15 @@ def check_smartie(goal: Goal) -> SmartieReport:
 
     Args:
         goal: The goal to check.
+        rules: The thresholds to apply; default [SmartieRules][mentorkit.cycles.SmartieRules]
+            ``()``, a three-year window.
 
     Returns:
         A :class:`SmartieReport`; truthy when all criteria are met.
 
     Raises:
-        ValidationError: ``goal`` is not a :class:`~mentorkit.model.Goal`.
+        ValidationError: ``goal`` is not a :class:`~mentorkit.model.Goal`, or ``rules`` is
+            not a :class:`SmartieRules`.
 
     Example:
         >>> import datetime as dt
@@ -134,6 +178,10 @@ def check_smartie(goal: Goal) -> SmartieReport:
     """
     if not isinstance(goal, Goal):
         raise ValidationError("must be a Goal", field="goal", value=type(goal).__name__)
+    if rules is None:
+        rules = _DEFAULT_RULES
+    elif not isinstance(rules, SmartieRules):
+        raise ValidationError("must be SmartieRules", field="rules", value=type(rules).__name__)
     c = SmartieCriterion
     reasons: dict[SmartieCriterion, list[str]] = {k: [] for k in c}
     if not _named(goal.strategic_priority):
@@ -158,8 +206,9 @@ def check_smartie(goal: Goal) -> SmartieReport:
     if goal.start is not None and goal.deadline is not None:
         if goal.deadline <= goal.start:
             reasons[c.REALISTIC].append("the deadline is not after the start date")
-        elif (goal.deadline - goal.start).days > MAX_WINDOW_DAYS:
-            reasons[c.REALISTIC].append("more than three years from start to deadline")
+        elif goal.deadline - goal.start > rules.max_window:
+            years = f"{rules.max_years:g} year{'' if rules.max_years == 1 else 's'}"
+            reasons[c.REALISTIC].append(f"more than {years} from start to deadline")
     group = _named(goal.student_group)
     if not group:
         reasons[c.INCLUSIVE].append("no student group named")

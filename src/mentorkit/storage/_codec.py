@@ -41,6 +41,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "action_item": ("owner_id", "session_id"),
     "action_plan": ("person_id", "goal_id"),
     "assessment": ("person_id",),
+    "coaching_cycle": ("person_id", "coach_id", "program_id", "mentorship_id"),
     "cohort": ("program_id",),
     "enrollment": ("person_id", "cohort_id", "role", "status"),
     "goal": ("person_id",),
