@@ -49,11 +49,25 @@ def pg(postgres_schema_dsn):
 
 @pytestmark_pg
 def test_open_store_opens_postgresql_urls(postgres_dsn):
+    import uuid
+
+    import psycopg
+
     from mentorkit.storage import PostgresStore
 
-    with open_store(postgres_dsn) as store:
-        assert isinstance(store, PostgresStore)
-        assert "mentorkit:***@" in repr(store) or ":***@" in repr(store)
+    # A schema of its own (named in the URL): the database's public schema is shared by every
+    # test run against this server, and an index layout recorded there by another run (other
+    # collections, other fields) would be merged into this process's registry.
+    schema = f"mk_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        with open_store(f"{postgres_dsn}?options=-csearch_path%3D{schema}") as store:
+            assert isinstance(store, PostgresStore)
+            assert "mentorkit:***@" in repr(store) or ":***@" in repr(store)
+    finally:
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytestmark_pg
