@@ -50,6 +50,11 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "person": ("org_unit_id", "supervisor_id"),
     "reflection": ("person_id", "mentorship_id", "session_id"),
     "session": ("mentorship_id", "start"),
+    "survey_result": ("survey_id", "org_unit_id", "cycle", "condition"),
+    "survey_response": ("survey_id", "org_unit_id", "cycle"),
+    "survey_administration": ("survey_id", "cycle"),
+    "inquiry": ("org_unit_id", "survey_id", "condition"),
+    "target": ("program_id",),
 }
 #: The indexed fields of each collection, usable in ``Store.find`` (read-only). Adding a line
 #: above, or calling :func:`register_index`, is all it takes to index a collection: SQL stores

@@ -1,0 +1,194 @@
+"""The disclosure policy for every kind of figure: linked count tables, rates, means, sums.
+
+Counts go through :func:`~mentorkit.measurement._disclosure._from_counts` (the crosstab's
+primary and complementary suppression). Tables that count the same people by different
+attributes share their row totals and grand total; :func:`linked_tables` withholds a shared
+margin in every table as soon as one withholds it. A rate, mean or median is published only
+when every count it rests on is published and at least the minimum cell. Sums and chains
+(totals of parts, running totals) are protected by :func:`protect`: more parts are withheld
+until no withheld figure is a linear combination of published ones.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from fractions import Fraction
+
+from mentorkit.measurement._disclosure import (
+    SUPPRESSED,
+    Count,
+    Crosstab,
+    DisclosurePolicy,
+    Suppressed,
+    _from_counts,
+)
+
+#: A published figure of any kind, or the marker of a withheld one.
+Figure = int | float | Suppressed
+
+
+def linked_tables(
+    tables: Sequence[Mapping[tuple[Hashable, Hashable], int]],
+    *,
+    rows: Iterable[Hashable],
+    policy: DisclosurePolicy,
+) -> list[Crosstab]:
+    """Suppress several count tables over the same rows and people together.
+
+    Each table counts the same people per row (its row totals and grand total are the same
+    numbers in every table), split by a different attribute. A row total or grand total
+    withheld by one table is withheld by all, and each table's complementary suppression
+    runs again with it withheld, until they agree (each round only withholds more).
+    """
+    rows = tuple(rows)
+    hidden_rows: set[Hashable] = set()
+    hide_total = False
+    while True:
+        out = [
+            _from_counts(
+                counts,
+                policy=policy,
+                rows=rows,
+                withhold_total=hide_total,
+                withhold_rows=hidden_rows,
+            )
+            for counts in tables
+        ]
+        before = (len(hidden_rows), hide_total)
+        for t in out:
+            hide_total |= isinstance(t.total, Suppressed)
+            hidden_rows |= {r for r, v in t.row_totals.items() if isinstance(v, Suppressed)}
+        if (len(hidden_rows), hide_total) == before:
+            return out
+
+
+def rate(part: Count, whole: Count, policy: DisclosurePolicy) -> float | Suppressed | None:
+    """``part / whole`` when both are published and ``whole`` is not small; else withheld.
+
+    ``None`` when ``whole`` is zero (no rate).
+    """
+    if isinstance(part, Suppressed) or isinstance(whole, Suppressed) or policy.is_small(whole):
+        return SUPPRESSED
+    if whole == 0:
+        return None
+    return part / whole
+
+
+def mean(values: Sequence[float], shown: Count, policy: DisclosurePolicy) -> Figure | None:
+    """The mean of ``values``, published when their count is and is not small."""
+    if isinstance(shown, Suppressed) or policy.is_small(len(values)):
+        return SUPPRESSED
+    if not values:
+        return None
+    return sum(values) / len(values)
+
+
+def median(values: Sequence[float], shown: Count, policy: DisclosurePolicy) -> Figure | None:
+    """The median of ``values``, published when their count is and is not small."""
+    if isinstance(shown, Suppressed) or policy.is_small(len(values)):
+        return SUPPRESSED
+    if not values:
+        return None
+    return float(statistics.median(values))
+
+
+def count(n: int, policy: DisclosurePolicy) -> Count:
+    """One count on its own: withheld when small."""
+    return SUPPRESSED if policy.is_small(n) else n
+
+
+def derivable(
+    withheld: Iterable[Hashable],
+    values: Mapping[Hashable, float],
+    equations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+) -> list[Hashable]:
+    """The withheld figures a reader can compute from the published ones.
+
+    Each equation ``(total, parts)`` says ``values[total] == sum(values[p] for p in parts)``
+    (``total`` may be ``None`` for a known zero). A withheld figure is derivable exactly when
+    its indicator lies in the row space of the equations restricted to the withheld figures
+    (exact rational elimination).
+    """
+    unknown = [k for k in dict.fromkeys(withheld) if k in values]
+    if not unknown:
+        return []
+    index = {k: i for i, k in enumerate(unknown)}
+    rows: list[list[Fraction]] = []
+    for total, parts in equations:
+        row = [Fraction(0)] * len(unknown)
+        for p in parts:
+            if p in index:
+                row[index[p]] += 1
+        if total is not None and total in index:
+            row[index[total]] -= 1
+        if any(row):
+            rows.append(row)
+    basis = _echelon(rows, len(unknown))
+    found = []
+    for k, i in index.items():
+        probe = [Fraction(0)] * len(unknown)
+        probe[i] = Fraction(1)
+        if _in_span(basis, probe):
+            found.append(k)
+    return found
+
+
+def _echelon(rows: list[list[Fraction]], width: int) -> list[tuple[int, list[Fraction]]]:
+    """Reduced row echelon form: (pivot column, row) pairs."""
+    basis: list[tuple[int, list[Fraction]]] = []
+    for row in rows:
+        row = _reduce(basis, row)
+        pivot = next((j for j in range(width) if row[j]), None)
+        if pivot is None:
+            continue
+        lead = row[pivot]
+        row = [x / lead for x in row]
+        basis = [(p, [a - b[pivot] * c for a, c in zip(b, row, strict=True)]) for p, b in basis]
+        basis.append((pivot, row))
+    return basis
+
+
+def _reduce(basis: list[tuple[int, list[Fraction]]], row: list[Fraction]) -> list[Fraction]:
+    row = list(row)
+    for pivot, b in basis:
+        if row[pivot]:
+            factor = row[pivot]
+            row = [a - factor * c for a, c in zip(row, b, strict=True)]
+    return row
+
+
+def _in_span(basis: list[tuple[int, list[Fraction]]], probe: list[Fraction]) -> bool:
+    return not any(_reduce(basis, probe))
+
+
+def protect(
+    values: Mapping[Hashable, float],
+    withheld: set[Hashable],
+    equations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+) -> set[Hashable]:
+    """Withhold more figures until no withheld one can be derived from the published ones.
+
+    While a withheld figure is derivable, the smallest published figure sharing an equation
+    with it is withheld too (the total of that equation when no part is left).
+
+    Returns:
+        The grown ``withheld`` set (also changed in place).
+    """
+    while True:
+        found = derivable(withheld, values, equations)
+        if not found:
+            return withheld
+        target = found[0]
+        pool: list[Hashable] = []
+        for total, parts in equations:
+            members = [*parts, *([] if total is None else [total])]
+            if target in members:
+                pool += [p for p in parts if p not in withheld and p in values]
+        if not pool:
+            for total, parts in equations:
+                if target in parts and total is not None and total not in withheld:
+                    pool.append(total)
+        if not pool:  # cannot happen for consistent equations; stop rather than loop
+            return withheld
+        withheld.add(min(pool, key=lambda k: (abs(values[k]), str(k))))
