@@ -238,7 +238,9 @@ def progress(
     for k in range(len(days)):
         values["new", k] = news[k]
         values["total", k] = totals[k]
-        parts: list[Hashable] = [("new", k)] + ([("total", k - 1)] if k else [])
+        parts: list[Hashable] = [("new", k)]
+        if k:
+            parts.append(("total", k - 1))
         equations.append((("total", k), parts))
     withheld: set[Hashable] = {key for key, v in values.items() if policy.is_small(int(v))}
     if withheld and policy.complementary:
