@@ -282,6 +282,9 @@ def _program_rows(
             if isinstance(grew, Suppressed) or isinstance(flat, Suppressed)
             else grew + flat
         )
+        if isinstance(size, Suppressed):
+            # Even a zero would tell something about everyone in a small cohort.
+            n_prom = n_moved = grew = assessed = SUPPRESSED
         my_days = (
             [d for k in ids for d in days.get(k, ())] if key == ALL_COHORTS else days.get(key, [])
         )

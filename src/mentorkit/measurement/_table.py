@@ -21,7 +21,7 @@ from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed
 R = TypeVar("R")
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, column: str = "") -> str:
     """One figure as a person reads it: ``*`` withheld, ``-`` none, rates as percentages."""
     if isinstance(value, Suppressed):
         return str(value)
@@ -32,6 +32,10 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
+        if column.endswith("rate"):
+            return f"{value:.0%}"
+        if value.is_integer() and abs(value) >= 100:
+            return f"{value:,.0f}"
         return f"{value:,.2f}"
     if isinstance(value, enum.Enum):
         return str(value.value)
@@ -105,7 +109,9 @@ class ReportTable(Sequence[R], Generic[R]):
             for k in range(len(self.columns))
         ]
         table = [[c.replace("_", " ") for c in self.columns]]
-        table += [[cell_text(v) for v in line] for line in values]
+        table += [
+            [cell_text(v, c) for v, c in zip(line, self.columns, strict=True)] for line in values
+        ]
         widths = [max(len(line[k]) for line in table) for k in range(len(self.columns))]
         lines = [self.title]
         for line in table:
@@ -171,7 +177,10 @@ class ReportTable(Sequence[R], Generic[R]):
         head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in self.columns)
         body = "".join(
             "<tr>"
-            + "".join(f"<td>{html.escape(cell_text(v))}</td>" for v in self._values(r))
+            + "".join(
+                f"<td>{html.escape(cell_text(v, c))}</td>"
+                for v, c in zip(self._values(r), self.columns, strict=True)
+            )
             + "</tr>"
             for r in self._rows[:200]
         )
