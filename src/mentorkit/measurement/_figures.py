@@ -170,7 +170,7 @@ def protect(
     """Withhold more figures until no withheld one can be derived from the published ones.
 
     While a withheld figure is derivable, the smallest published figure sharing an equation
-    with it is withheld too (the total of that equation when no part is left).
+    with a derivable one is withheld too.
 
     Returns:
         The grown ``withheld`` set (also changed in place).
@@ -179,16 +179,13 @@ def protect(
         found = derivable(withheld, values, equations)
         if not found:
             return withheld
-        target = found[0]
         pool: list[Hashable] = []
-        for total, parts in equations:
-            members = [*parts, *([] if total is None else [total])]
-            if target in members:
-                pool += [p for p in parts if p not in withheld and p in values]
-        if not pool:
+        for target in found:
             for total, parts in equations:
-                if target in parts and total is not None and total not in withheld:
-                    pool.append(total)
+                members = [*parts, *([] if total is None else [total])]
+                if target in members:
+                    pool += [p for p in members if p not in withheld and p in values]
         if not pool:  # cannot happen for consistent equations; stop rather than loop
             return withheld
-        withheld.add(min(pool, key=lambda k: (abs(values[k]), str(k))))
+        # A withheld zero protects little (figures here are never negative): zeros last.
+        withheld.add(min(pool, key=lambda k: (values[k] == 0, abs(values[k]), str(k))))

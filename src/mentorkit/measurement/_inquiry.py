@@ -232,6 +232,7 @@ def _pooled(results: Iterable[SurveyResult], by: GroupBy) -> dict[Key, tuple[flo
     """Score and n per (survey, group, cycle, condition): respondent-weighted means."""
     group_of = _group_of(by)
     sums: dict[Key, list[float]] = {}
+    single: dict[Key, float] = {}  # a key with one result keeps its score exactly
     for r in _check_results(results):
         group = group_of(r.org_unit_id)
         if group is None:
@@ -240,10 +241,12 @@ def _pooled(results: Iterable[SurveyResult], by: GroupBy) -> dict[Key, tuple[flo
         acc = sums.get(key)
         if acc is None:
             sums[key] = [r.score * r.n, float(r.n)]
+            single[key] = r.score
         else:
             acc[0] += r.score * r.n
             acc[1] += r.n
-    return {k: (s / n, int(n)) for k, (s, n) in sums.items()}
+            single.pop(key, None)
+    return {k: (single[k] if k in single else s / n, int(n)) for k, (s, n) in sums.items()}
 
 
 def _policy(policy: DisclosurePolicy | None) -> DisclosurePolicy:
