@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     d = synthetic.district(seed=2026, staff=args.staff, years=args.years,
                            sessions_per_mentorship=0)  # fmt: skip
-    survey, results = synthetic.survey_results(d)
+    _, results = synthetic.survey_results(d)
     print(f"district: {len(d.people):,} people, {len(d.enrollments):,} enrolments, "
           f"{len(d.outcomes):,} outcomes, {len(d.assessments):,} assessments, "
           f"{len(results):,} survey results ({time.perf_counter() - t0:.1f} s to generate)")

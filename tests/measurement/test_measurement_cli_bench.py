@@ -4,6 +4,8 @@ import runpy
 import sys
 from pathlib import Path
 
+import pytest
+
 from mentorkit import synthetic
 from mentorkit.cli import main
 from mentorkit.storage import SQLiteStore
@@ -20,7 +22,8 @@ def test_report_commands_print_tables_and_refuse_bad_files(tmp_path, capsys):
     url = f"sqlite:///{db}"
     assert main(["report", "outcomes", "--store", url, "--csv", str(tmp_path / "o.csv")]) == 0
     out = capsys.readouterr().out
-    assert "Outcomes by program and cohort" in out and (tmp_path / "o.csv").exists()
+    assert "Outcomes by program and cohort" in out
+    assert (tmp_path / "o.csv").exists()
     bad = tmp_path / "bad.csv"
     bad.write_text("org_unit_id,cycle,condition,score,n\nou-sch-0001,2023,relational_trust,x,30\n")
     assert (
@@ -41,9 +44,8 @@ def test_report_commands_print_tables_and_refuse_bad_files(tmp_path, capsys):
 
 def test_the_benchmark_runs_at_tiny_size(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["bench_measurement.py", "--staff", "400", "--repeat", "1"])
-    try:
+    with pytest.raises(SystemExit) as info:
         runpy.run_path(str(BENCH), run_name="__main__")
-    except SystemExit as exc:
-        assert exc.code == 0
+    assert info.value.code == 0
     out = capsys.readouterr().out
     assert "ratio mentorkit / pandas from entities" in out
