@@ -57,35 +57,3 @@ assert_type(fairness_audit(result, {"a": "north"}), FairnessReport)
 table = crosstab([{"a": 1, "b": 2}], row="a", col="b", policy=DisclosurePolicy(min_cell=5))
 assert_type(table, Crosstab)
 assert_type(table.cells, Mapping[tuple[Hashable, Hashable], int | Suppressed])
-
-# mentorkit.measurement: surveys, inquiry, targets, outcomes.
-import datetime as _dt
-
-from mentorkit.measurement import (
-    Finding,
-    FollowUp,
-    OutcomeRow,
-    ReportTable,
-    SurveyResult,
-    Target,
-    TargetProgress,
-    TrendPoint,
-    follow_up,
-    lowest_conditions,
-    progress,
-    report_outcomes,
-    trend,
-)
-from mentorkit.storage import MemoryStore
-
-_results = [
-    SurveyResult(id="r", survey_id="s", org_unit_id="u", cycle="1", condition="c", score=3.0, n=12)
-]
-assert_type(lowest_conditions(_results), ReportTable[Finding])
-assert_type(trend(_results), ReportTable[TrendPoint])
-assert_type(follow_up([], _results), ReportTable[FollowUp])
-assert_type(report_outcomes(MemoryStore()), ReportTable[OutcomeRow])
-_target = Target(
-    id="t", name="n", program_id="p", measure="mentees", count=1, deadline=_dt.date(2024, 1, 1)
-)
-assert_type(progress(_target, MemoryStore()), TargetProgress)
