@@ -83,8 +83,8 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
             (without ``replace``).
 
     Example:
-        >>> register_index("survey_response", "person_id", "survey_id")
-        >>> INDEXES["survey_response"]
+        >>> register_index("site_visit", "person_id", "school_id")
+        >>> INDEXES["site_visit"]
         ('person_id', 'survey_id')
     """
     if not isinstance(collection, str) or not _NAME.match(collection):
