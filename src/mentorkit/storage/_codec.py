@@ -85,7 +85,7 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
     Example:
         >>> register_index("site_visit", "person_id", "school_id")
         >>> INDEXES["site_visit"]
-        ('person_id', 'survey_id')
+        ('person_id', 'school_id')
     """
     if not isinstance(collection, str) or not _NAME.match(collection):
         raise ValidationError(
