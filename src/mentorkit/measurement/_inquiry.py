@@ -228,12 +228,14 @@ def _check_results(results: Iterable[SurveyResult]) -> list[SurveyResult]:
 Key = tuple[str, str, str, str]  # survey, group, cycle, condition
 
 
-def _pooled(results: Iterable[SurveyResult], by: GroupBy) -> dict[Key, tuple[float, int]]:
+def _pooled(
+    results: Iterable[SurveyResult], by: GroupBy, *, checked: bool = False
+) -> dict[Key, tuple[float, int]]:
     """Score and n per (survey, group, cycle, condition): respondent-weighted means."""
     group_of = _group_of(by)
     sums: dict[Key, list[float]] = {}
     single: dict[Key, float] = {}  # a key with one result keeps its score exactly
-    for r in _check_results(results):
+    for r in results if checked else _check_results(results):
         group = group_of(r.org_unit_id)
         if group is None:
             continue
@@ -573,35 +575,43 @@ def report_conditions(
             "must map org unit ids to group ids", field="by", value=type(by).__name__
         )
     results = _check_results(results)
-    units = condition_scores(results, policy=policy)
-    groups = condition_scores(results, by=by, policy=policy)
-    true = _pooled(results, None)
-    withheld_units: set[Key] = set()
+    true = _pooled(results, None, checked=True)
+    pooled = _pooled(results, by.get, checked=True)
+    hidden_units: set[Hashable] = {k for k, (_, n) in true.items() if policy.is_small(n)}
+    hidden_groups: set[Hashable] = {k for k, (_, n) in pooled.items() if policy.is_small(n)}
     if policy.complementary:
         members: dict[Key, list[Key]] = {}
         for key in true:
             group = by.get(key[1])
             if group is not None:
                 members.setdefault((key[0], group, key[2], key[3]), []).append(key)
-        pooled = _pooled(results, lambda unit: by.get(unit))
         for gkey, parts in members.items():
-            values: dict[Hashable, float] = {k: true[k][1] for k in parts}
-            values[gkey] = pooled[gkey][1]
-            withheld: set[Hashable] = {k for k in parts if policy.is_small(true[k][1])}
-            if policy.is_small(pooled[gkey][1]):
-                withheld.add(gkey)
-            if withheld:
-                protect(values, withheld, [(gkey, parts)])
-            withheld_units |= {k for k in withheld if k != gkey}  # type: ignore[misc]
-            if gkey in withheld:
-                withheld_units.add(gkey)
+            if gkey not in hidden_groups and not any(k in hidden_units for k in parts):
+                continue
+            # The group's respondents are the sum of its units': nothing withheld may follow.
+            values: dict[Hashable, float] = {("unit", k): true[k][1] for k in parts}
+            values["group"] = pooled[gkey][1]
+            withheld: set[Hashable] = {("unit", k) for k in parts if k in hidden_units}
+            if gkey in hidden_groups:
+                withheld.add("group")
+            protect(values, withheld, [("group", [("unit", k) for k in parts])])
+            hidden_units |= {k[1] for k in withheld if k != "group"}  # type: ignore[index]
+            if "group" in withheld:
+                hidden_groups.add(gkey)
     rows: list[ConditionScore] = []
-    for table in (units, groups):
-        for r in table:
-            key = (r.survey_id, r.org_unit_id, r.cycle, r.condition)
-            if key in withheld_units:
-                r = attrs.evolve(r, score=SUPPRESSED, n=SUPPRESSED)
-            rows.append(r)
+    for table, hidden in ((true, hidden_units), (pooled, hidden_groups)):
+        for key, (score, n) in sorted(table.items()):
+            shown = key not in hidden
+            rows.append(
+                ConditionScore(
+                    survey_id=key[0],
+                    org_unit_id=key[1],
+                    cycle=key[2],
+                    condition=key[3],
+                    score=score if shown else SUPPRESSED,
+                    n=n if shown else SUPPRESSED,
+                )
+            )
     return ReportTable(
         rows, row_type=ConditionScore, title="Condition scores by org unit and group", policy=policy
     )
