@@ -153,7 +153,7 @@ def fairness_audit(
     Raises:
         ValidationError: ``by`` names attributes but no ``demographics`` were given.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem, match
         >>> p = MatchingProblem.from_matrix(["a", "b", "c"], ["x"], [[3], [2], [1]], 2)
         >>> units = {"a": "north", "b": "north", "c": "south"}

@@ -143,7 +143,7 @@ class Inquiry(Entity):
     action plan that responds to it and to the co-designed next steps (action item ids),
     so that :func:`follow_up` answers "did the condition move after we acted?".
 
-    Example:
+    Examples:
         >>> Inquiry(id="inq-1", survey_id="conditions", org_unit_id="net-7",
         ...         condition="equity", cycle="2022-23", coaching_cycle_id="cc-7")
         Inquiry(id='inq-1', survey_id='conditions', org_unit_id='net-7', condition='equity', cycle='2022-23', coaching_cycle_id='cc-7', action_plan_id=None, next_step_ids=(), co_designed_with=())
@@ -282,7 +282,7 @@ def condition_scores(
     Returns:
         Rows sorted by survey, org unit, cycle and condition.
 
-    Example:
+    Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="u", cycle="2023",
         ...                    condition=cond, score=score, n=n)
         ...       for k, (cond, score, n) in enumerate([("equity", 2.5, 30), ("trust", 3.1, 4)])]
@@ -328,7 +328,7 @@ def lowest_conditions(
         ValidationError: ``results`` holds something else than ``SurveyResult``, or ``by``
             is not a mapping or function.
 
-    Example:
+    Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="net-7", cycle="2023",
         ...                    condition=cond, score=score, n=40)
         ...       for k, (cond, score) in enumerate([("equity", 2.4), ("trust", 3.1)])]
@@ -419,7 +419,7 @@ def trend(
     Raises:
         ValidationError: bad ``results``, ``by``, ``cycles`` or ``tolerance``.
 
-    Example:
+    Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="net-7", cycle=cy,
         ...                    condition="equity", score=score, n=40)
         ...       for k, (cy, score) in enumerate([("2021", 2.4), ("2022", 2.45), ("2023", 2.9)])]
@@ -487,7 +487,7 @@ def follow_up(
     Returns:
         Rows in the order of the inquiries' ids.
 
-    Example:
+    Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="net-7", cycle=cy,
         ...                    condition="equity", score=score, n=40)
         ...       for k, (cy, score) in enumerate([("2021", 2.4), ("2022", 2.45), ("2023", 2.9)])]
@@ -561,7 +561,7 @@ def report_conditions(
     Returns:
         The unit rows, then the group rows (``org_unit_id`` is the group id).
 
-    Example:
+    Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id=u, cycle="2023",
         ...                    condition="equity", score=3.0, n=n)
         ...       for k, (u, n) in enumerate([("a", 4), ("b", 30), ("c", 25)])]

@@ -136,7 +136,7 @@ def report_outcomes(
     Raises:
         ValidationError: a bad ``policy`` or ``adherence``.
 
-    Example:
+    Examples:
         >>> from mentorkit import synthetic
         >>> from mentorkit.storage import MemoryStore
         >>> store = MemoryStore()

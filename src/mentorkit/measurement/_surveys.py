@@ -73,7 +73,7 @@ def _conditions(value: Iterable[Condition]) -> tuple[Condition, ...]:
 class Survey(Entity):
     """A survey instrument: the conditions it measures, their items, and the answer scale.
 
-    Example:
+    Examples:
         >>> s = Survey(id="conditions", name="School conditions", conditions=[
         ...     Condition(id="equity", title="Transformative equity",
         ...               items=[SurveyItem(id="eq1", text="Adults here interrupt bias.")]),
@@ -200,7 +200,7 @@ class SurveyResult(Entity):
     Imported from a survey provider's file (:func:`read_results_csv`) or computed from
     responses (:func:`aggregate_responses`).
 
-    Example:
+    Examples:
         >>> r = SurveyResult(id="r-1", survey_id="conditions", org_unit_id="net-7",
         ...                  cycle="2022-23", condition="equity", score=2.9, n=41)
         >>> r.score, r.n
@@ -233,7 +233,7 @@ def aggregate_responses(responses: Iterable[SurveyResponse], survey: Survey) -> 
         ValidationError: an answer names an item the survey does not have, or is off the
             scale (naming the response).
 
-    Example:
+    Examples:
         >>> s = Survey(id="s", name="Conditions", conditions=[
         ...     Condition(id="equity", title="Equity", items=[SurveyItem(id="q1")])])
         >>> rs = [SurveyResponse(id=f"x{i}", survey_id="s", cycle="2023", org_unit_id="u",

@@ -55,7 +55,7 @@ def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> Non
 class Target(Entity):
     """A program target: ``count`` people meeting ``measure`` by ``deadline``.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> Target(id="t-150", name="150 leaders supported by 2024", program_id="gem",
         ...        measure="mentees", count=150, deadline=dt.date(2024, 6, 30))
@@ -199,7 +199,7 @@ def progress(
     Raises:
         ValidationError: ``target`` is not a Target, or ``as_of`` not a date.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.storage import MemoryStore
         >>> from mentorkit.model import Cohort, Enrollment

@@ -56,7 +56,7 @@ def survey_results(
     Returns:
         The survey and its results.
 
-    Example:
+    Examples:
         >>> from mentorkit import synthetic
         >>> survey, results = synthetic.survey_results(synthetic.district(seed=1, staff=400))
         >>> len(results) == 3 * len(survey.conditions) * 10
