@@ -29,37 +29,59 @@ Figure = int | float | Suppressed
 
 
 def linked_tables(
-    tables: Sequence[Mapping[tuple[Hashable, Hashable], int]],
+    tables: Mapping[tuple[Hashable, Hashable], Mapping[tuple[Hashable, Hashable], int]],
     *,
-    rows: Iterable[Hashable],
+    rows: Mapping[Hashable, Iterable[Hashable]],
     policy: DisclosurePolicy,
-) -> list[Crosstab]:
-    """Suppress several count tables over the same rows and people together.
+) -> dict[tuple[Hashable, Hashable], Crosstab]:
+    """Suppress count tables of the same people together.
 
-    Each table counts the same people per row (its row totals and grand total are the same
-    numbers in every table), split by a different attribute. A row total or grand total
-    withheld by one table is withheld by all, and each table's complementary suppression
-    runs again with it withheld, until they agree (each round only withholds more).
+    ``tables[partition, attribute]`` counts the same people by a row partition (cohorts,
+    org units, a demographic attribute) and a column attribute (promoted or not). Tables
+    of one partition share their row totals; tables of one attribute share their column
+    totals; all share the grand total. A shared figure withheld by one table is withheld
+    by every table that shows it, and their complementary suppression runs again, until
+    they agree (each round only withholds more).
+
+    Args:
+        tables: ``(partition, attribute)`` -> counts per ``(row, col)``.
+        rows: Each partition's row labels (rows without people are zeros).
+        policy: The disclosure policy.
+
+    Returns:
+        The suppressed tables, by the same keys.
     """
-    rows = tuple(rows)
-    hidden_rows: set[Hashable] = set()
+    labels = {p: tuple(r) for p, r in rows.items()}
+    hidden_rows: dict[Hashable, set[Hashable]] = {p: set() for p, _ in tables}
+    hidden_cols: dict[Hashable, set[Hashable]] = {a: set() for _, a in tables}
     hide_total = False
     while True:
-        out = [
-            _from_counts(
+        out = {
+            (p, a): _from_counts(
                 counts,
                 policy=policy,
-                rows=rows,
+                rows=labels.get(p, ()),
                 withhold_total=hide_total,
-                withhold_rows=hidden_rows,
+                withhold_rows=hidden_rows[p],
+                withhold_cols=hidden_cols[a],
             )
-            for counts in tables
-        ]
-        before = (len(hidden_rows), hide_total)
-        for t in out:
+            for (p, a), counts in tables.items()
+        }
+        before = (
+            hide_total,
+            sum(map(len, hidden_rows.values())),
+            sum(map(len, hidden_cols.values())),
+        )
+        for (p, a), t in out.items():
             hide_total |= isinstance(t.total, Suppressed)
-            hidden_rows |= {r for r, v in t.row_totals.items() if isinstance(v, Suppressed)}
-        if (len(hidden_rows), hide_total) == before:
+            hidden_rows[p] |= {r for r, v in t.row_totals.items() if isinstance(v, Suppressed)}
+            hidden_cols[a] |= {c for c, v in t.col_totals.items() if isinstance(v, Suppressed)}
+        after = (
+            hide_total,
+            sum(map(len, hidden_rows.values())),
+            sum(map(len, hidden_cols.values())),
+        )
+        if after == before:
             return out
 
 

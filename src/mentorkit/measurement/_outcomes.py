@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -14,10 +14,16 @@ from mentorkit.measurement._disclosure import SUPPRESSED, Count, DisclosurePolic
 from mentorkit.measurement._figures import Figure, linked_tables, protect, rate
 from mentorkit.measurement._table import ReportTable
 from mentorkit.measurement._targets import SUPPORTED
-from mentorkit.model import Cohort, Enrollment, Outcome, OutcomeKind, Program, Role
+from mentorkit.model import Cohort, Enrollment, Outcome, OutcomeKind, Person, Program, Role
+
+if TYPE_CHECKING:
+    from mentorkit.graph import MentorshipGraph, StoreReader
 
 #: The label of a program's total row in ``cohort_id``.
 ALL_COHORTS = "(all cohorts)"
+#: The group of people without the demographic attribute asked for.
+UNKNOWN = "(unknown)"
+COHORTS, GROUPS = "cohorts", "groups"  # the partitions of a program's mentees
 
 
 @attrs.frozen(kw_only=True)
@@ -30,7 +36,8 @@ class OutcomeRow:
 
     Attributes:
         program_id: The program.
-        cohort_id: The cohort, or ``"(all cohorts)"``.
+        cohort_id: The cohort, or ``"(all cohorts)"`` (also on every row of a breakdown).
+        group: The demographic group of a breakdown's row (``None`` otherwise).
         mentees: Mentees enrolled (selected, active or completed).
         promoted: Mentees promoted since the cohort began.
         promotion_rate: ``promoted / mentees``.
@@ -49,6 +56,7 @@ class OutcomeRow:
 
     program_id: str
     cohort_id: str
+    group: str | None
     mentees: Count
     promoted: Count
     promotion_rate: Figure | None
@@ -103,14 +111,19 @@ def _growth_steps(
 
 
 def report_outcomes(
-    source: Any,
+    source: StoreReader,
     *,
     program_id: str | None = None,
     policy: DisclosurePolicy | None = None,
-    graph: Any = None,
+    graph: MentorshipGraph | None = None,
     adherence: Mapping[str, tuple[int, int]] | None = None,
+    by: str | None = None,
 ) -> ReportTable[OutcomeRow]:
     """Outcomes per program and cohort: promotions, role changes, students, growth.
+
+    With ``by`` (a demographic attribute such as ``"gender"``), the rows are the
+    program's mentees split by that attribute instead of by cohort: demographic
+    breakdowns exist only when asked for, under the same policy.
 
     Every figure follows ``policy``: counts from 1 to ``min_cell - 1`` are withheld, with
     complementary suppression across the cohorts of a program and its total row (the
@@ -129,12 +142,15 @@ def report_outcomes(
             reached through the people the mentees went on to mentor.
         adherence: The seam for the scheduling report: cohort id -> ``(met, promised)``
             commitments; ``adherence_rate`` stays ``None`` without it.
+        by: Split each program's mentees by this attribute of ``Person.demographics``
+            (people without it are counted as ``"(unknown)"``).
 
     Returns:
-        For each program, its cohorts by start date then its total row.
+        For each program, its cohorts by start date (or its groups, with ``by``) then its
+        total row.
 
     Raises:
-        ValidationError: a bad ``policy`` or ``adherence``.
+        ValidationError: a bad ``policy``, ``adherence`` or ``by``.
 
     Examples:
         >>> from mentorkit import synthetic
@@ -176,92 +192,140 @@ def report_outcomes(
         for a in source.all(Assessment):
             if a.framework_id in wanted:
                 ratings.setdefault(a.person_id, []).append(a)
+    if by is not None and (not isinstance(by, str) or not by):
+        raise ValidationError("must be a demographic attribute name", field="by", value=by)
+    group_of: dict[str, str] = {}
+    if by is not None:
+        for someone in source.all(Person):
+            group_of[someone.id] = (someone.demographics or {}).get(by, UNKNOWN)
     rows: list[OutcomeRow] = []
     for pid in sorted(cohorts_of):
         cohorts = sorted(cohorts_of[pid], key=lambda k: (k.start, k.id))
+        # The cohorts always, and the breakdown when asked: both are suppressed together,
+        # so that publishing the two reports side by side gives nothing withheld away.
+        partitions: dict[str, dict[str, list[tuple[str, Cohort]]]] = {}
+        partitions[COHORTS] = {
+            k.id: [(p, k) for p in sorted(mentees.get(k.id, ()))] for k in cohorts
+        }
+        if by is not None:
+            groups: dict[str, list[tuple[str, Cohort]]] = {}
+            for k in cohorts:
+                for person in sorted(mentees.get(k.id, ())):
+                    groups.setdefault(group_of.get(person, UNKNOWN), []).append((person, k))
+            partitions[GROUPS] = dict(sorted(groups.items()))
         rows += _program_rows(
             pid,
-            cohorts,
-            mentees,
-            promotions,
-            changes,
-            students,
+            partitions,
+            _Facts(promotions, changes, students, ratings),
             frameworks.get(pid),
-            ratings,
             policy,
             graph,
-            adherence,
+            adherence if by is None else None,
+            show=COHORTS if by is None else GROUPS,
         )
     return ReportTable(
-        rows, row_type=OutcomeRow, title="Outcomes by program and cohort", policy=policy
+        rows,
+        row_type=OutcomeRow,
+        title="Outcomes by program and cohort" if by is None else f"Outcomes by program and {by}",
+        policy=policy,
     )
+
+
+@attrs.frozen
+class _Facts:
+    """Per person: promotion and role-change dates, students reached, ratings."""
+
+    promotions: Mapping[str, list[Any]]
+    changes: Mapping[str, list[Any]]
+    students: Mapping[str, float]
+    ratings: Mapping[str, list[Assessment]]
 
 
 def _program_rows(
     program_id: str,
-    cohorts: list[Cohort],
-    mentees: Mapping[str, set[str]],
-    promotions: Mapping[str, list[Any]],
-    changes: Mapping[str, list[Any]],
-    students: Mapping[str, float],
+    partitions: Mapping[str, Mapping[str, list[tuple[str, Cohort]]]],
+    facts: _Facts,
     framework: CompetencyFramework | None,
-    ratings: Mapping[str, list[Assessment]],
     policy: DisclosurePolicy,
     graph: Any,
     adherence: Mapping[str, tuple[int, int]] | None,
+    *,
+    show: str,
 ) -> list[OutcomeRow]:
-    ids = [k.id for k in cohorts]
-    promoted: dict[tuple[Hashable, Hashable], int] = {}
-    changed: dict[tuple[Hashable, Hashable], int] = {}
-    growth: dict[tuple[Hashable, Hashable], int] = {}
+    """The rows of one program's ``show`` partition (cohorts or groups), then its total.
+
+    Each partition splits the same members (a mentee's place in a cohort; outcomes count
+    from that cohort's start) by its labels. Every partition's figures are suppressed
+    together, so the published rows of one give nothing away about another.
+    """
+    counts: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], int]] = {}
     days: dict[str, list[int]] = {}
-    sums: dict[str, float] = {}
-    contributors: dict[str, int] = {}
-    steps: dict[str, list[float]] = {}
-    for k in cohorts:
-        people = mentees.get(k.id, set())
-        for person in people:
-            after = [d for d in promotions.get(person, ()) if d >= k.start]
-            promoted[k.id, bool(after)] = promoted.get((k.id, bool(after)), 0) + 1
-            if after:
-                days.setdefault(k.id, []).append((min(after) - k.start).days)
-            moved = any(d >= k.start for d in changes.get(person, ()))
-            changed[k.id, moved] = changed.get((k.id, moved), 0) + 1
-            if person in students:
-                sums[k.id] = sums.get(k.id, 0.0) + students[person]
-                contributors[k.id] = contributors.get(k.id, 0) + 1
-            gained = None
-            if framework is not None and person in ratings:
-                gained = _growth_steps(framework, ratings[person], k)
-            state = "unrated" if gained is None else ("grew" if gained > 0 else "flat")
-            growth[k.id, state] = growth.get((k.id, state), 0) + 1
-            if gained is not None:
-                steps.setdefault(k.id, []).append(gained)
-    t_prom, t_change, t_growth = linked_tables([promoted, changed, growth], rows=ids, policy=policy)
-    # Sums over the same people: withheld for few contributors or a withheld cohort size,
-    # then more until none follows from the program's total.
-    sum_values: dict[Hashable, float] = {k: sums.get(k, 0.0) for k in ids}
-    sum_values[ALL_COHORTS] = sum(sum_values.values())
-    n_contrib = {**contributors, ALL_COHORTS: sum(contributors.values())}
-    hidden: set[Hashable] = {
-        k
-        for k in sum_values
-        if policy.is_small(n_contrib.get(str(k), 0))
-        or (k != ALL_COHORTS and isinstance(t_prom.row_totals[k], Suppressed))
-        or (k == ALL_COHORTS and isinstance(t_prom.total, Suppressed))
-    }
-    step_values: dict[Hashable, float] = {k: sum(steps.get(k, ())) for k in ids}
-    step_values[ALL_COHORTS] = sum(step_values.values())
-    all_steps = [s for k in ids for s in steps.get(k, ())]
-    step_hidden: set[Hashable] = {
-        k
-        for k in step_values
-        if policy.is_small(len(steps.get(str(k), ())) if k != ALL_COHORTS else len(all_steps))
-    }
-    if policy.complementary:
-        for values, withheld in ((sum_values, hidden), (step_values, step_hidden)):
-            if withheld:
-                protect(values, withheld, [(ALL_COHORTS, list(ids))])
+    sums: dict[tuple[str, str], float] = {}
+    contributors: dict[tuple[str, str], int] = {}
+    steps: dict[tuple[str, str], list[float]] = {}
+    gains: dict[tuple[str, str], float | None] = {}  # per (person, cohort): computed once
+    students = facts.students
+    for part, members in partitions.items():
+        promoted = counts.setdefault((part, "promoted"), {})
+        changed = counts.setdefault((part, "role_changed"), {})
+        growth = counts.setdefault((part, "growth"), {})
+        for label, people in members.items():
+            for person, k in people:
+                after = [d for d in facts.promotions.get(person, ()) if d >= k.start]
+                promoted[label, bool(after)] = promoted.get((label, bool(after)), 0) + 1
+                if after and part == show:
+                    days.setdefault(label, []).append((min(after) - k.start).days)
+                moved = any(d >= k.start for d in facts.changes.get(person, ()))
+                changed[label, moved] = changed.get((label, moved), 0) + 1
+                if person in students:
+                    sums[part, label] = sums.get((part, label), 0.0) + students[person]
+                    contributors[part, label] = contributors.get((part, label), 0) + 1
+                if (person, k.id) not in gains:
+                    gained = None
+                    if framework is not None and person in facts.ratings:
+                        gained = _growth_steps(framework, facts.ratings[person], k)
+                    gains[person, k.id] = gained
+                gained = gains[person, k.id]
+                state = "unrated" if gained is None else ("grew" if gained > 0 else "flat")
+                growth[label, state] = growth.get((label, state), 0) + 1
+                if gained is not None:
+                    steps.setdefault((part, label), []).append(gained)
+    tables = linked_tables(counts, rows={p: list(m) for p, m in partitions.items()}, policy=policy)
+    ids = list(partitions[show])
+    t_prom, t_change, t_growth = (tables[show, a] for a in ("promoted", "role_changed", "growth"))
+    # Sums over the same people (students reached, growth steps): withheld for few
+    # contributors or a withheld group size, then more until none follows from the total
+    # (which every partition shares).
+    hidden: dict[str, set[Hashable]] = {}
+    values: dict[str, dict[Hashable, float]] = {}
+    for name, total_of, size_of in (
+        ("students", sums, contributors),
+        ("steps", {k: sum(v) for k, v in steps.items()}, {k: len(v) for k, v in steps.items()}),
+    ):
+        vals: dict[Hashable, float] = {ALL_COHORTS: 0.0}
+        withheld: set[Hashable] = set()
+        equations: list[tuple[Hashable, list[Hashable]]] = []
+        n_all = 0
+        for part, members in partitions.items():
+            table = tables[part, "promoted"]
+            for label in members:
+                vals[part, label] = total_of.get((part, label), 0.0)
+                n = size_of.get((part, label), 0)
+                if policy.is_small(n) or isinstance(table.row_totals[label], Suppressed):
+                    withheld.add((part, label))
+            equations.append((ALL_COHORTS, [(part, label) for label in members]))
+        for label in partitions[show]:
+            vals[ALL_COHORTS] += vals[show, label]
+            n_all += size_of.get((show, label), 0)
+        if policy.is_small(n_all) or isinstance(t_prom.total, Suppressed):
+            withheld.add(ALL_COHORTS)
+        if withheld and policy.complementary:
+            protect(vals, withheld, equations)
+        hidden[name], values[name] = withheld, vals
+    n_contrib = {label: contributors.get((show, label), 0) for label in ids}
+    n_contrib[ALL_COHORTS] = sum(n_contrib.values())
+    n_steps_of = {label: len(steps.get((show, label), ())) for label in ids}
+    n_steps_of[ALL_COHORTS] = sum(n_steps_of.values())
 
     def cell(table: Any, row: str, col: Hashable) -> Count:
         if row == ALL_COHORTS:
@@ -273,6 +337,7 @@ def _program_rows(
 
     rows = []
     for key in [*ids, ALL_COHORTS]:
+        vkey: Hashable = key if key == ALL_COHORTS else (show, key)
         size = total(t_prom, key)
         n_prom = cell(t_prom, key, True)
         n_moved = cell(t_change, key, True)
@@ -283,7 +348,7 @@ def _program_rows(
             else grew + flat
         )
         if isinstance(size, Suppressed):
-            # Even a zero would tell something about everyone in a small cohort.
+            # Even a zero would tell something about everyone in a small group.
             n_prom = n_moved = grew = assessed = SUPPRESSED
         my_days = (
             [d for k in ids for d in days.get(k, ())] if key == ALL_COHORTS else days.get(key, [])
@@ -293,19 +358,21 @@ def _program_rows(
             median = SUPPRESSED
         elif my_days:
             median = float(statistics.median(my_days))
-        n_steps = len(all_steps) if key == ALL_COHORTS else len(steps.get(key, ()))
         mean_steps: Figure | None = None
-        if key in step_hidden or isinstance(assessed, Suppressed):
+        if vkey in hidden["steps"] or isinstance(assessed, Suppressed):
             mean_steps = SUPPRESSED
-        elif n_steps:
-            mean_steps = step_values[key] / n_steps
-        students_figure: Figure | None = SUPPRESSED if key in hidden else sum_values[key]
-        if not n_contrib.get(key) and key not in hidden:
-            students_figure = None
+        elif n_steps_of[key]:
+            mean_steps = values["steps"][vkey] / n_steps_of[key]
+        students_figure: Figure | None = None
+        if vkey in hidden["students"]:
+            students_figure = SUPPRESSED
+        elif n_contrib[key]:
+            students_figure = values["students"][vkey]
         rows.append(
             OutcomeRow(
                 program_id=program_id,
-                cohort_id=key,
+                cohort_id=key if show == COHORTS else ALL_COHORTS,
+                group=None if show == COHORTS or key == ALL_COHORTS else key,
                 mentees=size,
                 promoted=n_prom,
                 promotion_rate=rate(n_prom, size, policy),
@@ -313,7 +380,7 @@ def _program_rows(
                 role_changed=n_moved,
                 role_change_rate=rate(n_moved, size, policy),
                 students_reached=students_figure,
-                reach_via_graph=_graph_reach(graph, key, ids, mentees, students, policy),
+                reach_via_graph=_graph_reach(graph, key, partitions[show], students, policy),
                 assessed=assessed,
                 grew=grew,
                 mean_growth_steps=mean_steps,
@@ -326,16 +393,15 @@ def _program_rows(
 def _graph_reach(
     graph: Any,
     key: str,
-    ids: list[str],
-    mentees: Mapping[str, set[str]],
+    members: Mapping[str, list[tuple[str, Cohort]]],
     students: Mapping[str, float],
     policy: DisclosurePolicy,
 ) -> Figure | None:
     if graph is None:
         return None
     people: set[str] = set()
-    for k in ids if key == ALL_COHORTS else [key]:
-        for person in mentees.get(k, ()):
+    for k in members if key == ALL_COHORTS else [key]:
+        for person, _ in members.get(k, ()):
             people.add(person)
             if person in graph:
                 people |= graph.descendants(person)

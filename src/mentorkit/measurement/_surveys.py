@@ -8,7 +8,7 @@ import io
 import math
 import os
 from collections.abc import Collection, Iterable, Mapping
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -16,6 +16,9 @@ from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import Entity, OrgUnit
 from mentorkit.model import _checks as c
 from mentorkit.serialization import register
+
+if TYPE_CHECKING:
+    from mentorkit.storage import Store
 
 #: The columns a survey results CSV must have (others are ignored).
 RESULT_COLUMNS = ("org_unit_id", "cycle", "condition", "score", "n")
@@ -419,7 +422,7 @@ def read_results_csv(
 
 
 def import_results_csv(
-    store: Any,
+    store: Store,
     source: str | os.PathLike[str] | IO[str],
     *,
     survey_id: str,

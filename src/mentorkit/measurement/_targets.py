@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -16,6 +16,9 @@ from mentorkit.measurement._table import ReportTable
 from mentorkit.model import Cohort, Enrollment, EnrollmentStatus, Entity, Outcome, OutcomeKind, Role
 from mentorkit.model import _checks as c
 from mentorkit.serialization import register
+
+if TYPE_CHECKING:
+    from mentorkit.graph import StoreReader
 
 _YEAR = 365.25
 #: Enrolments that count as supported: selected and beyond, not applicants or withdrawals.
@@ -144,7 +147,7 @@ class TargetProgress:
         return f"<pre>{html.escape(self.to_text())}</pre>"
 
 
-def _events(target: Target, source: Any) -> dict[str, tuple[dt.date, str | None]]:
+def _events(target: Target, source: StoreReader) -> dict[str, tuple[dt.date, str | None]]:
     """Each qualifying person's first day, with the cohort it came from."""
     cohorts = {k.id: k for k in source.find(Cohort, program_id=target.program_id)}
     first: dict[str, tuple[dt.date, str | None]] = {}
@@ -174,7 +177,7 @@ def _events(target: Target, source: Any) -> dict[str, tuple[dt.date, str | None]
 
 def progress(
     target: Target,
-    source: Any,
+    source: StoreReader,
     *,
     as_of: dt.date | None = None,
     policy: DisclosurePolicy | None = None,
