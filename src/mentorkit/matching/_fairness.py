@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -11,7 +11,7 @@ import attrs
 from mentorkit.errors import ValidationError
 from mentorkit.matching._result import MatchResult, UnmatchedReason
 from mentorkit.measurement import Crosstab, DisclosurePolicy, Suppressed
-from mentorkit.measurement._disclosure import _crosstab
+from mentorkit.measurement._figures import linked_tables
 
 UNKNOWN = "(unknown)"
 #: The key of the org-unit table among the linked tables (never a demographic attribute).
@@ -189,27 +189,19 @@ def fairness_audit(
     # The org units split the same mentees too: their table is linked like the others.
     unit_of = {mentee: org_units.get(mentee) or UNKNOWN for mentee in score}
     linked = {**group_ofs, _UNITS: unit_of}
-    tables: dict[str, Crosstab] = {}
-    while True:
-        for attribute, group_of in linked.items():
-            records = [
-                {"group": group_of[mentee], "matched": value is not None}
-                for mentee, value in score.items()
-            ]
-            tables[attribute] = _crosstab(
-                records,
-                row="group",
-                col="matched",
-                policy=policy,
-                withhold_total=hide_mentees,
-                withhold_cols=(True, False) if hide_matched else (),
-            )
-        before = (hide_mentees, hide_matched)
-        for table in tables.values():
-            hide_mentees |= isinstance(table.total, Suppressed)
-            hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
-        if (hide_mentees, hide_matched) == before:
-            break
+    # One suppression over every table: they count the same mentees, so they share the
+    # grand total and the matched / unmatched totals (see linked_tables).
+    counts: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], int]] = {}
+    for attribute, group_of in linked.items():
+        table_counts = counts.setdefault((attribute, "matched"), {})
+        for mentee, value in score.items():
+            key = (group_of[mentee], value is not None)
+            table_counts[key] = table_counts.get(key, 0) + 1
+    suppressed = linked_tables(counts, rows=dict.fromkeys(linked, ()), policy=policy)
+    tables: dict[str, Crosstab] = {str(a): t for (a, _), t in suppressed.items()}
+    for table in tables.values():
+        hide_mentees |= isinstance(table.total, Suppressed)
+        hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
     for attribute, table in tables.items():
         group_of = linked[attribute]
         groups = []
