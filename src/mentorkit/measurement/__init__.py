@@ -42,7 +42,7 @@ from mentorkit.measurement._inquiry import (
     report_conditions,
     trend,
 )
-from mentorkit.measurement._outcomes import OutcomeRow, report_outcomes
+from mentorkit.measurement._outcomes import ALL_COHORTS, OutcomeRow, report_outcomes
 from mentorkit.measurement._plots import plot_cohorts, plot_progress, plot_trends
 from mentorkit.measurement._surveys import (
     Answer,
@@ -66,6 +66,7 @@ from mentorkit.measurement._targets import (
 )
 
 __all__ = [
+    "ALL_COHORTS",
     "Answer",
     "Condition",
     "ConditionScore",
