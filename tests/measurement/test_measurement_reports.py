@@ -1,5 +1,5 @@
 """Surveys, cycles of inquiry, targets and outcome reports: figures true, small ones withheld."""
-# ruff: noqa: E501  (generated-table rows read best on one line)
+
 
 import datetime as dt
 import io
@@ -155,12 +155,20 @@ def test_a_withheld_unit_cannot_be_worked_out_of_its_group(spec, min_cell):
 
 def test_follow_up_answers_did_the_condition_move():
     rs = [
-        SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="net-7", cycle=cy, condition=c, score=s, n=40)
-        for k, (cy, c, s) in enumerate(
-            [("2021", "equity", 2.4), ("2021", "trust", 3.3), ("2022", "equity", 2.45),
-             ("2022", "trust", 3.3), ("2023", "equity", 3.0), ("2023", "trust", 3.2)]
+        SurveyResult(
+            id=f"r{k}", survey_id="s", org_unit_id="net-7", cycle=cy, condition=c, score=s, n=40
         )
-    ]  # fmt: skip
+        for k, (cy, c, s) in enumerate(
+            [
+                ("2021", "equity", 2.4),
+                ("2021", "trust", 3.3),
+                ("2022", "equity", 2.45),
+                ("2022", "trust", 3.3),
+                ("2023", "equity", 3.0),
+                ("2023", "trust", 3.2),
+            ]
+        )
+    ]
     finding = lowest_conditions(rs)[0]
     assert (finding.cycle, finding.condition) == ("2021", "equity")
     inquiry = finding.inquiry(id="inq-1", coaching_cycle_id="cc-1", next_step_ids=["a1", "a2"])
@@ -182,15 +190,30 @@ def test_follow_up_answers_did_the_condition_move():
 def test_responses_aggregate_without_any_person_id():
     assert "person_id" not in {a.name for a in SurveyResponse.__attrs_attrs__}
     rs = [
-        SurveyResponse(id=f"x{i}", survey_id="s", cycle="2023", org_unit_id="u",
-                       answers=[Answer(item="e1", value=v), Answer(item="e2", value=v + 1)])
+        SurveyResponse(
+            id=f"x{i}",
+            survey_id="s",
+            cycle="2023",
+            org_unit_id="u",
+            answers=[Answer(item="e1", value=v), Answer(item="e2", value=v + 1)],
+        )
         for i, v in enumerate([1, 2, 3])
-    ]  # fmt: skip
+    ]
     (result,) = aggregate_responses(rs, SURVEY)
     assert (result.condition, result.score, result.n) == ("equity", pytest.approx(2.5), 3)
     with pytest.raises(ValidationError) as info:
-        aggregate_responses([SurveyResponse(id="y", survey_id="s", cycle="1", org_unit_id="u",
-                                            answers=[Answer(item="zz", value=1)])], SURVEY)  # fmt: skip
+        aggregate_responses(
+            [
+                SurveyResponse(
+                    id="y",
+                    survey_id="s",
+                    cycle="1",
+                    org_unit_id="u",
+                    answers=[Answer(item="zz", value=1)],
+                )
+            ],
+            SURVEY,
+        )
     assert info.value.field == "answers[0].item"
 
 
@@ -201,13 +224,21 @@ HEADER = "org_unit_id,cycle,condition,score,n\n"
     ("text", "expected"),
     [
         (HEADER + "u1,2023,equity,high,30\n", ["row 2, column score: not a number (got 'high')"]),
-        (HEADER + "u9,2023,equity,3,30\n", ["row 2, column org_unit_id: not a known org unit (got 'u9')"]),
-        (HEADER + "u1,2023,equity,3,30\nu1,2023,voice,3,30\n",
-         ["row 3, column condition: not a condition of survey 's' (got 'voice')"]),
+        (
+            HEADER + "u9,2023,equity,3,30\n",
+            ["row 2, column org_unit_id: not a known org unit (got 'u9')"],
+        ),
+        (
+            HEADER + "u1,2023,equity,3,30\nu1,2023,voice,3,30\n",
+            ["row 3, column condition: not a condition of survey 's' (got 'voice')"],
+        ),
         (HEADER + "u1,2023,equity,3,ten\n", ["row 2, column n: not a whole number (got 'ten')"]),
-        (HEADER + "u1,2023,equity,7,30\n", ["row 2, column score: must be between 1 and 5 (got '7')"]),
+        (
+            HEADER + "u1,2023,equity,7,30\n",
+            ["row 2, column score: must be between 1 and 5 (got '7')"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_results_csv_names_row_and_column_and_stores_nothing(tmp_path, text, expected):
     for store in (MemoryStore(), SQLiteStore(tmp_path / f"s{len(text)}.db")):
         store.put(SURVEY)
@@ -245,13 +276,25 @@ def gem_store(sizes, *, promoted=()):
     store = MemoryStore()
     store.put(Program(id="gem", name="GEM"))
     for year, n in sizes:
-        store.put(Cohort(id=f"c{year}", program_id="gem", name=str(year), start=dt.date(year, 8, 1),
-                         end=dt.date(year + 1, 6, 30)))  # fmt: skip
+        store.put(
+            Cohort(
+                id=f"c{year}",
+                program_id="gem",
+                name=str(year),
+                start=dt.date(year, 8, 1),
+                end=dt.date(year + 1, 6, 30),
+            )
+        )
         store.put_many(
-            Enrollment(id=f"e{year}-{k}", person_id=f"p{year}-{k}", cohort_id=f"c{year}",
-                       role="mentee", status="completed")
+            Enrollment(
+                id=f"e{year}-{k}",
+                person_id=f"p{year}-{k}",
+                cohort_id=f"c{year}",
+                role="mentee",
+                status="completed",
+            )
             for k in range(n)
-        )  # fmt: skip
+        )
     for k, (person, day) in enumerate(promoted):
         store.put(Outcome(id=f"o{k}", person_id=person, kind="promotion", date=day))
     return store
@@ -261,8 +304,15 @@ def gem_store(sizes, *, promoted=()):
 @given(st.lists(st.integers(0, 30), min_size=1, max_size=5), st.integers(2, 12))
 def test_target_progress_counts_and_withholds_nothing_derivable(sizes, min_cell):
     store = gem_store([(2019 + k, n) for k, n in enumerate(sizes)])
-    t = Target(id="t", name="150", program_id="gem", measure="mentees", count=150,
-               deadline=dt.date(2026, 6, 30), start=dt.date(2019, 1, 1))  # fmt: skip
+    t = Target(
+        id="t",
+        name="150",
+        program_id="gem",
+        measure="mentees",
+        count=150,
+        deadline=dt.date(2026, 6, 30),
+        start=dt.date(2019, 1, 1),
+    )
     p = progress(t, store, as_of=dt.date(2025, 1, 1), policy=DisclosurePolicy(min_cell=min_cell))
     nonzero = [n for n in sizes if n]
     assert [pt.new for pt in p.points if not isinstance(pt.new, Suppressed)] == [
@@ -297,8 +347,15 @@ def test_target_progress_counts_and_withholds_nothing_derivable(sizes, min_cell)
 
 def test_gem_target_150_by_2024():
     store = gem_store([(2019, 28), (2020, 27), (2021, 28)])
-    t = Target(id="t", name="150 by 2024", program_id="gem", measure="mentees", count=150,
-               deadline=dt.date(2024, 6, 30), start=dt.date(2018, 8, 1))  # fmt: skip
+    t = Target(
+        id="t",
+        name="150 by 2024",
+        program_id="gem",
+        measure="mentees",
+        count=150,
+        deadline=dt.date(2024, 6, 30),
+        start=dt.date(2018, 8, 1),
+    )
     p = progress(t, store, as_of=dt.date(2022, 6, 30))
     assert (p.reached, p.remaining, p.on_track) == (83, 67, False)
     assert p.pace_needed == pytest.approx(67 / (731 / 365.25))
@@ -361,8 +418,82 @@ def test_report_tables_have_csv_text_html_and_pandas(tmp_path):
     plot_trends(t)
     store = gem_store([(2019, 28), (2020, 27)])
     plot_cohorts(report_outcomes(store))
-    target = Target(id="t", name="150", program_id="gem", measure="mentees", count=150,
-                    deadline=dt.date(2024, 6, 30))  # fmt: skip
+    target = Target(
+        id="t",
+        name="150",
+        program_id="gem",
+        measure="mentees",
+        count=150,
+        deadline=dt.date(2024, 6, 30),
+    )
     plot_progress(progress(target, store, as_of=dt.date(2022, 1, 1)))
     with pytest.raises(ValidationError):
         plot_cohorts(report_outcomes(store), figure="nope")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["u1", "u2"]), st.lists(st.integers(1, 5), min_size=1, max_size=3)
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_aggregated_responses_equal_a_direct_mean_of_respondent_means(spec):
+    responses = [
+        SurveyResponse(
+            id=f"x{i}",
+            survey_id="s",
+            cycle="2023",
+            org_unit_id=unit,
+            answers=[Answer(item=f"e{1 + k % 2}", value=v) for k, v in enumerate(values)],
+        )
+        for i, (unit, values) in enumerate(spec)
+    ]
+    results = {r.org_unit_id: r for r in aggregate_responses(responses, SURVEY)}
+    for unit in {u for u, _ in spec}:
+        means = [sum(v) / len(v) for u, v in spec if u == unit]
+        assert results[unit].n == len(means)
+        assert results[unit].score == pytest.approx(sum(means) / len(means))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.booleans(), min_size=1, max_size=12))
+def test_every_bad_row_is_reported_with_its_own_row_number(bad_rows):
+    lines = [HEADER.strip()]
+    for k, bad in enumerate(bad_rows):
+        lines.append(f"u1,{2000 + k},equity,{'oops' if bad else '3.5'},20")
+    text = "\n".join(lines) + "\n"
+    if not any(bad_rows):
+        assert len(read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})) == len(
+            bad_rows
+        )
+        return
+    with pytest.raises(ValidationError) as info:
+        read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})
+    expected = [
+        f"row {k + 2}, column score: not a number (got 'oops')" for k, b in enumerate(bad_rows) if b
+    ]
+    assert list(info.value.errors) == expected
+
+
+def test_a_promotion_target_counts_each_promoted_mentee_once_from_their_cohort_start():
+    promoted = [("p2019-0", dt.date(2020, 3, 1)), ("p2019-0", dt.date(2022, 3, 1))]
+    promoted += [(f"p2020-{i}", dt.date(2021, 5, 1)) for i in range(12)]
+    promoted += [("outsider", dt.date(2021, 5, 1)), ("p2020-12", dt.date(2019, 1, 1))]
+    store = gem_store([(2019, 20), (2020, 20)], promoted=promoted)
+    t = Target(
+        id="t",
+        name="promoted",
+        program_id="gem",
+        measure="promoted",
+        count=40,
+        deadline=dt.date(2024, 6, 30),
+    )
+    p = progress(t, store, as_of=dt.date(2023, 1, 1), policy=DisclosurePolicy(min_cell=1))
+    assert p.reached == 13
+    assert [(pt.date, pt.new) for pt in p.points] == [
+        (dt.date(2020, 3, 1), 1),
+        (dt.date(2021, 5, 1), 12),
+    ]
