@@ -5,12 +5,19 @@ Run:  python examples/measurement_reports.py
 
 import datetime as dt
 
+import matplotlib
+
+matplotlib.use("Agg")  # draw to files, no window
+
 import mentorkit as mk
 from mentorkit import synthetic
 from mentorkit.measurement import (
     Target,
     follow_up,
     lowest_conditions,
+    plot_cohorts,
+    plot_progress,
+    plot_trends,
     progress,
     report_conditions,
     report_outcomes,
@@ -39,11 +46,20 @@ print()
 print(report_conditions(results, by=network).to_text().splitlines()[0])
 target = Target(
     id="t",
-    name="300 fellows by 2025",
+    name="800 fellows by 2026",
     program_id="prog-fellows",
     measure="mentees",
-    count=300,
-    deadline=dt.date(2025, 6, 30),
+    count=800,
+    deadline=dt.date(2026, 6, 30),
 )
 print()
 print(progress(target, store, as_of=dt.date(2023, 9, 1)).to_text())
+
+# Figures (extra "notebook"): trend lines per network, cohorts compared, the target.
+ax = plot_trends(trend(results, by=network, condition="transformative_equity"))
+ax.figure.savefig("trends.png")
+ax = plot_cohorts(report_outcomes(store, program_id="prog-fellows"), figure="promotion_rate")
+ax.figure.savefig("cohorts.png")
+ax = plot_progress(progress(target, store, as_of=dt.date(2023, 9, 1)))
+ax.figure.savefig("target.png")
+print("wrote trends.png, cohorts.png, target.png")
