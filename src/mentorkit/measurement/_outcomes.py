@@ -36,7 +36,7 @@ class OutcomeRow:
 
     Attributes:
         program_id: The program.
-        cohort_id: The cohort, or ``"(all cohorts)"`` (also on every row of a breakdown).
+        cohort_id: The cohort, or ``"(all cohorts)"`` (the total, and a group's rows).
         group: The demographic group of a breakdown's row (``None`` otherwise).
         mentees: Mentees enrolled (selected, active or completed).
         promoted: Mentees promoted since the cohort began.
@@ -121,9 +121,11 @@ def report_outcomes(
 ) -> ReportTable[OutcomeRow]:
     """Outcomes per program and cohort: promotions, role changes, students, growth.
 
-    With ``by`` (a demographic attribute such as ``"gender"``), the rows are the
-    program's mentees split by that attribute instead of by cohort: demographic
-    breakdowns exist only when asked for, under the same policy.
+    With ``by`` (a demographic attribute such as ``"gender"``), each program's cohort rows
+    are followed by its mentees split by that attribute (``group``): demographic
+    breakdowns exist only when asked for. Both splits are suppressed together, so share
+    that one table rather than it and a separate cohort report (a figure withheld to
+    protect a small group may be published by a report that did not know of the group).
 
     Every figure follows ``policy``: counts from 1 to ``min_cell - 1`` are withheld, with
     complementary suppression across the cohorts of a program and its total row (the
@@ -146,7 +148,7 @@ def report_outcomes(
             (people without it are counted as ``"(unknown)"``).
 
     Returns:
-        For each program, its cohorts by start date (or its groups, with ``by``) then its
+        For each program, its cohorts by start date, its groups (with ``by``), then its
         total row.
 
     Raises:
@@ -220,8 +222,7 @@ def report_outcomes(
             frameworks.get(pid),
             policy,
             graph,
-            adherence if by is None else None,
-            show=COHORTS if by is None else GROUPS,
+            adherence,
         )
     return ReportTable(
         rows,
@@ -249,17 +250,15 @@ def _program_rows(
     policy: DisclosurePolicy,
     graph: Any,
     adherence: Mapping[str, tuple[int, int]] | None,
-    *,
-    show: str,
 ) -> list[OutcomeRow]:
-    """The rows of one program's ``show`` partition (cohorts or groups), then its total.
+    """The rows of one program: each partition's (cohorts, then groups), then its total.
 
     Each partition splits the same members (a mentee's place in a cohort; outcomes count
     from that cohort's start) by its labels. Every partition's figures are suppressed
     together, so the published rows of one give nothing away about another.
     """
     counts: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], int]] = {}
-    days: dict[str, list[int]] = {}
+    days: dict[tuple[str, str], list[int]] = {}
     sums: dict[tuple[str, str], float] = {}
     contributors: dict[tuple[str, str], int] = {}
     steps: dict[tuple[str, str], list[float]] = {}
@@ -273,8 +272,8 @@ def _program_rows(
             for person, k in people:
                 after = [d for d in facts.promotions.get(person, ()) if d >= k.start]
                 promoted[label, bool(after)] = promoted.get((label, bool(after)), 0) + 1
-                if after and part == show:
-                    days.setdefault(label, []).append((min(after) - k.start).days)
+                if after:
+                    days.setdefault((part, label), []).append((min(after) - k.start).days)
                 moved = any(d >= k.start for d in facts.changes.get(person, ()))
                 changed[label, moved] = changed.get((label, moved), 0) + 1
                 if person in students:
@@ -291,8 +290,7 @@ def _program_rows(
                 if gained is not None:
                     steps.setdefault((part, label), []).append(gained)
     tables = linked_tables(counts, rows={p: list(m) for p, m in partitions.items()}, policy=policy)
-    ids = list(partitions[show])
-    t_prom, t_change, t_growth = (tables[show, a] for a in ("promoted", "role_changed", "growth"))
+    totals = tables[COHORTS, "promoted"]  # every table shares the grand total
     # Sums over the same people (students reached, growth steps): withheld for few
     # contributors or a withheld group size, then more until none follows from the total
     # (which every partition shares).
@@ -314,18 +312,15 @@ def _program_rows(
                 if policy.is_small(n) or isinstance(table.row_totals[label], Suppressed):
                     withheld.add((part, label))
             equations.append((ALL_COHORTS, [(part, label) for label in members]))
-        for label in partitions[show]:
-            vals[ALL_COHORTS] += vals[show, label]
-            n_all += size_of.get((show, label), 0)
-        if policy.is_small(n_all) or isinstance(t_prom.total, Suppressed):
+        for label in partitions[COHORTS]:
+            vals[ALL_COHORTS] += vals[COHORTS, label]
+            n_all += size_of.get((COHORTS, label), 0)
+        if policy.is_small(n_all) or isinstance(totals.total, Suppressed):
             withheld.add(ALL_COHORTS)
         if withheld and policy.complementary:
             protect(vals, withheld, equations)
         hidden[name], values[name] = withheld, vals
-    n_contrib = {label: contributors.get((show, label), 0) for label in ids}
-    n_contrib[ALL_COHORTS] = sum(n_contrib.values())
-    n_steps_of = {label: len(steps.get((show, label), ())) for label in ids}
-    n_steps_of[ALL_COHORTS] = sum(n_steps_of.values())
+    everyone = {person: k for people in partitions[COHORTS].values() for person, k in people}
 
     def cell(table: Any, row: str, col: Hashable) -> Count:
         if row == ALL_COHORTS:
@@ -335,9 +330,12 @@ def _program_rows(
     def total(table: Any, row: str) -> Count:
         return table.total if row == ALL_COHORTS else table.row_totals[row]  # type: ignore[no-any-return]
 
-    rows = []
-    for key in [*ids, ALL_COHORTS]:
-        vkey: Hashable = key if key == ALL_COHORTS else (show, key)
+    def row(part: str, key: str) -> OutcomeRow:
+        t_prom, t_change, t_growth = (
+            tables[part, a] for a in ("promoted", "role_changed", "growth")
+        )
+        labels = list(partitions[part]) if key == ALL_COHORTS else [key]
+        vkey: Hashable = key if key == ALL_COHORTS else (part, key)
         size = total(t_prom, key)
         n_prom = cell(t_prom, key, True)
         n_moved = cell(t_change, key, True)
@@ -350,62 +348,62 @@ def _program_rows(
         if isinstance(size, Suppressed):
             # Even a zero would tell something about everyone in a small group.
             n_prom = n_moved = grew = assessed = SUPPRESSED
-        my_days = (
-            [d for k in ids for d in days.get(k, ())] if key == ALL_COHORTS else days.get(key, [])
-        )
+        my_days = [d for label in labels for d in days.get((part, label), ())]
         median: Figure | None = None
         if isinstance(n_prom, Suppressed) or policy.is_small(len(my_days)):
             median = SUPPRESSED
         elif my_days:
             median = float(statistics.median(my_days))
+        n_steps = sum(len(steps.get((part, label), ())) for label in labels)
         mean_steps: Figure | None = None
         if vkey in hidden["steps"] or isinstance(assessed, Suppressed):
             mean_steps = SUPPRESSED
-        elif n_steps_of[key]:
-            mean_steps = values["steps"][vkey] / n_steps_of[key]
+        elif n_steps:
+            mean_steps = values["steps"][vkey] / n_steps
+        n_contrib = sum(contributors.get((part, label), 0) for label in labels)
         students_figure: Figure | None = None
         if vkey in hidden["students"]:
             students_figure = SUPPRESSED
-        elif n_contrib[key]:
+        elif n_contrib:
             students_figure = values["students"][vkey]
-        rows.append(
-            OutcomeRow(
-                program_id=program_id,
-                cohort_id=key if show == COHORTS else ALL_COHORTS,
-                group=None if show == COHORTS or key == ALL_COHORTS else key,
-                mentees=size,
-                promoted=n_prom,
-                promotion_rate=rate(n_prom, size, policy),
-                median_days_to_promotion=median,
-                role_changed=n_moved,
-                role_change_rate=rate(n_moved, size, policy),
-                students_reached=students_figure,
-                reach_via_graph=_graph_reach(graph, key, partitions[show], students, policy),
-                assessed=assessed,
-                grew=grew,
-                mean_growth_steps=mean_steps,
-                adherence_rate=_adherence(adherence, key, ids, policy),
-            )
+        people = set(everyone) if key == ALL_COHORTS else {p for p, _ in partitions[part][key]}
+        return OutcomeRow(
+            program_id=program_id,
+            cohort_id=key if part == COHORTS else ALL_COHORTS,
+            group=key if part == GROUPS else None,
+            mentees=size,
+            promoted=n_prom,
+            promotion_rate=rate(n_prom, size, policy),
+            median_days_to_promotion=median,
+            role_changed=n_moved,
+            role_change_rate=rate(n_moved, size, policy),
+            students_reached=students_figure,
+            reach_via_graph=_graph_reach(graph, people, students, policy),
+            assessed=assessed,
+            grew=grew,
+            mean_growth_steps=mean_steps,
+            adherence_rate=_adherence(adherence, labels if part == COHORTS else [], policy),
         )
+
+    rows = [row(part, key) for part, members in partitions.items() for key in members]
+    rows.append(row(COHORTS, ALL_COHORTS))
     return rows
 
 
 def _graph_reach(
     graph: Any,
-    key: str,
-    members: Mapping[str, list[tuple[str, Cohort]]],
+    people: set[str],
     students: Mapping[str, float],
     policy: DisclosurePolicy,
 ) -> Figure | None:
+    """Students reached by ``people`` and everyone they went on to mentor, each once."""
     if graph is None:
         return None
-    people: set[str] = set()
-    for k in members if key == ALL_COHORTS else [key]:
-        for person, _ in members.get(k, ()):
-            people.add(person)
-            if person in graph:
-                people |= graph.descendants(person)
-    counted = [students[p] for p in people if p in students]
+    reached = set(people)
+    for person in people:
+        if person in graph:
+            reached |= graph.descendants(person)
+    counted = [students[p] for p in reached if p in students]
     if policy.is_small(len(counted)):
         return SUPPRESSED
     return sum(counted) if counted else None
@@ -413,8 +411,7 @@ def _graph_reach(
 
 def _adherence(
     adherence: Mapping[str, tuple[int, int]] | None,
-    key: str,
-    ids: list[str],
+    cohorts: list[str],
     policy: DisclosurePolicy,
 ) -> Figure | None:
     if adherence is None:
@@ -425,7 +422,7 @@ def _adherence(
             field="adherence",
             value=type(adherence).__name__,
         )
-    pairs = [adherence[k] for k in (ids if key == ALL_COHORTS else [key]) if k in adherence]
+    pairs = [adherence[k] for k in cohorts if k in adherence]
     if not pairs:
         return None
     met, promised = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
