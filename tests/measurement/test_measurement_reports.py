@@ -497,3 +497,17 @@ def test_a_promotion_target_counts_each_promoted_mentee_once_from_their_cohort_s
         (dt.date(2020, 3, 1), 1),
         (dt.date(2021, 5, 1), 12),
     ]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reports_leave_the_garbage_collector_as_they_found_it(enabled):
+    import gc
+
+    rs = results_of([("u1", "2021", "equity", 3.0, 12)])
+    (gc.enable if enabled else gc.disable)()
+    try:
+        lowest_conditions(rs)
+        trend(rs)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

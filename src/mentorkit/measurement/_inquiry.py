@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import attrs
 
+from mentorkit._gc import collector_paused
 from mentorkit.errors import ValidationError
 from mentorkit.measurement._disclosure import SUPPRESSED, DisclosurePolicy, Suppressed
 from mentorkit.measurement._figures import protect
@@ -261,6 +262,7 @@ def _policy(policy: DisclosurePolicy | None) -> DisclosurePolicy:
     return policy
 
 
+@collector_paused
 def condition_scores(
     results: Iterable[SurveyResult],
     *,
@@ -305,6 +307,7 @@ def condition_scores(
     return ReportTable(rows, row_type=ConditionScore, title="Condition scores", policy=policy)
 
 
+@collector_paused
 def lowest_conditions(
     results: Iterable[SurveyResult],
     *,
@@ -391,6 +394,7 @@ def _cycle_order(cycles: Sequence[str] | None, seen: Iterable[str]) -> dict[str,
     return order
 
 
+@collector_paused
 def trend(
     results: Iterable[SurveyResult],
     *,
@@ -462,6 +466,7 @@ def trend(
     )
 
 
+@collector_paused
 def follow_up(
     inquiries: Iterable[Inquiry],
     results: Iterable[SurveyResult],
@@ -539,6 +544,7 @@ def follow_up(
     )
 
 
+@collector_paused
 def report_conditions(
     results: Iterable[SurveyResult],
     *,

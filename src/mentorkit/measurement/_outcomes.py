@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from mentorkit._gc import collector_paused
 from mentorkit.errors import MentorkitError, ValidationError
 from mentorkit.frameworks import Assessment, CompetencyFramework, load_framework
 from mentorkit.measurement._disclosure import SUPPRESSED, Count, DisclosurePolicy, Suppressed
@@ -110,6 +111,7 @@ def _growth_steps(
     return sum(steps) / len(steps) if steps else None
 
 
+@collector_paused
 def report_outcomes(
     source: StoreReader,
     *,

@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from mentorkit._gc import collector_paused
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import Entity, OrgUnit
 from mentorkit.model import _checks as c
@@ -225,6 +226,7 @@ def result_id(survey_id: str, org_unit_id: str, cycle: str, condition: str) -> s
     return f"{survey_id}/{cycle}/{org_unit_id}/{condition}"
 
 
+@collector_paused
 def aggregate_responses(responses: Iterable[SurveyResponse], survey: Survey) -> list[SurveyResult]:
     """Turn anonymous responses into results: per org unit, cycle and condition.
 

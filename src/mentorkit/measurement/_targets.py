@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from mentorkit._gc import collector_paused
 from mentorkit.errors import ValidationError
 from mentorkit.measurement._disclosure import SUPPRESSED, DisclosurePolicy, Suppressed
 from mentorkit.measurement._figures import protect
@@ -175,6 +176,7 @@ def _events(target: Target, source: StoreReader) -> dict[str, tuple[dt.date, str
     return promoted
 
 
+@collector_paused
 def progress(
     target: Target,
     source: StoreReader,
