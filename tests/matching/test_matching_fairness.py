@@ -25,18 +25,36 @@ def cohort(n=40, places=25, seed=0):
     return match(problem, "optimal"), units, demo
 
 
-def test_org_unit_figures_are_exact():
+def test_org_unit_figures_are_exact_where_shown():
     result, units, _ = cohort()
+    for policy in (DisclosurePolicy(), DisclosurePolicy(min_cell=1)):
+        report = fairness_audit(result, units, policy=policy)
+        assert report.overall.mentees == 40
+        for g in report.by_org_unit:
+            mine = [p for p in result.pairs if units[p.mentee_id] == g.group]
+            if not isinstance(g.matched, Suppressed):
+                assert g.matched == len(mine)
+            if not isinstance(g.mean_score, Suppressed):
+                assert g.mean_score == pytest.approx(sum(p.score for p in mine) / len(mine))
+        assert report.by_demographic == {}
+        assert "gender" not in report.to_text()
+    exact = fairness_audit(result, units, policy=DisclosurePolicy(min_cell=1))
+    assert exact.overall.matched == 25
+    assert all(isinstance(g.matched, int) for g in exact.by_org_unit)
+
+
+def test_an_org_unit_with_one_mentee_is_withheld():
+    result, units, _ = cohort()
+    units = {**units, "e0": "tiny"}
     report = fairness_audit(result, units)
-    assert report.overall.mentees == 40
-    assert report.overall.matched == 25
-    assert report.overall.match_rate == 25 / 40
-    for g in report.by_org_unit:
-        mine = [p for p in result.pairs if units[p.mentee_id] == g.group]
-        assert g.matched == len(mine)
-        assert g.mean_score == pytest.approx(sum(p.score for p in mine) / len(mine))
-    assert report.by_demographic == {}
-    assert "gender" not in report.to_text()
+    tiny = next(g for g in report.by_org_unit if g.group == "tiny")
+    for figure in (tiny.mentees, tiny.matched, tiny.match_rate, tiny.mean_score):
+        assert isinstance(figure, Suppressed)
+    # and another unit's size is withheld with it: the overall count would give it away
+    others = [g for g in report.by_org_unit if g.group != "tiny"]
+    assert any(isinstance(g.mentees, Suppressed) for g in others) or isinstance(
+        report.overall.mentees, Suppressed
+    )
 
 
 def test_demographic_groups_appear_only_when_asked_and_small_ones_are_withheld():
@@ -71,7 +89,7 @@ def test_a_lower_threshold_publishes_more():
 def test_unknown_org_units_and_excluded_applicants():
     problem = MatchingProblem.from_matrix(["a", "b"], ["x"], [[1.0], [None]], 1)
     result = match(problem)
-    report = fairness_audit(result, {"a": "north"})
+    report = fairness_audit(result, {"a": "north"}, policy=DisclosurePolicy(min_cell=1))
     assert [g.group for g in report.by_org_unit] == ["(unknown)", "north"]
     unknown = report.by_org_unit[0]
     assert unknown.matched == 0

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from mentorkit._optional import require as require  # graph modules import it from here
 from mentorkit.errors import StorageError
 
 if TYPE_CHECKING:
     import os
 
     from mentorkit.graph._graph import MentorshipGraph
-
-_EXTRAS = {"pandas": "notebook", "matplotlib": "notebook", "matplotlib.pyplot": "notebook"}
-
-
-def require(module: str) -> Any:
-    """Import an optional dependency, or fail with the extra that installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        extra = _EXTRAS.get(module, "all")
-        raise ModuleNotFoundError(
-            f'{module} is needed for this; install it with: pip install "mentorkit[{extra}]"',
-            name=module,
-        ) from exc
-
 
 def _flat_value(value: Any) -> str | int | float | bool | None:
     if value is None:

@@ -23,7 +23,6 @@ sets while lineages are sparse (ints used as bitsets when dense, so a union is o
 
 from __future__ import annotations
 
-import gc
 import html
 import itertools
 import math
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from mentorkit._gc import paused
 from mentorkit.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -529,13 +529,8 @@ def compute_metrics(
     """
     # Hundreds of thousands of small sets and tuples, none of them in a reference cycle: the
     # cyclic garbage collector would rescan them again and again for nothing.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _compute(people, mentorships, students_reached, representation, appearance)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _longest_chains(

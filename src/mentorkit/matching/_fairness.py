@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -11,9 +11,11 @@ import attrs
 from mentorkit.errors import ValidationError
 from mentorkit.matching._result import MatchResult, UnmatchedReason
 from mentorkit.measurement import Crosstab, DisclosurePolicy, Suppressed
-from mentorkit.measurement._disclosure import _crosstab
+from mentorkit.measurement._figures import linked_tables
 
 UNKNOWN = "(unknown)"
+#: The key of the org-unit table among the linked tables (never a demographic attribute).
+_UNITS = "\x00org_unit"
 
 #: A published figure, or the marker of a withheld one.
 Figure = float | Suppressed
@@ -45,8 +47,8 @@ class FairnessReport:
 
     Attributes:
         overall: The whole cohort.
-        by_org_unit: One row per org unit (org units are not people: withheld only where
-            the demographic tables withhold the overall counts the rows add up to).
+        by_org_unit: One row per org unit, under the same small-cell ``policy`` (a unit with
+            few mentees identifies them as surely as a small demographic group does).
         by_demographic: Attribute -> one row per value, under the small-cell ``policy``.
         policy: The disclosure policy the demographic rows follow.
     """
@@ -151,12 +153,15 @@ def fairness_audit(
     Raises:
         ValidationError: ``by`` names attributes but no ``demographics`` were given.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem, match
         >>> p = MatchingProblem.from_matrix(["a", "b", "c"], ["x"], [[3], [2], [1]], 2)
-        >>> report = fairness_audit(match(p), {"a": "north", "b": "north", "c": "south"})
-        >>> rows = [(g.group, g.matched, g.match_rate) for g in report.by_org_unit]
-        >>> rows
+        >>> units = {"a": "north", "b": "north", "c": "south"}
+        >>> report = fairness_audit(match(p), units)
+        >>> [(g.group, g.mentees, g.matched) for g in report.by_org_unit]
+        [('north', Suppressed(), Suppressed()), ('south', Suppressed(), Suppressed())]
+        >>> report = fairness_audit(match(p), units, policy=DisclosurePolicy(min_cell=1))
+        >>> [(g.group, g.matched, g.match_rate) for g in report.by_org_unit]
         [('north', 2, 1.0), ('south', 0, 0.0)]
     """
     policy = policy or DisclosurePolicy()
@@ -169,9 +174,6 @@ def fairness_audit(
     for item in result.unmatched:
         if include_excluded or item.reason is not UnmatchedReason.EXCLUDED:
             score[item.mentee_id] = None
-    units: dict[str, list[float | None]] = {}
-    for mentee, value in score.items():
-        units.setdefault(org_units.get(mentee) or UNKNOWN, []).append(value)
     demographic: dict[str, tuple[GroupFigures, ...]] = {}
     # The overall counts as the demographic tables publish them: a count any table withholds
     # is withheld overall too (else subtracting the published groups would recover it).
@@ -184,29 +186,24 @@ def fairness_audit(
         group_ofs[attribute] = {
             mentee: (demographics.get(mentee) or {}).get(attribute, UNKNOWN) for mentee in score
         }
-    tables: dict[str, Crosstab] = {}
-    while True:
-        for attribute, group_of in group_ofs.items():
-            records = [
-                {"group": group_of[mentee], "matched": value is not None}
-                for mentee, value in score.items()
-            ]
-            tables[attribute] = _crosstab(
-                records,
-                row="group",
-                col="matched",
-                policy=policy,
-                withhold_total=hide_mentees,
-                withhold_cols=(True, False) if hide_matched else (),
-            )
-        before = (hide_mentees, hide_matched)
-        for table in tables.values():
-            hide_mentees |= isinstance(table.total, Suppressed)
-            hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
-        if (hide_mentees, hide_matched) == before:
-            break
+    # The org units split the same mentees too: their table is linked like the others.
+    unit_of = {mentee: org_units.get(mentee) or UNKNOWN for mentee in score}
+    linked = {**group_ofs, _UNITS: unit_of}
+    # One suppression over every table: they count the same mentees, so they share the
+    # grand total and the matched / unmatched totals (see linked_tables).
+    counts: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], int]] = {}
+    for attribute, group_of in linked.items():
+        table_counts = counts.setdefault((attribute, "matched"), {})
+        for mentee, value in score.items():
+            key = (group_of[mentee], value is not None)
+            table_counts[key] = table_counts.get(key, 0) + 1
+    suppressed = linked_tables(counts, rows=dict.fromkeys(linked, ()), policy=policy)
+    tables: dict[str, Crosstab] = {str(a): t for (a, _), t in suppressed.items()}
+    for table in tables.values():
+        hide_mentees |= isinstance(table.total, Suppressed)
+        hide_matched |= any(isinstance(table.col_totals[c], Suppressed) for c in table.cols)
     for attribute, table in tables.items():
-        group_of = group_ofs[attribute]
+        group_of = linked[attribute]
         groups = []
         for group in table.rows:
             total = table.row_totals[group]
@@ -233,12 +230,7 @@ def fairness_audit(
                 )
             )
         demographic[attribute] = tuple(groups)
-    # The org units partition the same mentees, so their rows add up to the overall counts:
-    # what is withheld overall is withheld for every unit.
-    by_unit = tuple(
-        _published(unit, units[unit], hide_mentees=hide_mentees, hide_matched=hide_matched)
-        for unit in sorted(units)
-    )
+    by_unit = demographic.pop(_UNITS)
     overall = _published(
         "all mentees", list(score.values()), hide_mentees=hide_mentees, hide_matched=hide_matched
     )

@@ -1,4 +1,19 @@
-"""Measurement: counts about people that are safe to share (small-cell suppression).
+"""Measurement: surveys and cycles of inquiry, program targets, outcome reports, all shareable.
+
+Every figure a report publishes (count, rate, mean, median, sum) follows one
+[DisclosurePolicy][mentorkit.measurement.DisclosurePolicy]: figures resting on fewer than
+``min_cell`` people are withheld (marked [Suppressed][mentorkit.measurement.Suppressed],
+printed ``*``, never zero), and complementary suppression keeps a withheld figure from being
+worked out of the published ones. Demographic breakdowns exist only when asked for.
+
+- Surveys: [Survey][mentorkit.measurement.Survey] instruments, administrations, anonymous
+  [SurveyResponse][mentorkit.measurement.SurveyResponse]s (no person id, by design) and
+  [SurveyResult][mentorkit.measurement.SurveyResult] aggregates, imported from CSV.
+- Cycles of inquiry: :func:`lowest_conditions`, :func:`trend`, an
+  [Inquiry][mentorkit.measurement.Inquiry] linking a finding to the coaching cycle or action
+  plan that responds, and :func:`follow_up` ("did the condition move after we acted?").
+- Targets: [Target][mentorkit.measurement.Target] and :func:`progress`.
+- Outcomes: :func:`report_outcomes` per program and cohort.
 
 Example:
     >>> from mentorkit.measurement import DisclosurePolicy, crosstab
@@ -14,10 +29,78 @@ from mentorkit.measurement._disclosure import (
     Suppressed,
     crosstab,
 )
+from mentorkit.measurement._inquiry import (
+    ConditionScore,
+    Direction,
+    Finding,
+    FollowUp,
+    Inquiry,
+    TrendPoint,
+    condition_scores,
+    follow_up,
+    lowest_conditions,
+    report_conditions,
+    trend,
+)
+from mentorkit.measurement._outcomes import ALL_COHORTS, OutcomeRow, report_outcomes
+from mentorkit.measurement._plots import plot_cohorts, plot_progress, plot_trends
+from mentorkit.measurement._surveys import (
+    Answer,
+    Condition,
+    Survey,
+    SurveyAdministration,
+    SurveyItem,
+    SurveyResponse,
+    SurveyResult,
+    aggregate_responses,
+    import_results_csv,
+    read_results_csv,
+)
+from mentorkit.measurement._table import ReportTable
+from mentorkit.measurement._targets import (
+    ProgressPoint,
+    Target,
+    TargetMeasure,
+    TargetProgress,
+    progress,
+)
 
 __all__ = [
+    "ALL_COHORTS",
+    "Answer",
+    "Condition",
+    "ConditionScore",
     "Crosstab",
+    "Direction",
     "DisclosurePolicy",
+    "Finding",
+    "FollowUp",
+    "Inquiry",
+    "OutcomeRow",
+    "ProgressPoint",
+    "ReportTable",
     "Suppressed",
+    "Survey",
+    "SurveyAdministration",
+    "SurveyItem",
+    "SurveyResponse",
+    "SurveyResult",
+    "Target",
+    "TargetMeasure",
+    "TargetProgress",
+    "TrendPoint",
+    "aggregate_responses",
+    "condition_scores",
     "crosstab",
+    "follow_up",
+    "import_results_csv",
+    "lowest_conditions",
+    "plot_cohorts",
+    "plot_progress",
+    "plot_trends",
+    "progress",
+    "read_results_csv",
+    "report_conditions",
+    "report_outcomes",
+    "trend",
 ]

@@ -218,14 +218,33 @@ def _crosstab(
     For tables linked by shared margins (the same people counted by different attributes):
     a margin one table withholds must be withheld by the others too.
     """
-    policy = policy or DisclosurePolicy()
     read_row, read_col = _reader(row, "row"), _reader(col, "col")
     counts: dict[tuple[Hashable, Hashable], int] = {}
     for record in records:
         key = (_hashable(read_row(record), "row"), _hashable(read_col(record), "col"))
         counts[key] = counts.get(key, 0) + 1
-    rows = _order(r for r, _ in counts)
-    cols = _order(c for _, c in counts)
+    return _from_counts(
+        counts, policy=policy, withhold_total=withhold_total, withhold_cols=withhold_cols
+    )
+
+
+def _from_counts(
+    counts: Mapping[tuple[Hashable, Hashable], int],
+    *,
+    policy: DisclosurePolicy | None,
+    rows: Iterable[Hashable] = (),
+    cols: Iterable[Hashable] = (),
+    withhold_total: bool = False,
+    withhold_cols: Iterable[Hashable] = (),
+    withhold_rows: Iterable[Hashable] = (),
+) -> Crosstab:
+    """The table of known counts per ``(row, col)``: the one suppression every report uses.
+
+    ``rows`` and ``cols`` add labels that have no count (their cells are zeros).
+    """
+    policy = policy or DisclosurePolicy()
+    rows = _order([*rows, *(r for r, _ in counts)])
+    cols = _order([*cols, *(c for _, c in counts)])
     cell = {(r, c): counts.get((r, c), 0) for r in rows for c in cols}
     row_total = {r: sum(cell[r, c] for c in cols) for r in rows}
     col_total = {c: sum(cell[r, c] for r in rows) for c in cols}
@@ -244,6 +263,7 @@ def _crosstab(
     if withhold_total:
         withheld.add((("cols",), ("rows",)))
     withheld |= {(("col", c), ("cols",)) for c in withhold_cols if c in col_total}
+    withheld |= {(("rows",), ("row", r)) for r in withhold_rows if r in row_total}
     if policy.complementary:
         _complete(value, withheld, policy.min_cell)
 
@@ -279,6 +299,8 @@ def _complete(
     count the exact range is computed as two min-cost flows, and while one is pinned the
     smallest published positive count next to it is withheld too, and the loop repeats.
     """
+    if not withheld:  # nothing small: nothing to protect
+        return
     import networkx as nx  # lazily: networkx costs a third of a second to import
 
     full = nx.Graph()

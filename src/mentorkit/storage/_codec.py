@@ -51,6 +51,11 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "person": ("org_unit_id", "supervisor_id"),
     "reflection": ("person_id", "mentorship_id", "session_id"),
     "session": ("mentorship_id", "start"),
+    "survey_result": ("survey_id", "org_unit_id", "cycle", "condition"),
+    "survey_response": ("survey_id", "org_unit_id", "cycle"),
+    "survey_administration": ("survey_id", "cycle"),
+    "inquiry": ("org_unit_id", "survey_id", "condition"),
+    "target": ("program_id",),
 }
 #: The indexed fields of each collection, usable in ``Store.find`` (read-only). Adding a line
 #: above, or calling :func:`register_index`, is all it takes to index a collection: SQL stores
@@ -79,9 +84,9 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
             (without ``replace``).
 
     Example:
-        >>> register_index("survey_response", "person_id", "survey_id")
-        >>> INDEXES["survey_response"]
-        ('person_id', 'survey_id')
+        >>> register_index("site_visit", "person_id", "school_id")
+        >>> INDEXES["site_visit"]
+        ('person_id', 'school_id')
     """
     if not isinstance(collection, str) or not _NAME.match(collection):
         raise ValidationError(

@@ -9,5 +9,6 @@ Example:
 """
 
 from mentorkit.synthetic._district import District, district
+from mentorkit.synthetic._surveys import conditions_survey, survey_results
 
-__all__ = ["District", "district"]
+__all__ = ["District", "conditions_survey", "district", "survey_results"]

@@ -39,6 +39,7 @@ from mentorkit.model import (
     Reflection,
     Session,
 )
+from mentorkit.testing._measurement_strategies import MEASUREMENT_STRATEGIES
 from mentorkit.testing._strategies import (
     action_items,
     action_plans,
@@ -352,6 +353,7 @@ ENTITY_STRATEGIES: dict[type[Entity], Any] = {
     Assessment: assessments,
     CoachingCycle: coaching_cycles,
 }
+ENTITY_STRATEGIES.update(MEASUREMENT_STRATEGIES)
 
 
 def entities_of(cls: type[E]) -> st.SearchStrategy[E]:

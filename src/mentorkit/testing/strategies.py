@@ -28,6 +28,14 @@ from mentorkit.testing._framework_strategies import (
     proficiency_scales,
     smartie_goals,
 )
+from mentorkit.testing._measurement_strategies import (
+    inquiries,
+    survey_administrations,
+    survey_responses,
+    survey_results,
+    surveys,
+    targets,
+)
 from mentorkit.testing._strategies import (
     action_items,
     action_plans,
@@ -66,6 +74,7 @@ __all__ = [
     "frameworks",
     "goals",
     "ids",
+    "inquiries",
     "legal_walks",
     "mentorships",
     "org_units",
@@ -77,5 +86,10 @@ __all__ = [
     "role_spells",
     "sessions",
     "smartie_goals",
+    "survey_administrations",
+    "survey_responses",
+    "survey_results",
+    "surveys",
+    "targets",
     "texts",
 ]

@@ -1,0 +1,431 @@
+"""Outcome reports per program and cohort: promotions, role changes, students, growth."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from mentorkit._gc import collector_paused
+from mentorkit.errors import MentorkitError, ValidationError
+from mentorkit.frameworks import Assessment, CompetencyFramework, load_framework
+from mentorkit.measurement._disclosure import SUPPRESSED, Count, DisclosurePolicy, Suppressed
+from mentorkit.measurement._figures import Figure, linked_tables, protect, rate
+from mentorkit.measurement._table import ReportTable
+from mentorkit.measurement._targets import SUPPORTED
+from mentorkit.model import Cohort, Enrollment, Outcome, OutcomeKind, Person, Program, Role
+
+if TYPE_CHECKING:
+    from mentorkit.graph import MentorshipGraph, StoreReader
+
+#: The label of a program's total row in ``cohort_id``.
+ALL_COHORTS = "(all cohorts)"
+#: The group of people without the demographic attribute asked for.
+UNKNOWN = "(unknown)"
+COHORTS, GROUPS = "cohorts", "groups"  # the partitions of a program's mentees
+
+
+@attrs.frozen(kw_only=True)
+class OutcomeRow:
+    """What one cohort (or a whole program) achieved, every figure under the policy.
+
+    Mentees are counted per cohort (a fellow in two cohorts counts in each); the program
+    row (``cohort_id`` is ``"(all cohorts)"``) adds the cohorts up. An outcome counts for a
+    cohort when it is dated on or after the cohort's start.
+
+    Attributes:
+        program_id: The program.
+        cohort_id: The cohort, or ``"(all cohorts)"`` (the total, and a group's rows).
+        group: The demographic group of a breakdown's row (``None`` otherwise).
+        mentees: Mentees enrolled (selected, active or completed).
+        promoted: Mentees promoted since the cohort began.
+        promotion_rate: ``promoted / mentees``.
+        median_days_to_promotion: Median days from the cohort's start to the first promotion.
+        role_changed: Mentees with a role change since the cohort began.
+        role_change_rate: ``role_changed / mentees``.
+        students_reached: The mentees' own ``students_reached`` outcomes, summed.
+        reach_via_graph: Students reached by the mentees and everyone they went on to
+            mentor (each person once), when a mentorship graph was given.
+        assessed: Mentees rated on a competency of the program's framework both early and
+            late in the cohort.
+        grew: Assessed mentees whose levels rose on balance.
+        mean_growth_steps: Mean over assessed mentees of the steps gained per competency.
+        adherence_rate: Share of commitments met, when adherence figures were given.
+    """
+
+    program_id: str
+    cohort_id: str
+    group: str | None
+    mentees: Count
+    promoted: Count
+    promotion_rate: Figure | None
+    median_days_to_promotion: Figure | None
+    role_changed: Count
+    role_change_rate: Figure | None
+    students_reached: Figure | None
+    reach_via_graph: Figure | None
+    assessed: Count
+    grew: Count
+    mean_growth_steps: Figure | None
+    adherence_rate: Figure | None
+
+
+def _framework(program: Program) -> CompetencyFramework | None:
+    if program.framework_id is None:
+        return None
+    try:
+        return load_framework(program.framework_id)
+    except MentorkitError:  # a framework this process cannot load: no growth figures
+        return None
+
+
+def _growth_steps(
+    framework: CompetencyFramework, ratings: Iterable[Assessment], cohort: Cohort
+) -> float | None:
+    """Mean steps gained per competency between the first and last rating in the cohort."""
+    first: dict[str, Assessment] = {}
+    last: dict[str, Assessment] = {}
+    for a in ratings:
+        if a.framework_id != framework.id or not cohort.start <= a.date <= cohort.end:
+            continue
+        if a.competency not in framework or a.level not in framework.scale:
+            continue
+        if a.competency not in first or (a.date, a.id) < (
+            first[a.competency].date,
+            first[a.competency].id,
+        ):
+            first[a.competency] = a
+        if a.competency not in last or (a.date, a.id) > (
+            last[a.competency].date,
+            last[a.competency].id,
+        ):
+            last[a.competency] = a
+    rank = framework.scale.rank
+    steps = [
+        rank(last[code].level) - rank(a.level)
+        for code, a in first.items()
+        if last[code].date > a.date
+    ]
+    return sum(steps) / len(steps) if steps else None
+
+
+@collector_paused
+def report_outcomes(
+    source: StoreReader,
+    *,
+    program_id: str | None = None,
+    policy: DisclosurePolicy | None = None,
+    graph: MentorshipGraph | None = None,
+    adherence: Mapping[str, tuple[int, int]] | None = None,
+    by: str | None = None,
+) -> ReportTable[OutcomeRow]:
+    """Outcomes per program and cohort: promotions, role changes, students, growth.
+
+    With ``by`` (a demographic attribute such as ``"gender"``), each program's cohort rows
+    are followed by its mentees split by that attribute (``group``): demographic
+    breakdowns exist only when asked for. Both splits are suppressed together, so share
+    that one table rather than it and a separate cohort report (a figure withheld to
+    protect a small group may be published by a report that did not know of the group).
+
+    Every figure follows ``policy``: counts from 1 to ``min_cell - 1`` are withheld, with
+    complementary suppression across the cohorts of a program and its total row (the
+    promotion, role-change and growth tables count the same mentees, so a cohort size one
+    of them withholds is withheld in all); a rate, median or mean is shown only when the
+    counts it rests on are shown and not small; sums (students reached) are withheld for
+    fewer than ``min_cell`` contributors, and more are withheld until none can be worked
+    out from the program total.
+
+    Args:
+        source: A [Store][mentorkit.storage.Store] (anything with ``all``) holding
+            programs, cohorts, enrolments, outcomes and assessments.
+        program_id: Only this program (default: every program with cohorts).
+        policy: Defaults to ``DisclosurePolicy()``.
+        graph: A [MentorshipGraph][mentorkit.graph.MentorshipGraph]: also count students
+            reached through the people the mentees went on to mentor.
+        adherence: The seam for the scheduling report: cohort id -> ``(met, promised)``
+            commitments; ``adherence_rate`` stays ``None`` without it.
+        by: Split each program's mentees by this attribute of ``Person.demographics``
+            (people without it are counted as ``"(unknown)"``).
+
+    Returns:
+        For each program, its cohorts by start date, its groups (with ``by``), then its
+        total row.
+
+    Raises:
+        ValidationError: a bad ``policy``, ``adherence`` or ``by``.
+
+    Examples:
+        >>> from mentorkit import synthetic
+        >>> from mentorkit.storage import MemoryStore
+        >>> store = MemoryStore()
+        >>> _ = store.put_many(synthetic.district(seed=1, staff=600, years=2).entities())
+        >>> table = report_outcomes(store, program_id="prog-fellows")
+        >>> [(r.cohort_id, r.mentees) for r in table]
+        [('coh-fellows-2021', 45), ('coh-fellows-2022', 44), ('(all cohorts)', 89)]
+    """
+    policy = policy or DisclosurePolicy()
+    if not isinstance(policy, DisclosurePolicy):
+        raise ValidationError(
+            "must be a DisclosurePolicy", field="policy", value=type(policy).__name__
+        )
+    programs = {p.id: p for p in source.all(Program)}
+    cohorts_of: dict[str, list[Cohort]] = {}
+    for k in source.all(Cohort):
+        if program_id is None or k.program_id == program_id:
+            cohorts_of.setdefault(k.program_id, []).append(k)
+    mentees: dict[str, set[str]] = {}
+    for e in source.all(Enrollment):
+        if e.role is Role.MENTEE and e.status in SUPPORTED:
+            mentees.setdefault(e.cohort_id, set()).add(e.person_id)
+    promotions: dict[str, list[Any]] = {}
+    changes: dict[str, list[Any]] = {}
+    students: dict[str, float] = {}
+    for o in source.all(Outcome):
+        if o.kind is OutcomeKind.PROMOTION:
+            promotions.setdefault(o.person_id, []).append(o.date)
+        elif o.kind is OutcomeKind.ROLE_CHANGE:
+            changes.setdefault(o.person_id, []).append(o.date)
+        elif o.value is not None:
+            students[o.person_id] = students.get(o.person_id, 0.0) + o.value
+    frameworks = {pid: _framework(p) for pid, p in programs.items()}
+    ratings: dict[str, list[Assessment]] = {}
+    if any(frameworks.values()):
+        wanted = {f.id for f in frameworks.values() if f is not None}
+        for a in source.all(Assessment):
+            if a.framework_id in wanted:
+                ratings.setdefault(a.person_id, []).append(a)
+    if by is not None and (not isinstance(by, str) or not by):
+        raise ValidationError("must be a demographic attribute name", field="by", value=by)
+    group_of: dict[str, str] = {}
+    if by is not None:
+        for someone in source.all(Person):
+            group_of[someone.id] = (someone.demographics or {}).get(by, UNKNOWN)
+    rows: list[OutcomeRow] = []
+    for pid in sorted(cohorts_of):
+        cohorts = sorted(cohorts_of[pid], key=lambda k: (k.start, k.id))
+        # The cohorts always, and the breakdown when asked: both are suppressed together,
+        # so that publishing the two reports side by side gives nothing withheld away.
+        partitions: dict[str, dict[str, list[tuple[str, Cohort]]]] = {}
+        partitions[COHORTS] = {
+            k.id: [(p, k) for p in sorted(mentees.get(k.id, ()))] for k in cohorts
+        }
+        if by is not None:
+            groups: dict[str, list[tuple[str, Cohort]]] = {}
+            for k in cohorts:
+                for person in sorted(mentees.get(k.id, ())):
+                    groups.setdefault(group_of.get(person, UNKNOWN), []).append((person, k))
+            partitions[GROUPS] = dict(sorted(groups.items()))
+        rows += _program_rows(
+            pid,
+            partitions,
+            _Facts(promotions, changes, students, ratings),
+            frameworks.get(pid),
+            policy,
+            graph,
+            adherence,
+        )
+    return ReportTable(
+        rows,
+        row_type=OutcomeRow,
+        title="Outcomes by program and cohort" if by is None else f"Outcomes by program and {by}",
+        policy=policy,
+    )
+
+
+@attrs.frozen
+class _Facts:
+    """Per person: promotion and role-change dates, students reached, ratings."""
+
+    promotions: Mapping[str, list[Any]]
+    changes: Mapping[str, list[Any]]
+    students: Mapping[str, float]
+    ratings: Mapping[str, list[Assessment]]
+
+
+def _program_rows(
+    program_id: str,
+    partitions: Mapping[str, Mapping[str, list[tuple[str, Cohort]]]],
+    facts: _Facts,
+    framework: CompetencyFramework | None,
+    policy: DisclosurePolicy,
+    graph: Any,
+    adherence: Mapping[str, tuple[int, int]] | None,
+) -> list[OutcomeRow]:
+    """The rows of one program: each partition's (cohorts, then groups), then its total.
+
+    Each partition splits the same members (a mentee's place in a cohort; outcomes count
+    from that cohort's start) by its labels. Every partition's figures are suppressed
+    together, so the published rows of one give nothing away about another.
+    """
+    counts: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], int]] = {}
+    days: dict[tuple[str, str], list[int]] = {}
+    sums: dict[tuple[str, str], float] = {}
+    contributors: dict[tuple[str, str], int] = {}
+    steps: dict[tuple[str, str], list[float]] = {}
+    gains: dict[tuple[str, str], float | None] = {}  # per (person, cohort): computed once
+    students = facts.students
+    for part, members in partitions.items():
+        promoted = counts.setdefault((part, "promoted"), {})
+        changed = counts.setdefault((part, "role_changed"), {})
+        growth = counts.setdefault((part, "growth"), {})
+        for label, people in members.items():
+            for person, k in people:
+                after = [d for d in facts.promotions.get(person, ()) if d >= k.start]
+                promoted[label, bool(after)] = promoted.get((label, bool(after)), 0) + 1
+                if after:
+                    days.setdefault((part, label), []).append((min(after) - k.start).days)
+                moved = any(d >= k.start for d in facts.changes.get(person, ()))
+                changed[label, moved] = changed.get((label, moved), 0) + 1
+                if person in students:
+                    sums[part, label] = sums.get((part, label), 0.0) + students[person]
+                    contributors[part, label] = contributors.get((part, label), 0) + 1
+                if (person, k.id) not in gains:
+                    gained = None
+                    if framework is not None and person in facts.ratings:
+                        gained = _growth_steps(framework, facts.ratings[person], k)
+                    gains[person, k.id] = gained
+                gained = gains[person, k.id]
+                state = "unrated" if gained is None else ("grew" if gained > 0 else "flat")
+                growth[label, state] = growth.get((label, state), 0) + 1
+                if gained is not None:
+                    steps.setdefault((part, label), []).append(gained)
+    tables = linked_tables(counts, rows={p: list(m) for p, m in partitions.items()}, policy=policy)
+    totals = tables[COHORTS, "promoted"]  # every table shares the grand total
+    # Sums over the same people (students reached, growth steps): withheld for few
+    # contributors or a withheld group size, then more until none follows from the total
+    # (which every partition shares).
+    hidden: dict[str, set[Hashable]] = {}
+    values: dict[str, dict[Hashable, float]] = {}
+    for name, total_of, size_of in (
+        ("students", sums, contributors),
+        ("steps", {k: sum(v) for k, v in steps.items()}, {k: len(v) for k, v in steps.items()}),
+    ):
+        vals: dict[Hashable, float] = {ALL_COHORTS: 0.0}
+        withheld: set[Hashable] = set()
+        equations: list[tuple[Hashable, list[Hashable]]] = []
+        n_all = 0
+        for part, members in partitions.items():
+            table = tables[part, "promoted"]
+            for label in members:
+                vals[part, label] = total_of.get((part, label), 0.0)
+                n = size_of.get((part, label), 0)
+                if policy.is_small(n) or isinstance(table.row_totals[label], Suppressed):
+                    withheld.add((part, label))
+            equations.append((ALL_COHORTS, [(part, label) for label in members]))
+        for label in partitions[COHORTS]:
+            vals[ALL_COHORTS] += vals[COHORTS, label]
+            n_all += size_of.get((COHORTS, label), 0)
+        if policy.is_small(n_all) or isinstance(totals.total, Suppressed):
+            withheld.add(ALL_COHORTS)
+        if withheld and policy.complementary:
+            protect(vals, withheld, equations)
+        hidden[name], values[name] = withheld, vals
+    everyone = {person: k for people in partitions[COHORTS].values() for person, k in people}
+
+    def cell(table: Any, row: str, col: Hashable) -> Count:
+        if row == ALL_COHORTS:
+            return table.col_totals.get(col, 0)  # type: ignore[no-any-return]
+        return table.cells.get((row, col), 0)  # type: ignore[no-any-return]
+
+    def total(table: Any, row: str) -> Count:
+        return table.total if row == ALL_COHORTS else table.row_totals[row]  # type: ignore[no-any-return]
+
+    def row(part: str, key: str) -> OutcomeRow:
+        t_prom, t_change, t_growth = (
+            tables[part, a] for a in ("promoted", "role_changed", "growth")
+        )
+        labels = list(partitions[part]) if key == ALL_COHORTS else [key]
+        vkey: Hashable = key if key == ALL_COHORTS else (part, key)
+        size = total(t_prom, key)
+        n_prom = cell(t_prom, key, True)
+        n_moved = cell(t_change, key, True)
+        grew, flat = cell(t_growth, key, "grew"), cell(t_growth, key, "flat")
+        assessed: Count = (
+            SUPPRESSED
+            if isinstance(grew, Suppressed) or isinstance(flat, Suppressed)
+            else grew + flat
+        )
+        if isinstance(size, Suppressed):
+            # Even a zero would tell something about everyone in a small group.
+            n_prom = n_moved = grew = assessed = SUPPRESSED
+        my_days = [d for label in labels for d in days.get((part, label), ())]
+        median: Figure | None = None
+        if isinstance(n_prom, Suppressed) or policy.is_small(len(my_days)):
+            median = SUPPRESSED
+        elif my_days:
+            median = float(statistics.median(my_days))
+        n_steps = sum(len(steps.get((part, label), ())) for label in labels)
+        mean_steps: Figure | None = None
+        if vkey in hidden["steps"] or isinstance(assessed, Suppressed):
+            mean_steps = SUPPRESSED
+        elif n_steps:
+            mean_steps = values["steps"][vkey] / n_steps
+        n_contrib = sum(contributors.get((part, label), 0) for label in labels)
+        students_figure: Figure | None = None
+        if vkey in hidden["students"]:
+            students_figure = SUPPRESSED
+        elif n_contrib:
+            students_figure = values["students"][vkey]
+        people = set(everyone) if key == ALL_COHORTS else {p for p, _ in partitions[part][key]}
+        return OutcomeRow(
+            program_id=program_id,
+            cohort_id=key if part == COHORTS else ALL_COHORTS,
+            group=key if part == GROUPS else None,
+            mentees=size,
+            promoted=n_prom,
+            promotion_rate=rate(n_prom, size, policy),
+            median_days_to_promotion=median,
+            role_changed=n_moved,
+            role_change_rate=rate(n_moved, size, policy),
+            students_reached=students_figure,
+            reach_via_graph=_graph_reach(graph, people, students, policy),
+            assessed=assessed,
+            grew=grew,
+            mean_growth_steps=mean_steps,
+            adherence_rate=_adherence(adherence, labels if part == COHORTS else [], policy),
+        )
+
+    rows = [row(part, key) for part, members in partitions.items() for key in members]
+    rows.append(row(COHORTS, ALL_COHORTS))
+    return rows
+
+
+def _graph_reach(
+    graph: Any,
+    people: set[str],
+    students: Mapping[str, float],
+    policy: DisclosurePolicy,
+) -> Figure | None:
+    """Students reached by ``people`` and everyone they went on to mentor, each once."""
+    if graph is None:
+        return None
+    reached = set(people)
+    for person in people:
+        if person in graph:
+            reached |= graph.descendants(person)
+    counted = [students[p] for p in reached if p in students]
+    if policy.is_small(len(counted)):
+        return SUPPRESSED
+    return sum(counted) if counted else None
+
+
+def _adherence(
+    adherence: Mapping[str, tuple[int, int]] | None,
+    cohorts: list[str],
+    policy: DisclosurePolicy,
+) -> Figure | None:
+    if adherence is None:
+        return None
+    if not isinstance(adherence, Mapping):
+        raise ValidationError(
+            "must map cohort ids to (met, promised)",
+            field="adherence",
+            value=type(adherence).__name__,
+        )
+    pairs = [adherence[k] for k in cohorts if k in adherence]
+    if not pairs:
+        return None
+    met, promised = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+    return rate(met, promised, policy)

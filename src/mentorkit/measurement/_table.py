@@ -1,0 +1,193 @@
+"""Typed report tables: rows of attrs records, with text, CSV, HTML and pandas views."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import html
+import io
+import math
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+import attrs
+
+from mentorkit._optional import require
+from mentorkit.errors import StorageError
+from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed
+
+R = TypeVar("R")
+
+
+def cell_text(value: object, column: str = "") -> str:
+    """One figure as a person reads it: ``*`` withheld, ``-`` none, rates as percentages."""
+    if isinstance(value, Suppressed):
+        return str(value)
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        if column.endswith("rate"):
+            return f"{value:.0%}"
+        if value.is_integer() and abs(value) >= 100:
+            return f"{value:,.0f}"
+        return f"{value:,.2f}"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _csv_value(value: object) -> str:
+    if isinstance(value, Suppressed):
+        return "*"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class ReportTable(Sequence[R], Generic[R]):
+    """Rows of one report (attrs records), with the disclosure policy they follow.
+
+    Every figure is a number, ``None`` where it does not apply, or
+    [Suppressed][mentorkit.measurement.Suppressed] where the policy withholds it (shown as
+    ``*``, never as zero). Index it, iterate it, print :meth:`to_text`, write :meth:`to_csv`,
+    or get a DataFrame with :meth:`to_pandas` (extra ``notebook``); in Jupyter it shows as an
+    HTML table.
+
+    Attributes:
+        title: What the table shows.
+        columns: The field names of the rows, in order.
+        policy: The disclosure policy its figures follow.
+    """
+
+    def __init__(
+        self, rows: Sequence[R], *, row_type: type[R], title: str, policy: DisclosurePolicy
+    ) -> None:
+        self._rows = tuple(rows)
+        self._type = row_type
+        self.title = title
+        self.columns: tuple[str, ...] = tuple(a.name for a in attrs.fields(row_type))  # type: ignore[arg-type]
+        self.policy = policy
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R]: ...
+    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<ReportTable {self.title!r}: {len(self)} {self._type.__name__} rows>"
+
+    def _values(self, row: R) -> list[object]:
+        return [getattr(row, c) for c in self.columns]
+
+    def to_text(self) -> str:
+        """A plain-text table (``*`` marks a withheld figure), ready to paste into an e-mail."""
+        values = [self._values(r) for r in self._rows]
+        numeric = [
+            all(isinstance(line[k], int | float | Suppressed) or line[k] is None for line in values)
+            for k in range(len(self.columns))
+        ]
+        table = [[c.replace("_", " ") for c in self.columns]]
+        table += [
+            [cell_text(v, c) for v, c in zip(line, self.columns, strict=True)] for line in values
+        ]
+        widths = [max(len(line[k]) for line in table) for k in range(len(self.columns))]
+        lines = [self.title]
+        for line in table:
+            cells = [
+                cell.rjust(w) if right else cell.ljust(w)
+                for cell, w, right in zip(line, widths, numeric, strict=True)
+            ]
+            lines.append("  ".join(cells).rstrip())
+        lines.append(f"(* withheld: fewer than {self.policy.min_cell} people, or would reveal one)")
+        return "\n".join(lines)
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The rows as CSV (``*`` marks a withheld figure, an empty cell none).
+
+        Args:
+            path: Also write the text to this file (owner-only permissions).
+
+        Returns:
+            The CSV text.
+
+        Raises:
+            StorageError: the file cannot be written.
+        """
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        for r in self._rows:
+            writer.writerow([_csv_value(v) for v in self._values(r)])
+        text = out.getvalue()
+        if path is not None:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+            except OSError as exc:
+                raise StorageError(f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+        return text
+
+    def to_pandas(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame` (extra ``notebook``).
+
+        Withheld figures are ``pandas.NA`` and the ``withheld`` attribute of the frame
+        (``df.attrs["withheld"]``) lists ``(row index, column)`` of each, so a withheld
+        figure is never mistaken for a zero.
+        """
+        pd = require("pandas")
+        withheld: list[tuple[int, str]] = []
+        data: dict[str, list[object]] = {c: [] for c in self.columns}
+        for i, r in enumerate(self._rows):
+            for c, v in zip(self.columns, self._values(r), strict=True):
+                if isinstance(v, Suppressed):
+                    withheld.append((i, c))
+                    v = pd.NA
+                elif isinstance(v, enum.Enum):
+                    v = v.value
+                data[c].append(v)
+        frame = pd.DataFrame(data, columns=list(self.columns))
+        frame.attrs["withheld"] = withheld
+        frame.attrs["min_cell"] = self.policy.min_cell
+        return frame
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(cell_text(v, c))}</td>"
+                for v, c in zip(self._values(r), self.columns, strict=True)
+            )
+            + "</tr>"
+            for r in self._rows[:200]
+        )
+        more = f" (first 200 of {len(self)})" if len(self) > 200 else ""
+        note = f"* withheld: fewer than {self.policy.min_cell} people, or would reveal one"
+        return (
+            f"<table><caption>{html.escape(self.title)}{more}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody><tfoot><tr><td colspan='{len(self.columns)}'>"
+            f"{html.escape(note)}</td></tr></tfoot></table>"
+        )

@@ -1,0 +1,194 @@
+"""Outcome reports: no withheld count can be pinned down from what the reports publish.
+
+Independent of the implementation: a linear program (SciPy ``linprog``) over the true
+joint counts (cohort x group x promoted) with every published figure of the cohort report
+and of the demographic breakdown as an equality and counts >= 0. Every withheld small count
+must be able to take at least two values.
+"""
+
+import datetime as dt
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentorkit.measurement import ALL_COHORTS, DisclosurePolicy, Suppressed, report_outcomes
+from mentorkit.model import Cohort, Enrollment, Outcome, Person, Program
+from mentorkit.storage import MemoryStore
+
+GROUPS = ("f", "m")
+
+
+def build(spec):
+    """spec[cohort][group] = (mentees, promoted)."""
+    store = MemoryStore()
+    store.put(Program(id="gem", name="GEM"))
+    n = 0
+    for k, by_group in enumerate(spec):
+        store.put(
+            Cohort(
+                id=f"c{k}",
+                program_id="gem",
+                name=str(k),
+                start=dt.date(2019 + k, 8, 1),
+                end=dt.date(2020 + k, 6, 30),
+            )
+        )
+        for g, (size, promoted) in zip(GROUPS, by_group, strict=True):
+            for i in range(size):
+                n += 1
+                store.put(Person(id=f"p{n}", name="X", demographics={"gender": g}))
+                store.put(
+                    Enrollment(
+                        id=f"e{n}",
+                        person_id=f"p{n}",
+                        cohort_id=f"c{k}",
+                        role="mentee",
+                        status="completed",
+                    )
+                )
+                if i < promoted:
+                    store.put(
+                        Outcome(
+                            id=f"o{n}",
+                            person_id=f"p{n}",
+                            kind="promotion",
+                            date=dt.date(2021 + k, 1, 1),
+                        )
+                    )
+    return store
+
+
+def published_equations(spec, tables):
+    """Equalities over the joint counts x[k, g, promoted] from every published figure."""
+    cells = list(itertools.product(range(len(spec)), range(len(GROUPS)), (True, False)))
+    index = {c: i for i, c in enumerate(cells)}
+    a_eq, b_eq = [], []
+
+    def add(members, shown):
+        if isinstance(shown, Suppressed) or shown is None:
+            return
+        row = np.zeros(len(cells))
+        row[[index[m] for m in members]] = 1
+        a_eq.append(row)
+        b_eq.append(shown)
+
+    for table, part in tables:
+        for r in table:
+            if part == "cohort":
+                ks = range(len(spec)) if r.cohort_id == ALL_COHORTS else [int(r.cohort_id[1:])]
+                gs = range(len(GROUPS))
+            else:
+                ks = range(len(spec))
+                gs = range(len(GROUPS)) if r.group is None else [GROUPS.index(r.group)]
+            add([(k, g, p) for k in ks for g in gs for p in (True, False)], r.mentees)
+            add([(k, g, True) for k in ks for g in gs], r.promoted)
+    return cells, index, a_eq, b_eq
+
+
+specs = st.lists(
+    st.tuples(
+        *[
+            st.integers(0, 25).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n)))
+            for _ in GROUPS
+        ]
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs, st.integers(2, 12))
+def test_no_withheld_count_of_the_cohort_and_gender_reports_is_pinned(spec, min_cell):
+    from scipy.optimize import linprog
+
+    store = build(spec)
+    policy = DisclosurePolicy(min_cell=min_cell)
+    report = report_outcomes(store, policy=policy, by="gender")
+    cohorts = [r for r in report if r.group is None]
+    genders = [r for r in report if r.group is not None]
+    cells, index, a_eq, b_eq = published_equations(spec, [(cohorts, "cohort"), (genders, "group")])
+    true = {}
+    for k, by_group in enumerate(spec):
+        for g, (size, promoted) in enumerate(by_group):
+            true[k, g, True], true[k, g, False] = promoted, size - promoted
+    options = {"A_eq": np.array(a_eq), "b_eq": b_eq} if a_eq else {}
+
+    def feasible_range(members):
+        goal = np.zeros(len(cells))
+        goal[[index[m] for m in members]] = 1
+        low = linprog(goal, bounds=(0, None), **options)
+        high = linprog(-goal, bounds=(0, None), **options)
+        assert low.status == 0
+        return low.fun, np.inf if high.status == 3 else -high.fun
+
+    for table, part in ((cohorts, "cohort"), (genders, "group")):
+        for r in table:
+            if part == "cohort":
+                ks = range(len(spec)) if r.cohort_id == ALL_COHORTS else [int(r.cohort_id[1:])]
+                gs = range(len(GROUPS))
+            else:
+                ks = range(len(spec))
+                gs = range(len(GROUPS)) if r.group is None else [GROUPS.index(r.group)]
+            figures = {
+                "mentees": [(k, g, p) for k in ks for g in gs for p in (True, False)],
+                "promoted": [(k, g, True) for k in ks for g in gs],
+            }
+            for name, members in figures.items():
+                value = sum(true[m] for m in members)
+                shown = getattr(r, name)
+                if not isinstance(shown, Suppressed):
+                    assert shown == value
+                    assert not 0 < value < min_cell  # nothing published rests on a small cell
+                elif 0 < value < min_cell:
+                    low, high = feasible_range(members)
+                    assert high - low >= 1 - 1e-7, (part, r, name, value, low, high)
+
+
+def test_reach_through_the_graph_counts_mentees_and_their_descendants_once():
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship
+
+    store = build([((12, 0), (0, 0))])
+    ms = [
+        Mentorship(id=f"m{i}", mentor_id=f"p{i}", mentee_id=f"q{i}", start=dt.date(2021, 1, 1))
+        for i in range(1, 13)
+    ]
+    for i in range(1, 13):
+        store.put(
+            Outcome(
+                id=f"s{i}",
+                person_id=f"p{i}",
+                kind="students_reached",
+                date=dt.date(2022, 1, 1),
+                value=100,
+            )
+        )
+        store.put(
+            Outcome(
+                id=f"t{i}",
+                person_id=f"q{i}",
+                kind="students_reached",
+                date=dt.date(2022, 1, 1),
+                value=10,
+            )
+        )
+    graph = MentorshipGraph.from_mentorships(ms)
+    row = report_outcomes(store, graph=graph)[0]
+    assert row.students_reached == 1200
+    assert row.reach_via_graph == 1200 + 120
+
+
+def test_a_breakdown_exists_only_when_asked_and_names_the_attribute():
+    store = build([((12, 3), (11, 0))])
+    plain = report_outcomes(store, policy=DisclosurePolicy(min_cell=1))
+    assert all(r.group is None for r in plain)
+    by = report_outcomes(store, policy=DisclosurePolicy(min_cell=1), by="gender")
+    assert [(r.cohort_id, r.group, r.mentees, r.promoted) for r in by] == [
+        ("c0", None, 23, 3),
+        ("(all cohorts)", "f", 12, 3),
+        ("(all cohorts)", "m", 11, 0),
+        ("(all cohorts)", None, 23, 3),
+    ]

@@ -1,0 +1,33 @@
+"""Pins the types of mentorkit.measurement's reports. Type-checked, never executed."""
+
+import datetime as _dt
+from typing import assert_type
+
+from mentorkit.measurement import (
+    Finding,
+    FollowUp,
+    OutcomeRow,
+    ReportTable,
+    SurveyResult,
+    Target,
+    TargetProgress,
+    TrendPoint,
+    follow_up,
+    lowest_conditions,
+    progress,
+    report_outcomes,
+    trend,
+)
+from mentorkit.storage import MemoryStore
+
+_results = [
+    SurveyResult(id="r", survey_id="s", org_unit_id="u", cycle="1", condition="c", score=3.0, n=12)
+]
+assert_type(lowest_conditions(_results), ReportTable[Finding])
+assert_type(trend(_results), ReportTable[TrendPoint])
+assert_type(follow_up([], _results), ReportTable[FollowUp])
+assert_type(report_outcomes(MemoryStore()), ReportTable[OutcomeRow])
+_target = Target(
+    id="t", name="n", program_id="p", measure="mentees", count=1, deadline=_dt.date(2024, 1, 1)
+)
+assert_type(progress(_target, MemoryStore()), TargetProgress)
