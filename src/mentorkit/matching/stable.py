@@ -110,170 +110,211 @@ def _stable_python(problem: MatchingProblem, seed: int) -> list[int]:
 
 
 def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
-    """Deferred acceptance in vectorised rounds."""
+    """Deferred acceptance in vectorised rounds, each proposal aimed past hopeless mentors.
+
+    A full mentor's threshold (the worst mentee it holds) only rises, so a mentee whose
+    proposal it would reject now would be rejected by it at any later time too. Each free
+    mentee therefore proposes straight to its best untried mentor whose threshold it beats:
+    the same proposals deferred acceptance makes, minus the rejections known in advance,
+    so the same (mentee-optimal) answer. Mentors are renumbered by their seeded tie rank,
+    so "first among equals" is simply the lowest column.
+    """
     import numpy as np
 
     n, m = problem.shape
     if n == 0 or m == 0:
         return [-1] * n
-    s, ms = problem._S, problem._M
-    col_rank = np.asarray(tie_ranks(m, seed, 0))
-    mentee_rank = np.asarray(tie_ranks(n, seed, 1))
-    prefs = _Preferences(np, s, ms, col_rank)
-    allowed_count = prefs.allowed_count
-    cap = np.asarray(problem.capacity)
-    assignment = np.full(n, -1)
-    consumed = np.zeros(n, dtype=np.int64)
-    free = np.flatnonzero(allowed_count > 0)
-    touched = np.zeros(m, dtype=bool)
+    rank_order = np.argsort(np.asarray(tie_ranks(m, seed, 0)))  # column c -> mentor
+    mentee_rank = np.asarray(tie_ranks(n, seed, 1), dtype=np.int64)
+    state = _State(np, problem, rank_order, mentee_rank)
+    free = np.arange(n)
     while free.size:
         if free.size <= _TAIL:
             # A few long rejection chains are left: one proposal at a time is cheaper
             # than a vectorised round each (the outcome does not depend on the order).
-            return _finish_one_by_one(prefs, ms, cap, mentee_rank, assignment, consumed, free)
-        cols = prefs.next_choice(free, consumed)
-        consumed[free] += 1
-        touched[cols] = True
-        holders = np.flatnonzero(assignment >= 0)
-        holders = holders[touched[assignment[holders]]]
-        touched[cols] = False
-        cand_i = np.concatenate([holders, free])
-        cand_j = np.concatenate([assignment[holders], cols])
-        # Each mentor keeps its best `capacity` candidates: sort by mentor, then by the
-        # mentor's score (descending), then by the seeded mentee rank.
-        sort = np.lexsort((mentee_rank[cand_i], -ms[cand_i, cand_j], cand_j))
-        sj = cand_j[sort]
-        si = cand_i[sort]
-        starts = np.flatnonzero(np.r_[True, sj[1:] != sj[:-1]])
-        group_start = np.repeat(starts, np.diff(np.r_[starts, sj.size]))
-        keep = (np.arange(sj.size) - group_start) < cap[sj]
-        assignment[si[keep]] = sj[keep]
-        rejected = si[~keep]
-        assignment[rejected] = -1
-        free = rejected[consumed[rejected] < allowed_count[rejected]]
-    result: list[int] = assignment.tolist()
+            state.finish_one_by_one(free)
+            break
+        pi, pj = state.propose(free)
+        free = state.accept(pi, pj)
+    out = np.where(state.assignment >= 0, rank_order[np.maximum(state.assignment, 0)], -1)
+    result: list[int] = out.tolist()
     return result
 
 
 _TAIL = 48
+_BLOCK = 24
+_ROWS = 512  # rows per slice of a deep search: temporaries stay a few MB
 
 
-def _finish_one_by_one(
-    prefs: _Preferences,
-    ms: Any,
-    cap: Any,
-    mentee_rank: Any,
-    assignment: Any,
-    consumed: Any,
-    free: Any,
-) -> list[int]:
-    """Deferred acceptance from a partial state, one proposal at a time (min-heaps)."""
-    import numpy as np
+class _State:
+    """Deferred acceptance state on the matrix with columns in tie-rank order.
 
-    held_rows = np.flatnonzero(assignment >= 0)
-    held_cols = assignment[held_rows]
-    values = ms[held_rows, held_cols].tolist()
-    ranks = mentee_rank.tolist()
-    heaps: dict[int, list[tuple[float, int, int]]] = {}
-    for i, j, value in zip(held_rows.tolist(), held_cols.tolist(), values, strict=True):
-        heaps.setdefault(j, []).append((value, -ranks[i], i))
-    for heap in heaps.values():
-        heapq.heapify(heap)
-    out: list[int] = assignment.tolist()
-    used: list[int] = consumed.tolist()
-    allowed: list[int] = prefs.allowed_count.tolist()
-    capacity: list[int] = cap.tolist()
-    queue: list[int] = free.tolist()
-    queue.reverse()
-    while queue:
-        i = queue.pop()
-        if used[i] >= allowed[i]:
-            continue
-        j = prefs.choice(i, used[i])
-        used[i] += 1
-        key = (float(ms[i, j]), -ranks[i], i)
-        heap = heaps.setdefault(j, [])
-        if len(heap) < capacity[j]:
-            heapq.heappush(heap, key)
-            out[i] = j
-        elif heap and heap[0] < key:
-            _, _, loser = heapq.heapreplace(heap, key)
-            out[i], out[loser] = j, -1
-            queue.append(loser)
-        else:
-            queue.append(i)
-    return out
-
-
-class _Preferences:
-    """Each mentee's preference list, built block by block from the top of the row.
-
-    The first block holds every row's best ``block`` mentors (``argpartition``, then a sort
-    of the block by score and the seeded mentor rank); a mentee who runs through it gets a
-    full sort of their row. Ties at the edge of a block are resolved exactly: a row whose
-    cut-off score is shared by mentors outside the block is fully sorted at once. Rows are
-    processed in slices, so no temporary the size of the matrix is ever made.
+    Each mentee's first ``block`` preferences are sorted up front (``argpartition``, then a
+    sort of the block); past them, the next proposal is a masked argmax over the row: the
+    best mentor after the last one proposed to (in score, then column order) whose
+    threshold the mentee beats. A row whose block edge falls inside a run of equal scores
+    keeps only the part of its block above the tie, so the order stays exact.
     """
 
-    def __init__(self, np: Any, s: Any, ms: Any, col_rank: Any, block: int = 24) -> None:
-        self.np, self.s, self.ms, self.col_rank = np, s, ms, col_rank
+    def __init__(self, np: Any, problem: MatchingProblem, rank_order: Any, rank: Any) -> None:
+        self.np = np
+        s = np.array(problem._S[:, rank_order], dtype=np.float64)
+        if problem._M is problem._S:
+            ms = s
+        else:
+            ms = np.array(problem._M[:, rank_order], dtype=np.float64)
+            forbidden = np.isnan(ms)
+            s[forbidden] = np.nan
+            ms[np.isnan(s)] = np.nan
+        self.s, self.ms, self.rank = s, ms, rank
         n, m = s.shape
-        k = min(m, block)
+        self.cap = np.asarray(problem.capacity, dtype=np.int64)[rank_order]
+        self.assignment = np.full(n, -1, dtype=np.int64)
+        # A mentor's threshold: the (mentor score, mentee rank) of the worst mentee it
+        # holds when full; -inf while it has room; +inf when it takes nobody.
+        self.thr_val = np.where(self.cap > 0, -np.inf, np.inf)
+        self.thr_rank = np.zeros(m, dtype=np.int64)
+        k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
-        self.allowed_count = np.empty(n, dtype=np.int64)
-        self.length = np.full(n, k, dtype=np.int64)
-        self.extra: dict[int, Any] = {}
-        self.in_extra = np.zeros(n, dtype=bool)
+        self.blen = np.empty(n, dtype=np.int64)
         for start in range(0, n, 1024):
-            key = self._keys(start, start + 1024)  # minus the score; +inf when forbidden
+            key = -s[start : start + 1024]
+            key[np.isnan(key)] = np.inf
             rows = slice(start, start + len(key))
-            self.allowed_count[rows] = m - np.isinf(key).sum(axis=1)
             top = (
                 np.argpartition(key, k - 1, axis=1)[:, :k]
                 if k < m
                 else np.tile(np.arange(m), (len(key), 1))
             )
             values = np.take_along_axis(key, top, axis=1)
-            within = np.lexsort((col_rank[top], values), axis=1)
-            self.top[rows] = np.take_along_axis(top, within, axis=1)
+            within = np.lexsort((top, values), axis=1)
+            top = np.take_along_axis(top, within, axis=1)
+            values = np.take_along_axis(values, within, axis=1)
+            self.top[rows] = top
+            length = np.isfinite(values).sum(axis=1)
             if k < m:
-                cutoff = np.take_along_axis(values, within[:, -1:], axis=1)
+                cutoff = values[:, -1:]
                 outside = (key == cutoff).sum(axis=1) - (values == cutoff).sum(axis=1)
-                ragged = np.flatnonzero((outside > 0) & np.isfinite(cutoff[:, 0]))
-                self._extend(ragged + start)
+                ragged = (outside > 0) & np.isfinite(cutoff[:, 0])
+                length = np.where(ragged, (values < cutoff).sum(axis=1), length)
+            self.blen[rows] = length
+        self.pos = np.zeros(n, dtype=np.int64)  # next position in the block
+        self.deep = np.zeros(n, dtype=bool)  # past the block: masked argmax over the row
+        self.last_s = np.full(n, np.inf)  # the last proposal (score, column), when deep
+        self.last_c = np.full(n, -1, dtype=np.int64)
 
-    def _keys(self, start: int, stop: int) -> Any:
+    def _beats(self, mval: Any, rank: Any, cols: Any) -> Any:
+        thr = self.thr_val[cols]
+        return (mval > thr) | ((mval == thr) & (rank < self.thr_rank[cols]))
+
+    def propose(self, rows: Any) -> tuple[Any, Any]:
+        """Each of ``rows``' next proposal; rows with none left drop out."""
         np = self.np
-        key = -self.s[start:stop]
-        if self.ms is not self.s:
-            key[np.isnan(self.ms[start:stop])] = np.nan
-        key[np.isnan(key)] = np.inf
-        return key
+        deep = self.deep[rows]
+        block_rows = rows[~deep]
+        found_i, found_j = [], []
+        entering = np.zeros(0, dtype=np.int64)
+        if block_rows.size:
+            cand = self.top[block_rows]
+            k = cand.shape[1]
+            at = np.arange(k)
+            ok = (at >= self.pos[block_rows, None]) & (at < self.blen[block_rows, None])
+            ok &= self._beats(
+                self.ms[block_rows[:, None], cand], self.rank[block_rows, None], cand
+            )
+            first = ok.argmax(axis=1)
+            hit = ok[np.arange(block_rows.size), first]
+            found_i.append(block_rows[hit])
+            found_j.append(cand[hit, first[hit]])
+            self.pos[block_rows[hit]] = first[hit] + 1
+            entering = block_rows[~hit]
+            if entering.size:
+                self.deep[entering] = True
+                length = self.blen[entering]
+                some = length > 0
+                last = self.top[entering[some], length[some] - 1]
+                self.last_s[entering[some]] = self.s[entering[some], last]
+                self.last_c[entering[some]] = last
+        deep_rows = np.concatenate([rows[deep], entering])
+        for start in range(0, deep_rows.size, _ROWS):
+            part = deep_rows[start : start + _ROWS]
+            s = self.s[part]
+            last_s = self.last_s[part, None]
+            cols = np.arange(s.shape[1])
+            valid = (s < last_s) | ((s == last_s) & (cols > self.last_c[part, None]))
+            valid &= self._beats(self.ms[part], self.rank[part, None], cols)
+            best = np.where(valid, s, -np.inf).argmax(axis=1)
+            hit = valid[np.arange(part.size), best]
+            got, col = part[hit], best[hit]
+            self.last_s[got] = self.s[got, col]
+            self.last_c[got] = col
+            found_i.append(got)
+            found_j.append(col)
+        if not found_i:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(found_i), np.concatenate(found_j)
 
-    def _extend(self, rows: Any) -> None:
+    def accept(self, pi: Any, pj: Any) -> Any:
+        """Each mentor keeps its best ``capacity`` of holders and proposers; the rejected."""
         np = self.np
-        for i in rows.tolist():
-            key = self._keys(i, i + 1)[0]
-            self.extra[i] = np.lexsort((self.col_rank, key))
-            self.length[i] = key.size
-            self.in_extra[i] = True
+        if not pi.size:
+            return pi
+        assignment = self.assignment
+        touched = np.zeros(self.cap.size, dtype=bool)
+        touched[pj] = True
+        holders = np.flatnonzero(assignment >= 0)
+        holders = holders[touched[assignment[holders]]]
+        ci = np.concatenate([holders, pi])
+        cj = np.concatenate([assignment[holders], pj])
+        mval = self.ms[ci, cj]
+        # By mentor, then the mentor's score (descending), then the seeded mentee rank.
+        order = np.lexsort((self.rank[ci], -mval, cj))
+        sj, si, sv = cj[order], ci[order], mval[order]
+        starts = np.flatnonzero(np.r_[True, sj[1:] != sj[:-1]])
+        sizes = np.diff(np.r_[starts, sj.size])
+        place = np.arange(sj.size) - np.repeat(starts, sizes)
+        keep = place < self.cap[sj]
+        assignment[si[keep]] = sj[keep]
+        rejected = si[~keep]
+        assignment[rejected] = -1
+        heads = sj[starts]
+        full = sizes >= self.cap[heads]
+        worst = starts[full] + self.cap[heads[full]] - 1
+        self.thr_val[heads[full]] = sv[worst]
+        self.thr_rank[heads[full]] = self.rank[si[worst]]
+        return rejected
 
-    def choice(self, i: int, position: int) -> int:
-        """The column mentee ``i`` proposes to at ``position`` of their list."""
-        if not self.in_extra[i] and position >= self.top.shape[1]:
-            self._extend(self.np.asarray([i]))
-        if self.in_extra[i]:
-            return int(self.extra[i][position])
-        return int(self.top[i, position])
-
-    def next_choice(self, rows: Any, consumed: Any) -> Any:
-        """The column each of ``rows`` proposes to next."""
+    def finish_one_by_one(self, free: Any) -> None:
+        """Deferred acceptance from the current state, one proposal at a time (min-heaps)."""
         np = self.np
-        self._extend(rows[consumed[rows] >= self.length[rows]])
-        position = consumed[rows]
-        k = self.top.shape[1]
-        choice = self.top[rows, np.minimum(position, k - 1)]
-        if self.extra:
-            for slot in np.flatnonzero(self.in_extra[rows]).tolist():
-                choice[slot] = self.extra[int(rows[slot])][position[slot]]
-        return choice
+        held_rows = np.flatnonzero(self.assignment >= 0)
+        held_cols = self.assignment[held_rows]
+        values = self.ms[held_rows, held_cols].tolist()
+        ranks: list[int] = self.rank.tolist()
+        heaps: dict[int, list[tuple[float, int, int]]] = {}
+        for i, j, value in zip(held_rows.tolist(), held_cols.tolist(), values, strict=True):
+            heaps.setdefault(j, []).append((value, -ranks[i], i))
+        for heap in heaps.values():
+            heapq.heapify(heap)
+        capacity: list[int] = self.cap.tolist()
+        queue: list[int] = free.tolist()
+        queue.reverse()
+        while queue:
+            i = queue.pop()
+            pi, pj = self.propose(np.asarray([i]))
+            if not pi.size:
+                continue
+            j = int(pj[0])
+            heap = heaps.setdefault(j, [])
+            key = (float(self.ms[i, j]), -ranks[i], i)
+            self.assignment[i] = j
+            if len(heap) < capacity[j]:
+                heapq.heappush(heap, key)
+            else:  # the proposal beats the threshold, so the worst holder goes
+                _, _, loser = heapq.heapreplace(heap, key)
+                self.assignment[loser] = -1
+                queue.append(loser)
+            if len(heap) == capacity[j]:
+                self.thr_val[j] = heap[0][0]
+                self.thr_rank[j] = -heap[0][1]
