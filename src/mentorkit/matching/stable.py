@@ -116,18 +116,17 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
     proposal it would reject now would be rejected by it at any later time too. Each free
     mentee therefore proposes straight to its best untried mentor whose threshold it beats:
     the same proposals deferred acceptance makes, minus the rejections known in advance,
-    so the same (mentee-optimal) answer. Mentors are renumbered by their seeded tie rank,
-    so "first among equals" is simply the lowest column.
+    so the same (mentee-optimal) answer.
     """
     import numpy as np
 
     n, m = problem.shape
     if n == 0 or m == 0:
         return [-1] * n
-    rank_order = np.argsort(np.asarray(tie_ranks(m, seed, 0)))  # column c -> mentor
+    col_rank = np.asarray(tie_ranks(m, seed, 0), dtype=np.int64)
     mentee_rank = np.asarray(tie_ranks(n, seed, 1), dtype=np.int64)
-    state = _State(np, problem, rank_order, mentee_rank)
-    free = np.arange(n)
+    state = _State(np, problem, col_rank, mentee_rank)
+    free = np.flatnonzero(state.allowed > 0)
     while free.size:
         if free.size <= _TAIL:
             # A few long rejection chains are left: one proposal at a time is cheaper
@@ -136,39 +135,33 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
             break
         pi, pj = state.propose(free)
         free = state.accept(pi, pj)
-    out = np.where(state.assignment >= 0, rank_order[np.maximum(state.assignment, 0)], -1)
-    result: list[int] = out.tolist()
+    result: list[int] = state.assignment.tolist()
     return result
 
 
 _TAIL = 48
 _BLOCK = 24
-_ROWS = 512  # rows per slice of a deep search: temporaries stay a few MB
+_WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
 
 
 class _State:
-    """Deferred acceptance state on the matrix with columns in tie-rank order.
+    """Deferred acceptance state: preference lists, holders and mentor thresholds.
 
     Each mentee's first ``block`` preferences are sorted up front (``argpartition``, then a
-    sort of the block); past them, the next proposal is a masked argmax over the row: the
-    best mentor after the last one proposed to (in score, then column order) whose
-    threshold the mentee beats. A row whose block edge falls inside a run of equal scores
-    keeps only the part of its block above the tie, so the order stays exact.
+    sort of the block by score and the seeded mentor rank). Mentees who run through their
+    block get their whole row sorted, in batches: one ``argsort`` per batch, and an exact
+    re-sort (score, then mentor rank) of the rows that hold equal scores. A row whose block
+    edge falls inside a run of equal scores keeps only the part of its block above the tie.
+    A proposal looks through the list from its position, a window at a time, for the
+    first mentor whose threshold the mentee beats.
     """
 
-    def __init__(self, np: Any, problem: MatchingProblem, rank_order: Any, rank: Any) -> None:
+    def __init__(self, np: Any, problem: MatchingProblem, col_rank: Any, rank: Any) -> None:
         self.np = np
-        s = np.array(problem._S[:, rank_order], dtype=np.float64)
-        if problem._M is problem._S:
-            ms = s
-        else:
-            ms = np.array(problem._M[:, rank_order], dtype=np.float64)
-            forbidden = np.isnan(ms)
-            s[forbidden] = np.nan
-            ms[np.isnan(s)] = np.nan
-        self.s, self.ms, self.rank = s, ms, rank
-        n, m = s.shape
-        self.cap = np.asarray(problem.capacity, dtype=np.int64)[rank_order]
+        self.s, self.ms = problem._S, problem._M
+        self.col_rank, self.rank = col_rank, rank
+        n, m = self.s.shape
+        self.cap = np.asarray(problem.capacity, dtype=np.int64)
         self.assignment = np.full(n, -1, dtype=np.int64)
         # A mentor's threshold: the (mentor score, mentee rank) of the worst mentee it
         # holds when full; -inf while it has room; +inf when it takes nobody.
@@ -177,17 +170,18 @@ class _State:
         k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
         self.blen = np.empty(n, dtype=np.int64)
+        self.allowed = np.empty(n, dtype=np.int64)
         for start in range(0, n, 1024):
-            key = -s[start : start + 1024]
-            key[np.isnan(key)] = np.inf
+            key = self._keys(start, start + 1024)
             rows = slice(start, start + len(key))
+            self.allowed[rows] = m - np.isinf(key).sum(axis=1)
             top = (
                 np.argpartition(key, k - 1, axis=1)[:, :k]
                 if k < m
                 else np.tile(np.arange(m), (len(key), 1))
             )
             values = np.take_along_axis(key, top, axis=1)
-            within = np.lexsort((top, values), axis=1)
+            within = np.lexsort((col_rank[top], values), axis=1)
             top = np.take_along_axis(top, within, axis=1)
             values = np.take_along_axis(values, within, axis=1)
             self.top[rows] = top
@@ -198,10 +192,42 @@ class _State:
                 ragged = (outside > 0) & np.isfinite(cutoff[:, 0])
                 length = np.where(ragged, (values < cutoff).sum(axis=1), length)
             self.blen[rows] = length
-        self.pos = np.zeros(n, dtype=np.int64)  # next position in the block
-        self.deep = np.zeros(n, dtype=bool)  # past the block: masked argmax over the row
-        self.last_s = np.full(n, np.inf)  # the last proposal (score, column), when deep
-        self.last_c = np.full(n, -1, dtype=np.int64)
+        self.pos = np.zeros(n, dtype=np.int64)  # next position in the mentee's list
+        self.deep = np.zeros(n, dtype=bool)  # whole row sorted into self.order
+        self.order: Any = None
+
+    def _keys(self, start: int, stop: int) -> Any:
+        """Minus the scores of rows ``start:stop``; +inf where a pair is forbidden."""
+        np = self.np
+        key = -self.s[start:stop]
+        if self.ms is not self.s:
+            key[np.isnan(self.ms[start:stop])] = np.nan
+        key[np.isnan(key)] = np.inf
+        return key
+
+    def _sort_rows(self, rows: Any) -> None:
+        """Sort the whole rows of ``rows`` into ``self.order`` (batched)."""
+        np = self.np
+        n, m = self.s.shape
+        if self.order is None:
+            self.order = np.empty((n, m), dtype=np.int16 if m < 2**15 else np.int32)
+        rows = np.sort(rows)
+        for start in range(0, rows.size, 512):
+            part = rows[start : start + 512]
+            key = -self.s[part]
+            if self.ms is not self.s:
+                key[np.isnan(self.ms[part])] = np.nan
+            key[np.isnan(key)] = np.inf
+            order = np.argsort(key, axis=1)
+            values = np.take_along_axis(key, order, axis=1)
+            tied = np.flatnonzero(
+                ((values[:, 1:] == values[:, :-1]) & np.isfinite(values[:, 1:])).any(axis=1)
+            )
+            if tied.size:
+                ranks = np.broadcast_to(self.col_rank, (tied.size, m))
+                order[tied] = np.lexsort((ranks, key[tied]), axis=1)
+            self.order[part] = order
+        self.deep[rows] = True
 
     def _beats(self, mval: Any, rank: Any, cols: Any) -> Any:
         thr = self.thr_val[cols]
@@ -210,46 +236,43 @@ class _State:
     def propose(self, rows: Any) -> tuple[Any, Any]:
         """Each of ``rows``' next proposal; rows with none left drop out."""
         np = self.np
-        deep = self.deep[rows]
-        block_rows = rows[~deep]
         found_i, found_j = [], []
-        entering = np.zeros(0, dtype=np.int64)
-        if block_rows.size:
-            cand = self.top[block_rows]
-            k = cand.shape[1]
-            at = np.arange(k)
-            ok = (at >= self.pos[block_rows, None]) & (at < self.blen[block_rows, None])
-            ok &= self._beats(
-                self.ms[block_rows[:, None], cand], self.rank[block_rows, None], cand
-            )
+        block = rows[~self.deep[rows]]
+        if block.size:
+            cand = self.top[block]
+            at = np.arange(cand.shape[1])
+            ok = (at >= self.pos[block, None]) & (at < self.blen[block, None])
+            ok &= self._beats(self.ms[block[:, None], cand], self.rank[block, None], cand)
             first = ok.argmax(axis=1)
-            hit = ok[np.arange(block_rows.size), first]
-            found_i.append(block_rows[hit])
+            hit = ok[np.arange(block.size), first]
+            found_i.append(block[hit])
             found_j.append(cand[hit, first[hit]])
-            self.pos[block_rows[hit]] = first[hit] + 1
-            entering = block_rows[~hit]
-            if entering.size:
-                self.deep[entering] = True
-                length = self.blen[entering]
-                some = length > 0
-                last = self.top[entering[some], length[some] - 1]
-                self.last_s[entering[some]] = self.s[entering[some], last]
-                self.last_c[entering[some]] = last
-        deep_rows = np.concatenate([rows[deep], entering])
-        for start in range(0, deep_rows.size, _ROWS):
-            part = deep_rows[start : start + _ROWS]
-            s = self.s[part]
-            last_s = self.last_s[part, None]
-            cols = np.arange(s.shape[1])
-            valid = (s < last_s) | ((s == last_s) & (cols > self.last_c[part, None]))
-            valid &= self._beats(self.ms[part], self.rank[part, None], cols)
-            best = np.where(valid, s, -np.inf).argmax(axis=1)
-            hit = valid[np.arange(part.size), best]
-            got, col = part[hit], best[hit]
-            self.last_s[got] = self.s[got, col]
-            self.last_c[got] = col
+            self.pos[block[hit]] = first[hit] + 1
+            missed = block[~hit]
+            if missed.size:  # the rest of the block is hopeless: on to the whole row
+                self.pos[missed] = self.blen[missed]
+                self._sort_rows(missed)
+        todo = rows[self.deep[rows]]
+        width = _WINDOW
+        m = self.s.shape[1]
+        while todo.size:
+            todo = todo[self.pos[todo] < self.allowed[todo]]
+            if not todo.size:
+                break
+            at = self.pos[todo, None] + np.arange(min(width, m))
+            inside = at < self.allowed[todo, None]
+            at = np.minimum(at, m - 1)
+            cand = self.order[todo[:, None], at].astype(np.int64)
+            ok = inside & self._beats(self.ms[todo[:, None], cand], self.rank[todo, None], cand)
+            first = ok.argmax(axis=1)
+            hit = ok[np.arange(todo.size), first]
+            got = todo[hit]
             found_i.append(got)
-            found_j.append(col)
+            found_j.append(cand[hit, first[hit]])
+            self.pos[got] = at[hit, first[hit]] + 1
+            todo = todo[~hit]
+            self.pos[todo] += width
+            width *= 2
         if not found_i:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
