@@ -9,7 +9,8 @@ Every figure is a ratio of two timings taken side by side in this one run (the b
 few repeats each, interleaved), so load from other processes cancels out. The baselines
 are named on each line: the `matching` package's HospitalResident, one NumPy `argsort` of
 the score matrix (the least any preference-based method pays), and OR-Tools' min-cost
-flow on the full dense graph.
+flow on the full dense graph (with the same integer weights `optimal` uses, so "same
+optimum" compares the two exactly).
 
 Instance families (n mentees x m mentors, dense, capacity 10 unless said):
 
@@ -133,12 +134,19 @@ def baseline_stable(
     return run
 
 
-def full_graph_optimum(s: np.ndarray, cap: int) -> int:
-    """Independent check: OR-Tools on the complete dense network, integer scores 1e6 x s."""
+def integer_weights(s: np.ndarray, cap: int) -> np.ndarray:
+    """The integer pair weights `optimal` solves with (its own scaling of the scores)."""
+    from mentorkit.matching.optimal import _Weights
+
+    capacity = np.full(s.shape[1], cap, dtype=np.int64)
+    return _Weights(np, s, s, capacity, False).rows(0, s.shape[0])
+
+
+def full_graph_optimum(w: np.ndarray, cap: int) -> int:
+    """Independent check: OR-Tools on the complete dense network, the same integer weights."""
     from ortools.graph.python import min_cost_flow
 
-    n, m = s.shape
-    c = np.rint(s * 1e6).astype(np.int64)
+    n, m = w.shape
     f = min_cost_flow.SimpleMinCostFlow()
     src, snk = n + m, n + m + 1
     f.add_arcs_with_capacity_and_unit_cost(
@@ -148,7 +156,7 @@ def full_graph_optimum(s: np.ndarray, cap: int) -> int:
         np.repeat(np.arange(n), m),
         n + np.tile(np.arange(m), n),
         np.ones(n * m, np.int64),
-        -c.ravel(),
+        -w.ravel(),
     )
     f.add_arcs_with_capacity_and_unit_cost(
         np.arange(n), np.full(n, snk), np.ones(n, np.int64), np.zeros(n, np.int64)
@@ -314,7 +322,7 @@ def main() -> int:
             {
                 "argsort": lambda s=s: np.argsort(s, axis=1),
                 "stable": lambda p=problem: match(p, "stable"),
-                "from_matrix": lambda s=s, ms=ms: match(
+                "from_matrix": lambda s=s, ms=ms, mentees=mentees, mentors=mentors: match(
                     MatchingProblem.from_matrix(mentees, mentors, s, cap, mentor_scores=ms),
                     "stable",
                 ),
@@ -336,13 +344,16 @@ def main() -> int:
         problem = MatchingProblem.from_matrix(mentees, mentors, s, cap, mentor_scores=ms)
         fns: dict[str, Callable[[], Any]] = {"optimal": lambda p=problem: match(p, "optimal")}
         if not args.skip_full_graph:
-            fns["full"] = lambda s=s: full_graph_optimum(s, cap)
+            w = integer_weights(s, cap)
+            fns["full"] = lambda w=w: full_graph_optimum(w, cap)
         times, out = side_by_side(fns, 1)
         opt = out["optimal"]
         line = f"  {kind:10s} optimal {times['optimal']:.2f} s"
         line += f", {opt.total_score / stable_result.total_score:.4f}x the stable total"
         if "full" in times:
-            ours_int = int(sum(round(p.score * 1e6) for p in opt.pairs))
+            rows = [problem.mentee_index(p.mentee_id) for p in opt.pairs]
+            cols = [problem.mentor_index(p.mentor_id) for p in opt.pairs]
+            ours_int = int(w[rows, cols].sum())
             line += (
                 f"; OR-Tools full graph {times['full']:.2f} s, same optimum: "
                 f"{ours_int == out['full']}; speed ratio {times['full'] / times['optimal']:.1f}x"
