@@ -46,8 +46,10 @@ def share(wanted: Sequence[Iterable[Hashable]], offered: Sequence[Iterable[Hasha
     for w in want:
         for label in w:
             table.setdefault(label, len(table))
-    a = np.zeros((len(want), max(len(table), 1)))
-    b = np.zeros((len(offered), max(len(table), 1)))
+    if not table:  # nobody wants anything: every share is 0
+        return np.zeros((len(want), len(offered)))
+    a = np.zeros((len(want), len(table)))
+    b = np.zeros((len(offered), len(table)))
     for i, w in enumerate(want):
         a[i, [table[label] for label in w]] = 1.0
     for j, o in enumerate(offered):

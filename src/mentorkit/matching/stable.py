@@ -224,8 +224,14 @@ class _State:
                 ((values[:, 1:] == values[:, :-1]) & np.isfinite(values[:, 1:])).any(axis=1)
             )
             if tied.size:
-                ranks = np.broadcast_to(self.col_rank, (tied.size, m))
-                order[tied] = np.lexsort((ranks, key[tied]), axis=1)
+                # Equal scores go by mentor rank: sort (dense score rank, mentor rank) pairs
+                # packed in one integer, the runs of equal scores already adjacent.
+                runs = values[tied]
+                dense = np.zeros(runs.shape, dtype=np.int64)
+                np.cumsum(runs[:, 1:] != runs[:, :-1], axis=1, out=dense[:, 1:])
+                within = order[tied]
+                packed = dense * m + self.col_rank[within]
+                order[tied] = np.take_along_axis(within, np.argsort(packed, axis=1), axis=1)
             self.order[part] = order
         self.deep[rows] = True
 
