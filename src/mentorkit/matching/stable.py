@@ -167,6 +167,9 @@ class _State:
         # holds when full; -inf while it has room; +inf when it takes nobody.
         self.thr_val = np.where(self.cap > 0, -np.inf, np.inf)
         self.thr_rank = np.zeros(m, dtype=np.int64)
+        self.any_forbidden = bool(np.isnan(self.s).any()) or (
+            self.ms is not self.s and bool(np.isnan(self.ms).any())
+        )
         k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
         self.blen = np.empty(n, dtype=np.int64)
@@ -174,7 +177,7 @@ class _State:
         for start in range(0, n, 1024):
             key = self._keys(start, start + 1024)
             rows = slice(start, start + len(key))
-            self.allowed[rows] = m - np.isinf(key).sum(axis=1)
+            self.allowed[rows] = m - np.isinf(key).sum(axis=1) if self.any_forbidden else m
             top = (
                 np.argpartition(key, k - 1, axis=1)[:, :k]
                 if k < m
@@ -200,9 +203,10 @@ class _State:
         """Minus the scores of rows ``start:stop``; +inf where a pair is forbidden."""
         np = self.np
         key = -self.s[start:stop]
-        if self.ms is not self.s:
-            key[np.isnan(self.ms[start:stop])] = np.nan
-        key[np.isnan(key)] = np.inf
+        if self.any_forbidden:
+            if self.ms is not self.s:
+                key[np.isnan(self.ms[start:stop])] = np.nan
+            key[np.isnan(key)] = np.inf
         return key
 
     def _sort_rows(self, rows: Any) -> None:
@@ -215,9 +219,10 @@ class _State:
         for start in range(0, rows.size, 512):
             part = rows[start : start + 512]
             key = -self.s[part]
-            if self.ms is not self.s:
-                key[np.isnan(self.ms[part])] = np.nan
-            key[np.isnan(key)] = np.inf
+            if self.any_forbidden:
+                if self.ms is not self.s:
+                    key[np.isnan(self.ms[part])] = np.nan
+                key[np.isnan(key)] = np.inf
             order = np.argsort(key, axis=1)
             values = np.take_along_axis(key, order, axis=1)
             tied = np.flatnonzero(
