@@ -257,9 +257,7 @@ def test_a_problem_built_by_blocks_equals_one_built_pair_by_pair(cohort, scorer,
     slow = MatchingProblem.from_profiles(
         mentees, mentors, scorer=wrapped, constraints=[PairOnlyRule(r) for r in rules]
     )
-    allowed = sum(
-        all(r.allows(a, b) for r in rules) for a in mentees for b in mentors
-    )
+    allowed = sum(all(r.allows(a, b) for r in rules) for a in mentees for b in mentors)
     assert wrapped.calls == allowed  # the per-pair path scores allowed pairs only
     np.testing.assert_array_equal(fast._S, slow._S)  # NaN where forbidden, in both
     assert fast.fingerprint() == slow.fingerprint()
