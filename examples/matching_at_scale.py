@@ -116,6 +116,7 @@ for mentee in problem.mentee_ids:
             continue
         theirs = held.get(mentor, [])
         wanted = problem.mentor_score(mentee, mentor)
-        assert len(theirs) >= room and min(theirs) >= wanted, (mentee, mentor)
+        assert len(theirs) >= room, (mentee, mentor)
+        assert min(theirs) >= wanted, (mentee, mentor)
 print("stable: no blocking pair")
 print(stable.explain(stable.pairs[0].mentee_id))
