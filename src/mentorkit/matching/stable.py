@@ -198,6 +198,8 @@ class _State:
         self.pos = np.zeros(n, dtype=np.int64)  # next position in the mentee's list
         self.deep = np.zeros(n, dtype=bool)  # whole row sorted into self.order
         self.order: Any = None
+        self.order_flat: Any = None
+        self.ms_flat = np.ascontiguousarray(self.ms).reshape(-1)
 
     def _keys(self, start: int, stop: int) -> Any:
         """Minus the scores of rows ``start:stop``; +inf where a pair is forbidden."""
@@ -239,6 +241,7 @@ class _State:
                 order[tied] = np.take_along_axis(within, np.argsort(packed, axis=1), axis=1)
             self.order[part] = order
         self.deep[rows] = True
+        self.order_flat = self.order.reshape(-1)
 
     def _beats(self, mval: Any, rank: Any, cols: Any) -> Any:
         thr = self.thr_val[cols]
@@ -266,15 +269,21 @@ class _State:
         todo = rows[self.deep[rows]]
         width = _WINDOW
         m = self.s.shape[1]
+        order, ms = self.order_flat, self.ms_flat
         while todo.size:
             todo = todo[self.pos[todo] < self.allowed[todo]]
             if not todo.size:
                 break
+            # Flat indices and take(): much cheaper than 2-D fancy indexing.
             at = self.pos[todo, None] + np.arange(min(width, m))
             inside = at < self.allowed[todo, None]
-            at = np.minimum(at, m - 1)
-            cand = self.order[todo[:, None], at].astype(np.int64)
-            ok = inside & self._beats(self.ms[todo[:, None], cand], self.rank[todo, None], cand)
+            np.minimum(at, m - 1, out=at)
+            base = (todo * m)[:, None]
+            cand = order.take(base + at).astype(np.int64)
+            mval = ms.take(base + cand)
+            thr = self.thr_val.take(cand)
+            ok = (mval > thr) | ((mval == thr) & (self.rank[todo, None] < self.thr_rank.take(cand)))
+            ok &= inside
             first = ok.argmax(axis=1)
             hit = ok[np.arange(todo.size), first]
             got = todo[hit]
