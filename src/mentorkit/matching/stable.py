@@ -243,9 +243,15 @@ class _State:
         self.deep[rows] = True
         self.order_flat = self.order.reshape(-1)
 
-    def _beats(self, mval: Any, rank: Any, cols: Any) -> Any:
-        thr = self.thr_val[cols]
-        return (mval > thr) | ((mval == thr) & (rank < self.thr_rank[cols]))
+    def _beats_flat(self, mval: Any, rows: Any, cols: Any) -> Any:
+        """Whether mentee ``rows[r]`` (mentor score ``mval[r, c]``) beats ``cols[r, c]``."""
+        thr = self.thr_val.take(cols)
+        ok = mval > thr
+        tied = mval == thr
+        if tied.any():  # equal scores: the seeded mentee rank decides
+            r, c = self.np.nonzero(tied)
+            ok[r, c] = self.rank[rows[r]] < self.thr_rank[cols[r, c]]
+        return ok
 
     def propose(self, rows: Any) -> tuple[Any, Any]:
         """Each of ``rows``' next proposal; rows with none left drop out."""
@@ -256,7 +262,9 @@ class _State:
             cand = self.top[block]
             at = np.arange(cand.shape[1])
             ok = (at >= self.pos[block, None]) & (at < self.blen[block, None])
-            ok &= self._beats(self.ms[block[:, None], cand], self.rank[block, None], cand)
+            ok &= self._beats_flat(
+                self.ms_flat.take((block * self.s.shape[1])[:, None] + cand), block, cand
+            )
             first = ok.argmax(axis=1)
             hit = ok[np.arange(block.size), first]
             found_i.append(block[hit])
@@ -279,16 +287,14 @@ class _State:
             inside = at < self.allowed[todo, None]
             np.minimum(at, m - 1, out=at)
             base = (todo * m)[:, None]
-            cand = order.take(base + at).astype(np.int64)
-            mval = ms.take(base + cand)
-            thr = self.thr_val.take(cand)
-            ok = (mval > thr) | ((mval == thr) & (self.rank[todo, None] < self.thr_rank.take(cand)))
+            cand = order.take(base + at)
+            ok = self._beats_flat(ms.take(base + cand), todo, cand)
             ok &= inside
             first = ok.argmax(axis=1)
             hit = ok[np.arange(todo.size), first]
             got = todo[hit]
             found_i.append(got)
-            found_j.append(cand[hit, first[hit]])
+            found_j.append(cand[hit, first[hit]].astype(np.int64))
             self.pos[got] = at[hit, first[hit]] + 1
             todo = todo[~hit]
             self.pos[todo] += width
