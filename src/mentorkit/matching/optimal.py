@@ -15,10 +15,13 @@ Two policies:
   those assignments (a bonus larger than any score difference on every pair).
 
 Dense district-sized problems are solved on a sparse candidate graph (each mentee's best
-mentors) and the answer is then *certified* against the whole matrix with linear-programming
-duality: mentor prices ``v`` and mentee surpluses ``u`` are derived from the solution, and
-every allowed pair must satisfy ``u[i] + v[j] >= score[i][j]``. Pairs that violate it are
-added and the flow solved again, so the result is the exact optimum of the full problem.
+mentors, and each mentor's best mentees, a few times its capacity, for when everyone wants
+the same popular mentors) and the answer is then *certified* against the whole matrix with
+linear-programming duality: mentor prices ``v`` and mentee surpluses ``u`` are derived from
+the solution, and every allowed pair must satisfy ``u[i] + v[j] >= score[i][j]``. Each
+mentee's few most violated pairs are added and the flow solved again, until none is left,
+so the result is the exact optimum of the full problem. When the candidate graph grows past
+a share of the matrix, the whole graph is solved at once instead.
 Scores are solved as integers: integer scores exactly, others after scaling by a power of
 two (about 30 significant bits per score), so the total is optimal to within rounding of
 the last bits.
@@ -198,7 +201,7 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
     arc_j.append(cj)
     ai, aj = _unique_pairs(np, np.concatenate(arc_i), np.concatenate(arc_j), m)
     allowed = weights.allowed_count()
-    for _ in range(256):
+    while True:  # each round adds new pairs, and past a share of them the dense solve ends it
         if ai.size > _DENSE_SHARE * allowed:
             return _solve_dense(np, weights, capacity)
         aw = _arc_weights(np, weights, ai, aj)
@@ -209,7 +212,6 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
             return mentor_of
         ai = np.concatenate([ai, extra_i])
         aj = np.concatenate([aj, extra_j])
-    raise MatchingError("the optimal strategy did not converge (please report this)")
 
 
 _COLUMN_DEPTH = 6  # each mentor's best mentees in the first graph: this many times capacity

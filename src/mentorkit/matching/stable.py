@@ -8,8 +8,11 @@ is mentee-optimal: every mentee gets the best mentor they have in any stable mat
 Ties are broken by ``seed``: one seeded random order of mentors settles every mentee's
 ties, and one seeded random order of mentees settles every mentor's ties. With NumPy the
 proposals go in vectorised rounds (all free mentees propose at once, each mentor keeps its
-best ``capacity`` proposers); each mentee's preference list is built lazily from the top
-of its row, so a 10,000 x 1,000 instance never sorts the whole matrix.
+best ``capacity`` proposers). A full mentor's threshold only rises, so each mentee proposes
+straight to its best untried mentor whose threshold it beats, never where it would be
+turned down. Preference lists are built lazily: every row's best few mentors first, whole
+rows sorted in batches only for mentees who run through them (popular mentors), so the
+work stays within a few sorts of the matrix whether preferences agree or not.
 """
 
 from __future__ import annotations
