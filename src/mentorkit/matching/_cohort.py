@@ -56,7 +56,9 @@ def cohort_profiles(
         (31, 18, 2)
     """
     by_id = {p.id: p for p in people}
-    ratings = list(assessments)
+    ratings: dict[str, list[Assessment]] = {}  # one pass over the assessments, by person
+    for rating in assessments:
+        ratings.setdefault(rating.person_id, []).append(rating)
     mentees: list[MenteeProfile] = []
     mentors: list[MentorProfile] = []
     seen: set[tuple[str, bool]] = set()
@@ -81,7 +83,9 @@ def cohort_profiles(
             )
         else:
             strengths = (
-                strengths_from_assessments(framework, ratings, person.id, as_of=as_of)
+                strengths_from_assessments(
+                    framework, ratings.get(person.id, ()), person.id, as_of=as_of
+                )
                 if framework is not None
                 else {}
             )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -19,6 +19,11 @@ class Constraint(Protocol):
     """Protocol: a rule that forbids some mentee-mentor pairs.
 
     ``name`` appears in explanations ("every pair is forbidden (no_reporting_line: 3)").
+
+    A constraint may also offer ``allows_block(mentees, mentors)``, returning a boolean
+    NumPy array of shape ``(len(mentees), len(mentors))`` equal to ``allows`` on every
+    pair (the built-ins do): :meth:`MatchingProblem.from_profiles` then evaluates it as one
+    mask. Constraints with ``allows`` only are asked pair by pair.
 
     Example:
         >>> isinstance(NoReportingLine(), Constraint)
@@ -45,6 +50,14 @@ class NotSelf:
         """See the class docstring."""
         return mentee.person_id != mentor.person_id
 
+    def allows_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        from mentorkit.matching._blocks import equal
+
+        return ~equal([p.person_id for p in mentees], [p.person_id for p in mentors])
+
 
 @attrs.frozen(kw_only=True)
 class NoReportingLine:
@@ -65,6 +78,16 @@ class NoReportingLine:
             mentor.supervisor_id != mentee.person_id
         )
 
+    def allows_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        from mentorkit.matching._blocks import equal
+
+        up = equal([p.supervisor_id for p in mentees], [p.person_id for p in mentors])
+        down = equal([p.person_id for p in mentees], [p.supervisor_id for p in mentors])
+        return ~(up | down)
+
 
 @attrs.frozen(kw_only=True)
 class NotSameSupervisor:
@@ -76,6 +99,14 @@ class NotSameSupervisor:
         """See the class docstring."""
         return mentee.supervisor_id is None or mentee.supervisor_id != mentor.supervisor_id
 
+    def allows_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        from mentorkit.matching._blocks import equal
+
+        return ~equal([p.supervisor_id for p in mentees], [p.supervisor_id for p in mentors])
+
 
 @attrs.frozen(kw_only=True)
 class NotSameOrgUnit:
@@ -86,6 +117,14 @@ class NotSameOrgUnit:
     def allows(self, mentee: MenteeProfile, mentor: MentorProfile) -> bool:
         """See the class docstring."""
         return mentee.org_unit_id is None or mentee.org_unit_id != mentor.org_unit_id
+
+    def allows_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        from mentorkit.matching._blocks import equal
+
+        return ~equal([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
 
 
 def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
@@ -120,6 +159,25 @@ class ExcludedPairs:
     def allows(self, mentee: MenteeProfile, mentor: MentorProfile) -> bool:
         """See the class docstring."""
         return (mentee.person_id, mentor.person_id) not in self.pairs
+
+    def allows_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        from mentorkit.matching._blocks import numpy
+
+        np = numpy()
+        out = np.ones((len(mentees), len(mentors)), dtype=bool)
+        rows: dict[str, list[int]] = {}
+        cols: dict[str, list[int]] = {}
+        for i, p in enumerate(mentees):
+            rows.setdefault(p.person_id, []).append(i)
+        for j, q in enumerate(mentors):
+            cols.setdefault(q.person_id, []).append(j)
+        for a, b in self.pairs:
+            if a in rows and b in cols:
+                out[np.ix_(rows[a], cols[b])] = False
+        return out
 
 
 def no_previous_pairs(mentorships: Iterable[Mentorship]) -> ExcludedPairs:

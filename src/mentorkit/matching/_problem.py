@@ -223,23 +223,45 @@ class MatchingProblem:
         mentee_ids = _ids([p.person_id for p in everyone], "mentees")
         mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
 
-        allowed = [
-            [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
-            for mentee in everyone
-        ]
+        shape = (len(everyone), len(mentor_list))
+        np = numpy_or_none()
+        if np is not None and _blockwise(pair_scorer) and _blockwise(mentor_scorer):
+            # Whole cohort at once: constraints as masks, scores as arrays.
+            mask = np.ones(shape, dtype=bool)
+            for rule in rules:
+                mask &= _rule_mask(np, rule, everyone, mentor_list)
 
-        def evaluate(scoring: Any) -> list[list[float | None]]:
-            return [
-                [
-                    scoring.score(mentee, mentor) if ok else None
-                    for mentor, ok in zip(mentor_list, oks, strict=True)
-                ]
-                for mentee, oks in zip(everyone, allowed, strict=True)
+            def block(scoring: Any, field: str) -> Any:
+                values = np.asarray(scoring.score_block(everyone, mentor_list), dtype=np.float64)
+                if values.shape != shape:
+                    raise ValidationError(
+                        f"score_block must return shape {shape}", field=field, value=values.shape
+                    )
+                return _stored(np.where(mask, values, np.nan), shape, field)
+
+            s = block(pair_scorer, "scores")
+            m = s if mentor_scorer is None else block(mentor_scorer, "mentor_scores")
+        else:
+            allowed = [
+                [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
+                for mentee in everyone
             ]
 
-        shape = (len(everyone), len(mentor_list))
-        s = _stored(evaluate(pair_scorer), shape, "scores")
-        m = s if mentor_scorer is None else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
+            def evaluate(scoring: Any) -> list[list[float | None]]:
+                return [
+                    [
+                        scoring.score(mentee, mentor) if ok else None
+                        for mentor, ok in zip(mentor_list, oks, strict=True)
+                    ]
+                    for mentee, oks in zip(everyone, allowed, strict=True)
+                ]
+
+            s = _stored(evaluate(pair_scorer), shape, "scores")
+            m = (
+                s
+                if mentor_scorer is None
+                else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
+            )
 
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
@@ -597,6 +619,32 @@ def strengths_from_assessments(
 
     levels = current_levels(framework, assessments, person_id, as_of=as_of)
     return {code: framework.scale.rank(level) for code, level in levels.items()}
+
+
+def _blockwise(scorer: Any) -> bool:
+    """Whether ``scorer`` (``None`` counts) scores a whole block at once."""
+    from mentorkit.matching._blocks import offers_block
+
+    if scorer is None:
+        return True
+    if not offers_block(scorer, "score_block", "score"):
+        return False
+    whole = getattr(scorer, "blockwise", True)
+    return whole if isinstance(whole, bool) else True
+
+
+def _rule_mask(np: Any, rule: Any, mentees: list[Any], mentors: list[Any]) -> Any:
+    """Where ``rule`` allows a pair: its ``allows_block`` mask, or ``allows`` pair by pair."""
+    shape = (len(mentees), len(mentors))
+    from mentorkit.matching._blocks import offers_block
+
+    if offers_block(rule, "allows_block", "allows"):
+        mask = np.asarray(rule.allows_block(mentees, mentors), dtype=bool)
+        if mask.shape == shape:
+            return mask
+    return np.array(
+        [[bool(rule.allows(a, b)) for b in mentors] for a in mentees], dtype=bool
+    ).reshape(shape)
 
 
 def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -21,6 +21,11 @@ class Scorer(Protocol):
 
     ``name`` labels the criterion in every breakdown and explanation. Combine scorers with
     weights in a :class:`WeightedScorer`.
+
+    A scorer may also offer ``score_block(mentees, mentors)``, returning a NumPy array of
+    shape ``(len(mentees), len(mentors))`` equal to ``score`` on every pair: the built-in
+    scorers do, and :meth:`MatchingProblem.from_profiles` then scores a whole cohort at
+    once. Scorers with ``score`` only are called pair by pair, as before.
 
     Example:
         >>> isinstance(CompetencyFit(), Scorer)
@@ -72,14 +77,51 @@ class CompetencyFit:
 
     def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
         """See the class docstring."""
-        if not mentee.focus:
+        return self._fit([mentor.strengths.get(code, 0) for code in mentee.focus])
+
+    def _fit(self, levels: Sequence[float]) -> float:
+        if not levels:
             return 0.0
-        weights = [self.decay**k for k in range(len(mentee.focus))]
-        got = [
-            min(mentor.strengths.get(code, 0), self.max_level) / self.max_level
-            for code in mentee.focus
-        ]
+        weights = [self.decay**k for k in range(len(levels))]
+        got = [min(level, self.max_level) / self.max_level for level in levels]
         return math.fsum(w * g for w, g in zip(weights, got, strict=True)) / math.fsum(weights)
+
+    def score_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`score` for every pair at once, as an array (needs NumPy).
+
+        Mentees with the same focus share a row; within it the score depends only on the
+        mentor's levels in those competencies, and few distinct level combinations exist,
+        so each is scored once with :meth:`score`'s own arithmetic.
+        """
+        from mentorkit.matching._blocks import numpy
+
+        np = numpy()
+        out = np.zeros((len(mentees), len(mentors)))
+        by_focus: dict[tuple[str, ...], list[int]] = {}
+        for i, mentee in enumerate(mentees):
+            if mentee.focus:
+                by_focus.setdefault(mentee.focus, []).append(i)
+        if not by_focus or not mentors:
+            return out
+        codes = sorted({code for focus in by_focus for code in focus})
+        column = {code: k for k, code in enumerate(codes)}
+        levels = np.array(
+            [[mentor.strengths.get(code, 0) for code in codes] for mentor in mentors],
+            dtype=object,
+        )
+        for focus, rows in by_focus.items():
+            sub = levels[:, [column[code] for code in focus]]
+            distinct: dict[tuple[Any, ...], float] = {}
+            values = np.empty(len(mentors))
+            for j, key in enumerate(map(tuple, sub.tolist())):
+                value = distinct.get(key)
+                if value is None:
+                    value = distinct[key] = self._fit(key)
+                values[j] = value
+            out[rows] = values
+        return out
 
 
 def _share(wanted: Iterable[object], offered: Iterable[object]) -> float:
@@ -107,6 +149,14 @@ class ActivityOverlap:
         """See the class docstring."""
         return _share(mentee.activities, mentor.activities)
 
+    def score_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`score` for every pair at once, as an array (needs NumPy)."""
+        from mentorkit.matching._blocks import share
+
+        return share([p.activities for p in mentees], [p.activities for p in mentors])
+
 
 @attrs.frozen(kw_only=True)
 class AvailabilityOverlap:
@@ -117,6 +167,14 @@ class AvailabilityOverlap:
     def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
         """See the class docstring."""
         return _share(mentee.availability, mentor.availability)
+
+    def score_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`score` for every pair at once, as an array (needs NumPy)."""
+        from mentorkit.matching._blocks import share
+
+        return share([p.availability for p in mentees], [p.availability for p in mentors])
 
 
 @attrs.frozen(kw_only=True)
@@ -138,6 +196,19 @@ class OptInPreferences:
         met = sum(mentor.attributes.get(key) == value for key, value in wanted.items())
         return met / len(wanted)
 
+    def score_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`score` for every pair at once, as an array (needs NumPy).
+
+        A preference is met when the mentor shares the same (key, value) item.
+        """
+        from mentorkit.matching._blocks import share
+
+        return share(
+            [p.preferences.items() for p in mentees], [p.attributes.items() for p in mentors]
+        )
+
 
 @attrs.frozen(kw_only=True)
 class OtherOrgUnit:
@@ -150,6 +221,16 @@ class OtherOrgUnit:
         if mentee.org_unit_id is None or mentor.org_unit_id is None:
             return 0.0
         return float(mentee.org_unit_id != mentor.org_unit_id)
+
+    def score_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`score` for every pair at once, as an array (needs NumPy)."""
+        from mentorkit.matching._blocks import codes
+
+        a, b = codes([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
+        known = (a[:, None] >= 0) & (b[None, :] >= 0)
+        return (known & (a[:, None] != b[None, :])).astype(float)
 
 
 def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer, float], ...]:
@@ -215,8 +296,43 @@ class WeightedScorer:
         )
 
     def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
-        """The weighted sum of the criteria."""
-        return math.fsum(self.breakdown(mentee, mentor).values())
+        """The weighted sum of the criteria, added in order."""
+        total = 0.0
+        for value in self.breakdown(mentee, mentor).values():
+            total += value
+        return total
+
+    def score_block(
+        self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+    ) -> Any:
+        """:meth:`score` for every pair at once, as an array (needs NumPy).
+
+        Raises:
+            ValidationError: A criterion scores pairs one at a time only (no
+                ``score_block``); :meth:`MatchingProblem.from_profiles` checks
+                :attr:`blockwise` first and scores pair by pair then.
+        """
+        from mentorkit.matching._blocks import numpy
+
+        np = numpy()
+        total = np.zeros((len(mentees), len(mentors)))
+        if not self.blockwise:
+            raise ValidationError(
+                "has a criterion that scores pairs one at a time (no score_block)",
+                field="parts",
+                value=self.criteria,
+            )
+        for scorer, weight in self.parts:
+            block = scorer.score_block  # type: ignore[attr-defined]
+            total += weight * np.asarray(block(mentees, mentors), dtype=np.float64)
+        return total
+
+    @property
+    def blockwise(self) -> bool:
+        """Whether every criterion can score a whole block at once (``score_block``)."""
+        from mentorkit.matching._blocks import offers_block
+
+        return all(offers_block(s, "score_block", "score") for s, _ in self.parts)
 
 
 def default_scorer(max_level: int = 3) -> WeightedScorer:

@@ -15,10 +15,13 @@ Two policies:
   those assignments (a bonus larger than any score difference on every pair).
 
 Dense district-sized problems are solved on a sparse candidate graph (each mentee's best
-mentors) and the answer is then *certified* against the whole matrix with linear-programming
-duality: mentor prices ``v`` and mentee surpluses ``u`` are derived from the solution, and
-every allowed pair must satisfy ``u[i] + v[j] >= score[i][j]``. Pairs that violate it are
-added and the flow solved again, so the result is the exact optimum of the full problem.
+mentors, and each mentor's best mentees, a few times its capacity, for when everyone wants
+the same popular mentors) and the answer is then *certified* against the whole matrix with
+linear-programming duality: mentor prices ``v`` and mentee surpluses ``u`` are derived from
+the solution, and every allowed pair must satisfy ``u[i] + v[j] >= score[i][j]``. Each
+mentee's few most violated pairs are added and the flow solved again, until none is left,
+so the result is the exact optimum of the full problem. When the candidate graph grows past
+a share of the matrix, the whole graph is solved at once instead.
 Scores are solved as integers: integer scores exactly, others after scaling by a power of
 two (about 30 significant bits per score), so the total is optimal to within rounding of
 the last bits.
@@ -114,12 +117,11 @@ class _Weights:
     def __init__(self, np: Any, s: Any, ms: Any, capacity: Any, maximize_matches: bool) -> None:
         self.np, self.s, self.ms = np, s, ms
         n, m = s.shape
-        finite = s[np.isfinite(s)]
-        if finite.size and ms is not s:
-            finite = s[np.isfinite(s) & np.isfinite(ms)]
-        top = float(np.abs(finite).max()) if finite.size else 1.0
-        low = float(finite.min()) if finite.size else 0.0
-        high = float(finite.max()) if finite.size else 0.0
+        both = s if ms is s else np.where(np.isnan(ms), np.nan, s)
+        some = bool(n and m) and not bool(np.isnan(both).all())
+        low = float(np.nanmin(both)) if some else 0.0
+        high = float(np.nanmax(both)) if some else 0.0
+        top = max(abs(low), abs(high)) if some else 1.0
         pairs = min(n, int(capacity.sum())) + 2
         # OR-Tools scales costs by the number of nodes internally; stay well inside int64.
         budget = 2.0**62 / (4.0 * (n + m + 2))
@@ -127,7 +129,7 @@ class _Weights:
             budget /= 2.0 * pairs + 2.0
         else:
             budget /= float(pairs)
-        integral = finite.size == 0 or bool(np.all(finite == np.rint(finite)))
+        integral = not some or _integral(np, both)
         if integral and top <= budget:
             self.scale = 1.0
         else:
@@ -147,6 +149,14 @@ class _Weights:
             # can make up, and every allowed pair weighs at least 1: more pairs always win.
             span = (high - low) * self.scale * pairs + max(0.0, -low) * self.scale
             self.bonus = int(np.ceil(span)) + 1
+
+    def allowed_count(self) -> int:
+        """How many pairs are allowed."""
+        np = self.np
+        forbidden = np.isnan(self.s)
+        if self.ms is not self.s:
+            forbidden |= np.isnan(self.ms)
+        return int(self.s.size - forbidden.sum())
 
     def rows(self, start: int, stop: int) -> Any:
         """Integer weights of rows ``start:stop``; forbidden pairs get ``_FORBIDDEN``."""
@@ -169,6 +179,10 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
     weights = _Weights(np, s, ms, capacity, opts.maximize_matches)
     k = min(m, opts.candidates)
     arc_i, arc_j = [], []
+    # Each mentee's best mentors, and each mentor's best mentees (a few times its
+    # capacity): with popular mentors, the mentees' own top lists all name the same few.
+    depth = np.minimum(n, _COLUMN_DEPTH * np.maximum(capacity, 1) + k)
+    col_best: list[Any] = []
     for start in range(0, n, _CHUNK):
         w = weights.rows(start, start + _CHUNK)
         top = (
@@ -180,9 +194,16 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
         rows = np.broadcast_to(np.arange(start, start + len(w))[:, None], top.shape)
         arc_i.append(rows[useful])
         arc_j.append(top[useful])
-    ai = np.concatenate(arc_i)
-    aj = np.concatenate(arc_j)
-    for _ in range(64):
+        col_best.append(_column_best(np, w, depth, start))
+        col_best = [_merge_best(np, col_best, depth)]
+    ci, cj = _best_pairs(np, col_best[0], depth)
+    arc_i.append(ci)
+    arc_j.append(cj)
+    ai, aj = _unique_pairs(np, np.concatenate(arc_i), np.concatenate(arc_j), m)
+    allowed = weights.allowed_count()
+    while True:  # each round adds new pairs, and past a share of them the dense solve ends it
+        if ai.size > _DENSE_SHARE * allowed:
+            return _solve_dense(np, weights, capacity)
         aw = _arc_weights(np, weights, ai, aj)
         mentor_of = _min_cost_flow(np, n, m, capacity, ai, aj, aw)
         u, v = _duals(np, n, m, capacity, ai, aj, aw, mentor_of)
@@ -191,7 +212,74 @@ def _solve(np: Any, s: Any, ms: Any, capacity_tuple: tuple[int, ...], opts: Opti
             return mentor_of
         ai = np.concatenate([ai, extra_i])
         aj = np.concatenate([aj, extra_j])
-    raise MatchingError("the optimal strategy did not converge (please report this)")
+
+
+_COLUMN_DEPTH = 6  # each mentor's best mentees in the first graph: this many times capacity
+_PER_ROW = 8  # most violated pairs a mentee adds back per round
+_DENSE_SHARE = 0.4  # past this share of the allowed pairs, solve the whole graph at once
+
+
+def _column_best(np: Any, w: Any, depth: Any, start: int) -> tuple[Any, Any]:
+    """Each column's best ``depth[j]`` rows of the slice ``w``: (weights, rows), by column."""
+    d = int(depth.max())
+    if d >= w.shape[0]:
+        rows = np.broadcast_to(np.arange(w.shape[0])[:, None], w.shape)
+        return w.T.copy(), (rows + start).T.copy()
+    top = np.argpartition(-w, d - 1, axis=0)[:d]
+    return np.take_along_axis(w, top, axis=0).T.copy(), (top + start).T.copy()
+
+
+def _merge_best(np: Any, parts: list[tuple[Any, Any]], depth: Any) -> tuple[Any, Any]:
+    """The best ``max(depth)`` (weight, row) per column among several slices' bests."""
+    w = np.concatenate([p[0] for p in parts], axis=1)
+    r = np.concatenate([p[1] for p in parts], axis=1)
+    d = int(depth.max())
+    if w.shape[1] <= d:
+        return w, r
+    top = np.argpartition(-w, d - 1, axis=1)[:, :d]
+    return np.take_along_axis(w, top, axis=1), np.take_along_axis(r, top, axis=1)
+
+
+def _best_pairs(np: Any, best: tuple[Any, Any], depth: Any) -> tuple[Any, Any]:
+    """Arcs (row, column) of each column's best ``depth[j]`` rows with a useful weight."""
+    w, r = best
+    order = np.argsort(-w, axis=1, kind="stable")
+    w = np.take_along_axis(w, order, axis=1)
+    r = np.take_along_axis(r, order, axis=1)
+    keep = (np.arange(w.shape[1])[None, :] < depth[:, None]) & (w > 0)
+    cols = np.broadcast_to(np.arange(w.shape[0])[:, None], w.shape)
+    return r[keep], cols[keep]
+
+
+def _unique_pairs(np: Any, ai: Any, aj: Any, m: int) -> tuple[Any, Any]:
+    """The distinct (row, column) pairs, in row-major order."""
+    key = ai.astype(np.int64) * m + aj
+    seen = np.zeros(int(key.max()) + 1 if key.size else 0, dtype=bool)
+    seen[key] = True
+    key = np.flatnonzero(seen)
+    return key // m, key % m
+
+
+def _integral(np: Any, s: Any) -> bool:
+    """Whether every allowed score is a whole number (slice by slice, stopping early)."""
+    for start in range(0, s.shape[0], _CHUNK):
+        block = s[start : start + _CHUNK]
+        if not bool(np.all((block == np.rint(block)) | np.isnan(block))):
+            return False
+    return True
+
+
+def _solve_dense(np: Any, weights: _Weights, capacity: Any) -> Any:
+    """Min-cost flow on every allowed pair with a useful weight (no certificate needed)."""
+    n, m = weights.s.shape
+    arc_i, arc_j = [], []
+    for start in range(0, n, _CHUNK):
+        w = weights.rows(start, start + _CHUNK)
+        r, c = np.nonzero(w > 0)
+        arc_i.append(r + start)
+        arc_j.append(c)
+    ai, aj = np.concatenate(arc_i), np.concatenate(arc_j)
+    return _min_cost_flow(np, n, m, capacity, ai, aj, _arc_weights(np, weights, ai, aj))
 
 
 def _arc_weights(np: Any, weights: _Weights, ai: Any, aj: Any) -> Any:
@@ -267,16 +355,25 @@ def _duals(
 
 
 def _violations(np: Any, weights: _Weights, u: Any, v: Any) -> tuple[Any, Any]:
-    """Allowed pairs of the full matrix that break ``u[i] + v[j] >= w[i, j]``."""
-    n = weights.s.shape[0]
+    """Allowed pairs that break ``u[i] + v[j] >= w[i, j]``: each row's most violated few."""
+    n, m = weights.s.shape
+    per_row = min(m, _PER_ROW)
     found_i, found_j = [], []
     for start in range(0, n, _CHUNK):
         w = weights.rows(start, start + _CHUNK)
-        bad = w > (u[start : start + len(w), None] + v[None, :])
-        if bad.any():
-            r, c = np.nonzero(bad)
-            found_i.append(r + start)
-            found_j.append(c)
+        gap = w - (u[start : start + len(w), None] + v[None, :])
+        bad_rows = np.flatnonzero((gap > 0).any(axis=1))
+        if not bad_rows.size:
+            continue
+        gap = gap[bad_rows]
+        if per_row < m:
+            top = np.argpartition(-gap, per_row - 1, axis=1)[:, :per_row]
+        else:
+            top = np.broadcast_to(np.arange(m), gap.shape)
+        bad = np.take_along_axis(gap, top, axis=1) > 0
+        rows = np.broadcast_to(bad_rows[:, None], top.shape)
+        found_i.append(rows[bad] + start)
+        found_j.append(top[bad])
     if not found_i:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty

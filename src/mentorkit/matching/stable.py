@@ -8,8 +8,11 @@ is mentee-optimal: every mentee gets the best mentor they have in any stable mat
 Ties are broken by ``seed``: one seeded random order of mentors settles every mentee's
 ties, and one seeded random order of mentees settles every mentor's ties. With NumPy the
 proposals go in vectorised rounds (all free mentees propose at once, each mentor keeps its
-best ``capacity`` proposers); each mentee's preference list is built lazily from the top
-of its row, so a 10,000 x 1,000 instance never sorts the whole matrix.
+best ``capacity`` proposers). A full mentor's threshold only rises, so each mentee proposes
+straight to its best untried mentor whose threshold it beats, never where it would be
+turned down. Preference lists are built lazily: every row's best few mentors first, whole
+rows sorted in batches only for mentees who run through them (popular mentors), so the
+work stays within a few sorts of the matrix whether preferences agree or not.
 """
 
 from __future__ import annotations
@@ -110,124 +113,74 @@ def _stable_python(problem: MatchingProblem, seed: int) -> list[int]:
 
 
 def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
-    """Deferred acceptance in vectorised rounds."""
+    """Deferred acceptance in vectorised rounds, each proposal aimed past hopeless mentors.
+
+    A full mentor's threshold (the worst mentee it holds) only rises, so a mentee whose
+    proposal it would reject now would be rejected by it at any later time too. Each free
+    mentee therefore proposes straight to its best untried mentor whose threshold it beats:
+    the same proposals deferred acceptance makes, minus the rejections known in advance,
+    so the same (mentee-optimal) answer.
+    """
     import numpy as np
 
     n, m = problem.shape
     if n == 0 or m == 0:
         return [-1] * n
-    s, ms = problem._S, problem._M
-    col_rank = np.asarray(tie_ranks(m, seed, 0))
-    mentee_rank = np.asarray(tie_ranks(n, seed, 1))
-    prefs = _Preferences(np, s, ms, col_rank)
-    allowed_count = prefs.allowed_count
-    cap = np.asarray(problem.capacity)
-    assignment = np.full(n, -1)
-    consumed = np.zeros(n, dtype=np.int64)
-    free = np.flatnonzero(allowed_count > 0)
-    touched = np.zeros(m, dtype=bool)
+    col_rank = np.asarray(tie_ranks(m, seed, 0), dtype=np.int64)
+    mentee_rank = np.asarray(tie_ranks(n, seed, 1), dtype=np.int64)
+    state = _State(np, problem, col_rank, mentee_rank)
+    free = np.flatnonzero(state.allowed > 0)
     while free.size:
         if free.size <= _TAIL:
             # A few long rejection chains are left: one proposal at a time is cheaper
             # than a vectorised round each (the outcome does not depend on the order).
-            return _finish_one_by_one(prefs, ms, cap, mentee_rank, assignment, consumed, free)
-        cols = prefs.next_choice(free, consumed)
-        consumed[free] += 1
-        touched[cols] = True
-        holders = np.flatnonzero(assignment >= 0)
-        holders = holders[touched[assignment[holders]]]
-        touched[cols] = False
-        cand_i = np.concatenate([holders, free])
-        cand_j = np.concatenate([assignment[holders], cols])
-        # Each mentor keeps its best `capacity` candidates: sort by mentor, then by the
-        # mentor's score (descending), then by the seeded mentee rank.
-        sort = np.lexsort((mentee_rank[cand_i], -ms[cand_i, cand_j], cand_j))
-        sj = cand_j[sort]
-        si = cand_i[sort]
-        starts = np.flatnonzero(np.r_[True, sj[1:] != sj[:-1]])
-        group_start = np.repeat(starts, np.diff(np.r_[starts, sj.size]))
-        keep = (np.arange(sj.size) - group_start) < cap[sj]
-        assignment[si[keep]] = sj[keep]
-        rejected = si[~keep]
-        assignment[rejected] = -1
-        free = rejected[consumed[rejected] < allowed_count[rejected]]
-    result: list[int] = assignment.tolist()
+            state.finish_one_by_one(free)
+            break
+        pi, pj = state.propose(free)
+        free = state.accept(pi, pj)
+    result: list[int] = state.assignment.tolist()
     return result
 
 
 _TAIL = 48
+_BLOCK = 24
+_WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
 
 
-def _finish_one_by_one(
-    prefs: _Preferences,
-    ms: Any,
-    cap: Any,
-    mentee_rank: Any,
-    assignment: Any,
-    consumed: Any,
-    free: Any,
-) -> list[int]:
-    """Deferred acceptance from a partial state, one proposal at a time (min-heaps)."""
-    import numpy as np
+class _State:
+    """Deferred acceptance state: preference lists, holders and mentor thresholds.
 
-    held_rows = np.flatnonzero(assignment >= 0)
-    held_cols = assignment[held_rows]
-    values = ms[held_rows, held_cols].tolist()
-    ranks = mentee_rank.tolist()
-    heaps: dict[int, list[tuple[float, int, int]]] = {}
-    for i, j, value in zip(held_rows.tolist(), held_cols.tolist(), values, strict=True):
-        heaps.setdefault(j, []).append((value, -ranks[i], i))
-    for heap in heaps.values():
-        heapq.heapify(heap)
-    out: list[int] = assignment.tolist()
-    used: list[int] = consumed.tolist()
-    allowed: list[int] = prefs.allowed_count.tolist()
-    capacity: list[int] = cap.tolist()
-    queue: list[int] = free.tolist()
-    queue.reverse()
-    while queue:
-        i = queue.pop()
-        if used[i] >= allowed[i]:
-            continue
-        j = prefs.choice(i, used[i])
-        used[i] += 1
-        key = (float(ms[i, j]), -ranks[i], i)
-        heap = heaps.setdefault(j, [])
-        if len(heap) < capacity[j]:
-            heapq.heappush(heap, key)
-            out[i] = j
-        elif heap and heap[0] < key:
-            _, _, loser = heapq.heapreplace(heap, key)
-            out[i], out[loser] = j, -1
-            queue.append(loser)
-        else:
-            queue.append(i)
-    return out
-
-
-class _Preferences:
-    """Each mentee's preference list, built block by block from the top of the row.
-
-    The first block holds every row's best ``block`` mentors (``argpartition``, then a sort
-    of the block by score and the seeded mentor rank); a mentee who runs through it gets a
-    full sort of their row. Ties at the edge of a block are resolved exactly: a row whose
-    cut-off score is shared by mentors outside the block is fully sorted at once. Rows are
-    processed in slices, so no temporary the size of the matrix is ever made.
+    Each mentee's first ``block`` preferences are sorted up front (``argpartition``, then a
+    sort of the block by score and the seeded mentor rank). Mentees who run through their
+    block get their whole row sorted, in batches: one ``argsort`` per batch, and an exact
+    re-sort (score, then mentor rank) of the rows that hold equal scores. A row whose block
+    edge falls inside a run of equal scores keeps only the part of its block above the tie.
+    A proposal looks through the list from its position, a window at a time, for the
+    first mentor whose threshold the mentee beats.
     """
 
-    def __init__(self, np: Any, s: Any, ms: Any, col_rank: Any, block: int = 24) -> None:
-        self.np, self.s, self.ms, self.col_rank = np, s, ms, col_rank
-        n, m = s.shape
-        k = min(m, block)
+    def __init__(self, np: Any, problem: MatchingProblem, col_rank: Any, rank: Any) -> None:
+        self.np = np
+        self.s, self.ms = problem._S, problem._M
+        self.col_rank, self.rank = col_rank, rank
+        n, m = self.s.shape
+        self.cap = np.asarray(problem.capacity, dtype=np.int64)
+        self.assignment = np.full(n, -1, dtype=np.int64)
+        # A mentor's threshold: the (mentor score, mentee rank) of the worst mentee it
+        # holds when full; -inf while it has room; +inf when it takes nobody.
+        self.thr_val = np.where(self.cap > 0, -np.inf, np.inf)
+        self.thr_rank = np.zeros(m, dtype=np.int64)
+        self.any_forbidden = bool(np.isnan(self.s).any()) or (
+            self.ms is not self.s and bool(np.isnan(self.ms).any())
+        )
+        k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
-        self.allowed_count = np.empty(n, dtype=np.int64)
-        self.length = np.full(n, k, dtype=np.int64)
-        self.extra: dict[int, Any] = {}
-        self.in_extra = np.zeros(n, dtype=bool)
+        self.blen = np.empty(n, dtype=np.int64)
+        self.allowed = np.empty(n, dtype=np.int64)
         for start in range(0, n, 1024):
-            key = self._keys(start, start + 1024)  # minus the score; +inf when forbidden
+            key = self._keys(start, start + 1024)
             rows = slice(start, start + len(key))
-            self.allowed_count[rows] = m - np.isinf(key).sum(axis=1)
+            self.allowed[rows] = m - np.isinf(key).sum(axis=1) if self.any_forbidden else m
             top = (
                 np.argpartition(key, k - 1, axis=1)[:, :k]
                 if k < m
@@ -235,45 +188,185 @@ class _Preferences:
             )
             values = np.take_along_axis(key, top, axis=1)
             within = np.lexsort((col_rank[top], values), axis=1)
-            self.top[rows] = np.take_along_axis(top, within, axis=1)
+            top = np.take_along_axis(top, within, axis=1)
+            values = np.take_along_axis(values, within, axis=1)
+            self.top[rows] = top
+            length = np.isfinite(values).sum(axis=1)
             if k < m:
-                cutoff = np.take_along_axis(values, within[:, -1:], axis=1)
+                cutoff = values[:, -1:]
                 outside = (key == cutoff).sum(axis=1) - (values == cutoff).sum(axis=1)
-                ragged = np.flatnonzero((outside > 0) & np.isfinite(cutoff[:, 0]))
-                self._extend(ragged + start)
+                ragged = (outside > 0) & np.isfinite(cutoff[:, 0])
+                length = np.where(ragged, (values < cutoff).sum(axis=1), length)
+            self.blen[rows] = length
+        self.pos = np.zeros(n, dtype=np.int64)  # next position in the mentee's list
+        self.deep = np.zeros(n, dtype=bool)  # whole row sorted into self.order
+        self.order: Any = None
+        self.order_flat: Any = None
+        self.ms_flat = np.ascontiguousarray(self.ms).reshape(-1)
 
     def _keys(self, start: int, stop: int) -> Any:
+        """Minus the scores of rows ``start:stop``; +inf where a pair is forbidden."""
         np = self.np
         key = -self.s[start:stop]
-        if self.ms is not self.s:
-            key[np.isnan(self.ms[start:stop])] = np.nan
-        key[np.isnan(key)] = np.inf
+        if self.any_forbidden:
+            if self.ms is not self.s:
+                key[np.isnan(self.ms[start:stop])] = np.nan
+            key[np.isnan(key)] = np.inf
         return key
 
-    def _extend(self, rows: Any) -> None:
+    def _sort_rows(self, rows: Any) -> None:
+        """Sort the whole rows of ``rows`` into ``self.order`` (batched)."""
         np = self.np
-        for i in rows.tolist():
-            key = self._keys(i, i + 1)[0]
-            self.extra[i] = np.lexsort((self.col_rank, key))
-            self.length[i] = key.size
-            self.in_extra[i] = True
+        n, m = self.s.shape
+        if self.order is None:
+            self.order = np.empty((n, m), dtype=np.int16 if m < 2**15 else np.int32)
+        rows = np.sort(rows)
+        for start in range(0, rows.size, 512):
+            part = rows[start : start + 512]
+            key = -self.s[part]
+            if self.any_forbidden:
+                if self.ms is not self.s:
+                    key[np.isnan(self.ms[part])] = np.nan
+                key[np.isnan(key)] = np.inf
+            order = np.argsort(key, axis=1)
+            values = np.take_along_axis(key, order, axis=1)
+            tied = np.flatnonzero(
+                ((values[:, 1:] == values[:, :-1]) & np.isfinite(values[:, 1:])).any(axis=1)
+            )
+            if tied.size:
+                # Equal scores go by mentor rank: sort (dense score rank, mentor rank) pairs
+                # packed in one integer, the runs of equal scores already adjacent.
+                runs = values[tied]
+                dense = np.zeros(runs.shape, dtype=np.int64)
+                np.cumsum(runs[:, 1:] != runs[:, :-1], axis=1, out=dense[:, 1:])
+                within = order[tied]
+                packed = dense * m + self.col_rank[within]
+                order[tied] = np.take_along_axis(within, np.argsort(packed, axis=1), axis=1)
+            self.order[part] = order
+        self.deep[rows] = True
+        self.order_flat = self.order.reshape(-1)
 
-    def choice(self, i: int, position: int) -> int:
-        """The column mentee ``i`` proposes to at ``position`` of their list."""
-        if not self.in_extra[i] and position >= self.top.shape[1]:
-            self._extend(self.np.asarray([i]))
-        if self.in_extra[i]:
-            return int(self.extra[i][position])
-        return int(self.top[i, position])
+    def _beats_flat(self, mval: Any, rows: Any, cols: Any) -> Any:
+        """Whether mentee ``rows[r]`` (mentor score ``mval[r, c]``) beats ``cols[r, c]``."""
+        thr = self.thr_val.take(cols)
+        ok = mval > thr
+        tied = mval == thr
+        if tied.any():  # equal scores: the seeded mentee rank decides
+            r, c = self.np.nonzero(tied)
+            ok[r, c] = self.rank[rows[r]] < self.thr_rank[cols[r, c]]
+        return ok
 
-    def next_choice(self, rows: Any, consumed: Any) -> Any:
-        """The column each of ``rows`` proposes to next."""
+    def propose(self, rows: Any) -> tuple[Any, Any]:
+        """Each of ``rows``' next proposal; rows with none left drop out."""
         np = self.np
-        self._extend(rows[consumed[rows] >= self.length[rows]])
-        position = consumed[rows]
-        k = self.top.shape[1]
-        choice = self.top[rows, np.minimum(position, k - 1)]
-        if self.extra:
-            for slot in np.flatnonzero(self.in_extra[rows]).tolist():
-                choice[slot] = self.extra[int(rows[slot])][position[slot]]
-        return choice
+        found_i, found_j = [], []
+        block = rows[~self.deep[rows]]
+        if block.size:
+            cand = self.top[block]
+            at = np.arange(cand.shape[1])
+            ok = (at >= self.pos[block, None]) & (at < self.blen[block, None])
+            ok &= self._beats_flat(
+                self.ms_flat.take((block * self.s.shape[1])[:, None] + cand), block, cand
+            )
+            first = ok.argmax(axis=1)
+            hit = ok[np.arange(block.size), first]
+            found_i.append(block[hit])
+            found_j.append(cand[hit, first[hit]])
+            self.pos[block[hit]] = first[hit] + 1
+            missed = block[~hit]
+            if missed.size:  # the rest of the block is hopeless: on to the whole row
+                self.pos[missed] = self.blen[missed]
+                self._sort_rows(missed)
+        todo = rows[self.deep[rows]]
+        width = _WINDOW
+        m = self.s.shape[1]
+        order, ms = self.order_flat, self.ms_flat
+        while todo.size:
+            todo = todo[self.pos[todo] < self.allowed[todo]]
+            if not todo.size:
+                break
+            # Flat indices and take(): much cheaper than 2-D fancy indexing.
+            at = self.pos[todo, None] + np.arange(min(width, m))
+            inside = at < self.allowed[todo, None]
+            np.minimum(at, m - 1, out=at)
+            base = (todo * m)[:, None]
+            cand = order.take(base + at)
+            ok = self._beats_flat(ms.take(base + cand), todo, cand)
+            ok &= inside
+            first = ok.argmax(axis=1)
+            hit = ok[np.arange(todo.size), first]
+            got = todo[hit]
+            found_i.append(got)
+            found_j.append(cand[hit, first[hit]].astype(np.int64))
+            self.pos[got] = at[hit, first[hit]] + 1
+            todo = todo[~hit]
+            self.pos[todo] += width
+            width *= 2
+        if not found_i:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(found_i), np.concatenate(found_j)
+
+    def accept(self, pi: Any, pj: Any) -> Any:
+        """Each mentor keeps its best ``capacity`` of holders and proposers; the rejected."""
+        np = self.np
+        if not pi.size:
+            return pi
+        assignment = self.assignment
+        touched = np.zeros(self.cap.size, dtype=bool)
+        touched[pj] = True
+        holders = np.flatnonzero(assignment >= 0)
+        holders = holders[touched[assignment[holders]]]
+        ci = np.concatenate([holders, pi])
+        cj = np.concatenate([assignment[holders], pj])
+        mval = self.ms[ci, cj]
+        # By mentor, then the mentor's score (descending), then the seeded mentee rank.
+        order = np.lexsort((self.rank[ci], -mval, cj))
+        sj, si, sv = cj[order], ci[order], mval[order]
+        starts = np.flatnonzero(np.r_[True, sj[1:] != sj[:-1]])
+        sizes = np.diff(np.r_[starts, sj.size])
+        place = np.arange(sj.size) - np.repeat(starts, sizes)
+        keep = place < self.cap[sj]
+        assignment[si[keep]] = sj[keep]
+        rejected = si[~keep]
+        assignment[rejected] = -1
+        heads = sj[starts]
+        full = sizes >= self.cap[heads]
+        worst = starts[full] + self.cap[heads[full]] - 1
+        self.thr_val[heads[full]] = sv[worst]
+        self.thr_rank[heads[full]] = self.rank[si[worst]]
+        return rejected
+
+    def finish_one_by_one(self, free: Any) -> None:
+        """Deferred acceptance from the current state, one proposal at a time (min-heaps)."""
+        np = self.np
+        held_rows = np.flatnonzero(self.assignment >= 0)
+        held_cols = self.assignment[held_rows]
+        values = self.ms[held_rows, held_cols].tolist()
+        ranks: list[int] = self.rank.tolist()
+        heaps: dict[int, list[tuple[float, int, int]]] = {}
+        for i, j, value in zip(held_rows.tolist(), held_cols.tolist(), values, strict=True):
+            heaps.setdefault(j, []).append((value, -ranks[i], i))
+        for heap in heaps.values():
+            heapq.heapify(heap)
+        capacity: list[int] = self.cap.tolist()
+        queue: list[int] = free.tolist()
+        queue.reverse()
+        while queue:
+            i = queue.pop()
+            pi, pj = self.propose(np.asarray([i]))
+            if not pi.size:
+                continue
+            j = int(pj[0])
+            heap = heaps.setdefault(j, [])
+            key = (float(self.ms[i, j]), -ranks[i], i)
+            self.assignment[i] = j
+            if len(heap) < capacity[j]:
+                heapq.heappush(heap, key)
+            else:  # the proposal beats the threshold, so the worst holder goes
+                _, _, loser = heapq.heapreplace(heap, key)
+                self.assignment[loser] = -1
+                queue.append(loser)
+            if len(heap) == capacity[j]:
+                self.thr_val[j] = heap[0][0]
+                self.thr_rank[j] = -heap[0][1]
