@@ -1,7 +1,11 @@
 """Programs over time: cadences, commitments, milestones, plans and adherence.
 
 A [Cadence][mentorkit.scheduling.Cadence] is a recurrence (an RFC 5545 RRULE on
-:mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time.
+:mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time. A program's
+[Commitment][mentorkit.model.Commitment]s say what it promises per period;
+[plan_sessions][mentorkit.scheduling.plan_sessions] turns them into a cohort's cadences and
+milestone events, and [adherence][mentorkit.scheduling.adherence] compares them with the
+sessions held.
 
 Examples:
     >>> import datetime as dt
@@ -13,8 +17,51 @@ Examples:
     ['Jun 03', 'Jul 01', 'Aug 05']
 """
 
+from mentorkit.model import Commitment, Milestone
+from mentorkit.scheduling._adherence import (
+    AdherenceReport,
+    AdherenceRow,
+    AdherenceStatus,
+    Behind,
+    CohortRollup,
+    Dose,
+    OverdueItem,
+    adherence,
+)
 from mentorkit.scheduling._cadence import Cadence
+from mentorkit.scheduling._examples import (
+    NEXTGEN_COMMITMENTS,
+    NEXTGEN_MILESTONES,
+    OEIB_COMMITMENTS,
+    OEIB_MILESTONES,
+)
+from mentorkit.scheduling._plan import (
+    PlannedCommitment,
+    PlannedSession,
+    SessionPlan,
+    milestone_events,
+    plan_sessions,
+)
 
 __all__ = [
+    "NEXTGEN_COMMITMENTS",
+    "NEXTGEN_MILESTONES",
+    "OEIB_COMMITMENTS",
+    "OEIB_MILESTONES",
+    "AdherenceReport",
+    "AdherenceRow",
+    "AdherenceStatus",
+    "Behind",
     "Cadence",
+    "CohortRollup",
+    "Commitment",
+    "Dose",
+    "Milestone",
+    "OverdueItem",
+    "PlannedCommitment",
+    "PlannedSession",
+    "SessionPlan",
+    "adherence",
+    "milestone_events",
+    "plan_sessions",
 ]
