@@ -43,11 +43,8 @@ from mentorkit.scheduling._plan import (
     plan_sessions,
 )
 
-__all__ = [
-    "NEXTGEN_COMMITMENTS",
-    "NEXTGEN_MILESTONES",
-    "OEIB_COMMITMENTS",
-    "OEIB_MILESTONES",
+# Plain sorted order, as tests/test_public_api.py checks (not isort order).
+__all__ = [  # noqa: RUF022
     "AdherenceReport",
     "AdherenceRow",
     "AdherenceStatus",
@@ -57,6 +54,10 @@ __all__ = [
     "Commitment",
     "Dose",
     "Milestone",
+    "NEXTGEN_COMMITMENTS",
+    "NEXTGEN_MILESTONES",
+    "OEIB_COMMITMENTS",
+    "OEIB_MILESTONES",
     "OverdueItem",
     "PlannedCommitment",
     "PlannedSession",

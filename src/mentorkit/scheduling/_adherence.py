@@ -155,7 +155,8 @@ def _against(delivered: Dose, promised: Dose) -> str:
     """``1 of 2 meetings, 90 of 180 min``: what was held of what was promised."""
     parts = []
     if promised.times is not None:
-        parts.append(f"{delivered.times} of {promised.times} meeting{'s' if promised.times != 1 else ''}")
+        plural = "s" if promised.times != 1 else ""
+        parts.append(f"{delivered.times} of {promised.times} meeting{plural}")
     if promised.minutes is not None:
         parts.append(f"{delivered.minutes} of {promised.minutes} min")
     return ", ".join(parts)
