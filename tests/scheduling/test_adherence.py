@@ -82,7 +82,8 @@ def test_a_joint_session_counts_once_for_the_team_and_never_for_a_member_alone(
                    engagements=[_team()], sessions=sessions)  # fmt: skip
     rows = [r for r in adherence(store, cohort_id="coh", as_of=END).rows if r.period == "2025-07"]
     joint_rows = [r for r in rows if r.commitment == "joint meeting"]
-    assert len(joint_rows) == 1 and joint_rows[0].unit == "team"
+    assert len(joint_rows) == 1
+    assert joint_rows[0].unit == "team"
     assert joint_rows[0].delivered.times == joint
     assert joint_rows[0].delivered.minutes == 60 * joint
     alone = {r.person_id: r for r in rows if r.commitment == "individual meeting"}
@@ -231,7 +232,8 @@ def test_activities_filter_and_a_missing_reflection_make_a_period_short():
                         mentorship_id="m")]  # fmt: skip
     store = _world([k], mentorships=[pair], sessions=sessions, others=notes)
     rows = {r.period: r for r in adherence(store, cohort_id="coh", as_of=dt.date(2025, 9, 1)).rows}
-    assert rows["2025-06"].delivered.minutes == 0 and not rows["2025-06"].missing_artefacts
+    assert rows["2025-06"].delivered.minutes == 0
+    assert not rows["2025-06"].missing_artefacts
     assert rows["2025-07"].met
     assert rows["2025-08"].missing_artefacts == ("b",)
     assert rows["2025-08"].status is AdherenceStatus.SHORT

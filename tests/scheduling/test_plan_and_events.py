@@ -28,7 +28,7 @@ from mentorkit.scheduling import (
     milestone_events,
     plan_sessions,
 )
-from mentorkit.storage import MemoryStore, SQLiteStore
+from mentorkit.storage import SQLiteStore
 
 CHICAGO = ZoneInfo("America/Chicago")
 NEXTGEN = Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS,
@@ -63,8 +63,8 @@ def test_a_plan_holds_at_least_the_promised_meetings_in_each_full_period(times, 
                     end=dt.date(2026, 12, 31))  # fmt: skip
     plan = plan_sessions(program, cohort, tz=CHICAGO)
     starts = [s.start.date() for s in plan.sessions()]
-    assert starts and all(cohort.start <= d <= cohort.end for d in starts)
-    assert sum(s.minutes for s in plan.sessions()) >= 0
+    assert starts
+    assert all(cohort.start <= d <= cohort.end for d in starts)
     # At least the promised count in each whole month/quarter/year of the plan.
     if per != "week":
         months = {"month": 1, "quarter": 3, "year": 12}[per]
@@ -76,8 +76,11 @@ def test_a_plan_holds_at_least_the_promised_meetings_in_each_full_period(times, 
 
 def test_plan_sessions_refuses_bad_arguments_naming_them():
     other = Cohort(id="x", program_id="other", name="x", start=COHORT.start, end=COHORT.end)
-    for kwargs, field in [({"cohort": other}, "cohort"),
-                          ({"at": dt.time(9, tzinfo=dt.UTC)}, "at"), ({"tz": "Chicago"}, "tz")]:
+    for kwargs, field in [
+        ({"cohort": other}, "cohort"),
+        ({"at": dt.time(9, tzinfo=dt.UTC)}, "at"),
+        ({"tz": "Chicago"}, "tz"),
+    ]:
         args = {"program": NEXTGEN, "cohort": COHORT, **kwargs}
         with pytest.raises(ValidationError) as info:
             plan_sessions(args.pop("program"), args.pop("cohort"), **args)
@@ -166,7 +169,8 @@ def test_mentorkit_match_takes_status_flags(tmp_path, capsys):
     store.close()
     assert main(["match", "--store", url, "--cohort", "c", "--brief"]) == 0
     out = capsys.readouterr().out
-    assert "(p-1)" in out and "(p-0)" not in out
+    assert "(p-1)" in out
+    assert "(p-0)" not in out
     assert main(["match", "--store", url, "--cohort", "c", "--brief", "--status", "applied"]) == 0
     assert "(p-0)" in capsys.readouterr().out
     assert main(["match", "--store", url, "--cohort", "c", "--status", "maybe"]) == 1
@@ -188,4 +192,5 @@ def test_mentorkit_adherence_prints_the_report_and_fails_in_one_line(tmp_path, c
     for bad in (["--cohort", "nope"], ["--cohort", "coh-coaching-2023", "--as-of", "tomorrow"]):
         assert main(["adherence", *bad, "--store", url]) == 1
         err = capsys.readouterr().err
-        assert err.startswith("mentorkit adherence: error:") and err.count("\n") == 1
+        assert err.startswith("mentorkit adherence: error:")
+        assert err.count("\n") == 1

@@ -23,9 +23,7 @@ def add_parser(sub: Any) -> None:
         "--cohort coh-coaching-2023 --as-of 2024-03-01 --store sqlite:///program.db",
     )
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to report on")
-    parser.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="the report's day (default: today)"
-    )
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the report's day (default: today)")
     add_store_option(parser, help="the store to read.")
     parser.set_defaults(func=run)
 
