@@ -123,7 +123,8 @@ def test_old_documents_without_the_new_fields_still_read():
     assert from_dict(old_program).commitments == ()
     old_session = {"$type": "session", "$schema": 1, "id": "s", "version": 1,
                    "mentorship_id": "m", "start": "2024-01-01T10:00:00+00:00", "minutes": 30,
-                   "activity": "other", "status": "held", "participants": [], "notes": ""}  # fmt: skip
+                   "activity": "other", "status": "held", "participants": [],
+                   "notes": ""}  # fmt: skip
     session = from_dict(old_session)
     assert (session.engagement_id, session.activities, session.on_call) == (None, (), False)
 
