@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -174,6 +176,23 @@ _COLUMNS = (
 )  # fmt: skip
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while rows are made.
+
+    Millions of small tuples, none of them in a reference cycle: the collector would rescan
+    the growing heap again and again for nothing (as in the stores' bulk reads and the graph
+    metrics, it is paused, and switched back on after unless the caller had it off).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _row(raw: tuple[Any, ...]) -> AdherenceRow:
     (cohort_id, unit, who, person_id, commitment, period, start, end, promised, times,
      minutes, missing, status, session_ids) = raw  # fmt: skip
@@ -210,7 +229,8 @@ class AdherenceReport:
     @cached_property
     def rows(self) -> tuple[AdherenceRow, ...]:
         """Every row: pair or team (or member), commitment and period, in that order."""
-        return tuple(_row(raw) for raw in self._raw)
+        with _collector_paused():
+            return tuple(_row(raw) for raw in self._raw)
 
     def behind(self, *, overdue: bool = False) -> list[Behind]:
         """The pairs and teams with a short period (or, with ``overdue``, an overdue item).
@@ -219,9 +239,10 @@ class AdherenceReport:
         """
         short: dict[_Key, list[AdherenceRow]] = defaultdict(list)
         late: dict[_Key, list[OverdueItem]] = defaultdict(list)
-        for raw in self._raw:
-            if raw[_STATUS] is AdherenceStatus.SHORT:
-                short[raw[_COHORT], raw[_UNIT], raw[_WHO]].append(_row(raw))
+        with _collector_paused():
+            for raw in self._raw:
+                if raw[_STATUS] is AdherenceStatus.SHORT:
+                    short[raw[_COHORT], raw[_UNIT], raw[_WHO]].append(_row(raw))
         for item in self.overdue:
             late[item.cohort_id, item.unit, item.who].append(item)
         keys = set(short) | (set(late) if overdue else set())
@@ -651,6 +672,13 @@ def adherence(
         as_of = dt.date.today()
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise ValidationError("must be a date", field="as_of", value=as_of)
+    with _collector_paused():
+        return _adherence(store, cohort_id, as_of, action_items=action_items)
+
+
+def _adherence(
+    store: Store, cohort_id: str | None, as_of: dt.date, *, action_items: bool
+) -> AdherenceReport:
     programs: dict[str, Program]
     plan: list[tuple[Cohort, list[_Unit]]] = []
     if cohort_id is not None:
