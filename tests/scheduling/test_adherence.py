@@ -324,3 +324,28 @@ def test_program_commitment_names_must_be_unique():
     with pytest.raises(ValidationError) as info:
         Program(id="p", name="P", commitments=[k, k])
     assert info.value.field == "commitments[1].name"
+
+
+class _FindOnly(MemoryStore):
+    """A store that refuses whole-collection reads."""
+
+    def all(self, cls):
+        raise AssertionError(f"adherence for one cohort read every {cls.__name__}")
+
+
+def test_one_cohort_is_read_through_indexed_finds_only():
+    d = synthetic.district(seed=4, staff=150, years=2)
+    store = _FindOnly()
+    store.put_many(list(d.entities()))
+    report = adherence(store, cohort_id="coh-fellows-2022", as_of=dt.date(2023, 5, 1))
+    assert report.rows
+
+
+def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    report = adherence(_world([Commitment(name="k", per="month", times=1)]), cohort_id="coh",
+                       as_of=END)  # fmt: skip
+    with pytest.raises(ModuleNotFoundError, match=r"mentorkit\[notebook\]"):
+        report.to_pandas()
