@@ -553,6 +553,8 @@ def _evaluate(
         per = k.per
         month = per is Period.MONTH
         promised = _dose(k.times, k.minutes)
+        least_times, least_minutes, k_name = k.times, k.minutes, k.name
+        cohort_id, kind, who = unit.cohort_id, unit.unit, unit.who
         for person, needed, alone in targets:
             size = len(periods)
             times = [0] * size
@@ -569,14 +571,17 @@ def _evaluate(
                 times[n] += 1
                 minutes[n] += dose
                 counted[n].append(sid)
-            ordered = sorted(needed)
+            ordered = tuple(sorted(needed))
+            single = reflected[ordered[0]] if reflected is not None and len(ordered) == 1 else None
             for n, (name, first, after, last_day) in enumerate(periods):
                 missing: tuple[str, ...] = ()
-                if reflected is not None:
+                if single is not None:
+                    missing = () if first in single else ordered
+                elif reflected is not None:
                     missing = tuple([p for p in ordered if first not in reflected[p]])
                 if (
-                    (k.times is None or times[n] >= k.times)
-                    and (k.minutes is None or minutes[n] >= k.minutes)
+                    (least_times is None or times[n] >= least_times)
+                    and (least_minutes is None or minutes[n] >= least_minutes)
                     and not missing
                 ):
                     status = _MET
@@ -584,8 +589,8 @@ def _evaluate(
                     status = _SHORT
                 else:
                     status = _IN_PROGRESS
-                rows.append((unit.cohort_id, unit.unit, unit.who, person, k.name, name, first,
-                             last_day, promised, times[n], minutes[n], missing, status,
+                rows.append((cohort_id, kind, who, person, k_name, name, first, last_day,
+                             promised, times[n], minutes[n], missing, status,
                              tuple(counted[n])))  # fmt: skip
     return rows
 
