@@ -29,8 +29,10 @@ print()
 for cohort_id in ("coh-fellows-2023", "coh-coaching-2023"):
     report = adherence(store, cohort_id=cohort_id, as_of=dt.date(2024, 3, 1))
     (rollup,) = report.rollup()
-    print(f"{cohort_id}: {rollup.pairs} pairs, {rollup.teams} teams, "
-          f"{rollup.met} periods met, {rollup.short} short, {rollup.in_progress} in progress")
+    print(
+        f"{cohort_id}: {rollup.pairs} pairs, {rollup.teams} teams, "
+        f"{rollup.met} periods met, {rollup.short} short, {rollup.in_progress} in progress"
+    )
     for behind in report.behind()[:3]:
         print("  ", behind)
     print()
