@@ -17,6 +17,7 @@ _COMMANDS = (
     "mentorkit.cli._match",
     "mentorkit.cli._graph",
     "mentorkit.cli._report",
+    "mentorkit.cli._adherence",
 )
 
 
