@@ -68,3 +68,13 @@ class OutcomeKind(StrEnum):
     PROMOTION = "promotion"
     ROLE_CHANGE = "role_change"
     STUDENTS_REACHED = "students_reached"
+
+
+class MentorshipStatus(StrEnum):
+    """Where a mentoring relationship stands in its lifecycle."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
