@@ -1,14 +1,21 @@
-"""Programs over time: cadences, plans, adherence, relationship lifecycle and health, events.
+"""Programs over time: cadences, commitments, milestones, plans and adherence.
 
-Example:
+Also the relationship lifecycle and health, and events (hooks) for services.
+
+A [Cadence][mentorkit.scheduling.Cadence] is a recurrence (an RFC 5545 RRULE on
+:mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time.
+
+Examples:
     >>> import datetime as dt
-    >>> from mentorkit import Mentorship
-    >>> from mentorkit.scheduling import transition
-    >>> m = Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=dt.date(2024, 9, 1))
-    >>> transition(m, "paused", at=dt.datetime(2024, 12, 20, tzinfo=dt.UTC)).status.value
-    'paused'
+    >>> from zoneinfo import ZoneInfo
+    >>> from mentorkit.scheduling import Cadence
+    >>> start = dt.datetime(2025, 6, 3, 15, 30, tzinfo=ZoneInfo("America/Chicago"))
+    >>> monthly = Cadence.by_weekday("TU", start, 180, nth=1, until=dt.date(2025, 12, 31))
+    >>> [o.strftime("%b %d") for o in monthly.occurrences()][:3]
+    ['Jun 03', 'Jul 01', 'Aug 05']
 """
 
+from mentorkit.scheduling._cadence import Cadence
 from mentorkit.scheduling._health import (
     DEFAULT_RULES,
     DuplicateSessions,
@@ -39,6 +46,7 @@ from mentorkit.scheduling._reminders import due_reminders
 
 # Plainly sorted (tests/test_public_api.py), not isort-style with constants first.
 __all__ = [  # noqa: RUF022
+    "Cadence",
     "DEFAULT_RULES",
     "DuplicateSessions",
     "EVENTS",

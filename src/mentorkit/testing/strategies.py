@@ -28,6 +28,7 @@ from mentorkit.testing._framework_strategies import (
     proficiency_scales,
     smartie_goals,
 )
+from mentorkit.testing._scheduling_strategies import cadences, local_datetimes
 from mentorkit.testing._strategies import (
     action_items,
     action_plans,
@@ -56,6 +57,7 @@ __all__ = [
     "action_steps",
     "assessments",
     "aware_datetimes",
+    "cadences",
     "coaching_cycles",
     "cohorts",
     "competency_trees",
@@ -69,6 +71,7 @@ __all__ = [
     "ids",
     "legal_walks",
     "lifecycle_walks",
+    "local_datetimes",
     "mentorships",
     "org_units",
     "outcomes",
