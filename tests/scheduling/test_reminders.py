@@ -1,6 +1,7 @@
 """Due reminders: each fires once across consecutive runs, through the hooks given."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given
@@ -95,7 +96,7 @@ def test_consecutive_runs_fire_each_due_reminder_exactly_once(offsets, due_days,
 
 
 def zero_or_more_windows(bounds):
-    return list(zip(bounds, bounds[1:], strict=False))
+    return list(itertools.pairwise(bounds))
 
 
 def test_a_session_reminder_names_the_pair_and_a_cohort_filter_keeps_its_own():
