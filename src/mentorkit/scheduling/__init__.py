@@ -41,12 +41,15 @@ from mentorkit.scheduling._hooks import (
     LifecycleChanged,
     ReminderDue,
 )
+from mentorkit.scheduling._ical import CalendarEvent, CalendarSeries, to_ical
 from mentorkit.scheduling._lifecycle import TRANSITIONS, change_status, transition
 from mentorkit.scheduling._reminders import due_reminders
 
 # Plainly sorted (tests/test_public_api.py), not isort-style with constants first.
 __all__ = [  # noqa: RUF022
     "Cadence",
+    "CalendarEvent",
+    "CalendarSeries",
     "DEFAULT_RULES",
     "DuplicateSessions",
     "EVENTS",
@@ -71,5 +74,6 @@ __all__ = [  # noqa: RUF022
     "check_health",
     "due_reminders",
     "duplicate_sessions",
+    "to_ical",
     "transition",
 ]
