@@ -247,3 +247,15 @@ def _add_timezones(
         zone = ical.Timezone.from_tzinfo(zones[tzid], tzid=tzid, first_date=first,
                                          last_date=last)  # fmt: skip
         cal.subcomponents.insert(0, zone)
+    # One RDATE per transition: ical.js (Thunderbird's parser) reads only the first date of
+    # a comma-separated RDATE list, and would put every later transition at the wrong offset.
+    for zone in cal.walk("VTIMEZONE"):
+        for part in zone.subcomponents:
+            if "RDATE" not in part:
+                continue
+            found = part["RDATE"]
+            moments = [d.dt for prop in (found if isinstance(found, list) else [found])
+                       for d in prop.dts]  # fmt: skip
+            del part["RDATE"]
+            for moment in moments:
+                part.add("rdate", moment)
