@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
+from mentorkit.model import EnrollmentStatus
 
 _EPILOG = """\
 CSV layout: a header row whose first cell is anything (e.g. "mentee") and whose other cells
@@ -61,6 +63,18 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="settles ties reproducibly (0)")
     parser.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="with --store: match enrolments of this status (repeatable; default selected "
+        "and active)",
+    )
+    parser.add_argument(
+        "--all-statuses",
+        action="store_true",
+        help="with --store: match every enrolment that is not withdrawn or not selected",
+    )
+    parser.add_argument(
         "--maximize-matches",
         action="store_true",
         help="optimal and circles: match as many mentees as possible, then maximise score",
@@ -79,7 +93,15 @@ def run(args: argparse.Namespace) -> int:
     if args.store is not None:
         if not args.cohort:
             raise ValidationError("is needed with --store", field="--cohort", value=None)
-        problem, names = _from_store(args.store, args.cohort, args.capacity)
+        if args.status and args.all_statuses:
+            raise ValidationError("goes without --status", field="--all-statuses", value=True)
+        known = {s.value for s in EnrollmentStatus}
+        for status in args.status or ():
+            if status not in known:
+                allowed = ", ".join(sorted(known))
+                raise ValidationError(f"must be one of {allowed}", field="--status", value=status)
+        statuses = None if args.all_statuses else (args.status or ("selected", "active"))
+        problem, names = _from_store(args.store, args.cohort, args.capacity, statuses)
     else:
         if args.cohort:
             raise ValidationError(
@@ -116,7 +138,9 @@ def _render(result: MatchResult, names: dict[str, str], *, brief: bool) -> str:
     return "\n".join(lines)
 
 
-def _from_store(url: str, cohort_id: str, capacity: int) -> tuple[MatchingProblem, dict[str, str]]:
+def _from_store(
+    url: str, cohort_id: str, capacity: int, statuses: Iterable[str] | None
+) -> tuple[MatchingProblem, dict[str, str]]:
     from mentorkit.cli._store import describe, open_url
     from mentorkit.frameworks import Assessment, load_framework
     from mentorkit.model import Cohort, Enrollment, Person, Program
@@ -139,6 +163,7 @@ def _from_store(url: str, cohort_id: str, capacity: int) -> tuple[MatchingProble
         assessments=assessments,
         framework=framework,
         capacity=capacity,
+        statuses=statuses,
     )
     return MatchingProblem.from_profiles(mentees, mentors), {p.id: p.name for p in people}
 

@@ -6,13 +6,34 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from mentorkit.errors import NotFoundError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.matching._problem import MenteeProfile, MentorProfile, strengths_from_assessments
 from mentorkit.model import EnrollmentStatus, Role
 
 if TYPE_CHECKING:
     from mentorkit.frameworks import Assessment, CompetencyFramework
     from mentorkit.model import Enrollment, Person
+
+#: The enrolment statuses matched by default: people selected for the cohort, or active in it.
+SELECTED_OR_ACTIVE = (EnrollmentStatus.SELECTED, EnrollmentStatus.ACTIVE)
+
+
+def _statuses(statuses: Iterable[EnrollmentStatus | str] | None) -> frozenset[EnrollmentStatus]:
+    if statuses is None:
+        left_out = {EnrollmentStatus.WITHDRAWN, EnrollmentStatus.NOT_SELECTED}
+        return frozenset(s for s in EnrollmentStatus if s not in left_out)
+    if isinstance(statuses, str):
+        statuses = (statuses,)
+    wanted = set()
+    for status in statuses:
+        try:
+            wanted.add(EnrollmentStatus(status))
+        except ValueError:
+            allowed = ", ".join(repr(s.value) for s in EnrollmentStatus)
+            raise ValidationError(
+                f"must be among {allowed}", field="statuses", value=status
+            ) from None
+    return frozenset(wanted)
 
 
 def cohort_profiles(
@@ -24,13 +45,16 @@ def cohort_profiles(
     framework: CompetencyFramework | None = None,
     capacity: int | Mapping[str, int] = 1,
     as_of: dt.date | None = None,
+    statuses: Iterable[EnrollmentStatus | str] | None = SELECTED_OR_ACTIVE,
 ) -> tuple[list[MenteeProfile], list[MentorProfile]]:
     """Mentee and mentor profiles of one cohort.
 
     Mentees are the cohort's mentee enrolments, with their focus competencies; mentors are
     its mentor and coach enrolments, with strengths from their latest assessments on
-    ``framework``. Withdrawn enrolments are left out; a person enrolled several times in
-    one role gets one profile. Org unit and supervisor come from the person.
+    ``framework``. Only selected and active enrolments count unless ``statuses`` says
+    otherwise (applicants are not matched before they are selected); a person enrolled
+    several times in one role gets one profile. Org unit and supervisor come from the
+    person.
 
     Args:
         cohort_id: The cohort.
@@ -40,12 +64,15 @@ def cohort_profiles(
         framework: The framework whose scale ranks the levels.
         capacity: Mentees per mentor: one number, or mentor id -> number (default 1).
         as_of: Only assessments on or before this day.
+        statuses: The enrolment statuses that count (default selected and active);
+            ``None`` for every enrolment that is not withdrawn or not selected.
 
     Returns:
         ``(mentees, mentors)``, in enrolment order.
 
     Raises:
         NotFoundError: Someone enrolled is missing from ``people``.
+        ValidationError: ``statuses`` names an unknown status.
 
     Example:
         >>> from mentorkit import synthetic
@@ -55,13 +82,14 @@ def cohort_profiles(
         >>> len(mentees), len(mentors), mentors[0].capacity
         (31, 18, 2)
     """
+    wanted = _statuses(statuses)
     by_id = {p.id: p for p in people}
     ratings = list(assessments)
     mentees: list[MenteeProfile] = []
     mentors: list[MentorProfile] = []
     seen: set[tuple[str, bool]] = set()
     for enrollment in enrollments:
-        if enrollment.cohort_id != cohort_id or enrollment.status is EnrollmentStatus.WITHDRAWN:
+        if enrollment.cohort_id != cohort_id or enrollment.status not in wanted:
             continue
         key = (enrollment.person_id, enrollment.role is Role.MENTEE)
         if key in seen:

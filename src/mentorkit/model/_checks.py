@@ -151,3 +151,21 @@ def private_mapping(_inst: object, attribute: attrs.Attribute[Any], value: objec
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise ValidationError("must be a mapping of strings to strings", field=attribute.name)
+
+
+def flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise ValidationError("must be true or false", field=attribute.name, value=value)
+
+
+def optional_aware(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`aware`, but ``None`` is allowed."""
+    if value is not None:
+        aware(inst, attribute, value)
+
+
+def optional_count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require ``None`` or a whole number >= 0."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValidationError("must be a whole number >= 0", field=attribute.name, value=value)

@@ -21,11 +21,13 @@ from mentorkit.model._enums import (
     EnrollmentStatus,
     MentorshipKind,
     MentorshipStatus,
+    MilestoneKind,
     OrgUnitKind,
     OutcomeKind,
     Role,
     SessionStatus,
 )
+from mentorkit.model._schedule import Commitment, Milestone, TeamMember
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -127,6 +129,23 @@ def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
     return converted
 
 
+def _activities(value: Iterable[Activity | str]) -> tuple[Activity, ...]:
+    converted: tuple[Activity, ...] = _tuple(value)
+    if isinstance(converted, tuple):
+        converted = tuple(_activity(v) for v in converted)
+    return converted
+
+
+def _members(value: Iterable[TeamMember]) -> tuple[TeamMember, ...]:
+    converted: tuple[TeamMember, ...] = _tuple(value)
+    return converted
+
+
+def _milestone_kind(value: MilestoneKind | str) -> MilestoneKind:
+    converted: MilestoneKind = _member(MilestoneKind, value)
+    return converted
+
+
 def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
     return dict(value) if isinstance(value, Mapping) else value
 
@@ -202,7 +221,12 @@ class Person(Entity):
 
 @attrs.frozen(kw_only=True)
 class Program(Entity):
-    """A mentoring or coaching program, run against a competency framework and cycle."""
+    """A mentoring or coaching program, run against a competency framework and cycle.
+
+    ``commitments`` say what the program promises per period (see
+    [Commitment][mentorkit.model.Commitment]); ``milestones`` its dated steps, which every
+    cohort instantiates with its own dates.
+    """
 
     collection: ClassVar[str] = "program"
 
@@ -210,6 +234,20 @@ class Program(Entity):
     description: str = attrs.field(default="", validator=c.text, repr=False)
     framework_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     cycle_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    commitments: tuple[Commitment, ...] = attrs.field(
+        default=(), converter=_tuple, validator=c.tuple_of(Commitment), repr=False
+    )
+    milestones: tuple[Milestone, ...] = attrs.field(
+        default=(), converter=_tuple, validator=c.tuple_of(Milestone), repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        names = [k.name for k in self.commitments]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise ValidationError(
+                    "names must be unique", field=f"commitments[{index}].name", value=name
+                )
 
 
 @attrs.frozen(kw_only=True)
@@ -232,7 +270,8 @@ class Enrollment(Entity):
     """A person's place in a cohort, in one role, with where the application stands.
 
     ``focus_competencies`` are the competency codes a mentee chose to grow, most important
-    first.
+    first. ``applied`` is the day the application came in, ``agreement_signed`` the day the
+    participant signed the program's agreement (a memorandum of understanding).
     """
 
     collection: ClassVar[str] = "enrollment"
@@ -248,6 +287,8 @@ class Enrollment(Entity):
     focus_competencies: tuple[str, ...] = attrs.field(
         default=(), converter=_ids, validator=c.identifiers
     )
+    applied: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    agreement_signed: dt.date | None = attrs.field(default=None, validator=c.optional_date)
 
 
 @attrs.frozen(kw_only=True)
@@ -348,7 +389,13 @@ def _check_lifecycle(m: Mentorship) -> None:
 
 @attrs.frozen(kw_only=True)
 class Session(Entity):
-    """A meeting of a mentorship: when, how long, doing what, and who took part."""
+    """A meeting of a mentorship: when, how long, doing what, and who took part.
+
+    ``activity`` is the main activity, ``activities`` any further ones. A session of a team
+    engagement names it in ``engagement_id`` (and the people present in ``participants``;
+    none listed means the whole team); ``mentorship_id`` is the coaching mentorship it is
+    filed under. An ``on_call`` session (an ad-hoc call) counts as contact, not as dose.
+    """
 
     collection: ClassVar[str] = "session"
 
@@ -363,6 +410,11 @@ class Session(Entity):
     )
     participants: tuple[str, ...] = attrs.field(default=(), converter=_ids, validator=c.identifiers)
     notes: str = attrs.field(default="", validator=c.text, repr=False)
+    engagement_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    activities: tuple[Activity, ...] = attrs.field(
+        default=(), converter=_activities, validator=c.tuple_of(Activity)
+    )
+    on_call: bool = attrs.field(default=False, validator=c.flag)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.minutes, float):
@@ -470,3 +522,80 @@ class Outcome(Entity):
             raise ValidationError(
                 "students_reached needs a value >= 0", field="value", value=self.value
             )
+
+
+@attrs.frozen(kw_only=True)
+class Engagement(Entity):
+    """A coach working with a school team (a principal and an assistant principal) at once.
+
+    One joint session (``Session.engagement_id`` set, every member present) counts once for
+    the team; a session with one member counts for that member alone.
+
+    Example:
+        >>> Engagement(id="eng-1", coach_id="p-9", members=[])
+        Traceback (most recent call last):
+        ...
+        mentorkit.errors.ValidationError: members: an engagement needs at least one member (got ())
+    """
+
+    collection: ClassVar[str] = "engagement"
+
+    coach_id: str = attrs.field(validator=c.identifier)
+    members: tuple[TeamMember, ...] = attrs.field(
+        converter=_members, validator=c.tuple_of(TeamMember)
+    )
+    cohort_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    program_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    start: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    end: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.members:
+            raise ValidationError(
+                "an engagement needs at least one member", field="members", value=self.members
+            )
+        seen: set[str] = set()
+        for index, member in enumerate(self.members):
+            if member.person_id == self.coach_id or member.person_id in seen:
+                raise ValidationError(
+                    "must be a different person from the coach and every other member",
+                    field=f"members[{index}].person_id",
+                    value=member.person_id,
+                )
+            seen.add(member.person_id)
+        c.not_before(self.start, self.end)
+
+    @property
+    def person_ids(self) -> tuple[str, ...]:
+        """The members' person ids, in order."""
+        return tuple(m.person_id for m in self.members)
+
+
+@attrs.frozen(kw_only=True)
+class Event(Entity):
+    """A cohort's milestone on a date: a deadline, an orientation, a celebration."""
+
+    collection: ClassVar[str] = "event"
+
+    cohort_id: str = attrs.field(validator=c.identifier)
+    kind: MilestoneKind = attrs.field(
+        converter=_milestone_kind, validator=c.member_of(MilestoneKind)
+    )
+    name: str = attrs.field(validator=c.text)
+    date: dt.date = attrs.field(validator=c.is_date)
+    start: dt.datetime | None = attrs.field(default=None, validator=c.optional_aware)
+    minutes: int | None = attrs.field(default=None, validator=c.optional_count)
+    program_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+
+
+@attrs.frozen(kw_only=True)
+class Attendance(Entity):
+    """Whether one person attended one event."""
+
+    collection: ClassVar[str] = "attendance"
+
+    event_id: str = attrs.field(validator=c.identifier)
+    person_id: str = attrs.field(validator=c.identifier)
+    cohort_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    attended: bool = attrs.field(default=True, validator=c.flag)

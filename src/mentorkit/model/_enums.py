@@ -27,6 +27,7 @@ class EnrollmentStatus(StrEnum):
 
     APPLIED = "applied"
     SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
     ACTIVE = "active"
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
@@ -51,6 +52,7 @@ class Activity(StrEnum):
     CLASSROOM_VISIT = "classroom_visit"
     NETWORK_CONNECTION = "network_connection"
     COACHING_MEETING = "coaching_meeting"
+    SITE_WALKTHROUGH = "site_walkthrough"
     OTHER = "other"
 
 
@@ -78,3 +80,31 @@ class MentorshipStatus(StrEnum):
     PAUSED = "paused"
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
+
+
+class Period(StrEnum):
+    """The period a commitment is counted over (calendar weeks start on Monday)."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Artefact(StrEnum):
+    """What a commitment asks a participant to write each period."""
+
+    REFLECTION = "reflection"
+
+
+class MilestoneKind(StrEnum):
+    """The dated steps of a cohort, from application to celebration."""
+
+    APPLICATION_OPENS = "application_opens"
+    APPLICATION_DEADLINE = "application_deadline"
+    SELECTION_NOTICE = "selection_notice"
+    AGREEMENT_SIGNED = "agreement_signed"
+    ORIENTATION = "orientation"
+    MENTOR_TRAINING = "mentor_training"
+    CLOSING_CELEBRATION = "closing_celebration"
+    OTHER = "other"

@@ -387,6 +387,9 @@ _BUILTIN = (
     model.Outcome,
     frameworks.Assessment,
     cycles.CoachingCycle,
+    model.Engagement,
+    model.Event,
+    model.Attendance,
 )
 for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)

@@ -41,15 +41,18 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "action_item": ("owner_id", "session_id"),
     "action_plan": ("person_id", "goal_id"),
     "assessment": ("person_id",),
+    "attendance": ("event_id", "person_id", "cohort_id"),
     "cohort": ("program_id",),
+    "engagement": ("cohort_id", "coach_id", "org_unit_id", "program_id"),
     "enrollment": ("person_id", "cohort_id", "role", "status"),
+    "event": ("cohort_id", "kind", "date"),
     "goal": ("person_id",),
     "mentorship": ("mentor_id", "mentee_id", "cohort_id", "program_id", "start"),
     "org_unit": ("parent_id", "kind"),
     "outcome": ("person_id",),
     "person": ("org_unit_id", "supervisor_id"),
     "reflection": ("person_id", "mentorship_id", "session_id"),
-    "session": ("mentorship_id", "start"),
+    "session": ("mentorship_id", "start", "engagement_id"),
 }
 #: The indexed fields of each collection, usable in ``Store.find`` (read-only). Adding a line
 #: above, or calling :func:`register_index`, is all it takes to index a collection: SQL stores

@@ -27,9 +27,12 @@ from mentorkit.model import (
     ActionItem,
     ActionPlan,
     ActionStep,
+    Attendance,
     Cohort,
+    Engagement,
     Enrollment,
     Entity,
+    Event,
     Goal,
     Mentorship,
     OrgUnit,
@@ -42,10 +45,13 @@ from mentorkit.model import (
 from mentorkit.testing._strategies import (
     action_items,
     action_plans,
+    attendances,
     aware_datetimes,
     cohorts,
     dates,
+    engagements,
     enrollments,
+    events,
     ids,
     mentorships,
     org_units,
@@ -351,6 +357,9 @@ ENTITY_STRATEGIES: dict[type[Entity], Any] = {
     Outcome: outcomes,
     Assessment: assessments,
     CoachingCycle: coaching_cycles,
+    Engagement: engagements,
+    Event: events,
+    Attendance: attendances,
 }
 
 

@@ -91,6 +91,38 @@ def persons(draw: st.DrawFn) -> m.Person:
     )
 
 
+@st.composite
+def commitments(draw: st.DrawFn) -> m.Commitment:
+    """Generated :class:`~mentorkit.model.Commitment` values (meetings, minutes or both)."""
+    which = draw(st.sampled_from(("times", "minutes", "both")))
+    times = None if which == "minutes" else draw(st.integers(1, 8))
+    minutes = None if which == "times" else draw(st.integers(1, 600))
+    return m.Commitment(
+        name=draw(ids()),
+        per=draw(st.sampled_from(m.Period)),
+        times=times,
+        minutes=minutes,
+        activities=tuple(draw(st.lists(st.sampled_from(m.Activity), max_size=3, unique=True))),
+        roles=tuple(draw(st.lists(ids(), max_size=3))),
+        together=draw(st.booleans()),
+        artefact=draw(st.none() | st.sampled_from(m.Artefact)),
+        periods=draw(st.none() | st.integers(1, 12)),
+    )
+
+
+def milestones() -> st.SearchStrategy[m.Milestone]:
+    """Generated :class:`~mentorkit.model.Milestone` values."""
+    return st.builds(
+        m.Milestone,
+        name=ids(),
+        kind=st.sampled_from(m.MilestoneKind),
+        days=st.integers(-400, 400),
+        from_end=st.booleans(),
+        minutes=st.none() | st.integers(1, 600),
+        roles=st.lists(ids(), max_size=2).map(tuple),
+    )
+
+
 def programs() -> st.SearchStrategy[m.Program]:
     """Generated :class:`~mentorkit.model.Program` entities."""
     return st.builds(
@@ -100,6 +132,8 @@ def programs() -> st.SearchStrategy[m.Program]:
         description=texts(),
         framework_id=st.none() | ids(),
         cycle_id=st.none() | ids(),
+        commitments=st.lists(commitments(), max_size=3, unique_by=lambda k: k.name).map(tuple),
+        milestones=st.lists(milestones(), max_size=3).map(tuple),
     )
 
 
@@ -123,6 +157,8 @@ def enrollments() -> st.SearchStrategy[m.Enrollment]:
         role=st.sampled_from(m.Role),
         status=st.sampled_from(m.EnrollmentStatus),
         focus_competencies=st.lists(ids(), max_size=3).map(tuple),
+        applied=st.none() | dates(),
+        agreement_signed=st.none() | dates(),
     )
 
 
@@ -202,6 +238,60 @@ def sessions() -> st.SearchStrategy[m.Session]:
         status=st.sampled_from(m.SessionStatus),
         participants=st.lists(ids(), max_size=4).map(tuple),
         notes=texts(),
+        engagement_id=st.none() | ids(),
+        activities=st.lists(st.sampled_from(m.Activity), max_size=2).map(tuple),
+        on_call=st.booleans(),
+    )
+
+
+@st.composite
+def engagements(draw: st.DrawFn) -> m.Engagement:
+    """Generated :class:`~mentorkit.model.Engagement` entities (a coach and 1-3 members)."""
+    people = draw(st.lists(ids(), min_size=2, max_size=4, unique=True))
+    start, end = draw(_period())
+    return m.Engagement(
+        id=draw(ids()),
+        coach_id=people[0],
+        members=tuple(
+            m.TeamMember(
+                person_id=p,
+                role=draw(st.sampled_from(("principal", "assistant_principal", "member"))),
+                mentorship_id=draw(st.none() | ids()),
+            )
+            for p in people[1:]
+        ),
+        cohort_id=draw(st.none() | ids()),
+        program_id=draw(st.none() | ids()),
+        org_unit_id=draw(st.none() | ids()),
+        start=draw(st.none() | st.just(start)),
+        end=end,
+    )
+
+
+def events() -> st.SearchStrategy[m.Event]:
+    """Generated :class:`~mentorkit.model.Event` entities."""
+    return st.builds(
+        m.Event,
+        id=ids(),
+        cohort_id=ids(),
+        kind=st.sampled_from(m.MilestoneKind),
+        name=texts(),
+        date=dates(),
+        start=st.none() | aware_datetimes(),
+        minutes=st.none() | st.integers(0, 600),
+        program_id=st.none() | ids(),
+    )
+
+
+def attendances() -> st.SearchStrategy[m.Attendance]:
+    """Generated :class:`~mentorkit.model.Attendance` entities."""
+    return st.builds(
+        m.Attendance,
+        id=ids(),
+        event_id=ids(),
+        person_id=ids(),
+        cohort_id=st.none() | ids(),
+        attended=st.booleans(),
     )
 
 
