@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from mentorkit import _optional
 from mentorkit.errors import StorageError
 
 if TYPE_CHECKING:
@@ -17,19 +17,8 @@ if TYPE_CHECKING:
 
     from mentorkit.graph._graph import MentorshipGraph
 
-_EXTRAS = {"pandas": "notebook", "matplotlib": "notebook", "matplotlib.pyplot": "notebook"}
-
-
-def require(module: str) -> Any:
-    """Import an optional dependency, or fail with the extra that installs it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        extra = _EXTRAS.get(module, "all")
-        raise ModuleNotFoundError(
-            f'{module} is needed for this; install it with: pip install "mentorkit[{extra}]"',
-            name=module,
-        ) from exc
+# The shared optional-import helper (kept under this name for the graph's callers).
+require = _optional.require
 
 
 def _flat_value(value: Any) -> str | int | float | bool | None:

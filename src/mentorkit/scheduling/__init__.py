@@ -3,7 +3,11 @@
 Also the relationship lifecycle and health, and events (hooks) for services.
 
 A [Cadence][mentorkit.scheduling.Cadence] is a recurrence (an RFC 5545 RRULE on
-:mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time.
+:mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time. A program's
+[Commitment][mentorkit.model.Commitment]s say what it promises per period;
+[plan_sessions][mentorkit.scheduling.plan_sessions] turns them into a cohort's cadences and
+milestone events, and [adherence][mentorkit.scheduling.adherence] compares them with the
+sessions held.
 
 Examples:
     >>> import datetime as dt
@@ -15,7 +19,24 @@ Examples:
     ['Jun 03', 'Jul 01', 'Aug 05']
 """
 
+from mentorkit.model import Commitment, Milestone
+from mentorkit.scheduling._adherence import (
+    AdherenceReport,
+    AdherenceRow,
+    AdherenceStatus,
+    Behind,
+    CohortRollup,
+    Dose,
+    OverdueItem,
+    adherence,
+)
 from mentorkit.scheduling._cadence import Cadence
+from mentorkit.scheduling._examples import (
+    NEXTGEN_COMMITMENTS,
+    NEXTGEN_MILESTONES,
+    OEIB_COMMITMENTS,
+    OEIB_MILESTONES,
+)
 from mentorkit.scheduling._health import (
     DEFAULT_RULES,
     DuplicateSessions,
@@ -43,14 +64,28 @@ from mentorkit.scheduling._hooks import (
 )
 from mentorkit.scheduling._ical import CalendarEvent, CalendarSeries, to_ical
 from mentorkit.scheduling._lifecycle import TRANSITIONS, change_status, transition
+from mentorkit.scheduling._plan import (
+    PlannedCommitment,
+    PlannedSession,
+    SessionPlan,
+    milestone_events,
+    plan_sessions,
+)
 from mentorkit.scheduling._reminders import due_reminders
 
 # Plainly sorted (tests/test_public_api.py), not isort-style with constants first.
 __all__ = [  # noqa: RUF022
+    "AdherenceReport",
+    "AdherenceRow",
+    "AdherenceStatus",
+    "Behind",
     "Cadence",
     "CalendarEvent",
     "CalendarSeries",
+    "CohortRollup",
+    "Commitment",
     "DEFAULT_RULES",
+    "Dose",
     "DuplicateSessions",
     "EVENTS",
     "EventName",
@@ -63,17 +98,29 @@ __all__ = [  # noqa: RUF022
     "HookEvent",
     "Hooks",
     "LifecycleChanged",
+    "Milestone",
+    "NEXTGEN_COMMITMENTS",
+    "NEXTGEN_MILESTONES",
     "NoRecentSession",
+    "OEIB_COMMITMENTS",
+    "OEIB_MILESTONES",
+    "OverdueItem",
     "PairHealth",
     "PeriodResult",
+    "PlannedCommitment",
+    "PlannedSession",
     "ReminderDue",
+    "SessionPlan",
     "ShortPeriods",
     "TRANSITIONS",
+    "adherence",
     "assess_health",
     "change_status",
     "check_health",
     "due_reminders",
     "duplicate_sessions",
+    "milestone_events",
+    "plan_sessions",
     "to_ical",
     "transition",
 ]

@@ -18,14 +18,9 @@ PRODID = "-//mentorkit//mentorkit calendar export//EN"
 
 def _icalendar() -> Any:
     """The ``icalendar`` module, or an error naming the extra that installs it."""
-    try:
-        import icalendar
-    except ImportError as exc:
-        raise ModuleNotFoundError(
-            'calendar export needs icalendar; install it with: pip install "mentorkit[calendar]"',
-            name="icalendar",
-        ) from exc
-    return icalendar
+    from mentorkit._optional import require
+
+    return require("icalendar")
 
 
 def _summary(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

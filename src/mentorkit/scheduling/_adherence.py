@@ -1,0 +1,609 @@
+"""Planned against held: what each pair and team owed per period, and what it delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from mentorkit import _optional
+from mentorkit.errors import ValidationError
+from mentorkit.model import (
+    ActionItem,
+    Artefact,
+    Cohort,
+    Commitment,
+    Engagement,
+    Mentorship,
+    Program,
+    Reflection,
+    Session,
+    SessionStatus,
+)
+from mentorkit.scheduling._periods import due_periods, period_start
+
+if TYPE_CHECKING:
+    from mentorkit.storage import Store
+
+
+class AdherenceStatus(StrEnum):
+    """Whether a period's promise was kept."""
+
+    MET = "met"
+    SHORT = "short"
+    IN_PROGRESS = "in_progress"
+
+
+@attrs.frozen(kw_only=True)
+class Dose:
+    """Meetings and minutes: promised (``None``: not promised) or delivered."""
+
+    times: int | None = None
+    minutes: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.times is not None:
+            parts.append(f"{self.times} meeting{'s' if self.times != 1 else ''}")
+        if self.minutes is not None:
+            parts.append(f"{self.minutes} min")
+        return ", ".join(parts) or "-"
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class AdherenceRow:
+    """One pair or team (or one member of a team), one commitment, one period.
+
+    Attributes:
+        cohort_id: The cohort.
+        unit: ``"pair"`` (a mentorship) or ``"team"`` (an engagement).
+        who: The mentorship id or engagement id.
+        person_id: The member the row is about, for a commitment counted per member
+            (``together=False``): the mentee of a pair, one member of a team; else ``None``.
+        commitment: The commitment's name.
+        period: Its label: ``2025-06``, ``2025-W23``, ``2025-Q3``, ``2025``.
+        start: The period's first day.
+        end: The period's last day.
+        promised: What the commitment promises per period.
+        delivered: What was held (on-call sessions count as meetings, not minutes).
+        missing_artefacts: Who has not written the period's artefact (a reflection).
+        status: ``met``; ``short`` (the period ended without it); ``in_progress`` (the
+            period had not ended by the report's day and is not met yet).
+        session_ids: The sessions counted, each once.
+    """
+
+    cohort_id: str
+    unit: Literal["pair", "team"]
+    who: str
+    person_id: str | None
+    commitment: str
+    period: str
+    start: dt.date
+    end: dt.date
+    promised: Dose
+    delivered: Dose
+    missing_artefacts: tuple[str, ...]
+    status: AdherenceStatus
+    session_ids: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        """Whether the promise was kept (meetings, minutes and artefacts)."""
+        return self.status is AdherenceStatus.MET
+
+
+@attrs.frozen(kw_only=True)
+class OverdueItem:
+    """An action item past its due day and not done, agreed in a pair's or team's session."""
+
+    cohort_id: str
+    unit: Literal["pair", "team"]
+    who: str
+    action_item_id: str
+    owner_id: str
+    due: dt.date
+    days_overdue: int
+
+
+@attrs.frozen(kw_only=True)
+class Behind:
+    """A pair or team falling behind: its short periods and its overdue action items."""
+
+    cohort_id: str
+    unit: Literal["pair", "team"]
+    who: str
+    short: tuple[AdherenceRow, ...]
+    overdue: tuple[OverdueItem, ...]
+
+    def __str__(self) -> str:
+        parts = []
+        for row in self.short:
+            whom = f" ({row.person_id})" if row.person_id and self.unit == "team" else ""
+            what = f"{row.commitment}{whom} {row.period}: {row.delivered} of {row.promised}"
+            if row.missing_artefacts:
+                what += f", no {_ARTEFACT_WORD} from {', '.join(row.missing_artefacts)}"
+            parts.append(what)
+        if self.overdue:
+            parts.append(f"{len(self.overdue)} overdue action item(s)")
+        return f"{self.unit} {self.who}: " + "; ".join(parts)
+
+
+@attrs.frozen(kw_only=True)
+class CohortRollup:
+    """A cohort's adherence in a few numbers (periods that have ended only)."""
+
+    cohort_id: str
+    pairs: int
+    teams: int
+    met: int
+    short: int
+    in_progress: int
+    behind: int
+
+    @property
+    def share_met(self) -> float | None:
+        """Met periods among those that ended (``None`` when none has)."""
+        done = self.met + self.short
+        return self.met / done if done else None
+
+
+_ARTEFACT_WORD = "reflection"
+_Key = tuple[str, Literal["pair", "team"], str]
+_COLUMNS = (
+    "cohort_id", "unit", "who", "person_id", "commitment", "period", "start", "end",
+    "promised_times", "promised_minutes", "delivered_times", "delivered_minutes",
+    "missing_artefacts", "status", "met",
+)  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class AdherenceReport:
+    """Planned against held for the pairs and teams of a cohort (or of every cohort).
+
+    ``rows`` has one [AdherenceRow][mentorkit.scheduling.AdherenceRow] per pair or team,
+    commitment and period begun by ``as_of``; ``overdue`` the action items past due;
+    [behind][mentorkit.scheduling.AdherenceReport.behind] lists who is falling behind,
+    [rollup][mentorkit.scheduling.AdherenceReport.rollup] sums it up per cohort.
+    """
+
+    as_of: dt.date
+    cohort_ids: tuple[str, ...]
+    rows: tuple[AdherenceRow, ...] = attrs.field(repr=False)
+    overdue: tuple[OverdueItem, ...] = attrs.field(repr=False)
+    pairs: dict[str, int] = attrs.field(repr=False, factory=dict)
+    teams: dict[str, int] = attrs.field(repr=False, factory=dict)
+
+    def behind(self, *, overdue: bool = False) -> list[Behind]:
+        """The pairs and teams with a short period (or, with ``overdue``, an overdue item).
+
+        Periods still in progress never count as short.
+        """
+        short: dict[_Key, list[AdherenceRow]] = defaultdict(list)
+        late: dict[_Key, list[OverdueItem]] = defaultdict(list)
+        for row in self.rows:
+            if row.status is AdherenceStatus.SHORT:
+                short[row.cohort_id, row.unit, row.who].append(row)
+        for item in self.overdue:
+            late[item.cohort_id, item.unit, item.who].append(item)
+        keys = set(short) | (set(late) if overdue else set())
+        return [
+            Behind(
+                cohort_id=c,
+                unit=u,
+                who=w,
+                short=tuple(short.get((c, u, w), ())),
+                overdue=tuple(late.get((c, u, w), ())),
+            )
+            for c, u, w in sorted(keys)
+        ]
+
+    def rollup(self) -> list[CohortRollup]:
+        """One line per cohort: pairs, teams, periods met, short, in progress, units behind."""
+        counts: dict[str, dict[AdherenceStatus, int]] = {
+            c: dict.fromkeys(AdherenceStatus, 0) for c in self.cohort_ids
+        }
+        behind: dict[str, set[tuple[str, str]]] = {c: set() for c in self.cohort_ids}
+        for row in self.rows:
+            counts[row.cohort_id][row.status] += 1
+            if row.status is AdherenceStatus.SHORT:
+                behind[row.cohort_id].add((row.unit, row.who))
+        return [
+            CohortRollup(
+                cohort_id=c,
+                pairs=self.pairs.get(c, 0),
+                teams=self.teams.get(c, 0),
+                met=counts[c][AdherenceStatus.MET],
+                short=counts[c][AdherenceStatus.SHORT],
+                in_progress=counts[c][AdherenceStatus.IN_PROGRESS],
+                behind=len(behind[c]),
+            )
+            for c in self.cohort_ids
+        ]
+
+    def to_pandas(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame`, one column per field (extra ``notebook``).
+
+        Raises:
+            ModuleNotFoundError: pandas is not installed (``pip install "mentorkit[notebook]"``).
+        """
+        pd = _optional.require("pandas")
+        records = [
+            (r.cohort_id, r.unit, r.who, r.person_id, r.commitment, r.period, r.start, r.end,
+             r.promised.times, r.promised.minutes, r.delivered.times, r.delivered.minutes,
+             ", ".join(r.missing_artefacts), r.status.value, r.met)
+            for r in self.rows
+        ]  # fmt: skip
+        return pd.DataFrame.from_records(records, columns=list(_COLUMNS))
+
+    def format(self) -> str:
+        """A plain-text report: the roll-up, then who is falling behind and why."""
+        lines = [f"Adherence as of {self.as_of.isoformat()}"]
+        for r in self.rollup():
+            share = "-" if r.share_met is None else f"{r.share_met:.0%}"
+            lines.append(
+                f"  {r.cohort_id}: {r.pairs} pairs, {r.teams} teams; periods met {r.met}, "
+                f"short {r.short}, in progress {r.in_progress} (met {share}); "
+                f"{r.behind} falling behind"
+            )
+        behind = self.behind(overdue=True)
+        if behind:
+            lines.append("Falling behind:")
+            lines += [f"  {b}" for b in behind]
+        elif self.rows:
+            lines.append("Nobody is falling behind.")
+        else:
+            lines.append("Nothing is due yet (or the program promises no commitments).")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+# --- the computation -------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Unit:
+    unit: Literal["pair", "team"]
+    who: str
+    cohort_id: str
+    first: dt.date
+    last: dt.date
+    # (person id, role) of the mentee (a pair) or of each team member.
+    members: tuple[tuple[str, str], ...]
+    mentorship_ids: frozenset[str]
+    # A team member's own coaching mentorship -> the member.
+    member_of: tuple[tuple[str, str], ...]
+    # Everyone who may own the unit's action items: the mentee and mentor, or coach and team.
+    owners: tuple[str, ...]
+
+
+class _Source:
+    """Where adherence reads sessions, reflections and action items from."""
+
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+        raise NotImplementedError
+
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+        raise NotImplementedError
+
+    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+        raise NotImplementedError
+
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+        raise NotImplementedError
+
+
+class _StoreSource(_Source):
+    """Indexed look-ups (``Store.find``) for one cohort, each made once."""
+
+    def __init__(self, store: Store, people: Iterable[str]) -> None:
+        self.store = store
+        self.people = people
+        self._items: dict[str, list[ActionItem]] | None = None
+
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+        return self.store.find(Session, mentorship_id=mentorship_id)
+
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+        return self.store.find(Session, engagement_id=engagement_id)
+
+    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+        return self.store.find(Reflection, person_id=person_id)
+
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+        if self._items is None:
+            # By owner (indexed): the cohort's people own its action items.
+            self._items = defaultdict(list)
+            for person in sorted(set(self.people)):
+                for item in self.store.find(ActionItem, owner_id=person):
+                    if item.session_id is not None and _overdue(item, as_of):
+                        self._items[item.session_id].append(item)
+        return self._items.get(session_id, ())
+
+
+class _BulkSource(_Source):
+    """Everything read once (``Store.all``): for reports over every cohort."""
+
+    def __init__(self, store: Store, as_of: dt.date) -> None:
+        self.by_mentorship: dict[str, list[Session]] = defaultdict(list)
+        self.by_engagement: dict[str, list[Session]] = defaultdict(list)
+        for s in store.all(Session):
+            self.by_mentorship[s.mentorship_id].append(s)
+            if s.engagement_id is not None:
+                self.by_engagement[s.engagement_id].append(s)
+        self.reflections: dict[str, list[Reflection]] = defaultdict(list)
+        for r in store.all(Reflection):
+            self.reflections[r.person_id].append(r)
+        self.items: dict[str, list[ActionItem]] = defaultdict(list)
+        for item in store.all(ActionItem):
+            if item.session_id is not None and _overdue(item, as_of):
+                self.items[item.session_id].append(item)
+
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+        return self.by_mentorship.get(mentorship_id, ())
+
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+        return self.by_engagement.get(engagement_id, ())
+
+    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+        return self.reflections.get(person_id, ())
+
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+        return self.items.get(session_id, ())
+
+
+def _overdue(item: ActionItem, as_of: dt.date) -> bool:
+    return not item.done and item.due is not None and item.due < as_of
+
+
+def _units(
+    cohort: Cohort, mentorships: Iterable[Mentorship], engagements: Iterable[Engagement]
+) -> list[_Unit]:
+    units = []
+    in_teams: set[str] = set()
+    for e in sorted(engagements, key=lambda e: e.id):
+        ids = frozenset(m.mentorship_id for m in e.members if m.mentorship_id is not None)
+        in_teams |= ids
+        units.append(_Unit("team", e.id, cohort.id, max(e.start or cohort.start, cohort.start),
+                           min(e.end or cohort.end, cohort.end),
+                           tuple((m.person_id, m.role) for m in e.members), ids,
+                           tuple((m.mentorship_id, m.person_id) for m in e.members
+                                 if m.mentorship_id is not None),
+                           (e.coach_id, *e.person_ids)))  # fmt: skip
+    for m in mentorships:
+        if m.id in in_teams:
+            continue  # its sessions count for the team
+        units.append(_Unit("pair", m.id, cohort.id, max(m.start, cohort.start),
+                           min(m.end or cohort.end, cohort.end),
+                           ((m.mentee_id, "mentee"),), frozenset((m.id,)), (),
+                           (m.mentee_id, m.mentor_id)))  # fmt: skip
+    return units
+
+
+def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[tuple[Session, frozenset[str]]]:
+    """The unit's held sessions up to ``as_of``, each once, with the members present."""
+    members = frozenset(p for p, _ in unit.members)
+    found: dict[str, tuple[Session, frozenset[str]]] = {}
+    if unit.unit == "pair":
+        (mentorship_id,) = unit.mentorship_ids
+        for s in source.sessions_of_mentorship(mentorship_id):
+            # A session filed under the pair but run for a team counts for the team.
+            if s.engagement_id is None:
+                found[s.id] = (s, members)
+    else:
+        for s in source.sessions_of_engagement(unit.who):
+            present = members.intersection(s.participants) if s.participants else members
+            found[s.id] = (s, present)
+        member_of = dict(unit.member_of)
+        for mentorship_id in sorted(unit.mentorship_ids):
+            for s in source.sessions_of_mentorship(mentorship_id):
+                if s.engagement_id is None and s.id not in found:
+                    listed = members.intersection(s.participants)
+                    found[s.id] = (s, listed or frozenset((member_of[mentorship_id],)))
+    return sorted(
+        (pair for pair in found.values()
+         if pair[0].status is SessionStatus.HELD and pair[0].start.date() <= as_of),
+        key=lambda pair: (pair[0].start, pair[0].id),
+    )  # fmt: skip
+
+
+def _evaluate(
+    unit: _Unit,
+    commitments: Sequence[Commitment],
+    held: Sequence[tuple[Session, frozenset[str]]],
+    source: _Source,
+    as_of: dt.date,
+) -> list[AdherenceRow]:
+    rows: list[AdherenceRow] = []
+    reflections: dict[str, list[dt.date]] | None = None
+    for k in commitments:
+        periods = due_periods(unit.first, unit.last, k.per, k.periods)
+        periods = tuple(p for p in periods if p[1] <= as_of)
+        if not periods:
+            continue
+        index = {p[1]: n for n, p in enumerate(periods)}
+        # Who the rows are about: the pair or team as one, or each member alone.
+        if k.together or unit.unit == "pair":
+            roles = {r for _, r in unit.members} & set(k.roles)
+            needed = frozenset(p for p, r in unit.members if not roles or r in roles)
+            targets: list[tuple[str | None, frozenset[str], bool]] = [
+                (None if k.together else unit.members[0][0], needed, False)
+            ]
+        else:
+            roles = {r for _, r in unit.members} & set(k.roles)
+            targets = [
+                (p, frozenset((p,)), True) for p, r in unit.members if not roles or r in roles
+            ]
+        if k.artefact is Artefact.REFLECTION and reflections is None:
+            reflections = defaultdict(list)
+            for member, _ in unit.members:
+                for r in source.reflections_of(member):
+                    if r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids:
+                        reflections[member].append(r.written)
+        for person, needed, alone in targets:
+            times = [0] * len(periods)
+            minutes = [0] * len(periods)
+            counted: list[list[str]] = [[] for _ in periods]
+            for s, present in held:
+                if alone:
+                    if present != needed:
+                        continue
+                elif not needed <= present:
+                    continue
+                n = index.get(period_start(s.start.date(), k.per))
+                if n is None or not k.counts((s.activity, *s.activities)):
+                    continue
+                times[n] += 1
+                if not s.on_call:
+                    minutes[n] += s.minutes
+                counted[n].append(s.id)
+            for n, (name, first, after) in enumerate(periods):
+                missing: tuple[str, ...] = ()
+                if k.artefact is Artefact.REFLECTION and reflections is not None:
+                    missing = tuple(sorted(
+                        p for p in needed
+                        if not any(first <= w < after for w in reflections.get(p, ()))
+                    ))  # fmt: skip
+                kept = (
+                    (k.times is None or times[n] >= k.times)
+                    and (k.minutes is None or minutes[n] >= k.minutes)
+                    and not missing
+                )
+                if kept:
+                    status = AdherenceStatus.MET
+                elif after <= as_of:
+                    status = AdherenceStatus.SHORT
+                else:
+                    status = AdherenceStatus.IN_PROGRESS
+                rows.append(AdherenceRow(
+                    cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who, person_id=person,
+                    commitment=k.name, period=name, start=first,
+                    end=after - dt.timedelta(days=1),
+                    promised=Dose(times=k.times, minutes=k.minutes),
+                    delivered=Dose(times=times[n], minutes=minutes[n]),
+                    missing_artefacts=missing, status=status, session_ids=tuple(counted[n]),
+                ))  # fmt: skip
+    return rows
+
+
+def _overdue_items(
+    unit: _Unit, held: Iterable[str], source: _Source, as_of: dt.date
+) -> list[OverdueItem]:
+    out = []
+    for session_id in held:
+        for item in source.overdue_of_session(session_id, as_of):
+            assert item.due is not None
+            out.append(OverdueItem(
+                cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
+                action_item_id=item.id, owner_id=item.owner_id, due=item.due,
+                days_overdue=(as_of - item.due).days,
+            ))  # fmt: skip
+    return out
+
+
+def adherence(
+    store: Store, *, cohort_id: str | None, as_of: dt.date | None = None
+) -> AdherenceReport:
+    """Planned against held for every pair and team of a cohort, per commitment and period.
+
+    The cohort's program says what is owed (its [Commitment][mentorkit.model.Commitment]s);
+    the sessions held say what was delivered. A pair is a mentorship of the cohort; a team
+    is an [Engagement][mentorkit.model.Engagement] (its members' own mentorships then count
+    for the team, not as pairs). Rules:
+
+    * Only sessions held on or before ``as_of`` count, each at most once per commitment,
+      pair or team, and period; a joint team session counts once for the team.
+    * An on-call session counts as a meeting but adds no minutes.
+    * A period that has not ended by ``as_of`` is ``in_progress`` until it is met, never
+      ``short``; periods that have not begun are left out.
+    * A pair or team owes a period when it is active at the period's middle (and owes the
+      commitment's first ``periods`` such periods, when it sets a number).
+
+    Reads only the cohort's entities through indexed ``Store.find`` calls; with
+    ``cohort_id=None`` it reports on every cohort, reading each collection once.
+
+    Args:
+        store: Where the cohort, its program, mentorships, engagements, sessions,
+            reflections and action items are.
+        cohort_id: The cohort, or ``None`` for every cohort in the store.
+        as_of: The report's day (default: today).
+
+    Returns:
+        The [AdherenceReport][mentorkit.scheduling.AdherenceReport].
+
+    Raises:
+        NotFoundError: no such cohort, or its program is missing.
+        ValidationError: ``cohort_id`` is not a string, ``as_of`` not a date.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from mentorkit.model import Cohort, Mentorship, Program, Session
+        >>> from mentorkit.scheduling import NEXTGEN_COMMITMENTS
+        >>> from mentorkit.storage import MemoryStore
+        >>> store = MemoryStore()
+        >>> _ = store.put(Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS))
+        >>> _ = store.put(Cohort(id="ng-25", program_id="ng", name="2025",
+        ...                      start=dt.date(2025, 6, 1), end=dt.date(2025, 12, 31)))
+        >>> _ = store.put(Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2",
+        ...                          start=dt.date(2025, 6, 1), cohort_id="ng-25"))
+        >>> _ = store.put(Session(id="s-1", mentorship_id="m-1", minutes=180,
+        ...                       start=dt.datetime(2025, 6, 5, 16, tzinfo=dt.UTC),
+        ...                       activity="shadowing"))
+        >>> report = adherence(store, cohort_id="ng-25", as_of=dt.date(2025, 7, 10))
+        >>> [(r.period, r.delivered.minutes, r.status.value, r.missing_artefacts)
+        ...  for r in report.rows]
+        [('2025-06', 180, 'short', ('p-2',)), ('2025-07', 0, 'in_progress', ('p-2',))]
+    """
+    if cohort_id is not None and not isinstance(cohort_id, str):
+        raise ValidationError("must be a cohort id or None", field="cohort_id", value=cohort_id)
+    if as_of is None:
+        as_of = dt.date.today()
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise ValidationError("must be a date", field="as_of", value=as_of)
+    programs: dict[str, Program]
+    plan: list[tuple[Cohort, list[_Unit]]] = []
+    if cohort_id is not None:
+        cohort = store.get(Cohort, cohort_id)
+        programs = {cohort.program_id: store.get(Program, cohort.program_id)}
+        units = _units(cohort, store.find(Mentorship, cohort_id=cohort.id),
+                       store.find(Engagement, cohort_id=cohort.id))  # fmt: skip
+        source: _Source = _StoreSource(store, [p for u in units for p in u.owners])
+        plan.append((cohort, units))
+    else:
+        programs = {p.id: p for p in store.all(Program)}
+        by_cohort_m: dict[str | None, list[Mentorship]] = defaultdict(list)
+        for m in store.all(Mentorship):
+            by_cohort_m[m.cohort_id].append(m)
+        by_cohort_e: dict[str | None, list[Engagement]] = defaultdict(list)
+        for e in store.all(Engagement):
+            by_cohort_e[e.cohort_id].append(e)
+        for cohort in store.all(Cohort):
+            plan.append((cohort, _units(cohort, by_cohort_m.get(cohort.id, ()),
+                                        by_cohort_e.get(cohort.id, ()))))  # fmt: skip
+        source = _BulkSource(store, as_of)
+    rows: list[AdherenceRow] = []
+    overdue: list[OverdueItem] = []
+    pairs: dict[str, int] = {}
+    teams: dict[str, int] = {}
+    for cohort, units in plan:
+        program = programs.get(cohort.program_id)
+        commitments = program.commitments if program is not None else ()
+        pairs[cohort.id] = sum(u.unit == "pair" for u in units)
+        teams[cohort.id] = len(units) - pairs[cohort.id]
+        for unit in units:
+            held = _sessions(unit, source, as_of)
+            rows.extend(_evaluate(unit, commitments, held, source, as_of))
+            overdue.extend(_overdue_items(unit, [s.id for s, _ in held], source, as_of))
+    return AdherenceReport(
+        as_of=as_of,
+        cohort_ids=tuple(c.id for c, _ in plan),
+        rows=tuple(rows),
+        overdue=tuple(overdue),
+        pairs=pairs,
+        teams=teams,
+    )

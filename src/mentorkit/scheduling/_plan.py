@@ -1,0 +1,201 @@
+"""A cohort's plan: each commitment as a cadence with its own dates, milestones as events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+import attrs
+
+from mentorkit.errors import ValidationError
+from mentorkit.model import Cohort, Commitment, Event, Period, Program
+from mentorkit.scheduling._cadence import Cadence
+from mentorkit.scheduling._periods import due_periods
+
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@attrs.frozen(kw_only=True)
+class PlannedSession:
+    """One planned meeting: which commitment, when, for how long."""
+
+    commitment: str
+    start: dt.datetime
+    minutes: int
+
+    @property
+    def end(self) -> dt.datetime:
+        """``start`` plus ``minutes``."""
+        return self.start + dt.timedelta(minutes=self.minutes)
+
+
+@attrs.frozen(kw_only=True)
+class PlannedCommitment:
+    """A commitment of the program with the cadence that keeps it in this cohort."""
+
+    commitment: Commitment
+    cadence: Cadence
+
+
+@attrs.frozen(kw_only=True)
+class SessionPlan:
+    """A cohort's plan: a cadence per commitment, and the cohort's milestone events.
+
+    Every pair or team of the cohort follows the same plan; ``sessions()`` lists the
+    meetings in time order, ``events`` the milestones (deadlines, orientation, training,
+    celebration) with the cohort's own dates.
+    """
+
+    cohort_id: str
+    program_id: str
+    items: tuple[PlannedCommitment, ...]
+    events: tuple[Event, ...]
+
+    def sessions(
+        self, between: tuple[dt.datetime, dt.datetime] | None = None
+    ) -> list[PlannedSession]:
+        """Every planned meeting (optionally only ``a <= start < b``), in time order."""
+        out = [
+            PlannedSession(
+                commitment=item.commitment.name, start=when, minutes=item.cadence.minutes
+            )
+            for item in self.items
+            for when in item.cadence.occurrences(between)
+        ]
+        return sorted(out, key=lambda s: (s.start, s.commitment))
+
+
+def _spread_rule(per: Period, times: int, day: dt.date) -> str:
+    """An RRULE that holds ``times`` meetings per period, spread evenly from ``day``."""
+    if per is Period.WEEK:
+        if times == 1:
+            return "FREQ=WEEKLY"
+        step = max(1, 7 // times)
+        days = sorted({(day.weekday() + k * step) % 7 for k in range(min(times, 7))})
+        return "FREQ=WEEKLY;BYDAY=" + ",".join(_DAYS[d] for d in days)
+    months = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[per]
+    first = min(day.day, 28)  # every month has a 28th
+    if times <= months:
+        interval = months // times
+        extra = f";INTERVAL={interval}" if interval > 1 else ""
+        return f"FREQ=MONTHLY{extra};BYMONTHDAY={first}"
+    per_month = math.ceil(times / months)
+    step = max(1, 28 // per_month)
+    days = sorted({1 + (first - 1 + k * step) % 28 for k in range(min(per_month, 28))})
+    return "FREQ=MONTHLY;BYMONTHDAY=" + ",".join(str(d) for d in days)
+
+
+def _zone(tz: object) -> dt.tzinfo:
+    if not isinstance(tz, dt.tzinfo):
+        raise ValidationError("must be a time zone (a zoneinfo.ZoneInfo)", field="tz", value=tz)
+    return tz
+
+
+def milestone_events(
+    program: Program, cohort: Cohort, *, at: dt.time = dt.time(16, 0), tz: dt.tzinfo = dt.UTC
+) -> list[Event]:
+    """The program's milestones as events with this cohort's dates (ready to store).
+
+    Events that last (a ``minutes`` on the milestone) start at ``at`` local time in ``tz``;
+    deadlines have a date only. Ids are ``<cohort id>:<kind>:<n>``.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from mentorkit.model import Cohort, Program
+        >>> from mentorkit.scheduling import NEXTGEN_MILESTONES
+        >>> program = Program(id="nextgen", name="NextGen", milestones=NEXTGEN_MILESTONES)
+        >>> cohort = Cohort(id="ng-2025", program_id="nextgen", name="2025",
+        ...                 start=dt.date(2025, 6, 1), end=dt.date(2025, 12, 31))
+        >>> [(e.kind.value, e.date.isoformat()) for e in milestone_events(program, cohort)][:2]
+        [('application_opens', '2025-03-01'), ('application_deadline', '2025-03-25')]
+    """
+    zone = _zone(tz)
+    events = []
+    for n, milestone in enumerate(program.milestones, 1):
+        anchor = cohort.end if milestone.from_end else cohort.start
+        day = anchor + dt.timedelta(days=milestone.days)
+        start = None if milestone.minutes is None else dt.datetime.combine(day, at, tzinfo=zone)
+        events.append(
+            Event(
+                id=f"{cohort.id}:{milestone.kind.value}:{n}",
+                cohort_id=cohort.id,
+                program_id=program.id,
+                kind=milestone.kind,
+                name=milestone.name,
+                date=day,
+                start=start,
+                minutes=milestone.minutes,
+            )
+        )
+    return events
+
+
+def plan_sessions(
+    program: Program,
+    cohort: Cohort,
+    *,
+    at: dt.time = dt.time(16, 0),
+    tz: dt.tzinfo = dt.UTC,
+    exclusions: Iterable[dt.date] = (),
+    minutes: int = 60,
+) -> SessionPlan:
+    """Plan a cohort: one [Cadence][mentorkit.scheduling.Cadence] per commitment.
+
+    Each commitment's meetings are spread evenly over its periods from the cohort's start,
+    at ``at`` local time in ``tz`` (wall-clock time holds across daylight-saving changes),
+    until the cohort ends or the commitment's ``periods`` run out. A meeting lasts the
+    commitment's minutes divided by its meetings (``minutes`` when it promises meetings
+    only).
+
+    Args:
+        program: The program, with its commitments and milestones.
+        cohort: The cohort whose dates the plan takes.
+        at: The local time of day meetings start.
+        tz: The time zone, a :class:`zoneinfo.ZoneInfo` for local times.
+        exclusions: Dates without meetings (school breaks).
+        minutes: The length of a meeting for commitments that promise meetings only.
+
+    Raises:
+        ValidationError: a cohort of another program, ``at`` that is not a naive time, or
+            ``tz`` that is not a time zone.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from zoneinfo import ZoneInfo
+        >>> from mentorkit.model import Cohort, Program
+        >>> from mentorkit.scheduling import NEXTGEN_COMMITMENTS
+        >>> program = Program(id="nextgen", name="NextGen", commitments=NEXTGEN_COMMITMENTS)
+        >>> cohort = Cohort(id="ng-2025", program_id="nextgen", name="2025",
+        ...                 start=dt.date(2025, 6, 2), end=dt.date(2025, 12, 31))
+        >>> plan = plan_sessions(program, cohort, tz=ZoneInfo("America/Chicago"))
+        >>> plan.items[0].cadence.rrule
+        'FREQ=MONTHLY;UNTIL=20260101T055959Z;BYMONTHDAY=2'
+        >>> [(s.start.strftime("%b %d %H:%M"), s.minutes) for s in plan.sessions()][::3]
+        [('Jun 02 16:00', 180), ('Sep 02 16:00', 180), ('Dec 02 16:00', 180)]
+    """
+    if cohort.program_id != program.id:
+        raise ValidationError(
+            f"belongs to program {cohort.program_id!r}, not {program.id!r}",
+            field="cohort",
+            value=cohort.id,
+        )
+    if not isinstance(at, dt.time) or at.tzinfo is not None:
+        raise ValidationError("must be a time of day without a zone", field="at", value=at)
+    zone = _zone(tz)
+    dtstart = dt.datetime.combine(cohort.start, at, tzinfo=zone)
+    items = []
+    for commitment in program.commitments:
+        periods = due_periods(cohort.start, cohort.end, commitment.per, commitment.periods)
+        last = min(cohort.end, periods[-1][2] - dt.timedelta(days=1)) if periods else cohort.end
+        times = commitment.times or 1
+        dose = math.ceil(commitment.minutes / times) if commitment.minutes else minutes
+        rule = _spread_rule(commitment.per, times, cohort.start) + f";UNTIL={last:%Y%m%d}"
+        cadence = Cadence.from_rrule(rule, dtstart, dose, exclusions=exclusions)
+        items.append(PlannedCommitment(commitment=commitment, cadence=cadence))
+    return SessionPlan(
+        cohort_id=cohort.id,
+        program_id=program.id,
+        items=tuple(items),
+        events=tuple(milestone_events(program, cohort, at=at, tz=zone)),
+    )
