@@ -62,7 +62,12 @@ from mentorkit.scheduling._hooks import (
     LifecycleChanged,
     ReminderDue,
 )
-from mentorkit.scheduling._ical import CalendarEvent, CalendarSeries, to_ical
+from mentorkit.scheduling._ical import (
+    CalendarEvent,
+    CalendarSeries,
+    calendar_entries,
+    to_ical,
+)
 from mentorkit.scheduling._lifecycle import TRANSITIONS, change_status, transition
 from mentorkit.scheduling._plan import (
     PlannedCommitment,
@@ -115,6 +120,7 @@ __all__ = [  # noqa: RUF022
     "TRANSITIONS",
     "adherence",
     "assess_health",
+    "calendar_entries",
     "change_status",
     "check_health",
     "due_reminders",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import Mentorship, MentorshipStatus, Session, SessionStatus
 
 if TYPE_CHECKING:
@@ -457,8 +457,28 @@ def check_health(
 def _default_periods(
     store: Store, cohort_id: str | None, as_of: dt.date
 ) -> Mapping[str, Sequence[PeriodResult]]:
-    """The seam to adherence: each mentorship's closed periods and whether they were met."""
-    return {}
+    """Each mentorship's closed periods from adherence: short when any commitment was short.
+
+    Periods still in progress are left out; without a stored cohort (or program) there are
+    no periods, and the short-periods rule finds nothing.
+    """
+    from mentorkit.scheduling._adherence import AdherenceStatus, adherence
+
+    try:
+        report = adherence(store, cohort_id=cohort_id, as_of=as_of)
+    except NotFoundError:
+        return {}
+    verdicts: dict[str, dict[tuple[dt.date, str], bool]] = defaultdict(dict)
+    for row in report.rows:
+        if row.unit != "pair" or row.status is AdherenceStatus.IN_PROGRESS:
+            continue
+        key = (row.end, row.period)
+        verdicts[row.who][key] = verdicts[row.who].get(key, True) and row.met
+    return {
+        who: [PeriodResult(label=label, end=end, met=met)
+              for (end, label), met in sorted(periods.items())]
+        for who, periods in verdicts.items()
+    }  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)

@@ -9,8 +9,10 @@ from typing import Any
 import attrs
 
 from mentorkit.errors import ValidationError
+from mentorkit.model import Event
 from mentorkit.model import _checks as c
 from mentorkit.scheduling._cadence import Cadence
+from mentorkit.scheduling._plan import SessionPlan
 
 #: The PRODID of every calendar mentorkit writes.
 PRODID = "-//mentorkit//mentorkit calendar export//EN"
@@ -95,6 +97,82 @@ class CalendarEvent:
                                   field="minutes", value=self.minutes)  # fmt: skip
 
 
+def _slug(text: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
+def _from_event(event: Event) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"mentorkit:{event.id}",
+        summary=event.name or event.kind.value.replace("_", " ").capitalize(),
+        start=event.start if event.start is not None else event.date,
+        minutes=event.minutes if event.start is not None else None,
+    )
+
+
+def calendar_entries(
+    plan: SessionPlan, *, events: Iterable[Event] = ()
+) -> list[CalendarSeries | CalendarEvent]:
+    """A cohort's plan as calendar entries: a series per commitment, an event per milestone.
+
+    UIDs are stable: ``mentorkit:<cohort>:<commitment>`` for a series (the commitment's name
+    in lower case, words joined by ``-``) and ``mentorkit:<event id>`` for a milestone, so
+    importing a new export updates the events already in a calendar.
+
+    Args:
+        plan: The plan, from [plan_sessions][mentorkit.scheduling.plan_sessions].
+        events: More milestone [Event][mentorkit.model.Event]s (say, stored ones); one with
+            the id of a plan event replaces it.
+
+    Returns:
+        The entries for [to_ical][mentorkit.scheduling.to_ical]; edit them (a location, a
+        description) before exporting if you like.
+
+    Raises:
+        ValidationError: ``plan`` is not a SessionPlan, or ``events`` holds something else
+            than events.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from mentorkit.model import Cohort, Program
+        >>> from mentorkit.scheduling import NEXTGEN_COMMITMENTS, plan_sessions
+        >>> program = Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS)
+        >>> cohort = Cohort(id="ng-25", program_id="ng", name="2025",
+        ...                 start=dt.date(2025, 6, 2), end=dt.date(2025, 12, 31))
+        >>> [e.uid for e in calendar_entries(plan_sessions(program, cohort))]
+        ['mentorkit:ng-25:three-hours-a-month']
+    """
+    if not isinstance(plan, SessionPlan):
+        raise ValidationError("must be a SessionPlan (see plan_sessions)", field="plan",
+                              value=type(plan).__name__)  # fmt: skip
+    if isinstance(events, str | bytes) or not isinstance(events, Iterable):
+        raise ValidationError("must be a list of events", field="events",
+                              value=type(events).__name__)  # fmt: skip
+    milestones = {e.id: e for e in plan.events}
+    for index, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise ValidationError("must be an Event", field=f"events[{index}]",
+                                  value=type(event).__name__)  # fmt: skip
+        milestones[event.id] = event
+    out: list[CalendarSeries | CalendarEvent] = []
+    for item in plan.items:
+        commitment = item.commitment
+        details = []
+        if commitment.activities:
+            shown = ", ".join(a.value.replace("_", " ") for a in commitment.activities)
+            details.append(f"Activities: {shown}.")
+        if commitment.roles:
+            details.append(f"With: {', '.join(r.replace('_', ' ') for r in commitment.roles)}.")
+        out.append(CalendarSeries(
+            uid=f"mentorkit:{plan.cohort_id}:{_slug(commitment.name) or 'commitment'}",
+            summary=commitment.name[:1].upper() + commitment.name[1:],
+            cadence=item.cadence,
+            description=" ".join(details),
+        ))  # fmt: skip
+    out.extend(_from_event(e) for e in sorted(milestones.values(), key=lambda e: (e.date, e.id)))
+    return out
+
+
 def excluded_occurrences(cadence: Cadence) -> list[dt.datetime]:
     """The occurrences of the rule that fall on the cadence's excluded days (its EXDATEs)."""
     tz = cadence.dtstart.tzinfo
@@ -116,12 +194,17 @@ def _last_day(cadence: Cadence) -> dt.date:
 
 
 def to_ical(
-    entries: Iterable[CalendarSeries | CalendarEvent],
+    entries: SessionPlan | Iterable[CalendarSeries | CalendarEvent | Event],
     *,
     name: str | None = None,
     stamp: dt.datetime | None = None,
 ) -> bytes:
-    """An iCalendar file (RFC 5545) of recurring meetings and one-off events.
+    """An iCalendar file (RFC 5545) of a cohort's plan, or of recurring meetings and events.
+
+    A [SessionPlan][mentorkit.scheduling.SessionPlan] is exported through
+    [calendar_entries][mentorkit.scheduling.calendar_entries]: a series per commitment, an
+    event per milestone. Milestone [Event][mentorkit.model.Event]s may also be listed
+    among the entries as they are.
 
     Each [CalendarSeries][mentorkit.scheduling.CalendarSeries] becomes one VEVENT with
     ``RRULE`` (the cadence's rule), ``EXDATE`` (its occurrences on excluded days) and
@@ -132,7 +215,7 @@ def to_ical(
     Needs the ``calendar`` extra (``pip install "mentorkit[calendar]"``).
 
     Args:
-        entries: The series and events.
+        entries: The plan, or the series and events.
         name: The calendar's display name (``X-WR-CALNAME``), if any.
         stamp: When the file was made (``DTSTAMP``, timezone-aware); default: now. Pass a
             fixed one for reproducible files.
@@ -141,7 +224,7 @@ def to_ical(
         The calendar as bytes (UTF-8, CRLF line ends), ready for a ``.ics`` file.
 
     Raises:
-        ValidationError: An entry that is neither a series nor an event, two entries with
+        ValidationError: An entry that is not a series or an event, two entries with
             one UID, a blank name, or a naive ``stamp`` (naming the field).
         ModuleNotFoundError: icalendar is not installed (the message names the extra).
 
@@ -159,10 +242,12 @@ def to_ical(
         ['DTSTART;TZID=America/Chicago:20251007T160000', 'RRULE:FREQ=WEEKLY;COUNT=6', 'EXDATE;TZID=America/Chicago:20251014T160000']
     """  # noqa: E501
     ical = _icalendar()
+    if isinstance(entries, SessionPlan):
+        entries = calendar_entries(entries)
     if isinstance(entries, str | bytes) or not isinstance(entries, Iterable):
-        raise ValidationError("must be a list of calendar series and events", field="entries",
-                              value=type(entries).__name__)  # fmt: skip
-    listed = list(entries)
+        raise ValidationError("must be a plan, or a list of calendar series and events",
+                              field="entries", value=type(entries).__name__)  # fmt: skip
+    listed = [_from_event(e) if isinstance(e, Event) else e for e in entries]
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise ValidationError("must be a non-empty string", field="name", value=name)
     if stamp is None:
