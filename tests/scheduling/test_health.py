@@ -28,9 +28,26 @@ START = dt.date(2024, 9, 1)
 M = Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=START)
 
 
-def session(sid, day, *, hour=16, minutes=60, mentorship_id="m-1", status="held", tz=dt.UTC):
+def session(
+    sid,
+    day,
+    *,
+    hour=16,
+    minutes=60,
+    mentorship_id="m-1",
+    status="held",
+    tz=dt.UTC,
+    activity="shadowing",
+):
     start = dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
-    return Session(id=sid, mentorship_id=mentorship_id, start=start, minutes=minutes, status=status)
+    return Session(
+        id=sid,
+        mentorship_id=mentorship_id,
+        start=start,
+        minutes=minutes,
+        status=status,
+        activity=activity,
+    )
 
 
 @given(
@@ -310,3 +327,45 @@ def test_bad_duplicate_session_arguments_name_the_field(kwargs, field):
     with pytest.raises(ValidationError) as info:
         duplicate_sessions(**kwargs)
     assert info.value.field == field
+
+
+def test_by_default_the_short_periods_come_from_adherence():
+    from mentorkit.scheduling import NEXTGEN_COMMITMENTS
+
+    store = mk.open_store("memory://")
+    store.put(mk.Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS))
+    store.put(
+        mk.Cohort(
+            id="ng-25",
+            program_id="ng",
+            name="2025",
+            start=dt.date(2025, 6, 1),
+            end=dt.date(2025, 12, 31),
+        )
+    )
+    for mid, mentee in (("m-kept", "p-2"), ("m-behind", "p-4")):
+        store.put(
+            Mentorship(
+                id=mid,
+                mentor_id=f"{mentee}-mentor",
+                mentee_id=mentee,
+                start=dt.date(2025, 6, 1),
+                cohort_id="ng-25",
+            )
+        )
+    for month in (6, 7, 8):
+        day = dt.date(2025, month, 10)
+        store.put(session(f"s-{month}", day, minutes=180, mentorship_id="m-kept"))
+        store.put(
+            mk.Reflection(
+                id=f"r-{month}", person_id="p-2", written=day, text="...", mentorship_id="m-kept"
+            )
+        )
+    store.put(session("s-b", dt.date(2025, 8, 10), minutes=30, mentorship_id="m-behind"))
+    report = check_health(store, cohort_id="ng-25", as_of=dt.date(2025, 8, 20))
+    assert report["m-kept"].status is HealthStatus.OK
+    behind = report["m-behind"]
+    assert behind.status is HealthStatus.AT_RISK
+    assert [f.rule for f in behind.findings] == ["short_periods"]
+    assert "2025-06, 2025-07" in behind.findings[0].reason
+    assert check_health(store, as_of=dt.date(2025, 8, 20)).statuses() == report.statuses()
