@@ -176,9 +176,11 @@ class ShortPeriods:
                              reason=f"short of the commitments in {labels}")  # fmt: skip
 
 
-#: The rules used when none are given: no session in 30 days -> needs_check_in; the last two
-#: periods short -> at_risk.
 DEFAULT_RULES: tuple[HealthRule, ...] = (NoRecentSession(), ShortPeriods())
+"""The rules used when none are given.
+
+No session in 30 days gives needs_check_in; the last two closed periods short gives at_risk.
+"""
 
 
 @attrs.frozen(kw_only=True)

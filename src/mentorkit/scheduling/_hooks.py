@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, overload
 
 import attrs
@@ -84,13 +85,14 @@ class ReminderDue:
     mentorship_id: str | None = None
 
 
-#: An event any hook receives.
 HookEvent: TypeAlias = ReminderDue | LifecycleChanged | HealthChanged
-#: The names of the events, and the event class each callback receives.
-EVENTS: dict[str, type[Any]] = {
-    cls.name: cls for cls in (HealthChanged, LifecycleChanged, ReminderDue)
-}
+"""An event any hook receives."""
+EVENTS: Mapping[str, type[Any]] = MappingProxyType(
+    {cls.name: cls for cls in (HealthChanged, LifecycleChanged, ReminderDue)}
+)
+"""The names of the events, and the event class each callback receives (read-only)."""
 EventName: TypeAlias = Literal["health_changed", "lifecycle_changed", "reminder_due"]
+"""The name of an event."""
 
 _F = TypeVar("_F", bound=Callable[..., object])
 

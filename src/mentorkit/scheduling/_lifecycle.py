@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 _S = MentorshipStatus
 
-#: The moves a mentorship may make, from each status (read-only). Completed and ended early
-#: are final; a proposed pairing that never starts ends early (with a reason).
 TRANSITIONS: Mapping[MentorshipStatus, frozenset[MentorshipStatus]] = MappingProxyType(
     {
         _S.PROPOSED: frozenset({_S.ACTIVE, _S.ENDED_EARLY}),
@@ -30,6 +28,11 @@ TRANSITIONS: Mapping[MentorshipStatus, frozenset[MentorshipStatus]] = MappingPro
         _S.ENDED_EARLY: frozenset(),
     }
 )
+"""The moves a mentorship may make, from each status (read-only).
+
+Completed and ended early are final; a proposed pairing that never starts ends early (with
+a reason).
+"""
 
 _FINAL = frozenset({_S.COMPLETED, _S.ENDED_EARLY})
 

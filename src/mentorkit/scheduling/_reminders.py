@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.model import ActionItem, Mentorship, Session, SessionStatus
+from mentorkit.model import ActionItem, Activity, Mentorship, Session, SessionStatus
 from mentorkit.storage import Range
 
 if TYPE_CHECKING:
@@ -19,6 +19,12 @@ def _instant(value: object, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError("must be a timezone-aware datetime", field=field, value=value)
     return value
+
+
+def _title(session: Session) -> str:
+    if session.activity is Activity.OTHER:
+        return "mentoring session"
+    return f"{session.activity.value.replace('_', ' ')} session"
 
 
 def due_reminders(
@@ -100,7 +106,7 @@ def due_reminders(
         people = s.participants or ((m.mentor_id, m.mentee_id) if m is not None else ())
         out.append(ReminderDue(kind="session", subject_id=s.id, due=s.start,
                                remind_at=s.start - lead, people=tuple(people),
-                               title=f"{s.activity.value.replace('_', ' ')} session",
+                               title=_title(s),
                                mentorship_id=s.mentorship_id))  # fmt: skip
     sessions: dict[str, Session] = {}
     for item in store.all(ActionItem):
