@@ -369,3 +369,25 @@ def test_by_default_the_short_periods_come_from_adherence():
     assert [f.rule for f in behind.findings] == ["short_periods"]
     assert "2025-06, 2025-07" in behind.findings[0].reason
     assert check_health(store, as_of=dt.date(2025, 8, 20)).statuses() == report.statuses()
+
+
+def test_a_period_that_ended_while_paused_is_not_held_against_the_pair():
+    paused = transition(M, "paused", at=dt.datetime(2024, 10, 15, tzinfo=dt.UTC))
+    back = transition(paused, "active", at=dt.datetime(2024, 11, 5, tzinfo=dt.UTC))
+    periods = [
+        period("2024-09", dt.date(2024, 9, 30), False),
+        period("2024-10", dt.date(2024, 10, 31), False),
+        period("2024-11", dt.date(2024, 11, 30), True),
+    ]
+    day = dt.date(2024, 12, 2)
+    sessions = [session("s", dt.date(2024, 11, 28))]
+    rules = [ShortPeriods()]
+    assert assess_health(back, sessions, as_of=day, periods=periods[:2], rules=rules).status is (
+        HealthStatus.OK
+    )
+    assert assess_health(M, sessions, as_of=day, periods=periods[:2], rules=rules).status is (
+        HealthStatus.AT_RISK
+    )
+    assert assess_health(M, sessions, as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.OK
+    )

@@ -232,6 +232,7 @@ def test_an_illegal_stored_move_writes_and_fires_nothing():
     [
         ("nobody", None, NotFoundError, None),
         (42, None, ValidationError, "mentorship"),
+        (pair(), None, ValidationError, "mentorship"),  # never stored: version 0
         ("m-1", object(), ValidationError, "hooks"),
     ],
 )

@@ -102,6 +102,16 @@ def _last_activation(m: Mentorship) -> dt.date:
     return m.start
 
 
+def _status_on(m: Mentorship, day: dt.date) -> MentorshipStatus:
+    """The mentorship's status at the end of ``day``, read from its history."""
+    status = m.history[0].source if m.history else m.status
+    for change in m.history:
+        if change.at.date() > day:
+            break
+        status = change.target
+    return status
+
+
 def _positive(value: object, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError("must be a whole number >= 1", field=field, value=value)
@@ -148,7 +158,8 @@ class ShortPeriods:
     """Default rule: the last ``periods`` closed periods all short of the commitments -> at risk.
 
     "Short" is adherence's verdict (a commitment of the period not met); a period that met
-    every commitment clears the rule.
+    every commitment clears the rule. Periods that ended while the relationship was paused
+    are left out.
     """
 
     periods: int = attrs.field(default=2)
@@ -168,7 +179,11 @@ class ShortPeriods:
         m = context.mentorship
         if m.status in (MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY):
             return None
-        last = context.periods[-self.periods :]
+        # A period that ended while the relationship was paused is not held against it.
+        counted = [
+            p for p in context.periods if _status_on(m, p.end) is not MentorshipStatus.PAUSED
+        ]
+        last = counted[-self.periods :]
         if len(last) < self.periods or any(p.met for p in last):
             return None
         labels = ", ".join(p.label for p in last)

@@ -198,6 +198,9 @@ def change_status(
     if isinstance(mentorship, str):
         current = store.get(Mentorship, mentorship)
     elif isinstance(mentorship, Mentorship):
+        if mentorship.version == 0:
+            raise ValidationError("must be a stored mentorship (version 0 was never stored)",
+                                  field="mentorship", value=mentorship.id)  # fmt: skip
         current = mentorship
     else:
         raise ValidationError(
