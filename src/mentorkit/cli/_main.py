@@ -16,6 +16,7 @@ _COMMANDS = (
     "mentorkit.cli._store",
     "mentorkit.cli._match",
     "mentorkit.cli._graph",
+    "mentorkit.cli._adherence",
     "mentorkit.cli._calendar",
 )
 

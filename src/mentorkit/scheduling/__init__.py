@@ -78,7 +78,7 @@ from mentorkit.scheduling._plan import (
 )
 from mentorkit.scheduling._reminders import due_reminders
 
-# Plainly sorted (tests/test_public_api.py), not isort-style with constants first.
+# Plain sorted order, as tests/test_public_api.py checks (not isort order).
 __all__ = [  # noqa: RUF022
     "AdherenceReport",
     "AdherenceRow",

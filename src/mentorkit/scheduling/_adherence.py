@@ -123,7 +123,7 @@ class Behind:
         parts = []
         for row in self.short:
             whom = f" ({row.person_id})" if row.person_id and self.unit == "team" else ""
-            what = f"{row.commitment}{whom} {row.period}: {row.delivered} of {row.promised}"
+            what = f"{row.commitment}{whom} {row.period}: {_against(row.delivered, row.promised)}"
             if row.missing_artefacts:
                 what += f", no {_ARTEFACT_WORD} from {', '.join(row.missing_artefacts)}"
             parts.append(what)
@@ -149,6 +149,17 @@ class CohortRollup:
         """Met periods among those that ended (``None`` when none has)."""
         done = self.met + self.short
         return self.met / done if done else None
+
+
+def _against(delivered: Dose, promised: Dose) -> str:
+    """``1 of 2 meetings, 90 of 180 min``: what was held of what was promised."""
+    parts = []
+    if promised.times is not None:
+        plural = "s" if promised.times != 1 else ""
+        parts.append(f"{delivered.times} of {promised.times} meeting{plural}")
+    if promised.minutes is not None:
+        parts.append(f"{delivered.minutes} of {promised.minutes} min")
+    return ", ".join(parts)
 
 
 _ARTEFACT_WORD = "reflection"

@@ -252,7 +252,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
     Example:
         >>> from mentorkit import Program
         >>> to_dict(Program(id="prog-1", name="Aspiring Leaders"))
-        {'$type': 'program', '$schema': 1, 'id': 'prog-1', 'version': 0, 'name': 'Aspiring Leaders', 'description': '', 'framework_id': None, 'cycle_id': None}
+        {'$type': 'program', '$schema': 1, 'id': 'prog-1', 'version': 0, 'name': 'Aspiring Leaders', 'description': '', 'framework_id': None, 'cycle_id': None, 'commitments': [], 'milestones': []}
     """  # noqa: E501
     tag = tag_of(type(obj))
     body: dict[str, Any] = converter.unstructure(obj, type(obj))

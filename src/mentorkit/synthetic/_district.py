@@ -12,6 +12,13 @@ import attrs
 
 from mentorkit import model as m
 from mentorkit.frameworks import Assessment, Rater, load_framework
+from mentorkit.scheduling import (
+    NEXTGEN_COMMITMENTS,
+    NEXTGEN_MILESTONES,
+    OEIB_COMMITMENTS,
+    OEIB_MILESTONES,
+    milestone_events,
+)
 
 _FIRST = (
     "Ada", "Amara", "Ana", "Ben", "Carmen", "Chen", "Dara", "Diego", "Elena", "Femi", "Grace",
@@ -79,6 +86,9 @@ class District:
     reflections: list[m.Reflection] = attrs.field(repr=False)
     outcomes: list[m.Outcome] = attrs.field(repr=False)
     assessments: list[Assessment] = attrs.field(repr=False, factory=list)
+    engagements: list[m.Engagement] = attrs.field(repr=False, factory=list)
+    events: list[m.Event] = attrs.field(repr=False, factory=list)
+    attendances: list[m.Attendance] = attrs.field(repr=False, factory=list)
 
     def entities(self) -> Iterator[m.Entity]:
         """Every entity, referenced ones before those that refer to them."""
@@ -94,6 +104,9 @@ class District:
             self.reflections,
             self.outcomes,
             self.assessments,
+            self.engagements,
+            self.events,
+            self.attendances,
         ):
             yield from group
 
@@ -111,6 +124,9 @@ class District:
             "reflections": len(self.reflections),
             "outcomes": len(self.outcomes),
             "assessments": len(self.assessments),
+            "engagements": len(self.engagements),
+            "events": len(self.events),
+            "attendances": len(self.attendances),
         }
 
     def summary(self) -> str:
@@ -207,6 +223,8 @@ def district(
     gen.outcomes(first_year, years)
     # Its own random stream, so adding assessments left every other entity unchanged.
     gen.assessments(random.Random(f"{seed}/assessments"), first_year)  # noqa: S311
+    gen.engagements()
+    gen.events(random.Random(f"{seed}/attendance"))  # noqa: S311 - likewise
     return District(
         seed=seed,
         org_units=gen.org_units,
@@ -220,6 +238,9 @@ def district(
         reflections=gen.reflections,
         outcomes=gen.outcome_list,
         assessments=gen.assessment_list,
+        engagements=gen.engagement_list,
+        events=gen.event_list,
+        attendances=gen.attendance_list,
     )
 
 
@@ -240,6 +261,9 @@ class _Generator:
         self.reflections: list[m.Reflection] = []
         self.outcome_list: list[m.Outcome] = []
         self.assessment_list: list[Assessment] = []
+        self.engagement_list: list[m.Engagement] = []
+        self.event_list: list[m.Event] = []
+        self.attendance_list: list[m.Attendance] = []
         self.leaders: list[str] = []  # school and network leaders: mentors from the start
         self.school_size: dict[str, int] = {}
         self.person_school: dict[str, str] = {}
@@ -331,10 +355,12 @@ class _Generator:
         self.programs = [
             m.Program(id="prog-fellows", name="Aspiring Leaders Fellowship",
                       description="Year-long mentoring for emerging school leaders.",
-                      framework_id="manager-of-self"),
+                      framework_id="manager-of-self", commitments=NEXTGEN_COMMITMENTS,
+                      milestones=NEXTGEN_MILESTONES),
             m.Program(id="prog-coaching", name="School Leader Coaching",
                       description="Coaching cycles for principals and assistant principals.",
-                      framework_id="leader-growth", cycle_id="equity-leadership-coaching"),
+                      framework_id="leader-growth", cycle_id="equity-leadership-coaching",
+                      commitments=OEIB_COMMITMENTS, milestones=OEIB_MILESTONES),
         ]  # fmt: skip
         for program in self.programs:
             for year in range(first_year, first_year + years):
@@ -384,7 +410,9 @@ class _Generator:
                 focus = tuple(rng.sample(_FOCUS[program], 2))
                 self.enrollments.append(m.Enrollment(
                     id=f"enr-{n:07d}-e", person_id=mentee, cohort_id=cohort.id,
-                    role=m.Role.MENTEE, status=status, focus_competencies=focus))  # fmt: skip
+                    role=m.Role.MENTEE, status=status, focus_competencies=focus,
+                    applied=cohort.start - dt.timedelta(days=70 + n % 21),
+                    agreement_signed=cohort.start - dt.timedelta(days=21)))  # fmt: skip
                 if mentor is None:
                     continue
                 load[mentor] = load.get(mentor, 0) + 1
@@ -494,3 +522,40 @@ class _Generator:
                 level = mos.scale.codes[rng.choice((1, 2, 2, 3))]
                 add(leader, mos.id, code, level, dt.date(first_year, 8, 15), Rater.SUPERVISOR,
                     supervisor.get(leader))  # fmt: skip
+
+    def engagements(self) -> None:
+        """Coaching teams: a coach's coachees of one school in one cohort are one team."""
+        role_of = {"Principal": "principal", "Assistant Principal": "assistant_principal"}
+        title = {p.id: p.title for p in self.people}
+        teams: dict[tuple[str, str, str], list[m.Mentorship]] = {}
+        for ms in self.mentorships:
+            if ms.kind is m.MentorshipKind.COACHING and ms.cohort_id is not None:
+                school = self.person_school.get(ms.mentee_id, ms.mentee_id)
+                teams.setdefault((ms.cohort_id, ms.mentor_id, school), []).append(ms)
+        for (cohort_id, coach, school), members in teams.items():
+            self.engagement_list.append(m.Engagement(
+                id=f"eng-{members[0].id}", coach_id=coach, cohort_id=cohort_id,
+                program_id="prog-coaching",
+                org_unit_id=school if school in self.school_size else None,
+                start=min(ms.start for ms in members),
+                members=tuple(m.TeamMember(
+                    person_id=ms.mentee_id, role=role_of.get(title[ms.mentee_id], "leader"),
+                    mentorship_id=ms.id) for ms in members)))  # fmt: skip
+
+    def events(self, rng: random.Random) -> None:
+        """Each cohort's milestones, and who attended those that are meetings."""
+        programs = {p.id: p for p in self.programs}
+        enrolled: dict[str, list[m.Enrollment]] = {}
+        for e in self.enrollments:
+            enrolled.setdefault(e.cohort_id, []).append(e)
+        n = 0
+        for cohort in self.cohorts:
+            for event in milestone_events(programs[cohort.program_id], cohort):
+                self.event_list.append(event)
+                if event.minutes is None:
+                    continue
+                for e in enrolled.get(cohort.id, ()):
+                    n += 1
+                    self.attendance_list.append(m.Attendance(
+                        id=f"att-{n:07d}", event_id=event.id, person_id=e.person_id,
+                        cohort_id=cohort.id, attended=rng.random() < 0.85))  # fmt: skip

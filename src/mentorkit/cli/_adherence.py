@@ -1,0 +1,51 @@
+"""``mentorkit adherence``: planned against held for a cohort, and who is falling behind."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
+from mentorkit.errors import NotFoundError, ValidationError
+
+
+def add_parser(sub: Any) -> None:
+    """Register the ``adherence`` command."""
+    parser = sub.add_parser(
+        "adherence",
+        help="planned against held sessions of a cohort: who is falling behind",
+        description="Compare what a cohort's program promises per period (its commitments: "
+        "meetings, minutes, reflections) with the sessions each pair and team held, and list "
+        "who is falling behind and the action items past due. Periods that have not ended "
+        "are in progress, never short.",
+        epilog="Examples: mentorkit adherence --cohort coh-fellows-2023; mentorkit adherence "
+        "--cohort coh-coaching-2023 --as-of 2024-03-01 --store sqlite:///program.db",
+    )
+    parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to report on")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the report's day (default: today)")
+    add_store_option(parser, help="the store to read.")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the cohort's adherence and print the report."""
+    from mentorkit.model import Cohort
+    from mentorkit.scheduling import adherence
+
+    day = None
+    if args.as_of is not None:
+        try:
+            day = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise ValidationError("must be a date YYYY-MM-DD", field="--as-of",
+                                  value=args.as_of) from None  # fmt: skip
+    with open_cli_store(args, must_exist=True) as store:
+        try:
+            store.get(Cohort, args.cohort)
+        except NotFoundError:
+            where = describe(args.store or default_store())
+            raise NotFoundError(f"cohort {args.cohort!r} not found in {where}") from None
+        report = adherence(store, cohort_id=args.cohort, as_of=day)
+    print(report.format())
+    return 0
