@@ -127,3 +127,35 @@ def test_bad_reminder_arguments_name_the_field(kwargs, field):
     with mk.open_store("memory://") as store, pytest.raises(ValidationError) as info:
         due_reminders(store, **kwargs)
     assert info.value.field == field
+
+
+def test_a_milestone_reminds_the_cohorts_selected_and_active_people():
+    from mentorkit.model import Enrollment, Event
+
+    with mk.open_store("memory://") as store:
+        fill(store, [], [])
+        store.put_many([
+            Enrollment(id="e-1", person_id="p-1", cohort_id="c-1", role="mentor",
+                       status="active"),
+            Enrollment(id="e-2", person_id="p-2", cohort_id="c-1", role="mentee",
+                       status="selected"),
+            Enrollment(id="e-3", person_id="p-9", cohort_id="c-1", role="mentee",
+                       status="not_selected"),
+            Event(id="c-1:orientation", cohort_id="c-1", kind="orientation",
+                  name="Orientation", date=dt.date(2024, 10, 2),
+                  start=dt.datetime(2024, 10, 2, 15, tzinfo=dt.UTC), minutes=90),
+            Event(id="c-1:deadline", cohort_id="c-1", kind="application_deadline",
+                  name="", date=dt.date(2024, 10, 3)),
+            Event(id="c-2:orientation", cohort_id="c-2", kind="orientation",
+                  name="Orientation", date=dt.date(2024, 10, 3)),
+            Event(id="c-1:late", cohort_id="c-1", kind="other", name="Too late",
+                  date=dt.date(2024, 10, 5)),
+        ])  # fmt: skip
+        everyone = due_reminders(store, since=T0, until=T0 + dt.timedelta(days=2))
+        mine = due_reminders(store, since=T0, until=T0 + dt.timedelta(days=2), cohort_id="c-1")
+    assert [(r.subject_id, r.people, r.title, r.cohort_id) for r in mine] == [
+        ("c-1:orientation", ("p-1", "p-2"), "Orientation", "c-1"),
+        ("c-1:deadline", ("p-1", "p-2"), "application deadline", "c-1"),
+    ]
+    assert {r.subject_id for r in everyone} == {"c-1:orientation", "c-1:deadline",
+                                                "c-2:orientation"}  # fmt: skip

@@ -72,6 +72,7 @@ class ReminderDue:
         people: The person ids to remind (mentor and mentee, the owner of an action item).
         title: A short plain-text description, fit for a message subject.
         mentorship_id: The mentorship it belongs to, when there is one.
+        cohort_id: The cohort it belongs to, when known.
     """
 
     name: ClassVar[str] = "reminder_due"
@@ -83,6 +84,7 @@ class ReminderDue:
     people: tuple[str, ...] = ()
     title: str = ""
     mentorship_id: str | None = None
+    cohort_id: str | None = None
 
 
 HookEvent: TypeAlias = ReminderDue | LifecycleChanged | HealthChanged

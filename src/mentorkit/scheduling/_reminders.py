@@ -1,4 +1,4 @@
-"""Due reminders: planned sessions and next steps coming up, announced through hooks."""
+"""Due reminders: planned sessions, next steps and milestones coming up, through hooks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.model import ActionItem, Activity, Mentorship, Session, SessionStatus
+from mentorkit.model import (
+    ActionItem,
+    Activity,
+    Enrollment,
+    EnrollmentStatus,
+    Event,
+    Mentorship,
+    Session,
+    SessionStatus,
+)
 from mentorkit.storage import Range
 
 if TYPE_CHECKING:
@@ -40,17 +49,20 @@ def due_reminders(
     """The reminders that fall due in ``(since, until]``, fired as ``reminder_due`` events.
 
     A reminder falls due ``lead`` before what it is about: a planned session (status
-    ``planned``) starting, or an action item not yet done falling due (at the start of its
-    due day in ``tz``). Run it from a scheduled job with ``since`` the previous run's
+    ``planned``) starting, an action item not yet done falling due (at the start of its due
+    day in ``tz``), or a cohort's milestone [Event][mentorkit.model.Event] (at its start,
+    or the start of its day in ``tz``; the people to remind are the cohort's selected and
+    active enrolments). Run it from a scheduled job with ``since`` the previous run's
     ``until``: each reminder then fires exactly once, however often the job runs.
     mentorkit sends nothing itself; your ``reminder_due`` callback does.
 
     Args:
-        store: Where sessions, mentorships and action items are.
+        store: Where sessions, mentorships, action items, events and enrolments are.
         since: The end of the previous run (exclusive), timezone-aware.
         until: Now, or the end of this run (inclusive), timezone-aware, not before ``since``.
         lead: How long before the event to remind (zero or more).
-        cohort_id: Only this cohort's sessions and their action items; default: all.
+        cohort_id: Only this cohort's sessions, their action items, and its events;
+            default: all.
         tz: The time zone of action items' due days.
         hooks: Where to send the reminders; default ``None``: only returned.
 
@@ -107,7 +119,8 @@ def due_reminders(
         out.append(ReminderDue(kind="session", subject_id=s.id, due=s.start,
                                remind_at=s.start - lead, people=tuple(people),
                                title=_title(s),
-                               mentorship_id=s.mentorship_id))  # fmt: skip
+                               mentorship_id=s.mentorship_id,
+                               cohort_id=m.cohort_id if m is not None else None))  # fmt: skip
     sessions: dict[str, Session] = {}
     for item in store.all(ActionItem):
         if item.done or item.due is None:
@@ -126,9 +139,26 @@ def due_reminders(
             continue
         out.append(ReminderDue(kind="action_item", subject_id=item.id, due=due,
                                remind_at=due - lead, people=(item.owner_id,),
-                               title="next step due", mentorship_id=mentorship_id))  # fmt: skip
+                               title="next step due", mentorship_id=mentorship_id,
+                               cohort_id=(mentorships[mentorship_id].cohort_id
+                                          if mentorship_id in mentorships else None)))  # fmt: skip
+    events = store.all(Event) if cohort_id is None else store.find(Event, cohort_id=cohort_id)
+    enrolled: dict[str, tuple[str, ...]] = {}
+    for event in events:
+        due = event.start or dt.datetime.combine(event.date, dt.time(), tzinfo=tz)
+        if not start < due - lead <= end:
+            continue
+        if event.cohort_id not in enrolled:
+            enrolled[event.cohort_id] = tuple(sorted({
+                e.person_id for e in store.find(Enrollment, cohort_id=event.cohort_id)
+                if e.status in (EnrollmentStatus.SELECTED, EnrollmentStatus.ACTIVE)
+            }))  # fmt: skip
+        out.append(ReminderDue(kind="milestone", subject_id=event.id, due=due,
+                               remind_at=due - lead, people=enrolled[event.cohort_id],
+                               title=event.name or event.kind.value.replace("_", " "),
+                               cohort_id=event.cohort_id))  # fmt: skip
     out.sort(key=lambda r: (r.due, r.kind, r.subject_id))
     if hooks is not None:
-        for event in out:
-            hooks.fire(event)
+        for reminder in out:
+            hooks.fire(reminder)
     return tuple(out)
