@@ -190,3 +190,10 @@ def test_a_reminder_needs_aware_times():
     with pytest.raises(ValidationError) as info:
         ReminderDue(kind="session", subject_id="s", due=AT.replace(tzinfo=None), remind_at=AT)
     assert info.value.field == "due"
+
+
+@pytest.mark.parametrize("method", ["callbacks", "on"])
+def test_asking_about_an_unknown_event_is_refused(method):
+    with pytest.raises(ValidationError) as info:
+        getattr(Hooks(), method)("reminder")
+    assert info.value.field == "event"

@@ -222,3 +222,12 @@ def test_icaljs_keeps_local_time_across_the_end_of_daylight_saving(icaljs, tmp_p
     ]
     assert read["c/m"]["zone"] == "America/Chicago"
     assert read["c/close"]["starts"] == ["2026-01-15"]
+
+
+def test_the_scheduling_package_and_calendar_command_import_icalendar_only_when_exporting():
+    code = (
+        "import sys, mentorkit.scheduling, mentorkit.cli._calendar, mentorkit.cli; "
+        "mentorkit.cli._main.build_parser(); print('icalendar' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
