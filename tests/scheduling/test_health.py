@@ -216,7 +216,7 @@ def test_check_health_reports_current_relationships_and_fires_only_changes():
         everyone = check_health(store, as_of=dt.date(2024, 11, 1))
         assert set(everyone.statuses()) == {"m-1", "m-2", "m-3"}
         assert everyone["m-3"].status is HealthStatus.NEEDS_CHECK_IN
-        with pytest.raises(KeyError):
+        with pytest.raises(mk.NotFoundError, match="m-4"):
             everyone["m-4"]
 
 

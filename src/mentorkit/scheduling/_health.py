@@ -226,10 +226,15 @@ class HealthReport:
         return len(self.pairs)
 
     def __getitem__(self, mentorship_id: str) -> PairHealth:
+        """The health of one mentorship of the report.
+
+        Raises:
+            NotFoundError: The mentorship was not checked (not current, or not there).
+        """
         for pair in self.pairs:
             if pair.mentorship_id == mentorship_id:
                 return pair
-        raise KeyError(mentorship_id)
+        raise NotFoundError(f"no mentorship {mentorship_id!r} in this health report")
 
     def flagged(self) -> tuple[PairHealth, ...]:
         """The relationships that are not ok, worst first."""
