@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -14,11 +15,13 @@ from mentorkit import _optional
 from mentorkit.errors import ValidationError
 from mentorkit.model import (
     ActionItem,
+    Activity,
     Artefact,
     Cohort,
     Commitment,
     Engagement,
     Mentorship,
+    Period,
     Program,
     Reflection,
     Session,
@@ -171,7 +174,23 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+def _row(raw: tuple[Any, ...]) -> AdherenceRow:
+    (cohort_id, unit, who, person_id, commitment, period, start, end, promised, times,
+     minutes, missing, status, session_ids) = raw  # fmt: skip
+    return AdherenceRow(
+        cohort_id=cohort_id, unit=unit, who=who, person_id=person_id, commitment=commitment,
+        period=period, start=start, end=end, promised=promised,
+        delivered=_dose(times, minutes), missing_artefacts=missing, status=status,
+        session_ids=session_ids,
+    )  # fmt: skip
+
+
+# A row as adherence computes it: AdherenceRow's fields in order, with the delivered dose as
+# two numbers (times, minutes). Rows are built from these on first use.
+_STATUS, _COHORT, _UNIT, _WHO = 12, 0, 1, 2
+
+
+@attrs.frozen(kw_only=True, slots=False)
 class AdherenceReport:
     """Planned against held for the pairs and teams of a cohort (or of every cohort).
 
@@ -183,10 +202,15 @@ class AdherenceReport:
 
     as_of: dt.date
     cohort_ids: tuple[str, ...]
-    rows: tuple[AdherenceRow, ...] = attrs.field(repr=False)
     overdue: tuple[OverdueItem, ...] = attrs.field(repr=False)
     pairs: dict[str, int] = attrs.field(repr=False, factory=dict)
     teams: dict[str, int] = attrs.field(repr=False, factory=dict)
+    _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
+
+    @cached_property
+    def rows(self) -> tuple[AdherenceRow, ...]:
+        """Every row: pair or team (or member), commitment and period, in that order."""
+        return tuple(_row(raw) for raw in self._raw)
 
     def behind(self, *, overdue: bool = False) -> list[Behind]:
         """The pairs and teams with a short period (or, with ``overdue``, an overdue item).
@@ -195,9 +219,9 @@ class AdherenceReport:
         """
         short: dict[_Key, list[AdherenceRow]] = defaultdict(list)
         late: dict[_Key, list[OverdueItem]] = defaultdict(list)
-        for row in self.rows:
-            if row.status is AdherenceStatus.SHORT:
-                short[row.cohort_id, row.unit, row.who].append(row)
+        for raw in self._raw:
+            if raw[_STATUS] is AdherenceStatus.SHORT:
+                short[raw[_COHORT], raw[_UNIT], raw[_WHO]].append(_row(raw))
         for item in self.overdue:
             late[item.cohort_id, item.unit, item.who].append(item)
         keys = set(short) | (set(late) if overdue else set())
@@ -218,10 +242,10 @@ class AdherenceReport:
             c: dict.fromkeys(AdherenceStatus, 0) for c in self.cohort_ids
         }
         behind: dict[str, set[tuple[str, str]]] = {c: set() for c in self.cohort_ids}
-        for row in self.rows:
-            counts[row.cohort_id][row.status] += 1
-            if row.status is AdherenceStatus.SHORT:
-                behind[row.cohort_id].add((row.unit, row.who))
+        for raw in self._raw:
+            counts[raw[_COHORT]][raw[_STATUS]] += 1
+            if raw[_STATUS] is AdherenceStatus.SHORT:
+                behind[raw[_COHORT]].add((raw[_UNIT], raw[_WHO]))
         return [
             CohortRollup(
                 cohort_id=c,
@@ -243,10 +267,9 @@ class AdherenceReport:
         """
         pd = _optional.require("pandas")
         records = [
-            (r.cohort_id, r.unit, r.who, r.person_id, r.commitment, r.period, r.start, r.end,
-             r.promised.times, r.promised.minutes, r.delivered.times, r.delivered.minutes,
-             ", ".join(r.missing_artefacts), r.status.value, r.met)
-            for r in self.rows
+            (*raw[:8], raw[8].times, raw[8].minutes, raw[9], raw[10], ", ".join(raw[11]),
+             raw[12].value, raw[12] is AdherenceStatus.MET)
+            for raw in self._raw
         ]  # fmt: skip
         return pd.DataFrame.from_records(records, columns=list(_COLUMNS))
 
@@ -264,7 +287,7 @@ class AdherenceReport:
         if behind:
             lines.append("Falling behind:")
             lines += [f"  {b}" for b in behind]
-        elif self.rows:
+        elif self._raw:
             lines.append("Nobody is falling behind.")
         else:
             lines.append("Nothing is due yet (or the program promises no commitments).")
@@ -277,7 +300,7 @@ class AdherenceReport:
 # --- the computation -------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.define(slots=True)
 class _Unit:
     unit: Literal["pair", "team"]
     who: str
@@ -291,6 +314,8 @@ class _Unit:
     member_of: tuple[tuple[str, str], ...]
     # Everyone who may own the unit's action items: the mentee and mentor, or coach and team.
     owners: tuple[str, ...]
+    # The members, as a set (everyone present at a pair's sessions).
+    present: frozenset[str]
 
 
 class _Source:
@@ -340,7 +365,7 @@ class _StoreSource(_Source):
 class _BulkSource(_Source):
     """Everything read once (``Store.all``): for reports over every cohort."""
 
-    def __init__(self, store: Store, as_of: dt.date) -> None:
+    def __init__(self, store: Store, as_of: dt.date, *, action_items: bool) -> None:
         self.by_mentorship: dict[str, list[Session]] = defaultdict(list)
         self.by_engagement: dict[str, list[Session]] = defaultdict(list)
         for s in store.all(Session):
@@ -351,7 +376,7 @@ class _BulkSource(_Source):
         for r in store.all(Reflection):
             self.reflections[r.person_id].append(r)
         self.items: dict[str, list[ActionItem]] = defaultdict(list)
-        for item in store.all(ActionItem):
+        for item in store.all(ActionItem) if action_items else ():
             if item.session_id is not None and _overdue(item, as_of):
                 self.items[item.session_id].append(item)
 
@@ -385,121 +410,166 @@ def _units(
                            tuple((m.person_id, m.role) for m in e.members), ids,
                            tuple((m.mentorship_id, m.person_id) for m in e.members
                                  if m.mentorship_id is not None),
-                           (e.coach_id, *e.person_ids)))  # fmt: skip
+                           (e.coach_id, *e.person_ids), frozenset(e.person_ids)))  # fmt: skip
     for m in mentorships:
         if m.id in in_teams:
             continue  # its sessions count for the team
         units.append(_Unit("pair", m.id, cohort.id, max(m.start, cohort.start),
                            min(m.end or cohort.end, cohort.end),
                            ((m.mentee_id, "mentee"),), frozenset((m.id,)), (),
-                           (m.mentee_id, m.mentor_id)))  # fmt: skip
+                           (m.mentee_id, m.mentor_id), frozenset((m.mentee_id,))))  # fmt: skip
     return units
 
 
-def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[tuple[Session, frozenset[str]]]:
+# A held session as adherence needs it: id, local day, minutes of dose (0 on call), the
+# activities, and the members present (for a team).
+_Held = tuple[str, dt.date, int, Activity, tuple[Activity, ...], frozenset[str]]
+
+
+def _held(s: Session, present: frozenset[str]) -> _Held:
+    return (s.id, s.start.date(), 0 if s.on_call else s.minutes, s.activity, s.activities,
+            present)  # fmt: skip
+
+
+def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
     """The unit's held sessions up to ``as_of``, each once, with the members present."""
-    members = frozenset(p for p, _ in unit.members)
-    found: dict[str, tuple[Session, frozenset[str]]] = {}
+    members = unit.present
     if unit.unit == "pair":
         (mentorship_id,) = unit.mentorship_ids
+        # A session filed under the pair but run for a team counts for the team. (A store
+        # returns each id once.)
+        out = []
         for s in source.sessions_of_mentorship(mentorship_id):
-            # A session filed under the pair but run for a team counts for the team.
-            if s.engagement_id is None:
-                found[s.id] = (s, members)
-    else:
-        for s in source.sessions_of_engagement(unit.who):
-            present = members.intersection(s.participants) if s.participants else members
-            found[s.id] = (s, present)
-        member_of = dict(unit.member_of)
-        for mentorship_id in sorted(unit.mentorship_ids):
-            for s in source.sessions_of_mentorship(mentorship_id):
-                if s.engagement_id is None and s.id not in found:
-                    listed = members.intersection(s.participants)
-                    found[s.id] = (s, listed or frozenset((member_of[mentorship_id],)))
-    return sorted(
-        (pair for pair in found.values()
-         if pair[0].status is SessionStatus.HELD and pair[0].start.date() <= as_of),
-        key=lambda pair: (pair[0].start, pair[0].id),
-    )  # fmt: skip
+            if s.engagement_id is None and s.status is _HELD:
+                day = s.start.date()
+                if day <= as_of:
+                    dose = 0 if s.on_call else s.minutes
+                    out.append((s.id, day, dose, s.activity, s.activities, members))
+        return out
+    found: dict[str, tuple[Session, frozenset[str]]] = {}
+    for s in source.sessions_of_engagement(unit.who):
+        present = members.intersection(s.participants) if s.participants else members
+        found[s.id] = (s, present)
+    member_of = dict(unit.member_of)
+    for mentorship_id in sorted(unit.mentorship_ids):
+        for s in source.sessions_of_mentorship(mentorship_id):
+            if s.engagement_id is None and s.id not in found:
+                listed = members.intersection(s.participants)
+                found[s.id] = (s, listed or frozenset((member_of[mentorship_id],)))
+    ordered = sorted(found.values(), key=lambda pair: (pair[0].start, pair[0].id))
+    return [
+        _held(s, present) for s, present in ordered if s.status is _HELD and s.start.date() <= as_of
+    ]
+
+
+_HELD = SessionStatus.HELD
+
+
+@lru_cache(maxsize=4096)
+def _dose(times: int | None, minutes: int | None) -> Dose:
+    # Doses are values: the few distinct ones are shared by every row.
+    return Dose(times=times, minutes=minutes)
+
+
+@lru_cache(maxsize=4096)
+def _owed(
+    first: dt.date, last: dt.date, per: Period, limit: int | None, as_of: dt.date
+) -> tuple[tuple[tuple[str, dt.date, dt.date, dt.date], ...], dict[dt.date, int]]:
+    """The periods owed and begun by ``as_of`` (label, first, after, last day), and an index."""
+    periods = tuple(
+        (name, start, after, after - _DAY)
+        for name, start, after in due_periods(first, last, per, limit)
+        if start <= as_of
+    )
+    return periods, {p[1]: n for n, p in enumerate(periods)}
+
+
+_DAY = dt.timedelta(days=1)
 
 
 def _evaluate(
     unit: _Unit,
     commitments: Sequence[Commitment],
-    held: Sequence[tuple[Session, frozenset[str]]],
+    held: Sequence[_Held],
     source: _Source,
     as_of: dt.date,
-) -> list[AdherenceRow]:
-    rows: list[AdherenceRow] = []
-    reflections: dict[str, list[dt.date]] | None = None
+) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    written: dict[str, list[dt.date]] | None = None
+    team = unit.unit == "team"
     for k in commitments:
-        periods = due_periods(unit.first, unit.last, k.per, k.periods)
-        periods = tuple(p for p in periods if p[1] <= as_of)
+        periods, index = _owed(unit.first, unit.last, k.per, k.periods, as_of)
         if not periods:
             continue
-        index = {p[1]: n for n, p in enumerate(periods)}
         # Who the rows are about: the pair or team as one, or each member alone.
-        if k.together or unit.unit == "pair":
-            roles = {r for _, r in unit.members} & set(k.roles)
-            needed = frozenset(p for p, r in unit.members if not roles or r in roles)
-            targets: list[tuple[str | None, frozenset[str], bool]] = [
-                (None if k.together else unit.members[0][0], needed, False)
-            ]
+        targets: list[tuple[str | None, frozenset[str], bool]]
+        if not team:
+            # A pair has one mentee: every commitment is about the pair and its mentee.
+            mentee = unit.members[0][0]
+            chosen = [mentee]
+            targets = [(None if k.together else mentee, unit.present, False)]
         else:
-            roles = {r for _, r in unit.members} & set(k.roles)
-            targets = [
-                (p, frozenset((p,)), True) for p, r in unit.members if not roles or r in roles
-            ]
-        if k.artefact is Artefact.REFLECTION and reflections is None:
-            reflections = defaultdict(list)
-            for member, _ in unit.members:
-                for r in source.reflections_of(member):
-                    if r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids:
-                        reflections[member].append(r.written)
+            roles = {r for _, r in unit.members}.intersection(k.roles)
+            chosen = [p for p, r in unit.members if not roles or r in roles]
+            if k.together:
+                targets = [(None, frozenset(chosen), False)]
+            else:
+                targets = [(p, frozenset((p,)), True) for p in chosen]
+        reflected: dict[str, set[dt.date]] | None = None
+        if k.artefact is Artefact.REFLECTION:
+            if written is None:
+                written = {}
+                for member, _ in unit.members:
+                    written[member] = [
+                        r.written
+                        for r in source.reflections_of(member)
+                        if r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids
+                    ]
+            reflected = {}
+            for p in chosen:
+                reflected[p] = {period_start(w, k.per) for w in written[p]}
+        wanted = frozenset(k.activities)
+        per = k.per
+        month = per is Period.MONTH
+        promised = _dose(k.times, k.minutes)
         for person, needed, alone in targets:
-            times = [0] * len(periods)
-            minutes = [0] * len(periods)
+            size = len(periods)
+            times = [0] * size
+            minutes = [0] * size
             counted: list[list[str]] = [[] for _ in periods]
-            for s, present in held:
-                if alone:
-                    if present != needed:
-                        continue
-                elif not needed <= present:
+            for sid, day, dose, activity, activities, present in held:
+                if team and (present != needed if alone else not needed <= present):
                     continue
-                n = index.get(period_start(s.start.date(), k.per))
-                if n is None or not k.counts((s.activity, *s.activities)):
+                n = index.get(day.replace(day=1) if month else period_start(day, per))
+                if n is None:
+                    continue
+                if wanted and activity not in wanted and wanted.isdisjoint(activities):
                     continue
                 times[n] += 1
-                if not s.on_call:
-                    minutes[n] += s.minutes
-                counted[n].append(s.id)
-            for n, (name, first, after) in enumerate(periods):
+                minutes[n] += dose
+                counted[n].append(sid)
+            ordered = sorted(needed)
+            for n, (name, first, after, last_day) in enumerate(periods):
                 missing: tuple[str, ...] = ()
-                if k.artefact is Artefact.REFLECTION and reflections is not None:
-                    missing = tuple(sorted(
-                        p for p in needed
-                        if not any(first <= w < after for w in reflections.get(p, ()))
-                    ))  # fmt: skip
-                kept = (
+                if reflected is not None:
+                    missing = tuple([p for p in ordered if first not in reflected[p]])
+                if (
                     (k.times is None or times[n] >= k.times)
                     and (k.minutes is None or minutes[n] >= k.minutes)
                     and not missing
-                )
-                if kept:
-                    status = AdherenceStatus.MET
+                ):
+                    status = _MET
                 elif after <= as_of:
-                    status = AdherenceStatus.SHORT
+                    status = _SHORT
                 else:
-                    status = AdherenceStatus.IN_PROGRESS
-                rows.append(AdherenceRow(
-                    cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who, person_id=person,
-                    commitment=k.name, period=name, start=first,
-                    end=after - dt.timedelta(days=1),
-                    promised=Dose(times=k.times, minutes=k.minutes),
-                    delivered=Dose(times=times[n], minutes=minutes[n]),
-                    missing_artefacts=missing, status=status, session_ids=tuple(counted[n]),
-                ))  # fmt: skip
+                    status = _IN_PROGRESS
+                rows.append((unit.cohort_id, unit.unit, unit.who, person, k.name, name, first,
+                             last_day, promised, times[n], minutes[n], missing, status,
+                             tuple(counted[n])))  # fmt: skip
     return rows
+
+
+_MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, AdherenceStatus.IN_PROGRESS
 
 
 def _overdue_items(
@@ -518,7 +588,11 @@ def _overdue_items(
 
 
 def adherence(
-    store: Store, *, cohort_id: str | None, as_of: dt.date | None = None
+    store: Store,
+    *,
+    cohort_id: str | None,
+    as_of: dt.date | None = None,
+    action_items: bool = True,
 ) -> AdherenceReport:
     """Planned against held for every pair and team of a cohort, per commitment and period.
 
@@ -543,6 +617,7 @@ def adherence(
             reflections and action items are.
         cohort_id: The cohort, or ``None`` for every cohort in the store.
         as_of: The report's day (default: today).
+        action_items: Also list the action items past due (``False`` reads none).
 
     Returns:
         The [AdherenceReport][mentorkit.scheduling.AdherenceReport].
@@ -596,8 +671,8 @@ def adherence(
         for cohort in store.all(Cohort):
             plan.append((cohort, _units(cohort, by_cohort_m.get(cohort.id, ()),
                                         by_cohort_e.get(cohort.id, ()))))  # fmt: skip
-        source = _BulkSource(store, as_of)
-    rows: list[AdherenceRow] = []
+        source = _BulkSource(store, as_of, action_items=action_items)
+    rows: list[tuple[Any, ...]] = []
     overdue: list[OverdueItem] = []
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
@@ -609,11 +684,12 @@ def adherence(
         for unit in units:
             held = _sessions(unit, source, as_of)
             rows.extend(_evaluate(unit, commitments, held, source, as_of))
-            overdue.extend(_overdue_items(unit, [s.id for s, _ in held], source, as_of))
+            if action_items:
+                overdue.extend(_overdue_items(unit, [h[0] for h in held], source, as_of))
     return AdherenceReport(
         as_of=as_of,
         cohort_ids=tuple(c.id for c, _ in plan),
-        rows=tuple(rows),
+        _raw=tuple(rows),
         overdue=tuple(overdue),
         pairs=pairs,
         teams=teams,
