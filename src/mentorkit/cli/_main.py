@@ -18,6 +18,7 @@ _COMMANDS = (
     "mentorkit.cli._graph",
     "mentorkit.cli._report",
     "mentorkit.cli._adherence",
+    "mentorkit.cli._calendar",
 )
 
 

@@ -178,11 +178,15 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomically(path: str, text: str) -> None:
+def _write_atomically(path: str, text: str | bytes) -> None:
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
+        if isinstance(text, bytes):  # written as is (an .ics file keeps its CRLF line ends)
+            with open(tmp, "wb") as b:
+                b.write(text)
+        else:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -20,6 +20,7 @@ from mentorkit.model._enums import (
     Activity,
     EnrollmentStatus,
     MentorshipKind,
+    MentorshipStatus,
     MilestoneKind,
     OrgUnitKind,
     OutcomeKind,
@@ -74,6 +75,16 @@ def _enrollment_status(value: EnrollmentStatus | str) -> EnrollmentStatus:
 
 def _mentorship_kind(value: MentorshipKind | str) -> MentorshipKind:
     converted: MentorshipKind = _member(MentorshipKind, value)
+    return converted
+
+
+def _mentorship_status(value: MentorshipStatus | str) -> MentorshipStatus:
+    converted: MentorshipStatus = _member(MentorshipStatus, value)
+    return converted
+
+
+def _changes(value: Iterable[LifecycleChange]) -> tuple[LifecycleChange, ...]:
+    converted: tuple[LifecycleChange, ...] = _tuple(value)
     return converted
 
 
@@ -281,6 +292,24 @@ class Enrollment(Entity):
 
 
 @attrs.frozen(kw_only=True)
+class LifecycleChange:
+    """One entry of a mentorship's status history: from which status to which, when, who, why.
+
+    ``reason`` is kept out of ``repr`` (it may be personal).
+    """
+
+    source: MentorshipStatus = attrs.field(
+        converter=_mentorship_status, validator=c.member_of(MentorshipStatus)
+    )
+    target: MentorshipStatus = attrs.field(
+        converter=_mentorship_status, validator=c.member_of(MentorshipStatus)
+    )
+    at: dt.datetime = attrs.field(validator=c.aware)
+    by: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    reason: str = attrs.field(default="", validator=c.text, repr=False)
+
+
+@attrs.frozen(kw_only=True)
 class Mentorship(Entity):
     """A mentor guiding a mentee for a period (an edge of the mentorship graph).
 
@@ -306,14 +335,56 @@ class Mentorship(Entity):
     program_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     cohort_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     group_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    # The lifecycle (documents written before it existed read as active, with no history);
+    # mentorkit.scheduling.transition() moves it and checks the move.
+    status: MentorshipStatus = attrs.field(
+        default=MentorshipStatus.ACTIVE,
+        converter=_mentorship_status,
+        validator=c.member_of(MentorshipStatus),
+    )
+    end_reason: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
+    history: tuple[LifecycleChange, ...] = attrs.field(
+        default=(), converter=_changes, validator=c.tuple_of(LifecycleChange), repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         c.distinct(self.mentee_id, self.mentor_id, field="mentee_id", other="mentor_id")
         c.not_before(self.start, self.end)
+        _check_lifecycle(self)
 
     def active_on(self, day: dt.date) -> bool:
         """Whether the mentorship has begun by ``day`` and not yet ended."""
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+def _check_lifecycle(m: Mentorship) -> None:
+    """An ended_early status has a reason (and only it); the history is one unbroken walk."""
+    if m.status is MentorshipStatus.ENDED_EARLY:
+        if not (isinstance(m.end_reason, str) and m.end_reason.strip()):
+            raise ValidationError(
+                "must say why an ended_early mentorship ended", field="end_reason"
+            )
+    elif m.end_reason is not None:
+        raise ValidationError("is only for an ended_early mentorship", field="end_reason")
+    for i, change in enumerate(m.history):
+        before = m.history[i - 1] if i else None
+        if before is not None and change.source is not before.target:
+            raise ValidationError(
+                f"must start where the change before it ended ({before.target.value!r})",
+                field=f"history[{i}].source",
+                value=change.source.value,
+            )
+        if before is not None and change.at < before.at:
+            raise ValidationError(
+                f"must not be before {before.at.isoformat()}", field=f"history[{i}].at",
+                value=change.at,
+            )  # fmt: skip
+    if m.history and m.history[-1].target is not m.status:
+        raise ValidationError(
+            f"must be where the last change ended ({m.history[-1].target.value!r})",
+            field="status",
+            value=m.status.value,
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -72,6 +72,16 @@ class OutcomeKind(StrEnum):
     STUDENTS_REACHED = "students_reached"
 
 
+class MentorshipStatus(StrEnum):
+    """Where a mentoring relationship stands in its lifecycle."""
+
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+
+
 class Period(StrEnum):
     """The period a commitment is counted over (calendar weeks start on Monday)."""
 

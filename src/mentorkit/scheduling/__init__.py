@@ -1,5 +1,7 @@
 """Programs over time: cadences, commitments, milestones, plans and adherence.
 
+Also the relationship lifecycle and health, and events (hooks) for services.
+
 A [Cadence][mentorkit.scheduling.Cadence] is a recurrence (an RFC 5545 RRULE on
 :mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time. A program's
 [Commitment][mentorkit.model.Commitment]s say what it promises per period;
@@ -35,6 +37,38 @@ from mentorkit.scheduling._examples import (
     OEIB_COMMITMENTS,
     OEIB_MILESTONES,
 )
+from mentorkit.scheduling._health import (
+    DEFAULT_RULES,
+    DuplicateSessions,
+    HealthContext,
+    HealthFinding,
+    HealthReport,
+    HealthRule,
+    HealthStatus,
+    NoRecentSession,
+    PairHealth,
+    PeriodResult,
+    ShortPeriods,
+    assess_health,
+    check_health,
+    duplicate_sessions,
+)
+from mentorkit.scheduling._hooks import (
+    EVENTS,
+    EventName,
+    HealthChanged,
+    HookEvent,
+    Hooks,
+    LifecycleChanged,
+    ReminderDue,
+)
+from mentorkit.scheduling._ical import (
+    CalendarEvent,
+    CalendarSeries,
+    calendar_entries,
+    to_ical,
+)
+from mentorkit.scheduling._lifecycle import TRANSITIONS, change_status, transition
 from mentorkit.scheduling._plan import (
     PlannedCommitment,
     PlannedSession,
@@ -42,6 +76,7 @@ from mentorkit.scheduling._plan import (
     milestone_events,
     plan_sessions,
 )
+from mentorkit.scheduling._reminders import due_reminders
 
 # Plain sorted order, as tests/test_public_api.py checks (not isort order).
 __all__ = [  # noqa: RUF022
@@ -50,19 +85,48 @@ __all__ = [  # noqa: RUF022
     "AdherenceStatus",
     "Behind",
     "Cadence",
+    "CalendarEvent",
+    "CalendarSeries",
     "CohortRollup",
     "Commitment",
+    "DEFAULT_RULES",
     "Dose",
+    "DuplicateSessions",
+    "EVENTS",
+    "EventName",
+    "HealthChanged",
+    "HealthContext",
+    "HealthFinding",
+    "HealthReport",
+    "HealthRule",
+    "HealthStatus",
+    "HookEvent",
+    "Hooks",
+    "LifecycleChanged",
     "Milestone",
     "NEXTGEN_COMMITMENTS",
     "NEXTGEN_MILESTONES",
+    "NoRecentSession",
     "OEIB_COMMITMENTS",
     "OEIB_MILESTONES",
     "OverdueItem",
+    "PairHealth",
+    "PeriodResult",
     "PlannedCommitment",
     "PlannedSession",
+    "ReminderDue",
     "SessionPlan",
+    "ShortPeriods",
+    "TRANSITIONS",
     "adherence",
+    "assess_health",
+    "calendar_entries",
+    "change_status",
+    "check_health",
+    "due_reminders",
+    "duplicate_sessions",
     "milestone_events",
     "plan_sessions",
+    "to_ical",
+    "transition",
 ]

@@ -181,6 +181,7 @@ def mentorships(
     mentee = draw(pick.filter(lambda i: i != mentor))
     start = draw(starts if starts is not None else dates())
     end = draw(st.none() | st.integers(0, 3000).map(lambda d: start + dt.timedelta(days=d)))
+    status, history = draw(lifecycle_walks())
     return m.Mentorship(
         id=draw(ids()),
         mentor_id=mentor,
@@ -191,7 +192,38 @@ def mentorships(
         program_id=draw(st.none() | ids()),
         cohort_id=draw(st.none() | ids()),
         group_id=draw(st.none() | ids()),
+        status=status,
+        end_reason=history[-1].reason if status is m.MentorshipStatus.ENDED_EARLY else None,
+        history=history,
     )
+
+
+@st.composite
+def lifecycle_walks(
+    draw: st.DrawFn, max_moves: int = 4
+) -> tuple[m.MentorshipStatus, tuple[m.LifecycleChange, ...]]:
+    """A mentorship's status and a legal history leading to it (each move allowed).
+
+    Returns ``(status, history)``; an ``ended_early`` walk ends with a non-blank reason.
+    """
+    from mentorkit.scheduling import TRANSITIONS
+
+    status = draw(st.sampled_from([m.MentorshipStatus.PROPOSED, m.MentorshipStatus.ACTIVE]))
+    at = draw(aware_datetimes())
+    history: list[m.LifecycleChange] = []
+    for _ in range(draw(st.integers(0, max_moves))):
+        allowed = sorted(TRANSITIONS[status])
+        if not allowed:
+            break
+        target = draw(st.sampled_from(allowed))
+        at = at + dt.timedelta(minutes=draw(st.integers(0, 200_000)))
+        reason = draw(texts())
+        if target is m.MentorshipStatus.ENDED_EARLY:
+            reason = draw(texts().filter(lambda t: bool(t.strip())))
+        history.append(m.LifecycleChange(source=status, target=target, at=at,
+                                         by=draw(st.none() | ids()), reason=reason))  # fmt: skip
+        status = target
+    return status, tuple(history)
 
 
 def sessions() -> st.SearchStrategy[m.Session]:

@@ -1,0 +1,190 @@
+"""A cohort's plan as a calendar: entries, to_ical(plan), and ``mentorkit calendar``."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from dateutil import rrule as rr
+
+import mentorkit as mk
+from mentorkit import Cohort, Program, ValidationError
+from mentorkit.cli import main
+from mentorkit.model import Event
+from mentorkit.scheduling import (
+    NEXTGEN_COMMITMENTS,
+    NEXTGEN_MILESTONES,
+    OEIB_COMMITMENTS,
+    CalendarEvent,
+    CalendarSeries,
+    calendar_entries,
+    plan_sessions,
+    to_ical,
+)
+
+CHICAGO = ZoneInfo("America/Chicago")
+PROGRAM = Program(
+    id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS, milestones=NEXTGEN_MILESTONES
+)
+COHORT = Cohort(
+    id="ng-2025", program_id="ng", name="2025", start=dt.date(2025, 6, 2), end=dt.date(2025, 12, 31)
+)
+OEIB = Program(id="oeib", name="OEIB", commitments=OEIB_COMMITMENTS)
+SCHOOLS = Cohort(
+    id="oeib-25",
+    program_id="oeib",
+    name="2025-26",
+    start=dt.date(2025, 9, 1),
+    end=dt.date(2026, 6, 15),
+)
+
+
+def read(data):
+    calendar = icalendar.Calendar.from_ical(data)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+@pytest.mark.parametrize(("program", "cohort"), [(PROGRAM, COHORT), (OEIB, SCHOOLS)])
+def test_the_exported_plan_holds_every_planned_session_and_milestone(program, cohort):
+    plan = plan_sessions(program, cohort, tz=CHICAGO, exclusions=[dt.date(2025, 11, 2)])
+    events = read(to_ical(plan, stamp=dt.datetime(2025, 5, 1, tzinfo=dt.UTC)))
+    expanded = []
+    for entry in calendar_entries(plan):
+        event = events.pop(entry.uid)
+        if isinstance(entry, CalendarSeries):
+            found = rr.rrulestr(
+                event["rrule"].to_ical().decode(), dtstart=event.decoded("dtstart"), forceset=True
+            )
+            for prop in (
+                event.get("exdate", [])
+                if isinstance(event.get("exdate"), list)
+                else [event["exdate"]]
+                if "exdate" in event
+                else []
+            ):
+                for when in prop.dts:
+                    found.exdate(when.dt)
+            minutes = event.decoded("duration") // dt.timedelta(minutes=1)
+            expanded += [(entry.summary.lower(), o, minutes) for o in found]
+        else:
+            assert isinstance(entry, CalendarEvent)
+            assert event.decoded("dtstart") == entry.start
+    assert events == {}
+    assert sorted(expanded) == sorted(
+        (s.commitment.lower(), s.start, s.minutes) for s in plan.sessions()
+    )
+    assert {m.name for m in program.milestones} <= {
+        e.summary for e in calendar_entries(plan) if isinstance(e, CalendarEvent)
+    }
+
+
+def test_uids_are_stable_and_a_stored_event_replaces_the_planned_one():
+    plan = plan_sessions(PROGRAM, COHORT, tz=CHICAGO)
+    first = calendar_entries(plan)
+    again = calendar_entries(plan_sessions(PROGRAM, COHORT, tz=CHICAGO, at=dt.time(9)))
+    assert [e.uid for e in first] == [e.uid for e in again]
+    moved = plan.events[0]
+    stored = Event(
+        id=moved.id,
+        cohort_id=COHORT.id,
+        kind=moved.kind,
+        name="Applications open!",
+        date=dt.date(2025, 2, 20),
+    )
+    extra = Event(
+        id="ng-2025:gala", cohort_id=COHORT.id, kind="other", name="Gala", date=dt.date(2025, 9, 9)
+    )
+    entries = calendar_entries(plan, events=[stored, extra])
+    by_uid = {e.uid: e for e in entries}
+    assert by_uid[f"mentorkit:{moved.id}"].summary == "Applications open!"
+    assert by_uid[f"mentorkit:{moved.id}"].start == dt.date(2025, 2, 20)
+    assert "mentorkit:ng-2025:gala" in by_uid
+    assert len(entries) == len(first) + 1
+    assert "mentorkit:ng-2025:gala" in read(to_ical([*first, extra]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"plan": COHORT}, "plan"),
+        ({"events": "ng-2025:gala"}, "events"),
+        ({"events": [COHORT]}, "events[0]"),
+    ],
+)
+def test_bad_calendar_entries_arguments_name_the_field(kwargs, field):
+    kwargs = {"plan": plan_sessions(PROGRAM, COHORT), **kwargs}
+    with pytest.raises(ValidationError) as info:
+        calendar_entries(kwargs.pop("plan"), **kwargs)
+    assert info.value.field == field
+
+
+def fill(url):
+    with mk.open_store(url) as store:
+        store.put_many([PROGRAM, COHORT])
+
+
+def test_the_calendar_command_writes_an_ics_file_of_the_plan(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    code = main(
+        [
+            "calendar",
+            "--cohort",
+            "ng-2025",
+            "--store",
+            "sqlite:///m.db",
+            "-o",
+            "plan.ics",
+            "--tz",
+            "America/Chicago",
+            "--at",
+            "15:30",
+            "--exclude",
+            "2025-08-01..2025-08-05",
+        ]
+    )
+    assert code == 0
+    assert "Wrote plan.ics" in capsys.readouterr().out
+    data = (tmp_path / "plan.ics").read_bytes()
+    assert data.count(b"\r\n") == data.count(b"\n")  # CRLF line ends, as RFC 5545 wants
+    events = read(data)
+    series = events["mentorkit:ng-2025:three-hours-a-month"]
+    assert series.decoded("dtstart") == dt.datetime(2025, 6, 2, 15, 30, tzinfo=CHICAGO)
+    assert [d.dt for d in series["exdate"].dts] == [dt.datetime(2025, 8, 2, 15, 30, tzinfo=CHICAGO)]
+    assert str(icalendar.Calendar.from_ical(data)["x-wr-calname"]) == "NextGen: 2025"
+
+
+def test_the_calendar_command_names_its_default_file_after_the_cohort(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///mentorkit.db")
+    assert main(["calendar", "--cohort", "ng-2025"]) == 0
+    assert (tmp_path / "ng-2025.ics").is_file()
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--cohort", "nope"], "no Cohort with id 'nope'"),
+        (["--cohort", "ng-2025", "--tz", "Mars/Olympus"], "--tz: must be a time zone"),
+        (["--cohort", "ng-2025", "--at", "4pm"], "--at: must be a time"),
+        (["--cohort", "ng-2025", "--exclude", "2025-13-01"], "--exclude: must be YYYY-MM-DD"),
+        (["--cohort", "ng-2025", "--exclude", "2025-09-09..2025-09-01"], "--exclude: must not"),
+    ],
+)
+def test_the_calendar_command_reports_bad_input_in_one_line_and_writes_nothing(
+    argv, says, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    assert main(["calendar", "--store", "sqlite:///m.db", "-o", "out.ics", *argv]) == 1
+    err = capsys.readouterr().err
+    assert says in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out.ics").exists()
+
+
+def test_the_calendar_command_refuses_a_missing_store(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["calendar", "--cohort", "x", "--store", "sqlite:///none.db"]) == 1
+    assert "no store at" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()
