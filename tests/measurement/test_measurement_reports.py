@@ -1,6 +1,5 @@
 """Surveys, cycles of inquiry, targets and outcome reports: figures true, small ones withheld."""
 
-
 import datetime as dt
 import io
 import statistics
@@ -138,6 +137,7 @@ def test_a_withheld_unit_cannot_be_worked_out_of_its_group(spec, min_cell):
     by = {"u1": "n1", "u2": "n1", "u3": "n2", "u4": "n2"}
     rows = report_conditions(results_of(spec), by=by, policy=DisclosurePolicy(min_cell=min_cell))
     shown = {(r.org_unit_id, r.cycle, r.condition): r.n for r in rows}
+    truth = {(u, cy, c): n for u, cy, c, _, n in spec}
     for group in ("n1", "n2"):
         for cy in ("2021", "2022", "2023"):
             for c in ("equity", "trust", "voice"):
@@ -148,9 +148,39 @@ def test_a_withheld_unit_cannot_be_worked_out_of_its_group(spec, min_cell):
                 # Linear algebra: group n = sum of unit n; one unknown alone is derivable.
                 if not isinstance(shown[group, cy, c], Suppressed):
                     assert len(hidden) != 1, (group, cy, c, shown)
+                    # Together the withheld units are the group less the published ones:
+                    # their pooled respondents (and mean) follow, so they are no small group.
+                    together = sum(
+                        n
+                        for (u, cy_, c_), n in truth.items()
+                        if (cy_, c_) == (cy, c) and u in hidden
+                    )
+                    assert not 0 < together < min_cell, (group, cy, c, shown)
     for r in rows:
         if not isinstance(r.n, Suppressed):
             assert r.n >= min_cell
+
+
+def test_two_small_units_are_not_published_together_as_their_group_less_the_rest():
+    # a (4) and c (5) are withheld; publishing b (30) and the network (39) would give away
+    # the pooled mean of a and c: 9 respondents, fewer than the minimum cell.
+    rs = [
+        SurveyResult(
+            id=f"r{k}",
+            survey_id="s",
+            org_unit_id=u,
+            cycle="2023",
+            condition="equity",
+            score=score,
+            n=n,
+        )
+        for k, (u, score, n) in enumerate([("a", 1.5, 4), ("b", 3.0, 30), ("c", 2.0, 5)])
+    ]
+    rows = {r.org_unit_id: r for r in report_conditions(rs, by=dict.fromkeys("abc", "net"))}
+    shown = [u for u in "abc" if not isinstance(rows[u].n, Suppressed)]
+    if not isinstance(rows["net"].n, Suppressed):
+        hidden_n = sum(n for u, n in [("a", 4), ("b", 30), ("c", 5)] if u not in shown)
+        assert hidden_n >= 10, {u: (r.n, r.score) for u, r in rows.items()}
 
 
 def test_follow_up_answers_did_the_condition_move():

@@ -556,8 +556,9 @@ def report_conditions(
     A group's score pools its units' respondents, so publishing the group beside all but
     one of its units would let a reader work out the withheld unit (its respondents and
     their total score by subtraction). Within each group, survey, cycle and condition, more
-    units are withheld (smallest first) until no withheld unit's respondents can be derived,
-    or the group itself is withheld.
+    units are withheld (smallest first) until no withheld unit's respondents can be derived
+    and the withheld units together (the group less the published units, whose pooled mean
+    follows too) are no small group, or the group itself is withheld.
 
     Args:
         results: Survey results per org unit.
@@ -600,7 +601,19 @@ def report_conditions(
             withheld: set[Hashable] = {("unit", k) for k in parts if k in hidden_units}
             if gkey in hidden_groups:
                 withheld.add("group")
-            protect(values, withheld, [("group", [("unit", k) for k in parts])])
+            equations: list[tuple[Hashable, Sequence[Hashable]]] = [
+                ("group", [("unit", k) for k in parts])
+            ]
+            protect(values, withheld, equations)
+            # The withheld units together are the group less the published ones: their
+            # pooled respondents and mean follow, so they must be no small group either.
+            while "group" not in withheld:
+                together = sum(values[k] for k in withheld)
+                if not policy.is_small(int(together)):
+                    break
+                spare = [k for k in values if k not in withheld and k != "group" and values[k]]
+                withheld.add(min(spare, key=lambda k: (values[k], str(k))) if spare else "group")
+                protect(values, withheld, equations)
             hidden_units |= {k[1] for k in withheld if k != "group"}  # type: ignore[index]
             if "group" in withheld:
                 hidden_groups.add(gkey)
