@@ -541,3 +541,53 @@ def test_reports_leave_the_garbage_collector_as_they_found_it(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Blank lines are skipped but counted: the row number is the file's line.
+        (
+            HEADER + "\nu1,2023,equity,3,30\n\nu1,2023,trust,high,30\n",
+            ["row 5, column score: not a number (got 'high')"],
+        ),
+        # A quoted value spanning two lines: the next record starts on line 4.
+        (
+            HEADER + 'u1,"20\n23",equity,3,30\nu1,2023,trust,bad,30\n',
+            ["row 4, column score: not a number (got 'bad')"],
+        ),
+        # A field beyond the csv module's limit is a bad row, not a raw csv.Error.
+        (
+            HEADER + "u1,2023,equity," + "1" * 200_000 + ",30\n",
+            ["row 2: not valid CSV (a field too long, or broken quoting)"],
+        ),
+        # A long value is cut short in the message.
+        (
+            HEADER + "u1,2023,equity,3," + "9" * 5000 + "\n",
+            [f"row 2, column n: not a whole number (got '{'9' * 56}...)"],
+        ),
+    ],
+)
+def test_a_malformed_results_csv_names_the_line_and_stores_nothing(text, expected):
+    store = MemoryStore()
+    store.put(SURVEY)
+    store.put(OrgUnit(id="u1", name="One", kind="school"))
+    good = import_results_csv(store, io.StringIO(HEADER + "u1,2022,trust,3,30\n"), survey_id="s")
+    with pytest.raises(ValidationError) as info:
+        import_results_csv(store, io.StringIO(text), survey_id="s")
+    assert list(info.value.errors) == expected
+    assert store.all(SurveyResult) == good
+
+
+def test_a_header_naming_a_column_twice_is_refused():
+    text = "org_unit_id,cycle,condition,score,n,n\nu1,2023,equity,3,30,4\n"
+    with pytest.raises(ValidationError) as info:
+        read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})
+    assert info.value.field == "row 1"
+    assert "n more than once" in info.value.message
+
+
+def test_a_byte_order_mark_and_spaces_in_the_header_are_tolerated():
+    text = "\ufefforg_unit_id, cycle, condition, score, n\nu1,2023,equity,3,30\n"
+    (result,) = read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})
+    assert (result.org_unit_id, result.cycle, result.score, result.n) == ("u1", "2023", 3.0, 30)
