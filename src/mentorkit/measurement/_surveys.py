@@ -364,7 +364,7 @@ def read_results_csv(
     """
     text = _text_of(source).removeprefix("\ufeff")  # a byte-order mark from a stream
     lines = _records(text)
-    header = [cell.strip() for cell in next(lines, (1, []))[1]]
+    header = [cell.strip() for cell in next(lines, (1, []))[1] or ()]
     missing = [col for col in RESULT_COLUMNS if col not in header]
     if missing:
         raise ValidationError(
