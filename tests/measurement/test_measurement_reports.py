@@ -591,3 +591,49 @@ def test_a_byte_order_mark_and_spaces_in_the_header_are_tolerated():
     text = "\ufefforg_unit_id, cycle, condition, score, n\nu1,2023,equity,3,30\n"
     (result,) = read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})
     assert (result.org_unit_id, result.cycle, result.score, result.n) == ("u1", "2023", 3.0, 30)
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda rs: trend(rs, by=lambda unit: 1), "by"),
+        (lambda rs: trend(rs, by=lambda unit: [unit]), "by"),
+        (lambda rs: lowest_conditions(rs, by={"u1": 7}), "by"),
+        (lambda rs: report_conditions(rs, by={"u1": ("n", 1)}), "by"),
+        (lambda rs: condition_scores(rs, by={"u1": 1.5}), "by"),
+        (lambda rs: trend(rs, tolerance=float("nan")), "tolerance"),
+        (lambda rs: trend(rs, tolerance=float("inf")), "tolerance"),
+        (lambda rs: trend(None), "results"),
+        (lambda rs: lowest_conditions(5), "results"),
+        (lambda rs: DisclosurePolicy(complementary="no"), "complementary"),
+    ],
+)
+def test_bad_arguments_to_survey_reports_raise_validation_errors(call, field):
+    rs = results_of([("u1", "2023", "equity", 3.0, 30), ("u2", "2023", "equity", 2.0, 30)])
+    with pytest.raises(ValidationError) as info:
+        call(rs)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    "pair", [(1,), "ab", (-5, 20), (50, 20), (1.5, 3), (True, 3), None, (1, 2, 3)]
+)
+def test_bad_adherence_figures_are_refused_by_name(pair):
+    store = MemoryStore()
+    store.put(
+        Cohort(
+            id="c1", program_id="p", name="c1", start=dt.date(2020, 8, 1), end=dt.date(2021, 6, 30)
+        )
+    )
+    with pytest.raises(ValidationError) as info:
+        report_outcomes(store, adherence={"c1": pair})
+    assert info.value.field == "adherence['c1']"
+
+
+def test_progress_refuses_a_datetime_as_of():
+    target = Target(
+        id="t", name="t", program_id="p", measure="mentees", count=10, deadline=dt.date(2024, 6, 30)
+    )
+    with pytest.raises(ValidationError) as info:
+        progress(target, MemoryStore(), as_of=dt.datetime(2022, 1, 1, 12, 0))
+    assert info.value.field == "as_of"

@@ -37,6 +37,11 @@ def _min_cell(_inst: object, _attr: object, value: object) -> None:
         raise ValidationError("must be a whole number >= 1", field="min_cell", value=value)
 
 
+def _flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError("must be True or False", field=attribute.name, value=value)
+
+
 @attrs.frozen(kw_only=True)
 class DisclosurePolicy:
     """When counts about people may be shared.
@@ -55,7 +60,7 @@ class DisclosurePolicy:
     """
 
     min_cell: int = attrs.field(default=10, validator=_min_cell)
-    complementary: bool = attrs.field(default=True)
+    complementary: bool = attrs.field(default=True, validator=_flag)
 
     def is_small(self, count: int) -> bool:
         """Whether ``count`` must be withheld on its own."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import ClassVar
@@ -205,10 +206,20 @@ class FollowUp:
 def _group_of(by: GroupBy) -> Callable[[str], str | None]:
     if by is None:
         return lambda unit: unit
-    if isinstance(by, Mapping):
-        return by.get
-    if callable(by):
-        return by
+    if isinstance(by, Mapping) or callable(by):
+        read = by.get if isinstance(by, Mapping) else by
+
+        def group_of(unit: str) -> str | None:
+            group = read(unit)
+            if group is not None and not isinstance(group, str):
+                raise ValidationError(
+                    f"gives org unit {unit!r} a group that is not a string id",
+                    field="by",
+                    value=type(group).__name__,
+                )
+            return group
+
+        return group_of
     raise ValidationError(
         "must be None, a mapping or a function of an org unit id",
         field="by",
@@ -217,6 +228,12 @@ def _group_of(by: GroupBy) -> Callable[[str], str | None]:
 
 
 def _check_results(results: Iterable[SurveyResult]) -> list[SurveyResult]:
+    if not isinstance(results, Iterable) or isinstance(results, str | bytes | Mapping):
+        raise ValidationError(
+            "must be an iterable of SurveyResult objects",
+            field="results",
+            value=type(results).__name__,
+        )
     out = list(results)
     for k, r in enumerate(out):
         if not isinstance(r, SurveyResult):
@@ -431,8 +448,12 @@ def trend(
         [('2021', None), ('2022', 'flat'), ('2023', 'up')]
     """
     policy = _policy(policy)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
-        raise ValidationError("must be a number >= 0", field="tolerance", value=tolerance)
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not 0 <= tolerance < math.inf
+    ):
+        raise ValidationError("must be a finite number >= 0", field="tolerance", value=tolerance)
     pooled = _pooled(results, by)
     if condition is not None:
         pooled = {k: v for k, v in pooled.items() if k[3] == condition}

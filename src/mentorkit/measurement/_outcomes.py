@@ -170,6 +170,7 @@ def report_outcomes(
         raise ValidationError(
             "must be a DisclosurePolicy", field="policy", value=type(policy).__name__
         )
+    _check_adherence(adherence)
     programs = {p.id: p for p in source.all(Program)}
     cohorts_of: dict[str, list[Cohort]] = {}
     for k in source.all(Cohort):
@@ -411,6 +412,31 @@ def _graph_reach(
     return sum(counted) if counted else None
 
 
+def _check_adherence(adherence: object) -> None:
+    """Require ``None`` or cohort id -> ``(met, promised)``, whole numbers, met <= promised."""
+    if adherence is None:
+        return
+    if not isinstance(adherence, Mapping):
+        raise ValidationError(
+            "must map cohort ids to (met, promised)",
+            field="adherence",
+            value=type(adherence).__name__,
+        )
+    for cohort_id, pair in adherence.items():
+        ok = (
+            isinstance(pair, tuple | list)
+            and len(pair) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in pair)
+            and pair[0] <= pair[1]
+        )
+        if not ok:
+            raise ValidationError(
+                "must be (met, promised): whole numbers >= 0 with met <= promised",
+                field=f"adherence[{cohort_id!r}]",
+                value=pair if isinstance(pair, tuple | list) else type(pair).__name__,
+            )
+
+
 def _adherence(
     adherence: Mapping[str, tuple[int, int]] | None,
     cohorts: list[str],
@@ -418,12 +444,6 @@ def _adherence(
 ) -> Figure | None:
     if adherence is None:
         return None
-    if not isinstance(adherence, Mapping):
-        raise ValidationError(
-            "must map cohort ids to (met, promised)",
-            field="adherence",
-            value=type(adherence).__name__,
-        )
     pairs = [adherence[k] for k in cohorts if k in adherence]
     if not pairs:
         return None
