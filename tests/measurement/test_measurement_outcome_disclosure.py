@@ -192,3 +192,42 @@ def test_a_breakdown_exists_only_when_asked_and_names_the_attribute():
         ("(all cohorts)", "m", 11, 0),
         ("(all cohorts)", None, 23, 3),
     ]
+
+
+def _reach_store(spec, descendants=0):
+    """Every mentee reaches 100 students; each mentors ``descendants`` people reaching 10."""
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship
+
+    store = build(spec)
+    mentees = [e.person_id for e in store.all(Enrollment)]
+    ms = []
+    for p in mentees:
+        store.put(Outcome(id=f"s-{p}", person_id=p, kind="students_reached",
+                          date=dt.date(2023, 1, 1), value=100))  # fmt: skip
+        for j in range(descendants):
+            q = f"{p}-q{j}"
+            ms.append(Mentorship(id=f"m-{q}", mentor_id=p, mentee_id=q,
+                                 start=dt.date(2022, 1, 1)))  # fmt: skip
+            store.put(Outcome(id=f"s-{q}", person_id=q, kind="students_reached",
+                              date=dt.date(2023, 1, 1), value=10))  # fmt: skip
+    return store, MentorshipGraph.from_mentorships(ms)
+
+
+def test_reach_through_the_graph_is_withheld_for_a_withheld_cohort():
+    # Cohort c1 has 3 mentees (withheld); each mentored 4 people, so 15 people reach
+    # students: the reach of those 3 mentees must not be published beside a withheld size.
+    store, graph = _reach_store([((12, 0), (0, 0)), ((3, 0), (0, 0))], descendants=4)
+    rows = {r.cohort_id: r for r in report_outcomes(store, graph=graph)}
+    assert isinstance(rows["c1"].mentees, Suppressed)
+    assert isinstance(rows["c1"].reach_via_graph, Suppressed)
+
+
+def test_a_withheld_reach_cannot_be_worked_out_of_the_program_total():
+    # c1's 5 mentees reach students alone (no descendants): withheld as a small sum; the
+    # program's total less c0's would give it away unless one more is withheld.
+    store, graph = _reach_store([((12, 0), (0, 0)), ((5, 0), (0, 0))])
+    rows = {r.cohort_id: r for r in report_outcomes(store, graph=graph)}
+    assert isinstance(rows["c1"].reach_via_graph, Suppressed)
+    shown = [k for k in ("c0", ALL_COHORTS) if not isinstance(rows[k].reach_via_graph, Suppressed)]
+    assert len(shown) < 2, {k: r.reach_via_graph for k, r in rows.items()}

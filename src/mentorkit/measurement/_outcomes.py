@@ -47,7 +47,9 @@ class OutcomeRow:
         role_change_rate: ``role_changed / mentees``.
         students_reached: The mentees' own ``students_reached`` outcomes, summed.
         reach_via_graph: Students reached by the mentees and everyone they went on to
-            mentor (each person once), when a mentorship graph was given.
+            mentor (each person once), when a mentorship graph was given; withheld with
+            the row's mentees, for fewer than ``min_cell`` people reaching students, or
+            where it would follow from the program's total.
         assessed: Mentees rated on a competency of the program's framework both early and
             late in the cohort.
         grew: Assessed mentees whose levels rose on balance.
@@ -324,6 +326,36 @@ def _program_rows(
             protect(vals, withheld, equations)
         hidden[name], values[name] = withheld, vals
     everyone = {person: k for people in partitions[COHORTS].values() for person, k in people}
+    # Reach through the graph, like the sums: withheld for few contributors or a withheld
+    # group size, then more until none follows from the program's (a reader may take the
+    # rows' reaches to add up, as they do when the people reached are apart).
+    reach: dict[Hashable, tuple[float, int]] = {}
+    reach_hidden: set[Hashable] = set()
+    if graph is not None:
+        for part, members in partitions.items():
+            table = tables[part, "promoted"]
+            for label, people in members.items():
+                reach[part, label] = _graph_reach(graph, {p for p, _ in people}, students)
+                if isinstance(table.row_totals[label], Suppressed):
+                    reach_hidden.add((part, label))
+        reach[ALL_COHORTS] = _graph_reach(graph, set(everyone), students)
+        if isinstance(totals.total, Suppressed):
+            reach_hidden.add(ALL_COHORTS)
+        reach_hidden |= {k for k, (_, n) in reach.items() if policy.is_small(n)}
+        if reach_hidden and policy.complementary:
+            protect(
+                {k: v for k, (v, _) in reach.items()},
+                reach_hidden,
+                [(ALL_COHORTS, [(p, label) for label in m]) for p, m in partitions.items()],
+            )
+
+    def reach_figure(vkey: Hashable) -> Figure | None:
+        if graph is None:
+            return None
+        if vkey in reach_hidden:
+            return SUPPRESSED
+        value, contributors = reach[vkey]
+        return value if contributors else None
 
     def cell(table: Any, row: str, col: Hashable) -> Count:
         if row == ALL_COHORTS:
@@ -369,7 +401,6 @@ def _program_rows(
             students_figure = SUPPRESSED
         elif n_contrib:
             students_figure = values["students"][vkey]
-        people = set(everyone) if key == ALL_COHORTS else {p for p, _ in partitions[part][key]}
         return OutcomeRow(
             program_id=program_id,
             cohort_id=key if part == COHORTS else ALL_COHORTS,
@@ -381,7 +412,7 @@ def _program_rows(
             role_changed=n_moved,
             role_change_rate=rate(n_moved, size, policy),
             students_reached=students_figure,
-            reach_via_graph=_graph_reach(graph, people, students, policy),
+            reach_via_graph=reach_figure(vkey),
             assessed=assessed,
             grew=grew,
             mean_growth_steps=mean_steps,
@@ -393,23 +424,17 @@ def _program_rows(
     return rows
 
 
-def _graph_reach(
-    graph: Any,
-    people: set[str],
-    students: Mapping[str, float],
-    policy: DisclosurePolicy,
-) -> Figure | None:
-    """Students reached by ``people`` and everyone they went on to mentor, each once."""
-    if graph is None:
-        return None
+def _graph_reach(graph: Any, people: set[str], students: Mapping[str, float]) -> tuple[float, int]:
+    """Students reached by ``people`` and those they went on to mentor, and by how many.
+
+    Each person counts once; the count is of the people whose students the sum adds up.
+    """
     reached = set(people)
     for person in people:
         if person in graph:
             reached |= graph.descendants(person)
     counted = [students[p] for p in reached if p in students]
-    if policy.is_small(len(counted)):
-        return SUPPRESSED
-    return sum(counted) if counted else None
+    return float(sum(counted)), len(counted)
 
 
 def _check_adherence(adherence: object) -> None:
