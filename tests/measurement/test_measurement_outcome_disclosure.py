@@ -231,3 +231,41 @@ def test_a_withheld_reach_cannot_be_worked_out_of_the_program_total():
     assert isinstance(rows["c1"].reach_via_graph, Suppressed)
     shown = [k for k in ("c0", ALL_COHORTS) if not isinstance(rows[k].reach_via_graph, Suppressed)]
     assert len(shown) < 2, {k: r.reach_via_graph for k, r in rows.items()}
+
+
+def test_withheld_sums_together_rest_on_enough_people():
+    # Every mentee is counted (15 each), but only 12, 4 and 5 of them reached students:
+    # c1 and c2 are withheld; with c0 and the total shown their sum (9 people) would follow.
+    store = build([((15, 0), (0, 0)), ((15, 0), (0, 0)), ((15, 0), (0, 0))])
+    by_cohort: dict[str, list[str]] = {}
+    for e in store.all(Enrollment):
+        by_cohort.setdefault(e.cohort_id, []).append(e.person_id)
+    for cohort, k in (("c0", 12), ("c1", 4), ("c2", 5)):
+        for p in sorted(by_cohort[cohort])[:k]:
+            store.put(Outcome(id=f"s-{p}", person_id=p, kind="students_reached",
+                              date=dt.date(2023, 1, 1), value=100))  # fmt: skip
+    rows = {r.cohort_id: r.students_reached for r in report_outcomes(store)}
+    assert isinstance(rows["c1"], Suppressed)
+    assert isinstance(rows["c2"], Suppressed)
+    assert isinstance(rows["c0"], Suppressed) or isinstance(rows[ALL_COHORTS], Suppressed), rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=6),
+    st.integers(2, 12),
+)
+def test_protect_with_sizes_leaves_no_small_withheld_part_sum_behind_a_shown_total(sizes, min_cell):
+    from mentorkit.measurement._figures import derivable, protect
+
+    parts = [("part", k) for k in range(len(sizes))]
+    values = {p: float(n) for p, n in zip(parts, sizes, strict=True)}
+    values["total"] = float(sum(sizes))
+    size_of = dict(zip(parts, sizes, strict=True)) | {"total": sum(sizes)}
+    withheld = {k for k, n in size_of.items() if 0 < n < min_cell}
+    equations = [("total", parts)]
+    protect(values, withheld, equations, sizes=size_of, min_cell=min_cell)
+    assert derivable(withheld, values, equations) == []
+    if "total" not in withheld:
+        together = sum(size_of[p] for p in parts if p in withheld)
+        assert not 0 < together < min_cell, (sizes, withheld)

@@ -188,19 +188,53 @@ def protect(
     values: Mapping[Hashable, float],
     withheld: set[Hashable],
     equations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+    *,
+    sizes: Mapping[Hashable, int] | None = None,
+    min_cell: int = 1,
 ) -> set[Hashable]:
     """Withhold more figures until no withheld one can be derived from the published ones.
 
     While a withheld figure is derivable, the smallest published figure sharing an equation
     with a derivable one is withheld too.
 
+    With ``sizes`` (how many people each figure rests on), also: where an equation's total
+    is published, its withheld parts together follow from it (total less the published
+    parts), so they must rest on no fewer than ``min_cell`` people (or none); if they do,
+    the smallest published part (else the total) is withheld too.
+
     Returns:
         The grown ``withheld`` set (also changed in place).
     """
     while True:
+        _protect_each(values, withheld, equations)
+        if sizes is None:
+            return withheld
+        for total, parts in equations:
+            if total is not None and total in withheld:
+                continue
+            together = sum(sizes.get(p, 0) for p in parts if p in withheld)
+            if 0 < together < min_cell:
+                spare = [p for p in parts if p not in withheld and p in values and sizes.get(p)]
+                if spare:
+                    withheld.add(min(spare, key=lambda k: (sizes.get(k, 0), str(k))))
+                elif total is not None:
+                    withheld.add(total)
+                else:  # a known-zero total: nothing more can be withheld
+                    continue
+                break
+        else:
+            return withheld
+
+
+def _protect_each(
+    values: Mapping[Hashable, float],
+    withheld: set[Hashable],
+    equations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+) -> None:
+    while True:
         found = derivable(withheld, values, equations)
         if not found:
-            return withheld
+            return
         pool: list[Hashable] = []
         for target in found:
             for total, parts in equations:
@@ -208,6 +242,6 @@ def protect(
                 if target in members:
                     pool += [p for p in members if p not in withheld and p in values]
         if not pool:  # cannot happen for consistent equations; stop rather than loop
-            return withheld
+            return
         # A withheld zero protects little (figures here are never negative): zeros last.
         withheld.add(min(pool, key=lambda k: (values[k] == 0, abs(values[k]), str(k))))

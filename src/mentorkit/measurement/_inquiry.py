@@ -625,16 +625,10 @@ def report_conditions(
             equations: list[tuple[Hashable, Sequence[Hashable]]] = [
                 ("group", [("unit", k) for k in parts])
             ]
-            protect(values, withheld, equations)
             # The withheld units together are the group less the published ones: their
             # pooled respondents and mean follow, so they must be no small group either.
-            while "group" not in withheld:
-                together = sum(values[k] for k in withheld)
-                if not policy.is_small(int(together)):
-                    break
-                spare = [k for k in values if k not in withheld and k != "group" and values[k]]
-                withheld.add(min(spare, key=lambda k: (values[k], str(k))) if spare else "group")
-                protect(values, withheld, equations)
+            sizes = {k: int(v) for k, v in values.items()}
+            protect(values, withheld, equations, sizes=sizes, min_cell=policy.min_cell)
             hidden_units |= {k[1] for k in withheld if k != "group"}  # type: ignore[index]
             if "group" in withheld:
                 hidden_groups.add(gkey)

@@ -323,7 +323,12 @@ def _program_rows(
         if policy.is_small(n_all) or isinstance(totals.total, Suppressed):
             withheld.add(ALL_COHORTS)
         if withheld and policy.complementary:
-            protect(vals, withheld, equations)
+            # Withheld parts together (a total less its published parts) must rest on
+            # enough people too: their sum, and a mean with it, would follow.
+            sizes: dict[Hashable, int] = {
+                (p, label): size_of.get((p, label), 0) for p, m in partitions.items() for label in m
+            }
+            protect(vals, withheld, equations, sizes=sizes, min_cell=policy.min_cell)
         hidden[name], values[name] = withheld, vals
     everyone = {person: k for people in partitions[COHORTS].values() for person, k in people}
     # Reach through the graph, like the sums: withheld for few contributors or a withheld
@@ -347,6 +352,8 @@ def _program_rows(
                 {k: v for k, (v, _) in reach.items()},
                 reach_hidden,
                 [(ALL_COHORTS, [(p, label) for label in m]) for p, m in partitions.items()],
+                sizes={k: n for k, (_, n) in reach.items()},
+                min_cell=policy.min_cell,
             )
 
     def reach_figure(vkey: Hashable) -> Figure | None:
