@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mentorkit._gc import collector_paused
-from mentorkit.errors import MentorkitError, ValidationError
+from mentorkit.errors import MentorkitError, NotFoundError, ValidationError
 from mentorkit.frameworks import Assessment, CompetencyFramework, load_framework
 from mentorkit.measurement._disclosure import SUPPRESSED, Count, DisclosurePolicy, Suppressed
 from mentorkit.measurement._figures import Figure, linked_tables, protect, rate
@@ -157,6 +157,7 @@ def report_outcomes(
 
     Raises:
         ValidationError: a bad ``policy``, ``adherence`` or ``by``.
+        NotFoundError: ``program_id`` names neither a stored program nor any cohort.
 
     Examples:
         >>> from mentorkit import synthetic
@@ -178,6 +179,8 @@ def report_outcomes(
     for k in source.all(Cohort):
         if program_id is None or k.program_id == program_id:
             cohorts_of.setdefault(k.program_id, []).append(k)
+    if program_id is not None and program_id not in programs and not cohorts_of:
+        raise NotFoundError(f"no program {program_id!r} (no Program, no cohorts)")
     mentees: dict[str, set[str]] = {}
     for e in source.all(Enrollment):
         if e.role is Role.MENTEE and e.status in SUPPORTED:
