@@ -685,3 +685,48 @@ def test_the_cli_scenario_a_small_school_beside_its_network():
     assert isinstance(net.score, Suppressed)
     assert len(lowest_conditions(rs, by=by)) == 0
     assert all(isinstance(p.score, Suppressed) for p in trend(rs, by=by))
+
+
+def test_csv_output_never_hands_a_spreadsheet_a_formula():
+    rs = [
+        SurveyResult(
+            id=f"r{k}",
+            survey_id="s",
+            org_unit_id=u,
+            cycle="2023",
+            condition="equity",
+            score=3.0,
+            n=30,
+        )
+        for k, u in enumerate(['=HYPERLINK("http://x")', "@SUM(A1)", "+1", "-1", "plain"])
+    ]
+    text = condition_scores(rs).to_csv()
+    units = [line.split(",")[1] for line in text.splitlines()[1:]]
+    assert all(not u.lstrip('"').startswith(("=", "+", "-", "@")) for u in units), units
+    assert "plain" in units
+    # Numbers keep their sign: only text is guarded.
+    assert (
+        "-0.5"
+        in trend(
+            [
+                SurveyResult(
+                    id="a",
+                    survey_id="s",
+                    org_unit_id="u",
+                    cycle="1",
+                    condition="c",
+                    score=3.0,
+                    n=30,
+                ),
+                SurveyResult(
+                    id="b",
+                    survey_id="s",
+                    org_unit_id="u",
+                    cycle="2",
+                    condition="c",
+                    score=2.5,
+                    n=30,
+                ),
+            ]
+        ).to_csv()
+    )
