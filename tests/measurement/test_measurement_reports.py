@@ -730,3 +730,32 @@ def test_csv_output_never_hands_a_spreadsheet_a_formula():
             ]
         ).to_csv()
     )
+
+
+@pytest.mark.parametrize("figure", ["program_id", "cohort_id", "group"])
+def test_plot_cohorts_refuses_a_label_as_a_figure(figure):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mentorkit.measurement import plot_cohorts
+
+    with pytest.raises(ValidationError) as info:
+        plot_cohorts(report_outcomes(gem_store([(2019, 28), (2020, 3)])), figure=figure)
+    assert info.value.field == "figure"
+
+
+def test_plot_cohorts_draws_no_bar_for_a_withheld_figure():
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mentorkit.measurement import plot_cohorts
+
+    table = report_outcomes(gem_store([(2019, 28), (2020, 3)]))
+    ax = plot_cohorts(table, figure="mentees")
+    withheld = [isinstance(r.mentees, Suppressed) for r in table if r.cohort_id != "(all cohorts)"]
+    assert any(withheld)
+    heights = [bar.get_height() for bar in ax.patches]
+    for hidden, height in zip(withheld, heights, strict=True):
+        assert math.isnan(height) if hidden else height > 0
