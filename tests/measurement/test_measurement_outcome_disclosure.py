@@ -301,3 +301,13 @@ def test_a_breakdown_beside_the_cohort_report_gives_no_group_away():
     assert plain[ALL_COHORTS].promoted == 26
     assert isinstance(groups["f"].promoted, Suppressed)
     assert isinstance(groups["m"].promoted, Suppressed)
+
+
+def test_adherence_is_withheld_for_a_withheld_cohort():
+    # c1 has 3 mentees (withheld) who made 40 commitments: their adherence is about 3 people.
+    store = build([((12, 0), (0, 0)), ((3, 0), (0, 0))])
+    rows = {
+        r.cohort_id: r for r in report_outcomes(store, adherence={"c0": (30, 40), "c1": (20, 40)})
+    }
+    assert isinstance(rows["c1"].mentees, Suppressed)
+    assert isinstance(rows["c1"].adherence_rate, Suppressed)

@@ -457,7 +457,11 @@ def _program_rows(
             assessed=assessed,
             grew=grew,
             mean_growth_steps=mean_steps,
-            adherence_rate=_adherence(adherence, labels if part == COHORTS else [], policy),
+            adherence_rate=(
+                SUPPRESSED  # a rate about a withheld group of people, however many promises
+                if adherence is not None and isinstance(size, Suppressed)
+                else _adherence(adherence, labels if part == COHORTS else [], policy)
+            ),
         )
 
     rows = [row(part, key) for part, members in partitions.items() for key in members]
