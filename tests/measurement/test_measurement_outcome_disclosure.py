@@ -192,3 +192,122 @@ def test_a_breakdown_exists_only_when_asked_and_names_the_attribute():
         ("(all cohorts)", "m", 11, 0),
         ("(all cohorts)", None, 23, 3),
     ]
+
+
+def _reach_store(spec, descendants=0):
+    """Every mentee reaches 100 students; each mentors ``descendants`` people reaching 10."""
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship
+
+    store = build(spec)
+    mentees = [e.person_id for e in store.all(Enrollment)]
+    ms = []
+    for p in mentees:
+        store.put(Outcome(id=f"s-{p}", person_id=p, kind="students_reached",
+                          date=dt.date(2023, 1, 1), value=100))  # fmt: skip
+        for j in range(descendants):
+            q = f"{p}-q{j}"
+            ms.append(Mentorship(id=f"m-{q}", mentor_id=p, mentee_id=q,
+                                 start=dt.date(2022, 1, 1)))  # fmt: skip
+            store.put(Outcome(id=f"s-{q}", person_id=q, kind="students_reached",
+                              date=dt.date(2023, 1, 1), value=10))  # fmt: skip
+    return store, MentorshipGraph.from_mentorships(ms)
+
+
+def test_reach_through_the_graph_is_withheld_for_a_withheld_cohort():
+    # Cohort c1 has 3 mentees (withheld); each mentored 4 people, so 15 people reach
+    # students: the reach of those 3 mentees must not be published beside a withheld size.
+    store, graph = _reach_store([((12, 0), (0, 0)), ((3, 0), (0, 0))], descendants=4)
+    rows = {r.cohort_id: r for r in report_outcomes(store, graph=graph)}
+    assert isinstance(rows["c1"].mentees, Suppressed)
+    assert isinstance(rows["c1"].reach_via_graph, Suppressed)
+
+
+def test_a_withheld_reach_cannot_be_worked_out_of_the_program_total():
+    # c1's 5 mentees reach students alone (no descendants): withheld as a small sum; the
+    # program's total less c0's would give it away unless one more is withheld.
+    store, graph = _reach_store([((12, 0), (0, 0)), ((5, 0), (0, 0))])
+    rows = {r.cohort_id: r for r in report_outcomes(store, graph=graph)}
+    assert isinstance(rows["c1"].reach_via_graph, Suppressed)
+    shown = [k for k in ("c0", ALL_COHORTS) if not isinstance(rows[k].reach_via_graph, Suppressed)]
+    assert len(shown) < 2, {k: r.reach_via_graph for k, r in rows.items()}
+
+
+def test_withheld_sums_together_rest_on_enough_people():
+    # Every mentee is counted (15 each), but only 12, 4 and 5 of them reached students:
+    # c1 and c2 are withheld; with c0 and the total shown their sum (9 people) would follow.
+    store = build([((15, 0), (0, 0)), ((15, 0), (0, 0)), ((15, 0), (0, 0))])
+    by_cohort: dict[str, list[str]] = {}
+    for e in store.all(Enrollment):
+        by_cohort.setdefault(e.cohort_id, []).append(e.person_id)
+    for cohort, k in (("c0", 12), ("c1", 4), ("c2", 5)):
+        for p in sorted(by_cohort[cohort])[:k]:
+            store.put(Outcome(id=f"s-{p}", person_id=p, kind="students_reached",
+                              date=dt.date(2023, 1, 1), value=100))  # fmt: skip
+    rows = {r.cohort_id: r.students_reached for r in report_outcomes(store)}
+    assert isinstance(rows["c1"], Suppressed)
+    assert isinstance(rows["c2"], Suppressed)
+    assert isinstance(rows["c0"], Suppressed) or isinstance(rows[ALL_COHORTS], Suppressed), rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=6),
+    st.integers(2, 12),
+)
+def test_protect_with_sizes_leaves_no_small_withheld_part_sum_behind_a_shown_total(sizes, min_cell):
+    from mentorkit.measurement._figures import derivable, protect
+
+    parts = [("part", k) for k in range(len(sizes))]
+    values = {p: float(n) for p, n in zip(parts, sizes, strict=True)}
+    values["total"] = float(sum(sizes))
+    size_of = dict(zip(parts, sizes, strict=True)) | {"total": sum(sizes)}
+    withheld = {k for k, n in size_of.items() if 0 < n < min_cell}
+    equations = [("total", parts)]
+    protect(values, withheld, equations, sizes=size_of, min_cell=min_cell)
+    assert derivable(withheld, values, equations) == []
+    if "total" not in withheld:
+        together = sum(size_of[p] for p in parts if p in withheld)
+        assert not 0 < together < min_cell, (sizes, withheld)
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs, st.integers(2, 12))
+def test_the_cohort_report_and_the_breakdown_shared_together_pin_nothing(spec, min_cell):
+    # `mentorkit report outcomes` (no breakdown) and a gender breakdown of the same people,
+    # both published: the cohort rows agree, and no withheld group count follows from the
+    # union (two groups: a group's count is the total less the other's).
+    store = build(spec)
+    policy = DisclosurePolicy(min_cell=min_cell)
+    plain = list(report_outcomes(store, policy=policy))
+    by = list(report_outcomes(store, policy=policy, by="gender"))
+    assert [r for r in by if r.group is None] == plain
+    total = plain[-1]
+    groups = [r for r in by if r.group is not None]
+    for field in ("mentees", "promoted"):
+        shown_total = getattr(total, field)
+        values = [getattr(r, field) for r in groups]
+        hidden = [v for v in values if isinstance(v, Suppressed)]
+        if not isinstance(shown_total, Suppressed):
+            assert len(hidden) != 1, (field, shown_total, values)
+
+
+def test_a_breakdown_beside_the_cohort_report_gives_no_group_away():
+    # f: 18 mentees, 5 promoted (withheld); m: 21 promoted. The plain report shows 26
+    # promoted in all: the breakdown must not show m's 21 beside a withheld f.
+    store = build([((18, 5), (21, 21))])
+    plain = {r.cohort_id: r for r in report_outcomes(store)}
+    groups = {r.group: r for r in report_outcomes(store, by="gender") if r.group}
+    assert plain[ALL_COHORTS].promoted == 26
+    assert isinstance(groups["f"].promoted, Suppressed)
+    assert isinstance(groups["m"].promoted, Suppressed)
+
+
+def test_adherence_is_withheld_for_a_withheld_cohort():
+    # c1 has 3 mentees (withheld) who made 40 commitments: their adherence is about 3 people.
+    store = build([((12, 0), (0, 0)), ((3, 0), (0, 0))])
+    rows = {
+        r.cohort_id: r for r in report_outcomes(store, adherence={"c0": (30, 40), "c1": (20, 40)})
+    }
+    assert isinstance(rows["c1"].mentees, Suppressed)
+    assert isinstance(rows["c1"].adherence_rate, Suppressed)

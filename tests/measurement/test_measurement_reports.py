@@ -1,6 +1,5 @@
 """Surveys, cycles of inquiry, targets and outcome reports: figures true, small ones withheld."""
 
-
 import datetime as dt
 import io
 import statistics
@@ -138,6 +137,7 @@ def test_a_withheld_unit_cannot_be_worked_out_of_its_group(spec, min_cell):
     by = {"u1": "n1", "u2": "n1", "u3": "n2", "u4": "n2"}
     rows = report_conditions(results_of(spec), by=by, policy=DisclosurePolicy(min_cell=min_cell))
     shown = {(r.org_unit_id, r.cycle, r.condition): r.n for r in rows}
+    truth = {(u, cy, c): n for u, cy, c, _, n in spec}
     for group in ("n1", "n2"):
         for cy in ("2021", "2022", "2023"):
             for c in ("equity", "trust", "voice"):
@@ -148,9 +148,39 @@ def test_a_withheld_unit_cannot_be_worked_out_of_its_group(spec, min_cell):
                 # Linear algebra: group n = sum of unit n; one unknown alone is derivable.
                 if not isinstance(shown[group, cy, c], Suppressed):
                     assert len(hidden) != 1, (group, cy, c, shown)
+                    # Together the withheld units are the group less the published ones:
+                    # their pooled respondents (and mean) follow, so they are no small group.
+                    together = sum(
+                        n
+                        for (u, cy_, c_), n in truth.items()
+                        if (cy_, c_) == (cy, c) and u in hidden
+                    )
+                    assert not 0 < together < min_cell, (group, cy, c, shown)
     for r in rows:
         if not isinstance(r.n, Suppressed):
             assert r.n >= min_cell
+
+
+def test_two_small_units_are_not_published_together_as_their_group_less_the_rest():
+    # a (4) and c (5) are withheld; publishing b (30) and the network (39) would give away
+    # the pooled mean of a and c: 9 respondents, fewer than the minimum cell.
+    rs = [
+        SurveyResult(
+            id=f"r{k}",
+            survey_id="s",
+            org_unit_id=u,
+            cycle="2023",
+            condition="equity",
+            score=score,
+            n=n,
+        )
+        for k, (u, score, n) in enumerate([("a", 1.5, 4), ("b", 3.0, 30), ("c", 2.0, 5)])
+    ]
+    rows = {r.org_unit_id: r for r in report_conditions(rs, by=dict.fromkeys("abc", "net"))}
+    shown = [u for u in "abc" if not isinstance(rows[u].n, Suppressed)]
+    if not isinstance(rows["net"].n, Suppressed):
+        hidden_n = sum(n for u, n in [("a", 4), ("b", 30), ("c", 5)] if u not in shown)
+        assert hidden_n >= 10, {u: (r.n, r.score) for u, r in rows.items()}
 
 
 def test_follow_up_answers_did_the_condition_move():
@@ -341,6 +371,16 @@ def test_target_progress_counts_and_withholds_nothing_derivable(sizes, min_cell)
             probe = np.zeros(len(unknown))
             probe[i] = 1
             assert np.linalg.matrix_rank(np.vstack([a, probe])) > rank, key
+    # Between two published running totals (or the start), the withheld new counts
+    # together (the difference less the published ones) are no small count either.
+    truth = [n for n in sizes if n]
+    gap = 0
+    for k, pt in enumerate(p.points):
+        if isinstance(pt.new, Suppressed):
+            gap += truth[k]
+        if not isinstance(pt.total, Suppressed):
+            assert not 0 < gap < min_cell, (sizes, p.points)
+            gap = 0
     if not isinstance(p.reached, Suppressed):
         assert p.reached == sum(sizes)
 
@@ -511,3 +551,221 @@ def test_reports_leave_the_garbage_collector_as_they_found_it(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Blank lines are skipped but counted: the row number is the file's line.
+        (
+            HEADER + "\nu1,2023,equity,3,30\n\nu1,2023,trust,high,30\n",
+            ["row 5, column score: not a number (got 'high')"],
+        ),
+        # A quoted value spanning two lines: the next record starts on line 4.
+        (
+            HEADER + 'u1,"20\n23",equity,3,30\nu1,2023,trust,bad,30\n',
+            ["row 4, column score: not a number (got 'bad')"],
+        ),
+        # A field beyond the csv module's limit is a bad row, not a raw csv.Error.
+        (
+            HEADER + "u1,2023,equity," + "1" * 200_000 + ",30\n",
+            ["row 2: not valid CSV (a field too long, or broken quoting)"],
+        ),
+        # A long value is cut short in the message.
+        (
+            HEADER + "u1,2023,equity,3," + "9" * 5000 + "\n",
+            [f"row 2, column n: not a whole number (got '{'9' * 56}...)"],
+        ),
+    ],
+)
+def test_a_malformed_results_csv_names_the_line_and_stores_nothing(text, expected):
+    store = MemoryStore()
+    store.put(SURVEY)
+    store.put(OrgUnit(id="u1", name="One", kind="school"))
+    good = import_results_csv(store, io.StringIO(HEADER + "u1,2022,trust,3,30\n"), survey_id="s")
+    with pytest.raises(ValidationError) as info:
+        import_results_csv(store, io.StringIO(text), survey_id="s")
+    assert list(info.value.errors) == expected
+    assert store.all(SurveyResult) == good
+
+
+def test_a_header_naming_a_column_twice_is_refused():
+    text = "org_unit_id,cycle,condition,score,n,n\nu1,2023,equity,3,30,4\n"
+    with pytest.raises(ValidationError) as info:
+        read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})
+    assert info.value.field == "row 1"
+    assert "n more than once" in info.value.message
+
+
+def test_a_byte_order_mark_and_spaces_in_the_header_are_tolerated():
+    text = "\ufefforg_unit_id, cycle, condition, score, n\nu1,2023,equity,3,30\n"
+    (result,) = read_results_csv(io.StringIO(text), survey=SURVEY, org_unit_ids={"u1"})
+    assert (result.org_unit_id, result.cycle, result.score, result.n) == ("u1", "2023", 3.0, 30)
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda rs: trend(rs, by=lambda unit: 1), "by"),
+        (lambda rs: trend(rs, by=lambda unit: [unit]), "by"),
+        (lambda rs: lowest_conditions(rs, by={"u1": 7}), "by"),
+        (lambda rs: report_conditions(rs, by={"u1": ("n", 1)}), "by"),
+        (lambda rs: condition_scores(rs, by={"u1": 1.5}), "by"),
+        (lambda rs: trend(rs, tolerance=float("nan")), "tolerance"),
+        (lambda rs: trend(rs, tolerance=float("inf")), "tolerance"),
+        (lambda rs: trend(None), "results"),
+        (lambda rs: lowest_conditions(5), "results"),
+        (lambda rs: DisclosurePolicy(complementary="no"), "complementary"),
+    ],
+)
+def test_bad_arguments_to_survey_reports_raise_validation_errors(call, field):
+    rs = results_of([("u1", "2023", "equity", 3.0, 30), ("u2", "2023", "equity", 2.0, 30)])
+    with pytest.raises(ValidationError) as info:
+        call(rs)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    "pair", [(1,), "ab", (-5, 20), (50, 20), (1.5, 3), (True, 3), None, (1, 2, 3)]
+)
+def test_bad_adherence_figures_are_refused_by_name(pair):
+    store = MemoryStore()
+    store.put(
+        Cohort(
+            id="c1", program_id="p", name="c1", start=dt.date(2020, 8, 1), end=dt.date(2021, 6, 30)
+        )
+    )
+    with pytest.raises(ValidationError) as info:
+        report_outcomes(store, adherence={"c1": pair})
+    assert info.value.field == "adherence['c1']"
+
+
+def test_progress_refuses_a_datetime_as_of():
+    target = Target(
+        id="t", name="t", program_id="p", measure="mentees", count=10, deadline=dt.date(2024, 6, 30)
+    )
+    with pytest.raises(ValidationError) as info:
+        progress(target, MemoryStore(), as_of=dt.datetime(2022, 1, 1, 12, 0))
+    assert info.value.field == "as_of"
+
+
+@settings(max_examples=80, deadline=None)
+@given(result_specs, st.integers(2, 15))
+def test_a_per_unit_and_a_grouped_report_published_together_give_no_unit_away(spec, min_cell):
+    # What `mentorkit report conditions` prints without and with --by-parent: a reader has
+    # both. The group less every unit published anywhere must be zero or a big enough group.
+    by = {"u1": "n1", "u2": "n1", "u3": "n2", "u4": "n2"}
+    policy = DisclosurePolicy(min_cell=min_cell)
+    results = results_of(spec)
+    units = {}
+    for table in (
+        condition_scores(results, policy=policy),
+        trend(results, policy=policy),
+        report_conditions(results, by=by, policy=policy),
+    ):
+        for r in table:
+            if r.org_unit_id in by and not isinstance(r.n, Suppressed):
+                units[r.org_unit_id, r.cycle, r.condition] = r.n
+    for finding in lowest_conditions(results, policy=policy):
+        units[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
+    groups = {}
+    for table in (
+        condition_scores(results, by=by, policy=policy),
+        trend(results, by=by, policy=policy),
+        report_conditions(results, by=by, policy=policy),
+    ):
+        for r in table:
+            if r.org_unit_id in ("n1", "n2") and not isinstance(r.n, Suppressed):
+                groups[r.org_unit_id, r.cycle, r.condition] = r.n
+    for finding in lowest_conditions(results, by=by, policy=policy):
+        groups[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
+    for (group, cy, c), n in groups.items():
+        shown = sum(units.get((u, cy, c), 0) for u, g in by.items() if g == group)
+        assert not 0 < n - shown < min_cell, (group, cy, c, n, shown)
+
+
+def test_the_cli_scenario_a_small_school_beside_its_network():
+    # sch-a has 4 respondents: the per-school report withholds it; the network's figure
+    # (77) less the published schools (73) would give it away, so the network is withheld.
+    rs = results_of([("u1", "2023", "equity", 2.1, 4), ("u2", "2023", "equity", 2.6, 31),
+                     ("u3", "2023", "equity", 2.9, 42)])  # fmt: skip
+    by = {"u1": "n1", "u2": "n1", "u3": "n1"}
+    (net,) = condition_scores(rs, by=by)
+    assert isinstance(net.n, Suppressed)
+    assert isinstance(net.score, Suppressed)
+    assert len(lowest_conditions(rs, by=by)) == 0
+    assert all(isinstance(p.score, Suppressed) for p in trend(rs, by=by))
+
+
+def test_csv_output_never_hands_a_spreadsheet_a_formula():
+    rs = [
+        SurveyResult(
+            id=f"r{k}",
+            survey_id="s",
+            org_unit_id=u,
+            cycle="2023",
+            condition="equity",
+            score=3.0,
+            n=30,
+        )
+        for k, u in enumerate(['=HYPERLINK("http://x")', "@SUM(A1)", "+1", "-1", "plain"])
+    ]
+    text = condition_scores(rs).to_csv()
+    units = [line.split(",")[1] for line in text.splitlines()[1:]]
+    assert all(not u.lstrip('"').startswith(("=", "+", "-", "@")) for u in units), units
+    assert "plain" in units
+    # Numbers keep their sign: only text is guarded.
+    assert (
+        "-0.5"
+        in trend(
+            [
+                SurveyResult(
+                    id="a",
+                    survey_id="s",
+                    org_unit_id="u",
+                    cycle="1",
+                    condition="c",
+                    score=3.0,
+                    n=30,
+                ),
+                SurveyResult(
+                    id="b",
+                    survey_id="s",
+                    org_unit_id="u",
+                    cycle="2",
+                    condition="c",
+                    score=2.5,
+                    n=30,
+                ),
+            ]
+        ).to_csv()
+    )
+
+
+@pytest.mark.parametrize("figure", ["program_id", "cohort_id", "group"])
+def test_plot_cohorts_refuses_a_label_as_a_figure(figure):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mentorkit.measurement import plot_cohorts
+
+    with pytest.raises(ValidationError) as info:
+        plot_cohorts(report_outcomes(gem_store([(2019, 28), (2020, 3)])), figure=figure)
+    assert info.value.field == "figure"
+
+
+def test_plot_cohorts_draws_no_bar_for_a_withheld_figure():
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mentorkit.measurement import plot_cohorts
+
+    table = report_outcomes(gem_store([(2019, 28), (2020, 3)]))
+    ax = plot_cohorts(table, figure="mentees")
+    withheld = [isinstance(r.mentees, Suppressed) for r in table if r.cohort_id != "(all cohorts)"]
+    assert any(withheld)
+    heights = [bar.get_height() for bar in ax.patches]
+    for hidden, height in zip(withheld, heights, strict=True):
+        assert math.isnan(height) if hidden else height > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import ClassVar
@@ -205,10 +206,20 @@ class FollowUp:
 def _group_of(by: GroupBy) -> Callable[[str], str | None]:
     if by is None:
         return lambda unit: unit
-    if isinstance(by, Mapping):
-        return by.get
-    if callable(by):
-        return by
+    if isinstance(by, Mapping) or callable(by):
+        read = by.get if isinstance(by, Mapping) else by
+
+        def group_of(unit: str) -> str | None:
+            group = read(unit)
+            if group is not None and not isinstance(group, str):
+                raise ValidationError(
+                    f"gives org unit {unit!r} a group that is not a string id",
+                    field="by",
+                    value=type(group).__name__,
+                )
+            return group
+
+        return group_of
     raise ValidationError(
         "must be None, a mapping or a function of an org unit id",
         field="by",
@@ -217,6 +228,12 @@ def _group_of(by: GroupBy) -> Callable[[str], str | None]:
 
 
 def _check_results(results: Iterable[SurveyResult]) -> list[SurveyResult]:
+    if not isinstance(results, Iterable) or isinstance(results, str | bytes | Mapping):
+        raise ValidationError(
+            "must be an iterable of SurveyResult objects",
+            field="results",
+            value=type(results).__name__,
+        )
     out = list(results)
     for k, r in enumerate(out):
         if not isinstance(r, SurveyResult):
@@ -252,6 +269,30 @@ def _pooled(
     return {k: (single[k] if k in single else s / n, int(n)) for k, (s, n) in sums.items()}
 
 
+def _grouped(
+    results: Iterable[SurveyResult], by: GroupBy, policy: DisclosurePolicy
+) -> tuple[dict[Key, tuple[float, int]], set[Key]]:
+    """Scores per (survey, group, cycle, condition), and the keys whose figures to withhold.
+
+    A figure is withheld for fewer than ``min_cell`` respondents. A group's figure is also
+    withheld when its units withheld on their own (every per-unit report withholds them)
+    number 1 to ``min_cell - 1`` respondents together: the group less its published units
+    would give those few away, whichever report published the units.
+    """
+    checked = _check_results(results)
+    pooled = _pooled(checked, by, checked=True)
+    hidden = {k for k, (_, n) in pooled.items() if policy.is_small(n)}
+    if by is not None:
+        group_of = _group_of(by)
+        small: dict[Key, int] = {}
+        for (s, unit, cy, cond), (_, n) in _pooled(checked, None, checked=True).items():
+            group = group_of(unit)
+            if group is not None and policy.is_small(n):
+                small[s, group, cy, cond] = small.get((s, group, cy, cond), 0) + n
+        hidden |= {k for k, n in small.items() if policy.is_small(n)}
+    return pooled, hidden
+
+
 def _policy(policy: DisclosurePolicy | None) -> DisclosurePolicy:
     if policy is None:
         return DisclosurePolicy()
@@ -271,10 +312,10 @@ def condition_scores(
 ) -> ReportTable[ConditionScore]:
     """Every condition's score per org unit (or group) and cycle, small groups withheld.
 
-    With ``by``, results are pooled into groups (respondent-weighted means). When grouped
-    figures are published beside ungrouped ones, compute both with
-    :func:`report_conditions`, which also keeps a withheld unit from being worked out of its
-    group's figure.
+    With ``by``, results are pooled into groups (respondent-weighted means). A group's
+    figure is withheld when it is small, or when its units withheld on their own number 1
+    to ``min_cell - 1`` respondents together, so a per-unit report and a grouped one can be
+    shared side by side; :func:`report_conditions` prints both levels in one table.
 
     Args:
         results: Survey results (a store query, a list).
@@ -292,15 +333,15 @@ def condition_scores(
         [('equity', 2.5), ('trust', Suppressed())]
     """
     policy = _policy(policy)
-    pooled = _pooled(results, by)
+    pooled, hidden = _grouped(results, by, policy)
     rows = [
         ConditionScore(
             survey_id=s,
             org_unit_id=g,
             cycle=cy,
             condition=cond,
-            score=SUPPRESSED if policy.is_small(n) else score,
-            n=SUPPRESSED if policy.is_small(n) else n,
+            score=SUPPRESSED if (s, g, cy, cond) in hidden else score,
+            n=SUPPRESSED if (s, g, cy, cond) in hidden else n,
         )
         for (s, g, cy, cond), (score, n) in sorted(pooled.items())
     ]
@@ -342,9 +383,10 @@ def lowest_conditions(
     policy = _policy(policy)
     units: dict[tuple[str, str, str], list[tuple[float, str, int]]] = {}
     withheld: dict[tuple[str, str, str], int] = {}
-    for (s, g, cy, cond), (score, n) in _pooled(results, by).items():
+    pooled, hidden = _grouped(results, by, policy)
+    for (s, g, cy, cond), (score, n) in pooled.items():
         key = (s, g, cy)
-        if policy.is_small(n):
+        if (s, g, cy, cond) in hidden:
             withheld[key] = withheld.get(key, 0) + 1
             units.setdefault(key, [])
         else:
@@ -431,9 +473,13 @@ def trend(
         [('2021', None), ('2022', 'flat'), ('2023', 'up')]
     """
     policy = _policy(policy)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
-        raise ValidationError("must be a number >= 0", field="tolerance", value=tolerance)
-    pooled = _pooled(results, by)
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not 0 <= tolerance < math.inf
+    ):
+        raise ValidationError("must be a finite number >= 0", field="tolerance", value=tolerance)
+    pooled, hidden = _grouped(results, by, policy)
     if condition is not None:
         pooled = {k: v for k, v in pooled.items() if k[3] == condition}
     order = _cycle_order(cycles, (k[2] for k in pooled))
@@ -445,7 +491,7 @@ def trend(
         points.sort()
         previous: float | None = None
         for _, cy, score, n in points:
-            small = policy.is_small(n)
+            small = (s, g, cy, cond) in hidden
             change = None if small or previous is None else score - previous
             rows.append(
                 TrendPoint(
@@ -553,11 +599,14 @@ def report_conditions(
 ) -> ReportTable[ConditionScore]:
     """Scores per org unit and per group (e.g. school and network) together, safe to share.
 
-    A group's score pools its units' respondents, so publishing the group beside all but
-    one of its units would let a reader work out the withheld unit (its respondents and
-    their total score by subtraction). Within each group, survey, cycle and condition, more
-    units are withheld (smallest first) until no withheld unit's respondents can be derived,
-    or the group itself is withheld.
+    A group's score pools its units' respondents, so the group less its published units
+    gives away the withheld ones together (their respondents and mean score). Units with
+    fewer than ``min_cell`` respondents are withheld, exactly as every per-unit report
+    (``condition_scores``, ``lowest_conditions``, ``trend`` without ``by``) withholds them;
+    a group is withheld when it is small or when those units number 1 to ``min_cell - 1``
+    respondents together, as every grouped report does too. So this table, a per-unit report
+    and a grouped report published together give no withheld unit away. (Then more units
+    are withheld, smallest first, should any withheld one still follow from the rest.)
 
     Args:
         results: Survey results per org unit.
@@ -570,10 +619,10 @@ def report_conditions(
     Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id=u, cycle="2023",
         ...                    condition="equity", score=3.0, n=n)
-        ...       for k, (u, n) in enumerate([("a", 4), ("b", 30), ("c", 25)])]
-        >>> t = report_conditions(rs, by={"a": "net", "b": "net", "c": "net"})
-        >>> [(r.org_unit_id, r.n) for r in t]
-        [('a', Suppressed()), ('b', 30), ('c', Suppressed()), ('net', 59)]
+        ...       for k, (u, n) in enumerate([("a", 4), ("b", 30), ("c", 6), ("d", 4)])]
+        >>> t = report_conditions(rs, by={"a": "net", "b": "net", "c": "net", "d": "other"})
+        >>> [(r.org_unit_id, str(r.n)) for r in t]
+        [('a', '*'), ('b', '30'), ('c', '*'), ('d', '*'), ('net', '40'), ('other', '*')]
     """
     policy = _policy(policy)
     if not isinstance(by, Mapping):
@@ -582,9 +631,9 @@ def report_conditions(
         )
     results = _check_results(results)
     true = _pooled(results, None, checked=True)
-    pooled = _pooled(results, by.get, checked=True)
+    pooled, hidden_keys = _grouped(results, by, policy)
     hidden_units: set[Hashable] = {k for k, (_, n) in true.items() if policy.is_small(n)}
-    hidden_groups: set[Hashable] = {k for k, (_, n) in pooled.items() if policy.is_small(n)}
+    hidden_groups: set[Hashable] = set(hidden_keys)
     if policy.complementary:
         members: dict[Key, list[Key]] = {}
         for key in true:
@@ -600,7 +649,13 @@ def report_conditions(
             withheld: set[Hashable] = {("unit", k) for k in parts if k in hidden_units}
             if gkey in hidden_groups:
                 withheld.add("group")
-            protect(values, withheld, [("group", [("unit", k) for k in parts])])
+            equations: list[tuple[Hashable, Sequence[Hashable]]] = [
+                ("group", [("unit", k) for k in parts])
+            ]
+            # The withheld units together are the group less the published ones: their
+            # pooled respondents and mean follow, so they must be no small group either.
+            sizes = {k: int(v) for k, v in values.items()}
+            protect(values, withheld, equations, sizes=sizes, min_cell=policy.min_cell)
             hidden_units |= {k[1] for k in withheld if k != "group"}  # type: ignore[index]
             if "group" in withheld:
                 hidden_groups.add(gkey)

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import math
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -295,6 +295,31 @@ def _text_of(source: str | os.PathLike[str] | IO[str]) -> str:
         raise ValidationError("is not UTF-8 text", field="source", value=path) from None
 
 
+def _records(text: str) -> Iterator[tuple[int, list[str] | None]]:
+    """The CSV records of ``text``, each with the line it starts on; ``None`` when malformed.
+
+    Blank lines are skipped (and still counted, so row numbers are the file's line numbers).
+    """
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:  # e.g. a field beyond the csv module's size limit
+            yield start, None
+            return
+        if cells:
+            yield start, cells
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value for an error message: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def read_results_csv(
     source: str | os.PathLike[str] | IO[str],
     *,
@@ -304,10 +329,11 @@ def read_results_csv(
     r"""Read survey results (aggregates) from a CSV file, checking every row.
 
     The file has a header with the columns ``org_unit_id, cycle, condition, score, n``
-    (others are ignored). Every bad row is reported, each with its row number (the header
-    is row 1), column and value: a missing column, a score that is not a number or is off
-    the survey's scale, an ``n`` that is not a whole number >= 1, an unknown org unit or
-    condition, a repeated key.
+    (others are ignored). Every bad row is reported, each with its row number (the line of
+    the file it starts on: the header is row 1; blank lines are skipped but counted), column
+    and value: a missing column, a score that is not a number or is off the survey's scale,
+    an ``n`` that is not a whole number >= 1, an unknown org unit or condition, a repeated
+    key. A header naming a column twice, or text that is not CSV, is refused too.
 
     Args:
         source: A path, or an open text file.
@@ -336,16 +362,23 @@ def read_results_csv(
         row 2, column org_unit_id: not a known org unit (got 'net-9')
         row 2, column score: not a number (got 'high')
     """
-    text = _text_of(source)
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    text = _text_of(source).removeprefix("\ufeff")  # a byte-order mark from a stream
+    lines = _records(text)
+    header = [cell.strip() for cell in next(lines, (1, []))[1] or ()]
     missing = [col for col in RESULT_COLUMNS if col not in header]
     if missing:
         raise ValidationError(
             f"the header lacks the column(s) {', '.join(missing)} "
             f"(needs {', '.join(RESULT_COLUMNS)})",
             field="row 1",
-            value=",".join(header),
+            value=",".join(header)[:200],
+        )
+    twice = sorted({col for col in header if col and header.count(col) > 1})
+    if twice:
+        raise ValidationError(
+            f"the header names the column(s) {', '.join(twice)} more than once",
+            field="row 1",
+            value=",".join(header)[:200],
         )
     units = set(org_unit_ids)
     conditions = set(survey.condition_ids)
@@ -354,12 +387,16 @@ def read_results_csv(
     seen: dict[str, int] = {}
 
     def bad(row: int, column: str, message: str, value: object) -> None:
-        errors.append(f"row {row}, column {column}: {message} (got {value!r})")
+        errors.append(f"row {row}, column {column}: {message} (got {_shown(value)})")
 
-    for number, record in enumerate(reader, start=2):
-        if None in record:  # more cells than header columns
-            bad(number, "(extra)", "more cells than the header has columns", record[None])
+    for number, cells in lines:
+        if cells is None:
+            errors.append(f"row {number}: not valid CSV (a field too long, or broken quoting)")
+            break  # the parser cannot go on past it
+        if len(cells) > len(header):  # more cells than header columns
+            bad(number, "(extra)", "more cells than the header has columns", cells[len(header) :])
             continue
+        record = dict(zip(header, cells, strict=False))
         fields = {col: (record.get(col) or "").strip() for col in RESULT_COLUMNS}
         before = len(errors)
         for col in ("org_unit_id", "cycle", "condition"):

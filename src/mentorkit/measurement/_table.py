@@ -46,15 +46,21 @@ def cell_text(value: object, column: str = "") -> str:
     return str(value)
 
 
+#: What a spreadsheet reads as the start of a formula in a text cell.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: object) -> str:
     if isinstance(value, Suppressed):
         return "*"
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, enum.Enum):
-        return str(value.value)
+        value = value.value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # a label such as "=HYPERLINK(...)" stays text in a spreadsheet
     return str(value)
 
 
@@ -125,6 +131,9 @@ class ReportTable(Sequence[R], Generic[R]):
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The rows as CSV (``*`` marks a withheld figure, an empty cell none).
+
+        A text label that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+        ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
 
         Args:
             path: Also write the text to this file (owner-only permissions).

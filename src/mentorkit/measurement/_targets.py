@@ -225,7 +225,7 @@ def progress(
         raise ValidationError("must be a Target", field="target", value=type(target).__name__)
     if as_of is None:
         as_of = dt.date.today()
-    if not isinstance(as_of, dt.date):
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise ValidationError("must be a date", field="as_of", value=as_of)
     policy = policy or DisclosurePolicy()
     events = {p: e for p, e in _events(target, source).items() if e[0] <= as_of}
