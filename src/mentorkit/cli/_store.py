@@ -89,9 +89,9 @@ def describe(url: str) -> str:
     if scheme in {"sqlite", "json"} and url not in {"sqlite://", "sqlite:///:memory:"}:
         return f"{os.path.abspath(file_path(url))} ({url})"
     if scheme.startswith("postgres"):
-        from mentorkit.storage.postgres import _redact
+        from mentorkit.storage._url import redact
 
-        return _redact(url)
+        return redact(url)
     return url
 
 
