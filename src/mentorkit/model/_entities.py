@@ -172,7 +172,7 @@ class Person(Entity):
     title: str = attrs.field(default="", validator=c.text)
     org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    email: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
+    email: str | None = attrs.field(default=None, validator=c.optional_private_text, repr=False)
     roles: tuple[RoleSpell, ...] = attrs.field(
         default=(), converter=_spells, validator=c.tuple_of(RoleSpell), repr=False
     )
@@ -298,6 +298,12 @@ class Session(Entity):
             raise ValidationError(
                 "must be a whole number of minutes", field="minutes", value=self.minutes
             )
+        try:
+            self.end  # noqa: B018 - the end must be a datetime Python can hold
+        except OverflowError:
+            raise ValidationError(
+                "ends after the year 9999", field="minutes", value=self.minutes
+            ) from None
 
     @property
     def end(self) -> dt.datetime:
@@ -314,7 +320,7 @@ class ActionItem(Entity):
     owner_id: str = attrs.field(validator=c.identifier)
     text: str = attrs.field(validator=c.text, repr=False)
     due: dt.date | None = attrs.field(default=None, validator=c.optional_date)
-    done: bool = attrs.field(default=False)
+    done: bool = attrs.field(default=False, validator=c.boolean)
     session_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
 
 
@@ -365,7 +371,7 @@ class ActionStep:
     text: str = attrs.field(validator=c.text)
     due: dt.date | None = attrs.field(default=None, validator=c.optional_date)
     owner_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    done: bool = False
+    done: bool = attrs.field(default=False, validator=c.boolean)
 
 
 @attrs.frozen(kw_only=True)
