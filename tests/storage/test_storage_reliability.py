@@ -30,7 +30,6 @@ from mentorkit.graph import MentorshipGraph
 from mentorkit.matching import MatchingProblem, match
 from mentorkit.serialization import from_dict, from_json, to_dict
 from mentorkit.storage import JsonStore, SQLiteStore, export_store, open_store
-from mentorkit.storage._url import redact, scrub
 
 UTC = dt.timezone.utc
 
@@ -182,6 +181,8 @@ def test_a_key_value_dsn_is_redacted_whole():
 
 
 def test_one_redaction_serves_urls_dsns_and_driver_messages():
+    from mentorkit.storage._url import redact, scrub
+
     assert redact("postgresql://a:b@c@h/d") == "postgresql://a:***@h/d"
     assert redact("password=x y=z") == "password=*** y=z"
     msg = 'missing "=" after "s3cret" in connection info string'
@@ -225,8 +226,23 @@ def test_another_thread_waits_at_most_the_timeout(tmp_path):
 def test_a_fifo_is_refused_not_waited_on(tmp_path, cls):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    with pytest.raises(StorageError, match="not a regular file"):
-        cls(fifo)
+    raised = []
+
+    def open_it():
+        try:
+            cls(fifo)
+        except BaseException as exc:
+            raised.append(exc)
+
+    t = threading.Thread(target=open_it, daemon=True)
+    t.start()
+    t.join(10)
+    if t.is_alive():  # blocked opening the FIFO: release it before failing
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+        t.join(10)
+        pytest.fail(f"{cls.__name__} waited on a FIFO")
+    assert isinstance(raised[0], StorageError) and "not a regular file" in str(raised[0])
 
 
 @pytest.mark.postgres
