@@ -110,9 +110,7 @@ def test_eight_processes_lose_no_increment_on_json(tmp_path):
 
 
 @pytest.mark.postgres
-def test_eight_processes_lose_no_increment_on_postgres(
-    postgres_schema_dsn, tmp_path, monkeypatch
-):
+def test_eight_processes_lose_no_increment_on_postgres(postgres_schema_dsn, tmp_path, monkeypatch):
     from psycopg.conninfo import conninfo_to_dict
 
     # open_store wants a URL; the fresh schema rides along in PGOPTIONS (writers inherit it).

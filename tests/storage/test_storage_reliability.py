@@ -31,7 +31,7 @@ from mentorkit.matching import MatchingProblem, match
 from mentorkit.serialization import from_dict, from_json, to_dict
 from mentorkit.storage import JsonStore, SQLiteStore, export_store, open_store
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _within(seconds, fn):

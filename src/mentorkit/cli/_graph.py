@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit._files import write_private
+from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError, ValidationError
 from mentorkit.graph import MentorshipGraph, cohort_report
 from mentorkit.graph._metrics import MetricName

@@ -13,6 +13,7 @@ from mentorkit.cycles._smartie import check_smartie
 from mentorkit.errors import TransitionError, ValidationError
 from mentorkit.model import ActionPlan, Entity, Goal
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 
 @attrs.frozen(kw_only=True)
@@ -29,10 +30,12 @@ class PhaseChange:
     why: str = attrs.field(default="", validator=c.text, repr=False)
 
 
+@_lenient
 def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
     return tuple(value)
 
 
+@_lenient
 def _evidence(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
 

@@ -10,11 +10,13 @@ import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.cycles._cycle import CoachingCycle
 
 
+@_lenient
 def _names(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
@@ -57,10 +59,12 @@ class Transition:
     target: str = attrs.field(validator=c.identifier)
 
 
+@_lenient
 def _phases(value: Iterable[Phase]) -> tuple[Phase, ...]:
     return tuple(value)
 
 
+@_lenient
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
     return tuple(value)
 

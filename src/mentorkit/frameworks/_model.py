@@ -9,8 +9,10 @@ import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 
+@_lenient
 def _texts(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
@@ -37,6 +39,7 @@ class Level:
     description: str = attrs.field(default="", validator=c.text, repr=False)
 
 
+@_lenient
 def _levels(value: Iterable[Level]) -> tuple[Level, ...]:
     return tuple(value)
 
@@ -127,6 +130,7 @@ _DEFAULT_SCALE = ProficiencyScale(
 )
 
 
+@_lenient
 def _competencies(value: Iterable[Competency]) -> tuple[Competency, ...]:
     return tuple(value)
 

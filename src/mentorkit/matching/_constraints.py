@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from mentorkit.errors import ValidationError
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.matching._problem import MenteeProfile, MentorProfile
@@ -88,6 +89,7 @@ class NotSameOrgUnit:
         return mentee.org_unit_id is None or mentee.org_unit_id != mentor.org_unit_id
 
 
+@_lenient
 def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
     out = set()
     for k, pair in enumerate(value):

@@ -10,12 +10,15 @@ import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 
+@_lenient
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+@_lenient
 def _flags(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
@@ -69,6 +72,7 @@ class EligibilityRule(Protocol):
         ...
 
 
+@_lenient
 def _titles(value: Iterable[str]) -> frozenset[str]:
     titles = frozenset(t.casefold() for t in value)
     if not titles:

@@ -18,6 +18,7 @@ from mentorkit.errors import ValidationError
 from mentorkit.matching._arrays import numpy_or_none
 from mentorkit.model import Activity
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -467,6 +468,7 @@ class MatchingProblem:
         return not isinstance(self._S, tuple)
 
 
+@_lenient
 def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
     out = set()
     for item in value:
@@ -481,18 +483,22 @@ def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
     return frozenset(out)
 
 
+@_lenient
 def _labels(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
+@_lenient
 def _codes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+@_lenient
 def _text_map(value: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
 
+@_lenient
 def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
     out = dict(value)
     for code, level in out.items():

@@ -11,23 +11,28 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.matching._problem import MatchingProblem
 
 
+@_lenient
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+@_lenient
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+@_lenient
 def _pairs(value: Iterable[Pair]) -> tuple[Pair, ...]:
     return tuple(value)
 
 
+@_lenient
 def _unmatched_items(value: Iterable[Unmatched]) -> tuple[Unmatched, ...]:
     return tuple(value)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from mentorkit.errors import ValidationError
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.matching._problem import MenteeProfile, MentorProfile
@@ -152,6 +153,7 @@ class OtherOrgUnit:
         return float(mentee.org_unit_id != mentor.org_unit_id)
 
 
+@_lenient
 def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer, float], ...]:
     out: list[tuple[Scorer, float]] = []
     for k, item in enumerate(value):

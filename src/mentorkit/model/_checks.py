@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
 from mentorkit.errors import ValidationError
+
+
+def lenient(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Make an attrs converter pass on what it cannot convert, for the validator to refuse.
+
+    The one place constructors turn a raw ``TypeError``/``ValueError`` of a converter
+    (``tuple(None)``, ``dict([1])``, ``Activity("x")``) into a
+    :class:`~mentorkit.errors.ValidationError`: the field's validator sees the unconverted
+    value and names the field. A converter's own ``ValidationError`` passes through.
+    """
+
+    @functools.wraps(convert)
+    def converter(value: Any) -> Any:
+        try:
+            return convert(value)
+        except ValidationError:
+            raise
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError):
+            return value
+
+    return converter
 
 
 def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

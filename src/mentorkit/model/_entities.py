@@ -16,6 +16,7 @@ import attrs
 
 from mentorkit.errors import ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 from mentorkit.model._enums import (
     Activity,
     EnrollmentStatus,
@@ -55,36 +56,43 @@ def _member(enum: type[_E], value: object) -> Any:
     return value
 
 
+@_lenient
 def _org_unit_kind(value: OrgUnitKind | str) -> OrgUnitKind:
     converted: OrgUnitKind = _member(OrgUnitKind, value)
     return converted
 
 
+@_lenient
 def _role(value: Role | str) -> Role:
     converted: Role = _member(Role, value)
     return converted
 
 
+@_lenient
 def _enrollment_status(value: EnrollmentStatus | str) -> EnrollmentStatus:
     converted: EnrollmentStatus = _member(EnrollmentStatus, value)
     return converted
 
 
+@_lenient
 def _mentorship_kind(value: MentorshipKind | str) -> MentorshipKind:
     converted: MentorshipKind = _member(MentorshipKind, value)
     return converted
 
 
+@_lenient
 def _activity(value: Activity | str) -> Activity:
     converted: Activity = _member(Activity, value)
     return converted
 
 
+@_lenient
 def _session_status(value: SessionStatus | str) -> SessionStatus:
     converted: SessionStatus = _member(SessionStatus, value)
     return converted
 
 
+@_lenient
 def _outcome_kind(value: OutcomeKind | str) -> OutcomeKind:
     converted: OutcomeKind = _member(OutcomeKind, value)
     return converted
@@ -101,21 +109,25 @@ def _tuple(value: Any) -> Any:
     return value
 
 
+@_lenient
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     converted: tuple[str, ...] = _tuple(value)
     return converted
 
 
+@_lenient
 def _spells(value: Iterable[RoleSpell]) -> tuple[RoleSpell, ...]:
     converted: tuple[RoleSpell, ...] = _tuple(value)
     return converted
 
 
+@_lenient
 def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
     converted: tuple[ActionStep, ...] = _tuple(value)
     return converted
 
 
+@_lenient
 def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
     return dict(value) if isinstance(value, Mapping) else value
 

@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import time
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from mentorkit import _files
 from mentorkit.errors import StorageError, ValidationError

@@ -7,8 +7,8 @@ import sqlite3
 import threading
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.errors import ConflictError, StorageError, ValidationError
 from mentorkit import _files
+from mentorkit.errors import ConflictError, StorageError, ValidationError
 from mentorkit.storage import _sql
 from mentorkit.storage._base import check_timeout
 from mentorkit.storage._sqlstore import SQLStore
