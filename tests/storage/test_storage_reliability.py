@@ -120,8 +120,9 @@ def test_a_rewritten_file_keeps_its_mode(tmp_path, umask_022):
     assert _mode(path) == 0o640
 
 
-def test_temp_files_are_owner_only_and_orphans_are_removed_on_open(tmp_path, umask_022,
-                                                                   monkeypatch):  # fmt: skip
+def test_temp_files_are_owner_only_and_orphans_are_removed_on_open(
+    tmp_path, umask_022, monkeypatch
+):
     path = tmp_path / "s.json"
     store = JsonStore(path)
     seen = []
@@ -140,7 +141,8 @@ def test_temp_files_are_owner_only_and_orphans_are_removed_on_open(tmp_path, uma
     other = tmp_path / ".other.json.4242.tmp"
     other.write_text("not this store's")
     JsonStore(path)
-    assert not orphan.exists() and other.exists()
+    assert not orphan.exists()
+    assert other.exists()
 
 
 def test_graph_exports_are_owner_only(tmp_path, umask_022):
@@ -182,10 +184,13 @@ def test_open_store_never_echoes_a_password(url, secret, capsys):
         open_store(url, timeout=2)
     # Not even a tail of it: everything from the user name's ":" to the host is hidden.
     tail = secret[-2:] + "@127"
-    assert secret not in str(info.value) and tail not in str(info.value)
+    assert secret not in str(info.value)
+    assert tail not in str(info.value)
     assert main(["export", "--store", url]) == 1
     err = capsys.readouterr().err
-    assert "error" in err and secret not in err and tail not in err
+    assert "error" in err
+    assert secret not in err
+    assert tail not in err
 
 
 def test_a_key_value_dsn_is_redacted_whole():
@@ -198,7 +203,8 @@ def test_a_key_value_dsn_is_redacted_whole():
     assert "se cret" not in str(info.value)
     with pytest.raises(StorageError) as info:
         PostgresStore(dsn, timeout=2)
-    assert "se cret" not in str(info.value) and "cret!" not in str(info.value)
+    assert "se cret" not in str(info.value)
+    assert "cret!" not in str(info.value)
     with pytest.raises(ValidationError) as info:
         open_store("postgresql://app:topsecret@db/x", colour="red")
     assert "topsecret" not in str(info.value)
@@ -222,7 +228,8 @@ def test_a_second_json_handle_waits_at_most_the_timeout(tmp_path):
     with a.transaction():
         a.put(Person(id="p-1", name="Ana"))
         err = _within(5, lambda: b.put(Person(id="p-2", name="Ben")))
-        assert isinstance(err, StorageError) and "timeout" in str(err)
+        assert isinstance(err, StorageError)
+        assert "timeout" in str(err)
     b.put(Person(id="p-2", name="Ben"))  # free again
     assert {p.id for p in a.all(Person)} == {"p-1", "p-2"}
 
@@ -241,7 +248,8 @@ def test_another_thread_waits_at_most_the_timeout(tmp_path):
         t = threading.Thread(target=other)
         t.start()
         t.join(10)
-    assert not t.is_alive() and isinstance(errors[0], StorageError)
+    assert not t.is_alive()
+    assert isinstance(errors[0], StorageError)
 
 
 @pytest.mark.parametrize("cls", [JsonStore, SQLiteStore])
@@ -264,30 +272,36 @@ def test_a_fifo_is_refused_not_waited_on(tmp_path, cls):
         os.close(fd)
         t.join(10)
         pytest.fail(f"{cls.__name__} waited on a FIFO")
-    assert isinstance(raised[0], StorageError) and "not a regular file" in str(raised[0])
+    assert isinstance(raised[0], StorageError)
+    assert "not a regular file" in str(raised[0])
 
 
 @pytest.mark.postgres
 def test_a_postgres_row_lock_wait_ends_after_the_timeout(postgres_schema_dsn):
     from mentorkit.storage import PostgresStore
 
-    with PostgresStore(postgres_schema_dsn, timeout=1) as a, \
-            PostgresStore(postgres_schema_dsn, timeout=1) as b:  # fmt: skip
+    with (
+        PostgresStore(postgres_schema_dsn, timeout=1) as a,
+        PostgresStore(postgres_schema_dsn, timeout=1) as b,
+    ):
         ana = a.put(Person(id="p-1", name="Ana"))
         with a.transaction():
             a.put(attrs.evolve(ana, name="Ann"))  # holds the row lock
             err = _within(10, lambda: b.put(attrs.evolve(ana, name="Bo")))
-            assert isinstance(err, StorageError) and "timeout" in str(err)
+            assert isinstance(err, StorageError)
+            assert "timeout" in str(err)
 
 
 # -- 6 and 7: raw exceptions and silent acceptance ---------------------------------------------
 
 _START = dt.datetime(2024, 9, 1, tzinfo=UTC)
 _HOSTILE = {
-    "goal baseline beyond floats": lambda: Goal(id="g", person_id="p", statement="s",
-                                                baseline=10**400),  # fmt: skip
-    "session minutes of 5000 digits": lambda: Session(id="s", mentorship_id="m", start=_START,
-                                                      minutes=10**5000),  # fmt: skip
+    "goal baseline beyond floats": lambda: Goal(
+        id="g", person_id="p", statement="s", baseline=10**400
+    ),
+    "session minutes of 5000 digits": lambda: Session(
+        id="s", mentorship_id="m", start=_START, minutes=10**5000
+    ),
     "session ending after 9999": lambda: Session(
         id="s", mentorship_id="m", start=dt.datetime(9999, 12, 31, 23, tzinfo=UTC), minutes=120
     ),
@@ -301,21 +315,29 @@ _HOSTILE = {
     "timeout='x'": lambda: open_store("sqlite:///:memory:", timeout="x"),
     "postgres max_size=0": lambda: open_store("postgresql://u@127.0.0.1:1/db", max_size=0),
     "match(None)": lambda: match(None),
-    "optimal, scores near 1e-300": lambda: match(MatchingProblem.from_matrix(
-        ["a", "b"], ["x", "y"], [[1e-300, 2e-300], [3e-300, 1e-300]], 1), strategy="optimal"),
+    "optimal, scores near 1e-300": lambda: match(
+        MatchingProblem.from_matrix(
+            ["a", "b"], ["x", "y"], [[1e-300, 2e-300], [3e-300, 1e-300]], 1
+        ),
+        strategy="optimal",
+    ),
     "capacity 10**20": lambda: MatchingProblem.from_matrix(["a"], ["x"], [[1.0]], 10**20),
     "import_package of a folder": lambda: _import_package(os.path.dirname(__file__)),
     "import_package with an int id": lambda: _import_package({"CFDocument": {}}, id=5),
-    "pseudonymise with a surrogate key": lambda: MentorshipGraph.from_mentorships(
-        []).pseudonymise(key="\ud800" * 20),
+    "pseudonymise with a surrogate key": lambda: MentorshipGraph.from_mentorships([]).pseudonymise(
+        key="\ud800" * 20
+    ),
     "ActionItem(done='yes')": lambda: ActionItem(id="a", owner_id="p", text="t", done="yes"),
     '"$schema": true': lambda: from_json(
-        '{"$type": "person", "$schema": true, "id": "p", "name": "n"}'),
+        '{"$type": "person", "$schema": true, "id": "p", "name": "n"}'
+    ),
     "a matrix row given as a dict": lambda: MatchingProblem.from_matrix(
-        ["a"], ["x"], [{0: 1.0}], 1),
+        ["a"], ["x"], [{0: 1.0}], 1
+    ),
     "a capacity given as a set": lambda: MatchingProblem.from_matrix(
-        ["a", "b"], ["x", "y"], [[1.0, 1.0], [1.0, 1.0]], {1, 2}),
-}  # fmt: skip
+        ["a", "b"], ["x", "y"], [[1.0, 1.0], [1.0, 1.0]], {1, 2}
+    ),
+}
 
 
 def _import_package(package, **kw):
@@ -350,7 +372,8 @@ def test_the_cli_reports_bad_numbers_in_one_line(argv, tmp_path, monkeypatch, ca
     (tmp_path / "x.csv").write_text("mentee,kim\nana,1\n")
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
 
 
 def test_graph_within_ten_thousand_years_counts_to_the_end_of_the_calendar(tmp_path, capsys):
@@ -383,8 +406,7 @@ def _export_with_version(version):
     doc["version"] = version
     import json
 
-    return json.dumps({"$type": "mentorkit.store", "$schema": 1,
-                       "collections": {"person": [doc]}})  # fmt: skip
+    return json.dumps({"$type": "mentorkit.store", "$schema": 1, "collections": {"person": [doc]}})
 
 
 # -- 9: a failed import leaves nothing behind --------------------------------------------------
@@ -393,8 +415,10 @@ def _export_with_version(version):
 @pytest.mark.parametrize("scheme", ["sqlite", "json"])
 def test_a_failed_cli_import_creates_no_store(scheme, tmp_path, capsys):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"$type": "mentorkit.store", "$schema": 1, "collections": '
-                   '{"person": [{"$type": "person", "$schema": 1, "id": "p", "version": 1}]}}')  # fmt: skip
+    bad.write_text(
+        '{"$type": "mentorkit.store", "$schema": 1, "collections": '
+        '{"person": [{"$type": "person", "$schema": 1, "id": "p", "version": 1}]}}'
+    )
     target = tmp_path / f"new.{scheme}"
     assert main(["import", str(bad), "--store", f"{scheme}:///{target}"]) == 1
     assert sorted(os.listdir(tmp_path)) == ["bad.json"]
@@ -426,7 +450,7 @@ def test_a_wrong_password_is_reported_at_once_with_the_reason(postgres_dsn, capf
         PostgresStore(make_conninfo(**info), timeout=20)
     assert time.monotonic() - started < 10
     assert "definitely-wrong-pw" not in str(err.value)
-    out, errout = capfd.readouterr()
+    _, errout = capfd.readouterr()
     assert "pool" not in errout.lower()
 
 
@@ -434,7 +458,7 @@ def test_a_refused_port_is_reported_with_the_reason():
     pytest.importorskip("psycopg")
     from mentorkit.storage import PostgresStore
 
-    with pytest.raises(StorageError, match="(?i)refused|connect") as err:
+    with pytest.raises(StorageError, match=r"(?i)refused|connect") as err:
         PostgresStore("postgresql://app:pw@127.0.0.1:1/db", timeout=5)
     assert "within" not in str(err.value)  # the reason, not just "timed out"
 
@@ -445,7 +469,8 @@ def test_a_refused_port_is_reported_with_the_reason():
 def test_an_email_of_the_wrong_type_is_not_echoed():
     with pytest.raises(ValidationError) as info:
         Person(id="p", name="n", email=b"ana@x.org")
-    assert "ana@x.org" not in str(info.value) and info.value.field == "email"
+    assert "ana@x.org" not in str(info.value)
+    assert info.value.field == "email"
     doc = to_dict(Person(id="p", name="n"))
     doc["email"] = ["ana@x.org"]
     with pytest.raises(ValidationError) as info:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -30,14 +30,20 @@ class PhaseChange:
     why: str = attrs.field(default="", validator=c.text, repr=False)
 
 
-@_lenient
 def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
     return tuple(value)
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _history = _lenient(_history)
+
+
 def _evidence(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _evidence = _lenient(_evidence)
 
 
 def _check_evidence(_inst: object, attribute: attrs.Attribute[object], value: object) -> None:

@@ -16,9 +16,12 @@ if TYPE_CHECKING:
     from mentorkit.cycles._cycle import CoachingCycle
 
 
-@_lenient
 def _names(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _names = _lenient(_names)
 
 
 @attrs.frozen(kw_only=True)
@@ -59,14 +62,20 @@ class Transition:
     target: str = attrs.field(validator=c.identifier)
 
 
-@_lenient
 def _phases(value: Iterable[Phase]) -> tuple[Phase, ...]:
     return tuple(value)
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _phases = _lenient(_phases)
+
+
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _transitions = _lenient(_transitions)
 
 
 @attrs.frozen(kw_only=True)

@@ -89,7 +89,6 @@ class NotSameOrgUnit:
         return mentee.org_unit_id is None or mentee.org_unit_id != mentor.org_unit_id
 
 
-@_lenient
 def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
     out = set()
     for k, pair in enumerate(value):
@@ -103,6 +102,10 @@ def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
             )
         out.add(pair)
     return frozenset(out)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _pairs = _lenient(_pairs)
 
 
 @attrs.frozen

@@ -468,7 +468,6 @@ class MatchingProblem:
         return not isinstance(self._S, tuple)
 
 
-@_lenient
 def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
     out = set()
     for item in value:
@@ -483,22 +482,34 @@ def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
     return frozenset(out)
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _activities = _lenient(_activities)
+
+
 def _labels(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _labels = _lenient(_labels)
+
+
 def _codes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _codes = _lenient(_codes)
+
+
 def _text_map(value: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _text_map = _lenient(_text_map)
+
+
 def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
     out = dict(value)
     for code, level in out.items():
@@ -507,6 +518,10 @@ def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
                 "must be an ordinal level >= 0", field=f"strengths[{code!r}]", value=level
             )
     return MappingProxyType(out)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _levels = _lenient(_levels)
 
 
 def _capacity_value(_inst: object, _attr: object, value: object) -> None:

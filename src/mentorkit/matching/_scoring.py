@@ -153,7 +153,6 @@ class OtherOrgUnit:
         return float(mentee.org_unit_id != mentor.org_unit_id)
 
 
-@_lenient
 def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer, float], ...]:
     out: list[tuple[Scorer, float]] = []
     for k, item in enumerate(value):
@@ -178,6 +177,10 @@ def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer
         if names.count(name) > 1:
             raise ValidationError("names a criterion twice", field="parts", value=name)
     return tuple(out)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _parts = _lenient(_parts)
 
 
 @attrs.frozen

@@ -6,14 +6,16 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from mentorkit.errors import ValidationError
 
+_F = TypeVar("_F", bound=Callable[[Any], Any])
 
-def lenient(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+
+def lenient(convert: _F) -> _F:
     """Make an attrs converter pass on what it cannot convert, for the validator to refuse.
 
     The one place constructors turn a raw ``TypeError``/``ValueError`` of a converter
@@ -31,7 +33,7 @@ def lenient(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
         except (TypeError, ValueError, OverflowError, AttributeError, KeyError):
             return value
 
-    return converter
+    return converter  # type: ignore[return-value]  # same signature, by functools.wraps
 
 
 def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

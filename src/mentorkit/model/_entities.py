@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
@@ -56,46 +56,67 @@ def _member(enum: type[_E], value: object) -> Any:
     return value
 
 
-@_lenient
 def _org_unit_kind(value: OrgUnitKind | str) -> OrgUnitKind:
     converted: OrgUnitKind = _member(OrgUnitKind, value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _org_unit_kind = _lenient(_org_unit_kind)
+
+
 def _role(value: Role | str) -> Role:
     converted: Role = _member(Role, value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _role = _lenient(_role)
+
+
 def _enrollment_status(value: EnrollmentStatus | str) -> EnrollmentStatus:
     converted: EnrollmentStatus = _member(EnrollmentStatus, value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _enrollment_status = _lenient(_enrollment_status)
+
+
 def _mentorship_kind(value: MentorshipKind | str) -> MentorshipKind:
     converted: MentorshipKind = _member(MentorshipKind, value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _mentorship_kind = _lenient(_mentorship_kind)
+
+
 def _activity(value: Activity | str) -> Activity:
     converted: Activity = _member(Activity, value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _activity = _lenient(_activity)
+
+
 def _session_status(value: SessionStatus | str) -> SessionStatus:
     converted: SessionStatus = _member(SessionStatus, value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _session_status = _lenient(_session_status)
+
+
 def _outcome_kind(value: OutcomeKind | str) -> OutcomeKind:
     converted: OutcomeKind = _member(OutcomeKind, value)
     return converted
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _outcome_kind = _lenient(_outcome_kind)
 
 
 # The converters turn lists into tuples and leave anything else (a lone string, a number)
@@ -109,27 +130,39 @@ def _tuple(value: Any) -> Any:
     return value
 
 
-@_lenient
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     converted: tuple[str, ...] = _tuple(value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _ids = _lenient(_ids)
+
+
 def _spells(value: Iterable[RoleSpell]) -> tuple[RoleSpell, ...]:
     converted: tuple[RoleSpell, ...] = _tuple(value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _spells = _lenient(_spells)
+
+
 def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
     converted: tuple[ActionStep, ...] = _tuple(value)
     return converted
 
 
-@_lenient
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _steps = _lenient(_steps)
+
+
 def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
     return dict(value) if isinstance(value, Mapping) else value
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _mapping = _lenient(_mapping)
 
 
 @attrs.frozen(kw_only=True)

@@ -69,8 +69,10 @@ def dump(collections: Iterable[tuple[str, Iterable[str]]], *, generation: int | 
 
 
 def generation(head: bytes) -> int | None:
-    """The change counter on the first line of a JSON store file, or ``None`` if it has none
-    there (an export, or a file edited by hand: such a file is always re-read).
+    """The change counter on the first line of a JSON store file, or ``None``.
+
+    ``None`` when the first line has none (an export, or a file edited by hand): such a
+    file is always re-read.
     """
     found = _HEAD.match(head)
     return None if found is None else int(found.group(1))

@@ -131,9 +131,7 @@ def check_document(document: str | bytes) -> list[Any]:
         StorageError: as :func:`import_store` does for a bad document.
     """
     if not isinstance(document, str | bytes):
-        raise StorageError(
-            f"the imported document must be text, not a {type(document).__name__}"
-        )
+        raise StorageError(f"the imported document must be text, not a {type(document).__name__}")
     found = _document.load(document, "the imported document")
     entities: list[Any] = []
     for collection, docs in sorted(found.items()):

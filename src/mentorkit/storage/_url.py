@@ -47,7 +47,7 @@ _entry_points_loaded = False
 def _passwords(url: str) -> list[str]:
     """The passwords a store URL or ``key=value`` DSN carries, as written and decoded."""
     found = [m.group(2).strip("'") for m in _KEY_PASSWORD.finditer(url)]
-    head, sep, rest = url.partition("://")
+    _, sep, rest = url.partition("://")
     if sep and "@" in rest:
         userinfo = rest[: rest.rindex("@")]
         if ":" in userinfo:
@@ -289,8 +289,7 @@ def file_path(url: str) -> str:
         path = ""
     if "\0" in path or not path:
         raise ValidationError(
-            "names a path no file can have (a NUL byte, or text the file system cannot "
-            "encode)",
+            "names a path no file can have (a NUL byte, or text the file system cannot encode)",
             field="url",
             value=url,
         )
