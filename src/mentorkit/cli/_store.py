@@ -170,7 +170,7 @@ def run_import(args: argparse.Namespace) -> int:
             with open(args.file, encoding="utf-8") as f:
                 text = f.read()
     except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
-        raise StorageError(f"cannot read {args.file!r}: {exc}") from None
+        raise StorageError(f"cannot read {args.file}: {exc}") from None
     url = args.store or default_store()
     # Validate the whole document before opening (perhaps creating) the store, and remove
     # what the import created if it fails anyway: a failed import leaves nothing behind.
