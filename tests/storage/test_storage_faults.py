@@ -161,6 +161,8 @@ def _kill_mid_stream(url, tmp_path, after, delay, env=None):
     # A temporary copy a kill left behind is gone once the store was opened again, and
     # every file holding the data is owner-only.
     assert _orphans(tmp_path) == []
+    print(f"{url.split(':')[0]}: killed with {acknowledged + 1} acknowledged, {committed} "
+          f"committed, {len(left)} temporary file(s) left and removed on reopen")  # fmt: skip
     for name in _store_files(tmp_path):
         assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
     return left

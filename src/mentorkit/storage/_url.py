@@ -192,14 +192,16 @@ def open_store(url: str, **options: Any) -> Store:
 
     Args:
         url: The store URL.
-        **options: Passed to the backend (``timeout=`` for SQLite, ``max_size=`` for the
-            PostgreSQL pool).
+        **options: Passed to the backend (``timeout=`` for every file or database store,
+            ``max_size=`` for the PostgreSQL pool).
 
     Returns:
         The open store; close it (or use it in a ``with`` block) when done.
 
     Raises:
-        ValidationError: a malformed URL, or an option the backend does not take.
+        ValidationError: a malformed URL (or a path no file can have), or an option the
+            backend does not take or a bad value for it. A password in the URL never
+            appears in the message of any error raised here.
         NotFoundError: no backend registered for the URL's scheme.
         StorageError: the backend cannot open the store.
 
