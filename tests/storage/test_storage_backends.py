@@ -644,7 +644,7 @@ def test_an_overflow_from_a_driver_is_a_validation_error():
         ("memory://", "timeout"),
         ("sqlite:///:memory:", "foo"),
         ("sqlite:///{tmp}/m.db", "max_size"),
-        ("json:///{tmp}/m.json", "timeout"),
+        ("json:///{tmp}/m.json", "max_size"),
         ("postgresql://u:pw@127.0.0.1:1/db", "colour"),
     ],
 )

@@ -1,7 +1,9 @@
 """Faults with real processes: concurrent writers, SIGKILL mid-stream."""
 
 import os
+import random
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -37,7 +39,20 @@ RACER = textwrap.dedent(
 # printing i after each commit.
 WRITER = textwrap.dedent(
     """
-    import sys, attrs
+    import os, sys, time, attrs
+    os.umask(0o022)  # the usual umask: files must be owner-only anyway
+    if os.environ.get("PAUSE_BEFORE_RENAME"):
+        # Stop between writing the temporary copy and renaming it, after the ballast.
+        _replace, _calls = os.replace, []
+
+        def _paused(src, dst):
+            _calls.append(1)
+            if len(_calls) > 3:
+                print("renaming", flush=True)
+                time.sleep(60)
+            _replace(src, dst)
+
+        os.replace = _paused
     from mentorkit import Enrollment, Person, Role
     from mentorkit.storage import open_store
 
@@ -108,11 +123,21 @@ def test_two_processes_updating_one_postgres_entity_one_conflicts(
     _race(url, tmp_path)
 
 
-def _kill_mid_stream(url, tmp_path, after, delay):
-    writer = _python(WRITER, tmp_path, url)
+def _store_files(tmp_path):
+    return sorted(p.name for p in tmp_path.iterdir() if "killed" in p.name)
+
+
+def _orphans(tmp_path):
+    return [name for name in _store_files(tmp_path) if name.endswith(".tmp")]
+
+
+def _kill_mid_stream(url, tmp_path, after, delay, env=None):
+    writer = _python(WRITER, tmp_path, url, env={**os.environ, **(env or {})})
     acknowledged = -1
     try:
         for line in writer.stdout:
+            if line.strip() == "renaming":
+                break
             acknowledged = int(line)
             if acknowledged >= after:
                 break
@@ -121,6 +146,7 @@ def _kill_mid_stream(url, tmp_path, after, delay):
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=60)
     assert writer.returncode == -signal.SIGKILL
+    left = {name: stat.S_IMODE(os.stat(tmp_path / name).st_mode) for name in _orphans(tmp_path)}
     with open_store(url) as store:
         people = [p.id for p in store.all(Person) if p.id.startswith("p")]
         enrolled = [e.id for e in store.all(Enrollment)]
@@ -132,15 +158,53 @@ def _kill_mid_stream(url, tmp_path, after, delay):
     assert counter.name == str(committed)
     assert counter.version == committed + 1
     assert committed >= acknowledged + 1  # nothing acknowledged is lost
+    # A temporary copy a kill left behind is gone once the store was opened again, and
+    # every file holding the data is owner-only.
+    assert _orphans(tmp_path) == []
+    print(f"{url.split(':')[0]}: killed with {acknowledged + 1} acknowledged, {committed} "
+          f"committed, {len(left)} temporary file(s) left and removed on reopen")  # fmt: skip
+    for name in _store_files(tmp_path):
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
+    return left
 
 
-@pytest.mark.parametrize("round_", range(4))
+def _moment(round_, first, spread):
+    """A random moment to kill at: after which acknowledged transaction, then how long."""
+    rng = random.Random(round_)
+    return {"after": first + rng.randrange(spread), "delay": rng.uniform(0, 0.02)}
+
+
+KILLS = 10
+
+
+@pytest.mark.parametrize("round_", range(KILLS))
 def test_sigkill_during_sqlite_writes_leaves_a_prefix_of_transactions(tmp_path, round_):
     url = f"sqlite:///{tmp_path}/killed.db"
-    _kill_mid_stream(url, tmp_path, after=20 + 17 * round_, delay=0.003 * round_)
+    _kill_mid_stream(url, tmp_path, **_moment(round_, 20, 60))
 
 
-@pytest.mark.parametrize("round_", range(4))
+@pytest.mark.parametrize("round_", range(KILLS))
 def test_sigkill_during_json_writes_leaves_a_prefix_of_transactions(tmp_path, round_):
     url = f"json:///{tmp_path}/killed.json"
-    _kill_mid_stream(url, tmp_path, after=5 + 3 * round_, delay=0.004 * round_)
+    _kill_mid_stream(url, tmp_path, **_moment(round_, 3, 12))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("round_", range(KILLS))
+def test_sigkill_during_postgres_writes_leaves_a_prefix_of_transactions(
+    postgres_schema_dsn, tmp_path, monkeypatch, round_
+):
+    from psycopg.conninfo import conninfo_to_dict
+
+    info = conninfo_to_dict(postgres_schema_dsn)
+    monkeypatch.setenv("PGOPTIONS", info.pop("options"))
+    url = "postgresql://{user}:{password}@{host}:{port}/{dbname}".format(**info)
+    _kill_mid_stream(url, tmp_path, **_moment(round_, 20, 60))
+
+
+def test_a_json_writer_killed_before_its_rename_leaves_an_orphan_the_next_open_removes(
+    tmp_path,
+):
+    url = f"json:///{tmp_path}/killed.json"
+    left = _kill_mid_stream(url, tmp_path, after=10**9, delay=0, env={"PAUSE_BEFORE_RENAME": "1"})
+    assert list(left.values()) == [0o600]  # the full copy was there, owner-only

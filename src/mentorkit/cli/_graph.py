@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
+from mentorkit._files import write_private
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError, ValidationError
 from mentorkit.graph import MentorshipGraph, cohort_report
@@ -89,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
             graph.write_gexf(args.out, include_sensitive=args.include_sensitive)
         else:
             try:
-                args.out.write_text(json.dumps(graph.node_link(
-                    include_sensitive=args.include_sensitive)), encoding="utf-8")  # fmt: skip
+                write_private(str(args.out), json.dumps(graph.node_link(
+                    include_sensitive=args.include_sensitive)))  # fmt: skip
             except OSError as exc:
                 raise StorageError(f"cannot write {args.out}: {exc.strerror}") from exc
         print(f"\nWrote {args.out} ({fmt})")

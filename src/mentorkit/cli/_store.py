@@ -89,9 +89,9 @@ def describe(url: str) -> str:
     if scheme in {"sqlite", "json"} and url not in {"sqlite://", "sqlite:///:memory:"}:
         return f"{os.path.abspath(file_path(url))} ({url})"
     if scheme.startswith("postgres"):
-        from mentorkit.storage.postgres import _redact
+        from mentorkit.storage._url import redact
 
-        return _redact(url)
+        return redact(url)
     return url
 
 
@@ -161,7 +161,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import a document into the store."""
-    from mentorkit.storage import import_store
+    from mentorkit.storage._transfer import check_document, load_entities
 
     try:
         if args.file == "-":
@@ -169,26 +169,45 @@ def run_import(args: argparse.Namespace) -> int:
         else:
             with open(args.file, encoding="utf-8") as f:
                 text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
         raise StorageError(f"cannot read {args.file}: {exc}") from None
     url = args.store or default_store()
-    with open_cli_store(args) as store:
-        count = import_store(store, text)
+    # Validate the whole document before opening (perhaps creating) the store, and remove
+    # what the import created if it fails anyway: a failed import leaves nothing behind.
+    entities = check_document(text)
+    created = _new_files(url)
+    try:
+        with open_cli_store(args) as store:
+            count = load_entities(store, entities)
+    except BaseException:
+        for path in created:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        raise
     print(f"Imported {count:,} entities into {describe(url)}.")
     return 0
 
 
+def _new_files(url: str) -> list[str]:
+    """The files opening a file store at ``url`` would create (none if it exists)."""
+    from mentorkit.storage._url import file_path
+
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in {"sqlite", "json"} or url in {"sqlite://", "sqlite:///:memory:"}:
+        return []
+    path = file_path(url)
+    if os.path.exists(path):
+        return []
+    extra = ("-wal", "-shm", "-journal") if scheme == "sqlite" else (".lock",)
+    return [path] + [path + e for e in extra if not os.path.exists(path + e)]
+
+
 def _write_atomically(path: str, text: str | bytes) -> None:
-    tmp = f"{path}.tmp-{os.getpid()}"
+    from mentorkit._files import remove_orphans, write_private
+
     try:
-        if isinstance(text, bytes):  # written as is (an .ics file keeps its CRLF line ends)
-            with open(tmp, "wb") as b:
-                b.write(text)
-        else:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise StorageError(f"cannot write {path}: {exc}") from None
+        remove_orphans(path, running=False)  # what a killed export left behind
+        write_private(path, text)
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StorageError(f"cannot write {path}: {why}") from None

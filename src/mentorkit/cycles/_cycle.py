@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -13,6 +13,7 @@ from mentorkit.cycles._smartie import SmartieRules, check_smartie
 from mentorkit.errors import TransitionError, ValidationError
 from mentorkit.model import ActionPlan, Entity, Goal
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 
 @attrs.frozen(kw_only=True)
@@ -31,6 +32,10 @@ class PhaseChange:
 
 def _evidence(value: Mapping[str, str]) -> Mapping[str, str]:
     return dict(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _evidence = _lenient(_evidence)
 
 
 def _check_evidence(_inst: object, attribute: attrs.Attribute[object], value: object) -> None:
@@ -69,6 +74,11 @@ def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseC
 
 def _rounds(value: tuple[EvidenceRound, ...] | list[EvidenceRound]) -> tuple[EvidenceRound, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _history = _lenient(_history)
+    _rounds = _lenient(_rounds)
 
 
 #: Artefacts whose presence is read from the cycle's goal and action plan.

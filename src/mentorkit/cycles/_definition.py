@@ -11,6 +11,7 @@ import attrs
 from mentorkit.cycles._smartie import SmartieRules
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.cycles._cycle import CoachingCycle
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _names = _lenient(_names)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,8 +67,16 @@ def _phases(value: Iterable[Phase]) -> tuple[Phase, ...]:
     return tuple(value)
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _phases = _lenient(_phases)
+
+
 def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _transitions = _lenient(_transitions)
 
 
 @attrs.frozen(kw_only=True)

@@ -45,13 +45,18 @@ def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mappin
     if isinstance(package, os.PathLike):
         path = Path(package)
         try:
+            if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
+                raise ValidationError("must be a JSON file", field="package", value=str(path))
             package = path.read_bytes()
         except FileNotFoundError:
             raise NotFoundError(f"no such file: {path}") from None
+        except OSError as exc:
+            raise ValidationError(f"cannot be read: {exc.strerror}", field="package",
+                                  value=str(path)) from None  # fmt: skip
     if isinstance(package, str | bytes):
         try:
             package = json.loads(package)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep or long
             raise ValidationError(f"is not JSON: {exc}", field="$") from None
     if not isinstance(package, Mapping):
         raise ValidationError(
@@ -185,6 +190,9 @@ def import_package(
         >>> import_package(export_package(fw)) == fw
         True
     """
+    if id is not None and not isinstance(id, str):
+        raise ValidationError("must be a framework name (a string) or None", field="id",
+                              value=id)  # fmt: skip
     pkg = _read(package)
     doc = pkg.get("CFDocument")
     if not isinstance(doc, Mapping):

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 
 def _texts(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _texts = _lenient(_texts)
 
 
 def _all_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -39,6 +44,10 @@ class Level:
 
 def _levels(value: Iterable[Level]) -> tuple[Level, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _levels = _lenient(_levels)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,6 +138,10 @@ _DEFAULT_SCALE = ProficiencyScale(
 
 def _competencies(value: Iterable[Competency]) -> tuple[Competency, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _competencies = _lenient(_competencies)
 
 
 def _optional_uuid(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
+from mentorkit._files import write_private
 from mentorkit._optional import require as require  # graph modules import it from here
 from mentorkit.errors import StorageError
 
 if TYPE_CHECKING:
-    import os
-
     from mentorkit.graph._graph import MentorshipGraph
 
 def _flat_value(value: Any) -> str | int | float | bool | None:
@@ -71,15 +72,22 @@ def write(
     *,
     include_sensitive: bool = False,
 ) -> None:
-    """Write the flattened graph in ``fmt``; I/O errors become ``StorageError``."""
+    """Write the flattened graph in ``fmt``; I/O errors become ``StorageError``.
+
+    The file is written atomically and owner-only (it names people), like every file
+    mentorkit writes.
+    """
     g = flat_graph(graph, include_sensitive=include_sensitive)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(g, buffer)
+    else:
+        nx.write_gexf(g, buffer)
     try:
-        if fmt == "graphml":
-            nx.write_graphml(g, path)
-        else:
-            nx.write_gexf(g, path)
-    except OSError as exc:
-        raise StorageError(f"cannot write {fmt} to {str(path)!r}: {exc.strerror}") from exc
+        write_private(os.fspath(path), buffer.getvalue())
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StorageError(f"cannot write {fmt} to {str(path)!r}: {why}") from exc
 
 
 def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:

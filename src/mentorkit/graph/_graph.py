@@ -665,6 +665,9 @@ class MentorshipGraph:
         Same key, same pseudonyms: graphs exported on different days can be joined, while
         nobody without the key can map a pseudonym back to a person. Names become the
         pseudonym; e-mail and demographics are dropped; supervisors are pseudonymised too.
+        Title and org unit are dropped as well: together they single people out (every
+        principal is the only one of their title in their school), so a pseudonym that kept
+        them could be mapped back to a person without the key.
 
         Args:
             key: The secret key (at least 16 bytes; keep it out of the exported files).
@@ -684,9 +687,13 @@ class MentorshipGraph:
             >>> "a" in p, len(p)
             (False, 2)
         """
-        raw = key.encode() if isinstance(key, str) else key
+        try:
+            raw = key.encode() if isinstance(key, str) else key
+        except UnicodeEncodeError:  # a lone surrogate: no bytes to key a hash with
+            raw = None
         if not isinstance(raw, bytes) or len(raw) < 16:
-            raise ValidationError("must be at least 16 bytes", field="key", value="<hidden>")
+            raise ValidationError("must be at least 16 bytes (or UTF-8 text)", field="key",
+                                  value="<hidden>")  # fmt: skip
 
         def alias(pid: str) -> str:
             return _pseudonym(raw, pid)
@@ -698,7 +705,7 @@ class MentorshipGraph:
               for m in self._ms]  # fmt: skip
         people = [
             attrs.evolve(p, id=alias(p.id), name=alias(p.id), email=None, demographics=None,
-                         supervisor_id=alias_opt(p.supervisor_id))
+                         title="", org_unit_id=None, supervisor_id=alias_opt(p.supervisor_id))
             for p in self._people.values()
         ]  # fmt: skip
         outcomes = [attrs.evolve(o, person_id=alias(o.person_id), note="") for o in self._outcomes]

@@ -110,6 +110,8 @@ def _fmt(value: object) -> str:
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
+    if day.year + years > dt.MAXYEAR:  # "within 10,000 years": the end of the calendar
+        return dt.date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a common year

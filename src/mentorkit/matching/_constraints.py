@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 
 from mentorkit.errors import ValidationError
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.matching._problem import MenteeProfile, MentorProfile
@@ -140,6 +141,10 @@ def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
             )
         out.add(pair)
     return frozenset(out)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _pairs = _lenient(_pairs)
 
 
 @attrs.frozen

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _frozen = _lenient(_frozen)
+
+
 def _flags(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _flags = _lenient(_flags)
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +83,10 @@ def _titles(value: Iterable[str]) -> frozenset[str]:
     if not titles:
         raise ValidationError("must name at least one title", field="titles", value=value)
     return titles
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _titles = _lenient(_titles)
 
 
 @attrs.frozen

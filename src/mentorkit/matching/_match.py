@@ -51,6 +51,10 @@ def match(
         >>> print(r.explain("cy"))
         cy: unmatched (mentors_full): all 1 allowed mentors were full
     """
+    from mentorkit.matching._problem import MatchingProblem
+
+    if not isinstance(problem, MatchingProblem):
+        raise ValidationError("must be a MatchingProblem", field="problem", value=problem)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ValidationError("must be an int", field="seed", value=seed)
     if isinstance(strategy, str):

@@ -8,6 +8,7 @@ import math
 import numbers
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Set as AbstractSet
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from mentorkit.errors import ValidationError
 from mentorkit.matching._arrays import numpy_or_none
 from mentorkit.model import Activity
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -502,16 +504,32 @@ def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
     return frozenset(out)
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _activities = _lenient(_activities)
+
+
 def _labels(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _labels = _lenient(_labels)
 
 
 def _codes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _codes = _lenient(_codes)
+
+
 def _text_map(value: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _text_map = _lenient(_text_map)
 
 
 def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
@@ -522,6 +540,10 @@ def _levels(value: Mapping[str, int]) -> Mapping[str, int]:
                 "must be an ordinal level >= 0", field=f"strengths[{code!r}]", value=level
             )
     return MappingProxyType(out)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _levels = _lenient(_levels)
 
 
 def _capacity_value(_inst: object, _attr: object, value: object) -> None:
@@ -727,15 +749,28 @@ def _groups(groups: Sequence[str | None] | None, size: int) -> tuple[str | None,
     return tuple(groups)
 
 
+#: The largest capacity of one mentor (solvers count places in 64-bit integers).
+MAX_CAPACITY = 2**31 - 1
+
+
 def _capacities(capacity: int | Sequence[int], size: int) -> tuple[int, ...]:
     def check(value: object, field: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
-            raise ValidationError("must be a whole number >= 0", field=field, value=value)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Integral)
+            or not 0 <= int(value) <= MAX_CAPACITY
+        ):
+            raise ValidationError(
+                f"must be a whole number from 0 to {MAX_CAPACITY:,}", field=field, value=value
+            )
         return int(value)
 
     if isinstance(capacity, numbers.Integral | bool):
         return (check(capacity, "capacity"),) * size
-    if isinstance(capacity, str) or not isinstance(capacity, Sequence | Sized):
+    # An ordered collection only: a set or a mapping has no "one per mentor" order.
+    if isinstance(capacity, str | Mapping | AbstractSet) or not isinstance(
+        capacity, Sequence | Sized
+    ):
         raise ValidationError(
             "must be an int or one int per mentor", field="capacity", value=capacity
         )
@@ -751,7 +786,10 @@ def _check_value(value: object, field: str) -> float:
         return math.nan
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValidationError("must be a number or None", field=field, value=value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond 1.8e308
+        number = math.inf
     if math.isinf(number):
         raise ValidationError(
             "must be finite (use None to forbid a pair)", field=field, value=value
@@ -761,13 +799,19 @@ def _check_value(value: object, field: str) -> float:
 
 def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[float, ...], ...]:
     n, m = shape
-    if isinstance(matrix, str) or not hasattr(matrix, "__len__"):
+    if isinstance(matrix, str | bytes | Mapping | AbstractSet) or not hasattr(matrix, "__len__"):
         raise ValidationError("must be a matrix (rows of numbers)", field=field, value=matrix)
     if len(matrix) != n:
         raise ValidationError(f"must have one row per mentee ({n})", field=field, value=len(matrix))
     rows = []
     for i, row in enumerate(matrix):
-        if isinstance(row, str) or not hasattr(row, "__len__") or len(row) != m:
+        if isinstance(row, str | bytes | Mapping | AbstractSet):
+            raise ValidationError(
+                "must be a row of numbers (a list or tuple, one per mentor)",
+                field=f"{field}[{i}]",
+                value=row,
+            )
+        if not hasattr(row, "__len__") or len(row) != m:
             got = len(row) if hasattr(row, "__len__") else row
             raise ValidationError(
                 f"must have one entry per mentor ({m})", field=f"{field}[{i}]", value=got

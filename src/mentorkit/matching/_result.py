@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.matching._problem import MatchingProblem
@@ -20,16 +21,32 @@ def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _frozen_mapping = _lenient(_frozen_mapping)
+
+
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _strings = _lenient(_strings)
 
 
 def _pairs(value: Iterable[Pair]) -> tuple[Pair, ...]:
     return tuple(value)
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _pairs = _lenient(_pairs)
+
+
 def _unmatched_items(value: Iterable[Unmatched]) -> tuple[Unmatched, ...]:
     return tuple(value)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _unmatched_items = _lenient(_unmatched_items)
 
 
 class UnmatchedReason(StrEnum):

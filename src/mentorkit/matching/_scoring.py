@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import attrs
 
 from mentorkit.errors import ValidationError
+from mentorkit.model._checks import lenient as _lenient
 
 if TYPE_CHECKING:
     from mentorkit.matching._problem import MenteeProfile, MentorProfile
@@ -257,6 +258,10 @@ def _parts(value: Iterable[Scorer | tuple[Scorer, float]]) -> tuple[tuple[Scorer
         if names.count(name) > 1:
             raise ValidationError("names a criterion twice", field="parts", value=name)
     return tuple(out)
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _parts = _lenient(_parts)
 
 
 @attrs.frozen

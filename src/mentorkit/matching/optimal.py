@@ -133,7 +133,9 @@ class _Weights:
         if integral and top <= budget:
             self.scale = 1.0
         else:
-            exponent = int(np.floor(np.log2(budget / max(top, 1e-300))))
+            # In logarithms: budget / top overflows for scores near 1e-300; the cap keeps
+            # 2 ** exponent a float.
+            exponent = min(1000, int(np.floor(np.log2(budget) - np.log2(max(top, 1e-300)))))
             if integral:
                 exponent = min(exponent, 0)
             self.scale = 2.0**exponent

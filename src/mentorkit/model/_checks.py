@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 
 from mentorkit.errors import ValidationError
+
+_F = TypeVar("_F", bound=Callable[[Any], Any])
+
+
+def lenient(convert: _F) -> _F:
+    """Make an attrs converter pass on what it cannot convert, for the validator to refuse.
+
+    The one place constructors turn a raw ``TypeError``/``ValueError`` of a converter
+    (``tuple(None)``, ``dict([1])``, ``Activity("x")``) into a
+    :class:`~mentorkit.errors.ValidationError`: the field's validator sees the unconverted
+    value and names the field. A converter's own ``ValidationError`` passes through.
+    """
+
+    @functools.wraps(convert)
+    def converter(value: Any) -> Any:
+        try:
+            return convert(value)
+        except ValidationError:
+            raise
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError):
+            return value
+
+    return converter  # type: ignore[return-value]  # same signature, by functools.wraps
 
 
 def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -27,10 +52,30 @@ def optional_identifier(inst: object, attribute: attrs.Attribute[Any], value: ob
         identifier(inst, attribute, value)
 
 
+def _finite(value: object) -> bool:
+    """Whether ``value`` is an int or float a float can hold (``bool`` is not a number here).
+
+    An int beyond 1.8e308 is refused too: every figure mentorkit computes from it (a mean,
+    a score, a JSON number another program reads) would overflow or lose it.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def non_negative(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a number that is zero or more (``bool`` is not a number here)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValidationError("must be a number >= 0", field=attribute.name, value=value)
+    """Require a finite number that is zero or more (``bool`` is not a number here)."""
+    if not _finite(value) or value < 0:  # type: ignore[operator]
+        raise ValidationError("must be a finite number >= 0", field=attribute.name, value=value)
+
+
+def boolean(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require ``True`` or ``False`` (not a truthy string such as ``"yes"``)."""
+    if not isinstance(value, bool):
+        raise ValidationError("must be true or false", field=attribute.name, value=value)
 
 
 #: The largest entity version (a signed 64-bit integer, what SQL stores can hold).
@@ -103,11 +148,17 @@ def optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) 
         text(inst, attribute, value)
 
 
+def optional_private_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`optional_text`, for personal data (an e-mail): the value is never echoed."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(
+            f"must be a string (got a {type(value).__name__})", field=attribute.name
+        )
+
+
 def optional_number(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Require ``None`` or a finite int or float (``bool`` is not a number here)."""
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if value is not None and not _finite(value):
         raise ValidationError("must be a finite number", field=attribute.name, value=value)
 
 

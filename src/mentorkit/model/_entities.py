@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
 from mentorkit.errors import ValidationError
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import lenient as _lenient
 from mentorkit.model._enums import (
     Activity,
     EnrollmentStatus,
@@ -63,14 +64,26 @@ def _org_unit_kind(value: OrgUnitKind | str) -> OrgUnitKind:
     return converted
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _org_unit_kind = _lenient(_org_unit_kind)
+
+
 def _role(value: Role | str) -> Role:
     converted: Role = _member(Role, value)
     return converted
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _role = _lenient(_role)
+
+
 def _enrollment_status(value: EnrollmentStatus | str) -> EnrollmentStatus:
     converted: EnrollmentStatus = _member(EnrollmentStatus, value)
     return converted
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _enrollment_status = _lenient(_enrollment_status)
 
 
 def _mentorship_kind(value: MentorshipKind | str) -> MentorshipKind:
@@ -88,9 +101,19 @@ def _changes(value: Iterable[LifecycleChange]) -> tuple[LifecycleChange, ...]:
     return converted
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _mentorship_kind = _lenient(_mentorship_kind)
+    _mentorship_status = _lenient(_mentorship_status)
+    _changes = _lenient(_changes)
+
+
 def _activity(value: Activity | str) -> Activity:
     converted: Activity = _member(Activity, value)
     return converted
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _activity = _lenient(_activity)
 
 
 def _session_status(value: SessionStatus | str) -> SessionStatus:
@@ -98,9 +121,17 @@ def _session_status(value: SessionStatus | str) -> SessionStatus:
     return converted
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _session_status = _lenient(_session_status)
+
+
 def _outcome_kind(value: OutcomeKind | str) -> OutcomeKind:
     converted: OutcomeKind = _member(OutcomeKind, value)
     return converted
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _outcome_kind = _lenient(_outcome_kind)
 
 
 # The converters turn lists into tuples and leave anything else (a lone string, a number)
@@ -119,9 +150,17 @@ def _ids(value: Iterable[str]) -> tuple[str, ...]:
     return converted
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _ids = _lenient(_ids)
+
+
 def _spells(value: Iterable[RoleSpell]) -> tuple[RoleSpell, ...]:
     converted: tuple[RoleSpell, ...] = _tuple(value)
     return converted
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _spells = _lenient(_spells)
 
 
 def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
@@ -146,8 +185,19 @@ def _milestone_kind(value: MilestoneKind | str) -> MilestoneKind:
     return converted
 
 
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _steps = _lenient(_steps)
+    _activities = _lenient(_activities)
+    _members = _lenient(_members)
+    _milestone_kind = _lenient(_milestone_kind)
+
+
 def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
     return dict(value) if isinstance(value, Mapping) else value
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _mapping = _lenient(_mapping)
 
 
 @attrs.frozen(kw_only=True)
@@ -202,7 +252,7 @@ class Person(Entity):
     title: str = attrs.field(default="", validator=c.text)
     org_unit_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     supervisor_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    email: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
+    email: str | None = attrs.field(default=None, validator=c.optional_private_text, repr=False)
     roles: tuple[RoleSpell, ...] = attrs.field(
         default=(), converter=_spells, validator=c.tuple_of(RoleSpell), repr=False
     )
@@ -421,6 +471,12 @@ class Session(Entity):
             raise ValidationError(
                 "must be a whole number of minutes", field="minutes", value=self.minutes
             )
+        try:
+            self.end  # noqa: B018 - the end must be a datetime Python can hold
+        except OverflowError:
+            raise ValidationError(
+                "ends after the year 9999", field="minutes", value=self.minutes
+            ) from None
 
     @property
     def end(self) -> dt.datetime:
@@ -437,7 +493,7 @@ class ActionItem(Entity):
     owner_id: str = attrs.field(validator=c.identifier)
     text: str = attrs.field(validator=c.text, repr=False)
     due: dt.date | None = attrs.field(default=None, validator=c.optional_date)
-    done: bool = attrs.field(default=False)
+    done: bool = attrs.field(default=False, validator=c.boolean)
     session_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
 
 
@@ -488,7 +544,7 @@ class ActionStep:
     text: str = attrs.field(validator=c.text)
     due: dt.date | None = attrs.field(default=None, validator=c.optional_date)
     owner_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
-    done: bool = False
+    done: bool = attrs.field(default=False, validator=c.boolean)
 
 
 @attrs.frozen(kw_only=True)

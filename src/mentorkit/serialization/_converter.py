@@ -295,7 +295,7 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
             field=f"$.{TAG_KEY}",
             value=tag,
         )
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # true == 1: not a version
         raise ValidationError(
             f"this mentorkit reads schema version {SCHEMA_VERSION}",
             field=f"$.{SCHEMA_KEY}",
@@ -367,7 +367,8 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
     """
     try:
         doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, TypeError) as exc:
+    except (ValueError, RecursionError, TypeError) as exc:
+        # ValueError: not JSON, not UTF-8, or an integer of more digits than Python reads.
         raise ValidationError(f"is not JSON: {exc}", field="$") from None
     return from_dict(doc, cls)
 

@@ -35,6 +35,23 @@ Found = tuple[str, int, str]
 _bulk = paused
 
 
+def check_timeout(value: object, field: str = "timeout") -> float:
+    """A lock or connection wait in seconds: a finite number > 0.
+
+    Raises:
+        ValidationError: anything else (a string, ``bool``, zero, infinity, NaN).
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError("must be a number of seconds > 0", field=field, value=value)
+    try:
+        seconds = float(value)
+    except OverflowError:
+        seconds = float("inf")
+    if not 0 < seconds < 10**9:  # NaN fails too
+        raise ValidationError("must be a number of seconds > 0", field=field, value=value)
+    return seconds
+
+
 class BaseStore:
     """Shared implementation of :class:`~mentorkit.storage.Store` (see the module docs)."""
 

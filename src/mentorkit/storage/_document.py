@@ -15,6 +15,7 @@ well. Each document is exactly what ``mentorkit.serialization.to_dict`` writes.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mentorkit.errors import StorageError
@@ -39,9 +40,24 @@ class Stored(NamedTuple):
     text: str
 
 
-def dump(collections: Iterable[tuple[str, Iterable[str]]]) -> str:
-    """The whole-store document of ``(collection, document texts)`` pairs (already sorted)."""
-    parts = [f'{{"$type": "{STORE_TAG}", "$schema": {STORE_SCHEMA}, "collections": {{']
+#: The key of a JSON store's change counter: every commit writes the next number, so another
+#: process can tell the file changed even when its size, inode and (coarse) timestamp repeat.
+GENERATION_KEY = "$generation"
+_HEAD = re.compile(
+    rb'^\{"\$type": "mentorkit\.store", "\$schema": \d+, "\$generation": (\d{1,19}),'
+)
+#: How many leading bytes of a file :func:`generation` needs.
+HEAD_SIZE = 96
+
+
+def dump(collections: Iterable[tuple[str, Iterable[str]]], *, generation: int | None = None) -> str:
+    """The whole-store document of ``(collection, document texts)`` pairs (already sorted).
+
+    ``generation`` (a JSON store's change counter) goes on the first line, where
+    :func:`generation` finds it without reading the rest; exports have none.
+    """
+    counter = "" if generation is None else f' "{GENERATION_KEY}": {generation},'
+    parts = [f'{{"$type": "{STORE_TAG}", "$schema": {STORE_SCHEMA},{counter} "collections": {{']
     groups = []
     for name, texts in collections:
         body = ",\n  ".join(texts)
@@ -50,6 +66,16 @@ def dump(collections: Iterable[tuple[str, Iterable[str]]]) -> str:
     parts.append(",".join(groups))
     parts.append("\n}}\n" if groups else "}}\n")
     return "".join(parts)
+
+
+def generation(head: bytes) -> int | None:
+    """The change counter on the first line of a JSON store file, or ``None``.
+
+    ``None`` when the first line has none (an export, or a file edited by hand): such a
+    file is always re-read.
+    """
+    found = _HEAD.match(head)
+    return None if found is None else int(found.group(1))
 
 
 def _fail(where: str, why: str) -> StorageError:
@@ -69,11 +95,13 @@ def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
     """
     try:
         doc: Any = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError, TypeError) as exc:
         raise _fail(where, f"not JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get(TAG_KEY) != STORE_TAG:
         raise _fail(where, f'its "$type" is not "{STORE_TAG}"')
     schema = doc.get("$schema")
+    if type(schema) is not int:  # true == 1 in Python: a bool or float is no schema number
+        raise _fail(where, f'bad "$schema" {schema!r}')
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > STORE_SCHEMA:
         raise StorageError(
             f"{where} was written by a newer mentorkit (store schema {schema}); this one "

@@ -41,6 +41,8 @@ _INLINE: dict[Any, str] = {
     c.version_number: f"type({{v}}) is int and 0 <= {{v}} <= {c.MAX_VERSION}",
     c.text: "type({v}) is str",
     c.optional_text: "{v} is None or type({v}) is str",
+    c.optional_private_text: "{v} is None or type({v}) is str",
+    c.boolean: "type({v}) is bool",
     c.is_date: "type({v}) is _date_t",
     c.optional_date: "{v} is None or type({v}) is _date_t",
 }

@@ -30,18 +30,20 @@ INDEXED_KEYS = 3
 _COLUMNS = ("collection", "id", "type", "version", *KEY_COLUMNS, "doc")
 
 
-def create_statements(text: str = "TEXT") -> list[str]:
+def create_statements(text: str = "TEXT", *, integer: str = "INTEGER") -> list[str]:
     """The DDL of schema version 1 (portable between SQLite and PostgreSQL).
 
     Args:
         text: The type of id and key columns; it must order strings by code point, as
             Python does (SQLite's ``TEXT``, PostgreSQL's ``TEXT COLLATE "C"``).
+        integer: The type of the version column: it must hold 64-bit integers (SQLite's
+            ``INTEGER``, PostgreSQL's ``BIGINT``).
     """
     keys = ", ".join(f"{k} {text}" for k in KEY_COLUMNS)
     out = [
         f"CREATE TABLE {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         f"CREATE TABLE {TABLE} (collection {text} NOT NULL, id {text} NOT NULL, "
-        f"type TEXT NOT NULL, version INTEGER NOT NULL, {keys}, doc TEXT NOT NULL, "
+        f"type TEXT NOT NULL, version {integer} NOT NULL, {keys}, doc TEXT NOT NULL, "
         "PRIMARY KEY (collection, id))",
     ]
     out += [

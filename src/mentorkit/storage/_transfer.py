@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from mentorkit.errors import StorageError
+from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import Entity
 from mentorkit.serialization import registered_types, to_dict
 from mentorkit.storage import _codec, _document
@@ -110,6 +110,28 @@ def import_store(store: Store, document: str | bytes) -> int:
             holds a document that is not valid or whose type is not registered.
         ConflictError: an imported id already exists in the store; nothing is imported.
     """
+    if not callable(getattr(store, "put_many", None)):
+        raise ValidationError("must be a store", field="store", value=store)
+    return load_entities(store, check_document(document))
+
+
+def load_entities(store: Store, entities: list[Any]) -> int:
+    """Put the entities :func:`check_document` returned into a store, all or nothing."""
+    if isinstance(store, BaseStore):
+        store._restore(entities)
+    else:
+        store.put_many([attrs.evolve(e, version=0) for e in entities])
+    return len(entities)
+
+
+def check_document(document: str | bytes) -> list[Any]:
+    """The entities of an exported document, every one validated (see :func:`import_store`).
+
+    Raises:
+        StorageError: as :func:`import_store` does for a bad document.
+    """
+    if not isinstance(document, str | bytes):
+        raise StorageError(f"the imported document must be text, not a {type(document).__name__}")
     found = _document.load(document, "the imported document")
     entities: list[Any] = []
     for collection, docs in sorted(found.items()):
@@ -121,8 +143,4 @@ def import_store(store: Store, document: str | bytes) -> int:
                     f"but it belongs in {entity.collection!r}"
                 )
             entities.append(entity)
-    if isinstance(store, BaseStore):
-        store._restore(entities)
-    else:
-        store.put_many([attrs.evolve(e, version=0) for e in entities])
-    return len(entities)
+    return entities

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
 import urllib.parse
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.errors import MentorkitError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 #: point's name is the scheme, its value an opener ``"package.module:open_url"``.
 ENTRY_POINT_GROUP = "mentorkit.stores"
 
+_KEY_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
@@ -40,6 +42,54 @@ _OPENERS: dict[str, Opener | str] = {
 #: ``"module:attribute"`` path imported on first use).
 registered_stores: Mapping[str, Opener | str] = MappingProxyType(_OPENERS)
 _entry_points_loaded = False
+
+
+def _passwords(url: str) -> list[str]:
+    """The passwords a store URL or ``key=value`` DSN carries, as written and decoded."""
+    found = [m.group(2).strip("'") for m in _KEY_PASSWORD.finditer(url)]
+    _, sep, rest = url.partition("://")
+    if sep and "@" in rest:
+        userinfo = rest[: rest.rindex("@")]
+        if ":" in userinfo:
+            found.append(userinfo[userinfo.index(":") + 1 :])
+    out = []
+    for p in found:
+        out += [p, urllib.parse.unquote(p)]
+    return sorted({p for p in out if p}, key=len, reverse=True)
+
+
+def redact(url: str) -> str:
+    """A store URL (or libpq ``key=value`` DSN) with its password replaced by ``***``.
+
+    The one redaction every message naming a store goes through: ``repr`` of a store,
+    errors of :func:`open_store`, the command line. A password may contain ``@``, ``:`` or
+    ``/``; everything between the user name and the last ``@`` is hidden.
+
+    Example:
+        >>> redact("postgresql://app:s3cr@t@db.example.org/mentoring")
+        'postgresql://app:***@db.example.org/mentoring'
+        >>> redact("host=db user=app password='s3 cret' dbname=m")
+        'host=db user=app password=*** dbname=m'
+    """
+    if not isinstance(url, str):
+        return f"a {type(url).__name__}"
+    out = _KEY_PASSWORD.sub(r"\1***", url)
+    head, sep, rest = out.partition("://")
+    if sep and "@" in rest:
+        at = rest.rindex("@")
+        userinfo = rest[:at]
+        if ":" in userinfo:
+            user = userinfo[: userinfo.index(":")]
+            out = f"{head}://{user}:***{rest[at:]}"
+    return out
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a driver's error message, say) with every password of ``url`` hidden."""
+    text = _KEY_PASSWORD.sub(r"\1***", text)
+    for secret in _passwords(url) if isinstance(url, str) else ():
+        text = text.replace(secret, "***")
+    return text
 
 
 def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) -> None:
@@ -142,14 +192,16 @@ def open_store(url: str, **options: Any) -> Store:
 
     Args:
         url: The store URL.
-        **options: Passed to the backend (``timeout=`` for SQLite, ``max_size=`` for the
-            PostgreSQL pool).
+        **options: Passed to the backend (``timeout=`` for every file or database store,
+            ``max_size=`` for the PostgreSQL pool).
 
     Returns:
         The open store; close it (or use it in a ``with`` block) when done.
 
     Raises:
-        ValidationError: a malformed URL, or an option the backend does not take.
+        ValidationError: a malformed URL (or a path no file can have), or an option the
+            backend does not take or a bad value for it. A password in the URL never
+            appears in the message of any error raised here.
         NotFoundError: no backend registered for the URL's scheme.
         StorageError: the backend cannot open the store.
 
@@ -163,7 +215,7 @@ def open_store(url: str, **options: Any) -> Store:
         raise ValidationError(
             "must be a store URL such as sqlite:///mentorkit.db or memory://",
             field="url",
-            value=url,
+            value=redact(url),
         )
     scheme = url.split("://", 1)[0].lower()
     if scheme not in _OPENERS:
@@ -173,7 +225,13 @@ def open_store(url: str, **options: Any) -> Store:
         raise NotFoundError(f"no store backend for {scheme}:// (known: {known})")
     opener = _resolve(scheme)
     _check_options(opener, f"{scheme}://", options, skip=1)
-    return opener(url, **options)
+    try:
+        return opener(url, **options)
+    except MentorkitError as exc:
+        # A backend (third-party ones too) may quote the URL: never its password.
+        if _passwords(url) and any(p in str(exc) for p in _passwords(url)):
+            raise type(exc)(scrub(str(exc), url)) from None
+        raise
 
 
 def _check_options(target: Any, what: str, options: Mapping[str, Any], *, skip: int) -> None:
@@ -207,13 +265,16 @@ def file_path(url: str) -> str:
     Raises:
         ValidationError: the URL names a host, or no path.
     """
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as exc:  # an unbalanced "[" (IPv6 host), a bad port...
+        raise ValidationError(f"is not a URL: {exc}", field="url", value=redact(url)) from None
     if parts.netloc:
         raise ValidationError(
             f"a {parts.scheme}:// URL takes no host: write {parts.scheme}:///relative/path "
             f"or {parts.scheme}:////absolute/path",
             field="url",
-            value=url,
+            value=redact(url),
         )
     path = urllib.parse.unquote(parts.path)
     if not path.startswith("/") or path == "/":
@@ -224,6 +285,16 @@ def file_path(url: str) -> str:
         )
     if parts.query or parts.fragment:
         raise ValidationError("takes no query or fragment", field="url", value=url)
+    try:
+        os.fsencode(path)
+    except UnicodeError:
+        path = ""
+    if "\0" in path or not path:
+        raise ValidationError(
+            "names a path no file can have (a NUL byte, or text the file system cannot encode)",
+            field="url",
+            value=url,
+        )
     return path[1:]
 
 

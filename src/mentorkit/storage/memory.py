@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, NamedTuple
 
+from mentorkit.errors import StorageError
 from mentorkit.storage import _codec
 from mentorkit.storage._base import BaseStore, Found
 
@@ -44,6 +45,10 @@ class MemoryStore(BaseStore):
         True
     """
 
+    #: Seconds a transaction waits for another thread's (``-1``: as long as it takes, since
+    #: nothing outside this process can hold a memory store).
+    _lock_timeout: float = -1
+
     def __init__(self) -> None:
         super().__init__()
         self._data: dict[str, dict[str, _Record]] = {}
@@ -58,7 +63,11 @@ class MemoryStore(BaseStore):
     # -- transactions: the lock is held from begin to commit/rollback ------------------------
 
     def _begin(self, *, write: bool) -> None:
-        self._lock.acquire()
+        if not self._lock.acquire(timeout=self._lock_timeout):
+            raise StorageError(
+                f"{self!r} is used by another thread for longer than the timeout "
+                f"({self._lock_timeout:g} s)"
+            )
         try:
             self._journals = [[]]
             self._writing = write

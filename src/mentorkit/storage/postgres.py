@@ -5,12 +5,14 @@ Needs the ``postgres`` extra (psycopg 3 and psycopg_pool): ``pip install "mentor
 
 from __future__ import annotations
 
-import re
+import math
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.errors import ConflictError, StorageError
+from mentorkit.errors import ConflictError, StorageError, ValidationError
 from mentorkit.storage import _sql
+from mentorkit.storage._base import check_timeout
 from mentorkit.storage._sqlstore import SQLStore
+from mentorkit.storage._url import redact, scrub
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -21,13 +23,7 @@ __all__ = ["PostgresStore"]
 _P = "%s"
 # Serialises schema set-up between processes opening the same database at once.
 _SETUP_LOCK = 0x6D656E746F72  # "mentor"
-_URL_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
-_KEY_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
-
-
-def _redact(dsn: str) -> str:
-    """The DSN without its password (URL or ``key=value`` form)."""
-    return _KEY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", dsn))
+_redact = redact
 
 
 class PostgresStore(SQLStore):
@@ -58,8 +54,19 @@ class PostgresStore(SQLStore):
         self, dsn: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 30.0
     ) -> None:
         super().__init__()
+        if not isinstance(dsn, str):
+            raise ValidationError("must be a connection string or URL", field="dsn",
+                                  value=redact(dsn))  # fmt: skip
+        for name, size, least in (("min_size", min_size, 0), ("max_size", max_size, 1)):
+            if type(size) is not int or not least <= size <= 10_000:
+                raise ValidationError(f"must be an integer from {least} to 10000", field=name,
+                                      value=size)  # fmt: skip
+        if max_size < min_size:
+            raise ValidationError(f"must be at least min_size ({min_size})", field="max_size",
+                                  value=max_size)  # fmt: skip
+        timeout = check_timeout(timeout)
         try:
-            import psycopg  # noqa: F401 - fail early with the extra's name
+            import psycopg
             import psycopg_pool
         except ImportError as exc:
             raise StorageError(
@@ -67,6 +74,21 @@ class PostgresStore(SQLStore):
             ) from None
         self.dsn = dsn
         self._timeout = timeout
+        # One direct connection first: a wrong password, a missing database or a refused
+        # port is reported at once and with the server's reason, where the pool would
+        # retry (logging warnings) until its timeout and then only say it timed out.
+        try:
+            psycopg.connect(dsn, connect_timeout=max(2, math.ceil(timeout))).close()
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"cannot connect to {redact(dsn)}: {scrub(str(exc).strip(), dsn)}"
+            ) from None
+        wait_ms = f"{max(1, round(timeout * 1000))}ms"
+
+        def configure(conn: Any) -> None:
+            # Row and table lock waits end after the store's timeout too (LockNotAvailable).
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (wait_ms,))
+
         self._pool: Any = psycopg_pool.ConnectionPool(
             dsn,
             min_size=min_size,
@@ -74,6 +96,7 @@ class PostgresStore(SQLStore):
             timeout=timeout,
             open=False,
             kwargs={"autocommit": True},
+            configure=configure,
             name="mentorkit",
         )
         with self._errors():
@@ -82,7 +105,7 @@ class PostgresStore(SQLStore):
             except psycopg_pool.PoolTimeout:
                 self._pool.close()
                 raise StorageError(
-                    f"cannot connect to {_redact(dsn)} within {timeout:g} s"
+                    f"cannot connect to {redact(dsn)} within {timeout:g} s"
                 ) from None
         try:
             with self._errors():
@@ -119,12 +142,21 @@ class PostgresStore(SQLStore):
                         f"this one reads schema {_sql.SCHEMA} and older: upgrade mentorkit"
                     )
             if schema < 1:
-                for statement in _sql.create_statements('TEXT COLLATE "C"'):
+                for statement in _sql.create_statements('TEXT COLLATE "C"', integer="BIGINT"):
                     conn.execute(statement)
                 conn.execute(
                     f"INSERT INTO {_sql.META} (key, value) VALUES ('format', %s), ('schema', %s)",
                     (_sql.FORMAT, str(_sql.SCHEMA)),
                 )
+            # Stores created before versions were 64-bit on PostgreSQL too (SQLite's INTEGER
+            # always was): widen, so that any version the model allows can be stored.
+            kind = conn.execute(
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = %s AND column_name = 'version'",
+                (_sql.TABLE,),
+            ).fetchone()
+            if kind is not None and kind[0] != "bigint":
+                conn.execute(f"ALTER TABLE {_sql.TABLE} ALTER COLUMN version TYPE BIGINT")
             self._rekey(conn)
 
     def _translate(self, exc: Exception) -> Exception | None:
@@ -138,12 +170,18 @@ class PostgresStore(SQLStore):
             | psycopg.errors.DeadlockDetected,
         ):
             return ConflictError(f"{self!r}: a concurrent write won ({exc.sqlstate}); try again")
+        if isinstance(exc, psycopg.errors.LockNotAvailable):
+            return StorageError(
+                f"{self!r}: locked by another writer for longer than the timeout "
+                f"({self._timeout:g} s)"
+            )
         if isinstance(exc, psycopg_pool.PoolTimeout):
             return StorageError(f"{self!r}: no connection free within {self._timeout:g} s")
         if isinstance(exc, psycopg.OperationalError):
-            return StorageError(f"{self!r}: the server cannot be reached: {exc}")
+            why = scrub(str(exc), self.dsn)
+            return StorageError(f"{self!r}: the server cannot be reached: {why}")
         if isinstance(exc, psycopg.Error):
-            return StorageError(f"{self!r}: {type(exc).__name__}: {exc}")
+            return StorageError(f"{self!r}: {type(exc).__name__}: {scrub(str(exc), self.dsn)}")
         return super()._translate(exc)
 
     # -- transactions: a pooled connection per thread ----------------------------------------

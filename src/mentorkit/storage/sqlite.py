@@ -7,8 +7,10 @@ import sqlite3
 import threading
 from typing import TYPE_CHECKING, Any
 
+from mentorkit import _files
 from mentorkit.errors import ConflictError, StorageError, ValidationError
 from mentorkit.storage import _sql
+from mentorkit.storage._base import check_timeout
 from mentorkit.storage._sqlstore import SQLStore
 
 if TYPE_CHECKING:
@@ -33,7 +35,8 @@ assert len(_MIGRATIONS) == _sql.SCHEMA
 class SQLiteStore(SQLStore):
     """A store in one SQLite file: the embedded default.
 
-    The file holds one table of JSON documents with indexed key columns, in WAL mode with
+    A new file is readable by its owner only (``0600``, its WAL files too). The file holds
+    one table of JSON documents with indexed key columns, in WAL mode with
     full synchronous commits (a committed write survives a crash). Several processes may use
     one file: writes are serialised by SQLite's lock (waiting up to ``timeout`` seconds) and
     version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. One
@@ -44,7 +47,8 @@ class SQLiteStore(SQLStore):
 
     Args:
         path: The database file (created if missing), or ``":memory:"``.
-        timeout: Seconds to wait for another process's write lock.
+        timeout: Seconds to wait for another process's write lock (or another thread's
+            turn on this store).
 
     Raises:
         StorageError: the file is not a mentorkit store, was written by a newer mentorkit,
@@ -64,14 +68,26 @@ class SQLiteStore(SQLStore):
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         super().__init__()
-        self.path = os.fspath(path)
+        self._timeout = check_timeout(timeout)
+        try:
+            self.path = os.fspath(path)
+        except TypeError:
+            raise ValidationError("must be a path", field="path", value=path) from None
+        if not isinstance(self.path, str):
+            raise ValidationError("must be a path", field="path", value=path)
         self._lock = threading.RLock()
         try:
+            if self.path != ":memory:":
+                _files.refuse_special(self.path)
+                # Owner-only from the start: SQLite gives its -wal and -shm files the
+                # database file's mode, and keeps the mode of a file that exists.
+                _files.create_private(self.path)
             self._conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite store {self.path!r}: {exc}") from None
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise StorageError(f"cannot open SQLite store {self.path!r}: {why}") from None
         try:
             self._setup()
         except BaseException:
@@ -173,7 +189,11 @@ class SQLiteStore(SQLStore):
     # -- transactions: one connection, guarded by a lock held from begin to end -------------
 
     def _begin(self, *, write: bool) -> None:
-        self._lock.acquire()
+        if not self._lock.acquire(timeout=self._timeout):
+            raise StorageError(
+                f"{self!r} is used by another thread for longer than the timeout "
+                f"({self._timeout:g} s)"
+            )
         try:
             self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except BaseException:

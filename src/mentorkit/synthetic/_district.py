@@ -11,6 +11,7 @@ from itertools import pairwise
 import attrs
 
 from mentorkit import model as m
+from mentorkit.errors import ValidationError
 from mentorkit.frameworks import Assessment, Rater, load_framework
 from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
@@ -208,12 +209,11 @@ def district(
         >>> d == district(seed=1, staff=120, years=2)
         True
     """
-    if staff < 10:
-        raise ValueError(f"staff: must be at least 10 (got {staff!r})")
-    if years < 1:
-        raise ValueError(f"years: must be at least 1 (got {years!r})")
-    if not 0 < mentee_share <= 1:
-        raise ValueError(f"mentee_share: must be in (0, 1] (got {mentee_share!r})")
+    _whole(staff, "staff", 10, 10**7)
+    _whole(first_year, "first_year", dt.MINYEAR, dt.MAXYEAR - 1)
+    _whole(years, "years", 1, dt.MAXYEAR - 1 - first_year)
+    if not isinstance(mentee_share, int | float) or not 0 < mentee_share <= 1:
+        raise ValidationError("must be in (0, 1]", field="mentee_share", value=mentee_share)
     rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not secrets
     gen = _Generator(rng, staff=staff)
     gen.org_and_people(first_year)
@@ -559,3 +559,8 @@ class _Generator:
                     self.attendance_list.append(m.Attendance(
                         id=f"att-{n:07d}", event_id=event.id, person_id=e.person_id,
                         cohort_id=cohort.id, attended=rng.random() < 0.85))  # fmt: skip
+
+def _whole(value: object, field: str, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(f"must be a whole number from {low} to {high}", field=field,
+                              value=value)  # fmt: skip

@@ -1,0 +1,289 @@
+"""Hostile values at every public boundary: only a ``MentorkitError`` (or argparse's usage
+exit) may come out, never a raw exception or a traceback.
+
+The boundaries: every public attrs class's constructor (a valid instance with one field
+replaced, for the classes with strategies; every field hostile for the others),
+``from_json``/``from_dict``, ``open_store``, ``MatchingProblem.from_matrix`` and ``match``,
+``import_package``, ``import_store`` and the ``mentorkit`` command.
+"""
+
+import contextlib
+import datetime as dt
+import importlib
+import io
+import json
+import os
+import tempfile
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mentorkit import MentorkitError
+from mentorkit.cli import main
+from mentorkit.frameworks.case import import_package
+from mentorkit.matching import MatchingProblem, match
+from mentorkit.serialization import from_dict, from_json, to_dict
+from mentorkit.storage import MemoryStore, import_store, open_store
+from mentorkit.testing import strategies
+
+# A handful of examples each: together they stay within a few tens of seconds.
+FEW = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+_UTC = dt.UTC
+hostile_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([10**20, -(10**20), 2**63, 2**64, 10**400, -1, 0]),
+    st.floats(),  # NaN and the infinities included
+    st.sampled_from([1e-300, 1e308, -0.0]),
+    st.text(),
+    st.sampled_from(["", " ", "\x00", "\ud800", "a" * 10_000, "9" * 5000, "yes", "1e999"]),
+    st.binary(max_size=20),
+    st.dates(),
+    st.sampled_from([dt.date.max, dt.date.min]),
+    st.datetimes(timezones=st.sampled_from([None, _UTC])),
+    st.sampled_from([dt.datetime.max.replace(tzinfo=_UTC), dt.datetime.min.replace(tzinfo=_UTC)]),
+)
+hostile = st.recursive(
+    hostile_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.lists(inner, max_size=4).map(tuple),
+        st.frozensets(st.integers(), max_size=3),
+        st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    ),
+    max_leaves=8,
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _only_mentorkit_errors(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except MentorkitError:
+        return None
+
+
+def _public_attrs_classes():
+    found = {}
+    for name in (
+        "mentorkit",
+        "mentorkit.frameworks",
+        "mentorkit.cycles",
+        "mentorkit.matching",
+        "mentorkit.scheduling",
+        "mentorkit.measurement",
+        "mentorkit.graph",
+    ):
+        with contextlib.suppress(ImportError):
+            module = importlib.import_module(name)
+            for attr in getattr(module, "__all__", ()):
+                obj = getattr(module, attr, None)
+                if isinstance(obj, type) and attrs.has(obj):
+                    found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return [found[k] for k in sorted(found)]
+
+
+PUBLIC_CLASSES = _public_attrs_classes()
+WITH_STRATEGY = {
+    cls: strategy()
+    if callable(strategy) and not isinstance(strategy, st.SearchStrategy)
+    else strategy
+    for cls, strategy in strategies.ENTITY_STRATEGIES.items()
+}
+
+
+def test_the_public_classes_are_found():
+    assert len(PUBLIC_CLASSES) >= 20
+
+
+@FEW
+@given(st.data())
+def test_a_constructor_given_a_hostile_field_raises_only_mentorkit_errors(data):
+    cls = data.draw(st.sampled_from(PUBLIC_CLASSES))
+    fields = [f for f in attrs.fields(cls) if f.init]
+    if not fields:
+        return
+    if cls in WITH_STRATEGY:
+        valid = data.draw(WITH_STRATEGY[cls])
+        field = data.draw(st.sampled_from(fields))
+        value = data.draw(hostile)
+        made = _only_mentorkit_errors(attrs.evolve, valid, **{field.alias: value})
+        if made is not None:  # accepted: it must store and read back like any other
+            store = MemoryStore()
+            _only_mentorkit_errors(store.put, made)
+    else:
+        kwargs = {f.alias: data.draw(hostile) for f in fields}
+        _only_mentorkit_errors(cls, **kwargs)
+
+
+@FEW
+@given(strategies.entities(), st.data())
+def test_a_document_with_a_hostile_field_raises_only_mentorkit_errors(entity, data):
+    doc = to_dict(entity)
+    key = data.draw(st.sampled_from(sorted(doc)))
+    doc[key] = data.draw(json_values)
+    _only_mentorkit_errors(from_dict, doc)
+    _only_mentorkit_errors(from_dict, data.draw(hostile))
+    try:
+        text = json.dumps(doc)
+    except (ValueError, TypeError):
+        return
+    cut = data.draw(st.integers(0, len(text)))
+    _only_mentorkit_errors(from_json, text[:cut] + data.draw(st.text(max_size=5)))
+    _only_mentorkit_errors(from_json, data.draw(st.binary(max_size=30)))
+
+
+@FEW
+@given(
+    st.sampled_from(["memory://", "json:///", "sqlite:///", "sqlite://", "json://", "x://", ""]),
+    st.text(max_size=20),
+    st.dictionaries(
+        st.sampled_from(["timeout", "max_size", "min_size", "colour"]), hostile, max_size=2
+    ),
+)
+def test_open_store_raises_only_mentorkit_errors(prefix, rest, options):
+    with tempfile.TemporaryDirectory() as folder, _cwd(folder):
+        store = _only_mentorkit_errors(open_store, prefix + rest, **options)
+        if store is not None:
+            store.close()
+
+
+@FEW
+@given(
+    st.lists(hostile, max_size=3),
+    st.integers(0, 3),
+    hostile,
+    hostile,
+    st.sampled_from(["stable", "greedy", "optimal"]),
+)
+def test_matching_raises_only_mentorkit_errors(scores, size, capacity, seed, strategy):
+    mentees = [f"m{i}" for i in range(len(scores))]
+    mentors = [f"k{j}" for j in range(size)]
+    problem = _only_mentorkit_errors(
+        MatchingProblem.from_matrix, mentees, mentors, scores, capacity
+    )
+    if problem is not None:
+        _only_mentorkit_errors(match, problem, strategy=strategy, seed=0)
+        _only_mentorkit_errors(match, problem, strategy=strategy, seed=seed)
+    _only_mentorkit_errors(match, scores)
+
+
+@FEW
+@given(st.one_of(hostile, json_values), hostile)
+def test_import_package_raises_only_mentorkit_errors(package, id):
+    if isinstance(package, bytes | str):
+        _only_mentorkit_errors(import_package, package)
+    doc = {"CFDocument": {"identifier": "d"}, "CFItems": package, "CFAssociations": package}
+    _only_mentorkit_errors(import_package, doc)
+    _only_mentorkit_errors(import_package, {"CFDocument": package})
+    _only_mentorkit_errors(import_package, doc, id=id)
+
+
+@FEW
+@given(json_values, st.one_of(hostile, json_values))
+def test_import_store_raises_only_mentorkit_errors(collection, entry):
+    doc = {"$type": "mentorkit.store", "$schema": 1, "collections": {"person": [entry]}}
+    for thing in (doc, collection):
+        try:
+            text = json.dumps(thing)
+        except (TypeError, ValueError):  # not JSON-able: no document to import
+            continue
+        _only_mentorkit_errors(import_store, MemoryStore(), text)
+    _only_mentorkit_errors(import_store, MemoryStore(), entry)
+
+
+_ARGV = st.sampled_from(
+    [
+        ["demo", "--staff"],
+        ["demo", "--years"],
+        ["demo", "--seed"],
+        ["graph", "--within-years"],
+        ["graph", "--top"],
+        ["graph", "--as-of"],
+        ["graph", "--out"],
+        ["match", "--capacity", "{v}", "--scores"],
+        ["match", "--seed", "{v}", "--scores"],
+        ["match", "--scores"],
+        ["export", "--store"],
+        ["export", "-o"],
+        ["import"],
+        ["import", "doc.json", "--store"],
+    ]
+)
+_ARG_VALUES = st.one_of(
+    st.integers().map(str),
+    st.sampled_from(
+        [
+            "100000000000000000000",
+            "-1",
+            "0",
+            "1e999",
+            "nan",
+            "99999-01-01",
+            "sqlite://",
+            "json:///",
+            "postgresql://u:pw@127.0.0.1:1/x",
+            "/",
+            "x.csv",
+            "doc.json",
+            "a\x00b",
+            "memory://",
+        ]
+    ),
+    st.text(
+        alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=12
+    ),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ARGV, _ARG_VALUES)
+def test_the_command_line_never_shows_a_traceback(argv, value):
+    with tempfile.TemporaryDirectory() as folder, _cwd(folder):
+        with open("x.csv", "w") as f:
+            f.write("mentee,kim,lee\nana,1,2\nben,3,\n")
+        with open("doc.json", "w") as f:
+            f.write('{"$type": "mentorkit.store", "$schema": 1, "collections": {}}')
+        args = [a.replace("{v}", value) for a in argv]
+        args = [*args, value] if "{v}" not in " ".join(argv) else [*args, "x.csv"]
+        if args[0] in {"demo", "graph", "export"} and "--store" not in args:
+            args += ["--store", "memory://"]
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = main(args)
+            except SystemExit as exc:  # argparse's usage error
+                code = 2 if exc.code == 2 else -1
+        assert code in (0, 1, 2), args
+        assert "Traceback" not in err.getvalue()
+
+
+@contextlib.contextmanager
+def _cwd(folder):
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize("cls", PUBLIC_CLASSES, ids=lambda c: c.__qualname__)
+def test_every_public_class_refuses_all_fields_none_with_a_mentorkit_error(cls):
+    fields = [f for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING]
+    if fields:
+        _only_mentorkit_errors(cls, **{f.alias: None for f in fields})
