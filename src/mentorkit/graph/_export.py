@@ -1,10 +1,17 @@
-"""Exports of a mentorship graph: GraphML, GEXF, node-link JSON and pandas DataFrames."""
+"""Exports of a mentorship graph: GraphML, GEXF, node-link and Cytoscape.js JSON, DataFrames.
+
+Each format is checked against its consumer in the tests: GEXF against the official GEXF 1.2
+schema and graphology's reader, GraphML with python-igraph, the Cytoscape.js elements with
+Cytoscape.js itself, the node-link data in the ``links`` layout D3's force examples read.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 import importlib
+import inspect
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -79,6 +86,47 @@ def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx
     return g
 
 
+def _labelled(
+    graph: MentorshipGraph, *, include_sensitive: bool, edge_ids: bool = True
+) -> nx.MultiDiGraph:
+    """The flat graph with a ``label`` per node (the name; the id when no name is known),
+    and with ``edge_ids`` each edge's ``id`` the mentorship id, as viewers show and key them.
+    """
+    g = flat_graph(graph, include_sensitive=include_sensitive)
+    for pid, data in g.nodes(data=True):
+        data["label"] = data.get("name") or pid
+    if edge_ids:
+        for _, _, key, data in g.edges(keys=True, data=True):
+            data["id"] = key
+    return g
+
+
+def _gexf_tree(g: nx.MultiDiGraph) -> Any:
+    # networkx's writer puts a ``name`` attribute on <graph>, which the GEXF 1.2 schema does
+    # not allow (strict readers refuse the file); mentorship start and end go out as the
+    # edges' ``start``/``end`` spell attributes (``timeformat="date"``, mode dynamic).
+    writer = nx.readwrite.gexf.GEXFWriter(version="1.2draft")
+    writer.add_graph(g)
+    for element in writer.xml.iter("graph"):
+        element.attrib.pop("name", None)
+    return writer
+
+
+# Characters XML 1.0 cannot hold at all (not even escaped): C0 controls but tab, CR and LF,
+# lone surrogates, U+FFFE and U+FFFF. A name pasted from a spreadsheet can carry them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Replace characters XML cannot hold by U+FFFD in every text attribute."""
+    items = [*(d for _, d in g.nodes(data=True)), *(d for *_, d in g.edges(data=True))]
+    for data in items:
+        for k, v in data.items():
+            if isinstance(v, str) and _NOT_XML.search(v):
+                data[k] = _NOT_XML.sub("\ufffd", v)
+    return g
+
+
 def write(
     graph: MentorshipGraph,
     path: str | os.PathLike[str],
@@ -87,20 +135,39 @@ def write(
     include_sensitive: bool = False,
 ) -> None:
     """Write the flattened graph in ``fmt``; I/O errors become ``StorageError``."""
-    g = flat_graph(graph, include_sensitive=include_sensitive)
+    g = _xml_safe(_labelled(graph, include_sensitive=include_sensitive, edge_ids=fmt == "gexf"))
     try:
         if fmt == "graphml":
-            nx.write_graphml(g, path)
+            # Keys named after their attribute and typed from the values (ints stay integers);
+            # each <edge id> is its mentorship id.
+            nx.write_graphml(
+                g,
+                path,
+                named_key_ids=True,
+                infer_numeric_types=True,
+                edge_id_from_attribute="mentorship_id",
+            )
         else:
-            nx.write_gexf(g, path)
+            _gexf_tree(g).write(path)
     except OSError as exc:
         raise StorageError(f"cannot write {fmt} to {str(path)!r}: {exc.strerror}") from exc
 
 
 def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:
-    """Node-link data of the flattened graph (JSON-ready)."""
-    g = flat_graph(graph, include_sensitive=include_sensitive)
-    data: dict[str, Any] = nx.node_link_data(g, edges="edges")
+    """Node-link data of the flattened graph (JSON-ready), edges under ``links``."""
+    g = _labelled(graph, include_sensitive=include_sensitive)
+    # networkx 3.4 renamed ``link=`` to ``edges=``; D3's examples read ``links``.
+    if "edges" in inspect.signature(nx.node_link_data).parameters:
+        data: dict[str, Any] = nx.node_link_data(g, edges="links")
+    else:  # networkx < 3.4
+        data = nx.node_link_data(g, link="links")
+    return data
+
+
+def to_cytoscape(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:
+    """Cytoscape.js elements JSON (networkx's ``cytoscape_data``), JSON-ready."""
+    g = _labelled(graph, include_sensitive=include_sensitive)
+    data: dict[str, Any] = nx.cytoscape_data(g)
     return data
 
 

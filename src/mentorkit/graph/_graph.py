@@ -737,7 +737,11 @@ class MentorshipGraph:
     def write_graphml(
         self, path: str | os.PathLike[str], *, include_sensitive: bool = False
     ) -> None:
-        """Write GraphML (for Gephi, yEd, Cytoscape), attributes flattened.
+        """Write GraphML (for yEd, Cytoscape desktop, igraph), attributes flattened.
+
+        Keys are named after their attribute and typed from the values (``string``,
+        ``long``, ``double``, ``boolean``); each node has a ``label`` (the person's name, or
+        the id when unknown) and each ``<edge id>`` is its mentorship id.
 
         Args:
             path: The file to write.
@@ -751,7 +755,11 @@ class MentorshipGraph:
         write(self, path, "graphml", include_sensitive=include_sensitive)
 
     def write_gexf(self, path: str | os.PathLike[str], *, include_sensitive: bool = False) -> None:
-        """Write GEXF (Gephi's own format), attributes flattened.
+        """Write GEXF 1.2 (Gephi's own format), valid against the official schema.
+
+        Node labels are names (ids stay the node ids); edge ids are mentorship ids; each
+        mentorship's ``start`` and ``end`` are its edge's spell (``timeformat="date"``, so
+        Gephi's timeline can play the network's growth); other attributes are flattened.
 
         Args:
             path: The file to write.
@@ -765,15 +773,39 @@ class MentorshipGraph:
         write(self, path, "gexf", include_sensitive=include_sensitive)
 
     def node_link(self, *, include_sensitive: bool = False) -> dict[str, Any]:
-        """Node-link data for D3 or Cytoscape.js, ready for ``json.dumps``.
+        """Node-link data in the layout D3's force examples read, ready for ``json.dumps``.
+
+        For Cytoscape.js use [to_cytoscape][mentorkit.graph.MentorshipGraph.to_cytoscape].
 
         Returns:
             ``{"directed": True, "multigraph": True, "graph": {...}, "nodes": [...],
-            "edges": [...]}`` with flattened attributes.
+            "links": [...]}``: nodes with ``id`` and ``label``, links with ``source``,
+            ``target``, ``key`` and ``id`` (the mentorship id) and flattened attributes.
         """
         from mentorkit.graph._export import node_link
 
         return node_link(self, include_sensitive=include_sensitive)
+
+    def to_cytoscape(self, *, include_sensitive: bool = False) -> dict[str, Any]:
+        """Cytoscape.js elements JSON (``cy.add(data["elements"])``), ready for ``json.dumps``.
+
+        Returns:
+            ``{"data": {...}, "directed": True, "multigraph": True, "elements": {"nodes":
+            [{"data": {"id", "name", "label", ...}}], "edges": [{"data": {"id", "source",
+            "target", ...}}]}}``; edge ids are mentorship ids.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> g = MentorshipGraph.from_mentorships(
+            ...     [Mentorship(id="m1", mentor_id="ana", mentee_id="ben",
+            ...                 start=dt.date(2021, 9, 1))])
+            >>> [e["data"]["id"] for e in g.to_cytoscape()["elements"]["edges"]]
+            ['m1']
+        """
+        from mentorkit.graph._export import to_cytoscape
+
+        return to_cytoscape(self, include_sensitive=include_sensitive)
 
     def draw_lineage(
         self, person_id: str, *, ax: Any = None, max_generations: int | None = None,
