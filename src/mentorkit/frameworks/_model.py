@@ -138,6 +138,13 @@ def _optional_uuid(_inst: object, attribute: attrs.Attribute[Any], value: object
         )
 
 
+def _optional_text(value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(
+            "must be None or the package's JSON text", field="source", value=type(value).__name__
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Competency:
     """A competency of a framework, possibly with sub-competencies.
@@ -191,6 +198,11 @@ class CompetencyFramework:
         scale: The proficiency scale its competencies are rated on.
         uuid: The framework's globally unique identifier where it came from (a CASE
             ``CFDocument`` identifier), or ``None`` to let exports derive a stable one.
+        source: The CASE CFPackage the framework was imported from, as JSON text, or
+            ``None``. A re-export starts from it, so everything CASE holds and mentorkit
+            does not model (other association types, ``CFDefinitions``, item types,
+            languages, URIs, dates, creator) is written back as it came. Left out of
+            equality and ``repr``.
 
     Example:
         >>> fw = CompetencyFramework(
@@ -213,6 +225,12 @@ class CompetencyFramework:
         default=_DEFAULT_SCALE, validator=attrs.validators.instance_of(ProficiencyScale), repr=False
     )
     uuid: str | None = attrs.field(default=None, validator=_optional_uuid, repr=False)
+    source: str | None = attrs.field(
+        default=None,
+        validator=lambda _inst, _attr, value: _optional_text(value),
+        repr=False,
+        eq=False,
+    )
     _index: Mapping[str, tuple[Competency, str | None]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )

@@ -125,6 +125,87 @@ def frameworks(draw: st.DrawFn, *, max_size: int = 12) -> CompetencyFramework:
     )
 
 
+#: The CASE 1.0/1.1 association types (``isChildOf`` builds the tree; the rest are links).
+CASE_ASSOCIATION_TYPES = (
+    "isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes", "isRelatedTo",
+    "replacedBy", "exemplar", "hasSkillLevel", "isTranslationOf",
+)  # fmt: skip
+_CASE_DEFINITIONS = (
+    "CFConcepts", "CFSubjects", "CFLicenses", "CFItemTypes", "CFAssociationGroupings",
+)  # fmt: skip
+_STAMPS = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1)
+).map(lambda d: d.replace(microsecond=0).isoformat() + "+00:00")
+
+
+@st.composite
+def case_packages(draw: st.DrawFn, *, max_size: int = 8) -> dict[str, Any]:
+    """Generated IMS CASE CFPackages (JSON-ready dicts) using what CASE holds beyond a tree.
+
+    A generated framework's export, then: links of every association type (with their
+    own identifiers, some inside an association grouping), ``CFDefinitions`` of every kind,
+    item types, languages, education levels, notes, document adoption status, creator and
+    URIs as a publisher would set them, and sometimes no rubric.
+    """
+    from mentorkit.frameworks.case import export_package
+
+    fw = draw(frameworks(max_size=max_size))
+    pkg = export_package(
+        fw,
+        base_uri=draw(st.sampled_from(["https://case.example.org/uri", "urn:case"])),
+        creator=draw(_STATEMENTS),
+        last_change=dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+    )
+    doc = pkg["CFDocument"]
+    doc["lastChangeDateTime"] = draw(_STAMPS)
+    doc["adoptionStatus"] = draw(st.sampled_from(["Draft", "Adopted", "Deprecated"]))
+    doc["language"] = draw(st.sampled_from(["en", "es", "fr-CA"]))
+    if draw(st.booleans()):
+        doc["publisher"] = draw(_STATEMENTS)
+    uid = st.uuids().map(str)
+    definitions: dict[str, list[dict[str, Any]]] = {}
+    for kind in draw(st.lists(st.sampled_from(_CASE_DEFINITIONS), unique=True)):
+        definitions[kind] = [
+            {"identifier": ident, "uri": f"urn:{kind}:{ident}", "title": draw(_STATEMENTS),
+             "lastChangeDateTime": draw(_STAMPS)}
+            for ident in draw(st.lists(uid, min_size=1, max_size=2, unique=True))
+        ]  # fmt: skip
+    if definitions:
+        pkg["CFDefinitions"] = definitions
+    items = pkg["CFItems"]
+    for item in items:
+        if item.get("CFItemType") is None and draw(st.booleans()):
+            item["CFItemType"] = draw(st.sampled_from(["Standard", "Domain", "Cluster"]))
+        if draw(st.booleans()):
+            item["language"] = draw(st.sampled_from(["en", "es"]))
+            item["educationLevel"] = draw(st.lists(st.sampled_from(["09", "10", "11"]),
+                                                   min_size=1, unique=True))  # fmt: skip
+            item["notes"] = draw(_TEXTS)
+    ends = [{"identifier": i["identifier"], "uri": i["uri"], "title": i["fullStatement"][:20]}
+            for i in items] + [{"identifier": doc["identifier"], "uri": doc["uri"],
+                                "title": doc["title"]}]  # fmt: skip
+    groupings = [g["identifier"] for g in definitions.get("CFAssociationGroupings", [])]
+    for ident in draw(st.lists(uid, max_size=6, unique=True)) if items else []:
+        link: dict[str, Any] = {
+            "identifier": ident,
+            "uri": f"urn:assoc:{ident}",
+            "associationType": draw(st.sampled_from(CASE_ASSOCIATION_TYPES[1:])),
+            "originNodeURI": draw(st.sampled_from(ends[:-1])),
+            "destinationNodeURI": draw(st.sampled_from(ends)),
+            "lastChangeDateTime": draw(_STAMPS),
+        }
+        if groupings and draw(st.booleans()):
+            link["CFAssociationGroupingURI"] = {"identifier": groupings[0], "uri": "urn:g",
+                                                "title": "group"}  # fmt: skip
+        pkg["CFAssociations"].append(link)
+    if draw(st.booleans()):
+        pkg["CFAssociations"] = draw(st.permutations(pkg["CFAssociations"]))
+    if fw.scale == ProficiencyScale.default() and draw(st.booleans()):
+        del pkg["CFRubrics"]
+        del doc["extensions"]
+    return pkg
+
+
 @st.composite
 def assessments(
     draw: st.DrawFn,

@@ -15,8 +15,10 @@ Example:
 """
 
 from mentorkit.testing._framework_strategies import (
+    CASE_ASSOCIATION_TYPES,
     ENTITY_STRATEGIES,
     assessments,
+    case_packages,
     coaching_cycles,
     competency_trees,
     cycle_definitions,
@@ -49,12 +51,14 @@ from mentorkit.testing._strategies import (
 )
 
 __all__ = [
+    "CASE_ASSOCIATION_TYPES",
     "ENTITY_STRATEGIES",
     "action_items",
     "action_plans",
     "action_steps",
     "assessments",
     "aware_datetimes",
+    "case_packages",
     "coaching_cycles",
     "cohorts",
     "competency_trees",
