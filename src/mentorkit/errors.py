@@ -23,6 +23,7 @@ __all__ = [
     "MatchingError",
     "MentorkitError",
     "NotFoundError",
+    "PluginWarning",
     "StorageError",
     "TransitionError",
     "ValidationError",
@@ -95,3 +96,11 @@ class MatchingError(MentorkitError):
 
 class StorageError(MentorkitError):
     """A store that cannot be opened, read or written (not a mentorkit store, newer schema...)."""
+
+
+class PluginWarning(UserWarning):
+    """An installed plugin (entry point) is broken and was skipped; the message names it.
+
+    The other plugins still load. Turn it into an error where a broken plugin must stop
+    everything: ``warnings.simplefilter("error", PluginWarning)``.
+    """

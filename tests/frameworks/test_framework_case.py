@@ -398,7 +398,7 @@ def test_import_package_reads_a_path_given_as_text_bytes_or_path(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     (tmp_path / "framework.json").write_text(text, encoding="utf-8")
     assert import_package("framework.json") == expected  # a relative path, not JSON text
-    with pytest.raises(NotFoundError, match="nope.json"):
+    with pytest.raises(NotFoundError, match=r"nope\.json"):
         import_package("nope.json")
 
 

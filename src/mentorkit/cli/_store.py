@@ -63,8 +63,12 @@ def open_url(url: str, *, must_exist: bool = False) -> Store:
     Raises:
         StorageError: ``must_exist`` and there is no store file at the URL's path.
     """
+    from mentorkit.serialization import load_entity_plugins
     from mentorkit.storage import open_store
 
+    # A team's own entity subclasses (installed plugins) must be known before a store that
+    # holds them is read or written.
+    load_entity_plugins()
     if must_exist:
         _check_exists(url)
     return open_store(url)

@@ -573,8 +573,8 @@ def _merge(
     for a in src_assocs:
         if a.get("associationType") == "isChildOf":
             continue
-        ends = {_ident(a.get("originNodeURI")), _ident(a.get("destinationNodeURI"))}
-        if not ends & removed:
+        linked = {_ident(a.get("originNodeURI")), _ident(a.get("destinationNodeURI"))}
+        if not linked & removed:
             assocs.append(a)
     out["CFAssociations"] = assocs
 

@@ -9,6 +9,8 @@ from mentorkit.errors import ValidationError
 from mentorkit.graph._export import require
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from mentorkit.graph._graph import MentorshipGraph
 
 
@@ -53,7 +55,7 @@ def draw_lineage(
     ax: Any = None,
     max_generations: int | None = None,
     label: Callable[[str], str] | None = None,
-) -> Any:
+) -> Axes:
     """Draw ``person_id``'s descendants by generation; see ``MentorshipGraph.draw_lineage``."""
     pos = layout_by_generation(graph, person_id, max_generations=max_generations)
     plt = require("matplotlib.pyplot")
@@ -89,4 +91,5 @@ def draw_lineage(
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"Lineage of {text(person_id)}")
-    return ax
+    drawn_on: Axes = ax
+    return drawn_on

@@ -22,6 +22,8 @@ from mentorkit.errors import StorageError
 if TYPE_CHECKING:
     import os
 
+    import pandas as pd
+
     from mentorkit.graph._graph import MentorshipGraph
 
 _EXTRAS = {"pandas": "notebook", "matplotlib": "notebook", "matplotlib.pyplot": "notebook"}
@@ -72,10 +74,10 @@ def _sensitive(graph: MentorshipGraph, pid: str) -> dict[str, str]:
     return extra
 
 
-def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx.MultiDiGraph:
+def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx.MultiDiGraph[str]:
     """A copy of ``graph.nx`` with attributes GraphML and GEXF can hold."""
     people = graph.people
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for pid, data in graph.nx.nodes(data=True):
         node = _flat(data)
         if include_sensitive and pid in people:
@@ -88,9 +90,11 @@ def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx
 
 def _labelled(
     graph: MentorshipGraph, *, include_sensitive: bool, edge_ids: bool = True
-) -> nx.MultiDiGraph:
-    """The flat graph with a ``label`` per node (the name; the id when no name is known),
-    and with ``edge_ids`` each edge's ``id`` the mentorship id, as viewers show and key them.
+) -> nx.MultiDiGraph[str]:
+    """The flat graph with the labels and ids viewers show and key things by.
+
+    Each node's ``label`` is the person's name (the id when no name is known); with
+    ``edge_ids`` each edge's ``id`` is its mentorship id.
     """
     g = flat_graph(graph, include_sensitive=include_sensitive)
     for pid, data in g.nodes(data=True):
@@ -101,7 +105,7 @@ def _labelled(
     return g
 
 
-def _gexf_tree(g: nx.MultiDiGraph) -> Any:
+def _gexf_tree(g: nx.MultiDiGraph[str]) -> Any:
     # networkx's writer puts a ``name`` attribute on <graph>, which the GEXF 1.2 schema does
     # not allow (strict readers refuse the file); mentorship start and end go out as the
     # edges' ``start``/``end`` spell attributes (``timeformat="date"``, mode dynamic).
@@ -117,7 +121,7 @@ def _gexf_tree(g: nx.MultiDiGraph) -> Any:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _xml_safe(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _xml_safe(g: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     """Replace characters XML cannot hold by U+FFFD in every text attribute."""
     items = [*(d for _, d in g.nodes(data=True)), *(d for *_, d in g.edges(data=True))]
     for data in items:
@@ -160,7 +164,7 @@ def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dic
     if "edges" in inspect.signature(nx.node_link_data).parameters:
         data: dict[str, Any] = nx.node_link_data(g, edges="links")
     else:  # networkx < 3.4
-        data = nx.node_link_data(g, link="links")
+        data = nx.node_link_data(g, link="links")  # type: ignore[call-arg]  # the stubs are 3.4+
     return data
 
 
@@ -179,7 +183,7 @@ _EDGE_COLUMNS = (
 
 def to_pandas(
     graph: MentorshipGraph, *, include_sensitive: bool = False, metrics: bool = False
-) -> tuple[Any, Any]:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(nodes, edges)`` DataFrames; dates as pandas datetimes."""
     pd = require("pandas")
     people = graph.people

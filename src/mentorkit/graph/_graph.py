@@ -25,6 +25,9 @@ from mentorkit.model import Entity, Mentorship, MentorshipKind, Outcome, Outcome
 if TYPE_CHECKING:
     import os
 
+    import pandas as pd
+    from matplotlib.axes import Axes
+
 __all__ = ["GraphProblem", "Lineage", "MentorshipGraph", "StoreReader"]
 
 E = TypeVar("E", bound=Entity)
@@ -180,7 +183,7 @@ class MentorshipGraph:
                 reached[o.person_id] += o.value
         self._reached = dict(reached)
         # Built on first use of ``.nx``: the metrics and searches do not need it.
-        self._graph: MultiDiGraph | None = None
+        self._graph: MultiDiGraph[str] | None = None
         nodes = dict.fromkeys(ppl)
         nodes.update(first)
         self._nodes = list(nodes)
@@ -271,8 +274,8 @@ class MentorshipGraph:
             _restrict_people=programs is not None or kinds is not None,
         )
 
-    def _build_nx(self) -> MultiDiGraph:
-        g = nx.MultiDiGraph()
+    def _build_nx(self) -> MultiDiGraph[str]:
+        g: MultiDiGraph[str] = nx.MultiDiGraph()
         for pid, p in self._people.items():
             g.add_node(pid, **_node_attrs(p))
         for m in self._ms:
@@ -295,7 +298,7 @@ class MentorshipGraph:
     # --- plain accessors ---------------------------------------------------------------
 
     @property
-    def nx(self) -> MultiDiGraph:
+    def nx(self) -> MultiDiGraph[str]:
         """The underlying networkx graph (mentor -> mentee, one edge per mentorship).
 
         Built on first access and cached.
@@ -706,7 +709,9 @@ class MentorshipGraph:
 
     # --- exports (implemented in _export) -----------------------------------------------
 
-    def to_pandas(self, *, include_sensitive: bool = False, metrics: bool = False) -> Any:
+    def to_pandas(
+        self, *, include_sensitive: bool = False, metrics: bool = False
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Node and edge DataFrames (needs the ``notebook`` extra: pandas).
 
         Args:
@@ -723,7 +728,7 @@ class MentorshipGraph:
 
         return to_pandas(self, include_sensitive=include_sensitive, metrics=metrics)
 
-    def flat(self, *, include_sensitive: bool = False) -> MultiDiGraph:
+    def flat(self, *, include_sensitive: bool = False) -> MultiDiGraph[str]:
         """A copy of ``.nx`` whose attributes GraphML/GEXF can hold (used by the writers).
 
         Dates become ISO strings, enums their values, ``None`` is left out; with
@@ -810,7 +815,7 @@ class MentorshipGraph:
     def draw_lineage(
         self, person_id: str, *, ax: Any = None, max_generations: int | None = None,
         label: Callable[[str], str] | None = None,
-    ) -> Any:  # fmt: skip
+    ) -> Axes:  # fmt: skip
         """Draw a person's descendants as a tree laid out by generation (matplotlib).
 
         Args:
@@ -883,7 +888,7 @@ _ENDS: Callable[[Mentorship], tuple[str, str]] = operator.attrgetter("mentor_id"
 def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:
     if not ms:
         return 0.0
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     g.add_edges_from((m.mentor_id, m.mentee_id) for m in ms)
     try:
         value = nx.reciprocity(g) if backend is None else nx.reciprocity(g, backend=backend)
@@ -891,7 +896,7 @@ def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:
         raise ValidationError(
             "not an installed networkx backend", field="backend", value=backend
         ) from exc
-    result = float(value)
+    result = float(value) if isinstance(value, int | float) else math.nan  # one graph: a number
     return 0.0 if math.isnan(result) else result
 
 

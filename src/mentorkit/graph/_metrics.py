@@ -37,6 +37,8 @@ import attrs
 from mentorkit.errors import ValidationError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from mentorkit.model import Mentorship
 
 __all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics"]
@@ -154,12 +156,13 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
         rows = sorted(self._rows.values(), key=lambda r: (-getattr(r, by), r.person_id))
         return rows[: max(n, 0)]
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """The table as a :class:`pandas.DataFrame` indexed by person id (extra ``notebook``)."""
         from mentorkit.graph._export import require
 
-        pd = require("pandas")
-        frame = pd.DataFrame([attrs.astuple(r) for r in self._rows.values()], columns=list(_FIELDS))
+        pandas = require("pandas")
+        rows = [attrs.astuple(r) for r in self._rows.values()]
+        frame: pd.DataFrame = pandas.DataFrame(rows, columns=list(_FIELDS))
         return frame.set_index("person_id")
 
     def _repr_html_(self) -> str:
@@ -195,7 +198,7 @@ def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
     """Strongly connected components of one day's arcs, each after those it reaches."""
     import networkx as nx
 
-    g = nx.DiGraph()
+    g: nx.DiGraph[int] = nx.DiGraph()
     g.add_edges_from((s, d) for s, d, _ in arcs)
     cond = nx.condensation(g)
     order = list(nx.topological_sort(cond))

@@ -281,7 +281,7 @@ def _complete(
     """
     import networkx as nx  # lazily: networkx costs a third of a second to import
 
-    full = nx.Graph()
+    full: nx.Graph[Any] = nx.Graph()
     for edge, n in value.items():
         full.add_edge(*edge, count=n)
     small = [edge for edge in value if 0 < value[edge] < min_cell]

@@ -12,13 +12,16 @@ Example:
 """
 
 from mentorkit.serialization._converter import (
+    ENTITY_ENTRY_POINT_GROUP,
     SCHEMA_KEY,
     SCHEMA_VERSION,
     TAG_KEY,
     configure_converter,
     converter,
+    entity_plugins,
     from_dict,
     from_json,
+    load_entity_plugins,
     make_converter,
     register,
     registered_types,
@@ -30,13 +33,16 @@ from mentorkit.serialization._converter import (
 )
 
 __all__ = [
+    "ENTITY_ENTRY_POINT_GROUP",
     "SCHEMA_KEY",
     "SCHEMA_VERSION",
     "TAG_KEY",
     "configure_converter",
     "converter",
+    "entity_plugins",
     "from_dict",
     "from_json",
+    "load_entity_plugins",
     "make_converter",
     "register",
     "registered_types",

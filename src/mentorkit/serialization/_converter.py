@@ -392,3 +392,53 @@ for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)
 register(frameworks.CompetencyFramework, tag="competency_framework")
 register(cycles.CycleDefinition, tag="cycle_definition")
+
+#: The entry point group third-party packages list their entity subclasses in: the entry
+#: point's name is the document tag, its value the class (``acme.StaffPerson =
+#: acme_mentoring.model:StaffPerson``).
+ENTITY_ENTRY_POINT_GROUP = "mentorkit.entities"
+
+
+def entity_plugins() -> dict[str, str]:
+    """The installed entity plugins, tag -> ``"module:Class"``, without importing them.
+
+    Examples:
+        >>> entity_plugins()  # nothing installed here
+        {}
+    """
+    from mentorkit import _plugins
+
+    return {name: ep.value for name, ep in _plugins.installed(ENTITY_ENTRY_POINT_GROUP).items()}
+
+
+def _check_entity(tag: str, obj: Any) -> type[Any]:
+    from mentorkit.model import Entity
+
+    if not (isinstance(obj, type) and issubclass(obj, Entity) and attrs.has(obj)):
+        raise ValidationError(
+            "must name an attrs subclass of a mentorkit entity",
+            field="entry_point",
+            value=getattr(obj, "__qualname__", type(obj).__qualname__),
+        )
+    return register(obj, tag=tag)
+
+
+def load_entity_plugins() -> dict[str, type[Any]]:
+    """Import and register every installed entity plugin (group ``mentorkit.entities``).
+
+    Stores then read and write those subclasses as their own types. A broken plugin (an
+    import error, not an attrs entity subclass, a tag already taken by another class) is
+    skipped with a [PluginWarning][mentorkit.errors.PluginWarning] naming it; the others
+    still load. The ``mentorkit`` command calls this before it opens a store. Calling it
+    again is cheap and registers nothing twice.
+
+    Returns:
+        The classes loaded, by tag.
+
+    Examples:
+        >>> load_entity_plugins()  # nothing installed here
+        {}
+    """
+    from mentorkit import _plugins
+
+    return _plugins.load_each(ENTITY_ENTRY_POINT_GROUP, _check_entity)

@@ -10,9 +10,9 @@ import importlib
 import inspect
 import re
 import urllib.parse
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from mentorkit._plugins import view as _plugin_view
 from mentorkit.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
@@ -36,10 +36,35 @@ _OPENERS: dict[str, Opener | str] = {
     "postgresql": "mentorkit.storage._url:_open_postgres",
     "postgres": "mentorkit.storage._url:_open_postgres",
 }
-#: A read-only view of the registered URL schemes and their openers (a callable, or a
-#: ``"module:attribute"`` path imported on first use).
-registered_stores: Mapping[str, Opener | str] = MappingProxyType(_OPENERS)
 _entry_points_loaded = False
+
+
+def _merge_entry_points() -> None:
+    """Add the installed ``mentorkit.stores`` plugins, once, as paths imported on first use.
+
+    A plugin with a malformed scheme or opener is skipped with a ``PluginWarning`` naming it;
+    the others are still registered.
+    """
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    from mentorkit import _plugins
+
+    for name, ep in _plugins.installed(ENTRY_POINT_GROUP).items():
+        if name in _OPENERS:
+            continue
+        try:
+            register_store(name, ep.value)
+        except ValidationError as exc:
+            _plugins.warn_broken(
+                ValidationError(f"{_plugins.describe(ep)}: {exc}", field="entry_point")
+            )
+
+
+#: A read-only view of the registered URL schemes and their openers (a callable, or a
+#: ``"module:attribute"`` path imported on first use), installed plugins included.
+registered_stores: Mapping[str, Opener | str] = _plugin_view(_OPENERS, _merge_entry_points)
 
 
 def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) -> None:
@@ -119,18 +144,6 @@ def _resolve(scheme: str) -> Opener:
     return found  # type: ignore[no-any-return]
 
 
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in _OPENERS:
-            register_store(ep.name, ep.value)
-
-
 def open_store(url: str, **options: Any) -> Store:
     """Open the store a URL names.
 
@@ -167,7 +180,7 @@ def open_store(url: str, **options: Any) -> Store:
         )
     scheme = url.split("://", 1)[0].lower()
     if scheme not in _OPENERS:
-        _load_entry_points()
+        _merge_entry_points()
     if scheme not in _OPENERS:
         known = ", ".join(f"{s}://" for s in sorted(_OPENERS))
         raise NotFoundError(f"no store backend for {scheme}:// (known: {known})")

@@ -185,7 +185,8 @@ def case_packages(draw: st.DrawFn, *, max_size: int = 8) -> dict[str, Any]:
             for i in items] + [{"identifier": doc["identifier"], "uri": doc["uri"],
                                 "title": doc["title"]}]  # fmt: skip
     groupings = [g["identifier"] for g in definitions.get("CFAssociationGroupings", [])]
-    for ident in draw(st.lists(uid, max_size=6, unique=True)) if items else []:
+    links = draw(st.lists(uid, max_size=6 if items else 0, unique=True))
+    for ident in links:
         link: dict[str, Any] = {
             "identifier": ident,
             "uri": f"urn:assoc:{ident}",
@@ -194,7 +195,7 @@ def case_packages(draw: st.DrawFn, *, max_size: int = 8) -> dict[str, Any]:
             "destinationNodeURI": draw(st.sampled_from(ends)),
             "lastChangeDateTime": draw(_STAMPS),
         }
-        if groupings and draw(st.booleans()):
+        if draw(st.booleans()) and groupings:
             link["CFAssociationGroupingURI"] = {"identifier": groupings[0], "uri": "urn:g",
                                                 "title": "group"}  # fmt: skip
         pkg["CFAssociations"].append(link)
