@@ -11,15 +11,18 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from mentorkit import _plugins
 from mentorkit.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 T = TypeVar("T")
 

@@ -17,18 +17,22 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Container, Iterator, Mapping
-from importlib import metadata
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mentorkit.errors import PluginWarning, ValidationError
+
+if TYPE_CHECKING:  # importlib.metadata costs milliseconds: imported when plugins are looked up
+    from importlib import metadata
 
 T = TypeVar("T")
 
 
 def installed(group: str) -> dict[str, metadata.EntryPoint]:
     """The entry points of ``group`` by name (the first one of a name wins); imports nothing."""
+    from importlib.metadata import entry_points
+
     found: dict[str, metadata.EntryPoint] = {}
-    for ep in metadata.entry_points(group=group):
+    for ep in entry_points(group=group):
         found.setdefault(ep.name, ep)
     return found
 
