@@ -53,4 +53,4 @@ def test_the_graph_command_offers_every_metric():
     from mentorkit.cli._graph import METRIC_NAMES
     from mentorkit.graph._metrics import MetricName
 
-    assert METRIC_NAMES == tuple(sorted(get_args(MetricName)))
+    assert tuple(sorted(get_args(MetricName))) == METRIC_NAMES
