@@ -1,6 +1,6 @@
 """Matching benchmark: `stable` against the `matching` package, and our figures at district scale.
 
-Run (needs the extras `scipy`, `ortools` and `bench`):
+Run (needs the extras `numpy`, `ortools` and `bench`):
 
     python benchmarks/bench_matching.py            # the full run (about a minute)
     python benchmarks/bench_matching.py --small    # a quick smoke run at 1/10 of the sizes

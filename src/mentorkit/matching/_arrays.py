@@ -12,7 +12,7 @@ def numpy_or_none() -> Any:
     """NumPy when it can be imported, else ``None`` (the pure-Python paths take over)."""
     try:
         import numpy
-    except ImportError:  # pragma: no cover - exercised only without the scipy extra
+    except ImportError:  # pragma: no cover - exercised only without the numpy extra
         return None
     return numpy
 
