@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import importlib
-import inspect
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
@@ -160,11 +159,8 @@ def write(
 def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:
     """Node-link data of the flattened graph (JSON-ready), edges under ``links``."""
     g = _labelled(graph, include_sensitive=include_sensitive)
-    # networkx 3.4 renamed ``link=`` to ``edges=``; D3's examples read ``links``.
-    if "edges" in inspect.signature(nx.node_link_data).parameters:
-        data: dict[str, Any] = nx.node_link_data(g, edges="links")
-    else:  # networkx < 3.4
-        data = nx.node_link_data(g, link="links")  # type: ignore[call-arg]  # the stubs are 3.4+
+    # D3's force examples read ``links``; networkx's own default is moving to ``edges``.
+    data: dict[str, Any] = nx.node_link_data(g, edges="links")
     return data
 
 
