@@ -3,12 +3,12 @@
 Groups: ``mentorkit.frameworks``, ``mentorkit.cycles``, ``mentorkit.stores``,
 ``mentorkit.matchers`` and ``mentorkit.entities``. The same rules everywhere:
 
-- Listing is cheap: :func:`installed` reads the installed distributions' metadata and
+- Listing is cheap: `installed` reads the installed distributions' metadata and
   imports nothing, so registries can list installed plugins before any is used.
-- Loading is lazy and checked: :func:`load` imports one entry point and runs the group's
+- Loading is lazy and checked: `load` imports one entry point and runs the group's
   check on it; any failure is a ``ValidationError`` naming the entry point, its value and
   its distribution.
-- A broken plugin is isolated: :func:`load_each` (and every registry that merges a whole
+- A broken plugin is isolated: `load_each` (and every registry that merges a whole
   group) warns with a ``PluginWarning`` naming it, skips it, and goes on with the rest.
   Asking for a broken plugin by name still raises.
 """

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 #: Where commands keep their data unless told otherwise.
 DEFAULT_STORE = "sqlite:///mentorkit.db"
-#: The environment variable that overrides :data:`DEFAULT_STORE`.
+#: The environment variable that overrides `DEFAULT_STORE`.
 STORE_VARIABLE = "MENTORKIT_STORE"
 
 _URLS = (

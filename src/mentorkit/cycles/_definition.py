@@ -31,7 +31,7 @@ class Phase:
         requires: The artefacts the phase needs before it may be left. ``"goal"``,
             ``"smartie_goal"``, ``"action_plan"`` and ``"student_outcomes"`` are checked
             against the cycle's goal and action plan; any other name must be recorded as
-            evidence with :meth:`CoachingCycle.record`.
+            evidence with [`CoachingCycle.record`][mentorkit.cycles.CoachingCycle.record].
         reviews: What the phase reviews (for recalibration: practices, outcomes...).
     """
 
@@ -69,8 +69,9 @@ def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
 class CycleDefinition:
     """A coaching cycle as data: ordered phases and the transitions allowed between them.
 
-    Load a built-in one with :func:`~mentorkit.cycles.load_cycle`, read one from a JSON or
-    TOML file, or build one in Python. Start an engagement with :meth:`start`.
+    Load a built-in one with [`load_cycle`][mentorkit.cycles.load_cycle], read one from a JSON or
+    TOML file, or build one in Python. Start an engagement with
+    [`start`][mentorkit.cycles.CycleDefinition.start].
 
     Attributes:
         id: The cycle's name (``"equity-leadership-coaching"``).
@@ -81,7 +82,7 @@ class CycleDefinition:
         transitions: The allowed moves; anything else is illegal.
         initial: The phase an engagement starts in (default: the lowest ordinal).
 
-    Example:
+    Examples:
         >>> cycle = CycleDefinition(
         ...     id="mini", title="Mini",
         ...     phases=[Phase(id="plan", ordinal=0, title="Plan"),
@@ -190,7 +191,7 @@ class CycleDefinition:
         coach_id: str | None = None,
         mentorship_id: str | None = None,
     ) -> CoachingCycle:
-        """Start an engagement: a :class:`~mentorkit.cycles.CoachingCycle` in the first phase.
+        """Start an engagement: a `CoachingCycle` in the first phase.
 
         Args:
             id: The new cycle's id.
@@ -200,7 +201,7 @@ class CycleDefinition:
             mentorship_id: The coaching mentorship this cycle belongs to, if any.
 
         Returns:
-            The new cycle, in :attr:`initial` with an empty history.
+            The new cycle, in `initial` with an empty history.
 
         Raises:
             ValidationError: a field is invalid (naming it).

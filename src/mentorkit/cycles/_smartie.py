@@ -41,7 +41,7 @@ class CriterionResult:
 
 @attrs.frozen(kw_only=True)
 class SmartieReport:
-    """The result of :func:`check_smartie`: one :class:`CriterionResult` per criterion.
+    """The result of `check_smartie`: one `CriterionResult` per criterion.
 
     Truthy when the goal meets all seven criteria.
     """
@@ -111,12 +111,12 @@ def check_smartie(goal: Goal) -> SmartieReport:
         goal: The goal to check.
 
     Returns:
-        A :class:`SmartieReport`; truthy when all criteria are met.
+        A [`SmartieReport`][mentorkit.cycles.SmartieReport]; truthy when all criteria are met.
 
     Raises:
-        ValidationError: ``goal`` is not a :class:`~mentorkit.model.Goal`.
+        ValidationError: ``goal`` is not a [`Goal`][mentorkit.model.Goal].
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit import Goal
         >>> goal = Goal(id="g-1", person_id="p-1", statement="Raise grade 3 reading",

@@ -165,7 +165,7 @@ def _scale(package: Mapping[str, Any], ext: Mapping[str, Any]) -> ProficiencySca
 def import_package(
     package: Mapping[str, Any] | str | bytes | os.PathLike[str], *, id: str | None = None
 ) -> CompetencyFramework:
-    """Read an IMS CASE 1.0 or 1.1 CFPackage into a :class:`CompetencyFramework`.
+    """Read an IMS CASE 1.0 or 1.1 CFPackage into a `CompetencyFramework`.
 
     ``package`` is parsed JSON (a mapping), JSON text (a ``str`` starting with ``{``, or
     ``bytes``), or a path (an ``os.PathLike``, or any other ``str``), so
@@ -183,7 +183,8 @@ def import_package(
 
     Fields mentorkit does not model (other association types, ``CFDefinitions``, item types,
     languages, URIs, dates, 1.1 additions...) are never an error: the whole package is kept
-    in the framework's ``source``, and :func:`export_package` writes it back.
+    in the framework's ``source``, and [`export_package`][mentorkit.frameworks.case.export_package]
+    writes it back.
 
     Args:
         package: The package as parsed JSON, as JSON text or bytes, or a path to a JSON file.
@@ -199,7 +200,7 @@ def import_package(
             the path of the bad field).
         NotFoundError: a path that does not exist.
 
-    Example:
+    Examples:
         >>> from mentorkit.frameworks import load_framework
         >>> fw = load_framework("manager-of-self")
         >>> import_package(export_package(fw)) == fw
@@ -357,7 +358,8 @@ def export_package(
     get a stable one derived from the framework id and competency code, so exporting twice
     gives the same identifiers. What CASE has no field for (the framework's name, level
     codes) goes into ``CFDocument.extensions.mentorkit``, which CASE readers ignore.
-    :func:`import_package` reads the result back into an equal framework.
+    [`import_package`][mentorkit.frameworks.case.import_package] reads the result back into an equal
+    framework.
 
     Args:
         framework: The framework to export.

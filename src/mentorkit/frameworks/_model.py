@@ -48,7 +48,7 @@ class ProficiencyScale:
     Every framework carries one; replace it per framework (a three-point or a six-point scale
     works just as well as the default four-point one).
 
-    Example:
+    Examples:
         >>> scale = ProficiencyScale.default()
         >>> scale.codes
         ('needs_improvement', 'developing', 'proficient', 'exemplary')
@@ -107,7 +107,7 @@ class ProficiencyScale:
             ) from None
 
     def level(self, code: str) -> Level:
-        """The :class:`Level` with this code.
+        """The [`Level`][mentorkit.frameworks.Level] with this code.
 
         Raises:
             ValidationError: ``code`` is not a level of this scale.
@@ -185,9 +185,10 @@ class Competency:
 class CompetencyFramework:
     """A named, versioned tree of competencies and the scale they are rated on.
 
-    Frameworks are data: load one with :func:`~mentorkit.frameworks.load_framework`, build
+    Frameworks are data: load one with [`load_framework`][mentorkit.frameworks.load_framework],
+    build
     one in Python, or import a CASE package with
-    :func:`mentorkit.frameworks.case.import_package`.
+    [`mentorkit.frameworks.case.import_package`][mentorkit.frameworks.case.import_package].
 
     Attributes:
         id: The framework's name (``"manager-of-self"``), unique in the catalogue.
@@ -204,7 +205,7 @@ class CompetencyFramework:
             languages, URIs, dates, creator) is written back as it came. Left out of
             equality and ``repr``.
 
-    Example:
+    Examples:
         >>> fw = CompetencyFramework(
         ...     id="mini", title="Mini",
         ...     competencies=[Competency(code="listening", title="Listening")])

@@ -102,16 +102,19 @@ def _pseudonym(key: bytes, value: str) -> str:
 class MentorshipGraph:
     """The mentorship network: people as nodes, one mentor -> mentee edge per mentorship.
 
-    Build one with :meth:`from_mentorships` or :meth:`from_store`. The graph is immutable:
-    :meth:`as_of`, :meth:`filter` and :meth:`pseudonymise` return new graphs. ``.nx`` is the
-    underlying :class:`networkx.MultiDiGraph` for notebook exploration (edges keyed by
+    Build one with [`from_mentorships`][mentorkit.graph.MentorshipGraph.from_mentorships] or
+    [`from_store`][mentorkit.graph.MentorshipGraph.from_store]. The graph is immutable:
+    [`as_of`][mentorkit.graph.MentorshipGraph.as_of],
+    [`filter`][mentorkit.graph.MentorshipGraph.filter] and
+    [`pseudonymise`][mentorkit.graph.MentorshipGraph.pseudonymise] return new graphs. ``.nx`` is the
+    underlying `networkx.MultiDiGraph` for notebook exploration (edges keyed by
     mentorship id, with ``program_id``, ``cohort_id``, ``group_id``, ``kind``, ``start`` and
     ``end``; nodes with ``name``, ``title``, ``org_unit_id``, ``supervisor_id`` and
     ``students_reached`` when known). Personal data (e-mail, demographics) is never put on
     ``.nx``; exports add it only when asked to. The methods read the mentorships the graph
     was built from, so changing ``.nx`` in place does not change their answers.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.model import Mentorship
         >>> day = dt.date(2022, 9, 1)
@@ -217,7 +220,7 @@ class MentorshipGraph:
         Raises:
             ValidationError: An item is not of the expected type, or a mentorship id repeats.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> from mentorkit.model import Mentorship
             >>> g = MentorshipGraph.from_mentorships(
@@ -566,10 +569,11 @@ class MentorshipGraph:
         One sweep over the mentorships from the latest start to the earliest, with set
         unions, gives every person's descendants, longest chain and chain edges; counting
         who is in those sets gives the ancestors. See
-        :class:`~mentorkit.graph.GenealogyMetrics` for the definitions.
+        [`GenealogyMetrics`][mentorkit.graph.GenealogyMetrics] for the definitions.
 
         Returns:
-            A read-only mapping from person id to :class:`~mentorkit.graph.GenealogyMetrics`.
+            A read-only mapping from person id to
+            [`GenealogyMetrics`][mentorkit.graph.GenealogyMetrics].
         """
         if self._metrics is None:
             rows = compute_metrics(
@@ -678,7 +682,7 @@ class MentorshipGraph:
         Raises:
             ValidationError: The key is shorter than 16 bytes.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> from mentorkit.model import Mentorship
             >>> g = MentorshipGraph.from_mentorships(

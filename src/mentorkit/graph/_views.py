@@ -83,7 +83,7 @@ class PipelineTable(Sequence[PipelineRow]):
         return f"<PipelineTable {self.title!r}: {len(self)} rows>"
 
     def to_pandas(self) -> pd.DataFrame:
-        """The rows as a :class:`pandas.DataFrame` (extra ``notebook``)."""
+        """The rows as a `pandas.DataFrame` (extra ``notebook``)."""
         from mentorkit.graph._export import require
 
         pandas = require("pandas")
@@ -190,7 +190,7 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
     Raises:
         ValidationError: ``within_years`` is not a whole number >= 0.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.model import Mentorship
         >>> from mentorkit.graph import MentorshipGraph, cohort_report

@@ -18,7 +18,7 @@ def numpy_or_none() -> Any:
 
 
 def require(module: str, extra: str, purpose: str) -> Any:
-    """Import ``module`` or raise :class:`MatchingError` naming the extra that provides it."""
+    """Import ``module`` or raise `MatchingError` naming the extra that provides it."""
     import importlib
 
     try:

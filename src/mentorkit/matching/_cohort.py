@@ -47,7 +47,7 @@ def cohort_profiles(
     Raises:
         NotFoundError: Someone enrolled is missing from ``people``.
 
-    Example:
+    Examples:
         >>> from mentorkit import synthetic
         >>> d = synthetic.district(seed=7)
         >>> mentees, mentors = cohort_profiles(

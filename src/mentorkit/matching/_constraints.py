@@ -20,7 +20,7 @@ class Constraint(Protocol):
 
     ``name`` appears in explanations ("every pair is forbidden (no_reporting_line: 3)").
 
-    Example:
+    Examples:
         >>> isinstance(NoReportingLine(), Constraint)
         True
     """
@@ -50,7 +50,7 @@ class NotSelf:
 class NoReportingLine:
     """Never pair across a reporting line: the mentor supervises the mentee or vice versa.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> NoReportingLine().allows(MenteeProfile(person_id="ana", supervisor_id="kim"),
         ...                          MentorProfile(person_id="kim"))
@@ -107,7 +107,7 @@ def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
 class ExcludedPairs:
     """Explicit exclusions: these (mentee id, mentor id) pairs are never made.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> rule = ExcludedPairs([("ana", "kim")])
         >>> rule.allows(MenteeProfile(person_id="ana"), MentorProfile(person_id="kim"))
@@ -129,7 +129,7 @@ def no_previous_pairs(mentorships: Iterable[Mentorship]) -> ExcludedPairs:
         mentorships: Past mentorships (e.g. ``store.query(Mentorship)``).
 
     Returns:
-        An :class:`ExcludedPairs` named ``"previous_pair"``.
+        An [`ExcludedPairs`][mentorkit.matching.ExcludedPairs] named ``"previous_pair"``.
     """
     return ExcludedPairs([(m.mentee_id, m.mentor_id) for m in mentorships], name="previous_pair")
 

@@ -72,7 +72,7 @@ def register_matcher(name: str, factory: MatcherFactory | str, *, replace: bool 
         ValidationError: A bad name or a factory of the wrong shape.
         MatchingError: ``name`` is taken and ``replace`` is false.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import GreedyMatcher, matchers
         >>> class Mine(GreedyMatcher):
         ...     name = "mine"

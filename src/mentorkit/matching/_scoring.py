@@ -20,9 +20,9 @@ class Scorer(Protocol):
     """Protocol: one criterion, scoring a mentee-mentor pair (built-ins return 0 to 1).
 
     ``name`` labels the criterion in every breakdown and explanation. Combine scorers with
-    weights in a :class:`WeightedScorer`.
+    weights in a [`WeightedScorer`][mentorkit.matching.WeightedScorer].
 
-    Example:
+    Examples:
         >>> isinstance(CompetencyFit(), Scorer)
         True
     """
@@ -48,7 +48,7 @@ class CompetencyFit:
         max_level: The top of the ordinal scale (3 on a four-point scale ranked from 0).
         decay: How much less each next focus counts (1 = all equal).
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> ana = MenteeProfile(person_id="ana", focus=("coaching", "data"))
         >>> kim = MentorProfile(person_id="kim", strengths={"coaching": 3, "data": 0})
@@ -91,7 +91,7 @@ def _share(wanted: Iterable[object], offered: Iterable[object]) -> float:
 class ActivityOverlap:
     """The share of the mentee's preferred activities the mentor offers (0 with none stated).
 
-    Example:
+    Examples:
         >>> from mentorkit.model import Activity
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> ana = MenteeProfile(person_id="ana",
@@ -189,7 +189,7 @@ class WeightedScorer:
         ValidationError: A part that is not a scorer, a non-finite weight, or two criteria
             of one name.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> scorer = WeightedScorer([(CompetencyFit(), 3.0), ActivityOverlap()])
         >>> ana = MenteeProfile(person_id="ana", focus=("coaching",))
@@ -209,7 +209,7 @@ class WeightedScorer:
         return tuple(s.name for s, _ in self.parts)
 
     def breakdown(self, mentee: MenteeProfile, mentor: MentorProfile) -> Mapping[str, float]:
-        """Each criterion's weighted contribution; they add up to :meth:`score`."""
+        """Each criterion's weighted contribution; they add up to `score`."""
         return MappingProxyType(
             {s.name: weight * float(s.score(mentee, mentor)) for s, weight in self.parts}
         )

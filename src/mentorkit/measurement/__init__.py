@@ -1,6 +1,6 @@
 """Measurement: counts about people that are safe to share (small-cell suppression).
 
-Example:
+Examples:
     >>> from mentorkit.measurement import DisclosurePolicy, crosstab
     >>> t = crosstab([{"unit": "a", "ok": True}] * 3, row="unit", col="ok",
     ...              policy=DisclosurePolicy(min_cell=5))

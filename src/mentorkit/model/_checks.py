@@ -1,4 +1,4 @@
-"""attrs validators that raise :class:`~mentorkit.errors.ValidationError` naming the field."""
+"""attrs validators that raise `ValidationError` naming the field."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) ->
 
 
 def optional_identifier(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`identifier`, but ``None`` is allowed."""
+    """Like `identifier`, but ``None`` is allowed."""
     if value is not None:
         identifier(inst, attribute, value)
 
@@ -38,7 +38,7 @@ MAX_VERSION = 2**63 - 1
 
 
 def version_number(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require an integer version from 0 to :data:`MAX_VERSION` (``bool`` is not one)."""
+    """Require an integer version from 0 to `MAX_VERSION` (``bool`` is not one)."""
     if type(value) is not int or not 0 <= value <= MAX_VERSION:
         raise ValidationError(
             f"must be an integer from 0 to {MAX_VERSION}", field=attribute.name, value=value
@@ -46,7 +46,7 @@ def version_number(_inst: object, attribute: attrs.Attribute[Any], value: object
 
 
 def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a timezone-aware :class:`datetime.datetime`."""
+    """Require a timezone-aware `datetime.datetime`."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError(
             "must be a timezone-aware datetime", field=attribute.name, value=value
@@ -54,13 +54,13 @@ def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 def is_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a :class:`datetime.date` that is not a datetime."""
+    """Require a `datetime.date` that is not a datetime."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError("must be a date", field=attribute.name, value=value)
 
 
 def optional_date(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`is_date`, but ``None`` is allowed."""
+    """Like `is_date`, but ``None`` is allowed."""
     if value is not None:
         is_date(inst, attribute, value)
 
@@ -98,7 +98,7 @@ def text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 def optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`text`, but ``None`` is allowed."""
+    """Like `text`, but ``None`` is allowed."""
     if value is not None:
         text(inst, attribute, value)
 

@@ -1,7 +1,7 @@
 """The frozen attrs classes of the mentoring domain.
 
 Every entity has a string ``id`` and a ``version`` that stores use for optimistic
-concurrency (a store bumps it on each write). Change an entity with :func:`attrs.evolve`
+concurrency (a store bumps it on each write). Change an entity with `attrs.evolve`
 and put it back into the store. All fields are keyword-only.
 """
 
@@ -124,7 +124,7 @@ def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
 class OrgUnit(Entity):
     """A school, network, central office or the district itself.
 
-    Example:
+    Examples:
         >>> OrgUnit(id="sch-1", name="Lincoln Elementary", kind=OrgUnitKind.SCHOOL,
         ...         parent_id="net-1")
         OrgUnit(id='sch-1', name='Lincoln Elementary', kind=<OrgUnitKind.SCHOOL: 'school'>, parent_id='net-1')
@@ -160,7 +160,7 @@ class Person(Entity):
     ``email`` and ``demographics`` are personal data: they are left out of ``repr`` and
     dropped or pseudonymised by exports unless asked for.
 
-    Example:
+    Examples:
         >>> Person(id="p-1", name="Ada Ruiz", email="ada@example.org",
         ...        demographics={"gender": "f"})
         Person(id='p-1', name='Ada Ruiz', title='', org_unit_id=None, supervisor_id=None)
@@ -243,7 +243,7 @@ class Enrollment(Entity):
 class Mentorship(Entity):
     """A mentor guiding a mentee for a period (an edge of the mentorship graph).
 
-    Example:
+    Examples:
         >>> Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-1",
         ...            start=dt.date(2024, 8, 1))
         Traceback (most recent call last):
@@ -339,7 +339,8 @@ class Goal(Entity):
     equitable) serves a strategic priority, moves a measure from a baseline (taken on
     ``start``) to a target by a deadline, names the supports that make it attainable, and
     names the student group it serves, the stakeholders it includes and the gap it closes.
-    :func:`mentorkit.cycles.check_smartie` says which criteria a goal meets.
+    [`mentorkit.cycles.check_smartie`][mentorkit.cycles.check_smartie] says which criteria a goal
+    meets.
     """
 
     collection: ClassVar[str] = "goal"

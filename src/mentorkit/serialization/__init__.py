@@ -3,7 +3,7 @@
 Every document carries its type tag (``"$type"``) and the schema version it was written with
 (``"$schema"``). Subclasses of model classes round-trip as their own type once registered.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit import Mentorship
     >>> m = Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=dt.date(2024, 8, 1))

@@ -127,7 +127,7 @@ def make_converter() -> cattrs.Converter:
 
     Strict about primitive types (no silent ``str(1)``), ISO 8601 dates and aware
     date-times, extra keys rejected, tuples written as JSON lists. Most code should use the
-    shared :data:`converter` instead of making its own.
+    shared `converter` instead of making its own.
     """
     conv = cattrs.Converter(
         forbid_extra_keys=True,
@@ -185,7 +185,7 @@ def register(
     Raises:
         ValidationError: ``cls`` is not an attrs class, or the tag or class is taken.
 
-    Example:
+    Examples:
         >>> import attrs
         >>> from mentorkit import Person
         >>> @register(tag="example.StaffPerson")
@@ -249,7 +249,7 @@ def type_of(tag: str) -> type[Any]:
 def to_dict(obj: Any) -> dict[str, Any]:
     """Unstructure a registered object into a JSON-ready, tagged and versioned ``dict``.
 
-    Example:
+    Examples:
         >>> from mentorkit import Program
         >>> to_dict(Program(id="prog-1", name="Aspiring Leaders"))
         {'$type': 'program', '$schema': 1, 'id': 'prog-1', 'version': 0, 'name': 'Aspiring Leaders', 'description': '', 'framework_id': None, 'cycle_id': None}
@@ -267,7 +267,7 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
     """Structure a tagged document back into its object.
 
     Args:
-        doc: A document as written by :func:`to_dict`.
+        doc: A document as written by [`to_dict`][mentorkit.serialization.to_dict].
         cls: The type expected; the document's own tag may name this type or a registered
             subclass of it, which is what comes back. ``None`` trusts the document's tag.
 
@@ -346,7 +346,7 @@ def _describe(exc: BaseException, type_: type | None) -> str:
 
 
 def to_json(obj: Any, *, indent: int | None = None) -> str:
-    """Serialise a registered object to a JSON document (see :func:`to_dict`)."""
+    """Serialise a registered object to a JSON document (see `to_dict`)."""
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
 
 
@@ -355,12 +355,12 @@ def from_json(text: str | bytes, cls: type[T]) -> T: ...
 @overload
 def from_json(text: str | bytes, cls: None = None) -> Any: ...
 def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
-    """Parse a JSON document written by :func:`to_json` (see :func:`from_dict`).
+    """Parse a JSON document written by `to_json` (see `from_dict`).
 
     Raises:
         ValidationError: the text is not JSON, or the document is malformed.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> from_json(to_json(Person(id="p-1", name="Ana")), Person)
         Person(id='p-1', name='Ana', title='', org_unit_id=None, supervisor_id=None)

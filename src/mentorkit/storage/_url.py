@@ -68,10 +68,10 @@ registered_stores: Mapping[str, Opener | str] = _plugin_view(_OPENERS, _merge_en
 
 
 def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) -> None:
-    """Register a store backend under a URL scheme, for :func:`open_store`.
+    """Register a store backend under a URL scheme, for `open_store`.
 
     The opener is called as ``opener(url, **options)`` and returns a
-    :class:`~mentorkit.storage.Store`. It is checked now (not at first use): it must be
+    [`Store`][mentorkit.storage.Store]. It is checked now (not at first use): it must be
     callable with one positional argument, or a ``"package.module:attribute"`` path to such
     a callable (imported on first use, so registering stays cheap).
 
@@ -83,7 +83,7 @@ def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) 
     Raises:
         ValidationError: a malformed scheme or opener, or a scheme already taken.
 
-    Example:
+    Examples:
         >>> from mentorkit.storage import MemoryStore
         >>> register_store("scratch", lambda url, **options: MemoryStore())
         >>> open_store("scratch://")
@@ -150,7 +150,8 @@ def open_store(url: str, **options: Any) -> Store:
     ``memory://``; ``json:///people.json`` and ``sqlite:///mentorkit.db`` (three slashes then
     a path relative to the current folder; four for an absolute one:
     ``sqlite:////srv/data/mentorkit.db``, as in SQLAlchemy); ``postgresql://user:pw@host/db``;
-    and any scheme registered with :func:`register_store` or the ``mentorkit.stores`` entry
+    and any scheme registered with [`register_store`][mentorkit.storage.register_store] or the
+    ``mentorkit.stores`` entry
     point group.
 
     Args:
@@ -166,7 +167,7 @@ def open_store(url: str, **options: Any) -> Store:
         NotFoundError: no backend registered for the URL's scheme.
         StorageError: the backend cannot open the store.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> with open_store("memory://") as store:
         ...     store.put(Person(id="p-1", name="Ana")).version

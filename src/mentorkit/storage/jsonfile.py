@@ -26,7 +26,7 @@ class JsonStore(MemoryStore):
     another process changed it, so version checks hold between them too. Each commit
     rewrites the whole file: fine for hundreds or a few thousand entities; batch writes in a
     transaction, or use
-    :class:`~mentorkit.storage.SQLiteStore` for more.
+    [`SQLiteStore`][mentorkit.storage.SQLiteStore] for more.
 
     Args:
         path: The JSON file; created (with its folder's permission) if missing.
@@ -35,7 +35,7 @@ class JsonStore(MemoryStore):
         StorageError: the file is not a mentorkit store document, was written by a newer
             mentorkit, or cannot be read or written.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> from mentorkit import Person
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "people.json"

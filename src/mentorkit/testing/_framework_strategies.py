@@ -109,7 +109,7 @@ def competency_trees(draw: st.DrawFn, *, max_size: int = 12) -> tuple[Competency
 
 @st.composite
 def frameworks(draw: st.DrawFn, *, max_size: int = 12) -> CompetencyFramework:
-    """Generated :class:`~mentorkit.frameworks.CompetencyFramework` objects.
+    """Generated [`CompetencyFramework`][mentorkit.frameworks.CompetencyFramework] objects.
 
     Trees up to ``max_size`` competencies deep and wide, with indicators, optional CASE
     identifiers and either the default or a generated scale.
@@ -214,7 +214,7 @@ def assessments(
     *,
     person_ids: st.SearchStrategy[str] | None = None,
 ) -> Assessment:
-    """Generated :class:`~mentorkit.frameworks.Assessment` entities.
+    """Generated [`Assessment`][mentorkit.frameworks.Assessment] entities.
 
     Args:
         draw: Supplied by hypothesis.
@@ -316,7 +316,7 @@ _MINUTES = st.integers(0, 60 * 24 * 60)
 
 @st.composite
 def cycle_definitions(draw: st.DrawFn, *, max_phases: int = 6) -> CycleDefinition:
-    """Generated :class:`~mentorkit.cycles.CycleDefinition` objects.
+    """Generated [`CycleDefinition`][mentorkit.cycles.CycleDefinition] objects.
 
     Up to ``max_phases`` phases with unique ids and ordinals, required artefacts drawn from
     the built-in ones and evidence names, and any set of transitions between distinct phases.
@@ -410,7 +410,7 @@ def legal_walks(
 
 
 def coaching_cycles(name: str = "equity-leadership-coaching") -> st.SearchStrategy[CoachingCycle]:
-    """Generated :class:`~mentorkit.cycles.CoachingCycle` entities of a built-in definition.
+    """Generated `CoachingCycle` entities of a built-in definition.
 
     Each is the end of a legal walk, so it can keep advancing without passing a definition.
     """

@@ -55,7 +55,7 @@ def _other_id(avoid: str) -> st.SearchStrategy[str]:
 
 @st.composite
 def org_units(draw: st.DrawFn) -> m.OrgUnit:
-    """Generated :class:`~mentorkit.model.OrgUnit` entities."""
+    """Generated [`OrgUnit`][mentorkit.model.OrgUnit] entities."""
     uid = draw(ids())
     return m.OrgUnit(
         id=uid,
@@ -76,7 +76,7 @@ def role_spells(draw: st.DrawFn) -> m.RoleSpell:
 
 @st.composite
 def persons(draw: st.DrawFn) -> m.Person:
-    """Generated :class:`~mentorkit.model.Person` entities, demographics included."""
+    """Generated [`Person`][mentorkit.model.Person] entities, demographics included."""
     pid = draw(ids())
     spells: st.SearchStrategy[m.RoleSpell] = role_spells()
     return m.Person(
@@ -92,7 +92,7 @@ def persons(draw: st.DrawFn) -> m.Person:
 
 
 def programs() -> st.SearchStrategy[m.Program]:
-    """Generated :class:`~mentorkit.model.Program` entities."""
+    """Generated [`Program`][mentorkit.model.Program] entities."""
     return st.builds(
         m.Program,
         id=ids(),
@@ -105,7 +105,7 @@ def programs() -> st.SearchStrategy[m.Program]:
 
 @st.composite
 def cohorts(draw: st.DrawFn) -> m.Cohort:
-    """Generated :class:`~mentorkit.model.Cohort` entities."""
+    """Generated [`Cohort`][mentorkit.model.Cohort] entities."""
     start, end = draw(_period(optional_end=False))
     assert end is not None
     return m.Cohort(
@@ -114,7 +114,7 @@ def cohorts(draw: st.DrawFn) -> m.Cohort:
 
 
 def enrollments() -> st.SearchStrategy[m.Enrollment]:
-    """Generated :class:`~mentorkit.model.Enrollment` entities."""
+    """Generated [`Enrollment`][mentorkit.model.Enrollment] entities."""
     return st.builds(
         m.Enrollment,
         id=ids(),
@@ -132,7 +132,7 @@ def mentorships(
     people: st.SearchStrategy[str] | None = None,
     starts: st.SearchStrategy[dt.date] | None = None,
 ) -> m.Mentorship:
-    """Generated :class:`~mentorkit.model.Mentorship` entities.
+    """Generated [`Mentorship`][mentorkit.model.Mentorship] entities.
 
     Args:
         draw: Supplied by hypothesis.
@@ -159,7 +159,7 @@ def mentorships(
 
 
 def sessions() -> st.SearchStrategy[m.Session]:
-    """Generated :class:`~mentorkit.model.Session` entities."""
+    """Generated [`Session`][mentorkit.model.Session] entities."""
     return st.builds(
         m.Session,
         id=ids(),
@@ -174,7 +174,7 @@ def sessions() -> st.SearchStrategy[m.Session]:
 
 
 def action_items() -> st.SearchStrategy[m.ActionItem]:
-    """Generated :class:`~mentorkit.model.ActionItem` entities."""
+    """Generated [`ActionItem`][mentorkit.model.ActionItem] entities."""
     return st.builds(
         m.ActionItem,
         id=ids(),
@@ -187,7 +187,7 @@ def action_items() -> st.SearchStrategy[m.ActionItem]:
 
 
 def reflections() -> st.SearchStrategy[m.Reflection]:
-    """Generated :class:`~mentorkit.model.Reflection` entities."""
+    """Generated [`Reflection`][mentorkit.model.Reflection] entities."""
     return st.builds(
         m.Reflection,
         id=ids(),
@@ -211,7 +211,7 @@ def action_steps() -> st.SearchStrategy[m.ActionStep]:
 
 
 def action_plans() -> st.SearchStrategy[m.ActionPlan]:
-    """Generated :class:`~mentorkit.model.ActionPlan` entities."""
+    """Generated [`ActionPlan`][mentorkit.model.ActionPlan] entities."""
     return st.builds(
         m.ActionPlan,
         id=ids(),
@@ -224,7 +224,7 @@ def action_plans() -> st.SearchStrategy[m.ActionPlan]:
 
 @st.composite
 def outcomes(draw: st.DrawFn) -> m.Outcome:
-    """Generated :class:`~mentorkit.model.Outcome` entities."""
+    """Generated [`Outcome`][mentorkit.model.Outcome] entities."""
     kind = draw(st.sampled_from(m.OutcomeKind))
     value = (
         float(draw(st.integers(0, 10_000)))
