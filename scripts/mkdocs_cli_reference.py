@@ -30,6 +30,8 @@ def _option(action: argparse.Action) -> str:
 
 
 def _details(action: argparse.Action) -> str:
+    if isinstance(action, argparse._SubParsersAction):
+        return "the command: " + ", ".join(f"`{name}`" for name in action.choices)
     text = (action.help or "").replace("%(default)s", str(action.default))
     if action.choices is not None and not isinstance(action, argparse._SubParsersAction):
         text += " Choices: " + ", ".join(f"`{c}`" for c in action.choices) + "."
