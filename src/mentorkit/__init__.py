@@ -1,6 +1,6 @@
 """mentorkit: a typed Python SDK for mentoring and leadership-coaching programs.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> import mentorkit
     >>> ana = mentorkit.Person(id="p-1", name="Ana Ruiz", title="Assistant Principal")

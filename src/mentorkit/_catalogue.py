@@ -11,14 +11,18 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
+from mentorkit import _plugins
 from mentorkit.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 T = TypeVar("T")
 
@@ -148,31 +152,21 @@ class Catalogue(Generic[T]):
     # -- entry points ----------------------------------------------------------------------
 
     def _entry_points(self) -> dict[str, metadata.EntryPoint]:
-        found: dict[str, metadata.EntryPoint] = {}
-        for ep in metadata.entry_points(group=self.group):
-            found.setdefault(ep.name, ep)
-        return found
+        return _plugins.installed(self.group)
 
     def _ep_origin(self, ep: metadata.EntryPoint) -> str:
-        dist = ep.dist
-        who = f"{dist.name} {dist.version} " if dist is not None else ""
-        return f"entry point: {who}({ep.value})"
+        return _plugins.origin(ep)
 
     def _load_entry_point(self, ep: metadata.EntryPoint) -> T:
-        where = f"entry point {ep.name!r} of group {self.group!r}"
-        try:
-            obj: Any = ep.load()
-        except Exception as exc:  # any failure of third-party code is reported
-            raise ValidationError(
-                f"{where} cannot be loaded: {type(exc).__name__}: {exc}",
-                field="entry_point",
-                value=ep.value,
-            ) from exc
-        if isinstance(obj, str | os.PathLike):
-            obj = self.read(obj)
-        elif not isinstance(obj, self.cls) and callable(obj):
-            obj = obj()
-        return self._check(obj, name=ep.name, where=where)
+        def check(name: str, obj: Any) -> T:
+            if isinstance(obj, str | os.PathLike):
+                obj = self.read(obj)
+            elif not isinstance(obj, self.cls) and callable(obj):
+                obj = obj()
+            return self._check(obj, name=name, where=f"entry point {name!r}")
+
+        found: T = _plugins.load(ep, check)
+        return found
 
     def _check(self, obj: object, *, name: str | None, where: str) -> T:
         if not isinstance(obj, self.cls):
@@ -261,10 +255,19 @@ class Catalogue(Generic[T]):
         return found
 
     def entries(self) -> tuple[CatalogueEntry, ...]:
-        """Every loadable object with its title and origin, sorted by name."""
+        """Every loadable object with its title and origin, sorted by name.
+
+        A broken plugin is left out with a ``PluginWarning`` naming it; the rest are listed.
+        """
         out = []
         for name in self.names():
-            obj = self.load(name)
+            try:
+                obj = self.load(name)
+            except ValidationError as exc:
+                if name in self._registered or name not in self._entry_points():
+                    raise
+                _plugins.warn_broken(exc)
+                continue
             origin = self._origin_of(name)
             assert origin is not None  # names() lists only resolvable names
             out.append(CatalogueEntry(name=name, title=self._title_of(obj), origin=origin))

@@ -4,7 +4,7 @@ Files mentorkit writes hold personal data (a JSON store, an export, a graph with
 a new file is created readable by its owner only (``0600``, whatever the umask), a file
 that already exists keeps its mode (a person who opened it up on purpose keeps that), and
 the temporary copy written first is owner-only too. Temporary files are named
-``.<name>.<pid>.tmp`` next to the target, so that :func:`remove_orphans` can clean those a
+``.<name>.<pid>.tmp`` next to the target, so that `remove_orphans` can clean those a
 killed writer left behind.
 """
 
@@ -26,7 +26,7 @@ def _temp_name(path: str) -> str:
 
 
 def target_mode(path: str) -> int:
-    """The mode a rewrite of ``path`` gets: the existing file's, or :data:`PRIVATE`."""
+    """The mode a rewrite of ``path`` gets: the existing file's, or `PRIVATE`."""
     try:
         return stat.S_IMODE(os.stat(path).st_mode)
     except (FileNotFoundError, NotADirectoryError):
@@ -34,7 +34,7 @@ def target_mode(path: str) -> int:
 
 
 def refuse_special(path: str) -> None:
-    """Raise :class:`OSError` if ``path`` exists and is not a regular file.
+    """Raise `OSError` if ``path`` exists and is not a regular file.
 
     Opening a FIFO blocks until a writer appears; a device or a folder is never a store.
     """

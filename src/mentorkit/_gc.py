@@ -33,7 +33,7 @@ def paused() -> Iterator[None]:
 
 
 def collector_paused(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` with the collector :func:`paused` (a decorator for report builders)."""
+    """Run ``fn`` with the collector `paused` (a decorator for report builders)."""
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -1,11 +1,14 @@
 """The one error hierarchy of mentorkit.
 
-Every public call raises a subclass of :class:`MentorkitError`; no driver exception
+Every public call raises a subclass of [`MentorkitError`][mentorkit.errors.MentorkitError]; no
+driver exception
 (``sqlite3``, ``psycopg``, ``json``, ``cattrs``) escapes. Services can map them to HTTP
-statuses: :class:`ValidationError` -> 422, :class:`NotFoundError` -> 404,
-:class:`ConflictError` -> 409, :class:`TransitionError` -> 409.
+statuses: [`ValidationError`][mentorkit.errors.ValidationError] -> 422,
+[`NotFoundError`][mentorkit.errors.NotFoundError] -> 404,
+[`ConflictError`][mentorkit.errors.ConflictError] -> 409,
+[`TransitionError`][mentorkit.errors.TransitionError] -> 409.
 
-Example:
+Examples:
     >>> from mentorkit.errors import ValidationError, MentorkitError
     >>> err = ValidationError("must not be empty", field="name", value="")
     >>> isinstance(err, MentorkitError), isinstance(err, ValueError)
@@ -23,6 +26,7 @@ __all__ = [
     "MatchingError",
     "MentorkitError",
     "NotFoundError",
+    "PluginWarning",
     "StorageError",
     "TransitionError",
     "ValidationError",
@@ -95,3 +99,11 @@ class MatchingError(MentorkitError):
 
 class StorageError(MentorkitError):
     """A store that cannot be opened, read or written (not a mentorkit store, newer schema...)."""
+
+
+class PluginWarning(UserWarning):
+    """An installed plugin (entry point) is broken and was skipped; the message names it.
+
+    The other plugins still load. Turn it into an error where a broken plugin must stop
+    everything: ``warnings.simplefilter("error", PluginWarning)``.
+    """

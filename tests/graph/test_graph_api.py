@@ -235,7 +235,7 @@ def test_node_link_is_json_ready(graph):
     data = graph.node_link()
     text = json.dumps(data)
     assert "ana@x.example" not in text
-    assert {e["mentorship_id"] for e in data["edges"]} == {"m1", "m2", "m3", "m4"}
+    assert {e["mentorship_id"] for e in data["links"]} == {"m1", "m2", "m3", "m4"}
     assert {n["id"] for n in data["nodes"]} == {p.id for p in PEOPLE}
 
 

@@ -49,7 +49,7 @@ def test_graph_exports_without_personal_data(tmp_path, monkeypatch, capsys):
         == 0
     )
     data = json.loads((tmp_path / "g.json").read_text())
-    assert {e["program_id"] for e in data["edges"]} == {"prog-fellows"}
+    assert {e["program_id"] for e in data["links"]} == {"prog-fellows"}
     assert "Wrote g.json" in capsys.readouterr().out
 
 

@@ -4,6 +4,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any, assert_type
 
+import matplotlib.axes
+import networkx as nx
+import pandas as pd
+
 from mentorkit.graph import (
     GenealogyMetrics,
     GraphProblem,
@@ -35,3 +39,12 @@ assert_type(g.pseudonymise(key="a long secret key here"), MentorshipGraph)
 assert_type(g.node_link(), dict[str, Any])
 assert_type(cohort_report(g), PipelineTable)
 assert_type(program_report(g)[0], PipelineRow)
+
+# Exports and notebook results carry their real types, not Any.
+assert_type(g.nx, nx.MultiDiGraph[str])
+assert_type(g.flat(), nx.MultiDiGraph[str])
+assert_type(g.to_cytoscape(), dict[str, Any])
+assert_type(g.to_pandas(), tuple[pd.DataFrame, pd.DataFrame])
+assert_type(g.metrics().to_pandas(), pd.DataFrame)
+assert_type(cohort_report(g).to_pandas(), pd.DataFrame)
+assert_type(g.draw_lineage("a"), matplotlib.axes.Axes)

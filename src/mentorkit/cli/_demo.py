@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mentorkit import synthetic
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError
-from mentorkit.storage._base import BaseStore
 
 
 def add_parser(sub: Any) -> None:
@@ -35,6 +33,9 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the district, write it into the store and print the summary."""
+    from mentorkit import synthetic
+    from mentorkit.storage._base import BaseStore
+
     district = synthetic.district(seed=args.seed, staff=args.staff, years=args.years)
     url = args.store or default_store()
     # One transaction: an interrupted overwrite leaves the previous district in place.

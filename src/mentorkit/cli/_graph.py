@@ -6,13 +6,21 @@ import argparse
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any
 
 from mentorkit._files import write_private
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError, ValidationError
-from mentorkit.graph import MentorshipGraph, cohort_report
-from mentorkit.graph._metrics import MetricName
+
+if TYPE_CHECKING:  # networkx and the graph package load when the command runs, not for --help
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.graph._metrics import MetricName
+
+#: The metrics ``--by`` ranks by (``graph._metrics.MetricName``; a test keeps them equal).
+METRIC_NAMES = (
+    "ancestor_depth", "ancestors", "cousins", "depth", "descendants", "fecundity",
+    "fertility", "genealogical_index", "mentors", "reach", "relationships", "students_reached",
+)  # fmt: skip
 
 _FORMATS = {".graphml": "graphml", ".gexf": "gexf", ".json": "json"}
 
@@ -44,7 +52,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--top", type=int, default=10, metavar="N",
                         help="how many mentors to list (10)")  # fmt: skip
-    parser.add_argument("--by", default="reach", choices=sorted(get_args(MetricName)),
+    parser.add_argument("--by", default="reach", choices=METRIC_NAMES,
                         help="the metric to rank mentors by (reach)")  # fmt: skip
     parser.add_argument("--within-years", type=int, default=1, metavar="N",
                         help="paying it forward: mentoring within N years (1)")  # fmt: skip
@@ -74,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
             raise ValidationError("must end in .graphml, .gexf or .json", field="--out",
                                   value=str(args.out))  # fmt: skip
     with open_cli_store(args, must_exist=True) as store:
+        from mentorkit.graph import MentorshipGraph
+
         graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
     if day is not None:
         graph = graph.as_of(day)
@@ -119,6 +129,8 @@ def render(graph: MentorshipGraph, *, top: int, by: MetricName, within_years: in
                      f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
                      f"{r.genealogical_index:>6}")  # fmt: skip
     lines += ["", f"Paying it forward (mentoring within {within_years} year(s)), by cohort:"]
+    from mentorkit.graph import cohort_report
+
     for row in cohort_report(graph, within_years=within_years):
         lines.append(f"  {row.group or '(no cohort)':<22}{row.paid_forward:>5} of "
                      f"{row.mentees:<5} ({row.pay_it_forward_rate:.0%})")  # fmt: skip

@@ -10,7 +10,10 @@ from collections.abc import Sequence
 
 from mentorkit.errors import MentorkitError
 
-# Each module defines add_parser(subparsers) that sets ``func`` (args -> exit code).
+# Each module defines add_parser(subparsers) that sets ``func`` (args -> exit code). Building
+# the parser imports every one of them, so they import only what their parser needs at
+# module level (argparse, the shared --store option) and the rest inside ``func``:
+# `mentorkit --help` stays fast (tests/test_cli_startup.py holds every listed module to it).
 _COMMANDS = (
     "mentorkit.cli._demo",
     "mentorkit.cli._store",
@@ -29,11 +32,28 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run mentoring and leadership-coaching programs: build a demo district, "
         "move data between stores, match mentees to mentors, explore the mentorship graph.",
     )
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="print the installed mentorkit version and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in _COMMANDS:
         importlib.import_module(name).add_parser(sub)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: reads the package metadata only when asked (not for every command)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("mentorkit")
+        except PackageNotFoundError:  # a source tree that was never installed
+            found = "unknown"
+        print(f"mentorkit {found}")
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

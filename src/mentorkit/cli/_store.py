@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 #: Where commands keep their data unless told otherwise.
 DEFAULT_STORE = "sqlite:///mentorkit.db"
-#: The environment variable that overrides :data:`DEFAULT_STORE`.
+#: The environment variable that overrides `DEFAULT_STORE`.
 STORE_VARIABLE = "MENTORKIT_STORE"
 
 _URLS = (
@@ -63,8 +63,12 @@ def open_url(url: str, *, must_exist: bool = False) -> Store:
     Raises:
         StorageError: ``must_exist`` and there is no store file at the URL's path.
     """
+    from mentorkit.serialization import load_entity_plugins
     from mentorkit.storage import open_store
 
+    # A team's own entity subclasses (installed plugins) must be known before a store that
+    # holds them is read or written.
+    load_entity_plugins()
     if must_exist:
         _check_exists(url)
     return open_store(url)
@@ -161,7 +165,10 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import a document into the store."""
+    from mentorkit.serialization import load_entity_plugins
     from mentorkit.storage._transfer import check_document, load_entities
+
+    load_entity_plugins()  # the document may hold a team's own entity subclasses
 
     try:
         if args.file == "-":

@@ -1,12 +1,14 @@
 """Coaching cycles as data, engagements that walk through them, and SMARTIE goal checks.
 
-A :class:`CycleDefinition` lists phases (with the artefacts each needs before it may be left)
-and the allowed transitions between them. A :class:`CoachingCycle` is one engagement: its
+A [`CycleDefinition`][mentorkit.cycles.CycleDefinition] lists phases (with the artefacts each needs
+before it may be left)
+and the allowed transitions between them. A [`CoachingCycle`][mentorkit.cycles.CoachingCycle] is one
+engagement: its
 current phase and a timestamped history of who moved it, when and why. Built-in definitions
 ship as data files; third parties add their own from a file, a Python object
-(:func:`register`) or the entry point group ``mentorkit.cycles``.
+([`register`][mentorkit.cycles.register]) or the entry point group ``mentorkit.cycles``.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit.cycles import load_cycle
     >>> ecl = load_cycle("equity-leadership-coaching")

@@ -87,7 +87,7 @@ BUILT_IN_ARTEFACTS = ("goal", "smartie_goal", "action_plan", "student_outcomes")
 
 @attrs.frozen(kw_only=True)
 class CoachingCycle(Entity):
-    """One engagement's walk through a :class:`CycleDefinition`.
+    """One engagement's walk through a [`CycleDefinition`][mentorkit.cycles.CycleDefinition].
 
     A cycle is a stored entity. It knows its current ``phase``, the timestamped ``history``
     of every move (who, when, why), the attached ``goal`` and ``action_plan``, and the
@@ -99,12 +99,12 @@ class CoachingCycle(Entity):
     the round that ends moves to ``past_rounds`` and the next pass needs new evidence. The
     goal and action plan stay attached across rounds until you attach new ones.
 
-    Start one with :meth:`CycleDefinition.start`. :meth:`advance` checks the move against the
-    definition (looked up by ``definition_id`` with :func:`~mentorkit.cycles.load_cycle`
-    unless passed in) and raises :class:`~mentorkit.errors.TransitionError`, changing
+    Start one with [`CycleDefinition.start`][mentorkit.cycles.CycleDefinition.start]. [`advance`][mentorkit.cycles.CoachingCycle.advance] checks the move against the
+    definition (looked up by ``definition_id`` with [`load_cycle`][mentorkit.cycles.load_cycle]
+    unless passed in) and raises [`TransitionError`][mentorkit.errors.TransitionError], changing
     nothing, when the move is not allowed or the current phase lacks an artefact.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.cycles import load_cycle
         >>> ecl = load_cycle("equity-leadership-coaching")

@@ -37,7 +37,7 @@ class Phase:
         requires: The artefacts the phase needs before it may be left. ``"goal"``,
             ``"smartie_goal"``, ``"action_plan"`` and ``"student_outcomes"`` are checked
             against the cycle's goal and action plan; any other name must be recorded as
-            evidence with :meth:`CoachingCycle.record`.
+            evidence with [`CoachingCycle.record`][mentorkit.cycles.CoachingCycle.record].
         reviews: What the phase reviews (for recalibration: practices, outcomes...).
     """
 
@@ -83,8 +83,9 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 class CycleDefinition:
     """A coaching cycle as data: ordered phases and the transitions allowed between them.
 
-    Load a built-in one with :func:`~mentorkit.cycles.load_cycle`, read one from a JSON or
-    TOML file, or build one in Python. Start an engagement with :meth:`start`.
+    Load a built-in one with [`load_cycle`][mentorkit.cycles.load_cycle], read one from a JSON or
+    TOML file, or build one in Python. Start an engagement with
+    [`start`][mentorkit.cycles.CycleDefinition.start].
 
     Attributes:
         id: The cycle's name (``"equity-leadership-coaching"``).
@@ -97,7 +98,7 @@ class CycleDefinition:
         smartie: The thresholds its ``smartie_goal`` requirement checks goals against
             (``[smartie] max_years = 6`` in a TOML file; default: a three-year window).
 
-    Example:
+    Examples:
         >>> cycle = CycleDefinition(
         ...     id="mini", title="Mini",
         ...     phases=[Phase(id="plan", ordinal=0, title="Plan"),
@@ -212,7 +213,7 @@ class CycleDefinition:
         mentorship_id: str | None = None,
         program_id: str | None = None,
     ) -> CoachingCycle:
-        """Start an engagement: a :class:`~mentorkit.cycles.CoachingCycle` in the first phase.
+        """Start an engagement: a `CoachingCycle` in the first phase.
 
         Args:
             id: The new cycle's id.
@@ -223,7 +224,7 @@ class CycleDefinition:
             program_id: The program the engagement is part of, if any.
 
         Returns:
-            The new cycle, in :attr:`initial` with an empty history.
+            The new cycle, in `initial` with an empty history.
 
         Raises:
             ValidationError: a field is invalid (naming it).

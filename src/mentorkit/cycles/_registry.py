@@ -20,7 +20,8 @@ _CATALOGUE: Catalogue[CycleDefinition] = Catalogue(
     title_of=lambda d: d.title,
 )
 
-#: A read-only view of the cycle definitions registered in this process with :func:`register`.
+#: A read-only view of the cycle definitions registered in this process with
+#: [`register`][mentorkit.cycles.register].
 registered_cycles: Mapping[str, CycleDefinition] = _CATALOGUE.registered
 
 
@@ -43,7 +44,7 @@ def load_cycle(name_or_path: str | os.PathLike[str]) -> CycleDefinition:
             the file does not exist.
         ValidationError: the file or plugin does not hold a valid definition.
 
-    Example:
+    Examples:
         >>> print(*(p.id for p in load_cycle("cycle-of-inquiry").phases), sep=" -> ")
         gather_data -> find_lowest_condition -> co_design_actions -> act -> re_measure
     """
@@ -56,7 +57,8 @@ def register(
     """Register a cycle definition under its ``id`` for this process, from Python or a file.
 
     Args:
-        definition: A :class:`CycleDefinition`, or the path of a JSON or TOML file to read.
+        definition: A [`CycleDefinition`][mentorkit.cycles.CycleDefinition], or the path of a JSON
+            or TOML file to read.
         replace: Allow shadowing a definition of the same name.
 
     Returns:
@@ -73,13 +75,14 @@ def unregister(name: str) -> None:
     """Forget a cycle definition registered in this process (mainly for tests).
 
     Raises:
-        NotFoundError: no definition of that name was registered with :func:`register`.
+        NotFoundError: no definition of that name was registered with
+            [`register`][mentorkit.cycles.register].
     """
     _CATALOGUE.unregister(name)
 
 
 def list_cycles() -> tuple[CatalogueEntry, ...]:
-    """Every cycle definition :func:`load_cycle` can load by name, with its origin.
+    """Every cycle definition `load_cycle` can load by name, with its origin.
 
     Returns:
         Entries sorted by name, each with ``name``, ``title`` and ``origin``.
@@ -87,7 +90,7 @@ def list_cycles() -> tuple[CatalogueEntry, ...]:
     Raises:
         ValidationError: an installed plugin is broken (naming the entry point).
 
-    Example:
+    Examples:
         >>> for entry in list_cycles():
         ...     print(entry.name, entry.origin)
         cycle-of-inquiry builtin

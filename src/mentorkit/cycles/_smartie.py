@@ -23,7 +23,7 @@ def _check_years(_inst: object, attribute: attrs.Attribute[float], value: float)
 
 @attrs.frozen(kw_only=True)
 class SmartieRules:
-    """The thresholds :func:`check_smartie` applies, for programs whose horizons differ.
+    """The thresholds of [`check_smartie`][mentorkit.cycles.check_smartie], for longer horizons.
 
     Attributes:
         max_years: The longest window from ``start`` to ``deadline`` that counts as
@@ -79,7 +79,7 @@ class CriterionResult:
 
 @attrs.frozen(kw_only=True)
 class SmartieReport:
-    """The result of :func:`check_smartie`: one :class:`CriterionResult` per criterion.
+    """The result of `check_smartie`: one `CriterionResult` per criterion.
 
     Truthy when the goal meets all seven criteria.
     """
@@ -154,13 +154,13 @@ def check_smartie(goal: Goal, *, rules: SmartieRules | None = None) -> SmartieRe
             ``()``, a three-year window.
 
     Returns:
-        A :class:`SmartieReport`; truthy when all criteria are met.
+        A [`SmartieReport`][mentorkit.cycles.SmartieReport]; truthy when all criteria are met.
 
     Raises:
-        ValidationError: ``goal`` is not a :class:`~mentorkit.model.Goal`, or ``rules`` is
-            not a :class:`SmartieRules`.
+        ValidationError: ``goal`` is not a [`Goal`][mentorkit.model.Goal], or ``rules`` is
+            not [`SmartieRules`][mentorkit.cycles.SmartieRules].
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit import Goal
         >>> goal = Goal(id="g-1", person_id="p-1", statement="Raise grade 3 reading",

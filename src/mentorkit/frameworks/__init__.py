@@ -1,12 +1,17 @@
 """Competency frameworks, proficiency scales and assessments, as pluggable data.
 
-A :class:`CompetencyFramework` is a tree of :class:`Competency` rated on a
-:class:`ProficiencyScale`. Built-in frameworks ship as data files; third parties add their
-own from a JSON or TOML file, a Python object (:func:`register`), the entry point group
-``mentorkit.frameworks``, or an IMS CASE package (:mod:`mentorkit.frameworks.case`).
-An :class:`Assessment` is a stored rating of one person on one competency.
+A [`CompetencyFramework`][mentorkit.frameworks.CompetencyFramework] is a tree of
+[`Competency`][mentorkit.frameworks.Competency] rated on a
+[`ProficiencyScale`][mentorkit.frameworks.ProficiencyScale]. Built-in frameworks ship as data files;
+third parties add their
+own from a JSON or TOML file, a Python object ([`register`][mentorkit.frameworks.register]), the
+entry point group
+``mentorkit.frameworks``, or an IMS CASE package
+([`mentorkit.frameworks.case`][mentorkit.frameworks.case]).
+An [`Assessment`][mentorkit.frameworks.Assessment] is a stored rating of one person on one
+competency.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit.frameworks import Assessment, Rater, load_framework
     >>> fw = load_framework("leader-growth")

@@ -27,12 +27,12 @@ class Rater(StrEnum):
 class Assessment(Entity):
     """A person's level on one competency of a framework, on a date, as seen by a rater.
 
-    ``rater`` defaults to :attr:`Rater.SELF`; name the rater kind (and ``rater_id``) for a
+    ``rater`` defaults to `Rater.SELF`; name the rater kind (and ``rater_id``) for a
     rating by someone else. ``competency`` is a competency code and ``level`` a level code
-    of the framework's scale; :meth:`check` confirms both against the framework (the query
+    of the framework's scale; [`check`][mentorkit.frameworks.Assessment.check] confirms both against the framework (the query
     helpers do so for every assessment they read). ``note`` is kept out of ``repr``.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> Assessment(id="a-1", person_id="p-1", framework_id="manager-of-self",
         ...            competency="communication", level="developing",

@@ -42,6 +42,10 @@ def _item_uuid(fw_id: str, code: str) -> str:
 
 
 def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mapping[str, Any]:
+    # A CFPackage is a JSON object, so JSON text starts with "{" (or "[" for a wrong one);
+    # no sensible file name does. Any other string is a path, like an os.PathLike.
+    if isinstance(package, str) and not package.lstrip().startswith(("{", "[")):
+        package = Path(package)
     if isinstance(package, os.PathLike):
         path = Path(package)
         try:
@@ -51,8 +55,9 @@ def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mappin
         except FileNotFoundError:
             raise NotFoundError(f"no such file: {path}") from None
         except OSError as exc:
-            raise ValidationError(f"cannot be read: {exc.strerror}", field="package",
-                                  value=str(path)) from None  # fmt: skip
+            raise ValidationError(
+                f"cannot be read: {exc.strerror}", field="package", value=str(path)
+            ) from None
     if isinstance(package, str | bytes):
         try:
             package = json.loads(package)
@@ -63,6 +68,13 @@ def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mappin
             "a CFPackage must be a JSON object", field="$", value=type(package).__name__
         )
     return package
+
+
+def _source_text(package: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(package, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"does not hold only JSON values: {exc}", field="$") from None
 
 
 def _str(obj: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
@@ -155,7 +167,11 @@ def _scale(package: Mapping[str, Any], ext: Mapping[str, Any]) -> ProficiencySca
 def import_package(
     package: Mapping[str, Any] | str | bytes | os.PathLike[str], *, id: str | None = None
 ) -> CompetencyFramework:
-    """Read an IMS CASE 1.0 or 1.1 CFPackage into a :class:`CompetencyFramework`.
+    """Read an IMS CASE 1.0 or 1.1 CFPackage into a `CompetencyFramework`.
+
+    ``package`` is parsed JSON (a mapping), JSON text (a ``str`` starting with ``{``, or
+    ``bytes``), or a path (an ``os.PathLike``, or any other ``str``), so
+    ``import_package("framework.json")`` reads the file.
 
     The ``CFDocument`` becomes the framework; each ``CFItem`` a competency; ``isChildOf``
     associations give the tree, ordered by ``sequenceNumber`` and then by the order of the
@@ -167,11 +183,13 @@ def import_package(
     ``fullStatement`` as description, else the ``fullStatement``. CASE identifiers are
     kept in the ``uuid`` fields so that a re-export writes them back.
 
-    Fields mentorkit does not model (other association types, item types, concept keywords,
-    licences, 1.1 additions...) are ignored, never an error.
+    Fields mentorkit does not model (other association types, ``CFDefinitions``, item types,
+    languages, URIs, dates, 1.1 additions...) are never an error: the whole package is kept
+    in the framework's ``source``, and [`export_package`][mentorkit.frameworks.case.export_package]
+    writes it back.
 
     Args:
-        package: The package as parsed JSON, as JSON text, or a path to a JSON file.
+        package: The package as parsed JSON, as JSON text or bytes, or a path to a JSON file.
         id: The framework's name in mentorkit; defaults to the one a mentorkit export
             recorded, else the ``CFDocument`` identifier.
 
@@ -184,7 +202,7 @@ def import_package(
             the path of the bad field).
         NotFoundError: a path that does not exist.
 
-    Example:
+    Examples:
         >>> from mentorkit.frameworks import load_framework
         >>> fw = load_framework("manager-of-self")
         >>> import_package(export_package(fw)) == fw
@@ -194,6 +212,7 @@ def import_package(
         raise ValidationError("must be a framework name (a string) or None", field="id",
                               value=id)  # fmt: skip
     pkg = _read(package)
+    source = _source_text(pkg)
     doc = pkg.get("CFDocument")
     if not isinstance(doc, Mapping):
         raise ValidationError("is missing or not an object", field="$.CFDocument")
@@ -307,6 +326,7 @@ def import_package(
         description=description if isinstance(description, str) else "",
         competencies=[build(top) for top in children.get(None, [])],
         uuid=None if doc_id == _framework_uuid(fw_id) else doc_id,
+        source=source,
         **({"scale": scale} if scale is not None else {}),
     )
 
@@ -325,10 +345,16 @@ def export_package(
     framework: CompetencyFramework,
     *,
     base_uri: str = "https://mentorkit.invalid/ims/case/v1p0",
-    creator: str = "mentorkit",
+    creator: str | None = None,
     last_change: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Write a framework as an IMS CASE 1.0 CFPackage (a JSON-ready ``dict``).
+
+    A framework imported from a CASE package (its ``source`` is set) is written back as it
+    came: unchanged, the package itself, every association type, ``CFDefinitions``, URI,
+    date and creator included and nothing added; edited, the package with the edits applied
+    (titles, statements, codes, the tree, the scale; new objects get derived identifiers
+    and ``last_change``, associations to removed items are dropped, the rest is kept).
 
     The package validates against the CASE 1.0 CFPackage JSON Schema. Competencies become
     ``CFItem`` objects linked by ordered ``isChildOf`` associations; indicators become
@@ -337,14 +363,15 @@ def export_package(
     get a stable one derived from the framework id and competency code, so exporting twice
     gives the same identifiers. What CASE has no field for (the framework's name, level
     codes) goes into ``CFDocument.extensions.mentorkit``, which CASE readers ignore.
-    :func:`import_package` reads the result back into an equal framework.
+    [`import_package`][mentorkit.frameworks.case.import_package] reads the result back into an equal
+    framework.
 
     Args:
         framework: The framework to export.
-        base_uri: The URI prefix of the ``uri`` of every object.
-        creator: The ``CFDocument.creator``.
-        last_change: The ``lastChangeDateTime`` of every object (timezone-aware); defaults
-            to now.
+        base_uri: The URI prefix of the ``uri`` of every new object.
+        creator: The ``CFDocument.creator``; defaults to the source's, else ``"mentorkit"``.
+        last_change: The ``lastChangeDateTime`` of every new or changed object
+            (timezone-aware); defaults to now.
 
     Returns:
         The CFPackage; ``json.dumps`` it to publish.
@@ -357,8 +384,21 @@ def export_package(
             "must be a CompetencyFramework", field="framework", value=type(framework).__name__
         )
     stamp = _stamp(last_change)
+    if framework.source is not None:
+        source = json.loads(framework.source)
+        if creator is not None and isinstance(source.get("CFDocument"), dict):
+            source["CFDocument"]["creator"] = creator
+        if import_package(framework.source, id=framework.id) == framework:
+            return source  # type: ignore[no-any-return]
+        fresh = _generate(framework, base_uri=base_uri, creator=creator, stamp=stamp)
+        return _merge(fresh, source, framework, stamp)
+    return _generate(framework, base_uri=base_uri, creator=creator, stamp=stamp)
+
+
+def _generate(
+    fw: CompetencyFramework, *, base_uri: str, creator: str | None, stamp: str
+) -> dict[str, Any]:
     base = base_uri.rstrip("/")
-    fw = framework
 
     def uri(kind: str, ident: str) -> str:
         return f"{base}/{kind}/{ident}"
@@ -368,7 +408,7 @@ def export_package(
     document: dict[str, Any] = {
         "identifier": doc_id,
         "uri": doc_link["uri"],
-        "creator": creator,
+        "creator": creator if creator is not None else "mentorkit",
         "title": fw.title,
         "lastChangeDateTime": stamp,
     }
@@ -473,3 +513,81 @@ def export_package(
         "CFAssociations": associations,
         "CFRubrics": [rubric],
     }
+
+
+# What an export writes from the model; every other key of a source object is kept as given.
+_DOC_KEYS = ("title", "version", "description")
+_ITEM_KEYS = ("fullStatement", "abbreviatedStatement", "humanCodingScheme")
+
+
+def _overlay(
+    src: Mapping[str, Any], new: Mapping[str, Any], keys: tuple[str, ...], stamp: str
+) -> dict[str, Any]:
+    out = dict(src)
+    for key in keys:
+        if key in new:
+            out[key] = new[key]
+        else:
+            out.pop(key, None)
+    if any(out.get(k) != src.get(k) for k in keys):
+        out["lastChangeDateTime"] = stamp
+    return out
+
+
+def _ident(obj: Any) -> str | None:
+    if isinstance(obj, Mapping) and isinstance(obj.get("identifier"), str):
+        return str(obj["identifier"])
+    return None
+
+
+def _merge(
+    fresh: dict[str, Any], source: dict[str, Any], fw: CompetencyFramework, stamp: str
+) -> dict[str, Any]:
+    """``source`` with the model's edits (``fresh``, exported from the edited model) applied."""
+    out = dict(source)
+    src_doc = source.get("CFDocument")
+    doc = _overlay(src_doc if isinstance(src_doc, Mapping) else {}, fresh["CFDocument"],
+                   _DOC_KEYS, stamp)  # fmt: skip
+    doc["lastChangeDateTime"] = stamp
+    out["CFDocument"] = doc
+
+    raw_items = source.get("CFItems")
+    src_items = {
+        _ident(i): i for i in (raw_items if isinstance(raw_items, list) else []) if _ident(i)
+    }
+    items = [
+        _overlay(src_items[i["identifier"]], i, _ITEM_KEYS, stamp)
+        if i["identifier"] in src_items else i
+        for i in fresh["CFItems"]
+    ]  # fmt: skip
+    out["CFItems"] = items
+    kept = {i["identifier"] for i in items} | {doc.get("identifier")}
+    removed = set(src_items) - kept
+
+    raw_assocs = source.get("CFAssociations")
+    src_assocs = [a for a in (raw_assocs if isinstance(raw_assocs, list) else [])
+                  if isinstance(a, Mapping)]  # fmt: skip
+    tree = {
+        (_ident(a.get("originNodeURI")), _ident(a.get("destinationNodeURI"))): a
+        for a in src_assocs
+        if a.get("associationType") == "isChildOf"
+    }
+    assocs: list[Any] = []
+    for a in fresh["CFAssociations"]:
+        ends = (a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
+        old = tree.get(ends)
+        assocs.append(a if old is None else _overlay(old, a, ("sequenceNumber",), stamp))
+    for a in src_assocs:
+        if a.get("associationType") == "isChildOf":
+            continue
+        linked = {_ident(a.get("originNodeURI")), _ident(a.get("destinationNodeURI"))}
+        if not linked & removed:
+            assocs.append(a)
+    out["CFAssociations"] = assocs
+
+    old_scale = import_package(json.dumps(source), id=fw.id).scale
+    if fw.scale != old_scale or "CFRubrics" in source:
+        out["CFRubrics"] = (
+            source["CFRubrics"] if fw.scale == old_scale else fresh["CFRubrics"]
+        )
+    return out

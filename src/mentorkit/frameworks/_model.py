@@ -57,7 +57,7 @@ class ProficiencyScale:
     Every framework carries one; replace it per framework (a three-point or a six-point scale
     works just as well as the default four-point one).
 
-    Example:
+    Examples:
         >>> scale = ProficiencyScale.default()
         >>> scale.codes
         ('needs_improvement', 'developing', 'proficient', 'exemplary')
@@ -116,7 +116,7 @@ class ProficiencyScale:
             ) from None
 
     def level(self, code: str) -> Level:
-        """The :class:`Level` with this code.
+        """The [`Level`][mentorkit.frameworks.Level] with this code.
 
         Raises:
             ValidationError: ``code`` is not a level of this scale.
@@ -148,6 +148,13 @@ def _optional_uuid(_inst: object, attribute: attrs.Attribute[Any], value: object
     if value is not None and not (isinstance(value, str) and value and value.strip() == value):
         raise ValidationError(
             "must be None or a non-empty identifier", field=attribute.name, value=value
+        )
+
+
+def _optional_text(value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(
+            "must be None or the package's JSON text", field="source", value=type(value).__name__
         )
 
 
@@ -191,9 +198,10 @@ class Competency:
 class CompetencyFramework:
     """A named, versioned tree of competencies and the scale they are rated on.
 
-    Frameworks are data: load one with :func:`~mentorkit.frameworks.load_framework`, build
+    Frameworks are data: load one with [`load_framework`][mentorkit.frameworks.load_framework],
+    build
     one in Python, or import a CASE package with
-    :func:`mentorkit.frameworks.case.import_package`.
+    [`mentorkit.frameworks.case.import_package`][mentorkit.frameworks.case.import_package].
 
     Attributes:
         id: The framework's name (``"manager-of-self"``), unique in the catalogue.
@@ -204,8 +212,13 @@ class CompetencyFramework:
         scale: The proficiency scale its competencies are rated on.
         uuid: The framework's globally unique identifier where it came from (a CASE
             ``CFDocument`` identifier), or ``None`` to let exports derive a stable one.
+        source: The CASE CFPackage the framework was imported from, as JSON text, or
+            ``None``. A re-export starts from it, so everything CASE holds and mentorkit
+            does not model (other association types, ``CFDefinitions``, item types,
+            languages, URIs, dates, creator) is written back as it came. Left out of
+            equality and ``repr``.
 
-    Example:
+    Examples:
         >>> fw = CompetencyFramework(
         ...     id="mini", title="Mini",
         ...     competencies=[Competency(code="listening", title="Listening")])
@@ -226,6 +239,12 @@ class CompetencyFramework:
         default=_DEFAULT_SCALE, validator=attrs.validators.instance_of(ProficiencyScale), repr=False
     )
     uuid: str | None = attrs.field(default=None, validator=_optional_uuid, repr=False)
+    source: str | None = attrs.field(
+        default=None,
+        validator=lambda _inst, _attr, value: _optional_text(value),
+        repr=False,
+        eq=False,
+    )
     _index: Mapping[str, tuple[Competency, str | None]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )

@@ -82,7 +82,7 @@ def current_levels(
     Raises:
         ValidationError: an assessment of this framework names an unknown competency or level.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.frameworks import Assessment, Rater, load_framework
         >>> fw = load_framework("manager-of-self")
@@ -115,7 +115,8 @@ def growth(
 ) -> dict[str, Growth]:
     """How far a person moved on each competency rated both by ``start`` and by ``end``.
 
-    The level "at" a date is the latest rating on or before it (see :func:`current_levels`).
+    The level "at" a date is the latest rating on or before it (see
+    [`current_levels`][mentorkit.frameworks.current_levels]).
 
     Args:
         framework: The framework whose scale ranks the levels.
@@ -126,7 +127,8 @@ def growth(
         rater: Only count ratings by this kind of rater.
 
     Returns:
-        A mapping from competency code to :class:`Growth`, in framework order.
+        A mapping from competency code to [`Growth`][mentorkit.frameworks.Growth], in framework
+        order.
 
     Raises:
         ValidationError: ``end`` is before ``start``, or an assessment does not fit.

@@ -20,7 +20,8 @@ _CATALOGUE: Catalogue[CompetencyFramework] = Catalogue(
     title_of=lambda fw: fw.title,
 )
 
-#: A read-only view of the frameworks registered in this process with :func:`register`.
+#: A read-only view of the frameworks registered in this process with
+#: [`register`][mentorkit.frameworks.register].
 registered_frameworks: Mapping[str, CompetencyFramework] = _CATALOGUE.registered
 
 
@@ -44,7 +45,7 @@ def load_framework(name_or_path: str | os.PathLike[str]) -> CompetencyFramework:
         ValidationError: the file or plugin does not hold a valid framework (naming the path
             to each bad field).
 
-    Example:
+    Examples:
         >>> fw = load_framework("manager-of-self")
         >>> for competency in fw.competencies:
         ...     print(competency.title)
@@ -63,7 +64,8 @@ def register(
     """Register a framework under its ``id`` for this process, from Python or a file.
 
     Args:
-        framework: A :class:`CompetencyFramework`, or the path of a JSON or TOML framework
+        framework: A [`CompetencyFramework`][mentorkit.frameworks.CompetencyFramework], or the path
+            of a JSON or TOML framework
             file to read.
         replace: Allow shadowing a framework of the same name (built-in, plugin or earlier
             registration). Without it, a taken name is an error.
@@ -75,7 +77,7 @@ def register(
         ValidationError: ``framework`` is not a framework (checked now, not when first
             used), the file is invalid, or the name is taken and ``replace`` is false.
 
-    Example:
+    Examples:
         >>> from mentorkit.frameworks import Competency, CompetencyFramework, unregister
         >>> fw = register(CompetencyFramework(
         ...     id="coaching-basics", title="Coaching basics",
@@ -91,13 +93,14 @@ def unregister(name: str) -> None:
     """Forget a framework registered in this process (mainly for tests).
 
     Raises:
-        NotFoundError: no framework of that name was registered with :func:`register`.
+        NotFoundError: no framework of that name was registered with
+            [`register`][mentorkit.frameworks.register].
     """
     _CATALOGUE.unregister(name)
 
 
 def list_frameworks() -> tuple[CatalogueEntry, ...]:
-    """Every framework that :func:`load_framework` can load by name, with its origin.
+    """Every framework that `load_framework` can load by name, with its origin.
 
     Plugins are loaded (and so validated) to read their titles.
 
@@ -108,7 +111,7 @@ def list_frameworks() -> tuple[CatalogueEntry, ...]:
     Raises:
         ValidationError: an installed plugin is broken (naming the entry point).
 
-    Example:
+    Examples:
         >>> for entry in list_frameworks():
         ...     print(entry.name, entry.origin)
         leader-growth builtin

@@ -1,11 +1,12 @@
 """IMS CASE 1.0/1.1 interchange: read and write CFPackage JSON.
 
 Districts and states publish competency frameworks as CASE packages (for instance from an
-OpenSALT server). :func:`import_package` reads one into a
-:class:`~mentorkit.frameworks.CompetencyFramework`; :func:`export_package` writes a framework
+OpenSALT server). [`import_package`][mentorkit.frameworks.case.import_package] reads one into a
+[`CompetencyFramework`][mentorkit.frameworks.CompetencyFramework];
+[`export_package`][mentorkit.frameworks.case.export_package] writes a framework
 as a CASE 1.0 package that validates against the CFPackage JSON Schema.
 
-Example:
+Examples:
     >>> import json
     >>> from mentorkit.frameworks import load_framework
     >>> from mentorkit.frameworks.case import export_package, import_package

@@ -5,7 +5,7 @@ next and each mentorship starts no earlier than the one before it. Descendants, 
 every other metric follow chains, not plain graph paths: a mentor's mentee's *earlier*
 mentees are not the mentor's descendants.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit.model import Mentorship
     >>> from mentorkit.graph import MentorshipGraph

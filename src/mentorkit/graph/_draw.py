@@ -9,6 +9,8 @@ from mentorkit.errors import ValidationError
 from mentorkit.graph._export import require
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from mentorkit.graph._graph import MentorshipGraph
 
 
@@ -46,6 +48,14 @@ def layout_by_generation(
     return pos
 
 
+#: The most people a generation shows with horizontal names.
+_SIDE_BY_SIDE = 8
+#: Inches per person in a crowded generation (an 8-point line is about 0.11 in).
+_VERTICAL_SLOT = 0.22
+#: Inches per character of an 8-point name, with room for the axes' margins.
+_CHAR = 0.1
+
+
 def draw_lineage(
     graph: MentorshipGraph,
     person_id: str,
@@ -53,16 +63,25 @@ def draw_lineage(
     ax: Any = None,
     max_generations: int | None = None,
     label: Callable[[str], str] | None = None,
-) -> Any:
+) -> Axes:
     """Draw ``person_id``'s descendants by generation; see ``MentorshipGraph.draw_lineage``."""
     pos = layout_by_generation(graph, person_id, max_generations=max_generations)
     plt = require("matplotlib.pyplot")
-    if ax is None:
-        width = max(4.0, min(40.0, 0.6 * max(sum(1 for p in pos.values() if p[1] == y)
-                                             for y in {p[1] for p in pos.values()})))  # fmt: skip
-        _, ax = plt.subplots(figsize=(width, 1.2 * (1 + len({p[1] for p in pos.values()}))))
     people = graph.people
     text = label or (lambda p: people[p].name if p in people else p)
+    rows: dict[float, int] = {}
+    for _, y in pos.values():
+        rows[y] = rows.get(y, 0) + 1
+    widest = max(rows.values())
+    # Side by side, names need about an inch each; with a crowded generation (more than
+    # eight) every name turns vertical, hanging below its node a line height apart from the
+    # next, and each generation gets the height of the longest name, so none collide.
+    crowded = widest > _SIDE_BY_SIDE
+    longest = max(len(text(p)) for p in pos)
+    if ax is None:
+        slot = _VERTICAL_SLOT if crowded else max(0.9, 0.075 * longest)
+        row = 0.8 + (_CHAR * longest if crowded else 0.4)
+        _, ax = plt.subplots(figsize=(max(4.0, slot * widest + 1.5), row * len(rows) + 0.8))
     # Draw the mentorships that chains from the root use between consecutive generations:
     # the tree, not every shortcut, and never a mentorship that came too early to count.
     arrival = graph._arrivals(person_id)
@@ -80,8 +99,13 @@ def draw_lineage(
     ax.scatter(xs, ys, s=60, color="tab:blue", zorder=2)
     ax.scatter([0.0], [0.0], s=90, color="tab:orange", zorder=3)
     for p, (x, y) in pos.items():
-        ax.annotate(text(p), (x, y), textcoords="offset points", xytext=(0, 7), ha="center",
-                    fontsize=8)  # fmt: skip
+        if crowded:
+            ax.annotate(text(p), (x, y), textcoords="offset points", xytext=(0, -7),
+                        ha="center", va="top", rotation=90, fontsize=8, zorder=4,
+                        bbox={"fc": "white", "ec": "none", "alpha": 0.8, "pad": 0.3})  # fmt: skip
+        else:
+            ax.annotate(text(p), (x, y), textcoords="offset points", xytext=(0, 7),
+                        ha="center", fontsize=8)  # fmt: skip
     depth = int(-min(ys))
     ax.set_yticks([-k for k in range(depth + 1)])
     ax.set_yticklabels(["root"] + [f"generation {k}" for k in range(1, depth + 1)])
@@ -89,4 +113,5 @@ def draw_lineage(
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"Lineage of {text(person_id)}")
-    return ax
+    drawn_on: Axes = ax
+    return drawn_on

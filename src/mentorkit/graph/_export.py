@@ -1,4 +1,9 @@
-"""Exports of a mentorship graph: GraphML, GEXF, node-link JSON and pandas DataFrames."""
+"""Exports of a mentorship graph: GraphML, GEXF, node-link and Cytoscape.js JSON, DataFrames.
+
+Each format is checked against its consumer in the tests: GEXF against the official GEXF 1.2
+schema and graphology's reader, GraphML with python-igraph, the Cytoscape.js elements with
+Cytoscape.js itself, the node-link data in the ``links`` layout D3's force examples read.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import datetime as dt
 import enum
 import io
 import os
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,6 +22,8 @@ from mentorkit._optional import require as require  # graph modules import it fr
 from mentorkit.errors import StorageError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from mentorkit.graph._graph import MentorshipGraph
 
 def _flat_value(value: Any) -> str | int | float | bool | None:
@@ -51,10 +59,10 @@ def _sensitive(graph: MentorshipGraph, pid: str) -> dict[str, str]:
     return extra
 
 
-def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx.MultiDiGraph:
+def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx.MultiDiGraph[str]:
     """A copy of ``graph.nx`` with attributes GraphML and GEXF can hold."""
     people = graph.people
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for pid, data in graph.nx.nodes(data=True):
         node = _flat(data)
         if include_sensitive and pid in people:
@@ -62,6 +70,49 @@ def flat_graph(graph: MentorshipGraph, *, include_sensitive: bool = False) -> nx
         g.add_node(pid, **node)
     for u, v, key, data in graph.nx.edges(keys=True, data=True):
         g.add_edge(u, v, key=key, **_flat(data))
+    return g
+
+
+def _labelled(
+    graph: MentorshipGraph, *, include_sensitive: bool, edge_ids: bool = True
+) -> nx.MultiDiGraph[str]:
+    """The flat graph with the labels and ids viewers show and key things by.
+
+    Each node's ``label`` is the person's name (the id when no name is known); with
+    ``edge_ids`` each edge's ``id`` is its mentorship id.
+    """
+    g = flat_graph(graph, include_sensitive=include_sensitive)
+    for pid, data in g.nodes(data=True):
+        data["label"] = data.get("name") or pid
+    if edge_ids:
+        for _, _, key, data in g.edges(keys=True, data=True):
+            data["id"] = key
+    return g
+
+
+def _gexf_tree(g: nx.MultiDiGraph[str]) -> Any:
+    # networkx's writer puts a ``name`` attribute on <graph>, which the GEXF 1.2 schema does
+    # not allow (strict readers refuse the file); mentorship start and end go out as the
+    # edges' ``start``/``end`` spell attributes (``timeformat="date"``, mode dynamic).
+    writer = nx.readwrite.gexf.GEXFWriter(version="1.2draft")
+    writer.add_graph(g)
+    for element in writer.xml.iter("graph"):
+        element.attrib.pop("name", None)
+    return writer
+
+
+# Characters XML 1.0 cannot hold at all (not even escaped): C0 controls but tab, CR and LF,
+# lone surrogates, U+FFFE and U+FFFF. A name pasted from a spreadsheet can carry them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(g: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """Replace characters XML cannot hold by U+FFFD in every text attribute."""
+    items = [*(d for _, d in g.nodes(data=True)), *(d for *_, d in g.edges(data=True))]
+    for data in items:
+        for k, v in data.items():
+            if isinstance(v, str) and _NOT_XML.search(v):
+                data[k] = _NOT_XML.sub("\ufffd", v)
     return g
 
 
@@ -77,12 +128,20 @@ def write(
     The file is written atomically and owner-only (it names people), like every file
     mentorkit writes.
     """
-    g = flat_graph(graph, include_sensitive=include_sensitive)
+    g = _xml_safe(_labelled(graph, include_sensitive=include_sensitive, edge_ids=fmt == "gexf"))
     buffer = io.BytesIO()
     if fmt == "graphml":
-        nx.write_graphml(g, buffer)
+        # Keys named after their attribute and typed from the values (ints stay integers);
+        # each <edge id> is its mentorship id.
+        nx.write_graphml(
+            g,
+            buffer,
+            named_key_ids=True,
+            infer_numeric_types=True,
+            edge_id_from_attribute="mentorship_id",
+        )
     else:
-        nx.write_gexf(g, buffer)
+        _gexf_tree(g).write(buffer)
     try:
         write_private(os.fspath(path), buffer.getvalue())
     except (OSError, ValueError) as exc:
@@ -91,9 +150,17 @@ def write(
 
 
 def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:
-    """Node-link data of the flattened graph (JSON-ready)."""
-    g = flat_graph(graph, include_sensitive=include_sensitive)
-    data: dict[str, Any] = nx.node_link_data(g, edges="edges")
+    """Node-link data of the flattened graph (JSON-ready), edges under ``links``."""
+    g = _labelled(graph, include_sensitive=include_sensitive)
+    # D3's force examples read ``links``; networkx's own default is moving to ``edges``.
+    data: dict[str, Any] = nx.node_link_data(g, edges="links")
+    return data
+
+
+def to_cytoscape(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:
+    """Cytoscape.js elements JSON (networkx's ``cytoscape_data``), JSON-ready."""
+    g = _labelled(graph, include_sensitive=include_sensitive)
+    data: dict[str, Any] = nx.cytoscape_data(g)
     return data
 
 
@@ -105,7 +172,7 @@ _EDGE_COLUMNS = (
 
 def to_pandas(
     graph: MentorshipGraph, *, include_sensitive: bool = False, metrics: bool = False
-) -> tuple[Any, Any]:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(nodes, edges)`` DataFrames; dates as pandas datetimes."""
     pd = require("pandas")
     people = graph.people

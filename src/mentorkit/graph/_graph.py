@@ -25,6 +25,9 @@ from mentorkit.model import Entity, Mentorship, MentorshipKind, Outcome, Outcome
 if TYPE_CHECKING:
     import os
 
+    import pandas as pd
+    from matplotlib.axes import Axes
+
 __all__ = ["GraphProblem", "Lineage", "MentorshipGraph", "StoreReader"]
 
 E = TypeVar("E", bound=Entity)
@@ -99,16 +102,19 @@ def _pseudonym(key: bytes, value: str) -> str:
 class MentorshipGraph:
     """The mentorship network: people as nodes, one mentor -> mentee edge per mentorship.
 
-    Build one with :meth:`from_mentorships` or :meth:`from_store`. The graph is immutable:
-    :meth:`as_of`, :meth:`filter` and :meth:`pseudonymise` return new graphs. ``.nx`` is the
-    underlying :class:`networkx.MultiDiGraph` for notebook exploration (edges keyed by
+    Build one with [`from_mentorships`][mentorkit.graph.MentorshipGraph.from_mentorships] or
+    [`from_store`][mentorkit.graph.MentorshipGraph.from_store]. The graph is immutable:
+    [`as_of`][mentorkit.graph.MentorshipGraph.as_of],
+    [`filter`][mentorkit.graph.MentorshipGraph.filter] and
+    [`pseudonymise`][mentorkit.graph.MentorshipGraph.pseudonymise] return new graphs. ``.nx`` is the
+    underlying `networkx.MultiDiGraph` for notebook exploration (edges keyed by
     mentorship id, with ``program_id``, ``cohort_id``, ``group_id``, ``kind``, ``start`` and
     ``end``; nodes with ``name``, ``title``, ``org_unit_id``, ``supervisor_id`` and
     ``students_reached`` when known). Personal data (e-mail, demographics) is never put on
     ``.nx``; exports add it only when asked to. The methods read the mentorships the graph
     was built from, so changing ``.nx`` in place does not change their answers.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.model import Mentorship
         >>> day = dt.date(2022, 9, 1)
@@ -180,7 +186,7 @@ class MentorshipGraph:
                 reached[o.person_id] += o.value
         self._reached = dict(reached)
         # Built on first use of ``.nx``: the metrics and searches do not need it.
-        self._graph: MultiDiGraph | None = None
+        self._graph: MultiDiGraph[str] | None = None
         nodes = dict.fromkeys(ppl)
         nodes.update(first)
         self._nodes = list(nodes)
@@ -214,7 +220,7 @@ class MentorshipGraph:
         Raises:
             ValidationError: An item is not of the expected type, or a mentorship id repeats.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> from mentorkit.model import Mentorship
             >>> g = MentorshipGraph.from_mentorships(
@@ -271,8 +277,8 @@ class MentorshipGraph:
             _restrict_people=programs is not None or kinds is not None,
         )
 
-    def _build_nx(self) -> MultiDiGraph:
-        g = nx.MultiDiGraph()
+    def _build_nx(self) -> MultiDiGraph[str]:
+        g: MultiDiGraph[str] = nx.MultiDiGraph()
         for pid, p in self._people.items():
             g.add_node(pid, **_node_attrs(p))
         for m in self._ms:
@@ -295,7 +301,7 @@ class MentorshipGraph:
     # --- plain accessors ---------------------------------------------------------------
 
     @property
-    def nx(self) -> MultiDiGraph:
+    def nx(self) -> MultiDiGraph[str]:
         """The underlying networkx graph (mentor -> mentee, one edge per mentorship).
 
         Built on first access and cached.
@@ -563,10 +569,11 @@ class MentorshipGraph:
         One sweep over the mentorships from the latest start to the earliest, with set
         unions, gives every person's descendants, longest chain and chain edges; counting
         who is in those sets gives the ancestors. See
-        :class:`~mentorkit.graph.GenealogyMetrics` for the definitions.
+        [`GenealogyMetrics`][mentorkit.graph.GenealogyMetrics] for the definitions.
 
         Returns:
-            A read-only mapping from person id to :class:`~mentorkit.graph.GenealogyMetrics`.
+            A read-only mapping from person id to
+            [`GenealogyMetrics`][mentorkit.graph.GenealogyMetrics].
         """
         if self._metrics is None:
             rows = compute_metrics(
@@ -678,7 +685,7 @@ class MentorshipGraph:
         Raises:
             ValidationError: The key is shorter than 16 bytes.
 
-        Example:
+        Examples:
             >>> import datetime as dt
             >>> from mentorkit.model import Mentorship
             >>> g = MentorshipGraph.from_mentorships(
@@ -713,7 +720,9 @@ class MentorshipGraph:
 
     # --- exports (implemented in _export) -----------------------------------------------
 
-    def to_pandas(self, *, include_sensitive: bool = False, metrics: bool = False) -> Any:
+    def to_pandas(
+        self, *, include_sensitive: bool = False, metrics: bool = False
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Node and edge DataFrames (needs the ``notebook`` extra: pandas).
 
         Args:
@@ -730,7 +739,7 @@ class MentorshipGraph:
 
         return to_pandas(self, include_sensitive=include_sensitive, metrics=metrics)
 
-    def flat(self, *, include_sensitive: bool = False) -> MultiDiGraph:
+    def flat(self, *, include_sensitive: bool = False) -> MultiDiGraph[str]:
         """A copy of ``.nx`` whose attributes GraphML/GEXF can hold (used by the writers).
 
         Dates become ISO strings, enums their values, ``None`` is left out; with
@@ -744,7 +753,11 @@ class MentorshipGraph:
     def write_graphml(
         self, path: str | os.PathLike[str], *, include_sensitive: bool = False
     ) -> None:
-        """Write GraphML (for Gephi, yEd, Cytoscape), attributes flattened.
+        """Write GraphML (for yEd, Cytoscape desktop, igraph), attributes flattened.
+
+        Keys are named after their attribute and typed from the values (``string``,
+        ``long``, ``double``, ``boolean``); each node has a ``label`` (the person's name, or
+        the id when unknown) and each ``<edge id>`` is its mentorship id.
 
         Args:
             path: The file to write.
@@ -758,7 +771,11 @@ class MentorshipGraph:
         write(self, path, "graphml", include_sensitive=include_sensitive)
 
     def write_gexf(self, path: str | os.PathLike[str], *, include_sensitive: bool = False) -> None:
-        """Write GEXF (Gephi's own format), attributes flattened.
+        """Write GEXF 1.2 (Gephi's own format), valid against the official schema.
+
+        Node labels are names (ids stay the node ids); edge ids are mentorship ids; each
+        mentorship's ``start`` and ``end`` are its edge's spell (``timeformat="date"``, so
+        Gephi's timeline can play the network's growth); other attributes are flattened.
 
         Args:
             path: The file to write.
@@ -772,20 +789,44 @@ class MentorshipGraph:
         write(self, path, "gexf", include_sensitive=include_sensitive)
 
     def node_link(self, *, include_sensitive: bool = False) -> dict[str, Any]:
-        """Node-link data for D3 or Cytoscape.js, ready for ``json.dumps``.
+        """Node-link data in the layout D3's force examples read, ready for ``json.dumps``.
+
+        For Cytoscape.js use [to_cytoscape][mentorkit.graph.MentorshipGraph.to_cytoscape].
 
         Returns:
             ``{"directed": True, "multigraph": True, "graph": {...}, "nodes": [...],
-            "edges": [...]}`` with flattened attributes.
+            "links": [...]}``: nodes with ``id`` and ``label``, links with ``source``,
+            ``target``, ``key`` and ``id`` (the mentorship id) and flattened attributes.
         """
         from mentorkit.graph._export import node_link
 
         return node_link(self, include_sensitive=include_sensitive)
 
+    def to_cytoscape(self, *, include_sensitive: bool = False) -> dict[str, Any]:
+        """Cytoscape.js elements JSON (``cy.add(data["elements"])``), ready for ``json.dumps``.
+
+        Returns:
+            ``{"data": {...}, "directed": True, "multigraph": True, "elements": {"nodes":
+            [{"data": {"id", "name", "label", ...}}], "edges": [{"data": {"id", "source",
+            "target", ...}}]}}``; edge ids are mentorship ids.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> g = MentorshipGraph.from_mentorships(
+            ...     [Mentorship(id="m1", mentor_id="ana", mentee_id="ben",
+            ...                 start=dt.date(2021, 9, 1))])
+            >>> [e["data"]["id"] for e in g.to_cytoscape()["elements"]["edges"]]
+            ['m1']
+        """
+        from mentorkit.graph._export import to_cytoscape
+
+        return to_cytoscape(self, include_sensitive=include_sensitive)
+
     def draw_lineage(
         self, person_id: str, *, ax: Any = None, max_generations: int | None = None,
         label: Callable[[str], str] | None = None,
-    ) -> Any:  # fmt: skip
+    ) -> Axes:  # fmt: skip
         """Draw a person's descendants as a tree laid out by generation (matplotlib).
 
         Args:
@@ -858,7 +899,7 @@ _ENDS: Callable[[Mentorship], tuple[str, str]] = operator.attrgetter("mentor_id"
 def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:
     if not ms:
         return 0.0
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     g.add_edges_from((m.mentor_id, m.mentee_id) for m in ms)
     try:
         value = nx.reciprocity(g) if backend is None else nx.reciprocity(g, backend=backend)
@@ -866,7 +907,7 @@ def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:
         raise ValidationError(
             "not an installed networkx backend", field="backend", value=backend
         ) from exc
-    result = float(value)
+    result = float(value) if isinstance(value, int | float) else math.nan  # one graph: a number
     return 0.0 if math.isnan(result) else result
 
 

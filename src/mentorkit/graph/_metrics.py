@@ -37,11 +37,13 @@ from mentorkit._gc import paused
 from mentorkit.errors import ValidationError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from mentorkit.model import Mentorship
 
 __all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics"]
 
-#: The metric names a :class:`MetricsTable` can be ranked by.
+#: The metric names a [`MetricsTable`][mentorkit.graph.MetricsTable] can be ranked by.
 MetricName = Literal[
     "fecundity",
     "fertility",
@@ -106,7 +108,7 @@ _NUMERIC: frozenset[str] = frozenset(_FIELDS[1:])
 class MetricsTable(Mapping[str, GenealogyMetrics]):
     """Genealogy metrics by person id: a read-only mapping with notebook helpers.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.model import Mentorship
         >>> from mentorkit.graph import MentorshipGraph
@@ -154,12 +156,13 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
         rows = sorted(self._rows.values(), key=lambda r: (-getattr(r, by), r.person_id))
         return rows[: max(n, 0)]
 
-    def to_pandas(self) -> Any:
-        """The table as a :class:`pandas.DataFrame` indexed by person id (extra ``notebook``)."""
+    def to_pandas(self) -> pd.DataFrame:
+        """The table as a `pandas.DataFrame` indexed by person id (extra ``notebook``)."""
         from mentorkit.graph._export import require
 
-        pd = require("pandas")
-        frame = pd.DataFrame([attrs.astuple(r) for r in self._rows.values()], columns=list(_FIELDS))
+        pandas = require("pandas")
+        rows = [attrs.astuple(r) for r in self._rows.values()]
+        frame: pd.DataFrame = pandas.DataFrame(rows, columns=list(_FIELDS))
         return frame.set_index("person_id")
 
     def _repr_html_(self) -> str:
@@ -195,7 +198,7 @@ def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
     """Strongly connected components of one day's arcs, each after those it reaches."""
     import networkx as nx
 
-    g = nx.DiGraph()
+    g: nx.DiGraph[int] = nx.DiGraph()
     g.add_edges_from((s, d) for s, d, _ in arcs)
     cond = nx.condensation(g)
     order = list(nx.topological_sort(cond))
@@ -214,7 +217,7 @@ def _longest_trails(
     Chains may not repeat a mentorship; inside a component whose mentorships all start on the
     same day that is the only bound, so the search enumerates trails: exact, and quick for
     the small cycles real programs have. Longest trails are NP-hard in general, though, and a
-    peer circle of a dozen people has billions of them; past :data:`TRAIL_SEARCH_BUDGET`
+    peer circle of a dozen people has billions of them; past `TRAIL_SEARCH_BUDGET`
     partial chains the answer for every member is the bound "every mentorship of the
     component once, then the best way out", which is exact whenever the component is
     balanced (each member mentors as often as they are mentored that day, as in a full peer
@@ -317,7 +320,7 @@ def _sweep(
     descendants). Returns ``(R, L, E)``: ``R[x]`` the nodes reachable from ``x`` (``x``
     itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
     edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
-    bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
+    bounds the elements copied by unions; past it `_TooDenseError` is raised.
 
     With sets, edge sets and integer ``weights``, also returns ``S``: ``S[x]`` the sum of
     the weights of ``R[x]``, kept up to date while every union merely adds new members
@@ -540,7 +543,7 @@ def _longest_chains(
     *,
     backwards: bool = False,
 ) -> list[int]:
-    """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node.
+    """The longest chains of `_sweep` alone: no reachable sets, one integer per node.
 
     With ``backwards``, every arc ``(s, d, e)`` is taken as ``(d, s, e)`` (the reversed edges).
     """
@@ -586,7 +589,7 @@ def _longest_chains(
 
 
 def _records(columns: Sequence[Sequence[Any]], ids: Sequence[str]) -> list[GenealogyMetrics]:
-    """One :class:`GenealogyMetrics` per id, from the metric columns in field order.
+    """One `GenealogyMetrics` per id, from the metric columns in field order.
 
     The records are filled slot by slot through the slots' descriptors (what attrs' own
     ``__init__`` does one call at a time, here one C-level ``map`` per field): a tenth of the

@@ -7,7 +7,7 @@ import html
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 import attrs
 
@@ -15,6 +15,8 @@ from mentorkit.errors import ValidationError
 from mentorkit.model import OutcomeKind
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from mentorkit.graph._graph import MentorshipGraph
     from mentorkit.model import Mentorship
 
@@ -80,12 +82,15 @@ class PipelineTable(Sequence[PipelineRow]):
     def __repr__(self) -> str:
         return f"<PipelineTable {self.title!r}: {len(self)} rows>"
 
-    def to_pandas(self) -> Any:
-        """The rows as a :class:`pandas.DataFrame` (extra ``notebook``)."""
+    def to_pandas(self) -> pd.DataFrame:
+        """The rows as a `pandas.DataFrame` (extra ``notebook``)."""
         from mentorkit.graph._export import require
 
-        pd = require("pandas")
-        return pd.DataFrame([attrs.astuple(r) for r in self._rows], columns=list(_COLUMNS))
+        pandas = require("pandas")
+        frame: pd.DataFrame = pandas.DataFrame(
+            [attrs.astuple(r) for r in self._rows], columns=list(_COLUMNS)
+        )
+        return frame
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in _COLUMNS)
@@ -187,7 +192,7 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
     Raises:
         ValidationError: ``within_years`` is not a whole number >= 0.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.model import Mentorship
         >>> from mentorkit.graph import MentorshipGraph, cohort_report

@@ -1,13 +1,17 @@
 """Pluggable matching of mentees to mentors: problems, scorers, constraints, strategies.
 
-Build a :class:`MatchingProblem` (from a score matrix, or from profiles with a scorer and
-constraints), run :func:`match` with a strategy (``"stable"``, ``"greedy"``,
-``"optimal"``, ``"circles"`` or your own registered :class:`Matcher`), and read the
-:class:`MatchResult`: pairs with reasons, unmatched mentees with reasons, and everything
-needed to rerun it. Check applicants first with :func:`check_eligibility`; audit a result
-with :func:`fairness_audit`.
+Build a [`MatchingProblem`][mentorkit.matching.MatchingProblem] (from a score matrix, or from
+profiles with a scorer and
+constraints), run [`match`][mentorkit.matching.match] with a strategy (``"stable"``, ``"greedy"``,
+``"optimal"``, ``"circles"`` or your own registered [`Matcher`][mentorkit.matching.Matcher]), and
+read the
+[`MatchResult`][mentorkit.matching.MatchResult]: pairs with reasons, unmatched mentees with reasons,
+and everything
+needed to rerun it. Check applicants first with
+[`check_eligibility`][mentorkit.matching.check_eligibility]; audit a result
+with [`fairness_audit`][mentorkit.matching.fairness_audit].
 
-Example:
+Examples:
     >>> from mentorkit.matching import MatchingProblem, match
     >>> p = MatchingProblem.from_matrix(["a", "b"], ["x", "y"], [[3, 2], [2, 0]], capacity=1)
     >>> totals = [match(p, strategy=s).total_score for s in ("greedy", "stable", "optimal")]

@@ -12,13 +12,13 @@ def numpy_or_none() -> Any:
     """NumPy when it can be imported, else ``None`` (the pure-Python paths take over)."""
     try:
         import numpy
-    except ImportError:  # pragma: no cover - exercised only without the scipy extra
+    except ImportError:  # pragma: no cover - exercised only without the numpy extra
         return None
     return numpy
 
 
 def require(module: str, extra: str, purpose: str) -> Any:
-    """Import ``module`` or raise :class:`MatchingError` naming the extra that provides it."""
+    """Import ``module`` or raise `MatchingError` naming the extra that provides it."""
     import importlib
 
     try:

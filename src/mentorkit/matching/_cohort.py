@@ -74,7 +74,7 @@ def cohort_profiles(
         NotFoundError: Someone enrolled is missing from ``people``.
         ValidationError: ``statuses`` names an unknown status.
 
-    Example:
+    Examples:
         >>> from mentorkit import synthetic
         >>> d = synthetic.district(seed=7)
         >>> mentees, mentors = cohort_profiles(

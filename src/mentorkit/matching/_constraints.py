@@ -23,10 +23,10 @@ class Constraint(Protocol):
 
     A constraint may also offer ``allows_block(mentees, mentors)``, returning a boolean
     NumPy array of shape ``(len(mentees), len(mentors))`` equal to ``allows`` on every
-    pair (the built-ins do): :meth:`MatchingProblem.from_profiles` then evaluates it as one
+    pair (the built-ins do): `MatchingProblem.from_profiles` then evaluates it as one
     mask. Constraints with ``allows`` only are asked pair by pair.
 
-    Example:
+    Examples:
         >>> isinstance(NoReportingLine(), Constraint)
         True
     """
@@ -54,7 +54,7 @@ class NotSelf:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
         from mentorkit.matching._blocks import equal
 
         return ~equal([p.person_id for p in mentees], [p.person_id for p in mentors])
@@ -64,7 +64,7 @@ class NotSelf:
 class NoReportingLine:
     """Never pair across a reporting line: the mentor supervises the mentee or vice versa.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> NoReportingLine().allows(MenteeProfile(person_id="ana", supervisor_id="kim"),
         ...                          MentorProfile(person_id="kim"))
@@ -82,7 +82,7 @@ class NoReportingLine:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
         from mentorkit.matching._blocks import equal
 
         up = equal([p.supervisor_id for p in mentees], [p.person_id for p in mentors])
@@ -103,7 +103,7 @@ class NotSameSupervisor:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
         from mentorkit.matching._blocks import equal
 
         return ~equal([p.supervisor_id for p in mentees], [p.supervisor_id for p in mentors])
@@ -122,7 +122,7 @@ class NotSameOrgUnit:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
         from mentorkit.matching._blocks import equal
 
         return ~equal([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
@@ -151,7 +151,7 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 class ExcludedPairs:
     """Explicit exclusions: these (mentee id, mentor id) pairs are never made.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> rule = ExcludedPairs([("ana", "kim")])
         >>> rule.allows(MenteeProfile(person_id="ana"), MentorProfile(person_id="kim"))
@@ -168,7 +168,7 @@ class ExcludedPairs:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
         from mentorkit.matching._blocks import numpy
 
         np = numpy()
@@ -192,7 +192,7 @@ def no_previous_pairs(mentorships: Iterable[Mentorship]) -> ExcludedPairs:
         mentorships: Past mentorships (e.g. ``store.query(Mentorship)``).
 
     Returns:
-        An :class:`ExcludedPairs` named ``"previous_pair"``.
+        An [`ExcludedPairs`][mentorkit.matching.ExcludedPairs] named ``"previous_pair"``.
     """
     return ExcludedPairs([(m.mentee_id, m.mentor_id) for m in mentorships], name="previous_pair")
 

@@ -63,7 +63,7 @@ class EligibilityRule(Protocol):
 
     A rule may also add priority points (ranking eligible applicants) without excluding.
 
-    Example:
+    Examples:
         >>> isinstance(NoFlag("misconduct"), EligibilityRule)
         True
     """
@@ -93,7 +93,7 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 class TitleIn:
     """Eligible only with one of these job titles (compared without case).
 
-    Example:
+    Examples:
         >>> rule = TitleIn(["Teacher", "Instructional Coach"], name="manager_of_self")
         >>> rule.evaluate(Applicant(person_id="p-1", title="Principal")).reason
         "title 'Principal' is not one of: instructional coach, teacher"
@@ -134,7 +134,7 @@ class NoFlag:
 class PriorityIfRated:
     """Priority points when rated at least ``level`` in at least one area; never excludes.
 
-    Example:
+    Examples:
         >>> rule = PriorityIfRated(level=3, points=1.0, label="exemplary")
         >>> rule.evaluate(Applicant(person_id="p-1", ratings={"data": 3, "equity": 1})).reason
         "rated exemplary in 'data' (+1 priority)"
@@ -163,7 +163,7 @@ class PriorityIfRated:
 class Require:
     """Any predicate as a rule: excluded with ``reason`` when it returns false.
 
-    Example:
+    Examples:
         >>> rule = Require(name="tenure", predicate=lambda a: a.facts.get("years", 0) >= 2,
         ...                reason="fewer than 2 years in the district")
         >>> rule.evaluate(Applicant(person_id="p-1", facts={"years": 1})).passed
@@ -197,7 +197,7 @@ class EligibilityReport:
     """The verdicts on all applicants.
 
     Attributes:
-        decisions: One :class:`Decision` per applicant, in input order.
+        decisions: One [`Decision`][mentorkit.matching.Decision] per applicant, in input order.
     """
 
     decisions: tuple[Decision, ...]
@@ -252,7 +252,7 @@ def check_eligibility(
     Raises:
         ValidationError: A rule of the wrong shape, or an applicant listed twice.
 
-    Example:
+    Examples:
         >>> report = check_eligibility(
         ...     [Applicant(person_id="ana", title="Teacher", ratings={"data": 3}),
         ...      Applicant(person_id="ben", title="Teacher", flags={"misconduct"}),

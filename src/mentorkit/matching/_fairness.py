@@ -100,7 +100,7 @@ def _published(
     hide_mentees: bool,
     hide_matched: bool,
 ) -> GroupFigures:
-    """:func:`_figures`, with the counts a disclosure table withheld withheld here too.
+    """`_figures`, with the counts a disclosure table withheld withheld here too.
 
     A rate or mean built on a withheld count is withheld with it; so is ``matched`` when
     ``mentees`` is (even a zero would describe every member).
@@ -131,7 +131,8 @@ def fairness_audit(
 
     Demographic rows are produced only for the attributes named in ``by``, and follow the
     small-cell rule: counts under ``policy.min_cell`` are withheld (with complementary
-    suppression, see :func:`mentorkit.measurement.crosstab`), and so is every figure of a
+    suppression, see [`mentorkit.measurement.crosstab`][mentorkit.measurement.crosstab]), and so is
+    every figure of a
     group whose size is withheld (even a zero matched would describe all its members), and
     every rate or mean built on a withheld or small count. The overall row and the org-unit
     rows add up to the same counts as the demographic tables, so a count those tables

@@ -22,7 +22,7 @@ def match(
     """Match a problem's mentees to mentors with a strategy.
 
     Args:
-        problem: The problem (see :class:`MatchingProblem`).
+        problem: The problem (see [`MatchingProblem`][mentorkit.matching.MatchingProblem]).
         strategy: A registered name (``"stable"``, ``"greedy"``, ``"optimal"`` or a
             plugin's) or a matcher object.
         seed: Settles ties; the same problem, strategy, options and seed give the same
@@ -38,7 +38,7 @@ def match(
         ValidationError: A bad seed or options.
         MatchingError: The strategy cannot run (e.g. its extra is not installed).
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem, match
         >>> p = MatchingProblem.from_matrix(
         ...     ["ana", "ben", "cy"], ["kim", "lee"],

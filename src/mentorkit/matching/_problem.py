@@ -35,8 +35,10 @@ Breakdown = Mapping[str, float]
 class MatchingProblem:
     """Mentees, mentors, pair scores from both sides, capacities, and forbidden pairs.
 
-    Build one with :meth:`from_matrix` (numbers you already have) or
-    :meth:`from_profiles` (profiles, a scorer and constraints). A problem is immutable;
+    Build one with [`from_matrix`][mentorkit.matching.MatchingProblem.from_matrix] (numbers you
+    already have) or
+    [`from_profiles`][mentorkit.matching.MatchingProblem.from_profiles] (profiles, a scorer and
+    constraints). A problem is immutable;
     every strategy reads the same problem, so results of several strategies compare.
 
     ``scores[i][j]`` is how good mentor ``j`` is for mentee ``i`` (the mentee's view, and
@@ -44,7 +46,7 @@ class MatchingProblem:
     mentor ``j`` wants mentee ``i`` (used by ``stable``). A pair is forbidden when either
     is missing (``None``, or NaN in an array).
 
-    Example:
+    Examples:
         >>> p = MatchingProblem.from_matrix(["a", "b"], ["x"], [[0.9], [None]], capacity=1)
         >>> p
         MatchingProblem(mentees=2, mentors=1, places=1, forbidden_pairs=1)
@@ -130,7 +132,7 @@ class MatchingProblem:
                 that is not a finite number (``field`` is e.g. ``"scores[3][1]"``), or a
                 negative or non-integer capacity.
 
-        Example:
+        Examples:
             >>> p = MatchingProblem.from_matrix(
             ...     ["ana", "ben"], ["kim", "lee"], [[3, 1], [2, None]], capacity=[1, 2])
             >>> p.capacity
@@ -168,9 +170,12 @@ class MatchingProblem:
             mentees: Mentee profiles (unique ``person_id``).
             mentors: Mentor profiles; each one's ``capacity`` is its capacity.
             scorer: Scores each pair (the mentees' view); defaults to
-                :func:`default_scorer`. A scorer with a ``breakdown`` method (like
-                :class:`WeightedScorer`) gives per-criterion explanations.
-            constraints: Rules forbidding pairs; defaults to :func:`default_constraints`
+                [`default_scorer`][mentorkit.matching.default_scorer]. A scorer with a ``breakdown``
+                method (like
+                [`WeightedScorer`][mentorkit.matching.WeightedScorer]) gives per-criterion
+                explanations.
+            constraints: Rules forbidding pairs; defaults to
+                [`default_constraints`][mentorkit.matching.default_constraints]
                 (not oneself, no reporting line, no shared supervisor). Pass ``()`` for none.
             mentor_scorer: The mentors' view for ``stable``; defaults to ``scorer``.
             eligibility: When given, only its eligible applicants are matched; the others
@@ -182,7 +187,7 @@ class MatchingProblem:
         Raises:
             ValidationError: A duplicate person id, or a scorer returning a non-number.
 
-        Example:
+        Examples:
             >>> ana = MenteeProfile(person_id="ana", focus=["data"], supervisor_id="kim")
             >>> kim = MentorProfile(person_id="kim", strengths={"data": 3})
             >>> lee = MentorProfile(person_id="lee", strengths={"data": 2})
@@ -565,7 +570,7 @@ class MenteeProfile:
         preferences: Identity or experience preferences they opted into, compared with the
             mentors' ``attributes`` (sensitive: kept out of ``repr``).
 
-    Example:
+    Examples:
         >>> MenteeProfile(person_id="ana", focus=["data", "coaching"], activities=["shadowing"])
         MenteeProfile(person_id='ana', focus=('data', 'coaching'), activities=frozenset({<Activity.SHADOWING: 'shadowing'>}), org_unit_id=None, supervisor_id=None, availability=frozenset())
     """  # noqa: E501
@@ -627,7 +632,7 @@ def strengths_from_assessments(
     Returns:
         Competency code -> rank on the framework's scale (0 = lowest level).
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> from mentorkit.frameworks import Assessment, Rater, load_framework
         >>> fw = load_framework("manager-of-self")

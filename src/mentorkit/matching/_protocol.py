@@ -16,10 +16,11 @@ class Matcher(Protocol):
     A matcher has a ``name`` (the one it is registered under) and a ``match`` method. It
     must never put a mentor over capacity, match a mentee twice or make a forbidden pair,
     and must give the same result for the same problem and seed. Prove yours with
-    :class:`mentorkit.testing.MatcherContract`. Build the result with
-    :meth:`MatchResult.from_assignment`, which checks those rules and writes the reasons.
+    [`mentorkit.testing.MatcherContract`][mentorkit.testing.MatcherContract]. Build the result with
+    [`MatchResult.from_assignment`][mentorkit.matching.MatchResult.from_assignment], which checks
+    those rules and writes the reasons.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import GreedyMatcher
         >>> isinstance(GreedyMatcher(), Matcher)
         True

@@ -6,9 +6,9 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import Any
 
+from mentorkit import _plugins
 from mentorkit.errors import MatchingError, NotFoundError, ValidationError
 from mentorkit.matching._protocol import Matcher
 
@@ -28,9 +28,31 @@ _registry: dict[str, MatcherFactory | str] = {
 }
 _entry_points_loaded = False
 
-#: A read-only view of the registry: name -> factory, or the "module:attr" path not yet
-#: imported.
-matchers: Mapping[str, MatcherFactory | str] = MappingProxyType(_registry)
+
+def _merge_entry_points() -> None:
+    """Add the installed ``mentorkit.matchers`` plugins, once, as paths imported on first use.
+
+    A plugin with a malformed name or path is skipped with a ``PluginWarning`` naming it;
+    the others are still registered.
+    """
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    for name, ep in _plugins.installed(ENTRY_POINT_GROUP).items():
+        if name in _registry:
+            continue
+        try:
+            register_matcher(name, ep.value)
+        except ValidationError as exc:
+            _plugins.warn_broken(
+                ValidationError(f"{_plugins.describe(ep)}: {exc}", field="entry_point")
+            )
+
+
+#: A read-only view of the registry, installed plugins included: name -> factory, or the
+#: "module:attr" path not yet imported.
+matchers: Mapping[str, MatcherFactory | str] = _plugins.view(_registry, _merge_entry_points)
 
 
 def register_matcher(name: str, factory: MatcherFactory | str, *, replace: bool = False) -> None:
@@ -50,7 +72,7 @@ def register_matcher(name: str, factory: MatcherFactory | str, *, replace: bool 
         ValidationError: A bad name or a factory of the wrong shape.
         MatchingError: ``name`` is taken and ``replace`` is false.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import GreedyMatcher, matchers
         >>> class Mine(GreedyMatcher):
         ...     name = "mine"
@@ -108,13 +130,8 @@ def get_matcher(name: str, **options: Any) -> Matcher:
 
 
 def _resolve(name: str) -> MatcherFactory:
-    global _entry_points_loaded
-    if name not in _registry and not _entry_points_loaded:
-        _entry_points_loaded = True
-        from importlib.metadata import entry_points
-
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            _registry.setdefault(ep.name, ep.value)
+    if name not in _registry:
+        _merge_entry_points()
     try:
         factory = _registry[name]
     except (KeyError, TypeError):

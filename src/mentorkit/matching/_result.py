@@ -101,7 +101,7 @@ class MatchResult:
     ``match(problem, strategy=r.strategy, seed=r.seed, **r.options)`` gives the same
     result for the same problem (compare ``problem.fingerprint()``).
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem, match
         >>> p = MatchingProblem.from_matrix(["a", "b"], ["x"], [[2], [1]], capacity=1)
         >>> r = match(p, strategy="greedy")

@@ -21,14 +21,14 @@ class Scorer(Protocol):
     """Protocol: one criterion, scoring a mentee-mentor pair (built-ins return 0 to 1).
 
     ``name`` labels the criterion in every breakdown and explanation. Combine scorers with
-    weights in a :class:`WeightedScorer`.
+    weights in a [`WeightedScorer`][mentorkit.matching.WeightedScorer].
 
     A scorer may also offer ``score_block(mentees, mentors)``, returning a NumPy array of
     shape ``(len(mentees), len(mentors))`` equal to ``score`` on every pair: the built-in
-    scorers do, and :meth:`MatchingProblem.from_profiles` then scores a whole cohort at
+    scorers do, and `MatchingProblem.from_profiles` then scores a whole cohort at
     once. Scorers with ``score`` only are called pair by pair, as before.
 
-    Example:
+    Examples:
         >>> isinstance(CompetencyFit(), Scorer)
         True
     """
@@ -54,7 +54,7 @@ class CompetencyFit:
         max_level: The top of the ordinal scale (3 on a four-point scale ranked from 0).
         decay: How much less each next focus counts (1 = all equal).
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> ana = MenteeProfile(person_id="ana", focus=("coaching", "data"))
         >>> kim = MentorProfile(person_id="kim", strengths={"coaching": 3, "data": 0})
@@ -90,11 +90,11 @@ class CompetencyFit:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as an array (needs NumPy).
 
         Mentees with the same focus share a row; within it the score depends only on the
         mentor's levels in those competencies, and few distinct level combinations exist,
-        so each is scored once with :meth:`score`'s own arithmetic.
+        so each is scored once with `score`'s own arithmetic.
         """
         from mentorkit.matching._blocks import numpy
 
@@ -134,7 +134,7 @@ def _share(wanted: Iterable[object], offered: Iterable[object]) -> float:
 class ActivityOverlap:
     """The share of the mentee's preferred activities the mentor offers (0 with none stated).
 
-    Example:
+    Examples:
         >>> from mentorkit.model import Activity
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> ana = MenteeProfile(person_id="ana",
@@ -153,7 +153,7 @@ class ActivityOverlap:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as an array (needs NumPy)."""
         from mentorkit.matching._blocks import share
 
         return share([p.activities for p in mentees], [p.activities for p in mentors])
@@ -172,7 +172,7 @@ class AvailabilityOverlap:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as an array (needs NumPy)."""
         from mentorkit.matching._blocks import share
 
         return share([p.availability for p in mentees], [p.availability for p in mentors])
@@ -200,7 +200,7 @@ class OptInPreferences:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as an array (needs NumPy).
 
         A preference is met when the mentor shares the same (key, value) item.
         """
@@ -226,7 +226,7 @@ class OtherOrgUnit:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as an array (needs NumPy)."""
         from mentorkit.matching._blocks import codes
 
         a, b = codes([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
@@ -275,7 +275,7 @@ class WeightedScorer:
         ValidationError: A part that is not a scorer, a non-finite weight, or two criteria
             of one name.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MenteeProfile, MentorProfile
         >>> scorer = WeightedScorer([(CompetencyFit(), 3.0), ActivityOverlap()])
         >>> ana = MenteeProfile(person_id="ana", focus=("coaching",))
@@ -295,7 +295,7 @@ class WeightedScorer:
         return tuple(s.name for s, _ in self.parts)
 
     def breakdown(self, mentee: MenteeProfile, mentor: MentorProfile) -> Mapping[str, float]:
-        """Each criterion's weighted contribution; they add up to :meth:`score`."""
+        """Each criterion's weighted contribution; they add up to `score`."""
         return MappingProxyType(
             {s.name: weight * float(s.score(mentee, mentor)) for s, weight in self.parts}
         )
@@ -310,12 +310,12 @@ class WeightedScorer:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """:meth:`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as an array (needs NumPy).
 
         Raises:
             ValidationError: A criterion scores pairs one at a time only (no
-                ``score_block``); :meth:`MatchingProblem.from_profiles` checks
-                :attr:`blockwise` first and scores pair by pair then.
+                ``score_block``); `MatchingProblem.from_profiles` checks
+                `blockwise` first and scores pair by pair then.
         """
         from mentorkit.matching._blocks import numpy
 

@@ -12,7 +12,7 @@ mentees without a key may join any circle). Two steps:
 
 This is a heuristic (choosing circles and members together is a harder problem), meant
 for cohort-sized problems (step 1 runs in Python over every mentor, circle and mentee).
-The result meets every rule of :class:`~mentorkit.testing.MatcherContract` except
+The result meets every rule of [`MatcherContract`][mentorkit.testing.MatcherContract] except
 non-wastefulness: a mentor's free places are kept for their own circle.
 """
 
@@ -37,7 +37,7 @@ class CircleMatcher:
         within: The strategy that matches within circles (a registered name).
         **options: Options of the inner strategy.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem
         >>> p = MatchingProblem.from_matrix(
         ...     ["a", "b", "c", "d"], ["x", "y"], [[3, 1], [2, 1], [1, 3], [1, 2]], 2,

@@ -28,7 +28,7 @@ _WHY = "greedy: the highest-scoring pair still open when it was made"
 class GreedyMatcher:
     """Highest score first.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem
         >>> p = MatchingProblem.from_matrix(["a", "b"], ["x", "y"], [[3, 2], [2, 0]], capacity=1)
         >>> r = GreedyMatcher().match(p)

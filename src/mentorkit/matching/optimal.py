@@ -54,7 +54,7 @@ class OptimalMatcher:
         candidates: How many of each mentee's best mentors the first sparse solve uses; the
             certificate adds any pair the optimum needs, so this only affects speed.
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem
         >>> p = MatchingProblem.from_matrix(["a", "b"], ["x", "y"], [[3, 2], [2, 0]], capacity=1)
         >>> r = OptimalMatcher().match(p)

@@ -35,7 +35,7 @@ _WHY = "stable: no mentor the mentee prefers would rather have them than a mente
 class StableMatcher:
     """Mentee-optimal stable matching (deferred acceptance, hospital/residents).
 
-    Example:
+    Examples:
         >>> from mentorkit.matching import MatchingProblem
         >>> p = MatchingProblem.from_matrix(
         ...     ["a", "b"], ["x", "y"], [[2, 1], [2, 1]], capacity=1,

@@ -15,7 +15,7 @@ worked out of the published ones. Demographic breakdowns exist only when asked f
 - Targets: [Target][mentorkit.measurement.Target] and :func:`progress`.
 - Outcomes: :func:`report_outcomes` per program and cohort.
 
-Example:
+Examples:
     >>> from mentorkit.measurement import DisclosurePolicy, crosstab
     >>> t = crosstab([{"unit": "a", "ok": True}] * 3, row="unit", col="ok",
     ...              policy=DisclosurePolicy(min_cell=5))

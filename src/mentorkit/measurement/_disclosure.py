@@ -25,7 +25,8 @@ class Suppressed:
         return "*"
 
 
-#: The :class:`Suppressed` instance tables use (all instances are equal).
+#: The [`Suppressed`][mentorkit.measurement.Suppressed] instance tables use (all instances are
+#: equal).
 SUPPRESSED: Final = Suppressed()
 
 #: A published count, or the marker.
@@ -52,9 +53,9 @@ class DisclosurePolicy:
         complementary: Also withhold other counts (few, small, never zeros) so that no
             withheld count can be worked out by subtraction from the published ones and the
             totals, and no small withheld count is pinned to one value by them together with
-            non-negativity (see :func:`crosstab`).
+            non-negativity (see [`crosstab`][mentorkit.measurement.crosstab]).
 
-    Example:
+    Examples:
         >>> DisclosurePolicy().min_cell
         10
     """
@@ -120,10 +121,12 @@ class Crosstab:
     Attributes:
         rows: Row labels, sorted.
         cols: Column labels, sorted.
-        cells: ``(row, col)`` -> count or a :class:`Suppressed` marker (every pair present).
-        row_totals: Row label -> count or a :class:`Suppressed` marker.
-        col_totals: Column label -> count or a :class:`Suppressed` marker.
-        total: The grand total, or a :class:`Suppressed` marker.
+        cells: ``(row, col)`` -> count or a [`Suppressed`][mentorkit.measurement.Suppressed] marker
+            (every pair present).
+        row_totals: Row label -> count or a [`Suppressed`][mentorkit.measurement.Suppressed] marker.
+        col_totals: Column label -> count or a [`Suppressed`][mentorkit.measurement.Suppressed]
+            marker.
+        total: The grand total, or a [`Suppressed`][mentorkit.measurement.Suppressed] marker.
         policy: The policy applied.
     """
 
@@ -192,7 +195,7 @@ def crosstab(
         ValidationError: A record without the named field, a bad key, or a key giving an
             unhashable label (a list, dict, ...).
 
-    Example:
+    Examples:
         >>> people = ([{"unit": "north", "promoted": True}] * 12
         ...           + [{"unit": "north", "promoted": False}] * 14
         ...           + [{"unit": "south", "promoted": True}] * 3
@@ -218,7 +221,7 @@ def _crosstab(
     withhold_total: bool = False,
     withhold_cols: Iterable[Hashable] = (),
 ) -> Crosstab:
-    """:func:`crosstab`, also withholding the given margins from the start.
+    """`crosstab`, also withholding the given margins from the start.
 
     For tables linked by shared margins (the same people counted by different attributes):
     a margin one table withholds must be withheld by the others too.
@@ -319,7 +322,7 @@ def _complete(
         return
     import networkx as nx  # lazily: networkx costs a third of a second to import
 
-    full = nx.Graph()
+    full: nx.Graph[Any] = nx.Graph()
     for edge, n in value.items():
         full.add_edge(*edge, count=n)
     small = [edge for edge in value if 0 < value[edge] < min_cell]

@@ -1,6 +1,6 @@
 """The typed domain model: frozen attrs entities with string ids, and their enums.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit.model import Mentorship, MentorshipKind
     >>> m = Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=dt.date(2024, 8, 1),

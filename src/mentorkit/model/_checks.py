@@ -1,4 +1,4 @@
-"""attrs validators that raise :class:`~mentorkit.errors.ValidationError` naming the field."""
+"""attrs validators that raise `ValidationError` naming the field."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ def lenient(convert: _F) -> _F:
 
     The one place constructors turn a raw ``TypeError``/``ValueError`` of a converter
     (``tuple(None)``, ``dict([1])``, ``Activity("x")``) into a
-    :class:`~mentorkit.errors.ValidationError`: the field's validator sees the unconverted
-    value and names the field. A converter's own ``ValidationError`` passes through.
+    [`ValidationError`][mentorkit.errors.ValidationError]: the field's validator sees the
+    unconverted value and names the field. A converter's own ``ValidationError`` passes through.
     """
 
     @functools.wraps(convert)
@@ -47,7 +47,7 @@ def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) ->
 
 
 def optional_identifier(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`identifier`, but ``None`` is allowed."""
+    """Like `identifier`, but ``None`` is allowed."""
     if value is not None:
         identifier(inst, attribute, value)
 
@@ -83,7 +83,7 @@ MAX_VERSION = 2**63 - 1
 
 
 def version_number(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require an integer version from 0 to :data:`MAX_VERSION` (``bool`` is not one)."""
+    """Require an integer version from 0 to `MAX_VERSION` (``bool`` is not one)."""
     if type(value) is not int or not 0 <= value <= MAX_VERSION:
         raise ValidationError(
             f"must be an integer from 0 to {MAX_VERSION}", field=attribute.name, value=value
@@ -91,7 +91,7 @@ def version_number(_inst: object, attribute: attrs.Attribute[Any], value: object
 
 
 def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a timezone-aware :class:`datetime.datetime`."""
+    """Require a timezone-aware `datetime.datetime`."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError(
             "must be a timezone-aware datetime", field=attribute.name, value=value
@@ -99,13 +99,13 @@ def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 def is_date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a :class:`datetime.date` that is not a datetime."""
+    """Require a `datetime.date` that is not a datetime."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError("must be a date", field=attribute.name, value=value)
 
 
 def optional_date(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`is_date`, but ``None`` is allowed."""
+    """Like `is_date`, but ``None`` is allowed."""
     if value is not None:
         is_date(inst, attribute, value)
 
@@ -143,13 +143,13 @@ def text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 def optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`text`, but ``None`` is allowed."""
+    """Like `text`, but ``None`` is allowed."""
     if value is not None:
         text(inst, attribute, value)
 
 
 def optional_private_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`optional_text`, for personal data (an e-mail): the value is never echoed."""
+    """Like `optional_text`, for personal data (an e-mail): the value is never echoed."""
     if value is not None and not isinstance(value, str):
         raise ValidationError(
             f"must be a string (got a {type(value).__name__})", field=attribute.name
@@ -211,7 +211,7 @@ def flag(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 def optional_aware(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`aware`, but ``None`` is allowed."""
+    """Like `aware`, but ``None`` is allowed."""
     if value is not None:
         aware(inst, attribute, value)
 

@@ -1,7 +1,7 @@
 """The frozen attrs classes of the mentoring domain.
 
 Every entity has a string ``id`` and a ``version`` that stores use for optimistic
-concurrency (a store bumps it on each write). Change an entity with :func:`attrs.evolve`
+concurrency (a store bumps it on each write). Change an entity with `attrs.evolve`
 and put it back into the store. All fields are keyword-only.
 """
 
@@ -204,7 +204,7 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 class OrgUnit(Entity):
     """A school, network, central office or the district itself.
 
-    Example:
+    Examples:
         >>> OrgUnit(id="sch-1", name="Lincoln Elementary", kind=OrgUnitKind.SCHOOL,
         ...         parent_id="net-1")
         OrgUnit(id='sch-1', name='Lincoln Elementary', kind=<OrgUnitKind.SCHOOL: 'school'>, parent_id='net-1')
@@ -240,7 +240,7 @@ class Person(Entity):
     ``email`` and ``demographics`` are personal data: they are left out of ``repr`` and
     dropped or pseudonymised by exports unless asked for.
 
-    Example:
+    Examples:
         >>> Person(id="p-1", name="Ada Ruiz", email="ada@example.org",
         ...        demographics={"gender": "f"})
         Person(id='p-1', name='Ada Ruiz', title='', org_unit_id=None, supervisor_id=None)
@@ -363,7 +363,7 @@ class LifecycleChange:
 class Mentorship(Entity):
     """A mentor guiding a mentee for a period (an edge of the mentorship graph).
 
-    Example:
+    Examples:
         >>> Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-1",
         ...            start=dt.date(2024, 8, 1))
         Traceback (most recent call last):
@@ -518,7 +518,8 @@ class Goal(Entity):
     equitable) serves a strategic priority, moves a measure from a baseline (taken on
     ``start``) to a target by a deadline, names the supports that make it attainable, and
     names the student group it serves, the stakeholders it includes and the gap it closes.
-    :func:`mentorkit.cycles.check_smartie` says which criteria a goal meets.
+    [`mentorkit.cycles.check_smartie`][mentorkit.cycles.check_smartie] says which criteria a goal
+    meets.
     """
 
     collection: ClassVar[str] = "goal"
@@ -587,7 +588,7 @@ class Engagement(Entity):
     One joint session (``Session.engagement_id`` set, every member present) counts once for
     the team; a session with one member counts for that member alone.
 
-    Example:
+    Examples:
         >>> Engagement(id="eng-1", coach_id="p-9", members=[])
         Traceback (most recent call last):
         ...

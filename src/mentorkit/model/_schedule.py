@@ -1,7 +1,7 @@
 """What a program promises over time: commitments, milestones, and team members.
 
-These are values carried by entities (a :class:`~mentorkit.model.Program` carries its
-commitments and milestones, an :class:`~mentorkit.model.Engagement` its members), not
+These are values carried by entities (a [`Program`][mentorkit.model.Program] carries its
+commitments and milestones, an [`Engagement`][mentorkit.model.Engagement] its members), not
 entities of their own.
 """
 

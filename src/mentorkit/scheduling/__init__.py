@@ -3,7 +3,7 @@
 Also the relationship lifecycle and health, and events (hooks) for services.
 
 A [Cadence][mentorkit.scheduling.Cadence] is a recurrence (an RFC 5545 RRULE on
-:mod:`dateutil.rrule`) with a dose in minutes, in local wall-clock time. A program's
+`dateutil.rrule`) with a dose in minutes, in local wall-clock time. A program's
 [Commitment][mentorkit.model.Commitment]s say what it promises per period;
 [plan_sessions][mentorkit.scheduling.plan_sessions] turns them into a cohort's cadences and
 milestone events, and [adherence][mentorkit.scheduling.adherence] compares them with the

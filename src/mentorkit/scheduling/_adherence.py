@@ -281,7 +281,7 @@ class AdherenceReport:
         ]
 
     def to_pandas(self) -> Any:
-        """The rows as a :class:`pandas.DataFrame`, one column per field (extra ``notebook``).
+        """The rows as a `pandas.DataFrame`, one column per field (extra ``notebook``).
 
         Raises:
             ModuleNotFoundError: pandas is not installed (``pip install "mentorkit[notebook]"``).

@@ -1,4 +1,4 @@
-"""Recurrences with a dose: RFC 5545 RRULEs on :mod:`dateutil.rrule`, in local wall time."""
+"""Recurrences with a dose: RFC 5545 RRULEs on `dateutil.rrule`, in local wall time."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def _utc_text(moment: dt.datetime) -> str:
 
 
 def _normalise(rule: object, dtstart: dt.datetime) -> tuple[str, _rr.rrule]:
-    """The canonical RRULE text of ``rule`` (as :attr:`Cadence.rrule` prints it) and its rrule.
+    """The canonical RRULE text of ``rule`` (as `Cadence.rrule` prints it) and its rrule.
 
     A floating ``UNTIL`` (a date, or a date-time without ``Z``) is read in ``dtstart``'s
     time zone (a date means the end of that day) and written in UTC, as RFC 5545 requires
@@ -100,13 +100,13 @@ class Cadence:
 
     Occurrences keep their local wall-clock time across daylight-saving changes: a meeting
     at 16:00 in ``America/Chicago`` stays at 16:00 local in November, its UTC offset
-    changes. Build one with :meth:`from_rrule` or a convenience constructor
-    (:meth:`weekly`, :meth:`monthly`, :meth:`quarterly`, :meth:`by_weekday`).
+    changes. Build one with `from_rrule` or a convenience constructor
+    (`weekly`, `monthly`, `quarterly`, `by_weekday`).
 
     Attributes:
         rrule: The rule as RFC 5545 text, without ``DTSTART`` (``UNTIL`` in UTC).
         dtstart: The first occurrence, a timezone-aware datetime (a
-            :class:`zoneinfo.ZoneInfo` zone for local times that follow daylight saving).
+            `zoneinfo.ZoneInfo` zone for local times that follow daylight saving).
         minutes: The dose: minutes per occurrence.
         exclusions: Local dates on which no occurrence is held (school breaks, holidays).
 
@@ -202,7 +202,7 @@ class Cadence:
         """Every ``interval`` months on ``dtstart``'s day of the month, at its time.
 
         Months without that day (a 31st) are skipped, as RFC 5545 says; use
-        :meth:`by_weekday` for "the second Tuesday".
+        `by_weekday` for "the second Tuesday".
 
         Examples:
             >>> import datetime as dt
@@ -330,7 +330,7 @@ class Cadence:
 
     @property
     def recurrence(self) -> _rr.rrule:
-        """The :class:`dateutil.rrule.rrule` behind the cadence (exclusions not applied)."""
+        """The `dateutil.rrule.rrule` behind the cadence (exclusions not applied)."""
         return self._rule
 
     def excluding(self, *days: dt.date) -> Cadence:

@@ -152,7 +152,7 @@ def plan_sessions(
         program: The program, with its commitments and milestones.
         cohort: The cohort whose dates the plan takes.
         at: The local time of day meetings start.
-        tz: The time zone, a :class:`zoneinfo.ZoneInfo` for local times.
+        tz: The time zone, a `zoneinfo.ZoneInfo` for local times.
         exclusions: Dates without meetings (school breaks).
         minutes: The length of a meeting for commitments that promise meetings only.
 

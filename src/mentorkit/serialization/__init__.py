@@ -3,7 +3,7 @@
 Every document carries its type tag (``"$type"``) and the schema version it was written with
 (``"$schema"``). Subclasses of model classes round-trip as their own type once registered.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit import Mentorship
     >>> m = Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=dt.date(2024, 8, 1))
@@ -12,13 +12,16 @@ Example:
 """
 
 from mentorkit.serialization._converter import (
+    ENTITY_ENTRY_POINT_GROUP,
     SCHEMA_KEY,
     SCHEMA_VERSION,
     TAG_KEY,
     configure_converter,
     converter,
+    entity_plugins,
     from_dict,
     from_json,
+    load_entity_plugins,
     make_converter,
     register,
     registered_types,
@@ -30,13 +33,16 @@ from mentorkit.serialization._converter import (
 )
 
 __all__ = [
+    "ENTITY_ENTRY_POINT_GROUP",
     "SCHEMA_KEY",
     "SCHEMA_VERSION",
     "TAG_KEY",
     "configure_converter",
     "converter",
+    "entity_plugins",
     "from_dict",
     "from_json",
+    "load_entity_plugins",
     "make_converter",
     "register",
     "registered_types",

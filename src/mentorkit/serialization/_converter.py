@@ -127,7 +127,7 @@ def make_converter() -> cattrs.Converter:
 
     Strict about primitive types (no silent ``str(1)``), ISO 8601 dates and aware
     date-times, extra keys rejected, tuples written as JSON lists. Most code should use the
-    shared :data:`converter` instead of making its own.
+    shared `converter` instead of making its own.
     """
     conv = cattrs.Converter(
         forbid_extra_keys=True,
@@ -185,7 +185,7 @@ def register(
     Raises:
         ValidationError: ``cls`` is not an attrs class, or the tag or class is taken.
 
-    Example:
+    Examples:
         >>> import attrs
         >>> from mentorkit import Person
         >>> @register(tag="example.StaffPerson")
@@ -249,7 +249,7 @@ def type_of(tag: str) -> type[Any]:
 def to_dict(obj: Any) -> dict[str, Any]:
     """Unstructure a registered object into a JSON-ready, tagged and versioned ``dict``.
 
-    Example:
+    Examples:
         >>> from mentorkit import Program
         >>> to_dict(Program(id="prog-1", name="Aspiring Leaders"))
         {'$type': 'program', '$schema': 1, 'id': 'prog-1', 'version': 0, 'name': 'Aspiring Leaders', 'description': '', 'framework_id': None, 'cycle_id': None, 'commitments': [], 'milestones': []}
@@ -267,7 +267,7 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
     """Structure a tagged document back into its object.
 
     Args:
-        doc: A document as written by :func:`to_dict`.
+        doc: A document as written by [`to_dict`][mentorkit.serialization.to_dict].
         cls: The type expected; the document's own tag may name this type or a registered
             subclass of it, which is what comes back. ``None`` trusts the document's tag.
 
@@ -346,7 +346,7 @@ def _describe(exc: BaseException, type_: type | None) -> str:
 
 
 def to_json(obj: Any, *, indent: int | None = None) -> str:
-    """Serialise a registered object to a JSON document (see :func:`to_dict`)."""
+    """Serialise a registered object to a JSON document (see `to_dict`)."""
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
 
 
@@ -355,12 +355,12 @@ def from_json(text: str | bytes, cls: type[T]) -> T: ...
 @overload
 def from_json(text: str | bytes, cls: None = None) -> Any: ...
 def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
-    """Parse a JSON document written by :func:`to_json` (see :func:`from_dict`).
+    """Parse a JSON document written by `to_json` (see `from_dict`).
 
     Raises:
         ValidationError: the text is not JSON, or the document is malformed.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> from_json(to_json(Person(id="p-1", name="Ana")), Person)
         Person(id='p-1', name='Ana', title='', org_unit_id=None, supervisor_id=None)
@@ -396,3 +396,53 @@ for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)
 register(frameworks.CompetencyFramework, tag="competency_framework")
 register(cycles.CycleDefinition, tag="cycle_definition")
+
+#: The entry point group third-party packages list their entity subclasses in: the entry
+#: point's name is the document tag, its value the class (``acme.StaffPerson =
+#: acme_mentoring.model:StaffPerson``).
+ENTITY_ENTRY_POINT_GROUP = "mentorkit.entities"
+
+
+def entity_plugins() -> dict[str, str]:
+    """The installed entity plugins, tag -> ``"module:Class"``, without importing them.
+
+    Examples:
+        >>> entity_plugins()  # nothing installed here
+        {}
+    """
+    from mentorkit import _plugins
+
+    return {name: ep.value for name, ep in _plugins.installed(ENTITY_ENTRY_POINT_GROUP).items()}
+
+
+def _check_entity(tag: str, obj: Any) -> type[Any]:
+    from mentorkit.model import Entity
+
+    if not (isinstance(obj, type) and issubclass(obj, Entity) and attrs.has(obj)):
+        raise ValidationError(
+            "must name an attrs subclass of a mentorkit entity",
+            field="entry_point",
+            value=getattr(obj, "__qualname__", type(obj).__qualname__),
+        )
+    return register(obj, tag=tag)
+
+
+def load_entity_plugins() -> dict[str, type[Any]]:
+    """Import and register every installed entity plugin (group ``mentorkit.entities``).
+
+    Stores then read and write those subclasses as their own types. A broken plugin (an
+    import error, not an attrs entity subclass, a tag already taken by another class) is
+    skipped with a [PluginWarning][mentorkit.errors.PluginWarning] naming it; the others
+    still load. The ``mentorkit`` command calls this before it opens a store. Calling it
+    again is cheap and registers nothing twice.
+
+    Returns:
+        The classes loaded, by tag.
+
+    Examples:
+        >>> load_entity_plugins()  # nothing installed here
+        {}
+    """
+    from mentorkit import _plugins
+
+    return _plugins.load_each(ENTITY_ENTRY_POINT_GROUP, _check_entity)

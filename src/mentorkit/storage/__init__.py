@@ -1,13 +1,13 @@
-"""Pluggable storage: one :class:`Store` protocol, four backends, ``open_store(url)``.
+"""Pluggable storage: one `Store` protocol, four backends, ``open_store(url)``.
 
 Pick a backend by URL: ``memory://`` (tests, notebooks), ``json:///file.json`` (one
 human-readable file), ``sqlite:///file.db`` (the embedded default), or
 ``postgresql://user:password@host/db`` (several processes and machines; the extra
 ``mentorkit[postgres]``). All of them validate every write, keep a ``version`` per entity
-and raise :class:`~mentorkit.errors.ConflictError` on a stale one, and group writes with
+and raise [`ConflictError`][mentorkit.errors.ConflictError] on a stale one, and group writes with
 ``transaction()``.
 
-Example:
+Examples:
     >>> import datetime as dt
     >>> from mentorkit import Mentorship
     >>> from mentorkit.storage import open_store

@@ -1,9 +1,9 @@
 """The behaviour every mentorkit backend shares, on top of a few storage primitives.
 
-A backend subclasses :class:`BaseStore` and implements the primitives (``_fetch``,
+A backend subclasses `BaseStore` and implements the primitives (``_fetch``,
 ``_insert``, ``_update``, ``_remove``, ``_scan`` and the transaction steps); the public
 methods, validation, version checks and error messages live here once. Third-party backends
-may use it too, but need not: :class:`~mentorkit.storage.Store` is the contract.
+may use it too, but need not: [`Store`][mentorkit.storage.Store] is the contract.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def check_timeout(value: object, field: str = "timeout") -> float:
 
 
 class BaseStore:
-    """Shared implementation of :class:`~mentorkit.storage.Store` (see the module docs)."""
+    """Shared implementation of [`Store`][mentorkit.storage.Store] (see the module docs)."""
 
     def __init__(self) -> None:
         self._state = threading.local()
@@ -171,7 +171,7 @@ class BaseStore:
         Nested transactions are savepoints: an exception leaving an inner block undoes only
         that block's writes. A transaction belongs to the thread that opened it.
 
-        Example:
+        Examples:
             >>> from mentorkit import Person
             >>> from mentorkit.storage import MemoryStore
             >>> store = MemoryStore()
@@ -197,7 +197,7 @@ class BaseStore:
                 (update, including an entity deleted meanwhile).
             StorageError: the store cannot be written.
 
-        Example:
+        Examples:
             >>> from mentorkit import Person
             >>> from mentorkit.storage import MemoryStore
             >>> store = MemoryStore()
@@ -217,7 +217,7 @@ class BaseStore:
 
         Raises:
             ValidationError: an entity is invalid, or one id appears twice; nothing written.
-            ConflictError: as for :meth:`put`; nothing is written.
+            ConflictError: as for `put`; nothing is written.
             StorageError: the store cannot be written.
         """
         with _bulk():
@@ -300,15 +300,15 @@ class BaseStore:
         """The entities of ``cls`` whose indexed fields match the filters, ordered by id.
 
         A filter value is a value of the field's type (``None`` matches a missing value) or a
-        :class:`~mentorkit.storage.Range` (``start <= value < end``). The indexed fields of
-        each collection are listed in :data:`mentorkit.storage.INDEXES`.
+        [`Range`][mentorkit.storage.Range] (``start <= value < end``). The indexed fields of
+        each collection are listed in [`mentorkit.storage.INDEXES`][mentorkit.storage.INDEXES].
 
         Raises:
             ValidationError: a filter names a field that is not indexed, or has a value of
                 the wrong type.
             StorageError: the store cannot be read, or holds an unreadable document.
 
-        Example:
+        Examples:
             >>> from mentorkit import Enrollment, Role
             >>> from mentorkit.storage import MemoryStore
             >>> store = MemoryStore()

@@ -46,7 +46,7 @@ GENERATION_KEY = "$generation"
 _HEAD = re.compile(
     rb'^\{"\$type": "mentorkit\.store", "\$schema": \d+, "\$generation": (\d{1,19}),'
 )
-#: How many leading bytes of a file :func:`generation` needs.
+#: How many leading bytes of a file `generation` needs.
 HEAD_SIZE = 96
 
 
@@ -54,7 +54,7 @@ def dump(collections: Iterable[tuple[str, Iterable[str]]], *, generation: int | 
     """The whole-store document of ``(collection, document texts)`` pairs (already sorted).
 
     ``generation`` (a JSON store's change counter) goes on the first line, where
-    :func:`generation` finds it without reading the rest; exports have none.
+    `generation` finds it without reading the rest; exports have none.
     """
     counter = "" if generation is None else f' "{GENERATION_KEY}": {generation},'
     parts = [f'{{"$type": "{STORE_TAG}", "$schema": {STORE_SCHEMA},{counter} "collections": {{']

@@ -257,7 +257,7 @@ def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], An
 
 
 def _restamp_body(cls: type[Any], env: dict[str, Any], *, top: bool) -> list[str] | None:
-    """The lines of :func:`make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
+    """The lines of `make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
     if not plain_hooks(cls) or not _slotted(cls):
         return None
     for f in attrs.fields(cls):
@@ -419,7 +419,7 @@ def make_keys(
     """The index keys of an entity: its ``names`` fields as ``key`` texts, padded to ``width``.
 
     Strings are their own keys; dates and string enums of the declared type are turned into
-    keys inline. The function raises :class:`UnsureError` for a key holding the NUL
+    keys inline. The function raises `UnsureError` for a key holding the NUL
     character (which the caller then reports).
     """
     env: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""The :class:`Store` protocol every backend implements, and the :class:`Range` filter."""
+"""The `Store` protocol every backend implements, and the `Range` filter."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ E = TypeVar("E", bound=Entity)
 
 @attrs.frozen
 class Range:
-    """A half-open range filter for :meth:`Store.find`: ``start <= value < end``.
+    """A half-open range filter for `Store.find`: ``start <= value < end``.
 
     Either end may be ``None`` (unbounded). The ends have the field's type: aware
     datetimes for ``Session.start``, dates for date fields, strings for ids.
 
-    Example:
+    Examples:
         >>> import datetime as dt
         >>> september = Range(dt.datetime(2024, 9, 1, tzinfo=dt.UTC),
         ...                   dt.datetime(2024, 10, 1, tzinfo=dt.UTC))
@@ -54,20 +54,21 @@ class Range:
 class Store(Protocol):
     """Protocol: where mentorkit entities are kept, with optimistic concurrency.
 
-    Every backend (:class:`~mentorkit.storage.MemoryStore`,
-    :class:`~mentorkit.storage.JsonStore`, :class:`~mentorkit.storage.SQLiteStore`,
-    :class:`~mentorkit.storage.PostgresStore`, or your own) behaves the same way, which
-    :class:`mentorkit.testing.StoreContract` checks:
+    Every backend ([`MemoryStore`][mentorkit.storage.MemoryStore],
+    [`JsonStore`][mentorkit.storage.JsonStore], [`SQLiteStore`][mentorkit.storage.SQLiteStore],
+    [`PostgresStore`][mentorkit.storage.PostgresStore], or your own) behaves the same way, which
+    [`mentorkit.testing.StoreContract`][mentorkit.testing.StoreContract] checks:
 
     * Entities live in collections named by their class's ``collection`` (a registered
       subclass such as ``StaffPerson(Person)`` lives with its base, and comes back as its own
       class).
-    * ``version`` is the version an entity was read at; ``0`` means "new". :meth:`put`
+    * ``version`` is the version an entity was read at; ``0`` means "new".
+      [`put`][mentorkit.storage.Store.put]
       returns the stored entity with ``version + 1``; a put or delete based on another
-      version than the stored one raises :class:`~mentorkit.errors.ConflictError`.
+      version than the stored one raises [`ConflictError`][mentorkit.errors.ConflictError].
     * Every write validates the whole entity before storage is touched: a bad entity raises
-      :class:`~mentorkit.errors.ValidationError` and leaves the store unchanged.
-    * Driver failures surface as :class:`~mentorkit.errors.StorageError`.
+      [`ValidationError`][mentorkit.errors.ValidationError] and leaves the store unchanged.
+    * Driver failures surface as [`StorageError`][mentorkit.errors.StorageError].
     """
 
     def put(self, entity: E) -> E:
@@ -85,7 +86,7 @@ class Store(Protocol):
 
         Raises:
             ValidationError: an entity is invalid, or one id appears twice.
-            ConflictError: as for :meth:`put`; nothing is written.
+            ConflictError: as for [`put`][mentorkit.storage.Store.put]; nothing is written.
         """
         ...
 
@@ -101,7 +102,7 @@ class Store(Protocol):
         """The entities of ``cls`` whose indexed fields equal the filters, ordered by id.
 
         A filter value is a value of the field's type (``None`` matches a missing value) or
-        a :class:`Range`.
+        a [`Range`][mentorkit.storage.Range].
 
         Raises:
             ValidationError: a filter names a field that is not indexed, or has a value of

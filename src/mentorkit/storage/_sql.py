@@ -68,7 +68,7 @@ def insert_sql(p: str, width: int = MAX_KEYS) -> str:
 
 
 def insert_batches(p: str, rows: Sequence[Row]) -> Iterator[tuple[str, list[tuple[object, ...]]]]:
-    """:func:`insert_sql` statements and their parameters, one batch per collection.
+    """`insert_sql` statements and their parameters, one batch per collection.
 
     Each collection binds only the key columns it uses: fewer parameters per row.
     """
@@ -90,7 +90,7 @@ def update_sql(p: str) -> str:
 
 
 def update_params(rows: Sequence[Row]) -> Iterator[tuple[object, ...]]:
-    """Parameters of :func:`update_sql`, one tuple per row."""
+    """Parameters of `update_sql`, one tuple per row."""
     for r in rows:
         yield (r.type, r.version, *r.keys, r.text, r.collection, r.id, r.expected)
 

@@ -18,7 +18,7 @@ class SQLStore(BaseStore):
 
     #: The driver's parameter placeholder (``?`` for sqlite3, ``%s`` for psycopg).
     _placeholder: ClassVar[str]
-    #: How to order the rows of a filtered scan by id (see :func:`_sql.scan_sql`).
+    #: How to order the rows of a filtered scan by id (see `_sql.scan_sql`).
     _filtered_order: ClassVar[str] = "id"
     _fetch_sql: ClassVar[str]
     _update_sql: ClassVar[str]

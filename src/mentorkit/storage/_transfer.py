@@ -51,7 +51,8 @@ def export_store(store: Store, *, personal_data: bool = False) -> str:
     """The whole store as one versioned JSON document (the format ``JsonStore`` keeps).
 
     Every entity is written with its type tag, schema version and ``version``, collections
-    sorted by name and entities by id, one per line. :func:`import_store` reads it back into
+    sorted by name and entities by id, one per line.
+    [`import_store`][mentorkit.storage.import_store] reads it back into
     any backend. People's e-mail addresses and demographic fields are personal data: they
     are left out (written as ``null``) unless asked for; with ``personal_data=True`` the
     export is lossless.
@@ -65,7 +66,7 @@ def export_store(store: Store, *, personal_data: bool = False) -> str:
     Raises:
         StorageError: the store cannot be read.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> from mentorkit.storage import MemoryStore
         >>> source = MemoryStore()
@@ -93,7 +94,7 @@ def export_store(store: Store, *, personal_data: bool = False) -> str:
 
 
 def import_store(store: Store, document: str | bytes) -> int:
-    """Load a document written by :func:`export_store` into a store, all or nothing.
+    """Load a document written by `export_store` into a store, all or nothing.
 
     Every document is validated through the converter first. mentorkit's own backends keep
     each entity's ``version``; other stores receive plain puts (versions restart at 1).
@@ -116,7 +117,7 @@ def import_store(store: Store, document: str | bytes) -> int:
 
 
 def load_entities(store: Store, entities: list[Any]) -> int:
-    """Put the entities :func:`check_document` returned into a store, all or nothing."""
+    """Put the entities `check_document` returned into a store, all or nothing."""
     if isinstance(store, BaseStore):
         store._restore(entities)
     else:
@@ -125,10 +126,12 @@ def load_entities(store: Store, entities: list[Any]) -> int:
 
 
 def check_document(document: str | bytes) -> list[Any]:
-    """The entities of an exported document, every one validated (see :func:`import_store`).
+    """The entities of an exported document, every one validated.
+
+    See [`import_store`][mentorkit.storage.import_store].
 
     Raises:
-        StorageError: as :func:`import_store` does for a bad document.
+        StorageError: as [`import_store`][mentorkit.storage.import_store] does for a bad document.
     """
     if not isinstance(document, str | bytes):
         raise StorageError(f"the imported document must be text, not a {type(document).__name__}")

@@ -11,9 +11,9 @@ import inspect
 import os
 import re
 import urllib.parse
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from mentorkit._plugins import view as _plugin_view
 from mentorkit.errors import MentorkitError, NotFoundError, ValidationError
 
 if TYPE_CHECKING:
@@ -38,9 +38,6 @@ _OPENERS: dict[str, Opener | str] = {
     "postgresql": "mentorkit.storage._url:_open_postgres",
     "postgres": "mentorkit.storage._url:_open_postgres",
 }
-#: A read-only view of the registered URL schemes and their openers (a callable, or a
-#: ``"module:attribute"`` path imported on first use).
-registered_stores: Mapping[str, Opener | str] = MappingProxyType(_OPENERS)
 _entry_points_loaded = False
 
 
@@ -62,10 +59,10 @@ def redact(url: str) -> str:
     """A store URL (or libpq ``key=value`` DSN) with its password replaced by ``***``.
 
     The one redaction every message naming a store goes through: ``repr`` of a store,
-    errors of :func:`open_store`, the command line. A password may contain ``@``, ``:`` or
-    ``/``; everything between the user name and the last ``@`` is hidden.
+    errors of [`open_store`][mentorkit.storage.open_store], the command line. A password may
+    contain ``@``, ``:`` or ``/``; everything between the user name and the last ``@`` is hidden.
 
-    Example:
+    Examples:
         >>> redact("postgresql://app:s3cr@t@db.example.org/mentoring")
         'postgresql://app:***@db.example.org/mentoring'
         >>> redact("host=db user=app password='s3 cret' dbname=m")
@@ -92,11 +89,39 @@ def scrub(text: str, url: str) -> str:
     return text
 
 
+def _merge_entry_points() -> None:
+    """Add the installed ``mentorkit.stores`` plugins, once, as paths imported on first use.
+
+    A plugin with a malformed scheme or opener is skipped with a ``PluginWarning`` naming it;
+    the others are still registered.
+    """
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    from mentorkit import _plugins
+
+    for name, ep in _plugins.installed(ENTRY_POINT_GROUP).items():
+        if name in _OPENERS:
+            continue
+        try:
+            register_store(name, ep.value)
+        except ValidationError as exc:
+            _plugins.warn_broken(
+                ValidationError(f"{_plugins.describe(ep)}: {exc}", field="entry_point")
+            )
+
+
+#: A read-only view of the registered URL schemes and their openers (a callable, or a
+#: ``"module:attribute"`` path imported on first use), installed plugins included.
+registered_stores: Mapping[str, Opener | str] = _plugin_view(_OPENERS, _merge_entry_points)
+
+
 def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) -> None:
-    """Register a store backend under a URL scheme, for :func:`open_store`.
+    """Register a store backend under a URL scheme, for `open_store`.
 
     The opener is called as ``opener(url, **options)`` and returns a
-    :class:`~mentorkit.storage.Store`. It is checked now (not at first use): it must be
+    [`Store`][mentorkit.storage.Store]. It is checked now (not at first use): it must be
     callable with one positional argument, or a ``"package.module:attribute"`` path to such
     a callable (imported on first use, so registering stays cheap).
 
@@ -108,7 +133,7 @@ def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) 
     Raises:
         ValidationError: a malformed scheme or opener, or a scheme already taken.
 
-    Example:
+    Examples:
         >>> from mentorkit.storage import MemoryStore
         >>> register_store("scratch", lambda url, **options: MemoryStore())
         >>> open_store("scratch://")
@@ -169,25 +194,14 @@ def _resolve(scheme: str) -> Opener:
     return found  # type: ignore[no-any-return]
 
 
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in _OPENERS:
-            register_store(ep.name, ep.value)
-
-
 def open_store(url: str, **options: Any) -> Store:
     """Open the store a URL names.
 
     ``memory://``; ``json:///people.json`` and ``sqlite:///mentorkit.db`` (three slashes then
     a path relative to the current folder; four for an absolute one:
     ``sqlite:////srv/data/mentorkit.db``, as in SQLAlchemy); ``postgresql://user:pw@host/db``;
-    and any scheme registered with :func:`register_store` or the ``mentorkit.stores`` entry
+    and any scheme registered with [`register_store`][mentorkit.storage.register_store] or the
+    ``mentorkit.stores`` entry
     point group.
 
     Args:
@@ -205,7 +219,7 @@ def open_store(url: str, **options: Any) -> Store:
         NotFoundError: no backend registered for the URL's scheme.
         StorageError: the backend cannot open the store.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> with open_store("memory://") as store:
         ...     store.put(Person(id="p-1", name="Ana")).version
@@ -219,7 +233,7 @@ def open_store(url: str, **options: Any) -> Store:
         )
     scheme = url.split("://", 1)[0].lower()
     if scheme not in _OPENERS:
-        _load_entry_points()
+        _merge_entry_points()
     if scheme not in _OPENERS:
         known = ", ".join(f"{s}://" for s in sorted(_OPENERS))
         raise NotFoundError(f"no store backend for {scheme}:// (known: {known})")

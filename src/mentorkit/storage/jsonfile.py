@@ -31,19 +31,20 @@ class JsonStore(MemoryStore):
     too, even on filesystems whose timestamps have one-second resolution. Each commit
     rewrites the whole file: fine for hundreds or a few thousand entities; batch writes in a
     transaction, or use
-    :class:`~mentorkit.storage.SQLiteStore` for more.
+    [`SQLiteStore`][mentorkit.storage.SQLiteStore] for more.
 
     Args:
         path: The JSON file; created (owner-only) if missing.
         timeout: Seconds to wait for another writer's lock (another process's, or another
-            handle's or thread's in this one) before raising :class:`StorageError`.
+            handle's or thread's in this one) before raising
+            [`StorageError`][mentorkit.errors.StorageError].
 
     Raises:
         StorageError: the file is not a mentorkit store document (or not a regular file),
             was written by a newer mentorkit, or cannot be read or written.
         ValidationError: ``timeout`` is not a number of seconds > 0.
 
-    Example:
+    Examples:
         >>> import tempfile, pathlib
         >>> from mentorkit import Person
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "people.json"

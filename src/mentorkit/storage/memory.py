@@ -37,7 +37,7 @@ class MemoryStore(BaseStore):
     round-trips exactly like them), is safe to share between threads (one writer at a time),
     and is the reference the other backends are tested against.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> store = MemoryStore()
         >>> ana = store.put(Person(id="p-1", name="Ana"))

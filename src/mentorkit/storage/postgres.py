@@ -30,11 +30,11 @@ class PostgresStore(SQLStore):
     """A store in a PostgreSQL database, safe to share between processes and machines.
 
     Entities live in one table of JSON documents with indexed key columns (the same layout
-    as :class:`~mentorkit.storage.SQLiteStore`), created on first use and versioned like it.
+    as [`SQLiteStore`][mentorkit.storage.SQLiteStore]), created on first use and versioned like it.
     Connections come from a pool (psycopg_pool); each thread's transaction holds one
     connection. Updates are ``UPDATE ... WHERE version = read version``, so two workers
     writing one entity from the same version cannot both succeed: the second gets
-    :class:`~mentorkit.errors.ConflictError`. The password never appears in ``repr`` or
+    [`ConflictError`][mentorkit.errors.ConflictError]. The password never appears in ``repr`` or
     error messages.
 
     Args:

@@ -1,4 +1,4 @@
-"""``SQLiteStore``: the embedded default, one file, stdlib :mod:`sqlite3` in WAL mode."""
+"""``SQLiteStore``: the embedded default, one file, stdlib `sqlite3` in WAL mode."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class SQLiteStore(SQLStore):
     one table of JSON documents with indexed key columns, in WAL mode with
     full synchronous commits (a committed write survives a crash). Several processes may use
     one file: writes are serialised by SQLite's lock (waiting up to ``timeout`` seconds) and
-    version checks turn lost updates into :class:`~mentorkit.errors.ConflictError`. One
+    version checks turn lost updates into [`ConflictError`][mentorkit.errors.ConflictError]. One
     store object may be shared by threads (they take turns on its connection); open one per
     thread for parallel reads. The
     layout carries a schema version: an older file is migrated forward when opened, a newer
@@ -54,7 +54,7 @@ class SQLiteStore(SQLStore):
         StorageError: the file is not a mentorkit store, was written by a newer mentorkit,
             or cannot be opened.
 
-    Example:
+    Examples:
         >>> from mentorkit import Person
         >>> with SQLiteStore(":memory:") as store:
         ...     store.put(Person(id="p-1", name="Ana")).version
@@ -153,7 +153,7 @@ class SQLiteStore(SQLStore):
         """Whether the store is at the current schema and its index layout needs no write.
 
         Takes over the recorded index definitions this process does not choose itself
-        (see :func:`mentorkit.storage._codec.merge_layout`).
+        (see `mentorkit.storage._codec.merge_layout`).
         """
         if self._schema(conn) < _sql.SCHEMA:
             return False

@@ -2,7 +2,7 @@
 
 No real person's data: names are drawn from short lists, e-mails use ``district.example``.
 
-Example:
+Examples:
     >>> from mentorkit import synthetic
     >>> synthetic.district(seed=7, staff=200, years=2).counts()["people"]
     200

@@ -72,7 +72,8 @@ _UTC = dt.UTC
 class District:
     """Everything a synthetic district holds, as lists of model entities.
 
-    Use :meth:`entities` to put it all into a store; the lists are in a stable order.
+    Use [`entities`][mentorkit.synthetic.District.entities] to put it all into a store; the lists
+    are in a stable order.
     """
 
     seed: int
@@ -202,7 +203,7 @@ def district(
     Returns:
         The district's entities.
 
-    Example:
+    Examples:
         >>> d = district(seed=1, staff=120, years=2)
         >>> d.counts()["people"]
         120

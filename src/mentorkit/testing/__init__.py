@@ -1,7 +1,8 @@
 """Test helpers that are public API: hypothesis strategies and contract test suites.
 
 Import ``mentorkit.testing.strategies`` for entity strategies; subclass
-:class:`StoreContract` to prove a store backend and :class:`MatcherContract` to prove a
+[`StoreContract`][mentorkit.testing.StoreContract] to prove a store backend and
+[`MatcherContract`][mentorkit.testing.MatcherContract] to prove a
 matching strategy. Needs the ``test`` extra.
 """
 

@@ -116,7 +116,7 @@ def competency_trees(draw: st.DrawFn, *, max_size: int = 12) -> tuple[Competency
 
 @st.composite
 def frameworks(draw: st.DrawFn, *, max_size: int = 12) -> CompetencyFramework:
-    """Generated :class:`~mentorkit.frameworks.CompetencyFramework` objects.
+    """Generated [`CompetencyFramework`][mentorkit.frameworks.CompetencyFramework] objects.
 
     Trees up to ``max_size`` competencies deep and wide, with indicators, optional CASE
     identifiers and either the default or a generated scale.
@@ -132,6 +132,88 @@ def frameworks(draw: st.DrawFn, *, max_size: int = 12) -> CompetencyFramework:
     )
 
 
+#: The CASE 1.0/1.1 association types (``isChildOf`` builds the tree; the rest are links).
+CASE_ASSOCIATION_TYPES = (
+    "isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes", "isRelatedTo",
+    "replacedBy", "exemplar", "hasSkillLevel", "isTranslationOf",
+)  # fmt: skip
+_CASE_DEFINITIONS = (
+    "CFConcepts", "CFSubjects", "CFLicenses", "CFItemTypes", "CFAssociationGroupings",
+)  # fmt: skip
+_STAMPS = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1)
+).map(lambda d: d.replace(microsecond=0).isoformat() + "+00:00")
+
+
+@st.composite
+def case_packages(draw: st.DrawFn, *, max_size: int = 8) -> dict[str, Any]:
+    """Generated IMS CASE CFPackages (JSON-ready dicts) using what CASE holds beyond a tree.
+
+    A generated framework's export, then: links of every association type (with their
+    own identifiers, some inside an association grouping), ``CFDefinitions`` of every kind,
+    item types, languages, education levels, notes, document adoption status, creator and
+    URIs as a publisher would set them, and sometimes no rubric.
+    """
+    from mentorkit.frameworks.case import export_package
+
+    fw = draw(frameworks(max_size=max_size))
+    pkg = export_package(
+        fw,
+        base_uri=draw(st.sampled_from(["https://case.example.org/uri", "urn:case"])),
+        creator=draw(_STATEMENTS),
+        last_change=dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+    )
+    doc = pkg["CFDocument"]
+    doc["lastChangeDateTime"] = draw(_STAMPS)
+    doc["adoptionStatus"] = draw(st.sampled_from(["Draft", "Adopted", "Deprecated"]))
+    doc["language"] = draw(st.sampled_from(["en", "es", "fr-CA"]))
+    if draw(st.booleans()):
+        doc["publisher"] = draw(_STATEMENTS)
+    uid = st.uuids().map(str)
+    definitions: dict[str, list[dict[str, Any]]] = {}
+    for kind in draw(st.lists(st.sampled_from(_CASE_DEFINITIONS), unique=True)):
+        definitions[kind] = [
+            {"identifier": ident, "uri": f"urn:{kind}:{ident}", "title": draw(_STATEMENTS),
+             "lastChangeDateTime": draw(_STAMPS)}
+            for ident in draw(st.lists(uid, min_size=1, max_size=2, unique=True))
+        ]  # fmt: skip
+    if definitions:
+        pkg["CFDefinitions"] = definitions
+    items = pkg["CFItems"]
+    for item in items:
+        if item.get("CFItemType") is None and draw(st.booleans()):
+            item["CFItemType"] = draw(st.sampled_from(["Standard", "Domain", "Cluster"]))
+        if draw(st.booleans()):
+            item["language"] = draw(st.sampled_from(["en", "es"]))
+            item["educationLevel"] = draw(st.lists(st.sampled_from(["09", "10", "11"]),
+                                                   min_size=1, unique=True))  # fmt: skip
+            item["notes"] = draw(_TEXTS)
+    ends = [{"identifier": i["identifier"], "uri": i["uri"], "title": i["fullStatement"][:20]}
+            for i in items] + [{"identifier": doc["identifier"], "uri": doc["uri"],
+                                "title": doc["title"]}]  # fmt: skip
+    groupings = [g["identifier"] for g in definitions.get("CFAssociationGroupings", [])]
+    links = draw(st.lists(uid, max_size=6 if items else 0, unique=True))
+    for ident in links:
+        link: dict[str, Any] = {
+            "identifier": ident,
+            "uri": f"urn:assoc:{ident}",
+            "associationType": draw(st.sampled_from(CASE_ASSOCIATION_TYPES[1:])),
+            "originNodeURI": draw(st.sampled_from(ends[:-1])),
+            "destinationNodeURI": draw(st.sampled_from(ends)),
+            "lastChangeDateTime": draw(_STAMPS),
+        }
+        if draw(st.booleans()) and groupings:
+            link["CFAssociationGroupingURI"] = {"identifier": groupings[0], "uri": "urn:g",
+                                                "title": "group"}  # fmt: skip
+        pkg["CFAssociations"].append(link)
+    if draw(st.booleans()):
+        pkg["CFAssociations"] = draw(st.permutations(pkg["CFAssociations"]))
+    if fw.scale == ProficiencyScale.default() and draw(st.booleans()):
+        del pkg["CFRubrics"]
+        del doc["extensions"]
+    return pkg
+
+
 @st.composite
 def assessments(
     draw: st.DrawFn,
@@ -139,7 +221,7 @@ def assessments(
     *,
     person_ids: st.SearchStrategy[str] | None = None,
 ) -> Assessment:
-    """Generated :class:`~mentorkit.frameworks.Assessment` entities.
+    """Generated [`Assessment`][mentorkit.frameworks.Assessment] entities.
 
     Args:
         draw: Supplied by hypothesis.
@@ -241,7 +323,7 @@ _MINUTES = st.integers(0, 60 * 24 * 60)
 
 @st.composite
 def cycle_definitions(draw: st.DrawFn, *, max_phases: int = 6) -> CycleDefinition:
-    """Generated :class:`~mentorkit.cycles.CycleDefinition` objects.
+    """Generated [`CycleDefinition`][mentorkit.cycles.CycleDefinition] objects.
 
     Up to ``max_phases`` phases with unique ids and ordinals, required artefacts drawn from
     the built-in ones and evidence names, and any set of transitions between distinct phases.
@@ -335,7 +417,7 @@ def legal_walks(
 
 
 def coaching_cycles(name: str = "equity-leadership-coaching") -> st.SearchStrategy[CoachingCycle]:
-    """Generated :class:`~mentorkit.cycles.CoachingCycle` entities of a built-in definition.
+    """Generated `CoachingCycle` entities of a built-in definition.
 
     Each is the end of a legal walk, so it can keep advancing without passing a definition.
     """

@@ -44,7 +44,8 @@ def matching_problems(
     Some problems carry circle keys (``groups``), for strategies that use them.
 
     Returns:
-        The problem, built with :meth:`MatchingProblem.from_matrix`.
+        The problem, built with
+        [`MatchingProblem.from_matrix`][mentorkit.matching.MatchingProblem.from_matrix].
     """
     n = draw(st.integers(0, max_mentees))
     m = draw(st.integers(0, max_mentors))
@@ -142,7 +143,7 @@ _SETTINGS = settings(
 
 
 class MatcherContract:
-    """Contract tests for a :class:`~mentorkit.matching.Matcher`: subclass and add a fixture.
+    """Contract tests for a [`Matcher`][mentorkit.matching.Matcher]: subclass and add a fixture.
 
     Provide a ``matcher`` fixture returning your strategy, and set the capability flags it
     claims. Every test runs for every matcher (nothing is skipped): a flag switches a test
@@ -159,7 +160,7 @@ class MatcherContract:
     no forbidden pair, reported scores equal to the problem's, true reasons for the
     unmatched, the strategy name and seed recorded, the same result for the same seed.
 
-    Example:
+    Examples:
         ```python
         import pytest
         from mentorkit.testing import MatcherContract

@@ -15,7 +15,7 @@ ZONES = ("America/Chicago", "America/New_York", "Europe/Berlin", "Australia/Sydn
 
 @st.composite
 def local_datetimes(draw: st.DrawFn) -> dt.datetime:
-    """Aware datetimes in a :class:`zoneinfo.ZoneInfo` zone, at a time that exists locally.
+    """Aware datetimes in a `zoneinfo.ZoneInfo` zone, at a time that exists locally.
 
     Hours are 06:00 to 20:59, so no drawn time falls in a daylight-saving gap or overlap.
     """
@@ -27,7 +27,7 @@ def local_datetimes(draw: st.DrawFn) -> dt.datetime:
 
 @st.composite
 def cadences(draw: st.DrawFn, *, bounded: bool = True) -> Cadence:
-    """Generated :class:`~mentorkit.scheduling.Cadence` values, weekly or monthly.
+    """Generated [`Cadence`][mentorkit.scheduling.Cadence] values, weekly or monthly.
 
     Perhaps on a weekday, with a count or an end date (always, when ``bounded``), and
     perhaps exclusions.

@@ -1,4 +1,4 @@
-"""``StoreContract``: the test suite every :class:`~mentorkit.storage.Store` passes."""
+"""``StoreContract``: the test suite every [`Store`][mentorkit.storage.Store] passes."""
 
 from __future__ import annotations
 
@@ -94,14 +94,15 @@ class StoreContract:
     Subclass it in your test suite (the class name must start with ``Test``) and override
     the ``store`` fixture to yield an empty store of your backend; every test then runs
     against it. A backend whose data several handles share (a file, a database server)
-    subclasses :class:`SharedStoreContract` instead, which adds the cross-handle tests.
+    subclasses [`SharedStoreContract`][mentorkit.testing.SharedStoreContract] instead, which adds
+    the cross-handle tests.
 
     The suite covers versions and conflicts, validation before writing, plugin subclasses,
     every indexed ``find``, deletes, transactions and savepoints, export and import, and a
     hypothesis state machine that drives your store and a
-    :class:`~mentorkit.storage.MemoryStore` with the same operations and compares them.
+    [`MemoryStore`][mentorkit.storage.MemoryStore] with the same operations and compares them.
 
-    Example:
+    Examples:
         In your test suite (``tests/test_my_store.py``):
 
         ```python
@@ -536,7 +537,7 @@ _STARTS = st.sampled_from(
 
 
 class StoreMachine(RuleBasedStateMachine):
-    """Drive a store and a :class:`~mentorkit.storage.MemoryStore` with the same operations.
+    """Drive a store and a [`MemoryStore`][mentorkit.storage.MemoryStore] with the same operations.
 
     Every operation must have the same outcome in both (the same stored entity, or the same
     error class), and after every step both must hold the same entities and answer ``find``
@@ -661,7 +662,8 @@ class _AbortError(Exception):
 class SharedStoreContract(StoreContract):
     """The contract for a backend whose data several handles (processes, services) share.
 
-    Everything :class:`StoreContract` checks, plus what a second handle on the same data
+    Everything [`StoreContract`][mentorkit.testing.StoreContract] checks, plus what a second handle
+    on the same data
     must see: committed writes, and a ``ConflictError`` for an update from a stale version.
     Override ``store`` and ``reopen`` (a callable opening a second handle on the data
     ``store`` holds).

@@ -55,7 +55,7 @@ def _other_id(avoid: str) -> st.SearchStrategy[str]:
 
 @st.composite
 def org_units(draw: st.DrawFn) -> m.OrgUnit:
-    """Generated :class:`~mentorkit.model.OrgUnit` entities."""
+    """Generated [`OrgUnit`][mentorkit.model.OrgUnit] entities."""
     uid = draw(ids())
     return m.OrgUnit(
         id=uid,
@@ -76,7 +76,7 @@ def role_spells(draw: st.DrawFn) -> m.RoleSpell:
 
 @st.composite
 def persons(draw: st.DrawFn) -> m.Person:
-    """Generated :class:`~mentorkit.model.Person` entities, demographics included."""
+    """Generated [`Person`][mentorkit.model.Person] entities, demographics included."""
     pid = draw(ids())
     spells: st.SearchStrategy[m.RoleSpell] = role_spells()
     return m.Person(
@@ -93,7 +93,7 @@ def persons(draw: st.DrawFn) -> m.Person:
 
 @st.composite
 def commitments(draw: st.DrawFn) -> m.Commitment:
-    """Generated :class:`~mentorkit.model.Commitment` values (meetings, minutes or both)."""
+    """Generated [`Commitment`][mentorkit.model.Commitment] values (meetings, minutes or both)."""
     which = draw(st.sampled_from(("times", "minutes", "both")))
     times = None if which == "minutes" else draw(st.integers(1, 8))
     minutes = None if which == "times" else draw(st.integers(1, 600))
@@ -111,7 +111,7 @@ def commitments(draw: st.DrawFn) -> m.Commitment:
 
 
 def milestones() -> st.SearchStrategy[m.Milestone]:
-    """Generated :class:`~mentorkit.model.Milestone` values."""
+    """Generated [`Milestone`][mentorkit.model.Milestone] values."""
     return st.builds(
         m.Milestone,
         name=ids(),
@@ -124,7 +124,7 @@ def milestones() -> st.SearchStrategy[m.Milestone]:
 
 
 def programs() -> st.SearchStrategy[m.Program]:
-    """Generated :class:`~mentorkit.model.Program` entities."""
+    """Generated [`Program`][mentorkit.model.Program] entities."""
     return st.builds(
         m.Program,
         id=ids(),
@@ -139,7 +139,7 @@ def programs() -> st.SearchStrategy[m.Program]:
 
 @st.composite
 def cohorts(draw: st.DrawFn) -> m.Cohort:
-    """Generated :class:`~mentorkit.model.Cohort` entities."""
+    """Generated [`Cohort`][mentorkit.model.Cohort] entities."""
     start, end = draw(_period(optional_end=False))
     assert end is not None
     return m.Cohort(
@@ -148,7 +148,7 @@ def cohorts(draw: st.DrawFn) -> m.Cohort:
 
 
 def enrollments() -> st.SearchStrategy[m.Enrollment]:
-    """Generated :class:`~mentorkit.model.Enrollment` entities."""
+    """Generated [`Enrollment`][mentorkit.model.Enrollment] entities."""
     return st.builds(
         m.Enrollment,
         id=ids(),
@@ -168,7 +168,7 @@ def mentorships(
     people: st.SearchStrategy[str] | None = None,
     starts: st.SearchStrategy[dt.date] | None = None,
 ) -> m.Mentorship:
-    """Generated :class:`~mentorkit.model.Mentorship` entities.
+    """Generated [`Mentorship`][mentorkit.model.Mentorship] entities.
 
     Args:
         draw: Supplied by hypothesis.
@@ -227,7 +227,7 @@ def lifecycle_walks(
 
 
 def sessions() -> st.SearchStrategy[m.Session]:
-    """Generated :class:`~mentorkit.model.Session` entities."""
+    """Generated [`Session`][mentorkit.model.Session] entities."""
     return st.builds(
         m.Session,
         id=ids(),
@@ -246,7 +246,7 @@ def sessions() -> st.SearchStrategy[m.Session]:
 
 @st.composite
 def engagements(draw: st.DrawFn) -> m.Engagement:
-    """Generated :class:`~mentorkit.model.Engagement` entities (a coach and 1-3 members)."""
+    """Generated [`Engagement`][mentorkit.model.Engagement] entities (a coach and 1-3 members)."""
     people = draw(st.lists(ids(), min_size=2, max_size=4, unique=True))
     start, end = draw(_period())
     return m.Engagement(
@@ -269,7 +269,7 @@ def engagements(draw: st.DrawFn) -> m.Engagement:
 
 
 def events() -> st.SearchStrategy[m.Event]:
-    """Generated :class:`~mentorkit.model.Event` entities."""
+    """Generated [`Event`][mentorkit.model.Event] entities."""
     return st.builds(
         m.Event,
         id=ids(),
@@ -284,7 +284,7 @@ def events() -> st.SearchStrategy[m.Event]:
 
 
 def attendances() -> st.SearchStrategy[m.Attendance]:
-    """Generated :class:`~mentorkit.model.Attendance` entities."""
+    """Generated [`Attendance`][mentorkit.model.Attendance] entities."""
     return st.builds(
         m.Attendance,
         id=ids(),
@@ -296,7 +296,7 @@ def attendances() -> st.SearchStrategy[m.Attendance]:
 
 
 def action_items() -> st.SearchStrategy[m.ActionItem]:
-    """Generated :class:`~mentorkit.model.ActionItem` entities."""
+    """Generated [`ActionItem`][mentorkit.model.ActionItem] entities."""
     return st.builds(
         m.ActionItem,
         id=ids(),
@@ -309,7 +309,7 @@ def action_items() -> st.SearchStrategy[m.ActionItem]:
 
 
 def reflections() -> st.SearchStrategy[m.Reflection]:
-    """Generated :class:`~mentorkit.model.Reflection` entities."""
+    """Generated [`Reflection`][mentorkit.model.Reflection] entities."""
     return st.builds(
         m.Reflection,
         id=ids(),
@@ -333,7 +333,7 @@ def action_steps() -> st.SearchStrategy[m.ActionStep]:
 
 
 def action_plans() -> st.SearchStrategy[m.ActionPlan]:
-    """Generated :class:`~mentorkit.model.ActionPlan` entities."""
+    """Generated [`ActionPlan`][mentorkit.model.ActionPlan] entities."""
     return st.builds(
         m.ActionPlan,
         id=ids(),
@@ -346,7 +346,7 @@ def action_plans() -> st.SearchStrategy[m.ActionPlan]:
 
 @st.composite
 def outcomes(draw: st.DrawFn) -> m.Outcome:
-    """Generated :class:`~mentorkit.model.Outcome` entities."""
+    """Generated [`Outcome`][mentorkit.model.Outcome] entities."""
     kind = draw(st.sampled_from(m.OutcomeKind))
     value = (
         float(draw(st.integers(0, 10_000)))

@@ -1,10 +1,12 @@
 """Hypothesis strategies for every mentorkit entity, for your own property tests.
 
-Needs the ``test`` extra (hypothesis). :func:`entities` draws any built-in entity;
-:func:`entities_of` one class; the rest build the pieces (ids, dates, frameworks, coaching
+Needs the ``test`` extra (hypothesis). [`entities`][mentorkit.testing.strategies.entities] draws any
+built-in entity;
+[`entities_of`][mentorkit.testing.strategies.entities_of] one class; the rest build the pieces (ids,
+dates, frameworks, coaching
 cycles and legal walks through them, SMARTIE goals).
 
-Example:
+Examples:
     >>> from hypothesis import given
     >>> from mentorkit import from_dict, to_dict
     >>> from mentorkit.testing import strategies
@@ -15,8 +17,10 @@ Example:
 """
 
 from mentorkit.testing._framework_strategies import (
+    CASE_ASSOCIATION_TYPES,
     ENTITY_STRATEGIES,
     assessments,
+    case_packages,
     coaching_cycles,
     competency_trees,
     cycle_definitions,
@@ -64,6 +68,7 @@ from mentorkit.testing._strategies import (
 )
 
 __all__ = [
+    "CASE_ASSOCIATION_TYPES",
     "ENTITY_STRATEGIES",
     "action_items",
     "action_plans",
@@ -72,6 +77,7 @@ __all__ = [
     "attendances",
     "aware_datetimes",
     "cadences",
+    "case_packages",
     "coaching_cycles",
     "cohorts",
     "commitments",
