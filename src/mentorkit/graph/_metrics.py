@@ -192,17 +192,81 @@ _Arc = tuple[int, int, int]  # (source index, target index, edge index)
 
 
 def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
-    """Strongly connected components of one day's arcs, each after those it reaches."""
-    import networkx as nx
+    """Strongly connected components of one day's arcs, each after those it reaches.
 
-    g = nx.DiGraph()
-    g.add_edges_from((s, d) for s, d, _ in arcs)
-    cond = nx.condensation(g)
-    order = list(nx.topological_sort(cond))
-    return [sorted(cond.nodes[c]["members"]) for c in reversed(order)]
+    Tarjan's algorithm over the integer ids, iteratively (no recursion limit, no networkx
+    graph to build): it emits every component after all the components it reaches.
+    """
+    out: dict[int, list[int]] = defaultdict(list)
+    for s, d, _ in arcs:
+        out[s].append(d)
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    comps: list[list[int]] = []
+    no_arcs: list[int] = []
+    for root in list(out):
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(out[root]))]
+        while work:
+            node, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(out.get(w, no_arcs))))
+                    break
+                if w in on_stack and index[w] < low[node]:
+                    low[node] = index[w]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == index[node]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        comp.append(w)
+                        if w == node:
+                            break
+                    comp.sort()
+                    comps.append(comp)
+    return comps
 
 
-#: How many partial chains the exact search of one same-day cycle may visit.
+#: A day's plan: its arcs in an order the sweep can take one by one (each mentee's own
+#: mentorships of the day before theirs as mentees), or, when the day's mentorships form a
+#: cycle, its strongly connected components (sinks first) as well.
+_Plan = tuple[list[_Arc], list[list[int]] | None]
+
+
+def _plan_day(arcs: list[_Arc], chained: bool) -> _Plan:
+    """How the sweep takes one day's arcs: as given, in topological order, or by components.
+
+    A day with no chain inside it is taken as given. Otherwise its components are computed
+    once (shared by every sweep over the day): when they are all single people (no cycle on
+    that day), the arcs are sorted mentee-side first and the sweep takes them one by one, as
+    on any other day; only a day with a cycle keeps its components.
+    """
+    if not chained:
+        return arcs, None
+    comps = _components_sinks_first(arcs)
+    if len(comps) == len({s for s, _, _ in arcs} | {d for _, d, _ in arcs}):
+        pos = {c[0]: i for i, c in enumerate(comps)}
+        return sorted(arcs, key=lambda a: pos[a[0]]), None
+    return arcs, comps
+
+
+#: How many steps the exact longest-chain search of one same-day cycle may take.
 TRAIL_SEARCH_BUDGET = 200_000
 
 
@@ -214,30 +278,64 @@ def _longest_trails(
     Chains may not repeat a mentorship; inside a component whose mentorships all start on the
     same day that is the only bound, so the search enumerates trails: exact, and quick for
     the small cycles real programs have. Longest trails are NP-hard in general, though, and a
-    peer circle of a dozen people has billions of them; past :data:`TRAIL_SEARCH_BUDGET`
-    partial chains the answer for every member is the bound "every mentorship of the
-    component once, then the best way out", which is exact whenever the component is
-    balanced (each member mentors as often as they are mentored that day, as in a full peer
-    circle) and strongly connected, and an upper bound otherwise.
+    peer circle of a dozen people has billions of them. Two things keep the work and the
+    memory bounded:
+
+    * A *balanced* component (each member mentors as often as they are mentored that day, as
+      in a full peer circle) has a closed chain through all its mentorships from every member
+      (an Euler circuit), so the answer lies between ``len(inner) + exit_value[x]`` and
+      ``len(inner)`` plus the best way out of any member; when every member has the same way
+      out it is exact without any search.
+    * Otherwise a depth-first search marks the mentorships in use in one shared array (memory
+      linear in the component's mentorships, whatever the number of trails) and takes at
+      most :data:`TRAIL_SEARCH_BUDGET` steps. Members searched in full get their exact value;
+      past the budget the others get the bound "every mentorship of the component once, then
+      the best way out", which is an upper bound.
     """
+    members = sorted(comp)
+    bound = len(inner) + max(exit_value[x] for x in members)
+    out_deg: Counter[int] = Counter(s for s, _, _ in inner)
+    in_deg: Counter[int] = Counter(d for _, d, _ in inner)
+    if out_deg == in_deg and len({exit_value[x] for x in members}) == 1:
+        return dict.fromkeys(members, bound)
+    local = {e: k for k, (_, _, e) in enumerate(inner)}
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, d, e in inner:
-        out[s].append((d, e))
-    best: dict[int, int] = {}
-    visited = 0
-    for start in comp:
-        top = 0
-        stack: list[tuple[int, int, frozenset[int]]] = [(start, 0, frozenset())]
-        while stack:
-            visited += 1
-            if visited > TRAIL_SEARCH_BUDGET:
-                bound = len(inner) + max(exit_value[x] for x in comp)
-                return dict.fromkeys(comp, bound)
-            node, length, used = stack.pop()
-            top = max(top, length + exit_value[node])
-            for d, e in out.get(node, ()):
-                if e not in used:
-                    stack.append((d, length + 1, used | {e}))
+        out[s].append((d, local[e]))
+    used = bytearray(len(inner))
+    best = dict.fromkeys(members, bound)
+    steps = 0
+    no_arcs: list[tuple[int, int]] = []
+    for start in members:
+        top = exit_value[start]
+        # The trail so far: per step, the arc taken into it and the iterator of what follows.
+        path: list[int] = []
+        work = [iter(out.get(start, no_arcs))]
+        complete = True
+        while work:
+            for d, k in work[-1]:
+                if used[k]:
+                    continue
+                steps += 1
+                if steps > TRAIL_SEARCH_BUDGET:
+                    complete = False
+                    break
+                used[k] = 1
+                path.append(k)
+                length = len(path) + exit_value[d]
+                if length > top:
+                    top = length
+                work.append(iter(out.get(d, no_arcs)))
+                break
+            else:
+                work.pop()
+                if path:
+                    used[path.pop()] = 0
+                continue
+            if not complete:
+                break
+        if not complete:
+            return best
         best[start] = top
     return best
 
@@ -303,20 +401,20 @@ _Algebra = type[_Sets] | type[_Bits]
 
 def _sweep(
     n: int,
-    days: Sequence[Sequence[_Arc]],
+    plans: Sequence[_Plan],
     alg: _Algebra,
     *,
-    same_day_chains: Sequence[bool],
     edge_sets: bool,
     budget: int | None = None,
     weights: Sequence[int] | None = None,
 ) -> tuple[list[Any], list[int], list[Any], list[int | None]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
-    ``days`` lists the arcs grouped by start day in sweep order (latest day first for
-    descendants). Returns ``(R, L, E)``: ``R[x]`` the nodes reachable from ``x`` (``x``
-    itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
-    edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
+    ``plans`` lists the arcs grouped by start day in sweep order (latest day first for
+    descendants), each day as :func:`_plan_day` planned it. Returns ``(R, L, E)``: ``R[x]``
+    the nodes reachable from ``x`` (``x`` itself included when a chain returns to it),
+    ``L[x]`` the longest chain, ``E[x]`` the edges lying on chains from ``x`` (empty unless
+    ``edge_sets``). With sets, ``budget``
     bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
 
     With sets, edge sets and integer ``weights``, also returns ``S``: ``S[x]`` the sum of
@@ -331,9 +429,10 @@ def _sweep(
     edges = [alg.empty() for _ in range(n)]
     sums: list[int | None] = [0] * n if weights is not None and not dense and edge_sets else []
     work = 0
-    for arcs, chained in zip(days, same_day_chains, strict=True):
-        if not chained:
-            # No mentorship of the day follows another of the same day: any order will do.
+    for arcs, components in plans:
+        if components is None:
+            # No mentorship of the day follows another of the same day, or the day's arcs
+            # come mentee-side first: taken one by one.
             # The loops are written out per representation: this is the hot path.
             if dense:
                 for s, d, e in arcs:
@@ -414,7 +513,7 @@ def _sweep(
             out[s].append((d, e))
             if sums:
                 sums[s] = None  # same-day chains: the caller sums these sets
-        for members in _components_sinks_first(arcs):
+        for members in components:
             if len(members) == 1:
                 x = members[0]
                 for d, e in out.get(x, ()):
@@ -538,22 +637,19 @@ def compute_metrics(
             gc.enable()
 
 
-def _longest_chains(
-    n: int,
-    days: Sequence[Sequence[_Arc]],
-    same_day_chains: Sequence[bool],
-    *,
-    backwards: bool = False,
-) -> list[int]:
+def _longest_chains(n: int, plans: Sequence[_Plan], *, backwards: bool = False) -> list[int]:
     """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node.
 
-    With ``backwards``, every arc ``(s, d, e)`` is taken as ``(d, s, e)`` (the reversed edges).
+    With ``backwards``, the days are taken in reverse and every arc ``(s, d, e)`` as
+    ``(d, s, e)`` (the reversed edges): each day's arcs in reverse order (mentor-side first),
+    each day's components in reverse order (sources first), as the plans were made for the
+    forward sweep.
     """
     longest = [0] * n
-    for arcs, chained in zip(days, same_day_chains, strict=True):
-        if not chained:
+    for arcs, components in reversed(plans) if backwards else plans:
+        if components is None:
             if backwards:
-                for d, s, _ in arcs:
+                for d, s, _ in reversed(arcs):
                     if longest[d] >= longest[s]:
                         longest[s] = longest[d] + 1
             else:
@@ -563,10 +659,11 @@ def _longest_chains(
             continue
         if backwards:
             arcs = [(d, s, e) for s, d, e in arcs]
+            components = components[::-1]
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for s, d, e in arcs:
             out[s].append((d, e))
-        for members in _components_sinks_first(arcs):
+        for members in components:
             if len(members) == 1:
                 x = members[0]
                 for d, _ in out.get(x, ()):
@@ -661,15 +758,14 @@ def _compute(
     # latest mentorships get the lowest, so chain edge bitsets stay short. A day is *chained*
     # when one of its mentorships can follow another of the same day.
     cuts = [0, *itertools.compress(range(1, total), map(operator.ne, starts, starts[1:])), total]
+    # Each day is planned once (its components, when it has a chain inside) for every sweep.
     down_days: list[list[_Arc]] = []
-    down_chained: list[bool] = []
+    plans: list[_Plan] = []
     for a, b in zip(cuts[-2::-1], cuts[:0:-1], strict=True):
         s_day, d_day = src[a:b], dst[a:b]
-        down_days.append(
-            list(zip(s_day, d_day, range(total - 1 - a, total - 1 - b, -1), strict=True))
-        )
-        down_chained.append(not set(s_day).isdisjoint(d_day))
-    up_chained = down_chained[::-1]
+        arcs = list(zip(s_day, d_day, range(total - 1 - a, total - 1 - b, -1), strict=True))
+        down_days.append(arcs)
+        plans.append(_plan_day(arcs, not set(s_day).isdisjoint(d_day)))
 
     weights = [0.0] * n
     for pid, i in zip(ids, idx, strict=True):
@@ -686,7 +782,7 @@ def _compute(
     if alg is _Sets:
         try:
             reach, longest, edge_sets, sums = _sweep(
-                n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget,
+                n, plans, alg, edge_sets=True, budget=budget,
                 weights=int_weights,
             )  # fmt: skip
         except _TooDenseError:
@@ -699,18 +795,21 @@ def _compute(
         # the reversed edges, earliest day first.
         counted = Counter(itertools.chain.from_iterable(reach))
         n_ancestors = [counted[i] - loop for i, loop in enumerate(loops)]
-        ancestor_depth = _longest_chains(n, down_days[::-1], up_chained, backwards=True)
+        ancestor_depth = _longest_chains(n, plans, backwards=True)
         n_descendants = [len(r) - loop for r, loop in zip(reach, loops, strict=True)]
         n_edges = list(map(len, edge_sets))
     else:
-        reach, longest, edge_sets, sums = _sweep(
-            n, down_days, alg, same_day_chains=down_chained, edge_sets=True
-        )
-        # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
-        up_days = [[(top - d, top - s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
-        up_reach, up_longest, _, _ = _sweep(
-            n, up_days, alg, same_day_chains=up_chained, edge_sets=False
-        )
+        reach, longest, edge_sets, sums = _sweep(n, plans, alg, edge_sets=True)
+        # The up sweep: reversed edges, earliest day first, people numbered earliest-first;
+        # each day's arcs and components in reverse order (see _longest_chains).
+        up_plans: list[_Plan] = [
+            (
+                [(top - d, top - s, e) for s, d, e in reversed(arcs)],
+                None if comps is None else [[top - x for x in c] for c in reversed(comps)],
+            )
+            for arcs, comps in reversed(plans)
+        ]
+        up_reach, up_longest, _, _ = _sweep(n, up_plans, alg, edge_sets=False)
         loops = [(r >> i) & 1 for i, r in enumerate(reach)]
         n_ancestors = [r.bit_count() - ((r >> j) & 1) for j, r in enumerate(up_reach)][::-1]
         ancestor_depth = up_longest[::-1]
