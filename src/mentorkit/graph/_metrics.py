@@ -252,18 +252,30 @@ _Plan = tuple[list[_Arc], list[list[int]] | None]
 def _plan_day(arcs: list[_Arc], chained: bool) -> _Plan:
     """How the sweep takes one day's arcs: as given, in topological order, or by components.
 
-    A day with no chain inside it is taken as given. Otherwise its components are computed
-    once (shared by every sweep over the day): when they are all single people (no cycle on
-    that day), the arcs are sorted mentee-side first and the sweep takes them one by one, as
-    on any other day; only a day with a cycle keeps its components.
+    A day with no chain inside it is taken as given. Otherwise the day's mentors are put in
+    topological order over the integer ids (Kahn's algorithm: people nobody mentors that day
+    first); when everybody finds a place (no cycle on that day), the arcs are listed by
+    mentor, mentee-side first, and the sweep takes them one by one, as on any other day. Only
+    a day with a cycle gets its strongly connected components, computed once and shared by
+    every sweep over the day.
     """
     if not chained:
         return arcs, None
-    comps = _components_sinks_first(arcs)
-    if len(comps) == len({s for s, _, _ in arcs} | {d for _, d, _ in arcs}):
-        pos = {c[0]: i for i, c in enumerate(comps)}
-        return sorted(arcs, key=lambda a: pos[a[0]]), None
-    return arcs, comps
+    by_mentor: dict[int, list[_Arc]] = defaultdict(list)
+    for arc in arcs:
+        by_mentor[arc[0]].append(arc)
+    mentored = Counter(d for _, d, _ in arcs)
+    order = [x for x in by_mentor if x not in mentored]
+    for x in order:  # grows while it is read
+        for _, d, _ in by_mentor[x]:
+            left = mentored[d] - 1
+            mentored[d] = left
+            if not left and d in by_mentor:
+                order.append(d)
+    if len(order) == len(by_mentor):
+        ordered = itertools.chain.from_iterable(map(by_mentor.__getitem__, reversed(order)))
+        return list(ordered), None
+    return arcs, _components_sinks_first(arcs)
 
 
 #: How many steps the exact longest-chain search of one same-day cycle may take.
@@ -768,12 +780,16 @@ def _compute(
         plans.append(_plan_day(arcs, not set(s_day).isdisjoint(d_day)))
 
     weights = [0.0] * n
-    for pid, i in zip(ids, idx, strict=True):
-        weights[i] = float(students_reached.get(pid, 0.0))
+    if students_reached:
+        where = dict(zip(ids, idx, strict=True))
+        for pid, value in students_reached.items():
+            i = where.get(pid)
+            if i is not None:
+                weights[i] = float(value)
     # Integer weights (the usual case: students are counted) are summed as ints: exact, like
     # ``math.fsum``, and several times faster; the sweep keeps most sums up to date.
     int_weights = (
-        [int(w) for w in weights] if all(w.is_integer() for w in weights) else None
+        list(map(int, weights)) if all(map(float.is_integer, weights)) else None
     )  # fmt: skip
 
     alg: _Algebra = _Bits if representation == "bits" else _Sets
