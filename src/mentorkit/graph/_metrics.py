@@ -294,28 +294,53 @@ def _longest_trails(
     memory bounded:
 
     * A *balanced* component (each member mentors as often as they are mentored that day, as
-      in a full peer circle) has a closed chain through all its mentorships from every member
-      (an Euler circuit), so the answer lies between ``len(inner) + exit_value[x]`` and
-      ``len(inner)`` plus the best way out of any member; when every member has the same way
-      out it is exact without any search.
+      in a full peer circle) has a closed chain through all its ``E`` mentorships from every
+      member ``x`` (an Euler circuit). A chain from ``x`` ending at another member ``y`` leaves
+      out at least one mentorship, and leaving out just an arc ``y -> x`` is possible (an
+      Euler trail of the rest). So the answer is at least ``E + out[x]`` and
+      ``E - 1 + out[y]`` for every ``y`` mentoring ``x``, and at most the larger of
+      ``E + out[x]`` and ``E - 1 + out[y]`` for any other ``y`` (``out``: the best way out of
+      a member). When the two agree for everybody (a full peer circle, whatever its ways
+      out) the answer is exact without any search.
     * Otherwise a depth-first search marks the mentorships in use in one shared array (memory
-      linear in the component's mentorships, whatever the number of trails) and takes at
-      most :data:`TRAIL_SEARCH_BUDGET` steps. Members searched in full get their exact value;
-      past the budget the others get the bound "every mentorship of the component once, then
-      the best way out", which is an upper bound.
+      linear in the component's mentorships, whatever the number of trails), stops early for
+      a member once it reaches that member's upper bound, and takes at most
+      :data:`TRAIL_SEARCH_BUDGET` steps in all. Members searched in full get their exact
+      value; past the budget the others get their upper bound (for an unbalanced component:
+      every mentorship of the component once, then the best way out of any member).
     """
     members = sorted(comp)
-    bound = len(inner) + max(exit_value[x] for x in members)
+    edges = len(inner)
+    bound = edges + max(exit_value[x] for x in members)
+    cap = dict.fromkeys(members, bound)
     out_deg: Counter[int] = Counter(s for s, _, _ in inner)
     in_deg: Counter[int] = Counter(d for _, d, _ in inner)
-    if out_deg == in_deg and len({exit_value[x] for x in members}) == 1:
-        return dict.fromkeys(members, bound)
+    if out_deg == in_deg:
+        # From x: the whole circuit then x's way out, or a trail ending elsewhere, at y, which
+        # leaves out at least one mentorship; every mentorship but one arc y -> x is such a
+        # trail (an Euler trail of the rest, which stays connected).
+        into: dict[int, set[int]] = defaultdict(set)
+        for s, d, _ in inner:
+            into[d].add(s)
+        ranked = sorted(members, key=exit_value.__getitem__, reverse=True)
+        exact = True
+        for x in members:
+            best_elsewhere = next((exit_value[y] for y in ranked if y != x), 0)
+            upper = max(edges + exit_value[x], edges - 1 + best_elsewhere)
+            lower = max(
+                edges + exit_value[x],
+                max((edges - 1 + exit_value[y] for y in into[x] if y != x), default=0),
+            )
+            cap[x] = upper
+            exact = exact and lower == upper
+        if exact:
+            return cap
     local = {e: k for k, (_, _, e) in enumerate(inner)}
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, d, e in inner:
         out[s].append((d, local[e]))
     used = bytearray(len(inner))
-    best = dict.fromkeys(members, bound)
+    best = dict(cap)
     steps = 0
     no_arcs: list[tuple[int, int]] = []
     for start in members:
@@ -344,11 +369,13 @@ def _longest_trails(
                 if path:
                     used[path.pop()] = 0
                 continue
-            if not complete:
+            if not complete or top == cap[start]:
                 break
         if not complete:
             return best
         best[start] = top
+        for k in path:  # the search stopped early, at the bound: clear its marks
+            used[k] = 0
     return best
 
 
