@@ -249,33 +249,42 @@ def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
 _Plan = tuple[list[_Arc], list[list[int]] | None]
 
 
-def _plan_day(arcs: list[_Arc], chained: bool) -> _Plan:
+def _plan_day(arcs: list[_Arc], mentors: Sequence[int], mentees: Sequence[int]) -> _Plan:
     """How the sweep takes one day's arcs: as given, in topological order, or by components.
 
-    A day with no chain inside it is taken as given. Otherwise the day's mentors are put in
-    topological order over the integer ids (Kahn's algorithm: people nobody mentors that day
-    first); when everybody finds a place (no cycle on that day), the arcs are listed by
-    mentor, mentee-side first, and the sweep takes them one by one, as on any other day. Only
-    a day with a cycle gets its strongly connected components, computed once and shared by
-    every sweep over the day.
+    ``mentors`` and ``mentees`` are the arcs' two ends, in order. A day with no chain inside
+    it (nobody both mentored and mentors that day) is taken as given. Otherwise only the
+    people in the middle, both mentored and mentoring that day, need ordering: they are put
+    in topological order over the integer ids (Kahn's algorithm on the arcs between them;
+    every cycle of the day lies among them). When everybody finds a place (no cycle), the
+    arcs are listed by mentor, mentee-side first, then the arcs of the day's first mentors,
+    and the sweep takes them one by one, as on any other day. Only a day with a cycle gets
+    its strongly connected components, computed once and shared by every sweep over the day.
     """
-    if not chained:
+    middle = set(mentors)
+    middle.intersection_update(mentees)
+    if not middle:
         return arcs, None
-    by_mentor: dict[int, list[_Arc]] = defaultdict(list)
-    for arc in arcs:
-        by_mentor[arc[0]].append(arc)
-    mentored = Counter(d for _, d, _ in arcs)
-    order = [x for x in by_mentor if x not in mentored]
+    inside = middle.__contains__
+    both = list(map(operator.and_, map(inside, mentors), map(inside, mentees)))
+    sub_s = list(itertools.compress(mentors, both))
+    sub_d = list(itertools.compress(mentees, both))
+    follow: dict[int, list[int]] = defaultdict(list)
+    for x, y in zip(sub_s, sub_d, strict=True):
+        follow[x].append(y)
+    waiting = Counter(sub_d)
+    order = [x for x in middle if x not in waiting]
     for x in order:  # grows while it is read
-        for _, d, _ in by_mentor[x]:
-            left = mentored[d] - 1
-            mentored[d] = left
-            if not left and d in by_mentor:
-                order.append(d)
-    if len(order) == len(by_mentor):
-        ordered = itertools.chain.from_iterable(map(by_mentor.__getitem__, reversed(order)))
-        return list(ordered), None
-    return arcs, _components_sinks_first(arcs)
+        for y in follow.get(x, ()):
+            left = waiting[y] - 1
+            waiting[y] = left
+            if not left:
+                order.append(y)
+    if len(order) != len(middle):
+        return arcs, _components_sinks_first(arcs)
+    rank = dict(zip(reversed(order), itertools.count()))
+    keys = list(map(rank.get, mentors, itertools.repeat(len(order))))
+    return list(map(arcs.__getitem__, sorted(range(len(arcs)), key=keys.__getitem__))), None
 
 
 #: How many steps the exact longest-chain search of one same-day cycle may take.
@@ -804,7 +813,7 @@ def _compute(
         s_day, d_day = src[a:b], dst[a:b]
         arcs = list(zip(s_day, d_day, range(total - 1 - a, total - 1 - b, -1), strict=True))
         down_days.append(arcs)
-        plans.append(_plan_day(arcs, not set(s_day).isdisjoint(d_day)))
+        plans.append(_plan_day(arcs, s_day, d_day))
 
     weights = [0.0] * n
     if students_reached:
