@@ -840,15 +840,16 @@ def _compute(
         except _TooDenseError:
             alg = _Bits
     if alg is _Sets:
-        loops = [i in r for i, r in enumerate(reach)]
+        loops = list(map(operator.contains, reach, range(n)))
         # Ancestors: x is an ancestor of p exactly when p is in R[x], so counting every
         # member of every reachable set (one C-level pass) gives everybody's ancestors at
         # once. The longest chains ending at each person take an integer-only sweep over
         # the reversed edges, earliest day first.
         counted = Counter(itertools.chain.from_iterable(reach))
-        n_ancestors = [counted[i] - loop for i, loop in enumerate(loops)]
+        members_of = map(counted.get, range(n), itertools.repeat(0))
+        n_ancestors = list(map(operator.sub, members_of, loops))
         ancestor_depth = _longest_chains(n, plans, backwards=True)
-        n_descendants = [len(r) - loop for r, loop in zip(reach, loops, strict=True)]
+        n_descendants = list(map(operator.sub, map(len, reach), loops))
         n_edges = list(map(len, edge_sets))
     else:
         reach, longest, edge_sets, sums = _sweep(n, plans, alg, edge_sets=True)
@@ -874,8 +875,9 @@ def _compute(
     # bitset snapshots of them would cost far more memory.
     # A snapshot is shared by every grand-mentor that takes it while ``mentees_after[b]`` is
     # unchanged (most people have no mentees: they all share one empty snapshot).
-    mentees_after: list[set[int]] = [set() for _ in range(n)]
-    grand: list[dict[int, frozenset[int]]] = [{} for _ in range(n)]
+    # Dictionaries by person, holding only the people with mentees.
+    mentees_after: defaultdict[int, set[int]] = defaultdict(set)
+    grand: defaultdict[int, dict[int, frozenset[int]]] = defaultdict(dict)
     no_one: frozenset[int] = frozenset()
     snapshot: list[frozenset[int] | None] = [no_one] * n
     for arcs in down_days:
@@ -894,13 +896,13 @@ def _compute(
     # shared set per branch); each person's cousins are then one union of what they got.
     # The same pass counts mentees (fecundity), fertile mentees and the genealogical index.
     # grand[g] has one key per distinct mentee of g: counting the keys gives the mentors.
-    counted_mentors = Counter(itertools.chain.from_iterable(grand))
-    mentors = [counted_mentors.get(i, 0) for i in range(n)]
+    counted_mentors = Counter(itertools.chain.from_iterable(grand.values()))
+    mentors = list(map(counted_mentors.get, range(n), itertools.repeat(0)))
     fecundity = [0] * n
     fertility = [0] * n
     g_index = [0] * n
-    handed: list[list[set[int]]] = [[] for _ in range(n)]
-    for g, branches in enumerate(grand):
+    handed: defaultdict[int, list[set[int]]] = defaultdict(list)
+    for g, branches in grand.items():
         if not branches:
             continue
         counts = list(map(len, branches.values()))
@@ -928,7 +930,7 @@ def _compute(
             for p in branch:
                 handed[p].append(others)
     n_cousins = [0] * n
-    for p, got in enumerate(handed):
+    for p, got in handed.items():
         if not got:
             continue
         if len(got) == 1:
@@ -941,9 +943,7 @@ def _compute(
 
     planes = _bit_planes(weights) if alg.dense else None
     lineage_reach = weights[:]
-    for i, ndesc in enumerate(n_descendants):
-        if not ndesc:
-            continue
+    for i in itertools.compress(range(n), n_descendants):
         known = sums[i] if sums else None
         down = reach[i]
         if known is not None:
