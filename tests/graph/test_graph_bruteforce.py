@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import attrs
 import pytest
@@ -372,3 +374,50 @@ def test_an_80_person_peer_circle_stays_within_1_gb(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert list(map(int, result.stdout.split())) == [80 * 79 + 1, 80 * 79]
+
+
+def few_day_random_graph(people: int, mentorships: int, days: int) -> list[Mentorship]:
+    """Random mentorships among ``people`` over only ``days`` start days: large same-day cycles."""
+    import random
+
+    rng = random.Random(people)
+    out = []
+    for i in range(mentorships):
+        a = rng.randrange(people)
+        b = rng.randrange(people - 1)
+        b += b >= a
+        day = DAY0 + dt.timedelta(days=rng.randrange(days))
+        out.append(Mentorship(id=f"m{i}", mentor_id=f"p{a}", mentee_id=f"p{b}", start=day))
+    return out
+
+
+def test_large_same_day_cycles_switch_to_bitsets_and_agree():
+    from mentorkit.graph._metrics import compute_metrics
+
+    ms = few_day_random_graph(300, 3_000, 3)
+    people = [f"p{i}" for i in range(300)]
+    auto = compute_metrics(people, ms, {}, representation="auto")
+    assert auto == compute_metrics(people, ms, {}, representation="bits")
+    assert auto == compute_metrics(people, ms, {}, representation="sets")
+
+
+def test_3000_people_over_3_days_stay_within_1_gb(tmp_path):
+    # Memory, not time: a child process capped at 1 GB of address space (each member of a
+    # same-day cycle with its own copy of the cycle's sets needed many GB).
+    script = tmp_path / "few_days.py"
+    script.write_text(
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        f"sys.path[:0] = {sys.path!r}\n"
+        "from test_graph_bruteforce import few_day_random_graph\n"
+        "from mentorkit.graph import MentorshipGraph\n"
+        "t = MentorshipGraph.from_mentorships(few_day_random_graph(3000, 30000, 3)).metrics()\n"
+        "print(len(t), max(r.descendants for r in t.values()))\n"
+    )
+    here = str(Path(__file__).parent)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path,
+        check=False, env={**os.environ, "PYTHONPATH": here},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["3000", "2999"]

@@ -597,6 +597,11 @@ def _sweep(
                         es |= edges[d]
                         value = max(value, longest[d] + 1)
                 exit_value[x] = value
+            if budget is not None:
+                # Every member gets its own copy: a large same-day cycle is dense work.
+                work += len(members) * (alg.count(r) + alg.count(es))
+                if work > budget:
+                    raise _TooDenseError
             best = _longest_trails(comp, inner, exit_value)
             for x in members:
                 reach[x] = alg.copy(r)  # one set object per person: unions update in place
