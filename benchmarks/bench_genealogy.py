@@ -7,8 +7,9 @@ computation of the same definitions person by person (the way agmetrics computes
 search from each person), with identical values.
 
 The baseline is written below (``per_node_metrics``): on one day a chain is any path, so each
-person's descendants and ancestors are a breadth-first search, depths a memoised longest path,
-cousins a walk through the grand-mentors. Both run in the same process, alternately, several
+person's descendants and ancestors are a graph search, depths a longest-path search (memoised
+within the person's search, not shared between people), cousins a walk through the
+grand-mentors. Both run in the same process, alternately, several
 times; the ratios use the best time of each, so load from other processes cancels out.
 
 The real genealogy is read from ``--real`` (a CSV file of ``advisor,student`` rows, a header
@@ -104,9 +105,11 @@ def weights_of(names: Iterable[str], seed: int = 7) -> dict[str, float]:
 def per_node_metrics(
     pairs: Sequence[tuple[str, str]], people: Sequence[str], weights: dict[str, float]
 ) -> dict[str, tuple[float, ...]]:
-    """Every metric of every person of a one-day genealogy, a search per person.
+    """Every metric of every person of a one-day genealogy, searches per person.
 
-    On one day a chain is a path, so this is only right when the pairs have no cycle.
+    On one day a chain is a path, so this is only right when the pairs have no cycle. Each
+    person's figures come from searches of their own, as a per-node tool computes them: no
+    memo is shared between people.
     """
     children: dict[str, list[str]] = defaultdict(list)
     parents: dict[str, list[str]] = defaultdict(list)
@@ -126,26 +129,21 @@ def per_node_metrics(
         seen.discard(p)
         return seen
 
-    def longest(nbrs: dict[str, list[str]]) -> dict[str, int]:
+    def longest(p: str, nbrs: dict[str, list[str]]) -> int:
+        """The longest path from ``p``: a depth-first search of p's own (memo per search)."""
         memo: dict[str, int] = {}
+        stack = [(p, iter(nbrs.get(p, ())))]
+        while stack:
+            x, it = stack[-1]
+            for y in it:
+                if y not in memo:
+                    stack.append((y, iter(nbrs.get(y, ()))))
+                    break
+            else:
+                stack.pop()
+                memo[x] = max((memo[y] + 1 for y in nbrs.get(x, ())), default=0)
+        return memo[p]
 
-        def depth(p: str) -> int:
-            stack = [(p, iter(nbrs.get(p, ())))]
-            while stack:
-                x, it = stack[-1]
-                for y in it:
-                    if y not in memo:
-                        stack.append((y, iter(nbrs.get(y, ()))))
-                        break
-                else:
-                    stack.pop()
-                    memo[x] = max((memo[y] + 1 for y in nbrs.get(x, ())), default=0)
-            return memo[p]
-
-        return {p: depth(p) for p in people}
-
-    depth = longest(children)
-    ancestor_depth = longest(parents)
     out: dict[str, tuple[float, ...]] = {}
     for p in people:
         kids = set(children.get(p, ()))
@@ -168,8 +166,8 @@ def per_node_metrics(
         own = weights.get(p, 0.0)
         reach = own + sum(weights.get(x, 0.0) for x in desc)
         out[p] = (
-            len(kids), fertility, len(desc), depth[p], relationships, len(cousins), g,
-            len(set(parents.get(p, ()))), len(anc), ancestor_depth[p], own, reach,
+            len(kids), fertility, len(desc), longest(p, children), relationships, len(cousins),
+            g, len(set(parents.get(p, ()))), len(anc), longest(p, parents), own, reach,
         )  # fmt: skip
     return out
 
