@@ -195,17 +195,102 @@ _Arc = tuple[int, int, int]  # (source index, target index, edge index)
 
 
 def _components_sinks_first(arcs: Sequence[_Arc]) -> list[list[int]]:
-    """Strongly connected components of one day's arcs, each after those it reaches."""
-    import networkx as nx
+    """Strongly connected components of one day's arcs, each after those it reaches.
 
-    g: nx.DiGraph[int] = nx.DiGraph()
-    g.add_edges_from((s, d) for s, d, _ in arcs)
-    cond = nx.condensation(g)
-    order = list(nx.topological_sort(cond))
-    return [sorted(cond.nodes[c]["members"]) for c in reversed(order)]
+    Tarjan's algorithm over the integer ids, iteratively (no recursion limit, no networkx
+    graph to build): it emits every component after all the components it reaches.
+    """
+    out: dict[int, list[int]] = defaultdict(list)
+    for s, d, _ in arcs:
+        out[s].append(d)
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    comps: list[list[int]] = []
+    no_arcs: list[int] = []
+    for root in list(out):
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(out[root]))]
+        while work:
+            node, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(out.get(w, no_arcs))))
+                    break
+                if w in on_stack and index[w] < low[node]:
+                    low[node] = index[w]
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == index[node]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        comp.append(w)
+                        if w == node:
+                            break
+                    comp.sort()
+                    comps.append(comp)
+    return comps
 
 
-#: How many partial chains the exact search of one same-day cycle may visit.
+#: A day's plan: its arcs in an order the sweep can take one by one (each mentee's own
+#: mentorships of the day before theirs as mentees), or, when the day's mentorships form a
+#: cycle, its strongly connected components (sinks first) as well.
+_Plan = tuple[list[_Arc], list[list[int]] | None]
+
+
+def _plan_day(arcs: list[_Arc], mentors: Sequence[int], mentees: Sequence[int]) -> _Plan:
+    """How the sweep takes one day's arcs: as given, in topological order, or by components.
+
+    ``mentors`` and ``mentees`` are the arcs' two ends, in order. A day with no chain inside
+    it (nobody both mentored and mentors that day) is taken as given. Otherwise only the
+    people in the middle, both mentored and mentoring that day, need ordering: they are put
+    in topological order over the integer ids (Kahn's algorithm on the arcs between them;
+    every cycle of the day lies among them). When everybody finds a place (no cycle), the
+    arcs are listed by mentor, mentee-side first, then the arcs of the day's first mentors,
+    and the sweep takes them one by one, as on any other day. Only a day with a cycle gets
+    its strongly connected components, computed once and shared by every sweep over the day.
+    """
+    middle = set(mentors)
+    middle.intersection_update(mentees)
+    if not middle:
+        return arcs, None
+    inside = middle.__contains__
+    both = list(map(operator.and_, map(inside, mentors), map(inside, mentees)))
+    sub_s = list(itertools.compress(mentors, both))
+    sub_d = list(itertools.compress(mentees, both))
+    follow: dict[int, list[int]] = defaultdict(list)
+    for x, y in zip(sub_s, sub_d, strict=True):
+        follow[x].append(y)
+    waiting = Counter(sub_d)
+    order = [x for x in middle if x not in waiting]
+    for x in order:  # grows while it is read
+        for y in follow.get(x, ()):
+            left = waiting[y] - 1
+            waiting[y] = left
+            if not left:
+                order.append(y)
+    if len(order) != len(middle):
+        return arcs, _components_sinks_first(arcs)
+    rank = dict(zip(reversed(order), itertools.count()))
+    keys = list(map(rank.get, mentors, itertools.repeat(len(order))))
+    return list(map(arcs.__getitem__, sorted(range(len(arcs)), key=keys.__getitem__))), None
+
+
+#: How many steps the exact longest-chain search of one same-day cycle may take.
 TRAIL_SEARCH_BUDGET = 200_000
 
 
@@ -217,31 +302,92 @@ def _longest_trails(
     Chains may not repeat a mentorship; inside a component whose mentorships all start on the
     same day that is the only bound, so the search enumerates trails: exact, and quick for
     the small cycles real programs have. Longest trails are NP-hard in general, though, and a
-    peer circle of a dozen people has billions of them; past `TRAIL_SEARCH_BUDGET`
-    partial chains the answer for every member is the bound "every mentorship of the
-    component once, then the best way out", which is exact whenever the component is
-    balanced (each member mentors as often as they are mentored that day, as in a full peer
-    circle) and strongly connected, and an upper bound otherwise.
+    peer circle of a dozen people has billions of them. Two things keep the work and the
+    memory bounded:
+
+    * A *balanced* component (each member mentors as often as they are mentored that day, as
+      in a full peer circle) has a closed chain through all its ``E`` mentorships from every
+      member ``x`` (an Euler circuit). A chain from ``x`` ending at another member ``y`` leaves
+      out at least one mentorship, and leaving out just an arc ``y -> x`` is possible (an
+      Euler trail of the rest). So the answer is at least ``E + out[x]`` and
+      ``E - 1 + out[y]`` for every ``y`` mentoring ``x``, and at most the larger of
+      ``E + out[x]`` and ``E - 1 + out[y]`` for any other ``y`` (``out``: the best way out of
+      a member). When the two agree for everybody (a full peer circle, whatever its ways
+      out) the answer is exact without any search.
+    * Otherwise a depth-first search marks the mentorships in use in one shared array (memory
+      linear in the component's mentorships, whatever the number of trails), stops early for
+      a member once it reaches that member's upper bound, and takes at most
+      :data:`TRAIL_SEARCH_BUDGET` steps in all. Members searched in full get their exact
+      value; past the budget the others get their upper bound (for an unbalanced component:
+      every mentorship of the component once, then the best way out of any member).
     """
+    members = sorted(comp)
+    edges = len(inner)
+    bound = edges + max(exit_value[x] for x in members)
+    cap = dict.fromkeys(members, bound)
+    out_deg: Counter[int] = Counter(s for s, _, _ in inner)
+    in_deg: Counter[int] = Counter(d for _, d, _ in inner)
+    if out_deg == in_deg:
+        # From x: the whole circuit then x's way out, or a trail ending elsewhere, at y, which
+        # leaves out at least one mentorship; every mentorship but one arc y -> x is such a
+        # trail (an Euler trail of the rest, which stays connected).
+        into: dict[int, set[int]] = defaultdict(set)
+        for s, d, _ in inner:
+            into[d].add(s)
+        ranked = sorted(members, key=exit_value.__getitem__, reverse=True)
+        exact = True
+        for x in members:
+            best_elsewhere = next((exit_value[y] for y in ranked if y != x), 0)
+            upper = max(edges + exit_value[x], edges - 1 + best_elsewhere)
+            lower = max(
+                edges + exit_value[x],
+                max((edges - 1 + exit_value[y] for y in into[x] if y != x), default=0),
+            )
+            cap[x] = upper
+            exact = exact and lower == upper
+        if exact:
+            return cap
+    local = {e: k for k, (_, _, e) in enumerate(inner)}
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, d, e in inner:
-        out[s].append((d, e))
-    best: dict[int, int] = {}
-    visited = 0
-    for start in comp:
-        top = 0
-        stack: list[tuple[int, int, frozenset[int]]] = [(start, 0, frozenset())]
-        while stack:
-            visited += 1
-            if visited > TRAIL_SEARCH_BUDGET:
-                bound = len(inner) + max(exit_value[x] for x in comp)
-                return dict.fromkeys(comp, bound)
-            node, length, used = stack.pop()
-            top = max(top, length + exit_value[node])
-            for d, e in out.get(node, ()):
-                if e not in used:
-                    stack.append((d, length + 1, used | {e}))
+        out[s].append((d, local[e]))
+    used = bytearray(len(inner))
+    best = dict(cap)
+    steps = 0
+    no_arcs: list[tuple[int, int]] = []
+    for start in members:
+        top = exit_value[start]
+        # The trail so far: per step, the arc taken into it and the iterator of what follows.
+        path: list[int] = []
+        work = [iter(out.get(start, no_arcs))]
+        complete = True
+        while work:
+            for d, k in work[-1]:
+                if used[k]:
+                    continue
+                steps += 1
+                if steps > TRAIL_SEARCH_BUDGET:
+                    complete = False
+                    break
+                used[k] = 1
+                path.append(k)
+                length = len(path) + exit_value[d]
+                if length > top:
+                    top = length
+                work.append(iter(out.get(d, no_arcs)))
+                break
+            else:
+                work.pop()
+                if path:
+                    used[path.pop()] = 0
+                continue
+            if not complete or top == cap[start]:
+                break
+        if not complete:
+            return best
         best[start] = top
+        for k in path:  # the search stopped early, at the bound: clear its marks
+            used[k] = 0
     return best
 
 
@@ -306,21 +452,21 @@ _Algebra = type[_Sets] | type[_Bits]
 
 def _sweep(
     n: int,
-    days: Sequence[Sequence[_Arc]],
+    plans: Sequence[_Plan],
     alg: _Algebra,
     *,
-    same_day_chains: Sequence[bool],
     edge_sets: bool,
     budget: int | None = None,
     weights: Sequence[int] | None = None,
 ) -> tuple[list[Any], list[int], list[Any], list[int | None]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
-    ``days`` lists the arcs grouped by start day in sweep order (latest day first for
-    descendants). Returns ``(R, L, E)``: ``R[x]`` the nodes reachable from ``x`` (``x``
-    itself included when a chain returns to it), ``L[x]`` the longest chain, ``E[x]`` the
-    edges lying on chains from ``x`` (empty unless ``edge_sets``). With sets, ``budget``
-    bounds the elements copied by unions; past it `_TooDenseError` is raised.
+    ``plans`` lists the arcs grouped by start day in sweep order (latest day first for
+    descendants), each day as :func:`_plan_day` planned it. Returns ``(R, L, E)``: ``R[x]``
+    the nodes reachable from ``x`` (``x`` itself included when a chain returns to it),
+    ``L[x]`` the longest chain, ``E[x]`` the edges lying on chains from ``x`` (empty unless
+    ``edge_sets``). With sets, ``budget``
+    bounds the elements copied by unions; past it :class:`_TooDenseError` is raised.
 
     With sets, edge sets and integer ``weights``, also returns ``S``: ``S[x]`` the sum of
     the weights of ``R[x]``, kept up to date while every union merely adds new members
@@ -334,9 +480,10 @@ def _sweep(
     edges = [alg.empty() for _ in range(n)]
     sums: list[int | None] = [0] * n if weights is not None and not dense and edge_sets else []
     work = 0
-    for arcs, chained in zip(days, same_day_chains, strict=True):
-        if not chained:
-            # No mentorship of the day follows another of the same day: any order will do.
+    for arcs, components in plans:
+        if components is None:
+            # No mentorship of the day follows another of the same day, or the day's arcs
+            # come mentee-side first: taken one by one.
             # The loops are written out per representation: this is the hot path.
             if dense:
                 for s, d, e in arcs:
@@ -417,7 +564,7 @@ def _sweep(
             out[s].append((d, e))
             if sums:
                 sums[s] = None  # same-day chains: the caller sums these sets
-        for members in _components_sinks_first(arcs):
+        for members in components:
             if len(members) == 1:
                 x = members[0]
                 for d, e in out.get(x, ()):
@@ -453,6 +600,11 @@ def _sweep(
                         es |= edges[d]
                         value = max(value, longest[d] + 1)
                 exit_value[x] = value
+            if budget is not None:
+                # Every member gets its own copy: a large same-day cycle is dense work.
+                work += len(members) * (alg.count(r) + alg.count(es))
+                if work > budget:
+                    raise _TooDenseError
             best = _longest_trails(comp, inner, exit_value)
             for x in members:
                 reach[x] = alg.copy(r)  # one set object per person: unions update in place
@@ -536,22 +688,19 @@ def compute_metrics(
         return _compute(people, mentorships, students_reached, representation, appearance)
 
 
-def _longest_chains(
-    n: int,
-    days: Sequence[Sequence[_Arc]],
-    same_day_chains: Sequence[bool],
-    *,
-    backwards: bool = False,
-) -> list[int]:
-    """The longest chains of `_sweep` alone: no reachable sets, one integer per node.
+def _longest_chains(n: int, plans: Sequence[_Plan], *, backwards: bool = False) -> list[int]:
+    """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node.
 
-    With ``backwards``, every arc ``(s, d, e)`` is taken as ``(d, s, e)`` (the reversed edges).
+    With ``backwards``, the days are taken in reverse and every arc ``(s, d, e)`` as
+    ``(d, s, e)`` (the reversed edges): each day's arcs in reverse order (mentor-side first),
+    each day's components in reverse order (sources first), as the plans were made for the
+    forward sweep.
     """
     longest = [0] * n
-    for arcs, chained in zip(days, same_day_chains, strict=True):
-        if not chained:
+    for arcs, components in reversed(plans) if backwards else plans:
+        if components is None:
             if backwards:
-                for d, s, _ in arcs:
+                for d, s, _ in reversed(arcs):
                     if longest[d] >= longest[s]:
                         longest[s] = longest[d] + 1
             else:
@@ -561,10 +710,11 @@ def _longest_chains(
             continue
         if backwards:
             arcs = [(d, s, e) for s, d, e in arcs]
+            components = components[::-1]
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for s, d, e in arcs:
             out[s].append((d, e))
-        for members in _components_sinks_first(arcs):
+        for members in components:
             if len(members) == 1:
                 x = members[0]
                 for d, _ in out.get(x, ()):
@@ -659,23 +809,26 @@ def _compute(
     # latest mentorships get the lowest, so chain edge bitsets stay short. A day is *chained*
     # when one of its mentorships can follow another of the same day.
     cuts = [0, *itertools.compress(range(1, total), map(operator.ne, starts, starts[1:])), total]
+    # Each day is planned once (its components, when it has a chain inside) for every sweep.
     down_days: list[list[_Arc]] = []
-    down_chained: list[bool] = []
+    plans: list[_Plan] = []
     for a, b in zip(cuts[-2::-1], cuts[:0:-1], strict=True):
         s_day, d_day = src[a:b], dst[a:b]
-        down_days.append(
-            list(zip(s_day, d_day, range(total - 1 - a, total - 1 - b, -1), strict=True))
-        )
-        down_chained.append(not set(s_day).isdisjoint(d_day))
-    up_chained = down_chained[::-1]
+        arcs = list(zip(s_day, d_day, range(total - 1 - a, total - 1 - b, -1), strict=True))
+        down_days.append(arcs)
+        plans.append(_plan_day(arcs, s_day, d_day))
 
     weights = [0.0] * n
-    for pid, i in zip(ids, idx, strict=True):
-        weights[i] = float(students_reached.get(pid, 0.0))
+    if students_reached:
+        where = dict(zip(ids, idx, strict=True))
+        for pid, value in students_reached.items():
+            i = where.get(pid)
+            if i is not None:
+                weights[i] = float(value)
     # Integer weights (the usual case: students are counted) are summed as ints: exact, like
     # ``math.fsum``, and several times faster; the sweep keeps most sums up to date.
     int_weights = (
-        [int(w) for w in weights] if all(w.is_integer() for w in weights) else None
+        list(map(int, weights)) if all(map(float.is_integer, weights)) else None
     )  # fmt: skip
 
     alg: _Algebra = _Bits if representation == "bits" else _Sets
@@ -684,31 +837,35 @@ def _compute(
     if alg is _Sets:
         try:
             reach, longest, edge_sets, sums = _sweep(
-                n, down_days, alg, same_day_chains=down_chained, edge_sets=True, budget=budget,
+                n, plans, alg, edge_sets=True, budget=budget,
                 weights=int_weights,
             )  # fmt: skip
         except _TooDenseError:
             alg = _Bits
     if alg is _Sets:
-        loops = [i in r for i, r in enumerate(reach)]
+        loops = list(map(operator.contains, reach, range(n)))
         # Ancestors: x is an ancestor of p exactly when p is in R[x], so counting every
         # member of every reachable set (one C-level pass) gives everybody's ancestors at
         # once. The longest chains ending at each person take an integer-only sweep over
         # the reversed edges, earliest day first.
         counted = Counter(itertools.chain.from_iterable(reach))
-        n_ancestors = [counted[i] - loop for i, loop in enumerate(loops)]
-        ancestor_depth = _longest_chains(n, down_days[::-1], up_chained, backwards=True)
-        n_descendants = [len(r) - loop for r, loop in zip(reach, loops, strict=True)]
+        members_of = map(counted.get, range(n), itertools.repeat(0))
+        n_ancestors = list(map(operator.sub, members_of, loops))
+        ancestor_depth = _longest_chains(n, plans, backwards=True)
+        n_descendants = list(map(operator.sub, map(len, reach), loops))
         n_edges = list(map(len, edge_sets))
     else:
-        reach, longest, edge_sets, sums = _sweep(
-            n, down_days, alg, same_day_chains=down_chained, edge_sets=True
-        )
-        # The up sweep: reversed edges, earliest day first, people numbered earliest-first.
-        up_days = [[(top - d, top - s, e) for s, d, e in arcs] for arcs in reversed(down_days)]
-        up_reach, up_longest, _, _ = _sweep(
-            n, up_days, alg, same_day_chains=up_chained, edge_sets=False
-        )
+        reach, longest, edge_sets, sums = _sweep(n, plans, alg, edge_sets=True)
+        # The up sweep: reversed edges, earliest day first, people numbered earliest-first;
+        # each day's arcs and components in reverse order (see _longest_chains).
+        up_plans: list[_Plan] = [
+            (
+                [(top - d, top - s, e) for s, d, e in reversed(arcs)],
+                None if comps is None else [[top - x for x in c] for c in reversed(comps)],
+            )
+            for arcs, comps in reversed(plans)
+        ]
+        up_reach, up_longest, _, _ = _sweep(n, up_plans, alg, edge_sets=False)
         loops = [(r >> i) & 1 for i, r in enumerate(reach)]
         n_ancestors = [r.bit_count() - ((r >> j) & 1) for j, r in enumerate(up_reach)][::-1]
         ancestor_depth = up_longest[::-1]
@@ -721,8 +878,9 @@ def _compute(
     # bitset snapshots of them would cost far more memory.
     # A snapshot is shared by every grand-mentor that takes it while ``mentees_after[b]`` is
     # unchanged (most people have no mentees: they all share one empty snapshot).
-    mentees_after: list[set[int]] = [set() for _ in range(n)]
-    grand: list[dict[int, frozenset[int]]] = [{} for _ in range(n)]
+    # Dictionaries by person, holding only the people with mentees.
+    mentees_after: defaultdict[int, set[int]] = defaultdict(set)
+    grand: defaultdict[int, dict[int, frozenset[int]]] = defaultdict(dict)
     no_one: frozenset[int] = frozenset()
     snapshot: list[frozenset[int] | None] = [no_one] * n
     for arcs in down_days:
@@ -741,13 +899,13 @@ def _compute(
     # shared set per branch); each person's cousins are then one union of what they got.
     # The same pass counts mentees (fecundity), fertile mentees and the genealogical index.
     # grand[g] has one key per distinct mentee of g: counting the keys gives the mentors.
-    counted_mentors = Counter(itertools.chain.from_iterable(grand))
-    mentors = [counted_mentors.get(i, 0) for i in range(n)]
+    counted_mentors = Counter(itertools.chain.from_iterable(grand.values()))
+    mentors = list(map(counted_mentors.get, range(n), itertools.repeat(0)))
     fecundity = [0] * n
     fertility = [0] * n
     g_index = [0] * n
-    handed: list[list[set[int]]] = [[] for _ in range(n)]
-    for g, branches in enumerate(grand):
+    handed: defaultdict[int, list[set[int]]] = defaultdict(list)
+    for g, branches in grand.items():
         if not branches:
             continue
         counts = list(map(len, branches.values()))
@@ -775,7 +933,7 @@ def _compute(
             for p in branch:
                 handed[p].append(others)
     n_cousins = [0] * n
-    for p, got in enumerate(handed):
+    for p, got in handed.items():
         if not got:
             continue
         if len(got) == 1:
@@ -788,9 +946,7 @@ def _compute(
 
     planes = _bit_planes(weights) if alg.dense else None
     lineage_reach = weights[:]
-    for i, ndesc in enumerate(n_descendants):
-        if not ndesc:
-            continue
+    for i in itertools.compress(range(n), n_descendants):
         known = sums[i] if sums else None
         down = reach[i]
         if known is not None:
