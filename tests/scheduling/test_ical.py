@@ -231,3 +231,16 @@ def test_the_scheduling_package_and_calendar_command_import_icalendar_only_when_
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_icaljs_keeps_a_southern_winter_meeting_at_standard_time(icaljs, tmp_path):
+    # Sydney's clocks go forward on 7 October 2029: a meeting on 3 October is still at +10.
+    # ical.js ignored a VTIMEZONE part's DTSTART once it had RDATEs, and read it at +11.
+    start = dt.datetime(2029, 10, 3, 6, tzinfo=ZoneInfo("Australia/Sydney"))
+    cadence = Cadence.weekly(start, 30, count=2)
+    path = tmp_path / "sydney.ics"
+    path.write_bytes(
+        to_ical([CalendarSeries(uid="c/s", summary="S", cadence=cadence)], stamp=STAMP)
+    )
+    read = icaljs_read(icaljs, path, dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    assert read["c/s"]["starts"] == ["2029-10-02T20:00:00.000Z", "2029-10-09T19:00:00.000Z"]

@@ -329,6 +329,8 @@ def _add_timezones(
         cal.subcomponents.insert(0, zone)
     # One RDATE per transition: ical.js (Thunderbird's parser) reads only the first date of
     # a comma-separated RDATE list, and would put every later transition at the wrong offset.
+    # It also ignores DTSTART as an onset once a part has RDATEs (RFC 5545 counts it), which
+    # put a southern winter at summer time: the DTSTART is listed again as the first RDATE.
     for zone in cal.walk("VTIMEZONE"):
         for part in zone.subcomponents:
             if "RDATE" not in part:
@@ -337,5 +339,6 @@ def _add_timezones(
             moments = [d.dt for prop in (found if isinstance(found, list) else [found])
                        for d in prop.dts]  # fmt: skip
             del part["RDATE"]
-            for moment in moments:
+            onset = part["DTSTART"].dt
+            for moment in [onset, *(m for m in moments if m != onset)]:
                 part.add("rdate", moment)
