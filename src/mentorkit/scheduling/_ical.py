@@ -190,7 +190,15 @@ def _last_day(cadence: Cadence) -> dt.date:
     if cadence.bounded:
         last = cadence.recurrence[-1] if cadence.recurrence.count() else start
         return max(start, last).date()
-    return start.date() + dt.timedelta(days=5 * 366)
+    return _shift(start.date(), 5 * 366)
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, kept within the years a date can hold (1 to 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def to_ical(
@@ -312,8 +320,9 @@ def to_ical(
         first = begin if first is None else min(first, begin)
         last = end if last is None else max(last, end)
     if first is not None and last is not None:
-        _add_timezones(ical, cal, zones, first - dt.timedelta(days=366),
-                       last + dt.timedelta(days=366))  # fmt: skip
+        # icalendar's search for transitions overruns a window ending late in year 9999.
+        _add_timezones(ical, cal, zones, _shift(first, -366),
+                       min(_shift(last, 366), dt.date(9998, 12, 31)))  # fmt: skip
     data: bytes = cal.to_ical()
     return data
 
