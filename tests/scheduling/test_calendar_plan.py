@@ -1,6 +1,7 @@
 """A cohort's plan as a calendar: entries, to_ical(plan), and ``mentorkit calendar``."""
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -188,3 +189,22 @@ def test_the_calendar_command_refuses_a_missing_store(tmp_path, monkeypatch, cap
     assert main(["calendar", "--cohort", "x", "--store", "sqlite:///none.db"]) == 1
     assert "no store at" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("command", ["calendar", "export"])
+def test_the_calendar_and_export_files_are_owner_only(command, tmp_path, monkeypatch):
+    # A calendar holds names (stored milestones, the program's), an export whole records.
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    out = tmp_path / "out.file"
+    out.write_bytes(b"old")
+    out.chmod(0o644)  # an older file of the same name, world-readable
+    old = os.umask(0o022)
+    try:
+        args = ["--cohort", "ng-2025"] if command == "calendar" else []
+        assert main([command, *args, "--store", "sqlite:///m.db", "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.read_bytes() != b"old"
+    assert out.stat().st_mode & 0o077 == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.db", "out.file"]
