@@ -349,3 +349,24 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
                        as_of=END)  # fmt: skip
     with pytest.raises(ModuleNotFoundError, match=r"mentorkit\[notebook\]"):
         report.to_pandas()
+
+
+def test_a_reflection_written_after_the_report_day_does_not_count_yet():
+    # Sessions after as_of are left out; reflections written after it must be too, or a
+    # report for a past day (or today's, with reflections back-dated later) says "met" for
+    # what had not been written then.
+    monthly = Commitment(name="monthly", per="month", times=1, artefact="reflection")
+    pair = Mentorship(id="m", mentor_id="a", mentee_id="b", start=START, cohort_id="coh")
+    store = _world(
+        [monthly],
+        mentorships=[pair],
+        sessions=[Session(id="s", mentorship_id="m", start=_at(dt.date(2025, 6, 3)), minutes=60)],
+        others=[Reflection(id="r", person_id="b", written=dt.date(2025, 6, 28), text="t",
+                           mentorship_id="m")],
+    )  # fmt: skip
+    early = adherence(store, cohort_id="coh", as_of=dt.date(2025, 6, 10)).rows[0]
+    assert (early.status, early.missing_artefacts) == (AdherenceStatus.IN_PROGRESS, ("b",))
+    late = adherence(store, cohort_id="coh", as_of=dt.date(2025, 6, 28)).rows[0]
+    assert (late.status, late.missing_artefacts) == (AdherenceStatus.MET, ())
+    every = adherence(store, cohort_id=None, as_of=dt.date(2025, 6, 10)).rows[0]
+    assert every.status is AdherenceStatus.IN_PROGRESS

@@ -544,7 +544,8 @@ def _evaluate(
                     written[member] = [
                         r.written
                         for r in source.reflections_of(member)
-                        if r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids
+                        if (r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids)
+                        and r.written <= as_of
                     ]
             reflected = {}
             for p in chosen:
