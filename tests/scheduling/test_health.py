@@ -391,3 +391,37 @@ def test_a_period_that_ended_while_paused_is_not_held_against_the_pair():
     assert assess_health(M, sessions, as_of=day, periods=periods, rules=rules).status is (
         HealthStatus.OK
     )
+
+
+@pytest.mark.parametrize("participants", [(), ("pr", "ap")])
+def test_a_team_member_who_attends_the_joint_sessions_is_not_flagged(participants):
+    # OEIB: the joint sessions are filed under the principal's coaching mentorship; the
+    # assistant principal attends every one of them (none listed = the whole team) and
+    # must not read as "no session in N days".
+    from mentorkit.model import Engagement, TeamMember
+
+    members = [
+        TeamMember(person_id="pr", role="principal", mentorship_id="ms-pr"),
+        TeamMember(person_id="ap", role="assistant_principal", mentorship_id="ms-ap"),
+    ]
+    joint = [
+        Session(id=f"j-{n}", mentorship_id="ms-pr", engagement_id="team", minutes=60,
+                participants=participants,
+                start=dt.datetime(2024, 9, 5, 16, tzinfo=dt.UTC) + dt.timedelta(days=25 * n))
+        for n in range(5)
+    ]  # fmt: skip
+    with mk.open_store("memory://") as store:
+        store.put_many([
+            Mentorship(id="ms-pr", mentor_id="co", mentee_id="pr", start=START, cohort_id="c"),
+            Mentorship(id="ms-ap", mentor_id="co", mentee_id="ap", start=START, cohort_id="c"),
+            Mentorship(id="ms-x", mentor_id="co", mentee_id="x", start=START, cohort_id="c"),
+            Engagement(id="team", coach_id="co", cohort_id="c", members=members),
+            *joint,
+        ])  # fmt: skip
+        as_of = dt.date(2025, 1, 5)  # 22 days after the last joint session
+        for cohort_id in ("c", None):
+            report = check_health(store, as_of=as_of, cohort_id=cohort_id, periods={})
+            assert report.statuses() == {
+                "ms-ap": "ok", "ms-pr": "ok", "ms-x": "needs_check_in"
+            }  # fmt: skip
+            assert [s.id for s in report["ms-ap"].findings] == []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.model import Mentorship, MentorshipStatus, Session, SessionStatus
+from mentorkit.model import Engagement, Mentorship, MentorshipStatus, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentorkit.scheduling._hooks import HealthChanged, Hooks
@@ -55,7 +55,10 @@ class HealthContext:
 
     Attributes:
         mentorship: The mentorship.
-        sessions: Its held sessions up to ``as_of``, oldest first.
+        sessions: Its held sessions up to ``as_of``, oldest first (from
+            [check_health][mentorkit.scheduling.check_health], for a team member's coaching
+            mentorship, also the team's sessions filed under another member's that this
+            member attended).
         periods: Its closed periods up to ``as_of``, oldest first (empty when none are known).
         as_of: The day of the check.
     """
@@ -349,10 +352,20 @@ def assess_health(
                               value=type(mentorship).__name__)  # fmt: skip
     day = _day(as_of, "as_of")
     chosen = _rules(rules)
+    own = [s for s in _sessions(sessions) if s.mentorship_id == mentorship.id]
+    return _assess(mentorship, own, day, periods, chosen)
+
+
+def _assess(
+    mentorship: Mentorship,
+    sessions: Iterable[Session],
+    day: dt.date,
+    periods: Iterable[PeriodResult],
+    chosen: tuple[HealthRule, ...],
+) -> PairHealth:
+    """assess_health once the sessions are the relationship's (a team's joint ones too)."""
     held = sorted(
-        (s for s in _sessions(sessions)
-         if s.mentorship_id == mentorship.id and s.status is SessionStatus.HELD
-         and s.start.date() <= day),
+        (s for s in sessions if s.status is SessionStatus.HELD and s.start.date() <= day),
         key=lambda s: s.start,
     )  # fmt: skip
     closed = []
@@ -458,17 +471,32 @@ def check_health(
     if periods is None:
         periods = _default_periods(store, cohort_id, day)
     by_pair: dict[str, list[Session]] = defaultdict(list)
+    joint_of: dict[str, list[Session]] = defaultdict(list)
     if cohort_id is None:
         for s in store.all(Session):
             by_pair[s.mentorship_id].append(s)
+            if s.engagement_id is not None:
+                joint_of[s.engagement_id].append(s)
+        engagements = store.all(Engagement)
     else:
         for m in current:
-            by_pair[m.id] = store.find(Session, mentorship_id=m.id)
+            by_pair[m.id] = list(store.find(Session, mentorship_id=m.id))
+        engagements = store.find(Engagement, cohort_id=cohort_id)
+        for e in engagements:
+            joint_of[e.id] = store.find(Session, engagement_id=e.id)
+    # A team's session is filed under one member's coaching mentorship; every member
+    # present (none listed: the whole team) had that contact, as adherence counts it.
+    for e in engagements:
+        mentorship_of = {t.person_id: t.mentorship_id for t in e.members if t.mentorship_id}
+        for s in joint_of.get(e.id, ()):
+            present = [p for p in s.participants if p in mentorship_of] if s.participants \
+                else list(mentorship_of)  # fmt: skip
+            for person in present:
+                if mentorship_of[person] != s.mentorship_id:
+                    by_pair[mentorship_of[person]].append(s)
     pairs = tuple(
-        assess_health(m, by_pair.get(m.id, ()), as_of=day, rules=chosen,
-                      periods=periods.get(m.id, ()))
-        for m in current
-    )  # fmt: skip
+        _assess(m, by_pair.get(m.id, ()), day, periods.get(m.id, ()), chosen) for m in current
+    )
     report = HealthReport(as_of=day, pairs=pairs)
     if hooks is not None:
         for event in report.changes(before):
