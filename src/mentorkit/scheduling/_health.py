@@ -439,6 +439,8 @@ def check_health(
 
     Raises:
         ValidationError: A bad argument, naming it.
+        ExceptionGroup: A ``health_changed`` callback failed; raised after every change
+            was fired (one group per failing change).
 
     Examples:
         >>> import datetime as dt
@@ -450,7 +452,7 @@ def check_health(
         >>> report.statuses()
         {'m-1': 'ok'}
     """
-    from mentorkit.scheduling._hooks import check_hooks
+    from mentorkit.scheduling._hooks import check_hooks, fire_each
 
     day = _day(as_of, "as_of")
     chosen = _rules(rules)
@@ -499,8 +501,7 @@ def check_health(
     )
     report = HealthReport(as_of=day, pairs=pairs)
     if hooks is not None:
-        for event in report.changes(before):
-            hooks.fire(event)
+        fire_each(hooks, report.changes(before))
     return report
 
 
