@@ -11,7 +11,7 @@ from dateutil import rrule as rr
 import mentorkit as mk
 from mentorkit import Cohort, Program, ValidationError
 from mentorkit.cli import main
-from mentorkit.model import Event
+from mentorkit.model import Commitment, Event
 from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
     NEXTGEN_MILESTONES,
@@ -208,3 +208,20 @@ def test_the_calendar_and_export_files_are_owner_only(command, tmp_path, monkeyp
     assert out.read_bytes() != b"old"
     assert out.stat().st_mode & 0o077 == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.db", "out.file"]
+
+
+def test_commitments_whose_names_read_the_same_get_distinct_stable_uids():
+    alike = Program(id="ng", name="NextGen", commitments=[
+        Commitment(name="Joint meeting", per="month", times=1),
+        Commitment(name="joint meeting", per="month", times=1, together=False),
+        Commitment(name="joint-meeting!", per="quarter", times=1),
+    ])  # fmt: skip
+    uids = [e.uid for e in calendar_entries(plan_sessions(alike, COHORT))]
+    assert uids == [
+        "mentorkit:ng-2025:joint-meeting",
+        "mentorkit:ng-2025:joint-meeting-2",
+        "mentorkit:ng-2025:joint-meeting-3",
+    ]
+    assert set(read(to_ical(plan_sessions(alike, COHORT), stamp=dt.datetime.now(dt.UTC)))) == set(
+        uids
+    )

@@ -116,7 +116,8 @@ def calendar_entries(
     """A cohort's plan as calendar entries: a series per commitment, an event per milestone.
 
     UIDs are stable: ``mentorkit:<cohort>:<commitment>`` for a series (the commitment's name
-    in lower case, words joined by ``-``) and ``mentorkit:<event id>`` for a milestone, so
+    in lower case, words joined by ``-``; ``-2``, ``-3`` after names that read the same)
+    and ``mentorkit:<event id>`` for a milestone, so
     importing a new export updates the events already in a calendar.
 
     Args:
@@ -155,8 +156,17 @@ def calendar_entries(
                                   value=type(event).__name__)  # fmt: skip
         milestones[event.id] = event
     out: list[CalendarSeries | CalendarEvent] = []
+    taken: set[str] = set()
     for item in plan.items:
         commitment = item.commitment
+        # Names differing only in case or punctuation share a slug: later ones get a
+        # number (in the program's order, so the UIDs stay stable between exports).
+        slug = base = _slug(commitment.name) or "commitment"
+        number = 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
         details = []
         if commitment.activities:
             shown = ", ".join(a.value.replace("_", " ") for a in commitment.activities)
@@ -164,7 +174,7 @@ def calendar_entries(
         if commitment.roles:
             details.append(f"With: {', '.join(r.replace('_', ' ') for r in commitment.roles)}.")
         out.append(CalendarSeries(
-            uid=f"mentorkit:{plan.cohort_id}:{_slug(commitment.name) or 'commitment'}",
+            uid=f"mentorkit:{plan.cohort_id}:{slug}",
             summary=commitment.name[:1].upper() + commitment.name[1:],
             cadence=item.cadence,
             description=" ".join(details),
