@@ -27,7 +27,7 @@ from mentorkit.model._enums import (
     Role,
     SessionStatus,
 )
-from mentorkit.model._schedule import Commitment, Milestone, TeamMember
+from mentorkit.model._schedule import _MOVES, Commitment, Milestone, TeamMember
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -373,6 +373,12 @@ def _check_lifecycle(m: Mentorship) -> None:
                 f"must start where the change before it ended ({before.target.value!r})",
                 field=f"history[{i}].source",
                 value=change.source.value,
+            )
+        if change.target not in _MOVES[change.source]:
+            raise ValidationError(
+                f"is not a move the lifecycle allows from {change.source.value!r}",
+                field=f"history[{i}].target",
+                value=change.target.value,
             )
         if before is not None and change.at < before.at:
             raise ValidationError(
