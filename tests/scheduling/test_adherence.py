@@ -370,3 +370,23 @@ def test_a_reflection_written_after_the_report_day_does_not_count_yet():
     assert (late.status, late.missing_artefacts) == (AdherenceStatus.MET, ())
     every = adherence(store, cohort_id=None, as_of=dt.date(2025, 6, 10)).rows[0]
     assert every.status is AdherenceStatus.IN_PROGRESS
+
+
+def test_overdue_items_owned_by_someone_outside_the_pair_are_reported_for_one_cohort_too():
+    # An action item agreed in the pair's session may be owned by anyone (a program lead,
+    # a principal invited to the session): one cohort's report must list what the report
+    # over every cohort lists.
+    k = Commitment(name="k", per="month", times=1)
+    pair = Mentorship(id="m", mentor_id="a", mentee_id="b", start=START, cohort_id="coh")
+    s = Session(id="s1", mentorship_id="m", start=_at(dt.date(2025, 6, 3)), minutes=60)
+    items = [
+        ActionItem(id="lead", owner_id="lead", text=".", due=dt.date(2025, 6, 20), session_id="s1"),
+        ActionItem(id="mentee", owner_id="b", text=".", due=dt.date(2025, 6, 21), session_id="s1"),
+    ]  # fmt: skip
+    store = _world([k], mentorships=[pair], sessions=[s], others=items)
+    one = adherence(store, cohort_id="coh", as_of=dt.date(2025, 7, 1)).overdue
+    every = adherence(store, cohort_id=None, as_of=dt.date(2025, 7, 1)).overdue
+    assert sorted(o.action_item_id for o in one) == ["lead", "mentee"]
+    assert sorted(one, key=lambda o: o.action_item_id) == sorted(
+        every, key=lambda o: o.action_item_id
+    )
