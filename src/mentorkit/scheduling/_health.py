@@ -519,12 +519,27 @@ def _default_periods(
         report = adherence(store, cohort_id=cohort_id, as_of=as_of)
     except NotFoundError:
         return {}
+    # A team's rows are its members' coaching mentorships' periods: a row about one member
+    # counts for that member's mentorship, a joint row for every member's.
+    teams: dict[str, dict[str, str]] = {}
+    if any(row.unit == "team" for row in report.rows):
+        engagements = (store.all(Engagement) if cohort_id is None
+                       else store.find(Engagement, cohort_id=cohort_id))  # fmt: skip
+        teams = {e.id: {t.person_id: t.mentorship_id for t in e.members if t.mentorship_id}
+                 for e in engagements}  # fmt: skip
     verdicts: dict[str, dict[tuple[dt.date, str], bool]] = defaultdict(dict)
     for row in report.rows:
-        if row.unit != "pair" or row.status is AdherenceStatus.IN_PROGRESS:
+        if row.status is AdherenceStatus.IN_PROGRESS:
             continue
         key = (row.end, row.period)
-        verdicts[row.who][key] = verdicts[row.who].get(key, True) and row.met
+        if row.unit == "pair":
+            whose = [row.who]
+        else:
+            team = teams.get(row.who, {})
+            whose = [team[row.person_id]] if row.person_id in team else (
+                list(team.values()) if row.person_id is None else [])  # fmt: skip
+        for who in whose:
+            verdicts[who][key] = verdicts[who].get(key, True) and row.met
     return {
         who: [PeriodResult(label=label, end=end, met=met)
               for (end, label), met in sorted(periods.items())]
