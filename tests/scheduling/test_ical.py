@@ -231,3 +231,43 @@ def test_the_scheduling_package_and_calendar_command_import_icalendar_only_when_
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def rfc_expand(data, uid):
+    """The occurrences an RFC 5545 client reads: DTSTART always counts as the first one."""
+    event = next(e for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if e["uid"] == uid)
+    start = event.decoded("dtstart")
+    found = rr.rrulestr(event["rrule"].to_ical().decode(), dtstart=start, forceset=True)
+    found.rdate(start)
+    exdates = event.get("exdate", [])
+    for prop in exdates if isinstance(exdates, list) else [exdates]:
+        for when in prop.dts:
+            found.exdate(when.dt)
+    return list(found)
+
+
+@pytest.mark.parametrize(
+    "cadence",
+    [
+        # The second Tuesday, from a Sunday: the Sunday itself is no meeting.
+        Cadence.by_weekday("TU", dt.datetime(2025, 9, 7, 16, tzinfo=CHICAGO), 60, nth=2, count=3),
+        Cadence.from_rrule(
+            "FREQ=WEEKLY;BYDAY=MO;UNTIL=20251201", dt.datetime(2025, 10, 1, 9, tzinfo=CHICAGO), 30
+        ),
+        # plan_sessions for a cohort starting on the 30th meets on the 28th.
+        Cadence.from_rrule(
+            "FREQ=MONTHLY;BYMONTHDAY=28;COUNT=4", dt.datetime(2025, 1, 30, 16, tzinfo=CHICAGO), 60
+        ),
+        Cadence.weekly(dt.datetime(2025, 10, 7, 16, tzinfo=CHICAGO), 60, count=3).excluding(
+            dt.date(2025, 10, 7)
+        ),
+        # A rule that ends before it starts: no meeting at all.
+        Cadence.weekly(dt.datetime(2025, 10, 7, 16, tzinfo=CHICAGO), 60, until=dt.date(2025, 9, 1)),
+    ],
+)
+def test_clients_that_count_dtstart_as_an_occurrence_read_exactly_the_plan(cadence):
+    # RFC 5545: "The DTSTART property value always counts as the first occurrence" (Google,
+    # Apple and Outlook read it so); dateutil skips a DTSTART that the rule does not
+    # produce. The export must not add a meeting on such a day.
+    data = to_ical([CalendarSeries(uid="c/m", summary="M", cadence=cadence)], stamp=STAMP)
+    assert rfc_expand(data, "c/m") == cadence.occurrences()

@@ -226,7 +226,9 @@ def to_ical(
 
     Each [CalendarSeries][mentorkit.scheduling.CalendarSeries] becomes one VEVENT with
     ``RRULE`` (the cadence's rule), ``EXDATE`` (its occurrences on excluded days) and
-    ``DURATION`` (its minutes), at its local wall-clock time with the VTIMEZONE of its zone,
+    ``DURATION`` (its minutes), starting at the rule's first occurrence (which RFC 5545
+    clients count whether or not the rule produces it), at its local wall-clock time with
+    the VTIMEZONE of its zone,
     so a meeting at 16:00 in Chicago stays at 16:00 after daylight saving ends. Each
     [CalendarEvent][mentorkit.scheduling.CalendarEvent] becomes one VEVENT (all-day when
     its start is a date). UIDs are yours (keep them stable); ``DTSTAMP`` is ``stamp``.
@@ -299,10 +301,16 @@ def to_ical(
         event.add("summary", entry.summary)
         if isinstance(entry, CalendarSeries):
             cadence = entry.cadence
-            event.add("dtstart", cadence.dtstart)
+            # RFC 5545 counts DTSTART as the first occurrence whether or not the rule
+            # produces it (Google, Apple, Outlook do); dateutil, and so the plan, does not.
+            # Start the event at the rule's first occurrence: the same set either way (an
+            # occurrence keeps the rule's phase), and no extra meeting on the cadence's
+            # dtstart. A rule with no occurrence keeps dtstart, excluded.
+            opening = next(iter(cadence.recurrence), None)
+            event.add("dtstart", cadence.dtstart if opening is None else opening)
             event.add("duration", dt.timedelta(minutes=cadence.minutes))
             event.add("rrule", ical.vRecur.from_ical(cadence.rrule))
-            skipped = excluded_occurrences(cadence)
+            skipped = excluded_occurrences(cadence) if opening is not None else [cadence.dtstart]
             if skipped:
                 event.add("exdate", skipped)
             begin, end = cadence.dtstart.date(), _last_day(cadence)
