@@ -271,3 +271,11 @@ def test_clients_that_count_dtstart_as_an_occurrence_read_exactly_the_plan(caden
     # produce. The export must not add a meeting on such a day.
     data = to_ical([CalendarSeries(uid="c/m", summary="M", cadence=cadence)], stamp=STAMP)
     assert rfc_expand(data, "c/m") == cadence.occurrences()
+
+
+@given(cadence=cadences(bounded=True))
+def test_exdates_are_exactly_the_rule_occurrences_on_excluded_days(cadence):
+    from mentorkit.scheduling._ical import excluded_occurrences
+
+    days = set(cadence.exclusions)
+    assert excluded_occurrences(cadence) == [o for o in cadence.recurrence if o.date() in days]

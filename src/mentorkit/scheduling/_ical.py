@@ -185,13 +185,15 @@ def calendar_entries(
 
 def excluded_occurrences(cadence: Cadence) -> list[dt.datetime]:
     """The occurrences of the rule that fall on the cadence's excluded days (its EXDATEs)."""
+    if not cadence.exclusions:
+        return []
     tz = cadence.dtstart.tzinfo
-    out: list[dt.datetime] = []
-    for day in cadence.exclusions:
-        a = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-        b = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        out.extend(o for o in cadence.recurrence.between(a, b, inc=True) if o.date() == day)
-    return sorted(set(out))
+    days = set(cadence.exclusions)
+    # One pass over the rule from the first excluded day to the last (a pass per day made
+    # a long break cost its days times the occurrences before it).
+    a = dt.datetime.combine(min(days), dt.time(), tzinfo=tz)
+    b = dt.datetime.combine(max(days), dt.time.max, tzinfo=tz)
+    return sorted({o for o in cadence.recurrence.between(a, b, inc=True) if o.date() in days})
 
 
 def _last_day(cadence: Cadence) -> dt.date:
