@@ -462,3 +462,27 @@ def test_a_team_short_two_months_running_puts_its_members_at_risk():
             report = check_health(store, as_of=dt.date(2024, 11, 20), cohort_id=cohort_id)
             assert report.statuses() == {"ms-ap": "at_risk", "ms-pr": "ok"}
             assert "2024-09, 2024-10" in report["ms-ap"].findings[0].reason
+
+
+def test_periods_of_a_pairing_not_yet_active_are_not_held_against_it():
+    # A proposed pairing has not started: like a paused one, its short periods (adherence
+    # counts them from the planned start) must not make it at_risk; once active, they do.
+    periods = [
+        period("2024-09", dt.date(2024, 9, 30), False),
+        period("2024-10", dt.date(2024, 10, 31), False),
+        period("2024-11", dt.date(2024, 11, 30), False),
+    ]
+    day = dt.date(2024, 12, 5)
+    proposed = attrs.evolve(M, status="proposed")
+    rules = [ShortPeriods()]
+    assert assess_health(proposed, [], as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.OK
+    )
+    started = transition(proposed, "active", at=dt.datetime(2024, 10, 15, tzinfo=dt.UTC))
+    assert assess_health(started, [], as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.AT_RISK
+    )
+    late = transition(proposed, "active", at=dt.datetime(2024, 11, 15, tzinfo=dt.UTC))
+    assert assess_health(late, [], as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.OK
+    )

@@ -161,8 +161,8 @@ class ShortPeriods:
     """Default rule: the last ``periods`` closed periods all short of the commitments -> at risk.
 
     "Short" is adherence's verdict (a commitment of the period not met); a period that met
-    every commitment clears the rule. Periods that ended while the relationship was paused
-    are left out.
+    every commitment clears the rule. Periods that ended while the relationship was not
+    active (paused, or still proposed) are left out.
     """
 
     periods: int = attrs.field(default=2)
@@ -182,10 +182,9 @@ class ShortPeriods:
         m = context.mentorship
         if m.status in (MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY):
             return None
-        # A period that ended while the relationship was paused is not held against it.
-        counted = [
-            p for p in context.periods if _status_on(m, p.end) is not MentorshipStatus.PAUSED
-        ]
+        # A period that ended while the relationship was paused, or not yet started
+        # (proposed), is not held against it.
+        counted = [p for p in context.periods if _status_on(m, p.end) is MentorshipStatus.ACTIVE]
         last = counted[-self.periods :]
         if len(last) < self.periods or any(p.met for p in last):
             return None
