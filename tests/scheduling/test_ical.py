@@ -279,3 +279,32 @@ def test_exdates_are_exactly_the_rule_occurrences_on_excluded_days(cadence):
 
     days = set(cadence.exclusions)
     assert excluded_occurrences(cadence) == [o for o in cadence.recurrence if o.date() in days]
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_a_half_past_two_meeting_across_the_spring_gap_reads_back_at_the_same_instants(
+    icaljs, tmp_path
+):
+    # 02:30 does not exist on 2025-03-09 in New York: RFC 5545 reads it with the offset
+    # before the gap (03:30 EDT), as Python does with fold=0; both parsers must agree.
+    cadence = Cadence.weekly(dt.datetime(2025, 3, 2, 2, 30, tzinfo=NEW_YORK), 60, count=3)
+    data = to_ical([CalendarSeries(uid="c/gap", summary="Gap", cadence=cadence)], stamp=STAMP)
+    found, _ = read_back(data)["c/gap"]
+    assert list(found) == cadence.occurrences()
+    path = tmp_path / "gap.ics"
+    path.write_bytes(data)
+    read = icaljs_read(icaljs, path, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert read["c/gap"]["starts"] == utc(cadence.occurrences())
+    assert read["c/gap"]["starts"][1] == "2025-03-09T07:30:00.000Z"
+
+
+def test_a_meeting_in_the_autumn_overlap_is_the_first_of_the_two_instants():
+    # RFC 5545: an ambiguous local time means its first occurrence (Python's fold=0).
+    # (ical.js reads the second one, 06:30Z: its deviation, left out of this test.)
+    cadence = Cadence.weekly(dt.datetime(2025, 10, 26, 1, 30, tzinfo=NEW_YORK), 60, count=3)
+    data = to_ical([CalendarSeries(uid="c/fold", summary="Fold", cadence=cadence)], stamp=STAMP)
+    found, _ = read_back(data)["c/fold"]
+    assert list(found) == cadence.occurrences()
+    assert utc(cadence.occurrences())[1] == "2025-11-02T05:30:00.000Z"
