@@ -390,3 +390,16 @@ def test_overdue_items_owned_by_someone_outside_the_pair_are_reported_for_one_co
     assert sorted(one, key=lambda o: o.action_item_id) == sorted(
         every, key=lambda o: o.action_item_id
     )
+
+
+def test_two_team_members_sharing_one_coaching_mentorship_are_refused():
+    # Each member's own sessions are found through their coaching mentorship: two members
+    # naming the same one would have one member's individual meetings credited to the other.
+    with pytest.raises(ValidationError) as info:
+        Engagement(id="e", coach_id="c", members=[
+            TeamMember(person_id="pr", role="principal", mentorship_id="ms"),
+            TeamMember(person_id="ap", role="assistant_principal", mentorship_id="ms"),
+        ])  # fmt: skip
+    assert info.value.field == "members[1].mentorship_id"
+    unrecorded = [TeamMember(person_id="pr"), TeamMember(person_id="ap")]
+    assert len(Engagement(id="e", coach_id="c", members=unrecorded).members) == 2

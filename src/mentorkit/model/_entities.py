@@ -570,6 +570,14 @@ class Engagement(Entity):
                     value=member.person_id,
                 )
             seen.add(member.person_id)
+        mentorships = [m.mentorship_id for m in self.members]
+        for index, ms in enumerate(mentorships):
+            if ms is not None and ms in mentorships[:index]:
+                raise ValidationError(
+                    "must be this member's own coaching mentorship (another member names it)",
+                    field=f"members[{index}].mentorship_id",
+                    value=ms,
+                )
         c.not_before(self.start, self.end)
 
     @property
