@@ -361,7 +361,6 @@ class _StoreSource(_Source):
     def __init__(self, store: Store, people: Iterable[str]) -> None:
         self.store = store
         self.people = people
-        self._items: dict[str, list[ActionItem]] | None = None
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
         return self.store.find(Session, mentorship_id=mentorship_id)
@@ -373,14 +372,9 @@ class _StoreSource(_Source):
         return self.store.find(Reflection, person_id=person_id)
 
     def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
-        if self._items is None:
-            # By owner (indexed): the cohort's people own its action items.
-            self._items = defaultdict(list)
-            for person in sorted(set(self.people)):
-                for item in self.store.find(ActionItem, owner_id=person):
-                    if item.session_id is not None and _overdue(item, as_of):
-                        self._items[item.session_id].append(item)
-        return self._items.get(session_id, ())
+        # By session (indexed): anyone may own a next step agreed in the session (a lead,
+        # an invited principal), not only the pair's or team's people.
+        return [i for i in self.store.find(ActionItem, session_id=session_id) if _overdue(i, as_of)]
 
 
 class _BulkSource(_Source):
@@ -544,7 +538,8 @@ def _evaluate(
                     written[member] = [
                         r.written
                         for r in source.reflections_of(member)
-                        if r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids
+                        if (r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids)
+                        and r.written <= as_of
                     ]
             reflected = {}
             for p in chosen:
