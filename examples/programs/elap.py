@@ -168,6 +168,7 @@ print("\nDilemmas discussed, by protocol:")
 sessions = [s for s in store.all(mk.Session) if s.start.date() <= y1.end]
 by_protocol: dict[str, Counter[str]] = {}
 for s in sessions:
+    # Workaround: no dilemma or protocol field on Session; both are parsed from the notes.
     dilemma, _, protocol = s.notes.partition("\nProtocol: ")
     by_protocol.setdefault(protocol, Counter())[dilemma] += 1
 for protocol in sorted(by_protocol):

@@ -170,6 +170,8 @@ report = check_eligibility(
         PriorityIfRated(level=3, label="exemplary"),
     ],
 )
+# Workaround: mentorkit has no "fill N seats by priority" step; the eligible are ranked by
+# their priority here and each enrolment is set to selected or not_selected by hand.
 ranked = sorted(report.eligible, key=lambda pid: (-report.decision(pid).priority, pid))
 selected = set(ranked[:SEATS])
 for enrollment in store.find(mk.Enrollment, cohort_id=cohort.id, role="mentee"):
@@ -259,6 +261,8 @@ for b in behind:
         print(f"  {names[mentee]:<22} {row.period}: {', '.join(missing)}")
 
 # The closing award: every pair that kept all seven months, present at the banquet.
+# Workaround: there is no award (recognition) record; the award list is computed here
+# from adherence and the banquet's attendance, and not stored.
 banquet = next(e for e in events if e.kind is mk.MilestoneKind.CLOSING_CELEBRATION)
 behind_ids = {b.who for b in behind}
 awarded = [p for p in result.pairs if f"ms-{p.mentee_id}" not in behind_ids]

@@ -102,6 +102,8 @@ def walk(cycle: CoachingCycle, how_far: str, principal: str) -> CoachingCycle:
     cycle = cycle.advance("progress_monitoring", at=at(12, 9))
     cycle = cycle.record("progress_check", "December: 11 per 100 students")
     cycle = cycle.advance("recalibrating", at=at(12, 16))
+    # Workaround: evidence holds one text per artefact, so the review of each dimension
+    # the phase names is joined into one text rather than kept dimension by dimension.
     reviewed = "; ".join(definition.phase("recalibrating").reviews)
     cycle = cycle.record("recalibration_review", f"reviewed: {reviewed}")
     goal = attrs.evolve(goal, target=9, statement=goal.statement + " (recalibrated target)")
