@@ -18,6 +18,7 @@ import pytest
 
 import mentorkit as mk
 from mentorkit.cycles import CoachingCycle, load_cycle
+from mentorkit.frameworks import Assessment
 from mentorkit.graph import MentorshipGraph
 from mentorkit.measurement import Inquiry, SurveyResult, Target, follow_up, lowest_conditions
 from mentorkit.measurement import progress as target_progress
@@ -114,10 +115,14 @@ def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path
         mentees = store.find(mk.Enrollment, cohort_id="ng-2024", role="mentee")
         selected = [e for e in mentees if e.status is mk.EnrollmentStatus.SELECTED]
         pairs = store.find(mk.Mentorship, cohort_id="ng-2024")
+        rated = {a.person_id for a in store.all(Assessment) if a.person_id.startswith("appl")}
         behind = adherence(store, cohort_id="ng-2024", as_of=dt.date(2025, 1, 6)).behind()
     assert f"Applications: {len(mentees)};" in out
     assert f"selected {len(selected)} for" in out
     assert {m.mentee_id for m in pairs} == {e.person_id for e in selected}
+    for enrollment in mentees:  # priority first: a rated applicant left out was not eligible
+        if enrollment.person_id in rated and enrollment.status is not mk.EnrollmentStatus.SELECTED:
+            assert f"not eligible {enrollment.person_id}" in out
     focus = {e.person_id: e.focus_competencies[0] for e in selected}
     for pair in pairs:
         line = next(x for x in out.splitlines() if x.strip().startswith(names[pair.mentee_id]))

@@ -170,10 +170,9 @@ report = check_eligibility(
         PriorityIfRated(level=3, label="exemplary"),
     ],
 )
-# Workaround: mentorkit has no "fill N seats by priority" step; the eligible are ranked by
-# their priority here and each enrolment is set to selected or not_selected by hand.
-ranked = sorted(report.eligible, key=lambda pid: (-report.decision(pid).priority, pid))
-selected = set(ranked[:SEATS])
+# report.eligible is ranked by priority. Workaround: no step records the selection, so each
+# applicant's enrolment is set to selected or not_selected here.
+selected = set(report.eligible[:SEATS])
 for enrollment in store.find(mk.Enrollment, cohort_id=cohort.id, role="mentee"):
     status = "selected" if enrollment.person_id in selected else "not_selected"
     store.put(
