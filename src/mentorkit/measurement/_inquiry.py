@@ -143,7 +143,7 @@ class Inquiry(Entity):
 
     Links a finding (an org unit's lowest condition in a cycle) to the coaching cycle or
     action plan that responds to it and to the co-designed next steps (action item ids),
-    so that :func:`follow_up` answers "did the condition move after we acted?".
+    so that [`follow_up`][mentorkit.measurement.follow_up] answers "did the condition move after we acted?".
 
     Examples:
         >>> Inquiry(id="inq-1", survey_id="conditions", org_unit_id="net-7",
@@ -315,7 +315,8 @@ def condition_scores(
     With ``by``, results are pooled into groups (respondent-weighted means). A group's
     figure is withheld when it is small, or when its units withheld on their own number 1
     to ``min_cell - 1`` respondents together, so a per-unit report and a grouped one can be
-    shared side by side; :func:`report_conditions` prints both levels in one table.
+    shared side by side; [`report_conditions`][mentorkit.measurement.report_conditions] prints
+    both levels in one table.
 
     Args:
         results: Survey results (a store query, a list).
@@ -530,7 +531,8 @@ def follow_up(
     Args:
         inquiries: The inquiries (``store.all(Inquiry)``).
         results: Survey results.
-        by: As for :func:`trend`: how org units are grouped (the inquiries name groups then).
+        by: As for [`trend`][mentorkit.measurement.trend]: how org units are grouped (the
+            inquiries name groups then).
         cycles: The order of the cycles (default: sorted by name).
         tolerance: A change within ``±tolerance`` is ``flat``.
         policy: Defaults to ``DisclosurePolicy()``.

@@ -30,7 +30,7 @@ def plot_trends(
     """Draw a condition's score across cycles, one line per org unit (withheld cycles left out).
 
     Args:
-        points: A :func:`~mentorkit.measurement.trend` table.
+        points: A [`trend`][mentorkit.measurement.trend] table.
         condition: The condition to draw (required when the table holds several).
         ax: A matplotlib ``Axes`` to draw on (default: a new figure).
 
@@ -73,7 +73,7 @@ def plot_cohorts(
     """Compare cohorts on one figure of an outcome report, as bars (withheld ones marked ``*``).
 
     Args:
-        rows: A :func:`~mentorkit.measurement.report_outcomes` table.
+        rows: A [`report_outcomes`][mentorkit.measurement.report_outcomes] table.
         figure: The field of [OutcomeRow][mentorkit.measurement.OutcomeRow] to compare.
         ax: A matplotlib ``Axes`` (default: a new figure).
 

@@ -69,8 +69,8 @@ class ReportTable(Sequence[R], Generic[R]):
 
     Every figure is a number, ``None`` where it does not apply, or
     [Suppressed][mentorkit.measurement.Suppressed] where the policy withholds it (shown as
-    ``*``, never as zero). Index it, iterate it, print :meth:`to_text`, write :meth:`to_csv`,
-    or get a DataFrame with :meth:`to_pandas` (extra ``notebook``); in Jupyter it shows as an
+    ``*``, never as zero). Index it, iterate it, print `to_text()`, write `to_csv()`,
+    or get a DataFrame with `to_pandas()` (extra ``notebook``); in Jupyter it shows as an
     HTML table.
 
     Attributes:
@@ -160,7 +160,7 @@ class ReportTable(Sequence[R], Generic[R]):
         return text
 
     def to_pandas(self) -> Any:
-        """The rows as a :class:`pandas.DataFrame` (extra ``notebook``).
+        """The rows as a `pandas.DataFrame` (extra ``notebook``).
 
         Withheld figures are ``pandas.NA`` and the ``withheld`` attribute of the frame
         (``df.attrs["withheld"]``) lists ``(row index, column)`` of each, so a withheld
