@@ -245,3 +245,12 @@ def _protect_each(
             return
         # A withheld zero protects little (figures here are never negative): zeros last.
         withheld.add(min(pool, key=lambda k: (values[k] == 0, abs(values[k]), str(k))))
+
+
+def known_ids(ids: Iterable[str], limit: int = 20) -> str:
+    """The ids a caller could have meant, for a not-found message: ``'a', 'b' (and 3 more)``."""
+    shown = sorted(set(ids))
+    if not shown:
+        return "none stored"
+    text = ", ".join(repr(i) for i in shown[:limit])
+    return text + (f" (and {len(shown) - limit} more)" if len(shown) > limit else "")
