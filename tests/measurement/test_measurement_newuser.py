@@ -1,0 +1,296 @@
+"""A new user's findings: figures that looked wrong, mistakes that passed silently."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.measurement import (
+    ALL_COHORTS,
+    Direction,
+    DisclosurePolicy,
+    Inquiry,
+    Suppressed,
+    SurveyResult,
+    Target,
+    follow_up,
+    lowest_conditions,
+    progress,
+    report_outcomes,
+    trend,
+)
+from mentorkit.model import ActionItem, Cohort, Enrollment, Outcome, Person, Program
+from mentorkit.storage import MemoryStore
+
+
+def cohort_store(sizes, *, program="gem"):
+    """Cohorts of ``program``: ``(start, n)`` each, n mentees who completed."""
+    store = MemoryStore()
+    store.put(Program(id=program, name=program.upper()))
+    for k, (start, n) in enumerate(sizes):
+        cid = f"c{k}"
+        store.put(
+            Cohort(
+                id=cid,
+                program_id=program,
+                name=cid,
+                start=start,
+                end=start + dt.timedelta(days=300),
+            )
+        )
+        store.put_many(
+            Enrollment(
+                id=f"e{k}-{i}",
+                person_id=f"p{k}-{i}",
+                cohort_id=cid,
+                role="mentee",
+                status="completed",
+            )
+            for i in range(n)
+        )
+    return store
+
+
+def gem_target(**kw):
+    args = {
+        "id": "t-150",
+        "name": "150 by 2024",
+        "program_id": "gem",
+        "measure": "mentees",
+        "count": 150,
+        "deadline": dt.date(2024, 6, 30),
+    } | kw
+    return Target(**args)
+
+
+GEM = [(dt.date(2019 + k, 8, 1), n) for k, n in enumerate([28, 27, 28, 30])]
+
+
+def test_a_target_past_its_deadline_counts_at_the_deadline_and_says_missed():
+    store = cohort_store([*GEM, (dt.date(2024, 8, 1), 40)])
+    late = progress(gem_target(), store, as_of=dt.date(2025, 1, 1))
+    assert late.reached == 113
+    assert late.verdict == "missed" and late.on_track is False
+    assert "113 of 150" in late.to_text() and "(missed)" in late.to_text()
+    assert "on track" not in late.to_text()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 8 * 365), st.integers(1, 40)), min_size=1, max_size=6),
+    st.integers(1, 200),
+    st.integers(0, 4 * 365),
+)
+def test_progress_after_the_deadline_is_the_progress_at_the_deadline(cohorts, count, later):
+    base = dt.date(2018, 1, 1)
+    store = cohort_store([(base + dt.timedelta(days=d), n) for d, n in cohorts])
+    deadline = base + dt.timedelta(days=4 * 365)
+    target = gem_target(count=count, deadline=deadline, start=base)
+    policy = DisclosurePolicy(min_cell=1)
+    at = progress(target, store, as_of=deadline, policy=policy)
+    after = progress(target, store, as_of=deadline + dt.timedelta(days=later), policy=policy)
+    counted = sum(n for d, n in cohorts if base + dt.timedelta(days=d) <= deadline)
+    assert at.reached == after.reached == counted
+    assert after.pace_so_far == pytest.approx(at.pace_so_far)
+    expected = "met" if counted >= count else "missed"
+    assert at.verdict == expected
+    if later:
+        assert after.verdict == expected
+        assert after.pace_needed is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(10, 60), st.integers(2, 6), st.integers(30, 300))
+def test_without_a_start_the_pace_is_the_intake_after_the_first_cohort(n, years, extra):
+    """Equal yearly cohorts of n: the pace so far is n a year, not inflated by the first."""
+    store = cohort_store([(dt.date(2019 + k, 8, 1), n) for k in range(years)])
+    as_of = dt.date(2019 + years - 1, 8, 1) + dt.timedelta(days=extra)
+    target = gem_target(deadline=dt.date(2030, 6, 30), count=10_000)
+    p = progress(target, store, as_of=as_of, policy=DisclosurePolicy(min_cell=1))
+    elapsed = (as_of - dt.date(2019, 8, 1)).days / 365.25
+    assert p.pace_so_far == pytest.approx(n * (years - 1) / elapsed)
+    assert p.pace_so_far <= n * 1.01  # never more than the yearly intake
+
+
+def test_one_cohort_and_no_start_gives_no_pace_rather_than_a_made_up_one():
+    store = cohort_store([(dt.date(2023, 8, 1), 30)])
+    p = progress(gem_target(), store, as_of=dt.date(2024, 1, 1))
+    assert p.pace_so_far == 0.0 and p.projected == 30.0 and p.verdict == "behind"
+
+
+def test_a_target_of_an_unknown_program_is_not_found_and_the_message_lists_programs():
+    store = cohort_store(GEM)
+    with pytest.raises(NotFoundError, match="'prog-fellow'.*'gem'"):
+        progress(gem_target(program_id="prog-fellow"), store, as_of=dt.date(2023, 1, 1))
+
+
+def students_store(plan):
+    """plan: per person, (cohorts they are in, students reached)."""
+    store = cohort_store([(dt.date(2019 + k, 8, 1), 0) for k in range(3)])
+    for i, (cohorts, students) in enumerate(plan):
+        for k in sorted(cohorts):
+            store.put(
+                Enrollment(
+                    id=f"x{i}-{k}",
+                    person_id=f"q{i}",
+                    cohort_id=f"c{k}",
+                    role="mentee",
+                    status="completed",
+                )
+            )
+        store.put(
+            Outcome(
+                id=f"o{i}",
+                person_id=f"q{i}",
+                kind="students_reached",
+                date=dt.date(2023, 6, 1),
+                value=students,
+            )
+        )
+    return store
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sets(st.integers(0, 2), min_size=1), st.integers(0, 500)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_program_total_counts_each_persons_students_once(plan):
+    store = students_store(plan)
+    table = report_outcomes(store, policy=DisclosurePolicy(min_cell=1))
+    (total,) = [r for r in table if r.total]
+    assert total.cohort_id == ALL_COHORTS
+    assert total.students_reached == sum(students for _, students in plan)
+    for k in range(3):
+        (row,) = [r for r in table if r.cohort_id == f"c{k}"]
+        in_k = [students for cohorts, students in plan if k in cohorts]
+        assert row.students_reached == (sum(in_k) if in_k else None)
+        assert not row.total
+
+
+def test_unknown_program_or_a_cohort_id_for_a_program_is_not_found():
+    store = cohort_store(GEM)
+    with pytest.raises(NotFoundError, match="'prog-fellow'.*programs: 'gem'"):
+        report_outcomes(store, program_id="prog-fellow")
+    with pytest.raises(NotFoundError, match="'c1' is a cohort of program 'gem'"):
+        report_outcomes(store, program_id="c1")
+
+
+def test_an_unknown_demographic_attribute_is_refused_listing_the_known_ones():
+    store = cohort_store(GEM)
+    store.put(Person(id="p0-0", name="A", demographics={"gender": "f", "race_ethnicity": "x1"}))
+    with pytest.raises(ValidationError, match="'gender', 'race_ethnicity'") as err:
+        report_outcomes(store, by="genderr")
+    assert err.value.field == "by"
+    assert "x1" not in str(err.value) and "'f'" not in str(err.value)
+    assert report_outcomes(store, by="gender").title.endswith("gender")
+
+
+def results(spec):
+    return [
+        SurveyResult(
+            id=f"r{k}", survey_id="s", org_unit_id=u, cycle=cy, condition=cond, score=sc, n=n
+        )
+        for k, (u, cy, cond, sc, n) in enumerate(spec)
+    ]
+
+
+def test_an_unknown_condition_is_refused_listing_the_conditions():
+    rs = results([("u", "2021", "trust", 3.0, 20), ("u", "2022", "trust", 3.1, 20)])
+    with pytest.raises(ValidationError, match="'trust'") as err:
+        trend(rs, condition="equity")
+    assert err.value.field == "condition"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(1, 5, allow_nan=False),
+    st.floats(-0.0049, 0.0049, allow_nan=False),
+)
+def test_a_change_that_prints_as_zero_is_flat_by_default(score, delta):
+    rs = results([("u", "2021", "equity", score, 20), ("u", "2022", "equity", score + delta, 20)])
+    point = trend(rs)[1]
+    assert point.direction is Direction.FLAT
+    assert "-0.00" not in trend(rs).to_text()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(100, 400), st.integers(1, 30))
+def test_a_change_equal_to_the_tolerance_is_flat(start, step):
+    """2.45 - 2.40 is 0.04999... and 2.50 - 2.45 is 0.05000...03: both are flat at 0.05."""
+    a, b = start / 100, (start + step) / 100
+    rs = results([("u", "2021", "equity", a, 20), ("u", "2022", "equity", b, 20)])
+    assert trend(rs, tolerance=step / 100)[1].direction is Direction.FLAT
+    assert trend(rs, tolerance=step / 100 / 2)[1].direction is Direction.UP
+
+
+def test_follow_up_refuses_an_inquiry_grouped_otherwise_than_the_results():
+    spec = [
+        (u, cy, "equity", sc, 20) for u in ("s1", "s2") for cy, sc in (("2021", 2.0), ("2022", 2.5))
+    ]
+    rs = results(spec)
+    network = {"s1": "net", "s2": "net"}
+    finding = lowest_conditions(rs, by=network)[0]
+    inq = finding.inquiry(id="i1")
+    assert follow_up([inq], rs, by=network)[0].direction is Direction.UP
+    with pytest.raises(ValidationError, match="same by="):
+        follow_up([inq], rs)
+
+
+def test_an_inquiry_checks_its_next_steps_when_given_a_store():
+    rs = results([("u", "2021", "equity", 2.0, 20), ("u", "2021", "trust", 3.0, 20)])
+    finding = lowest_conditions(rs)[0]
+    store = MemoryStore()
+    with pytest.raises(NotFoundError, match="step-1"):
+        finding.inquiry(id="i1", next_step_ids=["step-1"], store=store)
+    store.put(Person(id="lead", name="Lead"))
+    store.put(ActionItem(id="step-1", owner_id="lead", text="Co-design the next steps"))
+    inq = finding.inquiry(id="i1", next_step_ids=["step-1"], store=store)
+    assert isinstance(inq, Inquiry) and inq.next_step_ids == ("step-1",)
+
+
+def test_csv_numbers_have_no_float_noise_and_whole_sums_no_decimals():
+    rs = results([("u", "2021", "equity", 0.3, 20), ("u", "2022", "equity", 0.1 + 0.22, 20)])
+    line = trend(rs).to_csv().splitlines()[2].split(",")
+    assert line[4] == "0.32" and line[6] == "0.02"
+    store = students_store([({0}, 10690.0)] * 12)
+    text = report_outcomes(store).to_csv()
+    assert ",128280," in text and "128280.0" not in text
+
+
+def test_a_text_column_prints_its_numbers_with_the_same_decimals():
+    store = cohort_store([(dt.date(2019, 8, 1), 2), (dt.date(2020, 8, 1), 1)])
+    start0, start1 = dt.date(2019, 8, 1), dt.date(2020, 8, 1)
+    for k, (person, day) in enumerate(
+        [
+            ("p0-0", start0 + dt.timedelta(days=522)),
+            ("p0-1", start0 + dt.timedelta(days=523)),
+            ("p1-0", start1 + dt.timedelta(days=419)),
+        ]
+    ):
+        store.put(Outcome(id=f"o{k}", person_id=person, kind="promotion", date=day))
+    table = report_outcomes(store, policy=DisclosurePolicy(min_cell=1))
+    medians = [r.median_days_to_promotion for r in table if not r.total]
+    assert medians == [522.5, 419.0]
+    lines = table.to_text().splitlines()[2:4]
+    assert ["522.5" in lines[0], "419.0" in lines[1]] == [True, True]
+
+
+def test_to_pandas_has_nullable_numbers_whether_or_not_anything_is_withheld():
+    store = cohort_store([(dt.date(2019, 8, 1), 30), (dt.date(2020, 8, 1), 3)])
+    df = report_outcomes(store).to_pandas()
+    assert df.attrs["withheld"]
+    assert str(df["mentees"].dtype) == "Int64"
+    assert str(df["promotion_rate"].dtype) == "Float64"
+    assert str(df["total"].dtype) == "boolean"
+    assert list(df["total"]) == [False, False, True]
+    assert {(i, "mentees") for i in range(3) if df["mentees"].isna()[i]} == {
+        w for w in df.attrs["withheld"] if w[1] == "mentees"
+    }
+    points = progress(gem_target(start=dt.date(2019, 1, 1)), cohort_store(GEM)).points
+    assert str(points.to_pandas()["date"].dtype).startswith("datetime64")
