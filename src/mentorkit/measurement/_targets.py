@@ -138,13 +138,13 @@ class TargetProgress:
     on_track: bool | None
 
     @property
-    def deadline_passed(self) -> bool:
-        """Whether ``as_of`` is after the deadline (the count is then the deadline's)."""
-        return self.as_of > self.target.deadline
+    def final(self) -> bool:
+        """Whether ``as_of`` is on or after the deadline: the count is the deadline's."""
+        return self.as_of >= self.target.deadline
 
     @property
     def verdict(self) -> str | None:
-        """``"met"``, ``"missed"`` (deadline passed), ``"on track"``, ``"behind"``, or ``None``.
+        """``"met"``, ``"missed"`` (at the deadline), ``"on track"``, ``"behind"``, or ``None``.
 
         ``None`` when the figures it rests on are withheld or there is no pace yet.
         """
@@ -152,7 +152,7 @@ class TargetProgress:
             return "met"
         if self.on_track is None:
             return None
-        if self.deadline_passed:
+        if self.final:
             return "met" if self.on_track else "missed"
         return "on track" if self.on_track else "behind"
 
@@ -164,7 +164,7 @@ class TargetProgress:
             return "-" if v is None else str(v) if isinstance(v, Suppressed) else form.format(v)
 
         verdict = "" if self.verdict is None else f" ({self.verdict})"
-        if self.deadline_passed:
+        if self.final:
             lines = [
                 f"{t.name}: {show(self.reached)} of {t.count:,} by the deadline "
                 f"{t.deadline.isoformat()}{verdict} (as of {self.as_of.isoformat()})",
