@@ -49,3 +49,23 @@ def test_the_benchmark_runs_at_tiny_size(monkeypatch, capsys):
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert "ratio mentorkit / pandas from entities" in out
+
+
+def test_report_refuses_an_unknown_program_and_a_missing_store(tmp_path, capsys):
+    db = tmp_path / "d.db"
+    store = SQLiteStore(db)
+    store.put_many(synthetic.district(seed=3, staff=400, years=2).entities())
+    store.close()
+    url = f"sqlite:///{db}"
+    # A mistyped program id is an error, not an empty table and exit code 0.
+    assert main(["report", "outcomes", "--program", "prog-felows", "--store", url]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "prog-felows" in err
+    # Importing into a store that does not exist fails without creating one.
+    good = tmp_path / "good.csv"
+    good.write_text("org_unit_id,cycle,condition,score,n\nou-sch-0001,2023,relational_trust,3,30\n")
+    missing = tmp_path / "missing.db"
+    args = ["report", "import-results", str(good), "--survey", "conditions"]
+    assert main([*args, "--store", f"sqlite:///{missing}"]) == 1
+    assert not missing.exists()

@@ -638,3 +638,125 @@ def test_progress_refuses_a_datetime_as_of():
     with pytest.raises(ValidationError) as info:
         progress(target, MemoryStore(), as_of=dt.datetime(2022, 1, 1, 12, 0))
     assert info.value.field == "as_of"
+
+
+@settings(max_examples=80, deadline=None)
+@given(result_specs, st.integers(2, 15))
+def test_a_per_unit_and_a_grouped_report_published_together_give_no_unit_away(spec, min_cell):
+    # What `mentorkit report conditions` prints without and with --by-parent: a reader has
+    # both. The group less every unit published anywhere must be zero or a big enough group.
+    by = {"u1": "n1", "u2": "n1", "u3": "n2", "u4": "n2"}
+    policy = DisclosurePolicy(min_cell=min_cell)
+    results = results_of(spec)
+    units = {}
+    for table in (
+        condition_scores(results, policy=policy),
+        trend(results, policy=policy),
+        report_conditions(results, by=by, policy=policy),
+    ):
+        for r in table:
+            if r.org_unit_id in by and not isinstance(r.n, Suppressed):
+                units[r.org_unit_id, r.cycle, r.condition] = r.n
+    for finding in lowest_conditions(results, policy=policy):
+        units[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
+    groups = {}
+    for table in (
+        condition_scores(results, by=by, policy=policy),
+        trend(results, by=by, policy=policy),
+        report_conditions(results, by=by, policy=policy),
+    ):
+        for r in table:
+            if r.org_unit_id in ("n1", "n2") and not isinstance(r.n, Suppressed):
+                groups[r.org_unit_id, r.cycle, r.condition] = r.n
+    for finding in lowest_conditions(results, by=by, policy=policy):
+        groups[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
+    for (group, cy, c), n in groups.items():
+        shown = sum(units.get((u, cy, c), 0) for u, g in by.items() if g == group)
+        assert not 0 < n - shown < min_cell, (group, cy, c, n, shown)
+
+
+def test_the_cli_scenario_a_small_school_beside_its_network():
+    # sch-a has 4 respondents: the per-school report withholds it; the network's figure
+    # (77) less the published schools (73) would give it away, so the network is withheld.
+    rs = results_of([("u1", "2023", "equity", 2.1, 4), ("u2", "2023", "equity", 2.6, 31),
+                     ("u3", "2023", "equity", 2.9, 42)])  # fmt: skip
+    by = {"u1": "n1", "u2": "n1", "u3": "n1"}
+    (net,) = condition_scores(rs, by=by)
+    assert isinstance(net.n, Suppressed)
+    assert isinstance(net.score, Suppressed)
+    assert len(lowest_conditions(rs, by=by)) == 0
+    assert all(isinstance(p.score, Suppressed) for p in trend(rs, by=by))
+
+
+def test_csv_output_never_hands_a_spreadsheet_a_formula():
+    rs = [
+        SurveyResult(
+            id=f"r{k}",
+            survey_id="s",
+            org_unit_id=u,
+            cycle="2023",
+            condition="equity",
+            score=3.0,
+            n=30,
+        )
+        for k, u in enumerate(['=HYPERLINK("http://x")', "@SUM(A1)", "+1", "-1", "plain"])
+    ]
+    text = condition_scores(rs).to_csv()
+    units = [line.split(",")[1] for line in text.splitlines()[1:]]
+    assert all(not u.lstrip('"').startswith(("=", "+", "-", "@")) for u in units), units
+    assert "plain" in units
+    # Numbers keep their sign: only text is guarded.
+    assert (
+        "-0.5"
+        in trend(
+            [
+                SurveyResult(
+                    id="a",
+                    survey_id="s",
+                    org_unit_id="u",
+                    cycle="1",
+                    condition="c",
+                    score=3.0,
+                    n=30,
+                ),
+                SurveyResult(
+                    id="b",
+                    survey_id="s",
+                    org_unit_id="u",
+                    cycle="2",
+                    condition="c",
+                    score=2.5,
+                    n=30,
+                ),
+            ]
+        ).to_csv()
+    )
+
+
+@pytest.mark.parametrize("figure", ["program_id", "cohort_id", "group"])
+def test_plot_cohorts_refuses_a_label_as_a_figure(figure):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mentorkit.measurement import plot_cohorts
+
+    with pytest.raises(ValidationError) as info:
+        plot_cohorts(report_outcomes(gem_store([(2019, 28), (2020, 3)])), figure=figure)
+    assert info.value.field == "figure"
+
+
+def test_plot_cohorts_draws_no_bar_for_a_withheld_figure():
+    import math
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mentorkit.measurement import plot_cohorts
+
+    table = report_outcomes(gem_store([(2019, 28), (2020, 3)]))
+    ax = plot_cohorts(table, figure="mentees")
+    withheld = [isinstance(r.mentees, Suppressed) for r in table if r.cohort_id != "(all cohorts)"]
+    assert any(withheld)
+    heights = [bar.get_height() for bar in ax.patches]
+    for hidden, height in zip(withheld, heights, strict=True):
+        assert math.isnan(height) if hidden else height > 0

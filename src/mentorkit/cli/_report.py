@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         if args.file is None:
             raise ValidationError("is needed for `report import-results`", field="FILE")
         survey_id = _need(args, "survey")
-        with open_cli_store(args) as store:
+        with open_cli_store(args, must_exist=True) as store:  # the survey must be there
             stored = import_results_csv(store, args.file, survey_id=survey_id)
         print(f"Imported {len(stored):,} results of survey {survey_id} from {args.file}")
         return 0

@@ -336,6 +336,30 @@ def _pooled(
     return {k: (single[k] if k in single else s / n, int(n)) for k, (s, n) in sums.items()}
 
 
+def _grouped(
+    results: Iterable[SurveyResult], by: GroupBy, policy: DisclosurePolicy
+) -> tuple[dict[Key, tuple[float, int]], set[Key]]:
+    """Scores per (survey, group, cycle, condition), and the keys whose figures to withhold.
+
+    A figure is withheld for fewer than ``min_cell`` respondents. A group's figure is also
+    withheld when its units withheld on their own (every per-unit report withholds them)
+    number 1 to ``min_cell - 1`` respondents together: the group less its published units
+    would give those few away, whichever report published the units.
+    """
+    checked = _check_results(results)
+    pooled = _pooled(checked, by, checked=True)
+    hidden = {k for k, (_, n) in pooled.items() if policy.is_small(n)}
+    if by is not None:
+        group_of = _group_of(by)
+        small: dict[Key, int] = {}
+        for (s, unit, cy, cond), (_, n) in _pooled(checked, None, checked=True).items():
+            group = group_of(unit)
+            if group is not None and policy.is_small(n):
+                small[s, group, cy, cond] = small.get((s, group, cy, cond), 0) + n
+        hidden |= {k for k, n in small.items() if policy.is_small(n)}
+    return pooled, hidden
+
+
 def _policy(policy: DisclosurePolicy | None) -> DisclosurePolicy:
     if policy is None:
         return DisclosurePolicy()
@@ -376,15 +400,15 @@ def condition_scores(
         [('equity', 2.5), ('trust', Suppressed())]
     """
     policy = _policy(policy)
-    pooled = _pooled(results, by)
+    pooled, hidden = _grouped(results, by, policy)
     rows = [
         ConditionScore(
             survey_id=s,
             org_unit_id=g,
             cycle=cy,
             condition=cond,
-            score=SUPPRESSED if policy.is_small(n) else score,
-            n=SUPPRESSED if policy.is_small(n) else n,
+            score=SUPPRESSED if (s, g, cy, cond) in hidden else score,
+            n=SUPPRESSED if (s, g, cy, cond) in hidden else n,
         )
         for (s, g, cy, cond), (score, n) in sorted(pooled.items())
     ]
@@ -426,9 +450,10 @@ def lowest_conditions(
     policy = _policy(policy)
     units: dict[tuple[str, str, str], list[tuple[float, str, int]]] = {}
     withheld: dict[tuple[str, str, str], int] = {}
-    for (s, g, cy, cond), (score, n) in _pooled(results, by).items():
+    pooled, hidden = _grouped(results, by, policy)
+    for (s, g, cy, cond), (score, n) in pooled.items():
         key = (s, g, cy)
-        if policy.is_small(n):
+        if (s, g, cy, cond) in hidden:
             withheld[key] = withheld.get(key, 0) + 1
             units.setdefault(key, [])
         else:
@@ -530,7 +555,7 @@ def trend(
     """
     policy = _policy(policy)
     _check_tolerance(tolerance)
-    pooled = _pooled(results, by)
+    pooled, hidden = _grouped(results, by, policy)
     if condition is not None:
         known = {k[3] for k in pooled}
         if condition not in known:
@@ -549,7 +574,7 @@ def trend(
         points.sort()
         previous: float | None = None
         for _, cy, score, n in points:
-            small = policy.is_small(n)
+            small = (s, g, cy, cond) in hidden
             change = None if small or previous is None else score - previous
             rows.append(
                 TrendPoint(
@@ -676,12 +701,14 @@ def report_conditions(
 ) -> ReportTable[ConditionScore]:
     """Scores per org unit and per group (e.g. school and network) together, safe to share.
 
-    A group's score pools its units' respondents, so publishing the group beside all but
-    one of its units would let a reader work out the withheld unit (its respondents and
-    their total score by subtraction). Within each group, survey, cycle and condition, more
-    units are withheld (smallest first) until no withheld unit's respondents can be derived
-    and the withheld units together (the group less the published units, whose pooled mean
-    follows too) are no small group, or the group itself is withheld.
+    A group's score pools its units' respondents, so the group less its published units
+    gives away the withheld ones together (their respondents and mean score). Units with
+    fewer than ``min_cell`` respondents are withheld, exactly as every per-unit report
+    (``condition_scores``, ``lowest_conditions``, ``trend`` without ``by``) withholds them;
+    a group is withheld when it is small or when those units number 1 to ``min_cell - 1``
+    respondents together, as every grouped report does too. So this table, a per-unit report
+    and a grouped report published together give no withheld unit away. (Then more units
+    are withheld, smallest first, should any withheld one still follow from the rest.)
 
     Args:
         results: Survey results per org unit.
@@ -694,10 +721,10 @@ def report_conditions(
     Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id=u, cycle="2023",
         ...                    condition="equity", score=3.0, n=n)
-        ...       for k, (u, n) in enumerate([("a", 4), ("b", 30), ("c", 25)])]
-        >>> t = report_conditions(rs, by={"a": "net", "b": "net", "c": "net"})
-        >>> [(r.org_unit_id, r.n) for r in t]
-        [('a', Suppressed()), ('b', 30), ('c', Suppressed()), ('net', 59)]
+        ...       for k, (u, n) in enumerate([("a", 4), ("b", 30), ("c", 6), ("d", 4)])]
+        >>> t = report_conditions(rs, by={"a": "net", "b": "net", "c": "net", "d": "other"})
+        >>> [(r.org_unit_id, str(r.n)) for r in t]
+        [('a', '*'), ('b', '30'), ('c', '*'), ('d', '*'), ('net', '40'), ('other', '*')]
     """
     policy = _policy(policy)
     if not isinstance(by, Mapping):
@@ -706,9 +733,9 @@ def report_conditions(
         )
     results = _check_results(results)
     true = _pooled(results, None, checked=True)
-    pooled = _pooled(results, by.get, checked=True)
+    pooled, hidden_keys = _grouped(results, by, policy)
     hidden_units: set[Hashable] = {k for k, (_, n) in true.items() if policy.is_small(n)}
-    hidden_groups: set[Hashable] = {k for k, (_, n) in pooled.items() if policy.is_small(n)}
+    hidden_groups: set[Hashable] = set(hidden_keys)
     if policy.complementary:
         members: dict[Key, list[Key]] = {}
         for key in true:

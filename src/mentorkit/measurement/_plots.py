@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,12 +84,14 @@ def plot_cohorts(
         ValidationError: ``figure`` is not a field of the rows.
     """
     rows = [r for r in rows if r.cohort_id != ALL_COHORTS]
-    if figure not in {a.name for a in attrs.fields(OutcomeRow)}:
+    labels_not_figures = {"program_id", "cohort_id", "group"}
+    if figure not in {a.name for a in attrs.fields(OutcomeRow)} - labels_not_figures:
         raise ValidationError("is not a figure of the outcome report", field="figure", value=figure)
     ax = _axes(ax, (7.0, 4.0))
     labels = [r.cohort_id for r in rows]
     values = [getattr(r, figure) for r in rows]
-    heights = [0.0 if isinstance(v, Suppressed) or v is None else float(v) for v in values]
+    # A withheld figure gets no bar at all (only its ``*``): never a bar of height zero.
+    heights = [math.nan if isinstance(v, Suppressed) or v is None else float(v) for v in values]
     bars = ax.bar(range(len(rows)), heights, color="tab:blue")
     for bar, v in zip(bars, values, strict=True):
         if isinstance(v, Suppressed):

@@ -50,7 +50,9 @@ def cell_text(value: object, column: str = "", decimals: int | None = None) -> s
             decimals = 0 if value.is_integer() and abs(value) >= 100 else 2
         text = f"{value:,.{decimals}f}"
         # A change that rounds to nothing prints as 0, never as -0.
-        return text[1:] if text.startswith("-") and not any(ch in "123456789" for ch in text) else text
+        if text.startswith("-") and not any(ch in "123456789" for ch in text):
+            return text[1:]
+        return text
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, dt.date):
@@ -94,6 +96,10 @@ def _dtype(values: Sequence[object], hint: object = None) -> str:
     return "object"
 
 
+#: What a spreadsheet reads as the start of a formula in a text cell.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: object) -> str:
     if isinstance(value, Suppressed):
         return "*"
@@ -105,9 +111,11 @@ def _csv_value(value: object) -> str:
             return str(int(value))
         return repr(round(value, 10))
     if isinstance(value, enum.Enum):
-        return str(value.value)
+        value = value.value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # a label such as "=HYPERLINK(...)" stays text in a spreadsheet
     return str(value)
 
 
@@ -161,9 +169,7 @@ class ReportTable(Sequence[R], Generic[R]):
             all(isinstance(line[k], int | float | Suppressed) or line[k] is None for line in values)
             for k in range(len(self.columns))
         ]
-        decimals = [
-            _decimals(c, [line[k] for line in values]) for k, c in enumerate(self.columns)
-        ]
+        decimals = [_decimals(c, [line[k] for line in values]) for k, c in enumerate(self.columns)]
         table = [[c.replace("_", " ") for c in self.columns]]
         table += [
             [cell_text(v, c, d) for v, c, d in zip(line, self.columns, decimals, strict=True)]
@@ -182,6 +188,9 @@ class ReportTable(Sequence[R], Generic[R]):
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The rows as CSV (``*`` marks a withheld figure, an empty cell none).
+
+        A text label that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+        ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``.
 
         Args:
             path: Also write the text to this file (owner-only permissions).
