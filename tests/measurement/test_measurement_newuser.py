@@ -74,7 +74,7 @@ def test_a_target_past_its_deadline_counts_at_the_deadline_and_says_missed():
     assert late.verdict == "missed"
     assert late.on_track is False
     assert "113 of 150" in late.to_text()
-    assert "(missed)" in late.to_text()
+    assert "(missed;" in late.to_text()
     assert "on track" not in late.to_text()
 
 

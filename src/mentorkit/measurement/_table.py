@@ -119,6 +119,16 @@ def _csv_value(value: object) -> str:
     return str(value)
 
 
+def write_private(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` with owner-only permissions; StorageError if it fails."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as exc:
+        raise StorageError(f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+
+
 class ReportTable(Sequence[R], Generic[R]):
     """Rows of one report (attrs records), with the disclosure policy they follow.
 
@@ -208,12 +218,7 @@ class ReportTable(Sequence[R], Generic[R]):
             writer.writerow([_csv_value(v) for v in self._values(r)])
         text = out.getvalue()
         if path is not None:
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-            except OSError as exc:
-                raise StorageError(f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+            write_private(path, text)
         return text
 
     def to_pandas(self) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Hashable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,7 +14,7 @@ from mentorkit._gc import collector_paused
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.measurement._disclosure import SUPPRESSED, DisclosurePolicy, Suppressed
 from mentorkit.measurement._figures import known_ids, protect
-from mentorkit.measurement._table import ReportTable
+from mentorkit.measurement._table import ReportTable, write_private
 from mentorkit.model import (
     Cohort,
     Enrollment,
@@ -106,6 +107,12 @@ class ProgressPoint:
 
 
 @attrs.frozen(kw_only=True)
+class _Figure:
+    figure: str
+    value: object
+
+
+@attrs.frozen(kw_only=True)
 class TargetProgress:
     """Where a target stands on a day: the count so far, the pace, and a projection.
 
@@ -167,7 +174,8 @@ class TargetProgress:
         if self.final:
             lines = [
                 f"{t.name}: {show(self.reached)} of {t.count:,} by the deadline "
-                f"{t.deadline.isoformat()}{verdict} (as of {self.as_of.isoformat()})",
+                f"{t.deadline.isoformat()} ({self.verdict or '-'}; as of "
+                f"{self.as_of.isoformat()})",
                 f"  pace {show(self.pace_so_far, '{:,.1f}')} a year up to the deadline",
             ]
         else:
@@ -180,6 +188,53 @@ class TargetProgress:
             ]
         lines += ["  " + line for line in self.points.to_text().splitlines()[1:]]
         return "\n".join(lines)
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The whole progress as CSV: the headline figures, a blank line, then the points.
+
+        The first block has the columns ``figure,value`` (target, count, deadline, as of,
+        reached, remaining, paces, projection, verdict; ``*`` marks a withheld figure);
+        the second is [points][mentorkit.measurement.TargetProgress] as a table
+        (``date,label,new,total``).
+
+        Args:
+            path: Also write the text to this file (owner-only permissions).
+
+        Returns:
+            The CSV text.
+
+        Raises:
+            StorageError: the file cannot be written.
+        """
+        t = self.target
+        head = ReportTable(
+            [
+                _Figure(figure=name, value=value)
+                for name, value in (
+                    ("target_id", t.id),
+                    ("target", t.name),
+                    ("program_id", t.program_id),
+                    ("measure", t.measure),
+                    ("count", t.count),
+                    ("deadline", t.deadline),
+                    ("start", t.start),
+                    ("as_of", self.as_of),
+                    ("reached", self.reached),
+                    ("remaining", self.remaining),
+                    ("pace_so_far", self.pace_so_far),
+                    ("pace_needed", self.pace_needed),
+                    ("projected", self.projected),
+                    ("verdict", self.verdict),
+                )
+            ],
+            row_type=_Figure,
+            title=t.name,
+            policy=self.points.policy,
+        )
+        text = head.to_csv() + "\n" + self.points.to_csv()
+        if path is not None:
+            write_private(path, text)
+        return text
 
     def _repr_html_(self) -> str:
         import html

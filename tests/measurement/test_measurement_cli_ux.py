@@ -1,0 +1,130 @@
+"""`mentorkit report` as a newcomer meets it: subcommands, the demo, errors, files, graph."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from mentorkit.cli import main
+from mentorkit.measurement import report_outcomes
+from mentorkit.storage import SQLiteStore
+
+DOCUMENTED = [
+    ["report", "outcomes"],
+    ["report", "outcomes", "--program", "prog-fellows"],
+    ["report", "conditions", "--survey", "conditions", "--by-parent"],
+    ["report", "conditions", "--survey", "conditions", "--tolerance", "0.1"],
+    ["report", "target", "--target", "t-150"],
+    ["report", "target", "--target", "t-150", "--as-of", "2024-06-30"],
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    assert main(["demo", "--store", url]) == 0
+    return folder, url
+
+
+@pytest.mark.parametrize("argv", DOCUMENTED, ids=" ".join)
+def test_the_demo_database_runs_every_documented_report(demo, argv, capsys):
+    _, url = demo
+    assert main([*argv, "--store", url]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "withheld" in out
+
+
+def test_the_demo_target_reads_as_a_150_by_a_year_target(demo, capsys):
+    _, url = demo
+    assert main(["report", "target", "--target", "t-150", "--as-of", "2024-06-30",
+                 "--store", url]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert re.search(r"150 fellows supported by \d{4}: 83 of 150", out)
+    assert "(behind)" in out
+
+
+@pytest.mark.parametrize("kind", ["outcomes", "conditions", "target", "import-results"])
+def test_each_report_has_its_own_help(kind, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["report", kind, "--help"])
+    assert info.value.code == 0
+    assert f"usage: mentorkit report {kind}" in capsys.readouterr().out
+
+
+def test_an_option_of_another_report_is_a_usage_error(demo, capsys):
+    _, url = demo
+    with pytest.raises(SystemExit) as info:
+        main(["report", "conditions", "--survey", "conditions", "--program", "x",
+              "--store", url])  # fmt: skip
+    assert info.value.code == 2
+    assert "--program" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "listed"),
+    [
+        (["report", "outcomes", "--program", "prog-fellow"], "'prog-coaching', 'prog-fellows'"),
+        (["report", "outcomes", "--program", "coh-fellows-2021"], "cohort of program"),
+        (["report", "conditions", "--survey", "catalyst"], "surveys: 'conditions'"),
+        (["report", "target", "--target", "t-100"], "targets: 't-150'"),
+        (["report", "outcomes", "--by", "genderr"], "'gender', 'race_ethnicity'"),
+    ],
+)
+def test_a_wrong_id_is_an_error_listing_what_there_is(demo, argv, listed, capsys):
+    _, url = demo
+    assert main([*argv, "--store", url]) == 1
+    assert listed in capsys.readouterr().err
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text):
+        raise BrokenPipeError
+
+    def fileno(self):
+        return 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["report", "outcomes"], ["report", "target", "--target", "t-150"]],
+    ids=" ".join,
+)
+def test_the_csv_file_is_written_even_when_the_output_pipe_closes(demo, argv, monkeypatch):
+    folder, url = demo
+    out = folder / f"{argv[1]}.csv"
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    monkeypatch.setattr("os.dup2", lambda *a: None)
+    main([*argv, "--store", url, "--csv", str(out)])
+    assert out.read_text().count("\n") > 2
+
+
+def test_the_target_csv_holds_the_headline_figures_and_the_points(demo, capsys):
+    folder, url = demo
+    out = folder / "target.csv"
+    assert main(["report", "target", "--target", "t-150", "--as-of", "2024-06-30",
+                 "--store", url, "--csv", str(out)]) == 0  # fmt: skip
+    head, points = out.read_text().split("\n\n")
+    figures = dict(csv.reader(io.StringIO(head)))
+    assert figures["reached"] == "83"
+    assert figures["verdict"] == "behind"
+    for name in ("pace_so_far", "pace_needed", "projected", "deadline", "count"):
+        assert figures[name]
+    assert points.splitlines()[0] == "date,label,new,total"
+
+
+def test_graph_withholds_the_cohort_figures_the_outcome_report_withholds(demo, capsys):
+    _, url = demo
+    assert main(["graph", "--store", url]) == 0
+    lines = capsys.readouterr().out.split("by cohort:")[1].splitlines()
+    shown = {line.split()[0]: line.split()[3] for line in lines if line.startswith("  coh-")}
+    store = SQLiteStore(url.removeprefix("sqlite:///"))
+    try:
+        outcomes = {r.cohort_id: r.mentees for r in report_outcomes(store)}
+    finally:
+        store.close()
+    for cohort, size in shown.items():
+        assert size == "*" or int(size) >= 10
+        if str(outcomes.get(cohort)) == "*":
+            assert size == "*", cohort
