@@ -301,3 +301,57 @@ def test_to_pandas_has_nullable_numbers_whether_or_not_anything_is_withheld():
     }
     points = progress(gem_target(start=dt.date(2019, 1, 1)), cohort_store(GEM)).points
     assert str(points.to_pandas()["date"].dtype).startswith("datetime64")
+
+
+def _survey():
+    from mentorkit.measurement import Condition, Survey
+
+    return Survey(id="s", name="S", conditions=[Condition(id="equity", title="Equity")])
+
+
+HEADER = "org_unit_id,cycle,condition,score,n\n"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(["good", "one", "two", "short"]), min_size=1, max_size=12))
+def test_the_bad_row_count_counts_rows_not_problems(kinds):
+    import io
+
+    from mentorkit.measurement import read_results_csv
+
+    body = {
+        "good": "u,{k},equity,3,20\n",
+        "one": "u,{k},equity,high,20\n",
+        "two": "nope,{k},equity,high,0\n",
+        "short": "u,{k},equity\n",
+    }
+    text = HEADER + "".join(body[kind].format(k=f"c{k}") for k, kind in enumerate(kinds))
+    bad = sum(kind != "good" for kind in kinds)
+    if not bad:
+        assert len(read_results_csv(io.StringIO(text), survey=_survey(), org_unit_ids={"u"})) == (
+            len(kinds)
+        )
+        return
+    with pytest.raises(ValidationError) as err:
+        read_results_csv(io.StringIO(text), survey=_survey(), org_unit_ids={"u"})
+    assert str(err.value).startswith(f"{bad} bad row(s)")
+    for k, kind in enumerate(kinds):
+        if kind == "short":
+            assert (
+                f"row {k + 2}: has 3 cell(s), the header has 5 columns"
+                in err.value.errors[
+                    [e.startswith(f"row {k + 2}:") for e in err.value.errors].index(True)
+                ]
+            )
+
+
+def test_a_semicolon_file_gets_a_hint_and_a_header_only_file_is_refused():
+    import io
+
+    from mentorkit.measurement import read_results_csv
+
+    semi = HEADER.replace(",", ";") + "u;2023;equity;3;20\n"
+    with pytest.raises(ValidationError, match="separate columns with ';'"):
+        read_results_csv(io.StringIO(semi), survey=_survey(), org_unit_ids={"u"})
+    with pytest.raises(ValidationError, match="header but no rows"):
+        read_results_csv(io.StringIO(HEADER), survey=_survey(), org_unit_ids={"u"})

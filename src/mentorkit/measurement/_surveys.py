@@ -341,10 +341,13 @@ def read_results_csv(
         org_unit_ids: The org units results may name.
 
     Returns:
-        The results, ids from :func:`result_id`.
+        The results; each id is made of the survey, org unit, cycle and condition, so
+        importing a corrected file replaces the results it repeats.
 
     Raises:
-        ValidationError: listing one line per bad row in ``errors``; nothing is returned.
+        ValidationError: listing one line per problem in ``errors`` (the message counts the
+            bad rows); a header without the columns (with a hint when the file separates
+            columns with ``;``); a file with a header but no rows. Nothing is returned.
 
     Examples:
         >>> import io
@@ -367,9 +370,13 @@ def read_results_csv(
     header = [cell.strip() for cell in next(lines, (1, []))[1] or ()]
     missing = [col for col in RESULT_COLUMNS if col not in header]
     if missing:
+        hint = ""
+        for sep in (";", "\t", "|"):
+            if len(header) == 1 and sep in header[0]:
+                hint = f"; the file seems to separate columns with {sep!r}: save it with commas"
         raise ValidationError(
             f"the header lacks the column(s) {', '.join(missing)} "
-            f"(needs {', '.join(RESULT_COLUMNS)})",
+            f"(needs {', '.join(RESULT_COLUMNS)}){hint}",
             field="row 1",
             value=",".join(header)[:200],
         )
@@ -386,15 +393,27 @@ def read_results_csv(
     out: list[SurveyResult] = []
     seen: dict[str, int] = {}
 
+    bad_rows: set[int] = set()
+    needed = max(header.index(col) for col in RESULT_COLUMNS) + 1
+
     def bad(row: int, column: str, message: str, value: object) -> None:
+        bad_rows.add(row)
         errors.append(f"row {row}, column {column}: {message} (got {_shown(value)})")
 
     for number, cells in lines:
         if cells is None:
+            bad_rows.add(number)
             errors.append(f"row {number}: not valid CSV (a field too long, or broken quoting)")
             break  # the parser cannot go on past it
         if len(cells) > len(header):  # more cells than header columns
             bad(number, "(extra)", "more cells than the header has columns", cells[len(header) :])
+            continue
+        if len(cells) < needed:  # a short row: say so, not "score: not a number (got '')"
+            bad_rows.add(number)
+            errors.append(
+                f"row {number}: has {len(cells)} cell(s), the header has {len(header)} "
+                "columns (a missing separator, or a line broken in two?)"
+            )
             continue
         record = dict(zip(header, cells, strict=False))
         fields = {col: (record.get(col) or "").strip() for col in RESULT_COLUMNS}
@@ -453,9 +472,16 @@ def read_results_csv(
             )
         )
     if errors:
+        problems = "" if len(errors) == len(bad_rows) else f" ({len(errors)} problems)"
         raise ValidationError(
-            f"{len(errors)} bad row(s) in the survey results file; nothing was imported",
+            f"{len(bad_rows)} bad row(s){problems} in the survey results file; nothing "
+            "was imported",
             errors=errors,
+        )
+    if not out:
+        raise ValidationError(
+            "the survey results file has a header but no rows; nothing was imported",
+            field="source",
         )
     return out
 
