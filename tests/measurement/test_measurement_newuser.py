@@ -103,24 +103,25 @@ def test_progress_after_the_deadline_is_the_progress_at_the_deadline(cohorts, co
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(10, 60), st.integers(2, 6), st.integers(30, 300))
-def test_without_a_start_the_pace_is_the_intake_after_the_first_cohort(n, years, extra):
-    """Equal yearly cohorts of n: the pace so far is n a year, not inflated by the first."""
+@given(st.integers(10, 60), st.integers(2, 6), st.integers(0, 364))
+def test_without_a_start_the_pace_is_the_yearly_intake(n, years, extra):
+    """Equal yearly cohorts of n: the pace so far is n a year, whenever one looks."""
     store = cohort_store([(dt.date(2019 + k, 8, 1), n) for k in range(years)])
     as_of = dt.date(2019 + years - 1, 8, 1) + dt.timedelta(days=extra)
     target = gem_target(deadline=dt.date(2030, 6, 30), count=10_000)
     p = progress(target, store, as_of=as_of, policy=DisclosurePolicy(min_cell=1))
-    elapsed = (as_of - dt.date(2019, 8, 1)).days / 365.25
-    assert p.pace_so_far == pytest.approx(n * (years - 1) / elapsed)
-    assert p.pace_so_far <= n * 1.01  # never more than the yearly intake
+    assert p.pace_so_far == pytest.approx(n, rel=0.01)
+    left = (target.deadline - as_of).days / 365.25
+    assert p.projected == pytest.approx(n * years + p.pace_so_far * left)
 
 
 def test_one_cohort_and_no_start_gives_no_pace_rather_than_a_made_up_one():
     store = cohort_store([(dt.date(2023, 8, 1), 30)])
     p = progress(gem_target(), store, as_of=dt.date(2024, 1, 1))
-    assert p.pace_so_far == 0.0
-    assert p.projected == 30.0
-    assert p.verdict == "behind"
+    assert p.pace_so_far is None
+    assert p.projected is None
+    assert p.verdict is None
+    assert "30 of 150" in p.to_text()
 
 
 def test_a_target_of_an_unknown_program_is_not_found_and_the_message_lists_programs():
@@ -355,3 +356,63 @@ def test_a_semicolon_file_gets_a_hint_and_a_header_only_file_is_refused():
         read_results_csv(io.StringIO(semi), survey=_survey(), org_unit_ids={"u"})
     with pytest.raises(ValidationError, match="header but no rows"):
         read_results_csv(io.StringIO(HEADER), survey=_survey(), org_unit_ids={"u"})
+
+
+@pytest.fixture
+def plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")
+
+
+def test_plot_progress_leaves_a_gap_for_a_withheld_count_and_runs_on_to_as_of(plt):
+    import math
+
+    from mentorkit.measurement import plot_progress
+
+    store = cohort_store([(dt.date(2019, 8, 1), 4), *GEM[1:]])
+    p = progress(gem_target(start=dt.date(2019, 1, 1)), store, as_of=dt.date(2023, 3, 1))
+    assert str(p.points[0].total) == "*"
+    ax = plot_progress(p)
+    line = ax.get_lines()[0]
+    xs, ys = line.get_xdata(), line.get_ydata()
+    withheld = [k for k, pt in enumerate(p.points) if not isinstance(pt.total, int)]
+    for k in withheld:
+        assert math.isnan(ys[k])
+    assert xs[-1] == dt.date(2023, 3, 1)
+    assert "(* withheld)" in ax.get_title()
+    assert ax.figure.get_layout_engine() is not None
+
+
+def test_plot_cohorts_says_withheld_only_when_something_is_and_draws_rates_in_percent(plt):
+    from matplotlib.ticker import PercentFormatter
+
+    from mentorkit.measurement import plot_cohorts
+
+    store = cohort_store([(dt.date(2019, 8, 1), 30), (dt.date(2020, 8, 1), 40)])
+    ax = plot_cohorts(report_outcomes(store))
+    assert "withheld" not in ax.get_title()
+    assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
+    small = cohort_store([(dt.date(2019, 8, 1), 30), (dt.date(2020, 8, 1), 4)])
+    assert "(* withheld)" in plot_cohorts(report_outcomes(small)).get_title()
+
+
+def test_plot_trends_keeps_its_legend_off_the_axes_and_refuses_an_unknown_condition(plt):
+    from mentorkit.measurement import plot_trends
+
+    spec = [(f"school-{u:02d}", cy, "equity", 2 + u / 20, 20) for u in range(12)
+            for cy in ("2021", "2022")]  # fmt: skip
+    ax = plot_trends(trend(results(spec)))
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.x0 >= ax.get_window_extent().x1
+    many = [(f"s{u:02d}", cy, "equity", 3.0, 20) for u in range(40) for cy in ("2021", "2022")]
+    ax = plot_trends(trend(results(many)))
+    assert ax.get_legend() is None
+    assert "40 org units" in ax.get_title()
+    with pytest.raises(ValidationError, match="equity"):
+        plot_trends(trend(results(spec)), condition="trust")

@@ -124,8 +124,8 @@ class TargetProgress:
         points: The running count over time.
         pace_so_far: People per year from ``target.start`` to ``as_of`` (or the deadline,
             once it has passed). Without ``target.start``, the first day's people are the
-            starting level, and the pace counts only those who came after, per year since
-            that day (``None`` with a single day: no pace yet).
+            starting level, and the pace is those who came after, per year from the first
+            day to the last (``None`` with a single day: no pace yet).
         pace_needed: People per year still needed from ``as_of`` to the deadline
             (``None`` once the deadline has passed).
         projected: The count at the deadline if the pace so far holds (the count at the
@@ -311,7 +311,8 @@ def progress(
 
     Give ``target.start`` (the day the program began recruiting towards the target): the
     pace so far is measured from it. Without it, the first cohort's people are taken as
-    the starting level and the pace counts only those who came after them.
+    the starting level and the pace is the intake after them, per year from the first
+    cohort's start to the last one's (with a single cohort there is no pace yet).
 
     Examples:
         >>> import datetime as dt
@@ -374,9 +375,10 @@ def progress(
     if target.start is not None:
         if until > target.start:
             pace = reached / ((until - target.start).days / _YEAR)
-    elif days and until > days[0][0]:
-        # No start: the first day's people are where the count began, not a pace.
-        pace = (reached - news[0]) / ((until - days[0][0]).days / _YEAR)
+    elif len(days) > 1 and days[-1][0] > days[0][0]:
+        # No start: the first day's people are where the count began, not a pace; the
+        # pace is the intake after it, per year from the first intake to the last.
+        pace = (reached - news[0]) / ((days[-1][0] - days[0][0]).days / _YEAR)
     left_years = (target.deadline - as_of).days / _YEAR
     remaining = max(0, target.count - reached)
     needed = remaining / left_years if left_years > 0 else None
