@@ -1,11 +1,11 @@
 """The disclosure policy for every kind of figure: linked count tables, rates, means, sums.
 
-Counts go through :func:`~mentorkit.measurement._disclosure._from_counts` (the crosstab's
+Counts go through ``_from_counts`` (the crosstab's
 primary and complementary suppression). Tables that count the same people by different
-attributes share their row totals and grand total; :func:`linked_tables` withholds a shared
+attributes share their row totals and grand total; ``linked_tables`` withholds a shared
 margin in every table as soon as one withholds it. A rate, mean or median is published only
 when every count it rests on is published and at least the minimum cell. Sums and chains
-(totals of parts, running totals) are protected by :func:`protect`: more parts are withheld
+(totals of parts, running totals) are protected by ``protect``: more parts are withheld
 until no withheld figure is a linear combination of published ones.
 """
 

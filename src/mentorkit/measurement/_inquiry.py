@@ -210,7 +210,7 @@ class Inquiry(Entity):
 
     Links a finding (an org unit's lowest condition in a cycle) to the coaching cycle or
     action plan that responds to it and to the co-designed next steps (action item ids),
-    so that :func:`follow_up` answers "did the condition move after we acted?".
+    so that [follow_up][mentorkit.measurement.follow_up] answers "did the condition move after we acted?".
 
     Examples:
         >>> Inquiry(id="inq-1", survey_id="conditions", org_unit_id="net-7",
@@ -381,8 +381,8 @@ def condition_scores(
 
     With ``by``, results are pooled into groups (respondent-weighted means). When grouped
     figures are published beside ungrouped ones, compute both with
-    :func:`report_conditions`, which also keeps a withheld unit from being worked out of its
-    group's figure.
+    [report_conditions][mentorkit.measurement.report_conditions], which also keeps a
+    withheld unit from being worked out of its group's figure.
 
     Args:
         results: Survey results (a store query, a list).
@@ -615,7 +615,8 @@ def follow_up(
     Args:
         inquiries: The inquiries (``store.all(Inquiry)``).
         results: Survey results.
-        by: As for :func:`trend`: how org units are grouped (the inquiries name groups then).
+        by: As for [trend][mentorkit.measurement.trend]: how org units are grouped (the
+            inquiries name groups then).
         cycles: The order of the cycles (default: sorted by name).
         tolerance: A change within ``±tolerance`` (inclusive) is ``flat``. The default,
             0.005, keeps a change that prints as 0.00 from being called up or down; pass

@@ -131,7 +131,7 @@ class Survey(Entity):
         raise NotFoundError(f"survey {self.id!r} has no condition {condition_id!r}")
 
     def check_score(self, score: float, *, field: str = "score") -> None:
-        """Raise :class:`~mentorkit.errors.ValidationError` unless ``score`` is on the scale."""
+        """Raise [ValidationError][mentorkit.errors.ValidationError] unless on the scale."""
         if not self.scale_min <= score <= self.scale_max:
             raise ValidationError(
                 f"must be between {self.scale_min:g} and {self.scale_max:g}",
@@ -201,8 +201,9 @@ class SurveyResponse(Entity):
 class SurveyResult(Entity):
     """An aggregate: the mean score of ``n`` respondents on one condition, unit and cycle.
 
-    Imported from a survey provider's file (:func:`read_results_csv`) or computed from
-    responses (:func:`aggregate_responses`).
+    Imported from a survey provider's file
+    ([read_results_csv][mentorkit.measurement.read_results_csv]) or computed from responses
+    ([aggregate_responses][mentorkit.measurement.aggregate_responses]).
 
     Examples:
         >>> r = SurveyResult(id="r-1", survey_id="conditions", org_unit_id="net-7",
@@ -222,7 +223,7 @@ class SurveyResult(Entity):
 
 
 def result_id(survey_id: str, org_unit_id: str, cycle: str, condition: str) -> str:
-    """The id :func:`aggregate_responses` and the CSV import give a result (one per key)."""
+    """The id ``aggregate_responses`` and the CSV import give a result (one per key)."""
     return f"{survey_id}/{cycle}/{org_unit_id}/{condition}"
 
 
@@ -492,7 +493,9 @@ def import_results_csv(
     *,
     survey_id: str,
 ) -> list[SurveyResult]:
-    """Read a survey results CSV (see :func:`read_results_csv`) and store it, all or nothing.
+    """Read a survey results CSV and store it, all or nothing.
+
+    The file is read as [read_results_csv][mentorkit.measurement.read_results_csv] reads it.
 
     The survey and the org units are read from the store. A result already stored for the
     same survey, cycle, org unit and condition is replaced (so a corrected file can be

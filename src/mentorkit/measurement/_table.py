@@ -134,9 +134,11 @@ class ReportTable(Sequence[R], Generic[R]):
 
     Every figure is a number, ``None`` where it does not apply, or
     [Suppressed][mentorkit.measurement.Suppressed] where the policy withholds it (shown as
-    ``*``, never as zero). Index it, iterate it, print :meth:`to_text`, write :meth:`to_csv`,
-    or get a DataFrame with :meth:`to_pandas` (extra ``notebook``); in Jupyter it shows as an
-    HTML table.
+    ``*``, never as zero). Index it, iterate it, print
+    [to_text][mentorkit.measurement.ReportTable.to_text], write
+    [to_csv][mentorkit.measurement.ReportTable.to_csv], or get a DataFrame with
+    [to_pandas][mentorkit.measurement.ReportTable.to_pandas] (extra ``notebook``); in
+    Jupyter it shows as an HTML table.
 
     Attributes:
         title: What the table shows.
@@ -222,7 +224,7 @@ class ReportTable(Sequence[R], Generic[R]):
         return text
 
     def to_pandas(self) -> Any:
-        """The rows as a [pandas.DataFrame][] (extra ``notebook``).
+        """The rows as a ``pandas.DataFrame`` (extra ``notebook``).
 
         Numeric columns have pandas' nullable dtypes (``Int64`` for counts, ``Float64`` for
         rates, means and sums) and dates are ``datetime64``, whether or not anything is
