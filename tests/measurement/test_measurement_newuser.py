@@ -416,3 +416,20 @@ def test_plot_trends_keeps_its_legend_off_the_axes_and_refuses_an_unknown_condit
     assert "40 org units" in ax.get_title()
     with pytest.raises(ValidationError, match="equity"):
         plot_trends(trend(results(spec)), condition="trust")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from([2.5, 2.75, 3.0, 3.5]), min_size=1, max_size=5),
+    st.sampled_from([10, 20, 30]),
+)
+def test_a_tie_for_lowest_is_flagged(scores, n):
+    conditions = ["a", "b", "c", "d", "e"][: len(scores)]
+    rs = results([("u", "2023", c, sc, n) for c, sc in zip(conditions, scores, strict=True)])
+    finding = lowest_conditions(rs)[0]
+    low = min(scores)
+    tied = [c for c, sc in zip(conditions, scores, strict=True) if sc == low]
+    assert finding.condition == tied[0]
+    assert list(finding.tied_with) == tied[1:]
+    if len(tied) > 1:
+        assert finding.gap == 0

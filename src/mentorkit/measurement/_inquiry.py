@@ -77,6 +77,8 @@ class Finding:
         next_condition: The second-lowest condition (``None`` if only one was published).
         gap: How far below the second-lowest it scored.
         withheld: Conditions left out for too few respondents.
+        tied_with: Other conditions with the same lowest score (``condition`` is then the
+            first by id, and ``gap`` is 0): a tie is not one lowest condition.
     """
 
     survey_id: str
@@ -88,6 +90,7 @@ class Finding:
     next_condition: str | None
     gap: float | None
     withheld: int
+    tied_with: tuple[str, ...] = ()
 
     def inquiry(
         self,
@@ -465,6 +468,8 @@ def lowest_conditions(
         scores.sort()
         score, cond, n = scores[0]
         second = scores[1] if len(scores) > 1 else None
+        # Scores equal but for float noise (a pooled 2.5 may be 2.4999999999999996) tie.
+        ties = tuple(c for sc, c, _ in scores[1:] if math.isclose(sc, score, abs_tol=1e-9))
         rows.append(
             Finding(
                 survey_id=s,
@@ -476,6 +481,7 @@ def lowest_conditions(
                 next_condition=second[1] if second else None,
                 gap=second[0] - score if second else None,
                 withheld=withheld.get((s, g, cy), 0),
+                tied_with=ties,
             )
         )
     return ReportTable(

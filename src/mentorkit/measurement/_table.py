@@ -41,6 +41,8 @@ def cell_text(value: object, column: str = "", decimals: int | None = None) -> s
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "-"
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
@@ -114,6 +116,8 @@ def _csv_value(value: object) -> str:
         value = value.value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        value = ";".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value  # a label such as "=HYPERLINK(...)" stays text in a spreadsheet
     return str(value)
