@@ -269,3 +269,45 @@ def test_protect_with_sizes_leaves_no_small_withheld_part_sum_behind_a_shown_tot
     if "total" not in withheld:
         together = sum(size_of[p] for p in parts if p in withheld)
         assert not 0 < together < min_cell, (sizes, withheld)
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs, st.integers(2, 12))
+def test_the_cohort_report_and_the_breakdown_shared_together_pin_nothing(spec, min_cell):
+    # `mentorkit report outcomes` (no breakdown) and a gender breakdown of the same people,
+    # both published: the cohort rows agree, and no withheld group count follows from the
+    # union (two groups: a group's count is the total less the other's).
+    store = build(spec)
+    policy = DisclosurePolicy(min_cell=min_cell)
+    plain = list(report_outcomes(store, policy=policy))
+    by = list(report_outcomes(store, policy=policy, by="gender"))
+    assert [r for r in by if r.group is None] == plain
+    total = plain[-1]
+    groups = [r for r in by if r.group is not None]
+    for field in ("mentees", "promoted"):
+        shown_total = getattr(total, field)
+        values = [getattr(r, field) for r in groups]
+        hidden = [v for v in values if isinstance(v, Suppressed)]
+        if not isinstance(shown_total, Suppressed):
+            assert len(hidden) != 1, (field, shown_total, values)
+
+
+def test_a_breakdown_beside_the_cohort_report_gives_no_group_away():
+    # f: 18 mentees, 5 promoted (withheld); m: 21 promoted. The plain report shows 26
+    # promoted in all: the breakdown must not show m's 21 beside a withheld f.
+    store = build([((18, 5), (21, 21))])
+    plain = {r.cohort_id: r for r in report_outcomes(store)}
+    groups = {r.group: r for r in report_outcomes(store, by="gender") if r.group}
+    assert plain[ALL_COHORTS].promoted == 26
+    assert isinstance(groups["f"].promoted, Suppressed)
+    assert isinstance(groups["m"].promoted, Suppressed)
+
+
+def test_adherence_is_withheld_for_a_withheld_cohort():
+    # c1 has 3 mentees (withheld) who made 40 commitments: their adherence is about 3 people.
+    store = build([((12, 0), (0, 0)), ((3, 0), (0, 0))])
+    rows = {
+        r.cohort_id: r for r in report_outcomes(store, adherence={"c0": (30, 40), "c1": (20, 40)})
+    }
+    assert isinstance(rows["c1"].mentees, Suppressed)
+    assert isinstance(rows["c1"].adherence_rate, Suppressed)

@@ -372,6 +372,16 @@ def test_target_progress_counts_and_withholds_nothing_derivable(sizes, min_cell)
             probe = np.zeros(len(unknown))
             probe[i] = 1
             assert np.linalg.matrix_rank(np.vstack([a, probe])) > rank, key
+    # Between two published running totals (or the start), the withheld new counts
+    # together (the difference less the published ones) are no small count either.
+    truth = [n for n in sizes if n]
+    gap = 0
+    for k, pt in enumerate(p.points):
+        if isinstance(pt.new, Suppressed):
+            gap += truth[k]
+        if not isinstance(pt.total, Suppressed):
+            assert not 0 < gap < min_cell, (sizes, p.points)
+            gap = 0
     if not isinstance(p.reached, Suppressed):
         assert p.reached == sum(sizes)
 

@@ -244,10 +244,15 @@ def _from_counts(
     withhold_total: bool = False,
     withhold_cols: Iterable[Hashable] = (),
     withhold_rows: Iterable[Hashable] = (),
+    keep_total: bool = False,
+    keep_cols: Iterable[Hashable] = (),
 ) -> Crosstab:
     """The table of known counts per ``(row, col)``: the one suppression every report uses.
 
     ``rows`` and ``cols`` add labels that have no count (their cells are zeros).
+    ``keep_total`` and ``keep_cols`` name margins another table publishes: complementary
+    suppression protects with other figures instead (as far as it can; a kept margin
+    withheld all the same shows as withheld, and the caller must check).
     """
     policy = policy or DisclosurePolicy()
     rows = _order([*rows, *(r for r, _ in counts)])
@@ -271,8 +276,13 @@ def _from_counts(
         withheld.add((("cols",), ("rows",)))
     withheld |= {(("col", c), ("cols",)) for c in withhold_cols if c in col_total}
     withheld |= {(("rows",), ("row", r)) for r in withhold_rows if r in row_total}
+    fixed: set[tuple[Hashable, Hashable]] = {
+        (("col", c), ("cols",)) for c in keep_cols if c in col_total
+    }
+    if keep_total:
+        fixed.add((("cols",), ("rows",)))
     if policy.complementary:
-        _complete(value, withheld, policy.min_cell)
+        _complete(value, withheld, policy.min_cell, fixed - withheld)
 
     def shown(edge: tuple[Hashable, Hashable]) -> Count:
         return SUPPRESSED if edge in withheld else value[edge]
@@ -292,6 +302,7 @@ def _complete(
     value: Mapping[tuple[Hashable, Hashable], int],
     withheld: set[tuple[Hashable, Hashable]],
     min_cell: int,
+    fixed: set[tuple[Hashable, Hashable]] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     """Withhold more edges until no small withheld count is pinned to one value.
 
@@ -315,11 +326,11 @@ def _complete(
         full.add_edge(*edge, count=n)
     small = [edge for edge in value if 0 < value[edge] < min_cell]
     while True:
-        _close_bridges(nx, full, value, withheld)
+        _close_bridges(nx, full, value, withheld, fixed)
         pinned = next((e for e in small if e in withheld and _pinned(nx, value, withheld, e)), None)
         if pinned is None:
             return
-        _widen(value, withheld, pinned)
+        _widen(value, withheld, pinned, fixed)
 
 
 def _close_bridges(
@@ -327,6 +338,7 @@ def _close_bridges(
     full: Any,
     value: Mapping[tuple[Hashable, Hashable], int],
     withheld: set[tuple[Hashable, Hashable]],
+    fixed: set[tuple[Hashable, Hashable]],
 ) -> None:
     while True:
         held = nx.Graph()
@@ -340,12 +352,23 @@ def _close_bridges(
             n = full[a][b]["count"]
             full[a][b]["cost"] = 0 if key in withheld else n + 1
             full[a][b]["nonzero"] = 0 if key in withheld else (n + 1 if n else None)
+            full[a][b]["fixed"] = key in fixed
         full.remove_edge(u, v)
         try:
-            try:
-                path = nx.dijkstra_path(full, u, v, weight=lambda a, b, d: d["nonzero"])
-            except nx.NetworkXNoPath:  # only zeros left to close it: better than nothing
-                path = nx.dijkstra_path(full, u, v, weight="cost")
+            path = None
+            # Never through a figure another table publishes; zeros only when nothing else
+            # closes it; a kept figure only as the last resort (the caller then checks).
+            for weight in (
+                lambda a, b, d: None if d["fixed"] else d["nonzero"],
+                lambda a, b, d: None if d["fixed"] else d["cost"],
+                lambda a, b, d: d["cost"],
+            ):
+                try:
+                    path = nx.dijkstra_path(full, u, v, weight=weight)
+                    break
+                except nx.NetworkXNoPath:
+                    continue
+            assert path is not None  # the circulation graph is 2-edge-connected
         finally:
             full.add_edge(u, v, count=value[_key(u, v, value)])
         for a, b in itertools.pairwise(path):
@@ -402,9 +425,15 @@ def _widen(
     value: Mapping[tuple[Hashable, Hashable], int],
     withheld: set[tuple[Hashable, Hashable]],
     pinned: tuple[Hashable, Hashable],
+    fixed: set[tuple[Hashable, Hashable]] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    """Withhold one more published positive count: beside ``pinned`` if one is, else any."""
+    """Withhold one more published positive count: beside ``pinned`` if one is, else any.
+
+    Not one of ``fixed`` (published by another table) unless nothing else is left.
+    """
     published = [e for e, n in value.items() if e not in withheld and n > 0]
+    if any(e not in fixed for e in published):
+        published = [e for e in published if e not in fixed]
     if not published:  # cannot happen: with every positive count withheld nothing is pinned
         return
     ends = set(pinned)

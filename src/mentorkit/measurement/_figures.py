@@ -12,7 +12,7 @@ until no withheld figure is a linear combination of published ones.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from mentorkit.measurement._disclosure import (
@@ -33,6 +33,7 @@ def linked_tables(
     *,
     rows: Mapping[Hashable, Iterable[Hashable]],
     policy: DisclosurePolicy,
+    given: Mapping[Hashable, Crosstab] | None = None,
 ) -> dict[tuple[Hashable, Hashable], Crosstab]:
     """Suppress count tables of the same people together.
 
@@ -47,6 +48,10 @@ def linked_tables(
         tables: ``(partition, attribute)`` -> counts per ``(row, col)``.
         rows: Each partition's row labels (rows without people are zeros).
         policy: The disclosure policy.
+        given: Attribute -> a table of the same people another report publishes as it
+            is: its withheld column totals and grand total are withheld here too, and its
+            published ones are kept published (others are withheld to protect instead, as
+            far as possible: see ``kept``).
 
     Returns:
         The suppressed tables, by the same keys.
@@ -55,6 +60,13 @@ def linked_tables(
     hidden_rows: dict[Hashable, set[Hashable]] = {p: set() for p, _ in tables}
     hidden_cols: dict[Hashable, set[Hashable]] = {a: set() for _, a in tables}
     hide_total = False
+    keep_total, keep_cols = False, {a: set[Hashable]() for a in hidden_cols}
+    for a, t in (given or {}).items():
+        hide_total |= isinstance(t.total, Suppressed)
+        keep_total |= not isinstance(t.total, Suppressed)
+        if a in hidden_cols:
+            hidden_cols[a] |= {c for c, v in t.col_totals.items() if isinstance(v, Suppressed)}
+            keep_cols[a] |= {c for c, v in t.col_totals.items() if not isinstance(v, Suppressed)}
     while True:
         out = {
             (p, a): _from_counts(
@@ -64,6 +76,8 @@ def linked_tables(
                 withhold_total=hide_total,
                 withhold_rows=hidden_rows[p],
                 withhold_cols=hidden_cols[a],
+                keep_total=keep_total,
+                keep_cols=keep_cols[a],
             )
             for (p, a), counts in tables.items()
         }
@@ -83,6 +97,18 @@ def linked_tables(
         )
         if after == before:
             return out
+
+
+def kept(tables: Mapping[Hashable, Crosstab], given: Mapping[Hashable, Crosstab]) -> bool:
+    """Whether ``tables`` (by attribute) publish every margin the ``given`` ones publish."""
+    for a, t in tables.items():
+        g = given[a]
+        if isinstance(t.total, Suppressed) and not isinstance(g.total, Suppressed):
+            return False
+        for c, v in t.col_totals.items():
+            if isinstance(v, Suppressed) and not isinstance(g.col_totals.get(c, 0), Suppressed):
+                return False
+    return True
 
 
 def rate(part: Count, whole: Count, policy: DisclosurePolicy) -> float | Suppressed | None:
@@ -191,6 +217,7 @@ def protect(
     *,
     sizes: Mapping[Hashable, int] | None = None,
     min_cell: int = 1,
+    fixed: Collection[Hashable] = (),
 ) -> set[Hashable]:
     """Withhold more figures until no withheld one can be derived from the published ones.
 
@@ -202,11 +229,14 @@ def protect(
     parts), so they must rest on no fewer than ``min_cell`` people (or none); if they do,
     the smallest published part (else the total) is withheld too.
 
+    ``fixed`` figures (published elsewhere) are never withheld to protect another; when
+    nothing else would do, the caller learns it from ``safe``.
+
     Returns:
         The grown ``withheld`` set (also changed in place).
     """
     while True:
-        _protect_each(values, withheld, equations)
+        _protect_each(values, withheld, equations, fixed)
         if sizes is None:
             return withheld
         for total, parts in equations:
@@ -214,22 +244,50 @@ def protect(
                 continue
             together = sum(sizes.get(p, 0) for p in parts if p in withheld)
             if 0 < together < min_cell:
-                spare = [p for p in parts if p not in withheld and p in values and sizes.get(p)]
+                spare = [
+                    p
+                    for p in parts
+                    if p not in withheld and p in values and sizes.get(p) and p not in fixed
+                ]
                 if spare:
                     withheld.add(min(spare, key=lambda k: (sizes.get(k, 0), str(k))))
-                elif total is not None:
+                elif total is not None and total not in fixed:
                     withheld.add(total)
-                else:  # a known-zero total: nothing more can be withheld
+                else:  # nothing more may be withheld: see safe()
                     continue
                 break
         else:
             return withheld
 
 
+def safe(
+    values: Mapping[Hashable, float],
+    withheld: set[Hashable],
+    equations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+    sizes: Mapping[Hashable, int],
+    min_cell: int,
+) -> bool:
+    """Whether nothing withheld follows from the published figures.
+
+    Neither a withheld figure, nor the withheld parts of a published total together when
+    they rest on 1 to ``min_cell - 1`` people.
+    """
+    if derivable(withheld, values, equations):
+        return False
+    for total, parts in equations:
+        if total is not None and total in withheld:
+            continue
+        together = sum(sizes.get(p, 0) for p in parts if p in withheld)
+        if 0 < together < min_cell:
+            return False
+    return True
+
+
 def _protect_each(
     values: Mapping[Hashable, float],
     withheld: set[Hashable],
     equations: Sequence[tuple[Hashable, Sequence[Hashable]]],
+    fixed: Collection[Hashable] = (),
 ) -> None:
     while True:
         found = derivable(withheld, values, equations)
@@ -240,7 +298,9 @@ def _protect_each(
             for total, parts in equations:
                 members = [*parts, *([] if total is None else [total])]
                 if target in members:
-                    pool += [p for p in members if p not in withheld and p in values]
+                    pool += [
+                        p for p in members if p not in withheld and p in values and p not in fixed
+                    ]
         if not pool:  # cannot happen for consistent equations; stop rather than loop
             return
         # A withheld zero protects little (figures here are never negative): zeros last.

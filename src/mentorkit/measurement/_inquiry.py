@@ -382,10 +382,12 @@ def condition_scores(
 ) -> ReportTable[ConditionScore]:
     """Every condition's score per org unit (or group) and cycle, small groups withheld.
 
-    With ``by``, results are pooled into groups (respondent-weighted means). When grouped
-    figures are published beside ungrouped ones, compute both with
-    [report_conditions][mentorkit.measurement.report_conditions], which also keeps a
-    withheld unit from being worked out of its group's figure.
+    With ``by``, results are pooled into groups (respondent-weighted means). A group's
+    figure is withheld when it is small, or when its units withheld on their own number 1
+    to ``min_cell - 1`` respondents together, so a per-unit report and a grouped one can be
+    shared side by side;
+    [report_conditions][mentorkit.measurement.report_conditions] prints both levels in one
+    table.
 
     Args:
         results: Survey results (a store query, a list).

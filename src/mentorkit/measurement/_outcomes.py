@@ -11,8 +11,22 @@ import attrs
 from mentorkit._gc import collector_paused
 from mentorkit.errors import MentorkitError, NotFoundError, ValidationError
 from mentorkit.frameworks import Assessment, CompetencyFramework, load_framework
-from mentorkit.measurement._disclosure import SUPPRESSED, Count, DisclosurePolicy, Suppressed
-from mentorkit.measurement._figures import Figure, known_ids, linked_tables, protect, rate
+from mentorkit.measurement._disclosure import (
+    SUPPRESSED,
+    Count,
+    Crosstab,
+    DisclosurePolicy,
+    Suppressed,
+)
+from mentorkit.measurement._figures import (
+    Figure,
+    kept,
+    known_ids,
+    linked_tables,
+    protect,
+    rate,
+    safe,
+)
 from mentorkit.measurement._table import ReportTable
 from mentorkit.measurement._targets import SUPPORTED
 from mentorkit.model import Cohort, Enrollment, Outcome, OutcomeKind, Person, Program, Role
@@ -132,9 +146,12 @@ def report_outcomes(
 
     With ``by`` (a demographic attribute such as ``"gender"``), each program's cohort rows
     are followed by its mentees split by that attribute (``group``): demographic
-    breakdowns exist only when asked for. Both splits are suppressed together, so share
-    that one table rather than it and a separate cohort report (a figure withheld to
-    protect a small group may be published by a report that did not know of the group).
+    breakdowns exist only when asked for. The cohort and total rows are exactly those of
+    the report without ``by``; the groups are then suppressed keeping every one of those
+    figures published (a reader may hold both reports), withholding group figures instead,
+    and every group figure when that does not suffice. So the breakdown and the cohort
+    report can be shared side by side. (Breakdowns by two different attributes of the same
+    people are not protected against each other.)
 
     Every figure follows ``policy``: counts from 1 to ``min_cell - 1`` are withheld, with
     complementary suppression across the cohorts of a program and its total row (the
@@ -227,8 +244,8 @@ def report_outcomes(
     rows: list[OutcomeRow] = []
     for pid in sorted(cohorts_of):
         cohorts = sorted(cohorts_of[pid], key=lambda k: (k.start, k.id))
-        # The cohorts always, and the breakdown when asked: both are suppressed together,
-        # so that publishing the two reports side by side gives nothing withheld away.
+        # The cohorts always (as the report without a breakdown shows them), and the
+        # breakdown when asked, suppressed against them: the two can be shared together.
         partitions: dict[str, dict[str, list[tuple[str, Cohort]]]] = {}
         partitions[COHORTS] = {
             k.id: [(p, k) for p in sorted(mentees.get(k.id, ()))] for k in cohorts
@@ -296,8 +313,8 @@ def _program_rows(
     """The rows of one program: each partition's (cohorts, then groups), then its total.
 
     Each partition splits the same members (a mentee's place in a cohort; outcomes count
-    from that cohort's start) by its labels. Every partition's figures are suppressed
-    together, so the published rows of one give nothing away about another.
+    from that cohort's start) by its labels. The cohorts are suppressed on their own (as
+    without a breakdown), then the groups keeping the cohorts' published figures.
     """
     counts: dict[tuple[Hashable, Hashable], dict[tuple[Hashable, Hashable], int]] = {}
     days: dict[tuple[str, str], list[int]] = {}
@@ -331,7 +348,26 @@ def _program_rows(
                 growth[label, state] = growth.get((label, state), 0) + 1
                 if gained is not None:
                     steps.setdefault((part, label), []).append(gained)
-    tables = linked_tables(counts, rows={p: list(m) for p, m in partitions.items()}, policy=policy)
+    # The cohorts exactly as the report without a breakdown shows them; then the groups,
+    # keeping every cohort figure published (a reader may hold both reports), withholding
+    # group figures instead; should that not suffice, every group figure is withheld.
+    attributes = ("promoted", "role_changed", "growth")
+    tables = linked_tables(
+        {(COHORTS, a): counts[COHORTS, a] for a in attributes},
+        rows={COHORTS: list(partitions[COHORTS])},
+        policy=policy,
+    )
+    groups_blank = False
+    if GROUPS in partitions:
+        given: dict[Hashable, Crosstab] = {a: tables[COHORTS, a] for a in attributes}
+        by_group = linked_tables(
+            {(GROUPS, a): counts[GROUPS, a] for a in attributes},
+            rows={GROUPS: list(partitions[GROUPS])},
+            policy=policy,
+            given=given,
+        )
+        groups_blank = not kept({a: by_group[GROUPS, a] for a in attributes}, given)
+        tables.update(by_group)
     totals = tables[COHORTS, "promoted"]  # every table shares the grand total
     # Sums over the same people (students reached, growth steps): withheld for few
     # contributors or a withheld group size, then more until none follows from the total
@@ -368,12 +404,13 @@ def _program_rows(
         if policy.is_small(n_all) or isinstance(totals.total, Suppressed):
             withheld.add(ALL_COHORTS)
         if withheld and policy.complementary:
-            # Withheld parts together (a total less its published parts) must rest on
-            # enough people too: their sum, and a mean with it, would follow.
-            sizes: dict[Hashable, int] = {
-                (p, label): size_of.get((p, label), 0) for p, m in partitions.items() for label in m
-            }
-            protect(vals, withheld, equations, sizes=sizes, min_cell=policy.min_cell)
+            groups_blank |= not _protect_sums(
+                vals,
+                withheld,
+                equations,
+                dict(size_of.items()),
+                policy,
+            )
         hidden[name], values[name] = withheld, vals
     everyone = {person: k for people in partitions[COHORTS].values() for person, k in people}
     # Reach through the graph, like the sums: withheld for few contributors or a withheld
@@ -393,12 +430,12 @@ def _program_rows(
             reach_hidden.add(ALL_COHORTS)
         reach_hidden |= {k for k, (_, n) in reach.items() if policy.is_small(n)}
         if reach_hidden and policy.complementary:
-            protect(
+            groups_blank |= not _protect_sums(
                 {k: v for k, (v, _) in reach.items()},
                 reach_hidden,
                 [(ALL_COHORTS, [(p, label) for label in m]) for p, m in partitions.items()],
-                sizes={k: n for k, (_, n) in reach.items()},
-                min_cell=policy.min_cell,
+                {k: n for k, (_, n) in reach.items()},
+                policy,
             )
 
     def reach_figure(vkey: Hashable) -> Figure | None:
@@ -418,6 +455,8 @@ def _program_rows(
         return table.total if row == ALL_COHORTS else table.row_totals[row]  # type: ignore[no-any-return]
 
     def row(part: str, key: str) -> OutcomeRow:
+        if part == GROUPS and groups_blank:
+            return _withheld_row(program_id, key)
         t_prom, t_change, t_growth = (
             tables[part, a] for a in ("promoted", "role_changed", "growth")
         )
@@ -470,13 +509,65 @@ def _program_rows(
             assessed=assessed,
             grew=grew,
             mean_growth_steps=mean_steps,
-            adherence_rate=_adherence(adherence, labels if part == COHORTS else [], policy),
+            adherence_rate=(
+                SUPPRESSED  # a rate about a withheld group of people, however many promises
+                if adherence is not None and isinstance(size, Suppressed)
+                else _adherence(adherence, labels if part == COHORTS else [], policy)
+            ),
             total=key == ALL_COHORTS,
         )
 
     rows = [row(part, key) for part, members in partitions.items() for key in members]
     rows.append(row(COHORTS, ALL_COHORTS))
     return rows
+
+
+def _withheld_row(program_id: str, group: str) -> OutcomeRow:
+    """A breakdown's row with every figure withheld."""
+    return OutcomeRow(
+        program_id=program_id,
+        cohort_id=ALL_COHORTS,
+        group=group,
+        mentees=SUPPRESSED,
+        promoted=SUPPRESSED,
+        promotion_rate=SUPPRESSED,
+        median_days_to_promotion=SUPPRESSED,
+        role_changed=SUPPRESSED,
+        role_change_rate=SUPPRESSED,
+        students_reached=SUPPRESSED,
+        reach_via_graph=SUPPRESSED,
+        assessed=SUPPRESSED,
+        grew=SUPPRESSED,
+        mean_growth_steps=SUPPRESSED,
+        adherence_rate=None,
+    )
+
+
+def _protect_sums(
+    values: Mapping[Hashable, float],
+    withheld: set[Hashable],
+    equations: list[tuple[Hashable, list[Hashable]]],
+    sizes: Mapping[Hashable, int],
+    policy: DisclosurePolicy,
+) -> bool:
+    """Protect sums over a program's cohorts, then over its groups with the cohorts' kept.
+
+    ``equations`` are the partitions' ``(ALL_COHORTS, parts)``, the cohorts' first. The
+    cohorts are protected as the report without a breakdown protects them; the groups then
+    never withhold the total to protect a group. Withheld parts of a published total must
+    together rest on ``min_cell`` people or none (their sum, and a mean, would follow).
+
+    Returns:
+        Whether the groups could be protected (else every group figure must be withheld).
+    """
+    first, *rest = equations
+    protect(values, withheld, [first], sizes=sizes, min_cell=policy.min_cell)
+    fixed = () if ALL_COHORTS in withheld else (ALL_COHORTS,)
+    ok = True
+    for eq in rest:
+        protect(values, withheld, [eq], sizes=sizes, min_cell=policy.min_cell, fixed=fixed)
+        ok &= safe(values, withheld, [eq], sizes, policy.min_cell)
+    return ok
 
 
 def _graph_reach(graph: Any, people: set[str], students: Mapping[str, float]) -> tuple[float, int]:
