@@ -128,3 +128,31 @@ def test_graph_withholds_the_cohort_figures_the_outcome_report_withholds(demo, c
         assert size == "*" or int(size) >= 10
         if str(outcomes.get(cohort)) == "*":
             assert size == "*", cohort
+
+
+def test_conditions_follow_the_stored_administrations_dates_not_the_names(tmp_path, capsys):
+    import datetime as dt
+
+    from mentorkit.measurement import Condition, Survey, SurveyAdministration, SurveyResult
+    from mentorkit.model import OrgUnit
+
+    db = tmp_path / "seasons.db"
+    store = SQLiteStore(db)
+    store.put(Survey(id="s", name="S", conditions=[Condition(id="equity", title="Equity")]))
+    store.put(OrgUnit(id="u", name="U", kind="school"))
+    store.put_many(
+        SurveyAdministration(id=f"a{k}", survey_id="s", cycle=cycle, opens=opens)
+        for k, (cycle, opens) in enumerate(
+            [("Fall 2023", dt.date(2023, 9, 1)), ("Spring 2023", dt.date(2023, 3, 1))]
+        )
+    )
+    store.put_many(
+        SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="u", cycle=cycle,
+                     condition="equity", score=score, n=30)
+        for k, (cycle, score) in enumerate([("Spring 2023", 2.0), ("Fall 2023", 3.0)])
+    )  # fmt: skip
+    store.close()
+    assert main(["report", "conditions", "--survey", "s", "--store", f"sqlite:///{db}"]) == 0
+    out = capsys.readouterr().out.split("Condition scores across cycles")[1]
+    (fall,) = [line for line in out.splitlines() if "Fall 2023" in line]
+    assert fall.split()[-1] == "up"

@@ -433,3 +433,13 @@ def test_a_tie_for_lowest_is_flagged(scores, n):
     assert list(finding.tied_with) == tied[1:]
     if len(tied) > 1:
         assert finding.gap == 0
+
+
+def test_the_header_matches_whatever_the_case_of_its_column_names():
+    import io
+
+    from mentorkit.measurement import read_results_csv
+
+    text = "Org_Unit_ID,Cycle,Condition,Score,N\nu,2023,equity,3,20\n"
+    (r,) = read_results_csv(io.StringIO(text), survey=_survey(), org_unit_ids={"u"})
+    assert (r.score, r.n) == (3.0, 20)

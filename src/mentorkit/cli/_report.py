@@ -52,8 +52,9 @@ def add_parser(sub: Any) -> None:
         help="the lowest survey condition per org unit and cycle, and how conditions moved",
         description="The lowest-scored condition of each org unit (or, with --by-parent, "
         "each parent such as a network) in each cycle, then every condition's score across "
-        "cycles with its change and direction. Cycles are ordered by name (2021-22 before "
-        "2022-23); a change within --tolerance is flat.",
+        "cycles with its change and direction. Cycles are ordered by the opening dates of "
+        "the survey's stored administrations, else by name (2021-22 before 2022-23); a "
+        "change within --tolerance is flat.",
         epilog="Example: mentorkit report conditions --survey conditions --by-parent "
         "--tolerance 0.1",
     )
@@ -154,7 +155,13 @@ def run_outcomes(args: argparse.Namespace) -> int:
 
 def run_conditions(args: argparse.Namespace) -> int:
     """Print the lowest conditions and the trends of a survey."""
-    from mentorkit.measurement import Survey, SurveyResult, lowest_conditions, trend
+    from mentorkit.measurement import (
+        Survey,
+        SurveyAdministration,
+        SurveyResult,
+        lowest_conditions,
+        trend,
+    )
     from mentorkit.measurement._inquiry import DEFAULT_TOLERANCE
     from mentorkit.model import OrgUnit
 
@@ -166,8 +173,20 @@ def run_conditions(args: argparse.Namespace) -> int:
         by = None
         if args.by_parent:
             by = {u.id: u.parent_id for u in store.all(OrgUnit) if u.parent_id}
+        # Cycles in the order their administrations opened, where the store has them
+        # ("Spring 2023" before "Fall 2023"); the others after, by name.
+        rounds = [a for a in store.all(SurveyAdministration) if a.survey_id == args.survey]
+        dated = sorted((a.opens, a.cycle) for a in rounds if a.opens is not None)
+        order = list(dict.fromkeys(cycle for _, cycle in dated)) or None
     lowest = lowest_conditions(results, by=by, policy=policy)
-    moved = trend(results, by=by, condition=args.condition, tolerance=tolerance, policy=policy)
+    moved = trend(
+        results,
+        by=by,
+        condition=args.condition,
+        cycles=order,
+        tolerance=tolerance,
+        policy=policy,
+    )
     _write_csv(args, moved)
     print(lowest.to_text())
     print()

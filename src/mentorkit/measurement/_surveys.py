@@ -368,7 +368,8 @@ def read_results_csv(
     """
     text = _text_of(source).removeprefix("\ufeff")  # a byte-order mark from a stream
     lines = _records(text)
-    header = [cell.strip() for cell in next(lines, (1, []))[1] or ()]
+    # Column names match whatever their case ("Score", "N"), and spaces around them.
+    header = [cell.strip().lower() for cell in next(lines, (1, []))[1] or ()]
     missing = [col for col in RESULT_COLUMNS if col not in header]
     if missing:
         hint = ""
