@@ -443,3 +443,17 @@ def test_the_header_matches_whatever_the_case_of_its_column_names():
     text = "Org_Unit_ID,Cycle,Condition,Score,N\nu,2023,equity,3,20\n"
     (r,) = read_results_csv(io.StringIO(text), survey=_survey(), org_unit_ids={"u"})
     assert (r.score, r.n) == (3.0, 20)
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 10_000))
+def test_a_programs_own_students_never_exceed_its_reach_through_the_graph(seed):
+    from mentorkit import synthetic
+    from mentorkit.graph import MentorshipGraph
+
+    store = MemoryStore()
+    store.put_many(synthetic.district(seed=seed, staff=600, years=3).entities())
+    graph = MentorshipGraph.from_store(store)
+    for row in report_outcomes(store, graph=graph, policy=DisclosurePolicy(min_cell=1)):
+        if row.total and row.students_reached is not None:
+            assert row.students_reached <= row.reach_via_graph

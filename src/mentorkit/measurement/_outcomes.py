@@ -444,7 +444,9 @@ def _program_rows(
         if vkey in reach_hidden:
             return SUPPRESSED
         value, contributors = reach[vkey]
-        return value if contributors else None
+        if not contributors:
+            return None
+        return int(value) if float(value).is_integer() else value  # a count prints as one
 
     def cell(table: Any, row: str, col: Hashable) -> Count:
         if row == ALL_COHORTS:
