@@ -12,6 +12,7 @@ from mentorkit.measurement import (
     Direction,
     DisclosurePolicy,
     Inquiry,
+    Suppressed,
     SurveyResult,
     Target,
     follow_up,
@@ -457,3 +458,20 @@ def test_a_programs_own_students_never_exceed_its_reach_through_the_graph(seed):
     for row in report_outcomes(store, graph=graph, policy=DisclosurePolicy(min_cell=1)):
         if row.total and row.students_reached is not None:
             assert row.students_reached <= row.reach_via_graph
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(1, 40), min_size=1, max_size=5),
+    st.integers(2, 12),
+    st.integers(0, 800),
+)
+def test_without_a_start_no_withheld_first_count_follows_from_the_pace(sizes, min_cell, extra):
+    """pace = (reached - first) / span: a published pace and reached would give first away."""
+    store = cohort_store([(dt.date(2019 + k, 8, 1), n) for k, n in enumerate(sizes)])
+    as_of = dt.date(2019 + len(sizes) - 1, 8, 1) + dt.timedelta(days=extra)
+    target = gem_target(deadline=dt.date(2030, 6, 30), count=10_000)
+    p = progress(target, store, as_of=as_of, policy=DisclosurePolicy(min_cell=min_cell))
+    if isinstance(p.points[0].new, Suppressed):
+        assert p.pace_so_far is None or isinstance(p.pace_so_far, Suppressed)
+        assert p.projected is None or isinstance(p.projected, Suppressed)

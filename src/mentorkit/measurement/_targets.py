@@ -387,6 +387,10 @@ def progress(
         projected = float(reached)
     else:
         projected = None if pace is None else reached + pace * left_years
+    # Without a start, the pace rests on the first day's count too (reached less it): a
+    # withheld first count withholds the pace and the projection made from it.
+    pace_hidden = hidden or (target.start is None and bool(days) and ("new", 0) in withheld)
+    projection_hidden = hidden or (pace_hidden and as_of < target.deadline)
     return TargetProgress(
         target=target,
         as_of=as_of,
@@ -395,8 +399,8 @@ def progress(
         points=ReportTable(
             points, row_type=ProgressPoint, title=f"Progress: {target.name}", policy=policy
         ),
-        pace_so_far=SUPPRESSED if hidden and pace is not None else pace,
+        pace_so_far=SUPPRESSED if pace_hidden and pace is not None else pace,
         pace_needed=SUPPRESSED if hidden and needed is not None else needed,
-        projected=SUPPRESSED if hidden and projected is not None else projected,
-        on_track=None if projected is None or hidden else projected >= target.count,
+        projected=SUPPRESSED if projection_hidden and projected is not None else projected,
+        on_track=(None if projected is None or projection_hidden else projected >= target.count),
     )
