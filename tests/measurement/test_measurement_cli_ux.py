@@ -156,3 +156,23 @@ def test_conditions_follow_the_stored_administrations_dates_not_the_names(tmp_pa
     out = capsys.readouterr().out.split("Condition scores across cycles")[1]
     (fall,) = [line for line in out.splitlines() if "Fall 2023" in line]
     assert fall.split()[-1] == "up"
+
+
+def test_graph_cohort_lines_withhold_small_cohorts_and_keep_mentorships_without_one():
+    import datetime as dt
+
+    from mentorkit.cli._graph import render
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship
+
+    cohort_of = ["c21"] * 20 + ["c22"] * 3 + [None] * 12
+    graph = MentorshipGraph.from_mentorships(
+        Mentorship(id=f"m{k}", mentor_id=f"a{k}", mentee_id=f"b{k}", start=dt.date(2021, 9, 1),
+                   cohort_id=c, program_id="f")
+        for k, c in enumerate(cohort_of)
+    )  # fmt: skip
+    lines = render(graph, top=1, by="reach", within_years=1).split("by cohort:")[1].splitlines()
+    rows = {line.split()[0]: line.split() for line in lines if line.strip()}
+    assert rows["c22"][1:4] == ["*", "of", "*"]
+    assert rows["(no"][4] in {"12", "*"}  # "(no cohort)": its own row
+    assert "withheld" in lines[-1]
