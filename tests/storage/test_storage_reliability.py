@@ -219,6 +219,28 @@ def test_one_redaction_serves_urls_dsns_and_driver_messages():
     assert "s3cret" not in scrub(msg, "host=h password=s3cret")
 
 
+@pytest.mark.parametrize(
+    ("dsn", "secret"),
+    [
+        # libpq's rules: a backslash escapes white space in an unquoted value, "&" is part of
+        # it, and a quoted value may run on to the end when its quote is never closed.
+        (r"host=127.0.0.1 port=1 password=se\ cretTail dbname=x", "cretTail"),
+        ("host=127.0.0.1 port=1 password=se&cretTail dbname=x", "cretTail"),
+        ("host=127.0.0.1 port=1 password='se cretTail", "cretTail"),
+        ("postgresql://app@127.0.0.1:1/db?password=se cretTail&sslmode=disable", "cretTail"),
+    ],
+)
+def test_a_password_is_hidden_whole_as_libpq_reads_it(dsn, secret):
+    pytest.importorskip("psycopg")
+    from mentorkit.storage import PostgresStore
+    from mentorkit.storage._url import redact
+
+    assert secret not in redact(dsn)
+    with pytest.raises(MentorkitError) as info:
+        PostgresStore(dsn, timeout=2)
+    assert secret not in str(info.value)
+
+
 # -- 5: no hang ------------------------------------------------------------------------------
 
 
