@@ -166,6 +166,27 @@ def test_a_pseudonymised_graph_keeps_no_title_or_org_unit():
     assert {(q.title, q.org_unit_id) for q in p.people.values()} == {("", None)}
 
 
+def test_a_pseudonymised_graph_keeps_no_name_in_its_mentorships(tmp_path):
+    from mentorkit.model import LifecycleChange, Mentorship, MentorshipStatus
+
+    at = dt.datetime(2025, 1, 6, tzinfo=UTC)
+    m = Mentorship(
+        id="m-ana-garcia-kim-lee", mentor_id="kim-lee", mentee_id="ana-garcia",
+        start=dt.date(2024, 9, 1), status=MentorshipStatus.ENDED_EARLY,
+        end_reason="Ana Garcia moved to Lincoln", history=(
+            LifecycleChange(source=MentorshipStatus.ACTIVE, target=MentorshipStatus.ENDED_EARLY,
+                            at=at, by="bo-chen", reason="Ana Garcia moved to Lincoln"),
+        ),
+    )  # fmt: skip
+    p = MentorshipGraph.from_mentorships([m]).pseudonymise(key="a long and secret key")
+    text = repr(p.mentorships) + repr([attrs.asdict(x) for x in p.mentorships])
+    p.write_graphml(tmp_path / "g.graphml")
+    text += (tmp_path / "g.graphml").read_text()
+    for name in ("ana", "garcia", "kim", "lee", "bo-chen", "lincoln"):
+        assert name not in text.lower()
+    assert p.mentorships[0].status is MentorshipStatus.ENDED_EARLY
+
+
 # -- 4: secrets in store URLs are never echoed -------------------------------------------------
 
 
