@@ -272,6 +272,81 @@ def test_the_command_line_never_shows_a_traceback(argv, value):
         assert "Traceback" not in err.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """A small synthetic district in SQLite, and the id of one of its cohorts."""
+    from mentorkit.model import Cohort
+    from mentorkit.storage import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/d.db"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["demo", "--staff", "60", "--years", "2", "--store", url]) == 0
+    with open_store(url) as store:
+        return url, store.find(Cohort)[0].id
+
+
+_STORE_ARGV = st.sampled_from(
+    [
+        ["calendar", "--cohort", "{c}", "-o", "o.ics", "--exclude"],
+        ["calendar", "--cohort", "{c}", "-o", "o.ics", "--at"],
+        ["calendar", "--cohort", "{c}", "-o", "o.ics", "--tz"],
+        ["calendar", "--cohort", "{c}", "-o"],
+        ["calendar", "--cohort"],
+        ["adherence", "--cohort", "{c}", "--as-of"],
+        ["adherence", "--cohort"],
+        ["report", "outcomes", "--min-cell"],
+        ["report", "outcomes", "--as-of"],
+        ["report", "outcomes", "--csv", "r.csv", "--program"],
+        ["report", "outcomes", "--csv"],
+        ["report", "conditions", "--survey"],
+        ["report", "target", "--target"],
+        ["report", "import-results"],
+    ]
+)
+_STORE_ARG_VALUES = st.one_of(
+    _ARG_VALUES,
+    st.sampled_from(
+        [
+            "9999-12-31",
+            "0001-01-01",
+            "9999-12-31..9999-12-31",
+            "0001-01-01..0001-01-02",
+            "2025-01-02..2025-01-01",
+            "24:00",
+            "23:59:59.999999",
+            "Etc/GMT+14",
+            "../x",
+            "o.ics",
+        ]
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_STORE_ARGV, _STORE_ARG_VALUES)
+def test_commands_on_a_store_never_show_a_traceback(demo_store, argv, value):
+    url, cohort = demo_store
+    with tempfile.TemporaryDirectory() as folder, _cwd(folder):
+        args = [*(a.replace("{c}", cohort) for a in argv), value, "--store", url]
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = main(args)
+            except SystemExit as exc:  # argparse's usage error
+                code = 2 if exc.code == 2 else -1
+        assert code in (0, 1, 2), args
+        assert "Traceback" not in err.getvalue()
+
+
+def test_a_calendar_excluding_the_last_day_of_the_calendar_is_written(demo_store, tmp_path):
+    url, cohort = demo_store
+    out = tmp_path / "o.ics"
+    argv = ["calendar", "--cohort", cohort, "-o", str(out), "--exclude", "9999-12-31"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main([*argv, "--store", url]) == 0
+    assert "BEGIN:VCALENDAR" in out.read_text()
+
+
 @contextlib.contextmanager
 def _cwd(folder):
     old = os.getcwd()

@@ -179,7 +179,7 @@ def excluded_occurrences(cadence: Cadence) -> list[dt.datetime]:
     out: list[dt.datetime] = []
     for day in cadence.exclusions:
         a = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-        b = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        b = dt.datetime.combine(day, dt.time.max, tzinfo=tz)  # not the next day: 9999-12-31
         out.extend(o for o in cadence.recurrence.between(a, b, inc=True) if o.date() == day)
     return sorted(set(out))
 
