@@ -362,3 +362,41 @@ def test_every_public_class_refuses_all_fields_none_with_a_mentorkit_error(cls):
     fields = [f for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING]
     if fields:
         _only_mentorkit_errors(cls, **{f.alias: None for f in fields})
+
+
+def _planning_calls():
+    from mentorkit.model import Cohort, Program
+    from mentorkit.scheduling import (
+        NEXTGEN_COMMITMENTS,
+        NEXTGEN_MILESTONES,
+        due_reminders,
+        milestone_events,
+        plan_sessions,
+    )
+
+    program = Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS,
+                      milestones=NEXTGEN_MILESTONES)  # fmt: skip
+    cohort = Cohort(id="ng-1", program_id="ng", name="1", start=dt.date(2025, 6, 2),
+                    end=dt.date(2025, 12, 31))  # fmt: skip
+    late = Cohort(id="ng-2", program_id="ng", name="2", start=dt.date(9999, 6, 2),
+                  end=dt.date(9999, 12, 31))  # fmt: skip
+    utc = dt.UTC
+    return {
+        "milestone_events at=None": lambda: milestone_events(program, cohort, at=None),
+        "milestone_events at='16:00'": lambda: milestone_events(program, cohort, at="16:00"),
+        "milestone_events past 9999": lambda: milestone_events(program, late),
+        "milestone_events program=None": lambda: milestone_events(None, cohort),
+        "plan_sessions program=None": lambda: plan_sessions(None, cohort),
+        "plan_sessions cohort=None": lambda: plan_sessions(program, None),
+        "due_reminders until 9999-12-31": lambda: due_reminders(
+            MemoryStore(), since=dt.datetime(2025, 1, 1, tzinfo=utc),
+            until=dt.datetime(9999, 12, 31, 23, tzinfo=utc)),
+        "due_reminders lead of millennia": lambda: due_reminders(
+            MemoryStore(), since=dt.datetime(2025, 1, 1, tzinfo=utc),
+            until=dt.datetime(2026, 1, 1, tzinfo=utc), lead=dt.timedelta.max),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(_planning_calls()))
+def test_planning_calls_raise_only_mentorkit_errors(case):
+    _only_mentorkit_errors(_planning_calls()[case])
