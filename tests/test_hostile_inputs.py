@@ -400,3 +400,42 @@ def _planning_calls():
 @pytest.mark.parametrize("case", sorted(_planning_calls()))
 def test_planning_calls_raise_only_mentorkit_errors(case):
     _only_mentorkit_errors(_planning_calls()[case])
+
+
+def _reading_calls():
+    from mentorkit.measurement import Target, progress, report_outcomes
+    from mentorkit.scheduling import adherence, check_health, due_reminders
+
+    utc = dt.UTC
+    return {
+        "adherence": lambda store: adherence(store, cohort_id=None),
+        "check_health": lambda store: check_health(store, as_of=dt.date(2025, 1, 1)),
+        "due_reminders": lambda store: due_reminders(
+            store, since=dt.datetime(2025, 1, 1, tzinfo=utc),
+            until=dt.datetime(2025, 2, 1, tzinfo=utc)),
+        "report_outcomes": lambda store: report_outcomes(store),
+        "progress": lambda store: progress(
+            Target(id="t", name="t", program_id="p", measure="mentees", count=1,
+                   deadline=dt.date(2026, 1, 1)), store),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("call", sorted(_reading_calls()))
+@pytest.mark.parametrize("store", [None, "memory://", 5, {}], ids=repr)
+def test_a_call_given_no_store_raises_a_mentorkit_error(call, store):
+    with pytest.raises(MentorkitError):
+        _reading_calls()[call](store)
+    _only_mentorkit_errors(_reading_calls()[call], MemoryStore())  # a store is fine
+
+
+def test_report_outcomes_refuses_a_program_id_that_is_no_string():
+    from mentorkit.measurement import report_outcomes
+
+    with pytest.raises(MentorkitError):
+        report_outcomes(MemoryStore(), program_id={})
+
+
+def test_a_report_csv_path_with_a_nul_byte_is_a_storage_error(demo_store, capsys):
+    url, _ = demo_store
+    assert main(["report", "outcomes", "--csv", "a\x00b", "--store", url]) == 1
+    assert "Traceback" not in capsys.readouterr().err

@@ -155,8 +155,9 @@ class ReportTable(Sequence[R], Generic[R]):
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                     f.write(text)
-            except OSError as exc:
-                raise StorageError(f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+            except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise StorageError(f"cannot write {os.fspath(path)!r}: {why}") from None
         return text
 
     def to_pandas(self) -> Any:

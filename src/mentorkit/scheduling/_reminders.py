@@ -17,6 +17,7 @@ from mentorkit.model import (
     Session,
     SessionStatus,
 )
+from mentorkit.model._checks import store_reader as _check_reader
 from mentorkit.storage import Range
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def due_reminders(
         >>> [(r.kind, r.subject_id, r.people) for r in due]
         [('session', 's-1', ('p-1', 'p-2'))]
     """
+    _check_reader(store, "store")
     from mentorkit.scheduling._hooks import ReminderDue, check_hooks
 
     start = _instant(since, "since")
