@@ -82,6 +82,25 @@ def test_a_json_store_sees_a_change_its_files_size_inode_and_mtime_hide(tmp_path
     assert JsonStore(path).get(Person, "p-1").name == "Bea"
 
 
+def test_a_counter_restarted_by_a_replaced_file_does_not_repeat_an_old_one(tmp_path):
+    path = tmp_path / "s.json"
+    a, b = JsonStore(path), JsonStore(path)
+    ana = a.put(Person(id="p-1", name="Ana"))
+    assert b.get(Person, "p-1") == ana  # b is current: it holds the file's counter
+    # Another tool puts an export (no counter) in the file's place, say a backup restored;
+    # a then commits as often as it had before. On a filesystem with one-second timestamps
+    # that reuses inodes, size, inode and mtime can all repeat what b last saw.
+    path.write_text(export_store(a, personal_data=True))
+    restored = a.get(Person, "p-1")
+    for name in ("Bea", "Cyd"):
+        restored = a.put(attrs.evolve(restored, name=name))
+    st = os.stat(path)
+    b._stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    with pytest.raises(ConflictError):
+        b.put(attrs.evolve(ana, name="Dee"))  # from the version b read: stale
+    assert JsonStore(path).get(Person, "p-1").name == "Cyd"
+
+
 def test_the_change_counter_moves_on_every_commit(tmp_path):
     path = tmp_path / "s.json"
     store = JsonStore(path)
