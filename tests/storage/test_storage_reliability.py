@@ -171,6 +171,30 @@ def test_graph_exports_are_owner_only(tmp_path, umask_022):
     assert _mode(tmp_path / "g.graphml") == _mode(tmp_path / "g.gexf") == 0o600
 
 
+def _dead_pid():
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize("write", ["write_graphml", "write_gexf", "cli graph --out"])
+def test_an_export_a_killed_writer_left_behind_is_removed_by_the_next_export(write, tmp_path):
+    out = tmp_path / "g.graphml"
+    orphan = tmp_path / f".g.graphml.{_dead_pid()}.tmp"  # a full copy, names included
+    orphan.write_text("<graphml>Ana Garcia</graphml>")
+    if write == "cli graph --out":
+        url = f"sqlite:///{tmp_path}/d.db"
+        assert main(["demo", "--staff", "60", "--years", "2", "--store", url]) == 0
+        assert main(["graph", "--store", url, "--out", str(out)]) == 0
+    else:
+        getattr(MentorshipGraph.from_mentorships([]), write)(out)
+    assert out.exists()
+    assert not orphan.exists()
+
+
 # -- 3: pseudonymised graphs drop what re-identifies ------------------------------------------
 
 
