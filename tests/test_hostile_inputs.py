@@ -439,3 +439,34 @@ def test_a_report_csv_path_with_a_nul_byte_is_a_storage_error(demo_store, capsys
     url, _ = demo_store
     assert main(["report", "outcomes", "--csv", "a\x00b", "--store", url]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+class _Unreadable:
+    """An iterable whose iteration fails (a closed cursor, a broken generator)."""
+
+    def __iter__(self):
+        raise TypeError("cannot iterate")
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"),
+    [
+        ("Person", "roles"),
+        ("Program", "commitments"),
+        ("Program", "milestones"),
+        ("Mentorship", "history"),
+    ],
+)
+def test_a_collection_field_that_cannot_be_read_is_a_validation_error(cls, field):
+    import mentorkit.model as model
+    from mentorkit import ValidationError
+
+    required = {
+        "Person": {"id": "p", "name": "n"},
+        "Program": {"id": "p", "name": "n"},
+        "Mentorship": {"id": "m", "mentor_id": "a", "mentee_id": "b",
+                       "start": dt.date(2024, 9, 1)},
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        getattr(model, cls)(**required[cls], **{field: _Unreadable()})
+    assert info.value.field == field
