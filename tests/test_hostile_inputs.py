@@ -470,3 +470,31 @@ def test_a_collection_field_that_cannot_be_read_is_a_validation_error(cls, field
     with pytest.raises(ValidationError) as info:
         getattr(model, cls)(**required[cls], **{field: _Unreadable()})
     assert info.value.field == field
+
+
+def _calendar_calls():
+    from zoneinfo import ZoneInfo
+
+    from mentorkit.scheduling import CalendarEvent, to_ical
+
+    chicago = ZoneInfo("America/Chicago")
+
+    def one(start, **kw):
+        minutes = 30 if isinstance(start, dt.datetime) else None
+        return to_ical([CalendarEvent(uid="u", summary="s", start=start, minutes=minutes, **kw)])
+
+    return {
+        "an all-day event on 9999-12-31": lambda: one(dt.date(9999, 12, 31)),
+        "an all-day event in 9999": lambda: one(dt.date(9999, 6, 1)),
+        "an all-day event on 0001-01-01": lambda: one(dt.date(1, 1, 1)),
+        "a zoned meeting in 9999": lambda: one(dt.datetime(9999, 12, 31, 12, tzinfo=chicago)),
+        "a zoned meeting in year 1": lambda: one(dt.datetime(1, 1, 1, 12, tzinfo=chicago)),
+        "a summary with a lone surrogate": lambda: one(dt.date(2025, 1, 1), location="\udcff"),
+        "a calendar name with a lone surrogate": lambda: to_ical([], name="x\udcff"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_calendar_calls()))
+def test_calendar_exports_raise_only_mentorkit_errors(case):
+    pytest.importorskip("icalendar")
+    _only_mentorkit_errors(_calendar_calls()[case])
