@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError
+
+if TYPE_CHECKING:  # the district and measurement load when the command runs, not for --help
+    from mentorkit import synthetic
 
 
 def add_parser(sub: Any) -> None:
@@ -63,6 +66,7 @@ def _measurement(district: synthetic.District) -> tuple[list[Any], str]:
     """What `mentorkit report` needs beyond the district: a survey with results, a target."""
     import datetime as dt
 
+    from mentorkit import synthetic
     from mentorkit.measurement import Target
     from mentorkit.model import Cohort
 

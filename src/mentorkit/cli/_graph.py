@@ -15,8 +15,8 @@ from mentorkit.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:  # networkx and the graph package load when the command runs, not for --help
     from mentorkit.graph import MentorshipGraph
-    from mentorkit.measurement import DisclosurePolicy
     from mentorkit.graph._metrics import MetricName
+    from mentorkit.measurement import DisclosurePolicy
 
 #: The metrics ``--by`` ranks by (``graph._metrics.MetricName``; a test keeps them equal).
 METRIC_NAMES = (

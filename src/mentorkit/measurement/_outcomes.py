@@ -30,6 +30,7 @@ from mentorkit.measurement._figures import (
 from mentorkit.measurement._table import ReportTable
 from mentorkit.measurement._targets import SUPPORTED
 from mentorkit.model import Cohort, Enrollment, Outcome, OutcomeKind, Person, Program, Role
+from mentorkit.model._checks import store_reader as _check_reader
 
 if TYPE_CHECKING:
     from mentorkit.graph import MentorshipGraph, StoreReader
@@ -191,12 +192,16 @@ def report_outcomes(
         >>> [(r.cohort_id, r.mentees) for r in table]
         [('coh-fellows-2021', 45), ('coh-fellows-2022', 44), ('(all cohorts)', 89)]
     """
+    _check_reader(source, "source", ("all",))
     policy = policy or DisclosurePolicy()
     if not isinstance(policy, DisclosurePolicy):
         raise ValidationError(
             "must be a DisclosurePolicy", field="policy", value=type(policy).__name__
         )
     _check_adherence(adherence)
+    if program_id is not None and not isinstance(program_id, str):
+        raise ValidationError("must be a program id or None", field="program_id",
+                              value=type(program_id).__name__)  # fmt: skip
     programs = {p.id: p for p in source.all(Program)}
     every_cohort = list(source.all(Cohort))
     if program_id is not None:

@@ -124,13 +124,18 @@ def _csv_value(value: object) -> str:
 
 
 def write_private(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` with owner-only permissions; StorageError if it fails."""
+    """Write ``text`` to ``path`` with mentorkit's one atomic, owner-only file writer.
+
+    Raises:
+        StorageError: the file cannot be written (the path's file is then unchanged).
+    """
+    from mentorkit._files import write_private as write
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-    except OSError as exc:
-        raise StorageError(f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+        write(os.fspath(path), text)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StorageError(f"cannot write {os.fspath(path)!r}: {why}") from None
 
 
 class ReportTable(Sequence[R], Generic[R]):

@@ -26,6 +26,7 @@ from mentorkit.model import (
     Role,
 )
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import store_reader as _check_reader
 from mentorkit.serialization import register
 
 if TYPE_CHECKING:
@@ -331,6 +332,7 @@ def progress(
         >>> p.reached, p.remaining, round(p.pace_so_far, 1), round(p.pace_needed, 1)
         (83, 67, 21.2, 33.5)
     """
+    _check_reader(source, "source")
     if not isinstance(target, Target):
         raise ValidationError("must be a Target", field="target", value=type(target).__name__)
     if as_of is None:
