@@ -402,6 +402,17 @@ def test_import_package_reads_a_path_given_as_text_bytes_or_path(tmp_path, monke
         import_package("nope.json")
 
 
+def test_import_package_reads_json_text_that_starts_with_a_byte_order_mark(tmp_path):
+    # Text read from a file a Windows editor saved (UTF-8 with BOM) without "utf-8-sig":
+    # JSON text, not a file name (it was read as a path: "File name too long").
+    text = _SAMPLE.read_text(encoding="utf-8")
+    expected = import_package(json.loads(text))
+    assert import_package("\ufeff" + text) == expected
+    assert import_package("\ufeff \n" + text) == expected
+    (tmp_path / "bom.json").write_text(text, encoding="utf-8-sig")
+    assert import_package((tmp_path / "bom.json").read_text(encoding="utf-8")) == expected
+    assert import_package(tmp_path / "bom.json") == expected
+
 def test_a_package_with_values_json_cannot_hold_is_a_validation_error():
     with pytest.raises(ValidationError) as info:
         import_package({"CFDocument": {"identifier": "d", "title": "t", "when": object()}})

@@ -43,9 +43,11 @@ def _item_uuid(fw_id: str, code: str) -> str:
 
 def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mapping[str, Any]:
     # A CFPackage is a JSON object, so JSON text starts with "{" (or "[" for a wrong one);
-    # no sensible file name does. Any other string is a path, like an os.PathLike.
-    if isinstance(package, str) and not package.lstrip().startswith(("{", "[")):
-        package = Path(package)
+    # no sensible file name does. Any other string is a path, like an os.PathLike. Text read
+    # from a UTF-8 file saved with a byte order mark starts with U+FEFF, which json refuses.
+    if isinstance(package, str):
+        text = package.removeprefix("\ufeff")
+        package = text if text.lstrip().startswith(("{", "[")) else Path(package)
     if isinstance(package, os.PathLike):
         path = Path(package)
         try:
