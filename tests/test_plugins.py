@@ -241,3 +241,18 @@ missing_file = "/nonexistent/mk-plugin/definition.json"
         load_framework("district-boom")
     with pytest.raises(ValidationError, match="district-cycle-file"):
         load_cycle("district-cycle-file")
+
+
+def test_a_malformed_matcher_plugin_does_not_hide_the_others(
+    tmp_path, monkeypatch, fresh_registries
+):
+    module = _install(tmp_path, monkeypatch, STORES, """
+        [mentorkit.matchers]
+        Bad_Name = {module}:open_good
+        district-ok = {module}:open_good
+        """)  # fmt: skip
+    with pytest.warns(PluginWarning, match="Bad_Name.*district-plugins"):
+        names = set(matchers)
+    assert "district-ok" in names
+    assert "Bad_Name" not in names
+    assert matchers["district-ok"] == f"{module}:open_good"
