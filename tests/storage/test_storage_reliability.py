@@ -7,6 +7,7 @@ tests/test_hostile_inputs.py.
 
 import datetime as dt
 import os
+import re
 import stat
 import threading
 import time
@@ -547,6 +548,41 @@ def test_a_refused_port_is_reported_with_the_reason():
     with pytest.raises(StorageError, match=r"(?i)refused|connect") as err:
         PostgresStore("postgresql://app:pw@127.0.0.1:1/db", timeout=5)
     assert "within" not in str(err.value)  # the reason, not just "timed out"
+
+
+@pytest.mark.parametrize(
+    ("password", "port"),
+    [("e", 1), ("1", 1), ("5432", 5432), ("app", 1), ("Sek@r1t:x/y", 1)],
+)
+def test_a_driver_message_never_shows_where_the_password_stands(password, port):
+    # Masking each occurrence of a short password, or one equal to the user name or port,
+    # showed where its letters stood ("conn***ct"); an unencoded "@" let the driver quote
+    # a piece of it as a host name ("failed to resolve host 'r1t'").
+    pytest.importorskip("psycopg")
+    from mentorkit.storage import PostgresStore
+
+    url = f"postgresql://app:{password}@127.0.0.1:{port}/db"
+    with pytest.raises(StorageError) as err:
+        PostgresStore(url, timeout=5)
+    message = str(err.value)
+    assert message.startswith("cannot connect to postgresql://app:***@")
+    tail = message.split("@", 1)[1]
+    pieces = [password, *(p for p in re.split(r"[@:/?#]", password) if len(p) >= 3)]
+    assert "***" not in tail
+    assert not any(piece in tail.split(": ", 1)[1] for piece in pieces if len(piece) >= 3)
+    assert "conn***ct" not in message
+
+
+def test_scrub_withholds_a_message_that_would_show_the_password():
+    from mentorkit.storage._url import WITHHELD, scrub
+
+    url = "postgresql://app:e@h/db"
+    assert scrub("could not connect to server", url) == WITHHELD
+    assert scrub("no path to host", url) == "no path to host"
+    long = "postgresql://app:hunter22@h/db"
+    assert scrub(f"bad {long} given", long) == "bad postgresql://app:***@h/db given"
+    assert scrub("password=e rest", "host=h password=e") == WITHHELD  # 'e' in "rest"
+    assert scrub("x password=hunter22 y", "host=h password=hunter22") == "x password=*** y"
 
 
 # -- 11: an e-mail of the wrong type is not echoed ---------------------------------------------

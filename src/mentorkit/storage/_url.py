@@ -90,11 +90,28 @@ def redact(url: str) -> str:
     return out
 
 
+#: ``scheme://user:secret@``: the userinfo of any URL a driver message quotes.
+_URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*@", re.IGNORECASE)
+#: What a driver's message says instead when it would show the password.
+WITHHELD = "(the driver's details are withheld: they would show the password)"
+
+
 def scrub(text: str, url: str) -> str:
-    """``text`` (a driver's error message, say) with every password of ``url`` hidden."""
+    """``text`` (a driver's error message, say) that shows no password of ``url``.
+
+    The store URL and ``password=`` settings it quotes are redacted. If the password (or a
+    piece of one the driver split at ``@``, ``:`` or ``/``) still appears anywhere, the
+    whole text is withheld: masking each occurrence would show where the password's
+    letters stand in the message (a password ``e`` turned "connect" into "conn***ct").
+    """
+    if isinstance(url, str) and url:
+        text = text.replace(url, redact(url))
     text = _KEY_PASSWORD.sub(r"\1***", text)
+    text = _URL_USERINFO.sub(r"\1***@", text)
     for secret in _passwords(url) if isinstance(url, str) else ():
-        text = text.replace(secret, "***")
+        pieces = [secret, *(p for p in re.split(r"[@:/?#]", secret) if len(p) >= 3)]
+        if any(piece in text for piece in pieces):
+            return WITHHELD
     return text
 
 
