@@ -115,9 +115,16 @@ def test_as_of_keeps_mentorships_begun_and_optionally_only_active_ones(graph):
 
 def test_as_of_rejects_a_non_date(graph):
     with pytest.raises(ValidationError) as err:
-        graph.as_of("2022-01-01")
+        graph.as_of("2022-13-01")
     assert err.value.field == "day"
-    assert err.value.value == "2022-01-01"
+    assert err.value.value == "2022-13-01"
+    with pytest.raises(ValidationError, match="not a datetime") as err:
+        graph.as_of(dt.datetime(2022, 1, 1, 12))
+    assert err.value.field == "day"
+
+
+def test_as_of_reads_an_iso_date_as_the_cli_does(graph):
+    assert graph.as_of("2022-06-30").mentorships == graph.as_of(D(2022, 6, 30)).mentorships
 
 
 def test_filter_by_program_and_kind(graph):

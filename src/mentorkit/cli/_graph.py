@@ -75,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             raise ValidationError("must be a date YYYY-MM-DD", field="--as-of",
                                   value=args.as_of) from None  # fmt: skip
+    if args.top < 0:
+        raise ValidationError("must be >= 0", field="--top", value=args.top)
     fmt = None
     if args.out is not None:
         fmt = _FORMATS.get(args.out.suffix.lower())
@@ -91,8 +93,10 @@ def run(args: argparse.Namespace) -> int:
         raise StorageError(
             f"no mentorships in {describe(args.store or default_store())}"
             + (" with those filters" if args.program or args.kind else "")
+            + (f" begun by {day}" if day is not None else "")
         )
-    print(render(graph, top=args.top, by=args.by, within_years=args.within_years))
+    report = render(graph, top=args.top, by=args.by, within_years=args.within_years)
+    # The file first: a path that cannot be written fails before the report is printed.
     if args.out is not None:
         if fmt == "graphml":
             graph.write_graphml(args.out, include_sensitive=args.include_sensitive)
@@ -104,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
                     include_sensitive=args.include_sensitive)))  # fmt: skip
             except OSError as exc:
                 raise StorageError(f"cannot write {args.out}: {exc.strerror}") from exc
+    print(report)
+    if args.out is not None:
         print(f"\nWrote {args.out} ({fmt})")
     return 0
 

@@ -19,7 +19,7 @@ import networkx as nx
 
 from mentorkit._files import write_private
 from mentorkit._optional import require as require  # graph modules import it from here
-from mentorkit.errors import StorageError
+from mentorkit.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,6 +116,10 @@ def _xml_safe(g: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     return g
 
 
+#: The file name endings each format is written under (a GEXF file named .png is a mistake).
+_SUFFIXES = {"graphml": (".graphml", ".xml"), "gexf": (".gexf",)}
+
+
 def write(
     graph: MentorshipGraph,
     path: str | os.PathLike[str],
@@ -128,6 +132,10 @@ def write(
     The file is written atomically and owner-only (it names people), like every file
     mentorkit writes.
     """
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in _SUFFIXES[fmt]:
+        raise ValidationError(f"must end in {' or '.join(_SUFFIXES[fmt])} to hold {fmt}",
+                              field="path", value=os.fspath(path))  # fmt: skip
     g = _xml_safe(_labelled(graph, include_sensitive=include_sensitive, edge_ids=fmt == "gexf"))
     buffer = io.BytesIO()
     if fmt == "graphml":

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from mentorkit._gc import paused
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,8 +105,18 @@ _FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(GenealogyMetrics))
 _NUMERIC: frozenset[str] = frozenset(_FIELDS[1:])
 
 
+class _NoPersonError(NotFoundError, KeyError):
+    """A ``NotFoundError`` that is also the ``KeyError`` ``Mapping.get`` and ``in`` expect."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+
 class MetricsTable(Mapping[str, GenealogyMetrics]):
     """Genealogy metrics by person id: a read-only mapping with notebook helpers.
+
+    ``table["nobody"]`` raises ``NotFoundError`` (a ``KeyError`` too, so ``in`` and ``get``
+    work as for any mapping).
 
     Examples:
         >>> import datetime as dt
@@ -127,7 +137,10 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
         self._rows = dict(rows)
 
     def __getitem__(self, person_id: str) -> GenealogyMetrics:
-        return self._rows[person_id]
+        try:
+            return self._rows[person_id]
+        except (KeyError, TypeError):  # TypeError: an unhashable key
+            raise _NoPersonError(f"person_id: no person {person_id!r} in the graph") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)

@@ -130,6 +130,11 @@ def _report(
     within_years: int,
     title: str,
 ) -> PipelineTable:
+    from mentorkit.graph._graph import MentorshipGraph
+
+    if not isinstance(graph, MentorshipGraph):
+        raise ValidationError("must be a MentorshipGraph (not its metrics or a store)",
+                              field="graph", value=type(graph).__name__)  # fmt: skip
     if isinstance(within_years, bool) or not isinstance(within_years, int) or within_years < 0:
         raise ValidationError("must be a whole number >= 0", field="within_years",
                               value=within_years)  # fmt: skip
@@ -190,7 +195,8 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
         The rows, by cohort id (mentorships without a cohort last, as ``group=None``).
 
     Raises:
-        ValidationError: ``within_years`` is not a whole number >= 0.
+        ValidationError: ``graph`` is not a ``MentorshipGraph``, or ``within_years`` is not a
+            whole number >= 0.
 
     Examples:
         >>> import datetime as dt
@@ -227,7 +233,8 @@ def program_report(graph: MentorshipGraph, *, within_years: int = 1) -> Pipeline
         The rows, by program id.
 
     Raises:
-        ValidationError: ``within_years`` is not a whole number >= 0.
+        ValidationError: ``graph`` is not a ``MentorshipGraph``, or ``within_years`` is not a
+            whole number >= 0.
     """
     return _report(graph, lambda m: m.program_id, lambda group, _: group, within_years,
                    f"Programs (paying it forward within {within_years} year(s))")  # fmt: skip
