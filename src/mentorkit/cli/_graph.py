@@ -55,7 +55,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--by", default="reach", choices=METRIC_NAMES,
                         help="the metric to rank mentors by (reach)")  # fmt: skip
     parser.add_argument("--within-years", type=int, default=1, metavar="N",
-                        help="paying it forward: mentoring within N years (1)")  # fmt: skip
+                        help="paying it forward: mentoring by the end of the N-th school "
+                        "year after the mentee's (1: the following one)")  # fmt: skip
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="also write the graph: .graphml, .gexf or .json")  # fmt: skip
     parser.add_argument(
@@ -134,7 +135,8 @@ def render(graph: MentorshipGraph, *, top: int, by: MetricName, within_years: in
         lines.append(f"  {r.person_id:<14}{name[:21]:<22}{r.reach:>10,.0f}{r.descendants:>7}"
                      f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
                      f"{r.genealogical_index:>6}")  # fmt: skip
-    lines += ["", f"Paying it forward (mentoring within {within_years} year(s)), by cohort:"]
+    lines += ["", "Went on to mentor by the end of school year "
+              f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
     from mentorkit.graph import cohort_report
 
     for row in cohort_report(graph, within_years=within_years):

@@ -886,16 +886,39 @@ class MentorshipGraph:
     # --- notebook -----------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
-        """Headline figures: people, mentorships, mentors, mentees, span, longest chain."""
-        mentors = {m.mentor_id for m in self._ms}
-        mentees = {m.mentee_id for m in self._ms}
+        """Headline figures: people, mentorships, mentors, mentees, span, longest chain.
+
+        ``paid_forward`` counts the mentees who *went on to mentor*: who mentored someone in
+        a mentorship starting on or after their own first mentorship as a mentee began (at
+        any time after; ``cohort_report`` counts the same within a window of school years).
+        Someone who mentored only before being mentored did not go on to mentor.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> g = MentorshipGraph.from_mentorships([
+            ...     Mentorship(id="m1", mentor_id="ana", mentee_id="ben",
+            ...                start=dt.date(2021, 9, 1)),
+            ...     Mentorship(id="m2", mentor_id="ben", mentee_id="cy", start=dt.date(2022, 9, 1)),
+            ...     Mentorship(id="m3", mentor_id="cy", mentee_id="dee", start=dt.date(2020, 9, 1)),
+            ... ])
+            >>> g.summary()["paid_forward"]  # ben did; cy mentored dee only before being mentored
+            1
+        """
+        from mentorkit.graph._views import went_on_to_mentor
+
+        began: dict[str, dt.date] = {}
+        mentoring: dict[str, list[dt.date]] = defaultdict(list)
+        for m in self._ms:  # by start: the first seen is the earliest
+            began.setdefault(m.mentee_id, m.start)
+            mentoring[m.mentor_id].append(m.start)
         table = self.metrics()
         return {
             "people": len(self),
             "mentorships": len(self._ms),
-            "mentors": len(mentors),
-            "mentees": len(mentees),
-            "paid_forward": len(mentors & mentees),
+            "mentors": len(mentoring),
+            "mentees": len(began),
+            "paid_forward": len(went_on_to_mentor(began, mentoring, None)),
             "programs": len({m.program_id for m in self._ms if m.program_id}),
             "first_start": self._ms[0].start if self._ms else None,
             "last_start": self._ms[-1].start if self._ms else None,
