@@ -865,11 +865,16 @@ class MentorshipGraph:
     ) -> Axes:  # fmt: skip
         """Draw a person's descendants as a tree laid out by generation (matplotlib).
 
+        Each person is drawn under their first mentor in the generation above. A new figure
+        uses constrained layout, so ``ax.figure.savefig(path)`` keeps every label; on an
+        ``ax`` of your own, save with ``bbox_inches="tight"``.
+
         Args:
             person_id: The root of the drawing.
             ax: A matplotlib Axes to draw on (a new figure's when ``None``).
             max_generations: Draw only this many generations.
-            label: Node label from person id (default: the person's name, or the id).
+            label: Node label from person id (default: the person's name, or the id;
+                people who share a name are labelled ``"name (id)"``).
 
         Returns:
             The matplotlib Axes.
