@@ -148,4 +148,3 @@ def draw_lineage(
     ax.set_title(f"Lineage of {text(person_id)}")
     drawn_on: Axes = ax
     return drawn_on
-
