@@ -937,11 +937,13 @@ class MentorshipGraph:
             for k, v in self.summary().items()
         )
         top = self.metrics().top(5, by="reach")
+        names = {r.person_id: self._people[r.person_id].name for r in top
+                 if r.person_id in self._people}  # fmt: skip
         from mentorkit.graph._metrics import html_table
 
         return (
             f"<div><strong>MentorshipGraph</strong><table>{rows}</table>"
-            f"{html_table(top, caption='Top 5 by reach')}</div>"
+            f"{html_table(top, caption='Top 5 by reach', names=names)}</div>"
         )
 
 

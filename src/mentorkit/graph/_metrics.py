@@ -183,13 +183,21 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
                           "people (top 10 by reach)")  # fmt: skip
 
 
-def html_table(rows: Sequence[GenealogyMetrics], *, caption: str) -> str:
-    """An HTML table of metric records (escaped; used by the notebook reprs)."""
-    head = "".join(f"<th>{html.escape(f)}</th>" for f in _FIELDS)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_fmt(getattr(r, f)))}</td>" for f in _FIELDS) + "</tr>"
-        for r in rows
-    )
+def html_table(
+    rows: Sequence[GenealogyMetrics], *, caption: str, names: Mapping[str, str] | None = None
+) -> str:
+    """An HTML table of metric records (escaped; used by the notebook reprs).
+
+    With ``names`` (person id -> name), a ``name`` column follows the person id.
+    """
+    fields = (_FIELDS[0], "name", *_FIELDS[1:]) if names is not None else _FIELDS
+
+    def cell(r: GenealogyMetrics, f: str) -> str:
+        value = (names or {}).get(r.person_id, "") if f == "name" else getattr(r, f)
+        return f"<td>{html.escape(_fmt(value))}</td>"
+
+    head = "".join(f"<th>{html.escape(f)}</th>" for f in fields)
+    body = "".join("<tr>" + "".join(cell(r, f) for f in fields) + "</tr>" for r in rows)
     return (
         f"<table><caption>{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -98,7 +98,7 @@ class PipelineTable(Sequence[PipelineRow]):
         head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in _COLUMNS)
         body = "".join(
             "<tr>"
-            + "".join(f"<td>{html.escape(_fmt(getattr(r, c)))}</td>" for c in _COLUMNS)
+            + "".join(f"<td>{html.escape(_fmt(getattr(r, c), c))}</td>" for c in _COLUMNS)
             + "</tr>"
             for r in self._rows
         )
@@ -108,11 +108,11 @@ class PipelineTable(Sequence[PipelineRow]):
         )
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, column: str) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return f"{value:.0%}" if 0 <= value <= 1 else f"{value:,.1f}"
+    if isinstance(value, float):  # only the rates are shares; a load of 1.0 is one mentee
+        return f"{value:.0%}" if column.endswith("_rate") else f"{value:,.1f}"
     return str(value)
 
 
