@@ -101,3 +101,12 @@ def test_writers_refuse_a_path_whose_ending_names_another_format(graph, tmp_path
     with pytest.raises(ValidationError):
         graph.write_graphml(tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_gexf_leaves_out_networkx_keys_and_empty_titles(graph, tmp_path):
+    graph.write_gexf(tmp_path / "g.gexf")
+    graph.pseudonymise(key="a long and secret key").write_gexf(tmp_path / "p.gexf")
+    plain, shared = (tmp_path / "g.gexf").read_text(), (tmp_path / "p.gexf").read_text()
+    assert "networkx_key" not in plain
+    assert 'value=""' not in shared
+    assert 'title="title"' not in shared  # every title was dropped: no empty column either

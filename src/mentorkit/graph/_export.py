@@ -42,7 +42,7 @@ def _flat(attrs_: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {}
     for k, v in attrs_.items():
         fv = _flat_value(v)
-        if fv is not None:
+        if fv is not None and fv != "":  # an unknown title is left out, not written empty
             out[k] = fv
     return out
 
@@ -98,6 +98,17 @@ def _gexf_tree(g: nx.MultiDiGraph[str]) -> Any:
     writer.add_graph(g)
     for element in writer.xml.iter("graph"):
         element.attrib.pop("name", None)
+    # networkx also writes each edge's key as a ``networkx_key`` attribute: here the key is
+    # the mentorship id, already the edge's ``id`` and ``mentorship_id``. Leave it out.
+    for attributes in writer.xml.iter("attributes"):
+        for attribute in list(attributes):
+            if attribute.get("title") == "networkx_key":
+                attributes.remove(attribute)
+                key_id = attribute.get("id")
+                for values in writer.xml.iter("attvalues"):
+                    for value in list(values):
+                        if value.get("for") == key_id:
+                            values.remove(value)
     return writer
 
 

@@ -791,7 +791,10 @@ class MentorshipGraph:
 
         Keys are named after their attribute and typed from the values (``string``,
         ``long``, ``double``, ``boolean``); each node has a ``label`` (the person's name, or
-        the id when unknown) and each ``<edge id>`` is its mentorship id.
+        the id when unknown) and each ``<edge id>`` is its mentorship id. python-igraph's
+        ``Graph.Read_GraphML`` makes the person's ``name`` the vertex name (names repeat);
+        the person id is the vertex attribute ``id``: look people up with
+        ``g.vs.find(id=person_id)``.
 
         Args:
             path: The file to write (ending in ``.graphml`` or ``.xml``).
