@@ -847,7 +847,8 @@ class MentorshipGraph:
         Returns:
             ``{"data": {...}, "directed": True, "multigraph": True, "elements": {"nodes":
             [{"data": {"id", "name", "label", ...}}], "edges": [{"data": {"id", "source",
-            "target", ...}}]}}``; edge ids are mentorship ids.
+            "target", ...}}]}}``; edge ids are mentorship ids (``<id>#edge`` for one that
+            is also a person's id: Cytoscape.js wants one id space), ``mentorship_id`` always.
 
         Examples:
             >>> import datetime as dt
