@@ -73,10 +73,13 @@ def test_graph_refuses_an_unknown_program_or_kind_listing_the_known(tmp_path, mo
     fill("sqlite:///m.db")
     assert main(["graph", "--store", "sqlite:///m.db", "--program", "nope"]) == 1
     err = capsys.readouterr().err
+    assert "--program: unknown id" in err
     assert "nope" in err
     assert "prog-fellows" in err
     assert main(["graph", "--store", "sqlite:///m.db", "--kind", "mentoring"]) == 1
-    assert "one_to_one" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--kind:" in err
+    assert "one_to_one" in err
 
 
 def test_graph_refuses_a_negative_top(tmp_path, monkeypatch, capsys):

@@ -87,7 +87,13 @@ def run(args: argparse.Namespace) -> int:
     with open_cli_store(args, must_exist=True) as store:
         from mentorkit.graph import MentorshipGraph
 
-        graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
+        try:
+            graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
+        except ValidationError as exc:  # name the option the user typed
+            option = {"programs": "--program", "kinds": "--kind"}.get(exc.field or "")
+            if option is None:
+                raise
+            raise ValidationError(exc.message, field=option, value=exc.value) from None
     if day is not None:
         graph = graph.as_of(day)
     if not graph.mentorships:
