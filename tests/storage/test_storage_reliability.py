@@ -380,7 +380,7 @@ def test_graph_within_ten_thousand_years_counts_to_the_end_of_the_calendar(tmp_p
     url = f"sqlite:///{tmp_path}/d.db"
     assert main(["demo", "--staff", "60", "--years", "2", "--store", url]) == 0
     assert main(["graph", "--within-years", "10000", "--store", url]) == 0
-    assert "within 10000 year(s)" in capsys.readouterr().out
+    assert "by the end of school year +10000" in capsys.readouterr().out
 
 
 # -- 8: PostgreSQL versions are 64-bit --------------------------------------------------------
