@@ -27,7 +27,7 @@ print(f"\nLineage of {graph.people[best.person_id].name}:")
 for generation, people in lineage.generations.items():
     print(f"  generation {generation}: {len(people)} people")
 
-print("\nPaying it forward, by cohort (mentored someone within a year):")
+print("\nWent on to mentor by the end of the following school year, by cohort:")
 for row in cohort_report(graph, within_years=1):
     print(
         f"  {row.group}: {row.paid_forward:>3} of {row.mentees:>3} "

@@ -205,6 +205,16 @@ def test_text_that_is_not_json_and_a_missing_file_are_reported(tmp_path):
         import_package("[]")
 
 
+def test_a_file_that_is_not_a_cfpackage_is_named_in_the_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json at all")
+    with pytest.raises(ValidationError, match=r"bad\.json"):
+        import_package(str(bad))
+    bad.write_text("[1, 2]")
+    with pytest.raises(ValidationError, match=r"bad\.json"):
+        import_package(bad)
+
+
 def test_an_is_child_of_loop_is_a_validation_error():
     def link(i):
         return {"identifier": i, "uri": f"u:{i}", "title": i}

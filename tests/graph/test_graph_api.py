@@ -115,9 +115,16 @@ def test_as_of_keeps_mentorships_begun_and_optionally_only_active_ones(graph):
 
 def test_as_of_rejects_a_non_date(graph):
     with pytest.raises(ValidationError) as err:
-        graph.as_of("2022-01-01")
+        graph.as_of("2022-13-01")
     assert err.value.field == "day"
-    assert err.value.value == "2022-01-01"
+    assert err.value.value == "2022-13-01"
+    with pytest.raises(ValidationError, match="not a datetime") as err:
+        graph.as_of(dt.datetime(2022, 1, 1, 12))
+    assert err.value.field == "day"
+
+
+def test_as_of_reads_an_iso_date_as_the_cli_does(graph):
+    assert graph.as_of("2022-06-30").mentorships == graph.as_of(D(2022, 6, 30)).mentorships
 
 
 def test_filter_by_program_and_kind(graph):
@@ -419,3 +426,13 @@ def test_a_same_day_peer_circle_has_every_mentorship_in_its_longest_chain(size):
     # A full circle is balanced: one chain can use every mentorship exactly once.
     assert {table[p].depth for p in peers} == {size * (size - 1)}
     assert {table[p].descendants for p in peers} == {size - 1}  # everyone but oneself
+
+
+def test_notebook_tables_name_the_top_people_and_show_loads_as_numbers(graph):
+    page = graph._repr_html_()
+    assert "<td>Ana Ruiz</td>" in page
+    cohort_page = cohort_report(graph)._repr_html_()
+    loads = [r.mean_load for r in cohort_report(graph)]
+    assert 1.0 in loads  # a mean load of one mentee per mentor is 1.0, not 100%
+    assert "<td>1.0</td>" in cohort_page
+    assert "<td>100%</td>" in cohort_page  # a rate of 1.0 (f21 paid it forward) is a share

@@ -66,3 +66,44 @@ def test_graph_errors_name_the_option(tmp_path, monkeypatch, capsys):
     open_store("sqlite:///empty.db").close()
     assert main(["graph", "--store", "sqlite:///empty.db"]) == 1
     assert "no mentorships" in capsys.readouterr().err
+
+
+def test_graph_refuses_an_unknown_program_or_kind_listing_the_known(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    assert main(["graph", "--store", "sqlite:///m.db", "--program", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert "--program: unknown id" in err
+    assert "nope" in err
+    assert "prog-fellows" in err
+    assert main(["graph", "--store", "sqlite:///m.db", "--kind", "mentoring"]) == 1
+    err = capsys.readouterr().err
+    assert "--kind:" in err
+    assert "one_to_one" in err
+
+
+def test_graph_refuses_a_negative_top(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    assert main(["graph", "--store", "sqlite:///m.db", "--top", "-1"]) == 1
+    captured = capsys.readouterr()
+    assert "--top" in captured.err
+    assert "Top -1" not in captured.out
+
+
+def test_graph_with_nothing_begun_by_as_of_names_the_day(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    assert main(["graph", "--store", "sqlite:///m.db", "--as-of", "2000-01-01"]) == 1
+    assert "2000-01-01" in capsys.readouterr().err
+
+
+def test_graph_fails_on_an_unwritable_out_before_printing_the_report(tmp_path, monkeypatch,
+                                                                    capsys):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    out = tmp_path / "missing" / "g.gexf"
+    assert main(["graph", "--store", "sqlite:///m.db", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "Mentorship graph" not in captured.out
+    assert "cannot write" in captured.err

@@ -57,7 +57,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--by", default="reach", choices=METRIC_NAMES,
                         help="the metric to rank mentors by (reach)")  # fmt: skip
     parser.add_argument("--within-years", type=int, default=1, metavar="N",
-                        help="paying it forward: mentoring within N years (1)")  # fmt: skip
+                        help="paying it forward: mentoring by the end of the N-th school "
+                        "year after the mentee's (1: the following one)")  # fmt: skip
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="also write the graph: .graphml, .gexf or .json")  # fmt: skip
     parser.add_argument(
@@ -85,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             raise ValidationError("must be a date YYYY-MM-DD", field="--as-of",
                                   value=args.as_of) from None  # fmt: skip
+    if args.top < 0:
+        raise ValidationError("must be >= 0", field="--top", value=args.top)
     fmt = None
     if args.out is not None:
         fmt = _FORMATS.get(args.out.suffix.lower())
@@ -94,18 +97,27 @@ def run(args: argparse.Namespace) -> int:
     with open_cli_store(args, must_exist=True) as store:
         from mentorkit.graph import MentorshipGraph
 
-        graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
+        try:
+            graph = MentorshipGraph.from_store(store, programs=args.program, kinds=args.kind)
+        except ValidationError as exc:  # name the option the user typed
+            option = {"programs": "--program", "kinds": "--kind"}.get(exc.field or "")
+            if option is None:
+                raise
+            raise ValidationError(exc.message, field=option, value=exc.value) from None
     if day is not None:
         graph = graph.as_of(day)
     if not graph.mentorships:
         raise StorageError(
             f"no mentorships in {describe(args.store or default_store())}"
             + (" with those filters" if args.program or args.kind else "")
+            + (f" begun by {day}" if day is not None else "")
         )
     from mentorkit.measurement import DisclosurePolicy
 
     policy = DisclosurePolicy(min_cell=args.min_cell)
-    print(render(graph, top=args.top, by=args.by, within_years=args.within_years, policy=policy))
+    report = render(graph, top=args.top, by=args.by, within_years=args.within_years,
+                    policy=policy)  # fmt: skip
+    # The file first: a path that cannot be written fails before the report is printed.
     if args.out is not None:
         if fmt == "graphml":
             graph.write_graphml(args.out, include_sensitive=args.include_sensitive)
@@ -117,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
                     include_sensitive=args.include_sensitive)))  # fmt: skip
             except OSError as exc:
                 raise StorageError(f"cannot write {args.out}: {exc.strerror}") from exc
+    print(report)
+    if args.out is not None:
         print(f"\nWrote {args.out} ({fmt})")
     return 0
 
@@ -158,7 +172,8 @@ def render(
         lines.append(f"  {r.person_id:<14}{name[:21]:<22}{r.reach:>10,.0f}{r.descendants:>7}"
                      f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
                      f"{r.genealogical_index:>6}")  # fmt: skip
-    lines += ["", f"Paying it forward (mentoring within {within_years} year(s)), by cohort:"]
+    lines += ["", "Went on to mentor by the end of school year "
+              f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
     rows = cohort_report(graph, within_years=within_years)
     counts: dict[tuple[Hashable, Hashable], int] = {}
     for row in rows:

@@ -48,8 +48,10 @@ def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mappin
     if isinstance(package, str):
         text = package.removeprefix("\ufeff")
         package = text if text.lstrip().startswith(("{", "[")) else Path(package)
+    where = ""  # the file, when the package is read from one, for the messages below
     if isinstance(package, os.PathLike):
         path = Path(package)
+        where = f" ({path})"
         try:
             if path.exists() and not path.is_file():  # a folder, or a FIFO that would block
                 raise ValidationError("must be a JSON file", field="package", value=str(path))
@@ -64,10 +66,10 @@ def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mappin
         try:
             package = json.loads(package)
         except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, too deep or long
-            raise ValidationError(f"is not JSON: {exc}", field="$") from None
+            raise ValidationError(f"is not JSON{where}: {exc}", field="$") from None
     if not isinstance(package, Mapping):
         raise ValidationError(
-            "a CFPackage must be a JSON object", field="$", value=type(package).__name__
+            f"a CFPackage must be a JSON object{where}", field="$", value=type(package).__name__
         )
     return package
 

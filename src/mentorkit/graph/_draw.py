@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,11 @@ def layout_by_generation(
 ) -> dict[str, tuple[float, float]]:
     """Positions for a lineage drawing: generation ``k`` on the row ``y = -k``.
 
-    The root sits at ``(0, 0)``; each generation is spread evenly and centred, ordered by
-    the position of each person's first mentor in the row above, so lines rarely cross.
+    The root sits at ``(0, 0)``. Each person hangs under their first mentor in the row above
+    (their *parent* in the drawing): a tidy tree, where people without drawn mentees take the
+    next free column and everyone else is centred over their own mentees, so lines run
+    straight down rather than across the width. Two people of one row are at least one
+    column apart.
 
     Raises:
         NotFoundError: ``person_id`` is not in the graph.
@@ -29,7 +33,8 @@ def layout_by_generation(
     if max_generations is not None and max_generations < 0:
         raise ValidationError("must be >= 0", field="max_generations", value=max_generations)
     gens = graph.generations(person_id)
-    pos: dict[str, tuple[float, float]] = {person_id: (0.0, 0.0)}
+    level = {person_id: 0}
+    children: dict[str, list[str]] = {person_id: []}
     previous = [person_id]
     for k, members in gens.items():
         if max_generations is not None and k > max_generations:
@@ -41,11 +46,28 @@ def layout_by_generation(
             return (min(above) if above else float(len(rank)), p)
 
         row = sorted(members, key=parent_rank)
-        width = len(row)
-        for i, p in enumerate(row):
-            pos[p] = (i - (width - 1) / 2, -float(k))
+        for p in row:
+            level[p] = k
+            children[p] = []
+            r = parent_rank(p)[0]
+            children[previous[int(r)] if r < len(previous) else previous[-1]].append(p)
         previous = row
-    return pos
+    xs: dict[str, float] = {}
+    column = 0
+    stack: list[tuple[str, bool]] = [(person_id, False)]
+    while stack:  # depth-first, children in row order; a parent after its children
+        p, done = stack.pop()
+        kids = children[p]
+        if not kids:
+            xs[p] = float(column)
+            column += 1
+        elif done:
+            xs[p] = (xs[kids[0]] + xs[kids[-1]]) / 2
+        else:
+            stack.append((p, True))
+            stack.extend((c, False) for c in reversed(kids))
+    shift = xs[person_id]
+    return {p: (xs[p] - shift, float(-level[p])) for p in xs}
 
 
 #: The most people a generation shows with horizontal names.
@@ -68,11 +90,19 @@ def draw_lineage(
     pos = layout_by_generation(graph, person_id, max_generations=max_generations)
     plt = require("matplotlib.pyplot")
     people = graph.people
-    text = label or (lambda p: people[p].name if p in people else p)
+    if label is None:
+        names = {p: people[p].name if p in people and people[p].name else p for p in pos}
+        seen = Counter(names.values())
+        # Two people of one name would read as one person twice: add each one's id.
+        names = {p: f"{n} ({p})" if seen[n] > 1 else n for p, n in names.items()}
+        text: Callable[[str], str] = names.__getitem__
+    else:
+        text = label
     rows: dict[float, int] = {}
     for _, y in pos.values():
         rows[y] = rows.get(y, 0) + 1
     widest = max(rows.values())
+    span = max(x for x, _ in pos.values()) - min(x for x, _ in pos.values()) + 1
     # Side by side, names need about an inch each; with a crowded generation (more than
     # eight) every name turns vertical, hanging below its node a line height apart from the
     # next, and each generation gets the height of the longest name, so none collide.
@@ -81,7 +111,10 @@ def draw_lineage(
     if ax is None:
         slot = _VERTICAL_SLOT if crowded else max(0.9, 0.075 * longest)
         row = 0.8 + (_CHAR * longest if crowded else 0.4)
-        _, ax = plt.subplots(figsize=(max(4.0, slot * widest + 1.5), row * len(rows) + 0.8))
+        # Constrained layout keeps the generation labels and names inside the figure, so
+        # ``ax.figure.savefig(...)`` writes all of it.
+        _, ax = plt.subplots(figsize=(max(4.0, slot * span + 1.5), row * len(rows) + 0.8),
+                             layout="constrained")  # fmt: skip
     # Draw the mentorships that chains from the root use between consecutive generations:
     # the tree, not every shortcut, and never a mentorship that came too early to count.
     arrival = graph._arrivals(person_id)

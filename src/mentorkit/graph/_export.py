@@ -19,7 +19,7 @@ import networkx as nx
 
 from mentorkit._files import write_private
 from mentorkit._optional import require as require  # graph modules import it from here
-from mentorkit.errors import StorageError
+from mentorkit.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +42,7 @@ def _flat(attrs_: Mapping[str, Any]) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {}
     for k, v in attrs_.items():
         fv = _flat_value(v)
-        if fv is not None:
+        if fv is not None and fv != "":  # an unknown title is left out, not written empty
             out[k] = fv
     return out
 
@@ -98,6 +98,17 @@ def _gexf_tree(g: nx.MultiDiGraph[str]) -> Any:
     writer.add_graph(g)
     for element in writer.xml.iter("graph"):
         element.attrib.pop("name", None)
+    # networkx also writes each edge's key as a ``networkx_key`` attribute: here the key is
+    # the mentorship id, already the edge's ``id`` and ``mentorship_id``. Leave it out.
+    for attributes in writer.xml.iter("attributes"):
+        for attribute in list(attributes):
+            if attribute.get("title") == "networkx_key":
+                attributes.remove(attribute)
+                key_id = attribute.get("id")
+                for values in writer.xml.iter("attvalues"):
+                    for value in list(values):
+                        if value.get("for") == key_id:
+                            values.remove(value)
     return writer
 
 
@@ -116,6 +127,10 @@ def _xml_safe(g: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     return g
 
 
+#: The file name endings each format is written under (a GEXF file named .png is a mistake).
+_SUFFIXES = {"graphml": (".graphml", ".xml"), "gexf": (".gexf",)}
+
+
 def write(
     graph: MentorshipGraph,
     path: str | os.PathLike[str],
@@ -128,6 +143,10 @@ def write(
     The file is written atomically and owner-only (it names people), like every file
     mentorkit writes.
     """
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in _SUFFIXES[fmt]:
+        raise ValidationError(f"must end in {' or '.join(_SUFFIXES[fmt])} to hold {fmt}",
+                              field="path", value=os.fspath(path))  # fmt: skip
     g = _xml_safe(_labelled(graph, include_sensitive=include_sensitive, edge_ids=fmt == "gexf"))
     buffer = io.BytesIO()
     if fmt == "graphml":

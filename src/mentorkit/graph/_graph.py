@@ -20,7 +20,15 @@ from networkx import MultiDiGraph
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.graph._metrics import MetricsTable, compute_metrics
-from mentorkit.model import Entity, Mentorship, MentorshipKind, Outcome, OutcomeKind, Person
+from mentorkit.model import (
+    Entity,
+    Mentorship,
+    MentorshipKind,
+    Outcome,
+    OutcomeKind,
+    Person,
+    Program,
+)
 
 if TYPE_CHECKING:
     import os
@@ -250,24 +258,28 @@ class MentorshipGraph:
             people of the selected mentorships.
 
         Raises:
-            ValidationError: A kind is not a ``MentorshipKind``.
+            ValidationError: ``store`` is not a store (a URL: open it with
+                ``mentorkit.storage.open_store`` first), ``programs`` or ``kinds`` is a
+                single string, a kind is not a ``MentorshipKind``, or a program id is
+                neither a stored program nor named by a stored mentorship (the message
+                lists the known ones).
         """
-        wanted_kinds: set[MentorshipKind] | None = None
-        if kinds is not None:
-            wanted_kinds = set()
-            for k in kinds:
-                try:
-                    wanted_kinds.add(MentorshipKind(k))
-                except ValueError:
-                    raise ValidationError(
-                        f"must be one of {[x.value for x in MentorshipKind]}",
-                        field="kinds",
-                        value=k,
-                    ) from None
+        if not callable(getattr(store, "all", None)) or not callable(getattr(store, "find", None)):
+            hint = " (a URL or path: open it with mentorkit.storage.open_store first)" if (
+                isinstance(store, str) or hasattr(store, "__fspath__")) else ""  # fmt: skip
+            raise ValidationError(f"must be a mentorkit store{hint}", field="store",
+                                  value=type(store).__name__)  # fmt: skip
+        wanted_kinds = None if kinds is None else _kinds(kinds)
         if programs is None:
             ms: list[Mentorship] = list(store.all(Mentorship))
         else:
-            ms = [m for p in dict.fromkeys(programs) for m in store.find(Mentorship, program_id=p)]
+            wanted = _ids(programs, "programs")
+            ms = [m for p in wanted for m in store.find(Mentorship, program_id=p)]
+            found = {m.program_id for m in ms}
+            if any(p not in found for p in wanted):
+                known = {p.id for p in store.all(Program)}
+                known.update(m.program_id for m in store.all(Mentorship) if m.program_id)
+                _refuse_unknown(wanted, known, "programs")
         if wanted_kinds is not None:
             ms = [m for m in ms if m.kind in wanted_kinds]
         return cls(
@@ -355,21 +367,31 @@ class MentorshipGraph:
 
     # --- snapshots and filters -----------------------------------------------------------
 
-    def as_of(self, day: dt.date, *, active_only: bool = False) -> MentorshipGraph:
+    def as_of(self, day: dt.date | str, *, active_only: bool = False) -> MentorshipGraph:
         """The graph as it stood on ``day``: the mentorships begun by then.
 
         Args:
-            day: The snapshot date.
+            day: The snapshot date (a ``datetime.date`` or ``"YYYY-MM-DD"``).
             active_only: Keep only the mentorships still active on ``day`` (not yet ended).
 
         Returns:
             A new graph with the same people and the outcomes dated on or before ``day``.
 
         Raises:
-            ValidationError: ``day`` is not a date.
+            ValidationError: ``day`` is neither a date nor an ISO ``YYYY-MM-DD`` string.
         """
-        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-            raise ValidationError("must be a datetime.date", field="day", value=day)
+        if isinstance(day, str):
+            try:
+                day = dt.date.fromisoformat(day)
+            except ValueError:
+                raise ValidationError("must be a date YYYY-MM-DD", field="day",
+                                      value=day) from None  # fmt: skip
+        if isinstance(day, dt.datetime):
+            raise ValidationError("must be a datetime.date, not a datetime (pass .date())",
+                                  field="day", value=day)  # fmt: skip
+        if not isinstance(day, dt.date):
+            raise ValidationError("must be a datetime.date or a YYYY-MM-DD string", field="day",
+                                  value=type(day).__name__)  # fmt: skip
         keep = (m for m in self._ms if (m.active_on(day) if active_only else m.start <= day))
         return self._derive(keep, outcomes=[o for o in self._outcomes if o.date <= day])
 
@@ -388,11 +410,23 @@ class MentorshipGraph:
             kinds: Mentorship kinds to keep (``None``: all).
 
         Returns:
-            A new graph with the same people and outcomes.
+            A new graph with the same people and outcomes: every person stays a node, also
+            those left without mentorships (``from_store(programs=...)`` keeps only the
+            people of the selected mentorships).
+
+        Raises:
+            ValidationError: ``programs``, ``cohorts`` or ``kinds`` is a single string, a
+                kind is not a ``MentorshipKind``, or a program or cohort id is named by no
+                mentorship of the graph (the message lists the known ones).
         """
-        ps = None if programs is None else set(programs)
-        cs = None if cohorts is None else set(cohorts)
-        ks = None if kinds is None else {str(k) for k in kinds}
+        ps = cs = None
+        if programs is not None:
+            ps = set(_ids(programs, "programs"))
+            _refuse_unknown(ps, {m.program_id for m in self._ms if m.program_id}, "programs")
+        if cohorts is not None:
+            cs = set(_ids(cohorts, "cohorts"))
+            _refuse_unknown(cs, {m.cohort_id for m in self._ms if m.cohort_id}, "cohorts")
+        ks = None if kinds is None else {k.value for k in _kinds(kinds)}
         keep = [
             m
             for m in self._ms
@@ -765,13 +799,17 @@ class MentorshipGraph:
 
         Keys are named after their attribute and typed from the values (``string``,
         ``long``, ``double``, ``boolean``); each node has a ``label`` (the person's name, or
-        the id when unknown) and each ``<edge id>`` is its mentorship id.
+        the id when unknown) and each ``<edge id>`` is its mentorship id. python-igraph's
+        ``Graph.Read_GraphML`` makes the person's ``name`` the vertex name (names repeat);
+        the person id is the vertex attribute ``id``: look people up with
+        ``g.vs.find(id=person_id)``.
 
         Args:
-            path: The file to write.
+            path: The file to write (ending in ``.graphml`` or ``.xml``).
             include_sensitive: Keep e-mail and demographics (off by default).
 
         Raises:
+            ValidationError: ``path`` does not end in ``.graphml`` or ``.xml``.
             StorageError: The file cannot be written.
         """
         from mentorkit.graph._export import write
@@ -786,10 +824,11 @@ class MentorshipGraph:
         Gephi's timeline can play the network's growth); other attributes are flattened.
 
         Args:
-            path: The file to write.
+            path: The file to write (ending in ``.gexf``).
             include_sensitive: Keep e-mail and demographics (off by default).
 
         Raises:
+            ValidationError: ``path`` does not end in ``.gexf``.
             StorageError: The file cannot be written.
         """
         from mentorkit.graph._export import write
@@ -838,11 +877,16 @@ class MentorshipGraph:
     ) -> Axes:  # fmt: skip
         """Draw a person's descendants as a tree laid out by generation (matplotlib).
 
+        Each person is drawn under their first mentor in the generation above. A new figure
+        uses constrained layout, so ``ax.figure.savefig(path)`` keeps every label; on an
+        ``ax`` of your own, save with ``bbox_inches="tight"``.
+
         Args:
             person_id: The root of the drawing.
             ax: A matplotlib Axes to draw on (a new figure's when ``None``).
             max_generations: Draw only this many generations.
-            label: Node label from person id (default: the person's name, or the id).
+            label: Node label from person id (default: the person's name, or the id;
+                people who share a name are labelled ``"name (id)"``).
 
         Returns:
             The matplotlib Axes.
@@ -859,16 +903,39 @@ class MentorshipGraph:
     # --- notebook -----------------------------------------------------------------------
 
     def summary(self) -> dict[str, Any]:
-        """Headline figures: people, mentorships, mentors, mentees, span, longest chain."""
-        mentors = {m.mentor_id for m in self._ms}
-        mentees = {m.mentee_id for m in self._ms}
+        """Headline figures: people, mentorships, mentors, mentees, span, longest chain.
+
+        ``paid_forward`` counts the mentees who *went on to mentor*: who mentored someone in
+        a mentorship starting on or after their own first mentorship as a mentee began (at
+        any time after; ``cohort_report`` counts the same within a window of school years).
+        Someone who mentored only before being mentored did not go on to mentor.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> g = MentorshipGraph.from_mentorships([
+            ...     Mentorship(id="m1", mentor_id="ana", mentee_id="ben",
+            ...                start=dt.date(2021, 9, 1)),
+            ...     Mentorship(id="m2", mentor_id="ben", mentee_id="cy", start=dt.date(2022, 9, 1)),
+            ...     Mentorship(id="m3", mentor_id="cy", mentee_id="dee", start=dt.date(2020, 9, 1)),
+            ... ])
+            >>> g.summary()["paid_forward"]  # ben did; cy mentored dee only before being mentored
+            1
+        """
+        from mentorkit.graph._views import went_on_to_mentor
+
+        began: dict[str, dt.date] = {}
+        mentoring: dict[str, list[dt.date]] = defaultdict(list)
+        for m in self._ms:  # by start: the first seen is the earliest
+            began.setdefault(m.mentee_id, m.start)
+            mentoring[m.mentor_id].append(m.start)
         table = self.metrics()
         return {
             "people": len(self),
             "mentorships": len(self._ms),
-            "mentors": len(mentors),
-            "mentees": len(mentees),
-            "paid_forward": len(mentors & mentees),
+            "mentors": len(mentoring),
+            "mentees": len(began),
+            "paid_forward": len(went_on_to_mentor(began, mentoring, None)),
             "programs": len({m.program_id for m in self._ms if m.program_id}),
             "first_start": self._ms[0].start if self._ms else None,
             "last_start": self._ms[-1].start if self._ms else None,
@@ -882,16 +949,52 @@ class MentorshipGraph:
             for k, v in self.summary().items()
         )
         top = self.metrics().top(5, by="reach")
+        names = {r.person_id: self._people[r.person_id].name for r in top
+                 if r.person_id in self._people}  # fmt: skip
         from mentorkit.graph._metrics import html_table
 
         return (
             f"<div><strong>MentorshipGraph</strong><table>{rows}</table>"
-            f"{html_table(top, caption='Top 5 by reach')}</div>"
+            f"{html_table(top, caption='Top 5 by reach', names=names)}</div>"
         )
 
 
 _START: Callable[[Mentorship], dt.date] = operator.attrgetter("start")
 _ID: Callable[[Entity], str] = operator.attrgetter("id")
+
+
+def _ids(values: Iterable[str], field: str) -> list[str]:
+    """Distinct ids in order; a single string (``"prog-a"``, not ``["prog-a"]``) is refused."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError("must be a list of ids, not a single string", field=field,
+                              value=values)  # fmt: skip
+    out = list(dict.fromkeys(values))
+    for i, v in enumerate(out):
+        if not isinstance(v, str):
+            raise ValidationError("must be an id (str)", field=f"{field}[{i}]",
+                                  value=type(v).__name__)  # fmt: skip
+    return out
+
+
+def _refuse_unknown(wanted: Iterable[str], known: set[str], field: str) -> None:
+    for v in wanted:
+        if v not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise ValidationError(f"unknown id; known: {listed}", field=field, value=v)
+
+
+def _kinds(kinds: Iterable[MentorshipKind | str]) -> set[MentorshipKind]:
+    if isinstance(kinds, str) or not isinstance(kinds, Iterable):
+        raise ValidationError("must be a list of kinds, not a single string", field="kinds",
+                              value=kinds)  # fmt: skip
+    wanted: set[MentorshipKind] = set()
+    for k in kinds:
+        try:
+            wanted.add(MentorshipKind(k))
+        except ValueError:
+            raise ValidationError(f"must be one of {[x.value for x in MentorshipKind]}",
+                                  field="kinds", value=k) from None  # fmt: skip
+    return wanted
 
 
 def _check(item: object, cls: type[Entity], field: str) -> None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from mentorkit._gc import paused
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,8 +105,18 @@ _FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(GenealogyMetrics))
 _NUMERIC: frozenset[str] = frozenset(_FIELDS[1:])
 
 
+class _NoPersonError(NotFoundError, KeyError):
+    """A ``NotFoundError`` that is also the ``KeyError`` ``Mapping.get`` and ``in`` expect."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+
 class MetricsTable(Mapping[str, GenealogyMetrics]):
     """Genealogy metrics by person id: a read-only mapping with notebook helpers.
+
+    ``table["nobody"]`` raises ``NotFoundError`` (a ``KeyError`` too, so ``in`` and ``get``
+    work as for any mapping).
 
     Examples:
         >>> import datetime as dt
@@ -127,7 +137,10 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
         self._rows = dict(rows)
 
     def __getitem__(self, person_id: str) -> GenealogyMetrics:
-        return self._rows[person_id]
+        try:
+            return self._rows[person_id]
+        except (KeyError, TypeError):  # TypeError: an unhashable key
+            raise _NoPersonError(f"person_id: no person {person_id!r} in the graph") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
@@ -170,13 +183,21 @@ class MetricsTable(Mapping[str, GenealogyMetrics]):
                           "people (top 10 by reach)")  # fmt: skip
 
 
-def html_table(rows: Sequence[GenealogyMetrics], *, caption: str) -> str:
-    """An HTML table of metric records (escaped; used by the notebook reprs)."""
-    head = "".join(f"<th>{html.escape(f)}</th>" for f in _FIELDS)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_fmt(getattr(r, f)))}</td>" for f in _FIELDS) + "</tr>"
-        for r in rows
-    )
+def html_table(
+    rows: Sequence[GenealogyMetrics], *, caption: str, names: Mapping[str, str] | None = None
+) -> str:
+    """An HTML table of metric records (escaped; used by the notebook reprs).
+
+    With ``names`` (person id -> name), a ``name`` column follows the person id.
+    """
+    fields = (_FIELDS[0], "name", *_FIELDS[1:]) if names is not None else _FIELDS
+
+    def cell(r: GenealogyMetrics, f: str) -> str:
+        value = (names or {}).get(r.person_id, "") if f == "name" else getattr(r, f)
+        return f"<td>{html.escape(_fmt(value))}</td>"
+
+    head = "".join(f"<th>{html.escape(f)}</th>" for f in fields)
+    body = "".join("<tr>" + "".join(cell(r, f) for f in fields) + "</tr>" for r in rows)
     return (
         f"<table><caption>{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

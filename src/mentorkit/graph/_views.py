@@ -32,8 +32,10 @@ class PipelineRow:
         program_id: The program of the cohort (the program itself in a program report).
         mentees: Distinct mentees of the group's mentorships.
         mentors: Distinct mentors of the group's mentorships.
-        paid_forward: Mentees who mentored someone within ``within_years`` of the start of
-            their (first) mentorship in the group, in a mentorship starting on or after it.
+        paid_forward: Mentees who went on to mentor: mentored someone in a mentorship
+            starting on or after their (first) mentorship in the group began and no later
+            than the end of the school year ``within_years`` school years after that one
+            (school years begin on 1 July; ``1``: by the end of the following school year).
         pay_it_forward_rate: ``paid_forward / mentees``.
         promoted: Mentees with a ``promotion`` outcome dated on or after that start.
         promotion_rate: ``promoted / mentees``.
@@ -96,7 +98,7 @@ class PipelineTable(Sequence[PipelineRow]):
         head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in _COLUMNS)
         body = "".join(
             "<tr>"
-            + "".join(f"<td>{html.escape(_fmt(getattr(r, c)))}</td>" for c in _COLUMNS)
+            + "".join(f"<td>{html.escape(_fmt(getattr(r, c), c))}</td>" for c in _COLUMNS)
             + "</tr>"
             for r in self._rows
         )
@@ -106,21 +108,48 @@ class PipelineTable(Sequence[PipelineRow]):
         )
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, column: str) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return f"{value:.0%}" if 0 <= value <= 1 else f"{value:,.1f}"
+    if isinstance(value, float):  # only the rates are shares; a load of 1.0 is one mentee
+        return f"{value:.0%}" if column.endswith("_rate") else f"{value:,.1f}"
     return str(value)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    if day.year + years > dt.MAXYEAR:  # "within 10,000 years": the end of the calendar
+#: The month a school year begins in (July: 2022-23 runs from 1 July 2022 to 30 June 2023).
+SCHOOL_YEAR_START_MONTH = 7
+
+
+def school_year(day: dt.date) -> int:
+    """The year a day's school year began in (``2022`` for 2022-23)."""
+    return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
+
+
+def end_of_school_year(day: dt.date, later: int = 0) -> dt.date:
+    """The last day of the school year ``later`` school years after ``day``'s."""
+    last = school_year(day) + later + 1  # the calendar year that school year ends in
+    if last > dt.MAXYEAR:  # "within 10,000 years": the end of the calendar
         return dt.date.max
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
+    return dt.date(last, SCHOOL_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
+
+
+def went_on_to_mentor(
+    began: dict[str, dt.date], mentoring: dict[str, list[dt.date]], within_years: int | None
+) -> set[str]:
+    """The one definition of a mentee who *went on to mentor*, shared by every view.
+
+    A mentee went on to mentor when they are the mentor of a mentorship that starts on or
+    after the day their own mentorship began (``began``) and, with ``within_years``, no later
+    than the end of the school year ``within_years`` school years after the one it began in
+    (``0``: the same school year; ``1``: by the end of the following one). ``mentoring`` holds
+    each person's start days as a mentor.
+    """
+    out = set()
+    for person, start in began.items():
+        until = dt.date.max if within_years is None else end_of_school_year(start, within_years)
+        if any(start <= d <= until for d in mentoring.get(person, ())):
+            out.add(person)
+    return out
 
 
 def _report(
@@ -130,6 +159,11 @@ def _report(
     within_years: int,
     title: str,
 ) -> PipelineTable:
+    from mentorkit.graph._graph import MentorshipGraph
+
+    if not isinstance(graph, MentorshipGraph):
+        raise ValidationError("must be a MentorshipGraph (not its metrics or a store)",
+                              field="graph", value=type(graph).__name__)  # fmt: skip
     if isinstance(within_years, bool) or not isinstance(within_years, int) or within_years < 0:
         raise ValidationError("must be a whole number >= 0", field="within_years",
                               value=within_years)  # fmt: skip
@@ -151,12 +185,9 @@ def _report(
             if m.mentee_id not in began or m.start < began[m.mentee_id]:
                 began[m.mentee_id] = m.start
             load[m.mentor_id] += 1
-        forward = 0
+        forward = len(went_on_to_mentor(began, mentoring, within_years))
         promoted_days: list[int] = []
         for person, start in began.items():
-            until = _add_years(start, within_years)
-            if any(start <= d <= until for d in mentoring.get(person, ())):
-                forward += 1
             after = [d for d in promotions.get(person, ()) if d >= start]
             if after:
                 promoted_days.append((min(after) - start).days)
@@ -183,14 +214,17 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
 
     Args:
         graph: The mentorship graph (with outcomes, for promotions).
-        within_years: How soon after their mentorship began a mentee must mentor to count
-            as paying it forward.
+        within_years: How many school years after the one their mentorship began in a
+            mentee may start mentoring and still count as paying it forward (``1``: by the
+            end of the following school year; school years begin on 1 July, so a yearly
+            cohort's mentees who mentor in the next cohort count, whatever the exact day).
 
     Returns:
         The rows, by cohort id (mentorships without a cohort last, as ``group=None``).
 
     Raises:
-        ValidationError: ``within_years`` is not a whole number >= 0.
+        ValidationError: ``graph`` is not a ``MentorshipGraph``, or ``within_years`` is not a
+            whole number >= 0.
 
     Examples:
         >>> import datetime as dt
@@ -212,7 +246,8 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
         return programs.pop() if len(programs) == 1 else None
 
     return _report(graph, lambda m: m.cohort_id, program_of, within_years,
-                   f"Cohorts (paying it forward within {within_years} year(s))")  # fmt: skip
+                   f"Cohorts (went on to mentor by the end of school year "
+                   f"+{within_years})")  # fmt: skip
 
 
 def program_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineTable:
@@ -220,14 +255,18 @@ def program_report(graph: MentorshipGraph, *, within_years: int = 1) -> Pipeline
 
     Args:
         graph: The mentorship graph (with outcomes, for promotions).
-        within_years: How soon after their mentorship began a mentee must mentor to count
-            as paying it forward.
+        within_years: How many school years after the one their mentorship began in a
+            mentee may start mentoring and still count as paying it forward (``1``: by the
+            end of the following school year; school years begin on 1 July, so a yearly
+            cohort's mentees who mentor in the next cohort count, whatever the exact day).
 
     Returns:
         The rows, by program id.
 
     Raises:
-        ValidationError: ``within_years`` is not a whole number >= 0.
+        ValidationError: ``graph`` is not a ``MentorshipGraph``, or ``within_years`` is not a
+            whole number >= 0.
     """
     return _report(graph, lambda m: m.program_id, lambda group, _: group, within_years,
-                   f"Programs (paying it forward within {within_years} year(s))")  # fmt: skip
+                   f"Programs (went on to mentor by the end of school year "
+                   f"+{within_years})")  # fmt: skip

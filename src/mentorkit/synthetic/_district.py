@@ -6,7 +6,6 @@ import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Iterator
-from itertools import pairwise
 
 import attrs
 
@@ -136,20 +135,24 @@ class District:
         counts = self.counts()
         lines = [f"Synthetic district (seed {self.seed})"]
         lines += [f"  {name.replace('_', ' '):<14}{n:>8,}" for name, n in counts.items()]
-        mentees_by_year: dict[int, set[str]] = {}
-        mentors_by_year: dict[int, set[str]] = {}
-        for ms in self.mentorships:
-            year = ms.start.year if ms.start.month >= 7 else ms.start.year - 1
-            mentees_by_year.setdefault(year, set()).add(ms.mentee_id)
-            mentors_by_year.setdefault(year, set()).add(ms.mentor_id)
-        years = sorted(mentees_by_year)
+        # "Went on to mentor" as the graph's cohort_report counts it (within_years=1), with
+        # every program's mentees of one school year pooled; the last year has no next one.
+        from mentorkit.graph._views import school_year, went_on_to_mentor
+
+        began_by_year: dict[int, dict[str, dt.date]] = {}
+        mentoring: dict[str, list[dt.date]] = {}
+        for ms in sorted(self.mentorships, key=lambda x: x.start):
+            began_by_year.setdefault(school_year(ms.start), {}).setdefault(ms.mentee_id, ms.start)
+            mentoring.setdefault(ms.mentor_id, []).append(ms.start)
+        years = sorted(began_by_year)
         if len(years) > 1:
-            lines.append("Paying it forward (mentees who mentor the next year):")
-            for year, following in pairwise(years):
-                mentees = mentees_by_year[year]
-                forward = mentees & mentors_by_year.get(following, set())
+            lines.append("Went on to mentor by the end of the following school year "
+                         "(all programs pooled):")  # fmt: skip
+            for year in years[:-1]:
+                mentees = began_by_year[year]
+                forward = went_on_to_mentor(mentees, mentoring, 1)
                 share = len(forward) / len(mentees) if mentees else 0.0
-                lines.append(f"  {year}-{(year + 1) % 100:02d} cohort: {len(forward)} of "
+                lines.append(f"  {year}-{(year + 1) % 100:02d} mentees: {len(forward)} of "
                              f"{len(mentees)} ({share:.0%})")  # fmt: skip
         held = Counter(s.status.value for s in self.sessions)
         if held:
