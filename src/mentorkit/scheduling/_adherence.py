@@ -30,6 +30,7 @@ from mentorkit.model import (
     SessionStatus,
 )
 from mentorkit.scheduling._periods import due_periods, period_start
+from mentorkit.storage._fields import read_fields
 
 if TYPE_CHECKING:
     from mentorkit.storage import Store
@@ -339,19 +340,34 @@ class _Unit:
     present: frozenset[str]
 
 
+# What adherence reads, as tuples (``read_fields``): no entity is built for a report.
+# A session: id, mentorship, engagement, start, minutes, on call, activity, activities,
+# status, participants.
+_SESSION_FIELDS = ("id", "mentorship_id", "engagement_id", "start", "minutes", "on_call",
+                   "activity", "activities", "status", "participants")  # fmt: skip
+_S = tuple[str, str, str | None, dt.datetime, int, bool, Activity, tuple[Activity, ...],
+           SessionStatus, tuple[str, ...]]  # fmt: skip
+# A reflection: who, when, on which mentorship.
+_REFLECTION_FIELDS = ("person_id", "written", "mentorship_id")
+_R = tuple[str, dt.date, str | None]
+# An action item: id, owner, due, done, session.
+_ITEM_FIELDS = ("id", "owner_id", "due", "done", "session_id")
+_A = tuple[str, str, dt.date | None, bool, str | None]
+
+
 class _Source:
     """Where adherence reads sessions, reflections and action items from."""
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         raise NotImplementedError
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         raise NotImplementedError
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
         raise NotImplementedError
 
 
@@ -361,25 +377,25 @@ class _StoreSource(_Source):
     def __init__(self, store: Store, people: Iterable[str]) -> None:
         self.store = store
         self.people = people
-        self._items: dict[str, list[ActionItem]] | None = None
+        self._items: dict[str, list[_A]] | None = None
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
-        return self.store.find(Session, mentorship_id=mentorship_id)
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
+        return read_fields(self.store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)  # type: ignore[return-value]
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
-        return self.store.find(Session, engagement_id=engagement_id)
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
+        return read_fields(self.store, Session, _SESSION_FIELDS, engagement_id=engagement_id)  # type: ignore[return-value]
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
-        return self.store.find(Reflection, person_id=person_id)
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
+        return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)  # type: ignore[return-value]
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
         if self._items is None:
             # By owner (indexed): the cohort's people own its action items.
             self._items = defaultdict(list)
             for person in sorted(set(self.people)):
-                for item in self.store.find(ActionItem, owner_id=person):
-                    if item.session_id is not None and _overdue(item, as_of):
-                        self._items[item.session_id].append(item)
+                for item in read_fields(self.store, ActionItem, _ITEM_FIELDS, owner_id=person):
+                    if item[4] is not None and _overdue(item, as_of):  # type: ignore[arg-type]
+                        self._items[item[4]].append(item)  # type: ignore[arg-type]
         return self._items.get(session_id, ())
 
 
@@ -387,35 +403,36 @@ class _BulkSource(_Source):
     """Everything read once (``Store.all``): for reports over every cohort."""
 
     def __init__(self, store: Store, as_of: dt.date, *, action_items: bool) -> None:
-        self.by_mentorship: dict[str, list[Session]] = defaultdict(list)
-        self.by_engagement: dict[str, list[Session]] = defaultdict(list)
-        for s in store.all(Session):
-            self.by_mentorship[s.mentorship_id].append(s)
-            if s.engagement_id is not None:
-                self.by_engagement[s.engagement_id].append(s)
-        self.reflections: dict[str, list[Reflection]] = defaultdict(list)
-        for r in store.all(Reflection):
-            self.reflections[r.person_id].append(r)
-        self.items: dict[str, list[ActionItem]] = defaultdict(list)
-        for item in store.all(ActionItem) if action_items else ():
-            if item.session_id is not None and _overdue(item, as_of):
-                self.items[item.session_id].append(item)
+        self.by_mentorship: dict[str, list[_S]] = defaultdict(list)
+        self.by_engagement: dict[str, list[_S]] = defaultdict(list)
+        for s in read_fields(store, Session, _SESSION_FIELDS):
+            self.by_mentorship[s[1]].append(s)  # type: ignore[arg-type]
+            if s[2] is not None:
+                self.by_engagement[s[2]].append(s)  # type: ignore[arg-type]
+        self.reflections: dict[str, list[_R]] = defaultdict(list)
+        for r in read_fields(store, Reflection, _REFLECTION_FIELDS):
+            self.reflections[r[0]].append(r)  # type: ignore[arg-type]
+        self.items: dict[str, list[_A]] = defaultdict(list)
+        for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
+            if item[4] is not None and _overdue(item, as_of):  # type: ignore[arg-type]
+                self.items[item[4]].append(item)  # type: ignore[arg-type]
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         return self.by_mentorship.get(mentorship_id, ())
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         return self.by_engagement.get(engagement_id, ())
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
         return self.reflections.get(person_id, ())
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
         return self.items.get(session_id, ())
 
 
-def _overdue(item: ActionItem, as_of: dt.date) -> bool:
-    return not item.done and item.due is not None and item.due < as_of
+def _overdue(item: _A, as_of: dt.date) -> bool:
+    due = item[2]
+    return not item[3] and due is not None and due < as_of
 
 
 def _units(
@@ -447,9 +464,8 @@ def _units(
 _Held = tuple[str, dt.date, int, Activity, tuple[Activity, ...], frozenset[str]]
 
 
-def _held(s: Session, present: frozenset[str]) -> _Held:
-    return (s.id, s.start.date(), 0 if s.on_call else s.minutes, s.activity, s.activities,
-            present)  # fmt: skip
+def _held(s: _S, present: frozenset[str]) -> _Held:
+    return (s[0], s[3].date(), 0 if s[5] else s[4], s[6], s[7], present)
 
 
 def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
@@ -460,27 +476,27 @@ def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
         # A session filed under the pair but run for a team counts for the team. (A store
         # returns each id once.)
         out = []
-        for s in source.sessions_of_mentorship(mentorship_id):
-            if s.engagement_id is None and s.status is _HELD:
-                day = s.start.date()
+        for sid, _, engagement_id, start, minutes, on_call, activity, activities, status, _ in (
+            source.sessions_of_mentorship(mentorship_id)
+        ):
+            if engagement_id is None and status is _HELD:
+                day = start.date()
                 if day <= as_of:
-                    dose = 0 if s.on_call else s.minutes
-                    out.append((s.id, day, dose, s.activity, s.activities, members))
+                    out.append((sid, day, 0 if on_call else minutes, activity, activities,
+                                members))  # fmt: skip
         return out
-    found: dict[str, tuple[Session, frozenset[str]]] = {}
+    found: dict[str, tuple[_S, frozenset[str]]] = {}
     for s in source.sessions_of_engagement(unit.who):
-        present = members.intersection(s.participants) if s.participants else members
-        found[s.id] = (s, present)
+        present = members.intersection(s[9]) if s[9] else members
+        found[s[0]] = (s, present)
     member_of = dict(unit.member_of)
     for mentorship_id in sorted(unit.mentorship_ids):
         for s in source.sessions_of_mentorship(mentorship_id):
-            if s.engagement_id is None and s.id not in found:
-                listed = members.intersection(s.participants)
-                found[s.id] = (s, listed or frozenset((member_of[mentorship_id],)))
-    ordered = sorted(found.values(), key=lambda pair: (pair[0].start, pair[0].id))
-    return [
-        _held(s, present) for s, present in ordered if s.status is _HELD and s.start.date() <= as_of
-    ]
+            if s[2] is None and s[0] not in found:
+                listed = members.intersection(s[9])
+                found[s[0]] = (s, listed or frozenset((member_of[mentorship_id],)))
+    ordered = sorted(found.values(), key=lambda pair: (pair[0][3], pair[0][0]))
+    return [_held(s, present) for s, present in ordered if s[8] is _HELD and s[3].date() <= as_of]
 
 
 _HELD = SessionStatus.HELD
@@ -542,9 +558,9 @@ def _evaluate(
                 written = {}
                 for member, _ in unit.members:
                     written[member] = [
-                        r.written
+                        r[1]
                         for r in source.reflections_of(member)
-                        if r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids
+                        if r[2] is None or r[2] in unit.mentorship_ids
                     ]
             reflected = {}
             for p in chosen:
@@ -603,12 +619,12 @@ def _overdue_items(
 ) -> list[OverdueItem]:
     out = []
     for session_id in held:
-        for item in source.overdue_of_session(session_id, as_of):
-            assert item.due is not None
+        for item_id, owner_id, due, _, _ in source.overdue_of_session(session_id, as_of):
+            assert due is not None
             out.append(OverdueItem(
                 cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
-                action_item_id=item.id, owner_id=item.owner_id, due=item.due,
-                days_overdue=(as_of - item.due).days,
+                action_item_id=item_id, owner_id=owner_id, due=due,
+                days_overdue=(as_of - due).days,
             ))  # fmt: skip
     return out
 

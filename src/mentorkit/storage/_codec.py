@@ -515,6 +515,49 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
     return out
 
 
+_PROJECTIONS: dict[tuple[type[Any], tuple[str, ...]], Any] = {}
+
+
+def decode_fields(
+    found: Iterable[tuple[str, str | bytes]], collection: str, names: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """The ``names`` fields of many stored ``(type, text)`` rows, as tuples, in order.
+
+    The values :func:`decode_many` would give the entities (``getattr`` of each name),
+    without building the entities where a generated projection can vouch for the
+    document (see :func:`mentorkit.storage._fastpath.make_projection`); any other row is
+    decoded whole, with :func:`decode`'s errors.
+    """
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    shortcuts: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]] | None] = {}
+    for tag, text in found:
+        try:
+            fast = shortcuts[tag]
+        except KeyError:
+            cls = registered_types.get(tag)
+            fast = None
+            if cls is not None:
+                meta = _INFO.get(cls) or info(cls)
+                if meta.fast_structure is not None:
+                    fast = _PROJECTIONS.get((cls, names))
+                    if fast is None:
+                        fast = _PROJECTIONS[cls, names] = _fastpath.make_projection(cls, names)
+            shortcuts[tag] = fast
+        if fast is not None and type(text) is str:
+            try:
+                doc = _DECODE(text)
+                del doc[TAG_KEY]
+                if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
+                    append(fast(doc))
+                    continue
+            except Exception:  # noqa: S110 - decode() below decides and explains
+                pass
+        entity = decode(tag, text, collection)
+        append(tuple([getattr(entity, name) for name in names]))
+    return out
+
+
 def rekey(
     collection: str, tag: str, text: str | bytes, id: str | None = None
 ) -> tuple[str | None, ...]:
