@@ -7,6 +7,7 @@ moves between backends losslessly.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import re
@@ -310,6 +311,7 @@ class Row(NamedTuple):
 # One encoder, built once: json.dumps would build it again for every document.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 _DECODE = json.JSONDecoder().decode
+_SCAN = json.JSONDecoder().scan_once
 
 
 def _check_text(value: str, field: str) -> None:
@@ -530,7 +532,12 @@ def decode_fields(
     """
     out: list[tuple[Any, ...]] = []
     append = out.append
-    shortcuts: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]] | None] = {}
+    shortcuts: dict[str, Any] = {}
+    # Per type, per field: the hook answers remembered for this batch (see make_projection).
+    memo: dict[str, dict[int, dict[Any, Any]]] = collections.defaultdict(
+        lambda: collections.defaultdict(dict)
+    )
+    scan = _SCAN
     for tag, text in found:
         try:
             fast = shortcuts[tag]
@@ -546,11 +553,15 @@ def decode_fields(
             shortcuts[tag] = fast
         if fast is not None and type(text) is str:
             try:
-                doc = _DECODE(text)
-                del doc[TAG_KEY]
-                if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
-                    append(fast(doc))
-                    continue
+                # The decoder's scanner: what _DECODE does, less its checks for white space
+                # around the document (a document that does not end where the text does
+                # is decoded whole below).
+                doc, end = scan(text, 0)
+                if end == len(text) and type(doc) is dict:
+                    del doc[TAG_KEY]
+                    if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
+                        append(fast(doc, memo[tag]))
+                        continue
             except Exception:  # noqa: S110 - decode() below decides and explains
                 pass
         entity = decode(tag, text, collection)

@@ -416,9 +416,20 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
     return structure
 
 
+_NO = object()
+_ATOMS = (str, int, bool, float, dt.date, dt.datetime, dt.time, dt.timedelta, type(None))
+
+
+def _immutable(value: object) -> bool:
+    """Whether ``value`` may be shared by several answers: a scalar, enum, or tuple of them."""
+    if isinstance(value, tuple):
+        return all(isinstance(x, _ATOMS) or isinstance(x, Enum) for x in value)
+    return isinstance(value, _ATOMS) or isinstance(value, Enum)
+
+
 def make_projection(
     cls: type[Any], names: tuple[str, ...]
-) -> Callable[[dict[str, Any]], tuple[Any, ...]] | None:
+) -> Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]] | None:
     """The ``names`` fields of a complete document of ``cls``, as a tuple, without the entity.
 
     Each field is structured as :func:`make_structure` does and passed through its attrs
@@ -427,6 +438,10 @@ def make_projection(
     raises so that the caller decodes the whole entity (and raises its usual error). Other
     validators and ``__attrs_post_init__`` are not rerun: they ran when the entity was
     stored. ``None``: no shortcut for ``cls``.
+
+    The function takes a second argument, a ``defaultdict(dict)`` the caller keeps for
+    one batch of documents: the answers of hook and converter calls for repeated JSON
+    scalars are remembered there (only immutable answers, so sharing them is safe).
     """
     if not plain_hooks(cls) or not _slotted(cls):
         return None
@@ -440,25 +455,43 @@ def make_projection(
         "_keys": frozenset(by_name),
         "_date": dt.date.fromisoformat,
     }
-    lines = ["def project(d):", "    if d.keys() != _keys: raise _UnsureError"]
+    env["_NO"], env["_immutable"] = _NO, _immutable
+    lines = ["def project(d, K):", "    if d.keys() != _keys: raise _UnsureError"]
     for name in dict.fromkeys(names):
         i, f = by_name[name]
-        _structure_field(i, f, env, lines)
+        body: list[str] = []
+        _structure_field(i, f, env, body)
         if f.converter is not None:
             env[f"C{i}"] = f.converter
             keeps = _keeps_members(f.converter, _split(f.type)[0])
             if keeps is not None:
                 env[f"M{i}T"] = keeps
-                lines.append(f"    if type(v{i}) is not M{i}T: v{i} = C{i}(v{i})")
+                body.append(f"    if type(v{i}) is not M{i}T: v{i} = C{i}(v{i})")
             else:
-                lines.append(f"    v{i} = C{i}(v{i})")
+                body.append(f"    v{i} = C{i}(v{i})")
         if f.validator is not None:
             condition = _inline(f.validator, f"v{i}", env, i)
             if condition:
-                lines.append(f"    if not ({condition}): raise _UnsureError")
+                body.append(f"    if not ({condition}): raise _UnsureError")
+        if f"S{i}" not in env and f"C{i}" not in env:
+            lines += body
+            continue
+        # A hook or converter call: remembered per call for the JSON scalars (and empty
+        # lists) it was given, when its answer is immutable (dates, enums, flags repeat).
+        lines += [
+            f"    v{i} = d[{name!r}]",
+            f"    t = type(v{i})",
+            f"    k = (t, v{i}) if t is str or t is int or t is bool or v{i} is None "
+            f"else (t, ()) if t is list and not v{i} else _NO",
+            f"    r = K[{i}].get(k, _NO) if k is not _NO else _NO",
+            f"    if r is not _NO: v{i} = r",
+            "    else:",
+            *["    " + line for line in body],
+            f"        if k is not _NO and _immutable(v{i}): K[{i}][k] = v{i}",
+        ]
     values = ", ".join(f"v{by_name[name][0]}" for name in names)
     lines.append(f"    return ({values},)")
-    project: Callable[[dict[str, Any]], tuple[Any, ...]] = _compile(lines, env, "project")
+    project: Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]] = _compile(lines, env, "project")
     return project
 
 
