@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -208,6 +209,8 @@ def _row(raw: tuple[Any, ...]) -> AdherenceRow:
 # A row as adherence computes it: AdherenceRow's fields in order, with the delivered dose as
 # two numbers (times, minutes). Rows are built from these on first use.
 _STATUS, _COHORT, _UNIT, _WHO = 12, 0, 1, 2
+_BY_STATUS = operator.itemgetter(_COHORT, _STATUS)
+_BY_UNIT = operator.itemgetter(_COHORT, _UNIT, _WHO, _STATUS)
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -264,10 +267,12 @@ class AdherenceReport:
             c: dict.fromkeys(AdherenceStatus, 0) for c in self.cohort_ids
         }
         behind: dict[str, set[tuple[str, str]]] = {c: set() for c in self.cohort_ids}
-        for raw in self._raw:
-            counts[raw[_COHORT]][raw[_STATUS]] += 1
-            if raw[_STATUS] is AdherenceStatus.SHORT:
-                behind[raw[_COHORT]].add((raw[_UNIT], raw[_WHO]))
+        # Counted in C (itemgetter, Counter): a report may hold millions of rows.
+        for (cohort, status), n in Counter(map(_BY_STATUS, self._raw)).items():
+            counts[cohort][status] += n
+        for cohort, unit, who, status in set(map(_BY_UNIT, self._raw)):
+            if status is AdherenceStatus.SHORT:
+                behind[cohort].add((unit, who))
         return [
             CohortRollup(
                 cohort_id=c,
@@ -353,6 +358,9 @@ _R = tuple[str, dt.date, str | None]
 # An action item: id, owner, due, done, session.
 _ITEM_FIELDS = ("id", "owner_id", "due", "done", "session_id")
 _A = tuple[str, str, dt.date | None, bool, str | None]
+# A mentorship: id, mentor, mentee, start, end, cohort.
+_MENTORSHIP_FIELDS = ("id", "mentor_id", "mentee_id", "start", "end", "cohort_id")
+_M = tuple[str, str, str, dt.date, dt.date | None, str | None]
 
 
 class _Source:
@@ -367,7 +375,8 @@ class _Source:
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
+    def overdue_by_session(self, as_of: dt.date) -> dict[str, list[_A]]:
+        """The action items past due on ``as_of`` and not done, by session."""
         raise NotImplementedError
 
 
@@ -388,7 +397,7 @@ class _StoreSource(_Source):
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)  # type: ignore[return-value]
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
+    def overdue_by_session(self, as_of: dt.date) -> dict[str, list[_A]]:
         if self._items is None:
             # By owner (indexed): the cohort's people own its action items.
             self._items = defaultdict(list)
@@ -396,7 +405,7 @@ class _StoreSource(_Source):
                 for item in read_fields(self.store, ActionItem, _ITEM_FIELDS, owner_id=person):
                     if item[4] is not None and _overdue(item, as_of):  # type: ignore[arg-type]
                         self._items[item[4]].append(item)  # type: ignore[arg-type]
-        return self._items.get(session_id, ())
+        return self._items
 
 
 class _BulkSource(_Source):
@@ -426,8 +435,8 @@ class _BulkSource(_Source):
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         return self.reflections.get(person_id, ())
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
-        return self.items.get(session_id, ())
+    def overdue_by_session(self, as_of: dt.date) -> dict[str, list[_A]]:
+        return self.items
 
 
 def _overdue(item: _A, as_of: dt.date) -> bool:
@@ -436,7 +445,7 @@ def _overdue(item: _A, as_of: dt.date) -> bool:
 
 
 def _units(
-    cohort: Cohort, mentorships: Iterable[Mentorship], engagements: Iterable[Engagement]
+    cohort: Cohort, mentorships: Iterable[_M], engagements: Iterable[Engagement]
 ) -> list[_Unit]:
     units = []
     in_teams: set[str] = set()
@@ -450,12 +459,13 @@ def _units(
                                  if m.mentorship_id is not None),
                            (e.coach_id, *e.person_ids), frozenset(e.person_ids)))  # fmt: skip
     for m in mentorships:
-        if m.id in in_teams:
+        m_id, mentor_id, mentee_id, start, end, _ = m
+        if m_id in in_teams:
             continue  # its sessions count for the team
-        units.append(_Unit("pair", m.id, cohort.id, max(m.start, cohort.start),
-                           min(m.end or cohort.end, cohort.end),
-                           ((m.mentee_id, "mentee"),), frozenset((m.id,)), (),
-                           (m.mentee_id, m.mentor_id), frozenset((m.mentee_id,))))  # fmt: skip
+        units.append(_Unit("pair", m_id, cohort.id, max(start, cohort.start),
+                           min(end or cohort.end, cohort.end),
+                           ((mentee_id, "mentee"),), frozenset((m_id,)), (),
+                           (mentee_id, mentor_id), frozenset((mentee_id,))))  # fmt: skip
     return units
 
 
@@ -618,8 +628,11 @@ def _overdue_items(
     unit: _Unit, held: Iterable[str], source: _Source, as_of: dt.date
 ) -> list[OverdueItem]:
     out = []
+    items = source.overdue_by_session(as_of)
+    if not items:
+        return out
     for session_id in held:
-        for item_id, owner_id, due, _, _ in source.overdue_of_session(session_id, as_of):
+        for item_id, owner_id, due, _, _ in items.get(session_id, ()):
             assert due is not None
             out.append(OverdueItem(
                 cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
@@ -705,15 +718,15 @@ def _adherence(
     if cohort_id is not None:
         cohort = store.get(Cohort, cohort_id)
         programs = {cohort.program_id: store.get(Program, cohort.program_id)}
-        units = _units(cohort, store.find(Mentorship, cohort_id=cohort.id),
-                       store.find(Engagement, cohort_id=cohort.id))  # fmt: skip
+        mentorships = read_fields(store, Mentorship, _MENTORSHIP_FIELDS, cohort_id=cohort.id)
+        units = _units(cohort, mentorships, store.find(Engagement, cohort_id=cohort.id))  # type: ignore[arg-type]
         source: _Source = _StoreSource(store, [p for u in units for p in u.owners])
         plan.append((cohort, units))
     else:
         programs = {p.id: p for p in store.all(Program)}
-        by_cohort_m: dict[str | None, list[Mentorship]] = defaultdict(list)
-        for m in store.all(Mentorship):
-            by_cohort_m[m.cohort_id].append(m)
+        by_cohort_m: dict[str | None, list[_M]] = defaultdict(list)
+        for m in read_fields(store, Mentorship, _MENTORSHIP_FIELDS):
+            by_cohort_m[m[5]].append(m)  # type: ignore[arg-type]
         by_cohort_e: dict[str | None, list[Engagement]] = defaultdict(list)
         for e in store.all(Engagement):
             by_cohort_e[e.cohort_id].append(e)
