@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -30,6 +31,7 @@ from mentorkit.model import (
     SessionStatus,
 )
 from mentorkit.scheduling._periods import due_periods, period_start
+from mentorkit.storage._fields import read_fields
 
 if TYPE_CHECKING:
     from mentorkit.storage import Store
@@ -207,6 +209,8 @@ def _row(raw: tuple[Any, ...]) -> AdherenceRow:
 # A row as adherence computes it: AdherenceRow's fields in order, with the delivered dose as
 # two numbers (times, minutes). Rows are built from these on first use.
 _STATUS, _COHORT, _UNIT, _WHO = 12, 0, 1, 2
+_BY_STATUS = operator.itemgetter(_COHORT, _STATUS)
+_BY_UNIT = operator.itemgetter(_COHORT, _UNIT, _WHO, _STATUS)
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -263,10 +267,12 @@ class AdherenceReport:
             c: dict.fromkeys(AdherenceStatus, 0) for c in self.cohort_ids
         }
         behind: dict[str, set[tuple[str, str]]] = {c: set() for c in self.cohort_ids}
-        for raw in self._raw:
-            counts[raw[_COHORT]][raw[_STATUS]] += 1
-            if raw[_STATUS] is AdherenceStatus.SHORT:
-                behind[raw[_COHORT]].add((raw[_UNIT], raw[_WHO]))
+        # Counted in C (itemgetter, Counter): a report may hold millions of rows.
+        for (cohort, status), n in Counter(map(_BY_STATUS, self._raw)).items():
+            counts[cohort][status] += n
+        for cohort, unit, who, status in set(map(_BY_UNIT, self._raw)):
+            if status is AdherenceStatus.SHORT:
+                behind[cohort].add((unit, who))
         return [
             CohortRollup(
                 cohort_id=c,
@@ -339,19 +345,41 @@ class _Unit:
     present: frozenset[str]
 
 
+# What adherence reads, as tuples (``read_fields``): no entity is built for a report.
+# A session: id, mentorship, engagement, start, minutes, on call, activity, activities,
+# status, participants.
+_SESSION_FIELDS = ("id", "mentorship_id", "engagement_id", "start", "minutes", "on_call",
+                   "activity", "activities", "status", "participants")  # fmt: skip
+_S = tuple[str, str, str | None, dt.datetime, int, bool, Activity, tuple[Activity, ...],
+           SessionStatus, tuple[str, ...]]  # fmt: skip
+# A reflection: who, when, on which mentorship.
+_REFLECTION_FIELDS = ("person_id", "written", "mentorship_id")
+_R = tuple[str, dt.date, str | None]
+# An action item: id, owner, due, done, session.
+_ITEM_FIELDS = ("id", "owner_id", "due", "done", "session_id")
+_A = tuple[str, str, dt.date | None, bool, str | None]
+# A mentorship: id, mentor, mentee, start, end, cohort.
+_MENTORSHIP_FIELDS = ("id", "mentor_id", "mentee_id", "start", "end", "cohort_id")
+_M = tuple[str, str, str, dt.date, dt.date | None, str | None]
+
+
 class _Source:
     """Where adherence reads sessions, reflections and action items from."""
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         raise NotImplementedError
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         raise NotImplementedError
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    #: False when no action item is overdue at all (the per-session look-ups are skipped).
+    any_overdue = True
+
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
+        """The action items of a session past due on ``as_of`` and not done."""
         raise NotImplementedError
 
 
@@ -362,58 +390,61 @@ class _StoreSource(_Source):
         self.store = store
         self.people = people
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
-        return self.store.find(Session, mentorship_id=mentorship_id)
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
+        return read_fields(self.store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
-        return self.store.find(Session, engagement_id=engagement_id)
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
+        return read_fields(self.store, Session, _SESSION_FIELDS, engagement_id=engagement_id)
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
-        return self.store.find(Reflection, person_id=person_id)
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
+        return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
         # By session (indexed): anyone may own a next step agreed in the session (a lead,
         # an invited principal), not only the pair's or team's people.
-        return [i for i in self.store.find(ActionItem, session_id=session_id) if _overdue(i, as_of)]
+        items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
+        return [i for i in items if _overdue(i, as_of)]
 
 
 class _BulkSource(_Source):
     """Everything read once (``Store.all``): for reports over every cohort."""
 
     def __init__(self, store: Store, as_of: dt.date, *, action_items: bool) -> None:
-        self.by_mentorship: dict[str, list[Session]] = defaultdict(list)
-        self.by_engagement: dict[str, list[Session]] = defaultdict(list)
-        for s in store.all(Session):
-            self.by_mentorship[s.mentorship_id].append(s)
-            if s.engagement_id is not None:
-                self.by_engagement[s.engagement_id].append(s)
-        self.reflections: dict[str, list[Reflection]] = defaultdict(list)
-        for r in store.all(Reflection):
-            self.reflections[r.person_id].append(r)
-        self.items: dict[str, list[ActionItem]] = defaultdict(list)
-        for item in store.all(ActionItem) if action_items else ():
-            if item.session_id is not None and _overdue(item, as_of):
-                self.items[item.session_id].append(item)
+        self.by_mentorship: dict[str, list[_S]] = defaultdict(list)
+        self.by_engagement: dict[str, list[_S]] = defaultdict(list)
+        for s in read_fields(store, Session, _SESSION_FIELDS):
+            self.by_mentorship[s[1]].append(s)
+            if s[2] is not None:
+                self.by_engagement[s[2]].append(s)
+        self.reflections: dict[str, list[_R]] = defaultdict(list)
+        for r in read_fields(store, Reflection, _REFLECTION_FIELDS):
+            self.reflections[r[0]].append(r)
+        self.items: dict[str, list[_A]] = defaultdict(list)
+        for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
+            if item[4] is not None and _overdue(item, as_of):
+                self.items[item[4]].append(item)
+        self.any_overdue = bool(self.items)
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         return self.by_mentorship.get(mentorship_id, ())
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         return self.by_engagement.get(engagement_id, ())
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
         return self.reflections.get(person_id, ())
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
         return self.items.get(session_id, ())
 
 
-def _overdue(item: ActionItem, as_of: dt.date) -> bool:
-    return not item.done and item.due is not None and item.due < as_of
+def _overdue(item: _A, as_of: dt.date) -> bool:
+    due = item[2]
+    return not item[3] and due is not None and due < as_of
 
 
 def _units(
-    cohort: Cohort, mentorships: Iterable[Mentorship], engagements: Iterable[Engagement]
+    cohort: Cohort, mentorships: Iterable[_M], engagements: Iterable[Engagement]
 ) -> list[_Unit]:
     units = []
     in_teams: set[str] = set()
@@ -427,12 +458,13 @@ def _units(
                                  if m.mentorship_id is not None),
                            (e.coach_id, *e.person_ids), frozenset(e.person_ids)))  # fmt: skip
     for m in mentorships:
-        if m.id in in_teams:
+        m_id, mentor_id, mentee_id, start, end, _ = m
+        if m_id in in_teams:
             continue  # its sessions count for the team
-        units.append(_Unit("pair", m.id, cohort.id, max(m.start, cohort.start),
-                           min(m.end or cohort.end, cohort.end),
-                           ((m.mentee_id, "mentee"),), frozenset((m.id,)), (),
-                           (m.mentee_id, m.mentor_id), frozenset((m.mentee_id,))))  # fmt: skip
+        units.append(_Unit("pair", m_id, cohort.id, max(start, cohort.start),
+                           min(end or cohort.end, cohort.end),
+                           ((mentee_id, "mentee"),), frozenset((m_id,)), (),
+                           (mentee_id, mentor_id), frozenset((mentee_id,))))  # fmt: skip
     return units
 
 
@@ -441,9 +473,8 @@ def _units(
 _Held = tuple[str, dt.date, int, Activity, tuple[Activity, ...], frozenset[str]]
 
 
-def _held(s: Session, present: frozenset[str]) -> _Held:
-    return (s.id, s.start.date(), 0 if s.on_call else s.minutes, s.activity, s.activities,
-            present)  # fmt: skip
+def _held(s: _S, present: frozenset[str]) -> _Held:
+    return (s[0], s[3].date(), 0 if s[5] else s[4], s[6], s[7], present)
 
 
 def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
@@ -454,27 +485,27 @@ def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
         # A session filed under the pair but run for a team counts for the team. (A store
         # returns each id once.)
         out = []
-        for s in source.sessions_of_mentorship(mentorship_id):
-            if s.engagement_id is None and s.status is _HELD:
-                day = s.start.date()
+        for sid, _, engagement_id, start, minutes, on_call, activity, activities, status, _ in (
+            source.sessions_of_mentorship(mentorship_id)
+        ):
+            if engagement_id is None and status is _HELD:
+                day = start.date()
                 if day <= as_of:
-                    dose = 0 if s.on_call else s.minutes
-                    out.append((s.id, day, dose, s.activity, s.activities, members))
+                    out.append((sid, day, 0 if on_call else minutes, activity, activities,
+                                members))  # fmt: skip
         return out
-    found: dict[str, tuple[Session, frozenset[str]]] = {}
+    found: dict[str, tuple[_S, frozenset[str]]] = {}
     for s in source.sessions_of_engagement(unit.who):
-        present = members.intersection(s.participants) if s.participants else members
-        found[s.id] = (s, present)
+        present = members.intersection(s[9]) if s[9] else members
+        found[s[0]] = (s, present)
     member_of = dict(unit.member_of)
     for mentorship_id in sorted(unit.mentorship_ids):
         for s in source.sessions_of_mentorship(mentorship_id):
-            if s.engagement_id is None and s.id not in found:
-                listed = members.intersection(s.participants)
-                found[s.id] = (s, listed or frozenset((member_of[mentorship_id],)))
-    ordered = sorted(found.values(), key=lambda pair: (pair[0].start, pair[0].id))
-    return [
-        _held(s, present) for s, present in ordered if s.status is _HELD and s.start.date() <= as_of
-    ]
+            if s[2] is None and s[0] not in found:
+                listed = members.intersection(s[9])
+                found[s[0]] = (s, listed or frozenset((member_of[mentorship_id],)))
+    ordered = sorted(found.values(), key=lambda pair: (pair[0][3], pair[0][0]))
+    return [_held(s, present) for s, present in ordered if s[8] is _HELD and s[3].date() <= as_of]
 
 
 _HELD = SessionStatus.HELD
@@ -536,10 +567,9 @@ def _evaluate(
                 written = {}
                 for member, _ in unit.members:
                     written[member] = [
-                        r.written
+                        r[1]
                         for r in source.reflections_of(member)
-                        if (r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids)
-                        and r.written <= as_of
+                        if (r[2] is None or r[2] in unit.mentorship_ids) and r[1] <= as_of
                     ]
             reflected = {}
             for p in chosen:
@@ -596,14 +626,16 @@ _MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, Adheren
 def _overdue_items(
     unit: _Unit, held: Iterable[str], source: _Source, as_of: dt.date
 ) -> list[OverdueItem]:
-    out = []
+    out: list[OverdueItem] = []
+    if not source.any_overdue:
+        return out
     for session_id in held:
-        for item in source.overdue_of_session(session_id, as_of):
-            assert item.due is not None
+        for item_id, owner_id, due, _, _ in source.overdue_of_session(session_id, as_of):
+            assert due is not None
             out.append(OverdueItem(
                 cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
-                action_item_id=item.id, owner_id=item.owner_id, due=item.due,
-                days_overdue=(as_of - item.due).days,
+                action_item_id=item_id, owner_id=owner_id, due=due,
+                days_overdue=(as_of - due).days,
             ))  # fmt: skip
     return out
 
@@ -684,15 +716,15 @@ def _adherence(
     if cohort_id is not None:
         cohort = store.get(Cohort, cohort_id)
         programs = {cohort.program_id: store.get(Program, cohort.program_id)}
-        units = _units(cohort, store.find(Mentorship, cohort_id=cohort.id),
-                       store.find(Engagement, cohort_id=cohort.id))  # fmt: skip
+        mentorships = read_fields(store, Mentorship, _MENTORSHIP_FIELDS, cohort_id=cohort.id)
+        units = _units(cohort, mentorships, store.find(Engagement, cohort_id=cohort.id))
         source: _Source = _StoreSource(store, [p for u in units for p in u.owners])
         plan.append((cohort, units))
     else:
         programs = {p.id: p for p in store.all(Program)}
-        by_cohort_m: dict[str | None, list[Mentorship]] = defaultdict(list)
-        for m in store.all(Mentorship):
-            by_cohort_m[m.cohort_id].append(m)
+        by_cohort_m: dict[str | None, list[_M]] = defaultdict(list)
+        for m in read_fields(store, Mentorship, _MENTORSHIP_FIELDS):
+            by_cohort_m[m[5]].append(m)
         by_cohort_e: dict[str | None, list[Engagement]] = defaultdict(list)
         for e in store.all(Engagement):
             by_cohort_e[e.cohort_id].append(e)

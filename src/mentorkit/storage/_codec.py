@@ -7,6 +7,7 @@ moves between backends losslessly.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import re
@@ -312,6 +313,7 @@ class Row(NamedTuple):
 # One encoder, built once: json.dumps would build it again for every document.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 _DECODE = json.JSONDecoder().decode
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, not in typeshed
 
 
 def _check_text(value: str, field: str) -> None:
@@ -514,6 +516,58 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
             except Exception:  # noqa: S110 - decode() below decides and explains
                 pass
         append(decode(tag, text, collection))
+    return out
+
+
+_PROJECTIONS: dict[tuple[type[Any], tuple[str, ...]], Any] = {}
+
+
+def decode_fields(
+    found: Iterable[tuple[str, str | bytes]], collection: str, names: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """The ``names`` fields of many stored ``(type, text)`` rows, as tuples, in order.
+
+    The values :func:`decode_many` would give the entities (``getattr`` of each name),
+    without building the entities where a generated projection can vouch for the
+    document (see :func:`mentorkit.storage._fastpath.make_projection`); any other row is
+    decoded whole, with :func:`decode`'s errors.
+    """
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    shortcuts: dict[str, Any] = {}
+    # Per type, per field: the hook answers remembered for this batch (see make_projection).
+    memo: dict[str, dict[int, dict[Any, Any]]] = collections.defaultdict(
+        lambda: collections.defaultdict(dict)
+    )
+    scan = _SCAN
+    for tag, text in found:
+        try:
+            fast = shortcuts[tag]
+        except KeyError:
+            cls = registered_types.get(tag)
+            fast = None
+            if cls is not None:
+                meta = _INFO.get(cls) or info(cls)
+                if meta.fast_structure is not None:
+                    fast = _PROJECTIONS.get((cls, names))
+                    if fast is None:
+                        fast = _PROJECTIONS[cls, names] = _fastpath.make_projection(cls, names)
+            shortcuts[tag] = fast
+        if fast is not None and type(text) is str:
+            try:
+                # The decoder's scanner: what _DECODE does, less its checks for white space
+                # around the document (a document that does not end where the text does
+                # is decoded whole below).
+                doc, end = scan(text, 0)
+                if end == len(text) and type(doc) is dict:
+                    del doc[TAG_KEY]
+                    if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
+                        append(fast(doc, memo[tag]))
+                        continue
+            except Exception:  # noqa: S110 - decode() below decides and explains
+                pass
+        entity = decode(tag, text, collection)
+        append(tuple([getattr(entity, name) for name in names]))
     return out
 
 
