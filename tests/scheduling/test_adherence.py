@@ -272,6 +272,9 @@ def test_the_rollup_and_the_pandas_frame_agree_with_the_rows():
     frame = report.to_pandas()
     assert len(frame) == len(report.rows)
     assert frame["met"].sum() == rollup.met
+    # An in-progress period is neither met nor short: NA, left out of a share of met.
+    assert frame["met"].isna().sum() == rollup.in_progress > 0
+    assert (frame["met"] == False).sum() == rollup.short  # noqa: E712
     assert "Adherence as of 2023-03-15" in str(report)
 
 

@@ -289,16 +289,23 @@ class AdherenceReport:
     def to_pandas(self) -> Any:
         """The rows as a `pandas.DataFrame`, one column per field (extra ``notebook``).
 
+        ``met`` is a nullable boolean: `pandas.NA` for a period still in progress (not yet
+        met, not yet short), so ``frame.groupby("who")["met"].mean()`` is the share of the
+        periods that have ended which were met.
+
         Raises:
             ModuleNotFoundError: pandas is not installed (``pip install "mentorkit[notebook]"``).
         """
         pd = _optional.require("pandas")
         records = [
             (*raw[:8], raw[8].times, raw[8].minutes, raw[9], raw[10], ", ".join(raw[11]),
-             raw[12].value, raw[12] is AdherenceStatus.MET)
+             raw[12].value,
+             pd.NA if raw[12] is AdherenceStatus.IN_PROGRESS else raw[12] is AdherenceStatus.MET)
             for raw in self._raw
         ]  # fmt: skip
-        return pd.DataFrame.from_records(records, columns=list(_COLUMNS))
+        frame = pd.DataFrame.from_records(records, columns=list(_COLUMNS))
+        frame["met"] = frame["met"].astype("boolean")
+        return frame
 
     def format(self) -> str:
         """A plain-text report: the roll-up, then who is falling behind and why."""
