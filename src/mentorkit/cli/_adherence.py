@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
-from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
-from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.cli._store import (
+    add_store_option,
+    default_store,
+    describe,
+    open_cli_store,
+    parse_day,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -30,22 +34,14 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute the cohort's adherence and print the report."""
-    from mentorkit.model import Cohort
     from mentorkit.scheduling import adherence
+    from mentorkit.scheduling._adherence import find_cohort
 
     day = None
     if args.as_of is not None:
-        try:
-            day = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            raise ValidationError("must be a date YYYY-MM-DD", field="--as-of",
-                                  value=args.as_of) from None  # fmt: skip
+        day = parse_day(args.as_of, "--as-of")
     with open_cli_store(args, must_exist=True) as store:
-        try:
-            store.get(Cohort, args.cohort)
-        except NotFoundError:
-            where = describe(args.store or default_store())
-            raise NotFoundError(f"cohort {args.cohort!r} not found in {where}") from None
+        find_cohort(store, args.cohort, describe(args.store or default_store()))
         report = adherence(store, cohort_id=args.cohort, as_of=day)
     print(report.format())
     return 0

@@ -6,7 +6,14 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from mentorkit.cli._store import _write_atomically, add_store_option, open_cli_store
+from mentorkit.cli._store import (
+    _write_atomically,
+    add_store_option,
+    default_store,
+    describe,
+    open_cli_store,
+    parse_day,
+)
 from mentorkit.errors import ValidationError
 
 
@@ -43,11 +50,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD",
-                              field="--exclude", value=text) from None  # fmt: skip
+    return parse_day(text, "--exclude")
 
 
 def _exclusions(values: list[str]) -> list[dt.date]:
@@ -75,8 +78,9 @@ def _zone(name: str) -> dt.tzinfo:
 
 def run(args: argparse.Namespace) -> int:
     """Plan the cohort and write the calendar file."""
-    from mentorkit.model import Cohort, Event, Program
+    from mentorkit.model import Event, Program
     from mentorkit.scheduling import calendar_entries, plan_sessions, to_ical
+    from mentorkit.scheduling._adherence import find_cohort
 
     zone = _zone(args.tz)
     try:
@@ -87,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError("must be a time HH:MM", field="--at", value=args.at)
     excluded = _exclusions(args.exclude)
     with open_cli_store(args, must_exist=True) as store:
-        cohort = store.get(Cohort, args.cohort)
+        cohort = find_cohort(store, args.cohort, describe(args.store or default_store()))
         program = store.get(Program, cohort.program_id)
         stored = store.find(Event, cohort_id=cohort.id)
     plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded)

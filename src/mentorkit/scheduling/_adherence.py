@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from mentorkit import _optional
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import (
     ActionItem,
     Activity,
@@ -445,6 +445,14 @@ class _BulkSource(_Source):
         return self.items.get(session_id, ())
 
 
+def find_cohort(store: Store, cohort_id: str, where: str = "this store") -> Cohort:
+    """The stored cohort, or the one `NotFoundError` every scheduling call raises for it."""
+    try:
+        return store.get(Cohort, cohort_id)
+    except NotFoundError:
+        raise NotFoundError(f"no cohort {cohort_id!r} in {where}") from None
+
+
 def _overdue(item: _A, as_of: dt.date) -> bool:
     due = item[2]
     return not item[3] and due is not None and due < as_of
@@ -650,7 +658,7 @@ def _overdue_items(
 def adherence(
     store: Store,
     *,
-    cohort_id: str | None,
+    cohort_id: str | None = None,
     as_of: dt.date | None = None,
     action_items: bool = True,
 ) -> AdherenceReport:
@@ -721,7 +729,7 @@ def _adherence(
     programs: dict[str, Program]
     plan: list[tuple[Cohort, list[_Unit]]] = []
     if cohort_id is not None:
-        cohort = store.get(Cohort, cohort_id)
+        cohort = find_cohort(store, cohort_id)
         programs = {cohort.program_id: store.get(Program, cohort.program_id)}
         mentorships = read_fields(store, Mentorship, _MENTORSHIP_FIELDS, cohort_id=cohort.id)
         units = _units(cohort, mentorships, store.find(Engagement, cohort_id=cohort.id))

@@ -464,6 +464,10 @@ def check_health(
                               value=type(periods).__name__)  # fmt: skip
     mentorships = (store.all(Mentorship) if cohort_id is None
                    else store.find(Mentorship, cohort_id=cohort_id))  # fmt: skip
+    if cohort_id is not None and not mentorships:
+        from mentorkit.scheduling._adherence import find_cohort
+
+        find_cohort(store, cohort_id)  # an unknown cohort is an error, not an empty report
     current = [
         m for m in mentorships
         if m.start <= day
