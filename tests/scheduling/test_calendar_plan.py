@@ -145,7 +145,14 @@ def test_the_calendar_command_writes_an_ics_file_of_the_plan(tmp_path, monkeypat
         ]
     )
     assert code == 0
-    assert "Wrote plan.ics" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Wrote plan.ics" in out
+    # The span is the first and the last meeting, not the cohort's dates.
+    planned = plan_sessions(PROGRAM, COHORT, at=dt.time(15, 30), tz=CHICAGO,
+                            exclusions=[dt.date(2025, 8, d) for d in range(1, 6)]).sessions()
+    first, last = planned[0].start.date(), planned[-1].start.date()
+    assert last < COHORT.end
+    assert f"meetings from {first} to {last}, America/Chicago time" in out
     data = (tmp_path / "plan.ics").read_bytes()
     assert data.count(b"\r\n") == data.count(b"\n")  # CRLF line ends, as RFC 5545 wants
     events = read(data)

@@ -100,8 +100,10 @@ def run(args: argparse.Namespace) -> int:
     data = to_ical(entries, name=name)
     output = args.output or f"{cohort.id}.ics"
     _write_atomically(output, data)
-    meetings = len(plan.sessions())
-    print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({meetings} meetings "
-          f"from {cohort.start} to {cohort.end}, {args.tz} time) and "
-          f"{len(entries) - len(plan.items)} milestones.")  # fmt: skip
+    sessions = plan.sessions()
+    # The first and the last meeting (not the cohort's dates: a plan may end before it).
+    span = (f"from {sessions[0].start.date()} to {sessions[-1].start.date()}, {args.tz} time"
+            if sessions else "none planned")  # fmt: skip
+    print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({len(sessions)} "
+          f"meetings {span}) and {len(entries) - len(plan.items)} milestones.")  # fmt: skip
     return 0
