@@ -23,14 +23,16 @@ from mentorkit.model import (
     Cohort,
     Commitment,
     Engagement,
+    LifecycleChange,
     Mentorship,
+    MentorshipStatus,
     Period,
     Program,
     Reflection,
     Session,
     SessionStatus,
 )
-from mentorkit.scheduling._periods import due_periods, period_start
+from mentorkit.scheduling._periods import due_periods, label, next_start, period_start
 from mentorkit.storage._fields import read_fields
 
 if TYPE_CHECKING:
@@ -350,6 +352,8 @@ class _Unit:
     owners: tuple[str, ...]
     # The members, as a set (everyone present at a pair's sessions).
     present: frozenset[str]
+    # A pair's paused spells (first day paused, day active again or None), from its history.
+    pauses: tuple[tuple[dt.date, dt.date | None], ...] = ()
 
 
 # What adherence reads, as tuples (``read_fields``): no entity is built for a report.
@@ -366,8 +370,8 @@ _R = tuple[str, dt.date, str | None]
 _ITEM_FIELDS = ("id", "owner_id", "due", "done", "session_id")
 _A = tuple[str, str, dt.date | None, bool, str | None]
 # A mentorship: id, mentor, mentee, start, end, cohort.
-_MENTORSHIP_FIELDS = ("id", "mentor_id", "mentee_id", "start", "end", "cohort_id")
-_M = tuple[str, str, str, dt.date, dt.date | None, str | None]
+_MENTORSHIP_FIELDS = ("id", "mentor_id", "mentee_id", "start", "end", "cohort_id", "history")
+_M = tuple[str, str, str, dt.date, dt.date | None, str | None, tuple[LifecycleChange, ...]]
 
 
 class _Source:
@@ -473,13 +477,14 @@ def _units(
                                  if m.mentorship_id is not None),
                            (e.coach_id, *e.person_ids), frozenset(e.person_ids)))  # fmt: skip
     for m in mentorships:
-        m_id, mentor_id, mentee_id, start, end, _ = m
+        m_id, mentor_id, mentee_id, start, end, _, history = m
         if m_id in in_teams:
             continue  # its sessions count for the team
         units.append(_Unit("pair", m_id, cohort.id, max(start, cohort.start),
                            min(end or cohort.end, cohort.end),
                            ((mentee_id, "mentee"),), frozenset((m_id,)), (),
-                           (mentee_id, mentor_id), frozenset((mentee_id,))))  # fmt: skip
+                           (mentee_id, mentor_id), frozenset((mentee_id,)),
+                           _pauses(history) if history else ()))  # fmt: skip
     return units
 
 
@@ -532,17 +537,61 @@ def _dose(times: int | None, minutes: int | None) -> Dose:
     return Dose(times=times, minutes=minutes)
 
 
+def _pauses(history: Sequence[LifecycleChange]) -> tuple[tuple[dt.date, dt.date | None], ...]:
+    """The spells a mentorship was paused: (first day paused, day active again or None)."""
+    out: list[tuple[dt.date, dt.date | None]] = []
+    since: dt.date | None = None
+    for change in history:
+        if change.target is MentorshipStatus.PAUSED and since is None:
+            since = change.at.date()
+        elif change.target is not MentorshipStatus.PAUSED and since is not None:
+            out.append((since, change.at.date()))
+            since = None
+    if since is not None:
+        out.append((since, None))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
 def _owed(
-    first: dt.date, last: dt.date, per: Period, limit: int | None, as_of: dt.date
-) -> tuple[tuple[tuple[str, dt.date, dt.date, dt.date], ...], dict[dt.date, int]]:
-    """The periods owed and begun by ``as_of`` (label, first, after, last day), and an index."""
-    periods = tuple(
-        (name, start, after, after - _DAY)
+    first: dt.date,
+    last: dt.date,
+    per: Period,
+    limit: int | None,
+    as_of: dt.date,
+    pauses: tuple[tuple[dt.date, dt.date | None], ...] = (),
+) -> tuple[tuple[tuple[str, dt.date, dt.date, dt.date, bool], ...], dict[dt.date, int]]:
+    """The periods owed and begun by ``as_of`` (label, first, after, last day, optional).
+
+    A period is owed when the pair or team is active at its middle (`due_periods`) and not
+    paused then. The period it starts (or ends) in part-way is optional: it gets a row only
+    when what was delivered in it meets the commitment, so delivered sessions are credited
+    and nothing is owed for the part of the period before the start.
+    """
+    owed = [
+        (name, start, after, False)
         for name, start, after in due_periods(first, last, per, limit)
+        if not any(p0 <= start + (after - start) / 2 < (p1 or _NEVER) for p0, p1 in pauses)
+    ]
+    starts = {p[1] for p in owed}
+    for edge in (first, last):
+        start = period_start(edge, per)
+        if start not in starts and (limit is None or edge == first):
+            try:
+                after = next_start(start, per)
+            except (ValueError, OverflowError):  # year 10000
+                continue
+            owed.append((label(start, per), start, after, True))
+            starts.add(start)
+    periods = tuple(
+        (name, start, after, after - _DAY, optional)
+        for name, start, after, optional in sorted(owed, key=lambda p: p[1])
         if start <= as_of
     )
     return periods, {p[1]: n for n, p in enumerate(periods)}
+
+
+_NEVER = dt.date.max
 
 
 _DAY = dt.timedelta(days=1)
@@ -559,7 +608,7 @@ def _evaluate(
     written: dict[str, list[dt.date]] | None = None
     team = unit.unit == "team"
     for k in commitments:
-        periods, index = _owed(unit.first, unit.last, k.per, k.periods, as_of)
+        periods, index = _owed(unit.first, unit.last, k.per, k.periods, as_of, unit.pauses)
         if not periods:
             continue
         # Who the rows are about: the pair or team as one, or each member alone.
@@ -613,7 +662,7 @@ def _evaluate(
                 counted[n].append(sid)
             ordered = tuple(sorted(needed))
             single = reflected[ordered[0]] if reflected is not None and len(ordered) == 1 else None
-            for n, (name, first, after, last_day) in enumerate(periods):
+            for n, (name, first, after, last_day, optional) in enumerate(periods):
                 missing: tuple[str, ...] = ()
                 if single is not None:
                     missing = () if first in single else ordered
@@ -625,6 +674,8 @@ def _evaluate(
                     and not missing
                 ):
                     status = _MET
+                elif optional:
+                    continue  # a part-way period is credited when met, never owed
                 elif after <= as_of:
                     status = _SHORT
                 else:
@@ -674,8 +725,11 @@ def adherence(
     * An on-call session counts as a meeting but adds no minutes.
     * A period that has not ended by ``as_of`` is ``in_progress`` until it is met, never
       ``short``; periods that have not begun are left out.
-    * A pair or team owes a period when it is active at the period's middle (and owes the
-      commitment's first ``periods`` such periods, when it sets a number).
+    * A pair or team owes a period when it is active at the period's middle: within its
+      dates and the cohort's, and not paused (its lifecycle history); it owes the
+      commitment's first ``periods`` such periods, when it sets a number. The period it
+      starts or ends in part-way is never owed, but gets a ``met`` row when what was
+      delivered in it meets the commitment.
 
     Reads only the cohort's entities through indexed ``Store.find`` calls; with
     ``cohort_id=None`` it reports on every cohort, reading each collection once.
