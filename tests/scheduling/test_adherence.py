@@ -466,3 +466,15 @@ def test_a_period_begun_part_way_is_credited_when_met_and_never_owed(held):
     else:
         assert q3 == []
     assert [r.period for r in rows if r.period != "2025-Q3"] == ["2025-Q4"]
+
+
+def test_a_pair_that_ended_early_is_marked_ended_among_those_behind():
+    store = _world([Commitment(name="k", per="month", times=1)],
+                   mentorships=[_pair(end=dt.date(2025, 8, 20))])  # fmt: skip
+    report = adherence(store, cohort_id="coh", as_of=END)
+    (behind,) = report.behind()
+    assert behind.ended == dt.date(2025, 8, 20)
+    assert str(behind).startswith("pair ms (ended 2025-08-20): ")
+    on_time = adherence(_world([Commitment(name="k", per="month", times=1)],
+                               mentorships=[_pair()]), cohort_id="coh", as_of=END)  # fmt: skip
+    assert [b.ended for b in on_time.behind()] == [None]

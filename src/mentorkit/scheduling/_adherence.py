@@ -120,13 +120,18 @@ class OverdueItem:
 
 @attrs.frozen(kw_only=True)
 class Behind:
-    """A pair or team falling behind: its short periods and its overdue action items."""
+    """A pair or team falling behind: its short periods and its overdue action items.
+
+    ``ended`` is the day it ended, when that was before the cohort's end and the report's
+    day (it owes nothing after it; its short periods are history).
+    """
 
     cohort_id: str
     unit: Literal["pair", "team"]
     who: str
     short: tuple[AdherenceRow, ...]
     overdue: tuple[OverdueItem, ...]
+    ended: dt.date | None = None
 
     def __str__(self) -> str:
         parts = []
@@ -138,7 +143,8 @@ class Behind:
             parts.append(what)
         if self.overdue:
             parts.append(f"{len(self.overdue)} overdue action item(s)")
-        return f"{self.unit} {self.who}: " + "; ".join(parts)
+        ended = f" (ended {self.ended})" if self.ended is not None else ""
+        return f"{self.unit} {self.who}{ended}: " + "; ".join(parts)
 
 
 @attrs.frozen(kw_only=True)
@@ -230,6 +236,8 @@ class AdherenceReport:
     overdue: tuple[OverdueItem, ...] = attrs.field(repr=False)
     pairs: dict[str, int] = attrs.field(repr=False, factory=dict)
     teams: dict[str, int] = attrs.field(repr=False, factory=dict)
+    #: The pairs and teams (by id) that ended before their cohort and ``as_of``: the day.
+    ended: dict[str, dt.date] = attrs.field(repr=False, factory=dict)
     _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
 
     @cached_property
@@ -259,6 +267,7 @@ class AdherenceReport:
                 who=w,
                 short=tuple(short.get((c, u, w), ())),
                 overdue=tuple(late.get((c, u, w), ())),
+                ended=self.ended.get(w),
             )
             for c, u, w in sorted(keys)
         ]
@@ -805,12 +814,15 @@ def _adherence(
     overdue: list[OverdueItem] = []
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
+    ended: dict[str, dt.date] = {}
     for cohort, units in plan:
         program = programs.get(cohort.program_id)
         commitments = program.commitments if program is not None else ()
         pairs[cohort.id] = sum(u.unit == "pair" for u in units)
         teams[cohort.id] = len(units) - pairs[cohort.id]
         for unit in units:
+            if unit.last < cohort.end and unit.last < as_of:
+                ended[unit.who] = unit.last
             held = _sessions(unit, source, as_of)
             rows.extend(_evaluate(unit, commitments, held, source, as_of))
             if action_items:
@@ -822,4 +834,5 @@ def _adherence(
         overdue=tuple(overdue),
         pairs=pairs,
         teams=teams,
+        ended=ended,
     )
