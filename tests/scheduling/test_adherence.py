@@ -478,3 +478,20 @@ def test_a_pair_that_ended_early_is_marked_ended_among_those_behind():
     on_time = adherence(_world([Commitment(name="k", per="month", times=1)],
                                mentorships=[_pair()]), cohort_id="coh", as_of=END)  # fmt: skip
     assert [b.ended for b in on_time.behind()] == [None]
+
+
+def test_sessions_of_an_activity_no_commitment_asks_for_are_shown_not_counted():
+    k = Commitment(name="three hours", per="month", minutes=180, activities=(Activity.SHADOWING,))
+    sessions = [Session(id=f"s{n}", mentorship_id="ms", start=_at(dt.date(2025, 6, 2 + n)),
+                        minutes=60, activity=a)
+                for n, a in enumerate(("shadowing", "shadowing", "other"))]  # fmt: skip
+    report = adherence(_world([k], mentorships=[_pair()], sessions=sessions),
+                       cohort_id="coh", as_of=END)  # fmt: skip
+    june = next(r for r in report.rows if r.period == "2025-06")
+    assert june.delivered.minutes == 120
+    assert report.uncounted == {"coh": {"other": 1}}
+    assert "coh: not counted (no commitment asks for it): 1 session of other" in str(report)
+    everything = Commitment(name="any", per="month", times=1)
+    both = adherence(_world([k, everything], mentorships=[_pair()], sessions=sessions),
+                     cohort_id="coh", as_of=END)  # fmt: skip
+    assert both.uncounted == {}

@@ -238,6 +238,9 @@ class AdherenceReport:
     teams: dict[str, int] = attrs.field(repr=False, factory=dict)
     #: The pairs and teams (by id) that ended before their cohort and ``as_of``: the day.
     ended: dict[str, dt.date] = attrs.field(repr=False, factory=dict)
+    #: Per cohort, the held sessions no commitment counts (their activity is none a
+    #: commitment asks for), by activity: ``{"coh": {"other": 1}}``.
+    uncounted: dict[str, dict[str, int]] = attrs.field(repr=False, factory=dict)
     _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
 
     @cached_property
@@ -328,6 +331,9 @@ class AdherenceReport:
                 f"short {r.short}, in progress {r.in_progress} (met {share}); "
                 f"{r.behind} falling behind"
             )
+        for cohort_id, left in self.uncounted.items():
+            what = ", ".join(f"{n} session{'s' if n != 1 else ''} of {a}" for a, n in left.items())
+            lines.append(f"  {cohort_id}: not counted (no commitment asks for it): {what}")
         behind = self.behind(overdue=True)
         if behind:
             lines.append("Falling behind:")
@@ -815,9 +821,15 @@ def _adherence(
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
     ended: dict[str, dt.date] = {}
+    uncounted: dict[str, dict[str, int]] = {}
     for cohort, units in plan:
         program = programs.get(cohort.program_id)
         commitments = program.commitments if program is not None else ()
+        # The activities some commitment counts (None: one counts every activity).
+        asked: frozenset[Activity] | None = frozenset()
+        for k in commitments:
+            asked = None if asked is None or not k.activities else asked | set(k.activities)
+        left: Counter[str] = Counter()
         pairs[cohort.id] = sum(u.unit == "pair" for u in units)
         teams[cohort.id] = len(units) - pairs[cohort.id]
         for unit in units:
@@ -825,8 +837,13 @@ def _adherence(
                 ended[unit.who] = unit.last
             held = _sessions(unit, source, as_of)
             rows.extend(_evaluate(unit, commitments, held, source, as_of))
+            if asked is not None and commitments:
+                left.update(h[3].value for h in held
+                            if h[3] not in asked and asked.isdisjoint(h[4]))  # fmt: skip
             if action_items:
                 overdue.extend(_overdue_items(unit, [h[0] for h in held], source, as_of))
+        if left:
+            uncounted[cohort.id] = dict(sorted(left.items()))
     return AdherenceReport(
         as_of=as_of,
         cohort_ids=tuple(c.id for c, _ in plan),
@@ -835,4 +852,5 @@ def _adherence(
         pairs=pairs,
         teams=teams,
         ended=ended,
+        uncounted=uncounted,
     )
