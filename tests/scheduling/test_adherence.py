@@ -349,3 +349,57 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch):
                        as_of=END)  # fmt: skip
     with pytest.raises(ModuleNotFoundError, match=r"mentorkit\[notebook\]"):
         report.to_pandas()
+
+
+def test_a_reflection_written_after_the_report_day_does_not_count_yet():
+    # Sessions after as_of are left out; reflections written after it must be too, or a
+    # report for a past day (or today's, with reflections back-dated later) says "met" for
+    # what had not been written then.
+    monthly = Commitment(name="monthly", per="month", times=1, artefact="reflection")
+    pair = Mentorship(id="m", mentor_id="a", mentee_id="b", start=START, cohort_id="coh")
+    store = _world(
+        [monthly],
+        mentorships=[pair],
+        sessions=[Session(id="s", mentorship_id="m", start=_at(dt.date(2025, 6, 3)), minutes=60)],
+        others=[Reflection(id="r", person_id="b", written=dt.date(2025, 6, 28), text="t",
+                           mentorship_id="m")],
+    )  # fmt: skip
+    early = adherence(store, cohort_id="coh", as_of=dt.date(2025, 6, 10)).rows[0]
+    assert (early.status, early.missing_artefacts) == (AdherenceStatus.IN_PROGRESS, ("b",))
+    late = adherence(store, cohort_id="coh", as_of=dt.date(2025, 6, 28)).rows[0]
+    assert (late.status, late.missing_artefacts) == (AdherenceStatus.MET, ())
+    every = adherence(store, cohort_id=None, as_of=dt.date(2025, 6, 10)).rows[0]
+    assert every.status is AdherenceStatus.IN_PROGRESS
+
+
+def test_overdue_items_owned_by_someone_outside_the_pair_are_reported_for_one_cohort_too():
+    # An action item agreed in the pair's session may be owned by anyone (a program lead,
+    # a principal invited to the session): one cohort's report must list what the report
+    # over every cohort lists.
+    k = Commitment(name="k", per="month", times=1)
+    pair = Mentorship(id="m", mentor_id="a", mentee_id="b", start=START, cohort_id="coh")
+    s = Session(id="s1", mentorship_id="m", start=_at(dt.date(2025, 6, 3)), minutes=60)
+    items = [
+        ActionItem(id="lead", owner_id="lead", text=".", due=dt.date(2025, 6, 20), session_id="s1"),
+        ActionItem(id="mentee", owner_id="b", text=".", due=dt.date(2025, 6, 21), session_id="s1"),
+    ]  # fmt: skip
+    store = _world([k], mentorships=[pair], sessions=[s], others=items)
+    one = adherence(store, cohort_id="coh", as_of=dt.date(2025, 7, 1)).overdue
+    every = adherence(store, cohort_id=None, as_of=dt.date(2025, 7, 1)).overdue
+    assert sorted(o.action_item_id for o in one) == ["lead", "mentee"]
+    assert sorted(one, key=lambda o: o.action_item_id) == sorted(
+        every, key=lambda o: o.action_item_id
+    )
+
+
+def test_two_team_members_sharing_one_coaching_mentorship_are_refused():
+    # Each member's own sessions are found through their coaching mentorship: two members
+    # naming the same one would have one member's individual meetings credited to the other.
+    with pytest.raises(ValidationError) as info:
+        Engagement(id="e", coach_id="c", members=[
+            TeamMember(person_id="pr", role="principal", mentorship_id="ms"),
+            TeamMember(person_id="ap", role="assistant_principal", mentorship_id="ms"),
+        ])  # fmt: skip
+    assert info.value.field == "members[1].mentorship_id"
+    unrecorded = [TeamMember(person_id="pr"), TeamMember(person_id="ap")]
+    assert len(Engagement(id="e", coach_id="c", members=unrecorded).members) == 2

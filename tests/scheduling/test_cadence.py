@@ -187,3 +187,29 @@ def test_bad_weekday_arguments_name_their_field(kwargs, field):
     with pytest.raises(ValidationError) as info:
         Cadence.by_weekday(weekday, dt.datetime(2024, 1, 1, tzinfo=dt.UTC), 60, **args)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;INTERVAL=0",  # dateutil repeats dtstart forever: between() never returns
+        "FREQ=DAILY;INTERVAL=0;COUNT=3",
+        "FREQ=WEEKLY;INTERVAL=-2;COUNT=3",
+        "FREQ=WEEKLY;INTERVAL=;COUNT=3",
+        "FREQ=DAILY;COUNT=2;COUNT=5",  # RFC 5545: each rule part at most once
+        "FREQ=DAILY;UNTIL=20250312;UNTIL=20250315",
+    ],
+)
+def test_a_non_positive_interval_or_a_repeated_part_is_rejected_at_once(rule):
+    with pytest.raises(ValidationError) as info:
+        Cadence.from_rrule(rule, dt.datetime(2024, 1, 1, 9, tzinfo=CHICAGO), 60)
+    assert info.value.field == "rule"
+
+
+def test_a_floating_until_at_the_end_of_year_9999_is_kept_in_range():
+    start = dt.datetime(9998, 1, 1, 9, tzinfo=CHICAGO)
+    cadence = Cadence.from_rrule("FREQ=YEARLY;UNTIL=99991231", start, 60)
+    assert cadence.rrule == "FREQ=YEARLY;UNTIL=99991231T235959Z"
+    assert [o.year for o in cadence.occurrences()] == [9998, 9999]
+    until = Cadence.monthly(dt.datetime(9999, 10, 1, 9, tzinfo=CHICAGO), 60, until=dt.date.max)
+    assert [o.month for o in until.occurrences()] == [10, 11, 12]

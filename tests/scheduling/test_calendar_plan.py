@@ -1,6 +1,7 @@
 """A cohort's plan as a calendar: entries, to_ical(plan), and ``mentorkit calendar``."""
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -10,7 +11,7 @@ from dateutil import rrule as rr
 import mentorkit as mk
 from mentorkit import Cohort, Program, ValidationError
 from mentorkit.cli import main
-from mentorkit.model import Event
+from mentorkit.model import Commitment, Event
 from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
     NEXTGEN_MILESTONES,
@@ -167,6 +168,7 @@ def test_the_calendar_command_names_its_default_file_after_the_cohort(tmp_path, 
         (["--cohort", "nope"], "no Cohort with id 'nope'"),
         (["--cohort", "ng-2025", "--tz", "Mars/Olympus"], "--tz: must be a time zone"),
         (["--cohort", "ng-2025", "--at", "4pm"], "--at: must be a time"),
+        (["--cohort", "ng-2025", "--at", "16:00+02:00"], "--at: must be a time"),
         (["--cohort", "ng-2025", "--exclude", "2025-13-01"], "--exclude: must be YYYY-MM-DD"),
         (["--cohort", "ng-2025", "--exclude", "2025-09-09..2025-09-01"], "--exclude: must not"),
     ],
@@ -188,3 +190,39 @@ def test_the_calendar_command_refuses_a_missing_store(tmp_path, monkeypatch, cap
     assert main(["calendar", "--cohort", "x", "--store", "sqlite:///none.db"]) == 1
     assert "no store at" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("command", ["calendar", "export"])
+def test_the_calendar_and_export_files_are_owner_only(command, tmp_path, monkeypatch):
+    # A calendar holds names (stored milestones, the program's), an export whole records.
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    out = tmp_path / "out.file"
+    out.write_bytes(b"old")
+    out.chmod(0o644)  # an older file of the same name, world-readable
+    old = os.umask(0o022)
+    try:
+        args = ["--cohort", "ng-2025"] if command == "calendar" else []
+        assert main([command, *args, "--store", "sqlite:///m.db", "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.read_bytes() != b"old"
+    assert out.stat().st_mode & 0o077 == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.db", "out.file"]
+
+
+def test_commitments_whose_names_read_the_same_get_distinct_stable_uids():
+    alike = Program(id="ng", name="NextGen", commitments=[
+        Commitment(name="Joint meeting", per="month", times=1),
+        Commitment(name="joint meeting", per="month", times=1, together=False),
+        Commitment(name="joint-meeting!", per="quarter", times=1),
+    ])  # fmt: skip
+    uids = [e.uid for e in calendar_entries(plan_sessions(alike, COHORT))]
+    assert uids == [
+        "mentorkit:ng-2025:joint-meeting",
+        "mentorkit:ng-2025:joint-meeting-2",
+        "mentorkit:ng-2025:joint-meeting-3",
+    ]
+    assert set(read(to_ical(plan_sessions(alike, COHORT), stamp=dt.datetime.now(dt.UTC)))) == set(
+        uids
+    )

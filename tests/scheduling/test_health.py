@@ -391,3 +391,98 @@ def test_a_period_that_ended_while_paused_is_not_held_against_the_pair():
     assert assess_health(M, sessions, as_of=day, periods=periods, rules=rules).status is (
         HealthStatus.OK
     )
+
+
+@pytest.mark.parametrize("participants", [(), ("pr", "ap")])
+def test_a_team_member_who_attends_the_joint_sessions_is_not_flagged(participants):
+    # OEIB: the joint sessions are filed under the principal's coaching mentorship; the
+    # assistant principal attends every one of them (none listed = the whole team) and
+    # must not read as "no session in N days".
+    from mentorkit.model import Engagement, TeamMember
+
+    members = [
+        TeamMember(person_id="pr", role="principal", mentorship_id="ms-pr"),
+        TeamMember(person_id="ap", role="assistant_principal", mentorship_id="ms-ap"),
+    ]
+    joint = [
+        Session(id=f"j-{n}", mentorship_id="ms-pr", engagement_id="team", minutes=60,
+                participants=participants,
+                start=dt.datetime(2024, 9, 5, 16, tzinfo=dt.UTC) + dt.timedelta(days=25 * n))
+        for n in range(5)
+    ]  # fmt: skip
+    with mk.open_store("memory://") as store:
+        store.put_many([
+            Mentorship(id="ms-pr", mentor_id="co", mentee_id="pr", start=START, cohort_id="c"),
+            Mentorship(id="ms-ap", mentor_id="co", mentee_id="ap", start=START, cohort_id="c"),
+            Mentorship(id="ms-x", mentor_id="co", mentee_id="x", start=START, cohort_id="c"),
+            Engagement(id="team", coach_id="co", cohort_id="c", members=members),
+            *joint,
+        ])  # fmt: skip
+        as_of = dt.date(2025, 1, 5)  # 22 days after the last joint session
+        for cohort_id in ("c", None):
+            report = check_health(store, as_of=as_of, cohort_id=cohort_id, periods={})
+            assert report.statuses() == {
+                "ms-ap": "ok", "ms-pr": "ok", "ms-x": "needs_check_in"
+            }  # fmt: skip
+            assert [s.id for s in report["ms-ap"].findings] == []
+
+
+def test_a_team_short_two_months_running_puts_its_members_at_risk():
+    # The short-periods rule must see a team's periods too (OEIB: the joint meeting and each
+    # member's own), not only pairs': the team below has met the coach on the 5th of each
+    # month jointly, but the assistant principal's own meeting never happened.
+    from mentorkit.model import Cohort, Commitment, Engagement, Program, TeamMember
+
+    joint = Commitment(name="joint", per="month", times=1)
+    own = Commitment(name="own", per="month", times=1, together=False)
+    members = [
+        TeamMember(person_id="pr", role="principal", mentorship_id="ms-pr"),
+        TeamMember(person_id="ap", role="assistant_principal", mentorship_id="ms-ap"),
+    ]
+    held = [
+        Session(id=f"j-{m}", mentorship_id="ms-pr", engagement_id="team", minutes=60,
+                start=dt.datetime(2024, m, 5, 16, tzinfo=dt.UTC))
+        for m in (9, 10, 11)
+    ] + [
+        Session(id=f"pr-{m}", mentorship_id="ms-pr", minutes=60,
+                start=dt.datetime(2024, m, 12, 16, tzinfo=dt.UTC))
+        for m in (9, 10, 11)
+    ]  # fmt: skip
+    with mk.open_store("memory://") as store:
+        store.put_many([
+            Program(id="oeib", name="OEIB", commitments=[joint, own]),
+            Cohort(id="c", program_id="oeib", name="24-25", start=START,
+                   end=dt.date(2025, 6, 30)),
+            Mentorship(id="ms-pr", mentor_id="co", mentee_id="pr", start=START, cohort_id="c"),
+            Mentorship(id="ms-ap", mentor_id="co", mentee_id="ap", start=START, cohort_id="c"),
+            Engagement(id="team", coach_id="co", cohort_id="c", members=members),
+            *held,
+        ])  # fmt: skip
+        for cohort_id in ("c", None):
+            report = check_health(store, as_of=dt.date(2024, 11, 20), cohort_id=cohort_id)
+            assert report.statuses() == {"ms-ap": "at_risk", "ms-pr": "ok"}
+            assert "2024-09, 2024-10" in report["ms-ap"].findings[0].reason
+
+
+def test_periods_of_a_pairing_not_yet_active_are_not_held_against_it():
+    # A proposed pairing has not started: like a paused one, its short periods (adherence
+    # counts them from the planned start) must not make it at_risk; once active, they do.
+    periods = [
+        period("2024-09", dt.date(2024, 9, 30), False),
+        period("2024-10", dt.date(2024, 10, 31), False),
+        period("2024-11", dt.date(2024, 11, 30), False),
+    ]
+    day = dt.date(2024, 12, 5)
+    proposed = attrs.evolve(M, status="proposed")
+    rules = [ShortPeriods()]
+    assert assess_health(proposed, [], as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.OK
+    )
+    started = transition(proposed, "active", at=dt.datetime(2024, 10, 15, tzinfo=dt.UTC))
+    assert assess_health(started, [], as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.AT_RISK
+    )
+    late = transition(proposed, "active", at=dt.datetime(2024, 11, 15, tzinfo=dt.UTC))
+    assert assess_health(late, [], as_of=day, periods=periods, rules=rules).status is (
+        HealthStatus.OK
+    )

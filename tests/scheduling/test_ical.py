@@ -231,3 +231,80 @@ def test_the_scheduling_package_and_calendar_command_import_icalendar_only_when_
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def rfc_expand(data, uid):
+    """The occurrences an RFC 5545 client reads: DTSTART always counts as the first one."""
+    event = next(e for e in icalendar.Calendar.from_ical(data).walk("VEVENT") if e["uid"] == uid)
+    start = event.decoded("dtstart")
+    found = rr.rrulestr(event["rrule"].to_ical().decode(), dtstart=start, forceset=True)
+    found.rdate(start)
+    exdates = event.get("exdate", [])
+    for prop in exdates if isinstance(exdates, list) else [exdates]:
+        for when in prop.dts:
+            found.exdate(when.dt)
+    return list(found)
+
+
+@pytest.mark.parametrize(
+    "cadence",
+    [
+        # The second Tuesday, from a Sunday: the Sunday itself is no meeting.
+        Cadence.by_weekday("TU", dt.datetime(2025, 9, 7, 16, tzinfo=CHICAGO), 60, nth=2, count=3),
+        Cadence.from_rrule(
+            "FREQ=WEEKLY;BYDAY=MO;UNTIL=20251201", dt.datetime(2025, 10, 1, 9, tzinfo=CHICAGO), 30
+        ),
+        # plan_sessions for a cohort starting on the 30th meets on the 28th.
+        Cadence.from_rrule(
+            "FREQ=MONTHLY;BYMONTHDAY=28;COUNT=4", dt.datetime(2025, 1, 30, 16, tzinfo=CHICAGO), 60
+        ),
+        Cadence.weekly(dt.datetime(2025, 10, 7, 16, tzinfo=CHICAGO), 60, count=3).excluding(
+            dt.date(2025, 10, 7)
+        ),
+        # A rule that ends before it starts: no meeting at all.
+        Cadence.weekly(dt.datetime(2025, 10, 7, 16, tzinfo=CHICAGO), 60, until=dt.date(2025, 9, 1)),
+    ],
+)
+def test_clients_that_count_dtstart_as_an_occurrence_read_exactly_the_plan(cadence):
+    # RFC 5545: "The DTSTART property value always counts as the first occurrence" (Google,
+    # Apple and Outlook read it so); dateutil skips a DTSTART that the rule does not
+    # produce. The export must not add a meeting on such a day.
+    data = to_ical([CalendarSeries(uid="c/m", summary="M", cadence=cadence)], stamp=STAMP)
+    assert rfc_expand(data, "c/m") == cadence.occurrences()
+
+
+@given(cadence=cadences(bounded=True))
+def test_exdates_are_exactly_the_rule_occurrences_on_excluded_days(cadence):
+    from mentorkit.scheduling._ical import excluded_occurrences
+
+    days = set(cadence.exclusions)
+    assert excluded_occurrences(cadence) == [o for o in cadence.recurrence if o.date() in days]
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_a_half_past_two_meeting_across_the_spring_gap_reads_back_at_the_same_instants(
+    icaljs, tmp_path
+):
+    # 02:30 does not exist on 2025-03-09 in New York: RFC 5545 reads it with the offset
+    # before the gap (03:30 EDT), as Python does with fold=0; both parsers must agree.
+    cadence = Cadence.weekly(dt.datetime(2025, 3, 2, 2, 30, tzinfo=NEW_YORK), 60, count=3)
+    data = to_ical([CalendarSeries(uid="c/gap", summary="Gap", cadence=cadence)], stamp=STAMP)
+    found, _ = read_back(data)["c/gap"]
+    assert list(found) == cadence.occurrences()
+    path = tmp_path / "gap.ics"
+    path.write_bytes(data)
+    read = icaljs_read(icaljs, path, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert read["c/gap"]["starts"] == utc(cadence.occurrences())
+    assert read["c/gap"]["starts"][1] == "2025-03-09T07:30:00.000Z"
+
+
+def test_a_meeting_in_the_autumn_overlap_is_the_first_of_the_two_instants():
+    # RFC 5545: an ambiguous local time means its first occurrence (Python's fold=0).
+    # (ical.js reads the second one, 06:30Z: its deviation, left out of this test.)
+    cadence = Cadence.weekly(dt.datetime(2025, 10, 26, 1, 30, tzinfo=NEW_YORK), 60, count=3)
+    data = to_ical([CalendarSeries(uid="c/fold", summary="Fold", cadence=cadence)], stamp=STAMP)
+    found, _ = read_back(data)["c/fold"]
+    assert list(found) == cadence.occurrences()
+    assert utc(cadence.occurrences())[1] == "2025-11-02T05:30:00.000Z"

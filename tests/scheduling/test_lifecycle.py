@@ -244,3 +244,33 @@ def test_bad_change_status_arguments_are_refused(mentorship, hooks, error, field
         assert store.get(Mentorship, "m-1") == before
     if field is not None:
         assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("moves", "status", "field"),
+    [
+        ([("completed", "active")], "active", "history[0].target"),  # out of a final status
+        ([("active", "active")], "active", "history[0].target"),  # a move that moves nothing
+        ([("proposed", "active"), ("active", "proposed")], "proposed", "history[1].target"),
+    ],
+)
+def test_a_history_with_a_move_the_lifecycle_forbids_is_refused(moves, status, field):
+    # The history is the audit trail: a document (an import, a hand edit) whose history
+    # holds an illegal move must not read as a valid mentorship.
+    history = [
+        LifecycleChange(source=a, target=b, at=AT + dt.timedelta(days=n))
+        for n, (a, b) in enumerate(moves)
+    ]
+    with pytest.raises(ValidationError) as info:
+        pair(status=status, history=history)
+    assert info.value.field == field
+    legal = [("proposed", "active"), ("active", "paused")][: len(moves)]
+    doc = mk.to_dict(pair(status=legal[-1][1], history=[
+        LifecycleChange(source=a, target=b, at=AT + dt.timedelta(days=n))
+        for n, (a, b) in enumerate(legal)
+    ]))  # fmt: skip
+    doc["status"] = status
+    for entry, (a, b) in zip(doc["history"], moves, strict=True):
+        entry["source"], entry["target"] = a, b
+    with pytest.raises(ValidationError):
+        mk.from_dict(doc)

@@ -195,3 +195,16 @@ def test_mentorkit_adherence_prints_the_report_and_fails_in_one_line(tmp_path, c
         err = capsys.readouterr().err
         assert err.startswith("mentorkit adherence: error:")
         assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("days", [3_000_000, -(10**6), 999_999_999])
+def test_a_milestone_dated_outside_the_calendar_names_its_days(days):
+    from mentorkit.model import Milestone
+
+    program = Program(id="ng", name="NextGen", milestones=[
+        NEXTGEN_MILESTONES[0], Milestone(name="Far", kind="closing_celebration", days=days),
+    ])  # fmt: skip
+    for call in (milestone_events, plan_sessions):
+        with pytest.raises(ValidationError) as info:
+            call(program, COHORT)
+        assert info.value.field == "milestones[1].days"

@@ -159,3 +159,28 @@ def test_a_milestone_reminds_the_cohorts_selected_and_active_people():
     ]
     assert {r.subject_id for r in everyone} == {"c-1:orientation", "c-1:deadline",
                                                 "c-2:orientation"}  # fmt: skip
+
+
+def test_a_callback_failing_on_one_reminder_does_not_keep_the_others_from_firing():
+    # Hooks.fire lets every callback run before raising; a batch of reminders must too, or
+    # one broken message (a bad address) silences every later reminder of the run.
+    at = dt.datetime(2024, 10, 3, 16, tzinfo=dt.UTC)
+    hooks, seen = Hooks(), []
+
+    def send(event):
+        seen.append(event.subject_id)
+        if event.subject_id == "s-1":
+            raise RuntimeError("smtp refused")
+
+    hooks.register("reminder_due", send)
+    with mk.open_store("memory://") as store:
+        store.put(Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=dt.date(2024, 9, 1)))
+        store.put_many([
+            Session(id=f"s-{n}", mentorship_id="m-1", start=at + dt.timedelta(hours=n),
+                    minutes=60, status="planned")
+            for n in range(3)
+        ])  # fmt: skip
+        with pytest.raises(ExceptionGroup) as info:
+            due_reminders(store, since=at - dt.timedelta(days=2), until=at, hooks=hooks)
+    assert seen == ["s-0", "s-1", "s-2"]
+    assert [type(e) for e in info.value.exceptions] == [ExceptionGroup]

@@ -82,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         at = dt.time.fromisoformat(args.at)
     except ValueError:
-        raise ValidationError("must be a time HH:MM", field="--at", value=args.at) from None
+        at = None
+    if at is None or at.tzinfo is not None:  # the zone is --tz's
+        raise ValidationError("must be a time HH:MM", field="--at", value=args.at)
     excluded = _exclusions(args.exclude)
     with open_cli_store(args, must_exist=True) as store:
         cohort = store.get(Cohort, args.cohort)

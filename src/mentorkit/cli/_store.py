@@ -179,13 +179,18 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _write_atomically(path: str, text: str | bytes) -> None:
+    # Exports and calendars hold personal data (names): the file and its temporary copy are
+    # owner-only (0600) whatever the umask, as the design's privacy rule asks.
     tmp = f"{path}.tmp-{os.getpid()}"
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)  # a stale copy would keep its old permissions
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         if isinstance(text, bytes):  # written as is (an .ics file keeps its CRLF line ends)
-            with open(tmp, "wb") as b:
+            with os.fdopen(fd, "wb") as b:
                 b.write(text)
         else:
-            with open(tmp, "w", encoding="utf-8") as f:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
         os.replace(tmp, path)
     except OSError as exc:

@@ -27,7 +27,7 @@ from mentorkit.model._enums import (
     Role,
     SessionStatus,
 )
-from mentorkit.model._schedule import Commitment, Milestone, TeamMember
+from mentorkit.model._schedule import _MOVES, Commitment, Milestone, TeamMember
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -374,6 +374,12 @@ def _check_lifecycle(m: Mentorship) -> None:
                 field=f"history[{i}].source",
                 value=change.source.value,
             )
+        if change.target not in _MOVES[change.source]:
+            raise ValidationError(
+                f"is not a move the lifecycle allows from {change.source.value!r}",
+                field=f"history[{i}].target",
+                value=change.target.value,
+            )
         if before is not None and change.at < before.at:
             raise ValidationError(
                 f"must not be before {before.at.isoformat()}", field=f"history[{i}].at",
@@ -564,6 +570,14 @@ class Engagement(Entity):
                     value=member.person_id,
                 )
             seen.add(member.person_id)
+        mentorships = [m.mentorship_id for m in self.members]
+        for index, ms in enumerate(mentorships):
+            if ms is not None and ms in mentorships[:index]:
+                raise ValidationError(
+                    "must be this member's own coaching mentorship (another member names it)",
+                    field=f"members[{index}].mentorship_id",
+                    value=ms,
+                )
         c.not_before(self.start, self.end)
 
     @property

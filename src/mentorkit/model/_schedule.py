@@ -7,14 +7,28 @@ entities of their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from mentorkit.errors import ValidationError
 from mentorkit.model import _checks as c
-from mentorkit.model._enums import Activity, Artefact, MilestoneKind, Period
+from mentorkit.model._enums import Activity, Artefact, MentorshipStatus, MilestoneKind, Period
+
+_S = MentorshipStatus
+# The moves a mentorship may make (mentorkit.scheduling.TRANSITIONS publishes this table;
+# a Mentorship checks its history against it).
+_MOVES: Mapping[MentorshipStatus, frozenset[MentorshipStatus]] = MappingProxyType(
+    {
+        _S.PROPOSED: frozenset({_S.ACTIVE, _S.ENDED_EARLY}),
+        _S.ACTIVE: frozenset({_S.PAUSED, _S.COMPLETED, _S.ENDED_EARLY}),
+        _S.PAUSED: frozenset({_S.ACTIVE, _S.COMPLETED, _S.ENDED_EARLY}),
+        _S.COMPLETED: frozenset(),
+        _S.ENDED_EARLY: frozenset(),
+    }
+)
 
 
 def _enum_of(enum: type[Any]) -> Any:

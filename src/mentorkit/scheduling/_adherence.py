@@ -375,8 +375,11 @@ class _Source:
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
 
-    def overdue_by_session(self, as_of: dt.date) -> dict[str, list[_A]]:
-        """The action items past due on ``as_of`` and not done, by session."""
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
+        """The action items past due on ``as_of`` and not done, by session (at least those
+        of ``session_ids``)."""
         raise NotImplementedError
 
 
@@ -386,7 +389,6 @@ class _StoreSource(_Source):
     def __init__(self, store: Store, people: Iterable[str]) -> None:
         self.store = store
         self.people = people
-        self._items: dict[str, list[_A]] | None = None
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         return read_fields(self.store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)  # type: ignore[return-value]
@@ -397,15 +399,18 @@ class _StoreSource(_Source):
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)  # type: ignore[return-value]
 
-    def overdue_by_session(self, as_of: dt.date) -> dict[str, list[_A]]:
-        if self._items is None:
-            # By owner (indexed): the cohort's people own its action items.
-            self._items = defaultdict(list)
-            for person in sorted(set(self.people)):
-                for item in read_fields(self.store, ActionItem, _ITEM_FIELDS, owner_id=person):
-                    if item[4] is not None and _overdue(item, as_of):  # type: ignore[arg-type]
-                        self._items[item[4]].append(item)  # type: ignore[arg-type]
-        return self._items
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
+        # By session (indexed): anyone may own a next step agreed in the session (a lead,
+        # an invited principal), not only the pair's or team's people.
+        found: dict[str, list[_A]] = {}
+        for session_id in session_ids:
+            items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
+            late = [i for i in items if _overdue(i, as_of)]  # type: ignore[arg-type]
+            if late:
+                found[session_id] = late  # type: ignore[assignment]
+        return found
 
 
 class _BulkSource(_Source):
@@ -435,7 +440,9 @@ class _BulkSource(_Source):
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         return self.reflections.get(person_id, ())
 
-    def overdue_by_session(self, as_of: dt.date) -> dict[str, list[_A]]:
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
         return self.items
 
 
@@ -570,7 +577,7 @@ def _evaluate(
                     written[member] = [
                         r[1]
                         for r in source.reflections_of(member)
-                        if r[2] is None or r[2] in unit.mentorship_ids
+                        if (r[2] is None or r[2] in unit.mentorship_ids) and r[1] <= as_of
                     ]
             reflected = {}
             for p in chosen:
@@ -625,10 +632,10 @@ _MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, Adheren
 
 
 def _overdue_items(
-    unit: _Unit, held: Iterable[str], source: _Source, as_of: dt.date
+    unit: _Unit, held: Sequence[str], source: _Source, as_of: dt.date
 ) -> list[OverdueItem]:
-    out = []
-    items = source.overdue_by_session(as_of)
+    out: list[OverdueItem] = []
+    items = source.overdue_by_session(held, as_of)
     if not items:
         return out
     for session_id in held:

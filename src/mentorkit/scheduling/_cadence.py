@@ -15,6 +15,7 @@ from mentorkit.errors import ValidationError
 #: Weekday codes of RFC 5545, Monday first.
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _UNTIL = re.compile(r"(?:^|;)UNTIL=([^;]*)")
+_INTERVAL = re.compile(r"(?:^|;)INTERVAL=([^;]*)")
 _Per = Literal["week", "month", "quarter"]
 
 
@@ -65,6 +66,15 @@ def _normalise(rule: object, dtstart: dt.datetime) -> tuple[str, _rr.rrule]:
             value=rule,
         )
     text = text.upper()
+    names = [part.partition("=")[0] for part in text.split(";")]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValidationError(f"must not repeat {name}", field="rule", value=rule)
+    interval = _INTERVAL.search(text)
+    if interval and not (interval.group(1).isdigit() and int(interval.group(1)) >= 1):
+        # dateutil takes INTERVAL=0 (the same instant forever: an endless loop) and
+        # negative ones (an error only while iterating); RFC 5545 wants a positive integer.
+        raise ValidationError("must have an INTERVAL of 1 or more", field="rule", value=rule)
     found = _UNTIL.search(text)
     if found and not found.group(1).endswith("Z"):
         raw = found.group(1)
@@ -77,7 +87,11 @@ def _normalise(rule: object, dtstart: dt.datetime) -> tuple[str, _rr.rrule]:
         except ValueError:
             raise ValidationError("has a malformed UNTIL", field="rule", value=rule) from None
         until = local.replace(tzinfo=dtstart.tzinfo)
-        text = text[: found.start(1)] + _utc_text(until) + text[found.end(1) :]
+        try:
+            utc = _utc_text(until)
+        except OverflowError:  # past the end of year 9999 in UTC: no occurrence is later
+            utc = "99991231T235959Z"
+        text = text[: found.start(1)] + utc + text[found.end(1) :]
     if "COUNT=" in text and "UNTIL=" in text:
         raise ValidationError("must not have both COUNT and UNTIL", field="rule", value=rule)
     try:

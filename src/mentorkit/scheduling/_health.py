@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.model import Mentorship, MentorshipStatus, Session, SessionStatus
+from mentorkit.model import Engagement, Mentorship, MentorshipStatus, Session, SessionStatus
 
 if TYPE_CHECKING:
     from mentorkit.scheduling._hooks import HealthChanged, Hooks
@@ -55,7 +55,10 @@ class HealthContext:
 
     Attributes:
         mentorship: The mentorship.
-        sessions: Its held sessions up to ``as_of``, oldest first.
+        sessions: Its held sessions up to ``as_of``, oldest first (from
+            [check_health][mentorkit.scheduling.check_health], for a team member's coaching
+            mentorship, also the team's sessions filed under another member's that this
+            member attended).
         periods: Its closed periods up to ``as_of``, oldest first (empty when none are known).
         as_of: The day of the check.
     """
@@ -158,8 +161,8 @@ class ShortPeriods:
     """Default rule: the last ``periods`` closed periods all short of the commitments -> at risk.
 
     "Short" is adherence's verdict (a commitment of the period not met); a period that met
-    every commitment clears the rule. Periods that ended while the relationship was paused
-    are left out.
+    every commitment clears the rule. Periods that ended while the relationship was not
+    active (paused, or still proposed) are left out.
     """
 
     periods: int = attrs.field(default=2)
@@ -179,10 +182,9 @@ class ShortPeriods:
         m = context.mentorship
         if m.status in (MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY):
             return None
-        # A period that ended while the relationship was paused is not held against it.
-        counted = [
-            p for p in context.periods if _status_on(m, p.end) is not MentorshipStatus.PAUSED
-        ]
+        # A period that ended while the relationship was paused, or not yet started
+        # (proposed), is not held against it.
+        counted = [p for p in context.periods if _status_on(m, p.end) is MentorshipStatus.ACTIVE]
         last = counted[-self.periods :]
         if len(last) < self.periods or any(p.met for p in last):
             return None
@@ -349,10 +351,20 @@ def assess_health(
                               value=type(mentorship).__name__)  # fmt: skip
     day = _day(as_of, "as_of")
     chosen = _rules(rules)
+    own = [s for s in _sessions(sessions) if s.mentorship_id == mentorship.id]
+    return _assess(mentorship, own, day, periods, chosen)
+
+
+def _assess(
+    mentorship: Mentorship,
+    sessions: Iterable[Session],
+    day: dt.date,
+    periods: Iterable[PeriodResult],
+    chosen: tuple[HealthRule, ...],
+) -> PairHealth:
+    """assess_health once the sessions are the relationship's (a team's joint ones too)."""
     held = sorted(
-        (s for s in _sessions(sessions)
-         if s.mentorship_id == mentorship.id and s.status is SessionStatus.HELD
-         and s.start.date() <= day),
+        (s for s in sessions if s.status is SessionStatus.HELD and s.start.date() <= day),
         key=lambda s: s.start,
     )  # fmt: skip
     closed = []
@@ -426,6 +438,8 @@ def check_health(
 
     Raises:
         ValidationError: A bad argument, naming it.
+        ExceptionGroup: A ``health_changed`` callback failed; raised after every change
+            was fired (one group per failing change).
 
     Examples:
         >>> import datetime as dt
@@ -437,7 +451,7 @@ def check_health(
         >>> report.statuses()
         {'m-1': 'ok'}
     """
-    from mentorkit.scheduling._hooks import check_hooks
+    from mentorkit.scheduling._hooks import check_hooks, fire_each
 
     day = _day(as_of, "as_of")
     chosen = _rules(rules)
@@ -458,21 +472,35 @@ def check_health(
     if periods is None:
         periods = _default_periods(store, cohort_id, day)
     by_pair: dict[str, list[Session]] = defaultdict(list)
+    joint_of: dict[str, list[Session]] = defaultdict(list)
     if cohort_id is None:
         for s in store.all(Session):
             by_pair[s.mentorship_id].append(s)
+            if s.engagement_id is not None:
+                joint_of[s.engagement_id].append(s)
+        engagements = store.all(Engagement)
     else:
         for m in current:
-            by_pair[m.id] = store.find(Session, mentorship_id=m.id)
+            by_pair[m.id] = list(store.find(Session, mentorship_id=m.id))
+        engagements = store.find(Engagement, cohort_id=cohort_id)
+        for e in engagements:
+            joint_of[e.id] = store.find(Session, engagement_id=e.id)
+    # A team's session is filed under one member's coaching mentorship; every member
+    # present (none listed: the whole team) had that contact, as adherence counts it.
+    for e in engagements:
+        mentorship_of = {t.person_id: t.mentorship_id for t in e.members if t.mentorship_id}
+        for s in joint_of.get(e.id, ()):
+            present = [p for p in s.participants if p in mentorship_of] if s.participants \
+                else list(mentorship_of)  # fmt: skip
+            for person in present:
+                if mentorship_of[person] != s.mentorship_id:
+                    by_pair[mentorship_of[person]].append(s)
     pairs = tuple(
-        assess_health(m, by_pair.get(m.id, ()), as_of=day, rules=chosen,
-                      periods=periods.get(m.id, ()))
-        for m in current
-    )  # fmt: skip
+        _assess(m, by_pair.get(m.id, ()), day, periods.get(m.id, ()), chosen) for m in current
+    )
     report = HealthReport(as_of=day, pairs=pairs)
     if hooks is not None:
-        for event in report.changes(before):
-            hooks.fire(event)
+        fire_each(hooks, report.changes(before))
     return report
 
 
@@ -490,12 +518,27 @@ def _default_periods(
         report = adherence(store, cohort_id=cohort_id, as_of=as_of)
     except NotFoundError:
         return {}
+    # A team's rows are its members' coaching mentorships' periods: a row about one member
+    # counts for that member's mentorship, a joint row for every member's.
+    teams: dict[str, dict[str, str]] = {}
+    if any(row.unit == "team" for row in report.rows):
+        engagements = (store.all(Engagement) if cohort_id is None
+                       else store.find(Engagement, cohort_id=cohort_id))  # fmt: skip
+        teams = {e.id: {t.person_id: t.mentorship_id for t in e.members if t.mentorship_id}
+                 for e in engagements}  # fmt: skip
     verdicts: dict[str, dict[tuple[dt.date, str], bool]] = defaultdict(dict)
     for row in report.rows:
-        if row.unit != "pair" or row.status is AdherenceStatus.IN_PROGRESS:
+        if row.status is AdherenceStatus.IN_PROGRESS:
             continue
         key = (row.end, row.period)
-        verdicts[row.who][key] = verdicts[row.who].get(key, True) and row.met
+        if row.unit == "pair":
+            whose = [row.who]
+        else:
+            team = teams.get(row.who, {})
+            whose = [team[row.person_id]] if row.person_id in team else (
+                list(team.values()) if row.person_id is None else [])  # fmt: skip
+        for who in whose:
+            verdicts[who][key] = verdicts[who].get(key, True) and row.met
     return {
         who: [PeriodResult(label=label, end=end, met=met)
               for (end, label), met in sorted(periods.items())]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, overload
 
@@ -274,3 +274,19 @@ class Hooks:
                 errors.append(exc)
         if errors:
             raise ExceptionGroup(f"{len(errors)} {cls.name} callback(s) failed", errors)
+
+
+def fire_each(hooks: Hooks, events: Iterable[HookEvent]) -> None:
+    """Fire every event in turn; a failing callback keeps no later event from firing.
+
+    Raises:
+        ExceptionGroup: After all were fired, one group per event whose callbacks failed.
+    """
+    failed: list[Exception] = []
+    for event in events:
+        try:
+            hooks.fire(event)
+        except ExceptionGroup as group:
+            failed.append(group)
+    if failed:
+        raise ExceptionGroup(f"callbacks failed for {len(failed)} event(s)", failed)

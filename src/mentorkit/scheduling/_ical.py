@@ -116,7 +116,8 @@ def calendar_entries(
     """A cohort's plan as calendar entries: a series per commitment, an event per milestone.
 
     UIDs are stable: ``mentorkit:<cohort>:<commitment>`` for a series (the commitment's name
-    in lower case, words joined by ``-``) and ``mentorkit:<event id>`` for a milestone, so
+    in lower case, words joined by ``-``; ``-2``, ``-3`` after names that read the same)
+    and ``mentorkit:<event id>`` for a milestone, so
     importing a new export updates the events already in a calendar.
 
     Args:
@@ -155,8 +156,17 @@ def calendar_entries(
                                   value=type(event).__name__)  # fmt: skip
         milestones[event.id] = event
     out: list[CalendarSeries | CalendarEvent] = []
+    taken: set[str] = set()
     for item in plan.items:
         commitment = item.commitment
+        # Names differing only in case or punctuation share a slug: later ones get a
+        # number (in the program's order, so the UIDs stay stable between exports).
+        slug = base = _slug(commitment.name) or "commitment"
+        number = 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
         details = []
         if commitment.activities:
             shown = ", ".join(a.value.replace("_", " ") for a in commitment.activities)
@@ -164,7 +174,7 @@ def calendar_entries(
         if commitment.roles:
             details.append(f"With: {', '.join(r.replace('_', ' ') for r in commitment.roles)}.")
         out.append(CalendarSeries(
-            uid=f"mentorkit:{plan.cohort_id}:{_slug(commitment.name) or 'commitment'}",
+            uid=f"mentorkit:{plan.cohort_id}:{slug}",
             summary=commitment.name[:1].upper() + commitment.name[1:],
             cadence=item.cadence,
             description=" ".join(details),
@@ -175,13 +185,15 @@ def calendar_entries(
 
 def excluded_occurrences(cadence: Cadence) -> list[dt.datetime]:
     """The occurrences of the rule that fall on the cadence's excluded days (its EXDATEs)."""
+    if not cadence.exclusions:
+        return []
     tz = cadence.dtstart.tzinfo
-    out: list[dt.datetime] = []
-    for day in cadence.exclusions:
-        a = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-        b = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        out.extend(o for o in cadence.recurrence.between(a, b, inc=True) if o.date() == day)
-    return sorted(set(out))
+    days = set(cadence.exclusions)
+    # One pass over the rule from the first excluded day to the last (a pass per day made
+    # a long break cost its days times the occurrences before it).
+    a = dt.datetime.combine(min(days), dt.time(), tzinfo=tz)
+    b = dt.datetime.combine(max(days), dt.time.max, tzinfo=tz)
+    return sorted({o for o in cadence.recurrence.between(a, b, inc=True) if o.date() in days})
 
 
 def _last_day(cadence: Cadence) -> dt.date:
@@ -190,7 +202,15 @@ def _last_day(cadence: Cadence) -> dt.date:
     if cadence.bounded:
         last = cadence.recurrence[-1] if cadence.recurrence.count() else start
         return max(start, last).date()
-    return start.date() + dt.timedelta(days=5 * 366)
+    return _shift(start.date(), 5 * 366)
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, kept within the years a date can hold (1 to 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def to_ical(
@@ -208,7 +228,9 @@ def to_ical(
 
     Each [CalendarSeries][mentorkit.scheduling.CalendarSeries] becomes one VEVENT with
     ``RRULE`` (the cadence's rule), ``EXDATE`` (its occurrences on excluded days) and
-    ``DURATION`` (its minutes), at its local wall-clock time with the VTIMEZONE of its zone,
+    ``DURATION`` (its minutes), starting at the rule's first occurrence (which RFC 5545
+    clients count whether or not the rule produces it), at its local wall-clock time with
+    the VTIMEZONE of its zone,
     so a meeting at 16:00 in Chicago stays at 16:00 after daylight saving ends. Each
     [CalendarEvent][mentorkit.scheduling.CalendarEvent] becomes one VEVENT (all-day when
     its start is a date). UIDs are yours (keep them stable); ``DTSTAMP`` is ``stamp``.
@@ -281,10 +303,16 @@ def to_ical(
         event.add("summary", entry.summary)
         if isinstance(entry, CalendarSeries):
             cadence = entry.cadence
-            event.add("dtstart", cadence.dtstart)
+            # RFC 5545 counts DTSTART as the first occurrence whether or not the rule
+            # produces it (Google, Apple, Outlook do); dateutil, and so the plan, does not.
+            # Start the event at the rule's first occurrence: the same set either way (an
+            # occurrence keeps the rule's phase), and no extra meeting on the cadence's
+            # dtstart. A rule with no occurrence keeps dtstart, excluded.
+            opening = next(iter(cadence.recurrence), None)
+            event.add("dtstart", cadence.dtstart if opening is None else opening)
             event.add("duration", dt.timedelta(minutes=cadence.minutes))
             event.add("rrule", ical.vRecur.from_ical(cadence.rrule))
-            skipped = excluded_occurrences(cadence)
+            skipped = excluded_occurrences(cadence) if opening is not None else [cadence.dtstart]
             if skipped:
                 event.add("exdate", skipped)
             begin, end = cadence.dtstart.date(), _last_day(cadence)
@@ -312,8 +340,9 @@ def to_ical(
         first = begin if first is None else min(first, begin)
         last = end if last is None else max(last, end)
     if first is not None and last is not None:
-        _add_timezones(ical, cal, zones, first - dt.timedelta(days=366),
-                       last + dt.timedelta(days=366))  # fmt: skip
+        # icalendar's search for transitions overruns a window ending late in year 9999.
+        _add_timezones(ical, cal, zones, _shift(first, -366),
+                       min(_shift(last, 366), dt.date(9998, 12, 31)))  # fmt: skip
     data: bytes = cal.to_ical()
     return data
 

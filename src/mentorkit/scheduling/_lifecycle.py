@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
@@ -12,6 +11,7 @@ import attrs
 from mentorkit.errors import TransitionError, ValidationError
 from mentorkit.model import LifecycleChange, Mentorship, MentorshipStatus
 from mentorkit.model import _checks as c
+from mentorkit.model._schedule import _MOVES
 
 if TYPE_CHECKING:
     from mentorkit.scheduling._hooks import Hooks
@@ -19,15 +19,8 @@ if TYPE_CHECKING:
 
 _S = MentorshipStatus
 
-TRANSITIONS: Mapping[MentorshipStatus, frozenset[MentorshipStatus]] = MappingProxyType(
-    {
-        _S.PROPOSED: frozenset({_S.ACTIVE, _S.ENDED_EARLY}),
-        _S.ACTIVE: frozenset({_S.PAUSED, _S.COMPLETED, _S.ENDED_EARLY}),
-        _S.PAUSED: frozenset({_S.ACTIVE, _S.COMPLETED, _S.ENDED_EARLY}),
-        _S.COMPLETED: frozenset(),
-        _S.ENDED_EARLY: frozenset(),
-    }
-)
+# One table: a Mentorship checks its history against the same moves.
+TRANSITIONS: Mapping[MentorshipStatus, frozenset[MentorshipStatus]] = _MOVES
 """The moves a mentorship may make, from each status (read-only).
 
 Completed and ended early are final; a proposed pairing that never starts ends early (with

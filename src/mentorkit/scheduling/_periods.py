@@ -50,12 +50,16 @@ def due_periods(
 
     A period is due when the pair or team is active at its middle (so a pair formed on the
     25th owes nothing for that month, and one formed on the 3rd owes it in full); ``limit``
-    keeps the first so many. Each is ``(label, first day, day after the last)``.
+    keeps the first so many. Each is ``(label, first day, day after the last)``. The last
+    period of year 9999 (whose next day a date cannot hold) is never due.
     """
     out: list[tuple[str, dt.date, dt.date]] = []
     start = period_start(first, per)
     while start <= last and (limit is None or len(out) < limit):
-        after = next_start(start, per)
+        try:
+            after = next_start(start, per)
+        except (ValueError, OverflowError):  # year 10000
+            break
         middle = start + (after - start) / 2
         if first <= middle <= last:
             out.append((label(start, per), start, after))

@@ -100,6 +100,10 @@ def milestone_events(
     Events that last (a ``minutes`` on the milestone) start at ``at`` local time in ``tz``;
     deadlines have a date only. Ids are ``<cohort id>:<kind>:<n>``.
 
+    Raises:
+        ValidationError: ``tz`` is not a time zone, or a milestone's ``days`` put it
+            before year 1 or after year 9999 (naming ``milestones[i].days``).
+
     Examples:
         >>> import datetime as dt
         >>> from mentorkit.model import Cohort, Program
@@ -114,7 +118,14 @@ def milestone_events(
     events = []
     for n, milestone in enumerate(program.milestones, 1):
         anchor = cohort.end if milestone.from_end else cohort.start
-        day = anchor + dt.timedelta(days=milestone.days)
+        try:
+            day = anchor + dt.timedelta(days=milestone.days)
+        except OverflowError:  # before year 1 or after year 9999
+            raise ValidationError(
+                f"puts the milestone outside the calendar from {anchor.isoformat()}",
+                field=f"milestones[{n - 1}].days",
+                value=milestone.days,
+            ) from None
         start = None if milestone.minutes is None else dt.datetime.combine(day, at, tzinfo=zone)
         events.append(
             Event(
@@ -157,8 +168,8 @@ def plan_sessions(
         minutes: The length of a meeting for commitments that promise meetings only.
 
     Raises:
-        ValidationError: a cohort of another program, ``at`` that is not a naive time, or
-            ``tz`` that is not a time zone.
+        ValidationError: a cohort of another program, ``at`` that is not a naive time,
+            ``tz`` that is not a time zone, or a milestone dated outside the calendar.
 
     Examples:
         >>> import datetime as dt

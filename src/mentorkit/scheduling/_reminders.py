@@ -71,6 +71,8 @@ def due_reminders(
 
     Raises:
         ValidationError: A bad argument, naming it.
+        ExceptionGroup: A ``reminder_due`` callback failed; raised after every reminder
+            was fired (one group per failing reminder).
 
     Examples:
         >>> import datetime as dt
@@ -86,7 +88,7 @@ def due_reminders(
         >>> [(r.kind, r.subject_id, r.people) for r in due]
         [('session', 's-1', ('p-1', 'p-2'))]
     """
-    from mentorkit.scheduling._hooks import ReminderDue, check_hooks
+    from mentorkit.scheduling._hooks import ReminderDue, check_hooks, fire_each
 
     start = _instant(since, "since")
     end = _instant(until, "until")
@@ -159,6 +161,5 @@ def due_reminders(
                                cohort_id=event.cohort_id))  # fmt: skip
     out.sort(key=lambda r: (r.due, r.kind, r.subject_id))
     if hooks is not None:
-        for reminder in out:
-            hooks.fire(reminder)
+        fire_each(hooks, out)
     return tuple(out)

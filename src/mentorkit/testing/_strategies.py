@@ -248,6 +248,8 @@ def sessions() -> st.SearchStrategy[m.Session]:
 def engagements(draw: st.DrawFn) -> m.Engagement:
     """Generated :class:`~mentorkit.model.Engagement` entities (a coach and 1-3 members)."""
     people = draw(st.lists(ids(), min_size=2, max_size=4, unique=True))
+    # Each member's own coaching mentorship (or none): never one named by two members.
+    coaching = draw(st.lists(ids(), min_size=len(people), max_size=len(people), unique=True))
     start, end = draw(_period())
     return m.Engagement(
         id=draw(ids()),
@@ -256,9 +258,9 @@ def engagements(draw: st.DrawFn) -> m.Engagement:
             m.TeamMember(
                 person_id=p,
                 role=draw(st.sampled_from(("principal", "assistant_principal", "member"))),
-                mentorship_id=draw(st.none() | ids()),
+                mentorship_id=draw(st.none() | st.just(ms)),
             )
-            for p in people[1:]
+            for p, ms in zip(people[1:], coaching, strict=False)
         ),
         cohort_id=draw(st.none() | ids()),
         program_id=draw(st.none() | ids()),
