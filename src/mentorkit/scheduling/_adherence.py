@@ -378,8 +378,10 @@ class _Source:
     def overdue_by_session(
         self, session_ids: Sequence[str], as_of: dt.date
     ) -> dict[str, list[_A]]:
-        """The action items past due on ``as_of`` and not done, by session (at least those
-        of ``session_ids``)."""
+        """The action items past due on ``as_of`` and not done, by session.
+
+        At least those of ``session_ids`` (a source that read every item returns all).
+        """
         raise NotImplementedError
 
 
@@ -391,13 +393,13 @@ class _StoreSource(_Source):
         self.people = people
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
-        return read_fields(self.store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)  # type: ignore[return-value]
+        return read_fields(self.store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)
 
     def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
-        return read_fields(self.store, Session, _SESSION_FIELDS, engagement_id=engagement_id)  # type: ignore[return-value]
+        return read_fields(self.store, Session, _SESSION_FIELDS, engagement_id=engagement_id)
 
     def reflections_of(self, person_id: str) -> Sequence[_R]:
-        return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)  # type: ignore[return-value]
+        return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)
 
     def overdue_by_session(
         self, session_ids: Sequence[str], as_of: dt.date
@@ -407,9 +409,9 @@ class _StoreSource(_Source):
         found: dict[str, list[_A]] = {}
         for session_id in session_ids:
             items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
-            late = [i for i in items if _overdue(i, as_of)]  # type: ignore[arg-type]
+            late = [i for i in items if _overdue(i, as_of)]
             if late:
-                found[session_id] = late  # type: ignore[assignment]
+                found[session_id] = late
         return found
 
 
@@ -420,16 +422,16 @@ class _BulkSource(_Source):
         self.by_mentorship: dict[str, list[_S]] = defaultdict(list)
         self.by_engagement: dict[str, list[_S]] = defaultdict(list)
         for s in read_fields(store, Session, _SESSION_FIELDS):
-            self.by_mentorship[s[1]].append(s)  # type: ignore[arg-type]
+            self.by_mentorship[s[1]].append(s)
             if s[2] is not None:
-                self.by_engagement[s[2]].append(s)  # type: ignore[arg-type]
+                self.by_engagement[s[2]].append(s)
         self.reflections: dict[str, list[_R]] = defaultdict(list)
         for r in read_fields(store, Reflection, _REFLECTION_FIELDS):
-            self.reflections[r[0]].append(r)  # type: ignore[arg-type]
+            self.reflections[r[0]].append(r)
         self.items: dict[str, list[_A]] = defaultdict(list)
         for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
-            if item[4] is not None and _overdue(item, as_of):  # type: ignore[arg-type]
-                self.items[item[4]].append(item)  # type: ignore[arg-type]
+            if item[4] is not None and _overdue(item, as_of):
+                self.items[item[4]].append(item)
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         return self.by_mentorship.get(mentorship_id, ())
@@ -726,14 +728,14 @@ def _adherence(
         cohort = store.get(Cohort, cohort_id)
         programs = {cohort.program_id: store.get(Program, cohort.program_id)}
         mentorships = read_fields(store, Mentorship, _MENTORSHIP_FIELDS, cohort_id=cohort.id)
-        units = _units(cohort, mentorships, store.find(Engagement, cohort_id=cohort.id))  # type: ignore[arg-type]
+        units = _units(cohort, mentorships, store.find(Engagement, cohort_id=cohort.id))
         source: _Source = _StoreSource(store, [p for u in units for p in u.owners])
         plan.append((cohort, units))
     else:
         programs = {p.id: p for p in store.all(Program)}
         by_cohort_m: dict[str | None, list[_M]] = defaultdict(list)
         for m in read_fields(store, Mentorship, _MENTORSHIP_FIELDS):
-            by_cohort_m[m[5]].append(m)  # type: ignore[arg-type]
+            by_cohort_m[m[5]].append(m)
         by_cohort_e: dict[str | None, list[Engagement]] = defaultdict(list)
         for e in store.all(Engagement):
             by_cohort_e[e.cohort_id].append(e)

@@ -311,7 +311,7 @@ class Row(NamedTuple):
 # One encoder, built once: json.dumps would build it again for every document.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 _DECODE = json.JSONDecoder().decode
-_SCAN = json.JSONDecoder().scan_once
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _check_text(value: str, field: str) -> None:

@@ -17,7 +17,7 @@ import json
 import types
 from collections import abc
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, get_args, get_origin
 
 import attrs
 
@@ -417,19 +417,21 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
 
 
 _NO = object()
+#: A projection: a document and the batch's remembered answers -> the fields' values.
+_Projection: TypeAlias = "Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]]"
 _ATOMS = (str, int, bool, float, dt.date, dt.datetime, dt.time, dt.timedelta, type(None))
 
 
 def _immutable(value: object) -> bool:
     """Whether ``value`` may be shared by several answers: a scalar, enum, or tuple of them."""
     if isinstance(value, tuple):
-        return all(isinstance(x, _ATOMS) or isinstance(x, Enum) for x in value)
-    return isinstance(value, _ATOMS) or isinstance(value, Enum)
+        return all(isinstance(x, (*_ATOMS, Enum)) for x in value)
+    return isinstance(value, (*_ATOMS, Enum))
 
 
 def make_projection(
     cls: type[Any], names: tuple[str, ...]
-) -> Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]] | None:
+) -> _Projection | None:
     """The ``names`` fields of a complete document of ``cls``, as a tuple, without the entity.
 
     Each field is structured as :func:`make_structure` does and passed through its attrs
@@ -491,7 +493,7 @@ def make_projection(
         ]
     values = ", ".join(f"v{by_name[name][0]}" for name in names)
     lines.append(f"    return ({values},)")
-    project: Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]] = _compile(lines, env, "project")
+    project: _Projection = _compile(lines, env, "project")
     return project
 
 
