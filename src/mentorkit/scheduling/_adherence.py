@@ -225,10 +225,16 @@ class AdherenceReport:
 
     as_of: dt.date
     cohort_ids: tuple[str, ...]
-    overdue: tuple[OverdueItem, ...] = attrs.field(repr=False)
+    _late: tuple[tuple[Any, ...], ...] = attrs.field(alias="_late", repr=False)
     pairs: dict[str, int] = attrs.field(repr=False, factory=dict)
     teams: dict[str, int] = attrs.field(repr=False, factory=dict)
     _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
+
+    @cached_property
+    def overdue(self) -> tuple[OverdueItem, ...]:
+        """The action items past due and not done, agreed in the pairs' and teams' sessions."""
+        with _collector_paused():
+            return tuple(_overdue_item(raw) for raw in self._late)
 
     @cached_property
     def rows(self) -> tuple[AdherenceRow, ...]:
@@ -430,7 +436,8 @@ class _BulkSource(_Source):
             self.reflections[r[0]].append(r)
         self.items: dict[str, list[_A]] = defaultdict(list)
         for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
-            if item[4] is not None and _overdue(item, as_of):
+            # _overdue, inline: a million items.
+            if item[4] is not None and not item[3] and item[2] is not None and item[2] < as_of:
                 self.items[item[4]].append(item)
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
@@ -635,20 +642,26 @@ _MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, Adheren
 
 def _overdue_items(
     unit: _Unit, held: Sequence[str], source: _Source, as_of: dt.date
-) -> list[OverdueItem]:
-    out: list[OverdueItem] = []
+) -> list[tuple[Any, ...]]:
+    """OverdueItem's fields in order, as tuples (the items are built on first use)."""
+    out: list[tuple[Any, ...]] = []
     items = source.overdue_by_session(held, as_of)
     if not items:
         return out
     for session_id in held:
         for item_id, owner_id, due, _, _ in items.get(session_id, ()):
             assert due is not None
-            out.append(OverdueItem(
-                cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
-                action_item_id=item_id, owner_id=owner_id, due=due,
-                days_overdue=(as_of - due).days,
-            ))  # fmt: skip
+            out.append((unit.cohort_id, unit.unit, unit.who, item_id, owner_id, due,
+                        (as_of - due).days))  # fmt: skip
     return out
+
+
+def _overdue_item(raw: tuple[Any, ...]) -> OverdueItem:
+    cohort_id, unit, who, item_id, owner_id, due, days = raw
+    return OverdueItem(
+        cohort_id=cohort_id, unit=unit, who=who, action_item_id=item_id, owner_id=owner_id,
+        due=due, days_overdue=days,
+    )  # fmt: skip
 
 
 def adherence(
@@ -744,7 +757,7 @@ def _adherence(
                                         by_cohort_e.get(cohort.id, ()))))  # fmt: skip
         source = _BulkSource(store, as_of, action_items=action_items)
     rows: list[tuple[Any, ...]] = []
-    overdue: list[OverdueItem] = []
+    overdue: list[tuple[Any, ...]] = []
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
     for cohort, units in plan:
@@ -761,7 +774,7 @@ def _adherence(
         as_of=as_of,
         cohort_ids=tuple(c.id for c, _ in plan),
         _raw=tuple(rows),
-        overdue=tuple(overdue),
+        _late=tuple(overdue),
         pairs=pairs,
         teams=teams,
     )
