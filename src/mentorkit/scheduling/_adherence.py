@@ -233,7 +233,7 @@ class AdherenceReport:
 
     as_of: dt.date
     cohort_ids: tuple[str, ...]
-    overdue: tuple[OverdueItem, ...] = attrs.field(repr=False)
+    _late: tuple[tuple[Any, ...], ...] = attrs.field(alias="_late", repr=False)
     pairs: dict[str, int] = attrs.field(repr=False, factory=dict)
     teams: dict[str, int] = attrs.field(repr=False, factory=dict)
     #: The pairs and teams (by id) that ended before their cohort and ``as_of``: the day.
@@ -242,6 +242,12 @@ class AdherenceReport:
     #: commitment asks for), by activity: ``{"coh": {"other": 1}}``.
     uncounted: dict[str, dict[str, int]] = attrs.field(repr=False, factory=dict)
     _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
+
+    @cached_property
+    def overdue(self) -> tuple[OverdueItem, ...]:
+        """The action items past due and not done, agreed in the pairs' and teams' sessions."""
+        with _collector_paused():
+            return tuple(_overdue_item(raw) for raw in self._late)
 
     @cached_property
     def rows(self) -> tuple[AdherenceRow, ...]:
@@ -401,11 +407,13 @@ class _Source:
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
 
-    #: False when no action item is overdue at all (the per-session look-ups are skipped).
-    any_overdue = True
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
+        """The action items past due on ``as_of`` and not done, by session.
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
-        """The action items of a session past due on ``as_of`` and not done."""
+        At least those of ``session_ids`` (a source that read every item returns all).
+        """
         raise NotImplementedError
 
 
@@ -425,11 +433,18 @@ class _StoreSource(_Source):
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
         # By session (indexed): anyone may own a next step agreed in the session (a lead,
         # an invited principal), not only the pair's or team's people.
-        items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
-        return [i for i in items if _overdue(i, as_of)]
+        found: dict[str, list[_A]] = {}
+        for session_id in session_ids:
+            items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
+            late = [i for i in items if _overdue(i, as_of)]
+            if late:
+                found[session_id] = late
+        return found
 
 
 class _BulkSource(_Source):
@@ -447,9 +462,9 @@ class _BulkSource(_Source):
             self.reflections[r[0]].append(r)
         self.items: dict[str, list[_A]] = defaultdict(list)
         for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
-            if item[4] is not None and _overdue(item, as_of):
+            # _overdue, inline: a million items.
+            if item[4] is not None and not item[3] and item[2] is not None and item[2] < as_of:
                 self.items[item[4]].append(item)
-        self.any_overdue = bool(self.items)
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         return self.by_mentorship.get(mentorship_id, ())
@@ -460,8 +475,10 @@ class _BulkSource(_Source):
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         return self.reflections.get(person_id, ())
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[_A]:
-        return self.items.get(session_id, ())
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
+        return self.items
 
 
 def find_cohort(store: Store, cohort_id: str, where: str = "this store") -> Cohort:
@@ -705,20 +722,27 @@ _MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, Adheren
 
 
 def _overdue_items(
-    unit: _Unit, held: Iterable[str], source: _Source, as_of: dt.date
-) -> list[OverdueItem]:
-    out: list[OverdueItem] = []
-    if not source.any_overdue:
+    unit: _Unit, held: Sequence[str], source: _Source, as_of: dt.date
+) -> list[tuple[Any, ...]]:
+    """OverdueItem's fields in order, as tuples (the items are built on first use)."""
+    out: list[tuple[Any, ...]] = []
+    items = source.overdue_by_session(held, as_of)
+    if not items:
         return out
     for session_id in held:
-        for item_id, owner_id, due, _, _ in source.overdue_of_session(session_id, as_of):
+        for item_id, owner_id, due, _, _ in items.get(session_id, ()):
             assert due is not None
-            out.append(OverdueItem(
-                cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
-                action_item_id=item_id, owner_id=owner_id, due=due,
-                days_overdue=(as_of - due).days,
-            ))  # fmt: skip
+            out.append((unit.cohort_id, unit.unit, unit.who, item_id, owner_id, due,
+                        (as_of - due).days))  # fmt: skip
     return out
+
+
+def _overdue_item(raw: tuple[Any, ...]) -> OverdueItem:
+    cohort_id, unit, who, item_id, owner_id, due, days = raw
+    return OverdueItem(
+        cohort_id=cohort_id, unit=unit, who=who, action_item_id=item_id, owner_id=owner_id,
+        due=due, days_overdue=days,
+    )  # fmt: skip
 
 
 def adherence(
@@ -817,7 +841,7 @@ def _adherence(
                                         by_cohort_e.get(cohort.id, ()))))  # fmt: skip
         source = _BulkSource(store, as_of, action_items=action_items)
     rows: list[tuple[Any, ...]] = []
-    overdue: list[OverdueItem] = []
+    overdue: list[tuple[Any, ...]] = []
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
     ended: dict[str, dt.date] = {}
@@ -848,7 +872,7 @@ def _adherence(
         as_of=as_of,
         cohort_ids=tuple(c.id for c, _ in plan),
         _raw=tuple(rows),
-        overdue=tuple(overdue),
+        _late=tuple(overdue),
         pairs=pairs,
         teams=teams,
         ended=ended,

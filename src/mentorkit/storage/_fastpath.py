@@ -17,7 +17,7 @@ import json
 import types
 from collections import abc
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, get_args, get_origin
 
 import attrs
 
@@ -41,8 +41,6 @@ _INLINE: dict[Any, str] = {
     c.version_number: f"type({{v}}) is int and 0 <= {{v}} <= {c.MAX_VERSION}",
     c.text: "type({v}) is str",
     c.optional_text: "{v} is None or type({v}) is str",
-    c.optional_private_text: "{v} is None or type({v}) is str",
-    c.boolean: "type({v}) is bool",
     c.is_date: "type({v}) is _date_t",
     c.optional_date: "{v} is None or type({v}) is _date_t",
 }
@@ -257,7 +255,7 @@ def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], An
 
 
 def _restamp_body(cls: type[Any], env: dict[str, Any], *, top: bool) -> list[str] | None:
-    """The lines of `make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
+    """The lines of :func:`make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
     if not plain_hooks(cls) or not _slotted(cls):
         return None
     for f in attrs.fields(cls):
@@ -419,19 +417,21 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
 
 
 _NO = object()
+#: A projection: a document and the batch's remembered answers -> the fields' values.
+_Projection: TypeAlias = "Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]]"
 _ATOMS = (str, int, bool, float, dt.date, dt.datetime, dt.time, dt.timedelta, type(None))
 
 
 def _immutable(value: object) -> bool:
     """Whether ``value`` may be shared by several answers: a scalar, enum, or tuple of them."""
     if isinstance(value, tuple):
-        return all(isinstance(x, (_ATOMS, Enum)) for x in value)
-    return isinstance(value, (_ATOMS, Enum))
+        return all(isinstance(x, (*_ATOMS, Enum)) for x in value)
+    return isinstance(value, (*_ATOMS, Enum))
 
 
 def make_projection(
     cls: type[Any], names: tuple[str, ...]
-) -> Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]] | None:
+) -> _Projection | None:
     """The ``names`` fields of a complete document of ``cls``, as a tuple, without the entity.
 
     Each field is structured as :func:`make_structure` does and passed through its attrs
@@ -493,8 +493,7 @@ def make_projection(
         ]
     values = ", ".join(f"v{by_name[name][0]}" for name in names)
     lines.append(f"    return ({values},)")
-    project: Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]]
-    project = _compile(lines, env, "project")
+    project: _Projection = _compile(lines, env, "project")
     return project
 
 
@@ -504,7 +503,7 @@ def make_keys(
     """The index keys of an entity: its ``names`` fields as ``key`` texts, padded to ``width``.
 
     Strings are their own keys; dates and string enums of the declared type are turned into
-    keys inline. The function raises `UnsureError` for a key holding the NUL
+    keys inline. The function raises :class:`UnsureError` for a key holding the NUL
     character (which the caller then reports).
     """
     env: dict[str, Any] = {}

@@ -28,7 +28,8 @@ def read_fields(
     (each document is structured field by field as the converter does, and decoded whole
     when that shortcut cannot vouch for it), several times faster for reports that need a
     few fields of a million entities. Any other :class:`~mentorkit.storage.Store` reads the
-    entities.
+    entities. A stored document whose asked-for fields cannot be read raises as ``find``
+    does; the fields not asked for are not read, so not checked either.
 
     Args:
         store: Any store.
