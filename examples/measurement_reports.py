@@ -37,13 +37,24 @@ print()
 findings = lowest_conditions(results, by=network)
 print(findings.to_text())
 first = findings[0]
-inquiry = store.put(first.inquiry(id="inq-1", next_step_ids=["step-1"]))
+store.put(mk.ActionItem(id="step-1", owner_id=district.people[0].id, text="Equity walks"))
+# With store=, the linked next steps must exist (a typo is a NotFoundError, not a silent 0).
+inquiry = store.put(first.inquiry(id="inq-1", next_step_ids=["step-1"], store=store))
 print()
 print(follow_up([inquiry], results, by=network, tolerance=0.1).to_text())
 print()
 print(trend(results, by=network, condition=first.condition).to_text())
 print()
-print(report_conditions(results, by=network).to_text().splitlines()[0])
+# Schools and their network together, safe to share: the finding's network, its cycle.
+mine = [
+    r
+    for r in results
+    if network.get(r.org_unit_id) == first.org_unit_id
+    and (r.cycle, r.condition) == (first.cycle, first.condition)
+]
+print(report_conditions(mine, by=network).to_text())
+# No start: the first cohort is where the count began, and the pace is the yearly intake
+# after it. (A start on the first cohort's first day would count a whole cohort at once.)
 target = Target(
     id="t",
     name="800 fellows by 2026",

@@ -272,6 +272,81 @@ def test_the_command_line_never_shows_a_traceback(argv, value):
         assert "Traceback" not in err.getvalue()
 
 
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    """A small synthetic district in SQLite, and the id of one of its cohorts."""
+    from mentorkit.model import Cohort
+    from mentorkit.storage import open_store
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo')}/d.db"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["demo", "--staff", "60", "--years", "2", "--store", url]) == 0
+    with open_store(url) as store:
+        return url, store.find(Cohort)[0].id
+
+
+_STORE_ARGV = st.sampled_from(
+    [
+        ["calendar", "--cohort", "{c}", "-o", "o.ics", "--exclude"],
+        ["calendar", "--cohort", "{c}", "-o", "o.ics", "--at"],
+        ["calendar", "--cohort", "{c}", "-o", "o.ics", "--tz"],
+        ["calendar", "--cohort", "{c}", "-o"],
+        ["calendar", "--cohort"],
+        ["adherence", "--cohort", "{c}", "--as-of"],
+        ["adherence", "--cohort"],
+        ["report", "outcomes", "--min-cell"],
+        ["report", "outcomes", "--as-of"],
+        ["report", "outcomes", "--csv", "r.csv", "--program"],
+        ["report", "outcomes", "--csv"],
+        ["report", "conditions", "--survey"],
+        ["report", "target", "--target"],
+        ["report", "import-results"],
+    ]
+)
+_STORE_ARG_VALUES = st.one_of(
+    _ARG_VALUES,
+    st.sampled_from(
+        [
+            "9999-12-31",
+            "0001-01-01",
+            "9999-12-31..9999-12-31",
+            "0001-01-01..0001-01-02",
+            "2025-01-02..2025-01-01",
+            "24:00",
+            "23:59:59.999999",
+            "Etc/GMT+14",
+            "../x",
+            "o.ics",
+        ]
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_STORE_ARGV, _STORE_ARG_VALUES)
+def test_commands_on_a_store_never_show_a_traceback(demo_store, argv, value):
+    url, cohort = demo_store
+    with tempfile.TemporaryDirectory() as folder, _cwd(folder):
+        args = [*(a.replace("{c}", cohort) for a in argv), value, "--store", url]
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = main(args)
+            except SystemExit as exc:  # argparse's usage error
+                code = 2 if exc.code == 2 else -1
+        assert code in (0, 1, 2), args
+        assert "Traceback" not in err.getvalue()
+
+
+def test_a_calendar_excluding_the_last_day_of_the_calendar_is_written(demo_store, tmp_path):
+    url, cohort = demo_store
+    out = tmp_path / "o.ics"
+    argv = ["calendar", "--cohort", cohort, "-o", str(out), "--exclude", "9999-12-31"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main([*argv, "--store", url]) == 0
+    assert "BEGIN:VCALENDAR" in out.read_text()
+
+
 @contextlib.contextmanager
 def _cwd(folder):
     old = os.getcwd()
@@ -287,3 +362,139 @@ def test_every_public_class_refuses_all_fields_none_with_a_mentorkit_error(cls):
     fields = [f for f in attrs.fields(cls) if f.init and f.default is attrs.NOTHING]
     if fields:
         _only_mentorkit_errors(cls, **{f.alias: None for f in fields})
+
+
+def _planning_calls():
+    from mentorkit.model import Cohort, Program
+    from mentorkit.scheduling import (
+        NEXTGEN_COMMITMENTS,
+        NEXTGEN_MILESTONES,
+        due_reminders,
+        milestone_events,
+        plan_sessions,
+    )
+
+    program = Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS,
+                      milestones=NEXTGEN_MILESTONES)  # fmt: skip
+    cohort = Cohort(id="ng-1", program_id="ng", name="1", start=dt.date(2025, 6, 2),
+                    end=dt.date(2025, 12, 31))  # fmt: skip
+    late = Cohort(id="ng-2", program_id="ng", name="2", start=dt.date(9999, 6, 2),
+                  end=dt.date(9999, 12, 31))  # fmt: skip
+    utc = dt.UTC
+    return {
+        "milestone_events at=None": lambda: milestone_events(program, cohort, at=None),
+        "milestone_events at='16:00'": lambda: milestone_events(program, cohort, at="16:00"),
+        "milestone_events past 9999": lambda: milestone_events(program, late),
+        "milestone_events program=None": lambda: milestone_events(None, cohort),
+        "plan_sessions program=None": lambda: plan_sessions(None, cohort),
+        "plan_sessions cohort=None": lambda: plan_sessions(program, None),
+        "due_reminders until 9999-12-31": lambda: due_reminders(
+            MemoryStore(), since=dt.datetime(2025, 1, 1, tzinfo=utc),
+            until=dt.datetime(9999, 12, 31, 23, tzinfo=utc)),
+        "due_reminders lead of millennia": lambda: due_reminders(
+            MemoryStore(), since=dt.datetime(2025, 1, 1, tzinfo=utc),
+            until=dt.datetime(2026, 1, 1, tzinfo=utc), lead=dt.timedelta.max),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(_planning_calls()))
+def test_planning_calls_raise_only_mentorkit_errors(case):
+    _only_mentorkit_errors(_planning_calls()[case])
+
+
+def _reading_calls():
+    from mentorkit.measurement import Target, progress, report_outcomes
+    from mentorkit.scheduling import adherence, check_health, due_reminders
+
+    utc = dt.UTC
+    return {
+        "adherence": lambda store: adherence(store, cohort_id=None),
+        "check_health": lambda store: check_health(store, as_of=dt.date(2025, 1, 1)),
+        "due_reminders": lambda store: due_reminders(
+            store, since=dt.datetime(2025, 1, 1, tzinfo=utc),
+            until=dt.datetime(2025, 2, 1, tzinfo=utc)),
+        "report_outcomes": lambda store: report_outcomes(store),
+        "progress": lambda store: progress(
+            Target(id="t", name="t", program_id="p", measure="mentees", count=1,
+                   deadline=dt.date(2026, 1, 1)), store),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("call", sorted(_reading_calls()))
+@pytest.mark.parametrize("store", [None, "memory://", 5, {}], ids=repr)
+def test_a_call_given_no_store_raises_a_mentorkit_error(call, store):
+    with pytest.raises(MentorkitError):
+        _reading_calls()[call](store)
+    _only_mentorkit_errors(_reading_calls()[call], MemoryStore())  # a store is fine
+
+
+def test_report_outcomes_refuses_a_program_id_that_is_no_string():
+    from mentorkit.measurement import report_outcomes
+
+    with pytest.raises(MentorkitError):
+        report_outcomes(MemoryStore(), program_id={})
+
+
+def test_a_report_csv_path_with_a_nul_byte_is_a_storage_error(demo_store, capsys):
+    url, _ = demo_store
+    assert main(["report", "outcomes", "--csv", "a\x00b", "--store", url]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+
+
+class _Unreadable:
+    """An iterable whose iteration fails (a closed cursor, a broken generator)."""
+
+    def __iter__(self):
+        raise TypeError("cannot iterate")
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"),
+    [
+        ("Person", "roles"),
+        ("Program", "commitments"),
+        ("Program", "milestones"),
+        ("Mentorship", "history"),
+    ],
+)
+def test_a_collection_field_that_cannot_be_read_is_a_validation_error(cls, field):
+    import mentorkit.model as model
+    from mentorkit import ValidationError
+
+    required = {
+        "Person": {"id": "p", "name": "n"},
+        "Program": {"id": "p", "name": "n"},
+        "Mentorship": {"id": "m", "mentor_id": "a", "mentee_id": "b",
+                       "start": dt.date(2024, 9, 1)},
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        getattr(model, cls)(**required[cls], **{field: _Unreadable()})
+    assert info.value.field == field
+
+
+def _calendar_calls():
+    from zoneinfo import ZoneInfo
+
+    from mentorkit.scheduling import CalendarEvent, to_ical
+
+    chicago = ZoneInfo("America/Chicago")
+
+    def one(start, **kw):
+        minutes = 30 if isinstance(start, dt.datetime) else None
+        return to_ical([CalendarEvent(uid="u", summary="s", start=start, minutes=minutes, **kw)])
+
+    return {
+        "an all-day event on 9999-12-31": lambda: one(dt.date(9999, 12, 31)),
+        "an all-day event in 9999": lambda: one(dt.date(9999, 6, 1)),
+        "an all-day event on 0001-01-01": lambda: one(dt.date(1, 1, 1)),
+        "a zoned meeting in 9999": lambda: one(dt.datetime(9999, 12, 31, 12, tzinfo=chicago)),
+        "a zoned meeting in year 1": lambda: one(dt.datetime(1, 1, 1, 12, tzinfo=chicago)),
+        "a summary with a lone surrogate": lambda: one(dt.date(2025, 1, 1), location="\udcff"),
+        "a calendar name with a lone surrogate": lambda: to_ical([], name="x\udcff"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_calendar_calls()))
+def test_calendar_exports_raise_only_mentorkit_errors(case):
+    pytest.importorskip("icalendar")
+    _only_mentorkit_errors(_calendar_calls()[case])

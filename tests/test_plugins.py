@@ -16,7 +16,8 @@ import warnings
 
 import pytest
 
-from mentorkit.errors import PluginWarning
+from mentorkit.cycles import list_cycles, load_cycle
+from mentorkit.errors import PluginWarning, ValidationError
 from mentorkit.frameworks import list_frameworks, load_framework
 from mentorkit.matching import _registry as matcher_registry
 from mentorkit.matching import matchers
@@ -199,3 +200,59 @@ with open_store("sqlite:///team.db") as store:
     without = _run(["import", "team.json", "--store", "sqlite:///bare.db"], bare, tmp_path)
     assert without.returncode == 1
     assert tag in without.stderr
+
+
+def test_framework_and_cycle_plugins_that_fail_when_built_are_isolated(tmp_path, monkeypatch):
+    # A factory that raises (its database is down), one that needs an argument, a path to a
+    # file that is not there: each used to escape as a raw error from list_frameworks() or
+    # list_cycles() and hide every other plugin of the group.
+    _install(tmp_path, monkeypatch, """
+from mentorkit.frameworks import CompetencyFramework
+good = CompetencyFramework(id="district-good", title="Good")
+def boom():
+    raise RuntimeError("db down")
+def needs_arg(x):
+    return x
+missing_file = "/nonexistent/mk-plugin/definition.json"
+""", """
+        [mentorkit.frameworks]
+        district-good = {module}:good
+        district-boom = {module}:boom
+        district-arg = {module}:needs_arg
+        district-file = {module}:missing_file
+        [mentorkit.cycles]
+        district-cycle-boom = {module}:boom
+        district-cycle-file = {module}:missing_file
+        """)  # fmt: skip
+    with pytest.warns(PluginWarning) as caught:
+        names = {e.name for e in list_frameworks()}
+    assert "district-good" in names
+    assert not {"district-boom", "district-arg", "district-file"} & names
+    said = " ".join(str(w.message) for w in caught)
+    for name in ("district-boom", "district-arg", "district-file"):
+        assert name in said
+    with pytest.warns(PluginWarning) as caught:
+        cycles = {e.name for e in list_cycles()}
+    assert "cycle-of-inquiry" in cycles
+    said = " ".join(str(w.message) for w in caught)
+    assert "district-cycle-boom" in said
+    assert "district-cycle-file" in said
+    with pytest.raises(ValidationError, match=r"district-boom.*RuntimeError: db down"):
+        load_framework("district-boom")
+    with pytest.raises(ValidationError, match="district-cycle-file"):
+        load_cycle("district-cycle-file")
+
+
+def test_a_malformed_matcher_plugin_does_not_hide_the_others(
+    tmp_path, monkeypatch, fresh_registries
+):
+    module = _install(tmp_path, monkeypatch, STORES, """
+        [mentorkit.matchers]
+        Bad_Name = {module}:open_good
+        district-ok = {module}:open_good
+        """)  # fmt: skip
+    with pytest.warns(PluginWarning, match="Bad_Name.*district-plugins"):
+        names = set(matchers)
+    assert "district-ok" in names
+    assert "Bad_Name" not in names
+    assert matchers["district-ok"] == f"{module}:open_good"

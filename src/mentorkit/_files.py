@@ -63,13 +63,16 @@ def write_private(path: str, data: str | bytes, *, durable: bool = True) -> None
     """Replace ``path`` with ``data`` atomically (temporary file, fsync, rename).
 
     The file keeps its mode if it exists, else it is created owner-only; the temporary
-    file is owner-only throughout and removed if anything fails.
+    file is owner-only throughout and removed if anything fails. Temporary files of
+    ``path`` that writers no longer running left behind (killed mid-write) go first: each
+    holds a full copy of what was written.
 
     Raises:
         OSError: the file cannot be written (the target is then unchanged).
     """
     mode = target_mode(path)
     tmp = _temp_name(path)
+    remove_orphans(path, running=False)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with contextlib.suppress(FileNotFoundError):

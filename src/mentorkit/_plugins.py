@@ -55,8 +55,9 @@ def load(ep: metadata.EntryPoint, check: Callable[[str, Any], T] | None = None) 
     """Import one entry point and run ``check(name, obj)`` on what it names.
 
     Raises:
-        ValidationError: the import fails, or ``check`` refuses the object (either way
-            naming the plugin).
+        ValidationError: the import fails, or ``check`` refuses the object or fails in any
+            other way (a factory it calls raises, a file it reads is gone); always naming
+            the plugin.
     """
     try:
         obj: Any = ep.load()
@@ -77,6 +78,12 @@ def load(ep: metadata.EntryPoint, check: Callable[[str, Any], T] | None = None) 
             field=exc.field,
             errors=exc.errors if len(exc.errors) > 1 else (),
             **kept,
+        ) from exc
+    except Exception as exc:  # a plugin factory that raises, a file it names that is gone
+        raise ValidationError(
+            f"{describe(ep)} is not usable: {type(exc).__name__}: {exc}",
+            field="entry_point",
+            value=ep.value,
         ) from exc
 
 

@@ -402,7 +402,64 @@ def test_import_package_reads_a_path_given_as_text_bytes_or_path(tmp_path, monke
         import_package("nope.json")
 
 
+def test_import_package_reads_json_text_that_starts_with_a_byte_order_mark(tmp_path):
+    # Text read from a file a Windows editor saved (UTF-8 with BOM) without "utf-8-sig":
+    # JSON text, not a file name (it was read as a path: "File name too long").
+    text = _SAMPLE.read_text(encoding="utf-8")
+    expected = import_package(json.loads(text))
+    assert import_package("\ufeff" + text) == expected
+    assert import_package("\ufeff \n" + text) == expected
+    (tmp_path / "bom.json").write_text(text, encoding="utf-8-sig")
+    assert import_package((tmp_path / "bom.json").read_text(encoding="utf-8")) == expected
+    assert import_package(tmp_path / "bom.json") == expected
+
 def test_a_package_with_values_json_cannot_hold_is_a_validation_error():
     with pytest.raises(ValidationError) as info:
         import_package({"CFDocument": {"identifier": "d", "title": "t", "when": object()}})
     assert info.value.field == "$"
+
+
+def _ref(ident):
+    return {"identifier": ident, "uri": f"urn:x:{ident}", "title": ident}
+
+
+def test_an_edit_does_not_place_an_item_the_source_left_unplaced():
+    # i2 has no isChildOf (it is linked only to an item of another framework): mentorkit
+    # reads it as top level. Retitling i1 used to add an isChildOf i2 -> document.
+    when = "2020-01-01T00:00:00+00:00"
+
+    def item(ident, code):
+        return {"identifier": ident, "uri": f"urn:x:{ident}", "fullStatement": code.lower(),
+                "humanCodingScheme": code, "lastChangeDateTime": when}  # fmt: skip
+
+    def assoc(ident, kind, origin, dest):
+        return {"identifier": ident, "uri": f"urn:x:{ident}", "associationType": kind,
+                "originNodeURI": _ref(origin), "destinationNodeURI": _ref(dest),
+                "lastChangeDateTime": when}  # fmt: skip
+
+    source = {
+        "CFDocument": {
+            "identifier": "d1", "uri": "urn:x:d1", "creator": "c", "title": "Doc",
+            "lastChangeDateTime": when,
+        },
+        "CFItems": [item("i1", "A"), item("i2", "B")],
+        "CFAssociations": [
+            assoc("a1", "isChildOf", "i1", "d1"),
+            assoc("a2", "exactMatchOf", "i2", "elsewhere-9"),
+        ],
+    }
+    fw = import_package(source)
+    first, *rest = fw.competencies
+    edited = attrs.evolve(fw, competencies=(attrs.evolve(first, title="A, edited"), *rest))
+    out = export_package(edited, last_change=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert [a["identifier"] for a in out["CFAssociations"]] == ["a1", "a2"]
+    assert import_package(out, id=fw.id) == edited
+    # Moving it on purpose still writes the link.
+    moved = attrs.evolve(edited, competencies=(
+        attrs.evolve(edited.competencies[0], children=(rest[0],)),
+    ))  # fmt: skip
+    out = export_package(moved, last_change=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    links = {(a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
+             for a in out["CFAssociations"] if a["associationType"] == "isChildOf"}  # fmt: skip
+    assert links == {("i1", "d1"), ("i2", "i1")}
+    assert import_package(out, id=fw.id) == moved

@@ -194,3 +194,24 @@ def test_every_gexf_export_is_schema_valid(tmp_path_factory, pairs, names):
     labels = {n.get("id"): n.get("label") for n in doc.iter("{http://www.gexf.net/1.2draft}node")}
     expected = {pid: (names.get(pid) or pid) for pid in graph.person_ids}
     assert labels == {pid: re.sub(NOT_XML, "\ufffd", label) for pid, label in expected.items()}
+
+
+def test_cytoscape_js_keeps_a_mentorship_whose_id_is_also_a_person_id(tmp_path):
+    # Ids numbered per table (a spreadsheet's row numbers) repeat across people and
+    # mentorships; Cytoscape.js wants one id space for all elements and silently dropped
+    # the edge whose id was already a node's.
+    people = [Person(id="1", name="Ana"), Person(id="2", name="Ben")]
+    ms = [
+        Mentorship(id="1", mentor_id="1", mentee_id="2", start=D(2021, 9, 1)),
+        Mentorship(id="2", mentor_id="2", mentee_id="1", start=D(2022, 9, 1)),
+        Mentorship(id="1#edge", mentor_id="1", mentee_id="2", start=D(2023, 9, 1)),
+    ]
+    graph = MentorshipGraph.from_mentorships(ms, people=people)
+    path = tmp_path / "cy.json"
+    path.write_text(json.dumps(graph.to_cytoscape()))
+    seen = _node("cytoscape", path)
+    assert set(seen["nodes"]) == {"1", "2"}
+    ends = {e["mentorship_id"]: (e["source"], e["target"]) for e in seen["edges"].values()}
+    assert ends == {m.id: (m.mentor_id, m.mentee_id) for m in ms}
+    assert not set(seen["edges"]) & set(seen["nodes"])
+    assert seen["edges"]["1#edge"]["mentorship_id"] == "1#edge"  # unclashed ids stay ids

@@ -38,7 +38,9 @@ def test_report_commands_print_tables_and_refuse_bad_files(tmp_path, capsys):
     )
     assert main(["report", "conditions", "--survey", "conditions", "--store", url]) == 0
     assert "relational_trust" in capsys.readouterr().out
-    assert main(["report", "target", "--store", url]) == 1
+    with pytest.raises(SystemExit) as info:  # a required option: a usage error
+        main(["report", "target", "--store", url])
+    assert info.value.code == 2
     assert "--target" in capsys.readouterr().err
 
 

@@ -82,6 +82,25 @@ def test_a_json_store_sees_a_change_its_files_size_inode_and_mtime_hide(tmp_path
     assert JsonStore(path).get(Person, "p-1").name == "Bea"
 
 
+def test_a_counter_restarted_by_a_replaced_file_does_not_repeat_an_old_one(tmp_path):
+    path = tmp_path / "s.json"
+    a, b = JsonStore(path), JsonStore(path)
+    ana = a.put(Person(id="p-1", name="Ana"))
+    assert b.get(Person, "p-1") == ana  # b is current: it holds the file's counter
+    # Another tool puts an export (no counter) in the file's place, say a backup restored;
+    # a then commits as often as it had before. On a filesystem with one-second timestamps
+    # that reuses inodes, size, inode and mtime can all repeat what b last saw.
+    path.write_text(export_store(a, personal_data=True))
+    restored = a.get(Person, "p-1")
+    for name in ("Bea", "Cyd"):
+        restored = a.put(attrs.evolve(restored, name=name))
+    st = os.stat(path)
+    b._stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    with pytest.raises(ConflictError):
+        b.put(attrs.evolve(ana, name="Dee"))  # from the version b read: stale
+    assert JsonStore(path).get(Person, "p-1").name == "Cyd"
+
+
 def test_the_change_counter_moves_on_every_commit(tmp_path):
     path = tmp_path / "s.json"
     store = JsonStore(path)
@@ -152,6 +171,30 @@ def test_graph_exports_are_owner_only(tmp_path, umask_022):
     assert _mode(tmp_path / "g.graphml") == _mode(tmp_path / "g.gexf") == 0o600
 
 
+def _dead_pid():
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize("write", ["write_graphml", "write_gexf", "cli graph --out"])
+def test_an_export_a_killed_writer_left_behind_is_removed_by_the_next_export(write, tmp_path):
+    out = tmp_path / "g.graphml"
+    orphan = tmp_path / f".g.graphml.{_dead_pid()}.tmp"  # a full copy, names included
+    orphan.write_text("<graphml>Ana Garcia</graphml>")
+    if write == "cli graph --out":
+        url = f"sqlite:///{tmp_path}/d.db"
+        assert main(["demo", "--staff", "60", "--years", "2", "--store", url]) == 0
+        assert main(["graph", "--store", url, "--out", str(out)]) == 0
+    else:
+        getattr(MentorshipGraph.from_mentorships([]), write)(out)
+    assert out.exists()
+    assert not orphan.exists()
+
+
 # -- 3: pseudonymised graphs drop what re-identifies ------------------------------------------
 
 
@@ -164,6 +207,27 @@ def test_a_pseudonymised_graph_keeps_no_title_or_org_unit():
     assert any(n == 1 for n in before.values())  # the finding: unique pairs exist
     p = g.pseudonymise(key="a long and secret key")
     assert {(q.title, q.org_unit_id) for q in p.people.values()} == {("", None)}
+
+
+def test_a_pseudonymised_graph_keeps_no_name_in_its_mentorships(tmp_path):
+    from mentorkit.model import LifecycleChange, Mentorship, MentorshipStatus
+
+    at = dt.datetime(2025, 1, 6, tzinfo=UTC)
+    m = Mentorship(
+        id="m-ana-garcia-kim-lee", mentor_id="kim-lee", mentee_id="ana-garcia",
+        start=dt.date(2024, 9, 1), status=MentorshipStatus.ENDED_EARLY,
+        end_reason="Ana Garcia moved to Lincoln", history=(
+            LifecycleChange(source=MentorshipStatus.ACTIVE, target=MentorshipStatus.ENDED_EARLY,
+                            at=at, by="bo-chen", reason="Ana Garcia moved to Lincoln"),
+        ),
+    )  # fmt: skip
+    p = MentorshipGraph.from_mentorships([m]).pseudonymise(key="a long and secret key")
+    text = repr(p.mentorships) + repr([attrs.asdict(x) for x in p.mentorships])
+    p.write_graphml(tmp_path / "g.graphml")
+    text += (tmp_path / "g.graphml").read_text()
+    for name in ("ana", "garcia", "kim", "lee", "bo-chen", "lincoln"):
+        assert name not in text.lower()
+    assert p.mentorships[0].status is MentorshipStatus.ENDED_EARLY
 
 
 # -- 4: secrets in store URLs are never echoed -------------------------------------------------
@@ -217,6 +281,28 @@ def test_one_redaction_serves_urls_dsns_and_driver_messages():
     assert redact("password=x y=z") == "password=*** y=z"
     msg = 'missing "=" after "s3cret" in connection info string'
     assert "s3cret" not in scrub(msg, "host=h password=s3cret")
+
+
+@pytest.mark.parametrize(
+    ("dsn", "secret"),
+    [
+        # libpq's rules: a backslash escapes white space in an unquoted value, "&" is part of
+        # it, and a quoted value may run on to the end when its quote is never closed.
+        (r"host=127.0.0.1 port=1 password=se\ cretTail dbname=x", "cretTail"),
+        ("host=127.0.0.1 port=1 password=se&cretTail dbname=x", "cretTail"),
+        ("host=127.0.0.1 port=1 password='se cretTail", "cretTail"),
+        ("postgresql://app@127.0.0.1:1/db?password=se cretTail&sslmode=disable", "cretTail"),
+    ],
+)
+def test_a_password_is_hidden_whole_as_libpq_reads_it(dsn, secret):
+    pytest.importorskip("psycopg")
+    from mentorkit.storage import PostgresStore
+    from mentorkit.storage._url import redact
+
+    assert secret not in redact(dsn)
+    with pytest.raises(MentorkitError) as info:
+        PostgresStore(dsn, timeout=2)
+    assert secret not in str(info.value)
 
 
 # -- 5: no hang ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import assert_type
 from mentorkit.measurement import (
     Finding,
     FollowUp,
+    Inquiry,
     OutcomeRow,
     ReportTable,
     SurveyResult,
@@ -31,3 +32,13 @@ _target = Target(
     id="t", name="n", program_id="p", measure="mentees", count=1, deadline=_dt.date(2024, 1, 1)
 )
 assert_type(progress(_target, MemoryStore()), TargetProgress)
+_progress = progress(_target, MemoryStore())
+assert_type(_progress.verdict, str | None)
+assert_type(_progress.final, bool)
+assert_type(_progress.to_csv(), str)
+assert_type(report_outcomes(MemoryStore())[0].total, bool)
+assert_type(lowest_conditions(_results)[0].tied_with, tuple[str, ...])
+assert_type(
+    lowest_conditions(_results)[0].inquiry(id="i", store=MemoryStore()),
+    Inquiry,
+)

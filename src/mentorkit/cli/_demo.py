@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError
+
+if TYPE_CHECKING:  # the district and measurement load when the command runs, not for --help
+    from mentorkit import synthetic
 
 
 def add_parser(sub: Any) -> None:
@@ -51,6 +54,44 @@ def run(args: argparse.Namespace) -> int:
             raise StorageError(f"--overwrite cannot empty a {type(store).__name__}")
         # Another kind of store refuses ids it holds already (ConflictError), writing nothing.
         stored = store.put_many(district.entities())
+        extras, note = _measurement(district)
+        stored += store.put_many(extras)
     print(district.summary())
+    print(note)
     print(f"Saved {len(stored):,} entities to {describe(url)}.")
     return 0
+
+
+def _measurement(district: synthetic.District) -> tuple[list[Any], str]:
+    """What `mentorkit report` needs beyond the district: a survey with results, a target."""
+    import datetime as dt
+
+    from mentorkit import synthetic
+    from mentorkit.measurement import Target
+    from mentorkit.model import Cohort
+
+    starts = sorted(
+        e.start
+        for e in district.entities()
+        if isinstance(e, Cohort) and e.program_id == "prog-fellows"
+    )
+    survey, results = synthetic.survey_results(district)
+    extras: list[Any] = [survey, *results]
+    note = (
+        f"Survey {survey.id!r}: {len(results):,} results over 3 cycles "
+        "(mentorkit report conditions --survey conditions --by-parent)"
+    )
+    if starts:
+        deadline = dt.date(starts[-1].year + 3, 6, 30)
+        target = Target(
+            id="t-150",
+            name=f"150 fellows supported by {deadline.year}",
+            program_id="prog-fellows",
+            measure="mentees",
+            count=150,
+            deadline=deadline,
+            start=dt.date(starts[0].year - 1, 8, 1),
+        )
+        extras.append(target)
+        note += f"\nTarget 't-150': {target.name} (mentorkit report target --target t-150)"
+    return extras, note

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from mentorkit.errors import StorageError, ValidationError
 if TYPE_CHECKING:  # networkx and the graph package load when the command runs, not for --help
     from mentorkit.graph import MentorshipGraph
     from mentorkit.graph._metrics import MetricName
+    from mentorkit.measurement import DisclosurePolicy
 
 #: The metrics ``--by`` ranks by (``graph._metrics.MetricName``; a test keeps them equal).
 METRIC_NAMES = (
@@ -59,6 +61,14 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="also write the graph: .graphml, .gexf or .json")  # fmt: skip
     parser.add_argument(
+        "--min-cell",
+        type=int,
+        default=10,
+        metavar="N",
+        help="cohort figures about fewer than N people are withheld (*), as in "
+        "`mentorkit report` (10)",
+    )
+    parser.add_argument(
         "--include-sensitive",
         action="store_true",
         help="keep e-mail and demographics in the export (off by default)",
@@ -92,7 +102,10 @@ def run(args: argparse.Namespace) -> int:
             f"no mentorships in {describe(args.store or default_store())}"
             + (" with those filters" if args.program or args.kind else "")
         )
-    print(render(graph, top=args.top, by=args.by, within_years=args.within_years))
+    from mentorkit.measurement import DisclosurePolicy
+
+    policy = DisclosurePolicy(min_cell=args.min_cell)
+    print(render(graph, top=args.top, by=args.by, within_years=args.within_years, policy=policy))
     if args.out is not None:
         if fmt == "graphml":
             graph.write_graphml(args.out, include_sensitive=args.include_sensitive)
@@ -108,8 +121,25 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render(graph: MentorshipGraph, *, top: int, by: MetricName, within_years: int) -> str:
-    """The plain-text report: headline figures, top mentors, cohorts."""
+def render(
+    graph: MentorshipGraph,
+    *,
+    top: int,
+    by: MetricName,
+    within_years: int,
+    policy: DisclosurePolicy | None = None,
+) -> str:
+    """The plain-text report: headline figures, top mentors, cohorts.
+
+    The cohort figures follow ``policy`` (default ``DisclosurePolicy()``) as the outcome
+    report does: counts about fewer than ``min_cell`` people are withheld (``*``), with
+    complementary suppression across the cohorts, and a rate only over published counts.
+    """
+    from mentorkit.graph import cohort_report
+    from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed, _from_counts
+    from mentorkit.measurement._figures import rate
+    from mentorkit.measurement._table import cell_text
+
     s = graph.summary()
     lines = [
         f"Mentorship graph: {s['people']:,} people, {s['mentorships']:,} mentorships "
@@ -129,9 +159,20 @@ def render(graph: MentorshipGraph, *, top: int, by: MetricName, within_years: in
                      f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
                      f"{r.genealogical_index:>6}")  # fmt: skip
     lines += ["", f"Paying it forward (mentoring within {within_years} year(s)), by cohort:"]
-    from mentorkit.graph import cohort_report
-
-    for row in cohort_report(graph, within_years=within_years):
-        lines.append(f"  {row.group or '(no cohort)':<22}{row.paid_forward:>5} of "
-                     f"{row.mentees:<5} ({row.pay_it_forward_rate:.0%})")  # fmt: skip
+    rows = cohort_report(graph, within_years=within_years)
+    counts: dict[tuple[Hashable, Hashable], int] = {}
+    for row in rows:
+        counts[row.group, True] = row.paid_forward
+        counts[row.group, False] = row.mentees - row.paid_forward
+    table = _from_counts(counts, policy=policy or DisclosurePolicy(), rows=[r.group for r in rows])
+    for row in rows:
+        forward, size = table.cells[row.group, True], table.row_totals[row.group]
+        if isinstance(size, Suppressed):  # even a zero tells about everyone in a small group
+            forward = size
+        share = rate(forward, size, table.policy)
+        lines.append(f"  {row.group or '(no cohort)':<22}{cell_text(forward):>5} of "
+                     f"{cell_text(size):<5} ({cell_text(share, 'rate')})")  # fmt: skip
+    if any(isinstance(v, Suppressed) for v in (*table.cells.values(), *table.row_totals.values())):
+        lines.append(f"  (* withheld: fewer than {table.policy.min_cell} people, or would "
+                     "reveal one)")  # fmt: skip
     return "\n".join(lines)

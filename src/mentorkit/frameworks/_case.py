@@ -43,9 +43,11 @@ def _item_uuid(fw_id: str, code: str) -> str:
 
 def _read(package: Mapping[str, Any] | str | bytes | os.PathLike[str]) -> Mapping[str, Any]:
     # A CFPackage is a JSON object, so JSON text starts with "{" (or "[" for a wrong one);
-    # no sensible file name does. Any other string is a path, like an os.PathLike.
-    if isinstance(package, str) and not package.lstrip().startswith(("{", "[")):
-        package = Path(package)
+    # no sensible file name does. Any other string is a path, like an os.PathLike. Text read
+    # from a UTF-8 file saved with a byte order mark starts with U+FEFF, which json refuses.
+    if isinstance(package, str):
+        text = package.removeprefix("\ufeff")
+        package = text if text.lstrip().startswith(("{", "[")) else Path(package)
     if isinstance(package, os.PathLike):
         path = Path(package)
         try:
@@ -354,7 +356,8 @@ def export_package(
     came: unchanged, the package itself, every association type, ``CFDefinitions``, URI,
     date and creator included and nothing added; edited, the package with the edits applied
     (titles, statements, codes, the tree, the scale; new objects get derived identifiers
-    and ``last_change``, associations to removed items are dropped, the rest is kept).
+    and ``last_change``, associations to removed items are dropped, the rest is kept; an
+    item the source left without a parent gets none unless the edited order needs one).
 
     The package validates against the CASE 1.0 CFPackage JSON Schema. Competencies become
     ``CFItem`` objects linked by ordered ``isChildOf`` associations; indicators become
@@ -572,20 +575,36 @@ def _merge(
         for a in src_assocs
         if a.get("associationType") == "isChildOf"
     }
-    assocs: list[Any] = []
-    for a in fresh["CFAssociations"]:
-        ends = (a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
-        old = tree.get(ends)
-        assocs.append(a if old is None else _overlay(old, a, ("sequenceNumber",), stamp))
-    for a in src_assocs:
-        if a.get("associationType") == "isChildOf":
-            continue
-        linked = {_ident(a.get("originNodeURI")), _ident(a.get("destinationNodeURI"))}
-        if not linked & removed:
-            assocs.append(a)
-    out["CFAssociations"] = assocs
+    # An item no isChildOf placed (its parent outside the package, or none) is a top-level
+    # competency in the model: the links the unedited model would get are the import's
+    # reading, not an edit, so they are left out unless the edited order needs them.
+    before = import_package(json.dumps(source), id=fw.id)
+    implied = {
+        (a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
+        for a in _generate(before, base_uri="", creator=None, stamp=stamp)["CFAssociations"]
+    } - set(tree)
 
-    old_scale = import_package(json.dumps(source), id=fw.id).scale
+    def associations(skip: set[tuple[str, str]]) -> list[Any]:
+        assocs: list[Any] = []
+        for a in fresh["CFAssociations"]:
+            ends = (a["originNodeURI"]["identifier"], a["destinationNodeURI"]["identifier"])
+            if ends in skip:
+                continue
+            old = tree.get(ends)
+            assocs.append(a if old is None else _overlay(old, a, ("sequenceNumber",), stamp))
+        for a in src_assocs:
+            if a.get("associationType") == "isChildOf":
+                continue
+            linked = {_ident(a.get("originNodeURI")), _ident(a.get("destinationNodeURI"))}
+            if not linked & removed:
+                assocs.append(a)
+        return assocs
+
+    out["CFAssociations"] = associations(implied)
+    if implied and import_package(out, id=fw.id).competencies != fw.competencies:
+        out["CFAssociations"] = associations(set())
+
+    old_scale = before.scale
     if fw.scale != old_scale or "CFRubrics" in source:
         out["CFRubrics"] = (
             source["CFRubrics"] if fw.scale == old_scale else fresh["CFRubrics"]

@@ -160,6 +160,19 @@ def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dic
 def to_cytoscape(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:
     """Cytoscape.js elements JSON (networkx's ``cytoscape_data``), JSON-ready."""
     g = _labelled(graph, include_sensitive=include_sensitive)
+    # Cytoscape.js holds nodes and edges in one id space and drops an edge whose id is a
+    # node's: such an edge gets ``<mentorship id>#edge`` (numbered if that is taken too);
+    # ``mentorship_id`` always holds the mentorship id.
+    taken = {str(pid) for pid in g.nodes} | {str(d["id"]) for *_, d in g.edges(data=True)}
+    for _, _, d in g.edges(data=True):
+        if str(d["id"]) in g:
+            base = f"{d['id']}#edge"
+            new_id, n = base, 1
+            while new_id in taken:
+                n += 1
+                new_id = f"{base}{n}"
+            taken.add(new_id)
+            d["id"] = new_id
     data: dict[str, Any] = nx.cytoscape_data(g)
     return data
 

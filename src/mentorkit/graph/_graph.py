@@ -675,6 +675,8 @@ class MentorshipGraph:
         Title and org unit are dropped as well: together they single people out (every
         principal is the only one of their title in their school), so a pseudonym that kept
         them could be mapped back to a person without the key.
+        Mentorship ids are pseudonymised too (people name them, "m-ana-kim"), the person who
+        changed a mentorship's status as well, and the free-text reasons are withheld.
 
         Args:
             key: The secret key (at least 16 bytes; keep it out of the exported files).
@@ -708,8 +710,14 @@ class MentorshipGraph:
         def alias_opt(pid: str | None) -> str | None:
             return None if pid is None else alias(pid)
 
-        ms = [attrs.evolve(m, mentor_id=alias(m.mentor_id), mentee_id=alias(m.mentee_id))
-              for m in self._ms]  # fmt: skip
+        ms = [
+            attrs.evolve(
+                m, id=alias(m.id), mentor_id=alias(m.mentor_id), mentee_id=alias(m.mentee_id),
+                end_reason=None if m.end_reason is None else _WITHHELD,
+                history=tuple(attrs.evolve(h, by=alias_opt(h.by), reason="") for h in m.history),
+            )
+            for m in self._ms
+        ]  # fmt: skip
         people = [
             attrs.evolve(p, id=alias(p.id), name=alias(p.id), email=None, demographics=None,
                          title="", org_unit_id=None, supervisor_id=alias_opt(p.supervisor_id))
@@ -808,7 +816,8 @@ class MentorshipGraph:
         Returns:
             ``{"data": {...}, "directed": True, "multigraph": True, "elements": {"nodes":
             [{"data": {"id", "name", "label", ...}}], "edges": [{"data": {"id", "source",
-            "target", ...}}]}}``; edge ids are mentorship ids.
+            "target", ...}}]}}``; edge ids are mentorship ids (``<id>#edge`` for one that
+            is also a person's id: Cytoscape.js wants one id space), ``mentorship_id`` always.
 
         Examples:
             >>> import datetime as dt
@@ -918,6 +927,10 @@ def _node_attrs(p: Person) -> dict[str, Any]:
     if p.supervisor_id is not None:
         attrs_["supervisor_id"] = p.supervisor_id
     return attrs_
+
+
+#: What a pseudonymised graph says for an ended_early mentorship's reason (free text).
+_WITHHELD = "(withheld)"
 
 
 def _edge_attrs(m: Mentorship) -> dict[str, Any]:

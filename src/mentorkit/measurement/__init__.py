@@ -9,11 +9,12 @@ worked out of the published ones. Demographic breakdowns exist only when asked f
 - Surveys: [Survey][mentorkit.measurement.Survey] instruments, administrations, anonymous
   [SurveyResponse][mentorkit.measurement.SurveyResponse]s (no person id, by design) and
   [SurveyResult][mentorkit.measurement.SurveyResult] aggregates, imported from CSV.
-- Cycles of inquiry: :func:`lowest_conditions`, :func:`trend`, an
-  [Inquiry][mentorkit.measurement.Inquiry] linking a finding to the coaching cycle or action
-  plan that responds, and :func:`follow_up` ("did the condition move after we acted?").
-- Targets: [Target][mentorkit.measurement.Target] and :func:`progress`.
-- Outcomes: :func:`report_outcomes` per program and cohort.
+- Cycles of inquiry: [lowest_conditions][mentorkit.measurement.lowest_conditions],
+  [trend][mentorkit.measurement.trend], an [Inquiry][mentorkit.measurement.Inquiry]
+  linking a finding to the coaching cycle or action plan that responds, and
+  [follow_up][mentorkit.measurement.follow_up] ("did the condition move after we acted?").
+- Targets: [Target][mentorkit.measurement.Target] and [progress][mentorkit.measurement.progress].
+- Outcomes: [report_outcomes][mentorkit.measurement.report_outcomes] per program and cohort.
 
 Examples:
     >>> from mentorkit.measurement import DisclosurePolicy, crosstab

@@ -25,8 +25,7 @@ class Suppressed:
         return "*"
 
 
-#: The [`Suppressed`][mentorkit.measurement.Suppressed] instance tables use (all instances are
-#: equal).
+#: The [Suppressed][mentorkit.measurement.Suppressed] instance tables use (all instances are equal).
 SUPPRESSED: Final = Suppressed()
 
 #: A published count, or the marker.
@@ -53,7 +52,7 @@ class DisclosurePolicy:
         complementary: Also withhold other counts (few, small, never zeros) so that no
             withheld count can be worked out by subtraction from the published ones and the
             totals, and no small withheld count is pinned to one value by them together with
-            non-negativity (see [`crosstab`][mentorkit.measurement.crosstab]).
+            non-negativity (see [crosstab][mentorkit.measurement.crosstab]).
 
     Examples:
         >>> DisclosurePolicy().min_cell
@@ -121,12 +120,12 @@ class Crosstab:
     Attributes:
         rows: Row labels, sorted.
         cols: Column labels, sorted.
-        cells: ``(row, col)`` -> count or a [`Suppressed`][mentorkit.measurement.Suppressed] marker
-            (every pair present).
-        row_totals: Row label -> count or a [`Suppressed`][mentorkit.measurement.Suppressed] marker.
-        col_totals: Column label -> count or a [`Suppressed`][mentorkit.measurement.Suppressed]
-            marker.
-        total: The grand total, or a [`Suppressed`][mentorkit.measurement.Suppressed] marker.
+        cells: ``(row, col)`` -> count or a [Suppressed][mentorkit.measurement.Suppressed]
+            marker (every pair present).
+        row_totals: Row label -> count or a [Suppressed][mentorkit.measurement.Suppressed] marker.
+        col_totals: Column label -> count or a
+            [Suppressed][mentorkit.measurement.Suppressed] marker.
+        total: The grand total, or a [Suppressed][mentorkit.measurement.Suppressed] marker.
         policy: The policy applied.
     """
 
@@ -221,7 +220,7 @@ def _crosstab(
     withhold_total: bool = False,
     withhold_cols: Iterable[Hashable] = (),
 ) -> Crosstab:
-    """`crosstab`, also withholding the given margins from the start.
+    """``crosstab``, also withholding the given margins from the start.
 
     For tables linked by shared margins (the same people counted by different attributes):
     a margin one table withholds must be withheld by the others too.

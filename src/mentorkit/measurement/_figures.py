@@ -1,11 +1,11 @@
 """The disclosure policy for every kind of figure: linked count tables, rates, means, sums.
 
-Counts go through :func:`~mentorkit.measurement._disclosure._from_counts` (the crosstab's
+Counts go through ``_from_counts`` (the crosstab's
 primary and complementary suppression). Tables that count the same people by different
-attributes share their row totals and grand total; :func:`linked_tables` withholds a shared
+attributes share their row totals and grand total; ``linked_tables`` withholds a shared
 margin in every table as soon as one withholds it. A rate, mean or median is published only
 when every count it rests on is published and at least the minimum cell. Sums and chains
-(totals of parts, running totals) are protected by :func:`protect`: more parts are withheld
+(totals of parts, running totals) are protected by ``protect``: more parts are withheld
 until no withheld figure is a linear combination of published ones.
 """
 
@@ -51,7 +51,7 @@ def linked_tables(
         given: Attribute -> a table of the same people another report publishes as it
             is: its withheld column totals and grand total are withheld here too, and its
             published ones are kept published (others are withheld to protect instead, as
-            far as possible: see :func:`kept`).
+            far as possible: see ``kept``).
 
     Returns:
         The suppressed tables, by the same keys.
@@ -230,7 +230,7 @@ def protect(
     the smallest published part (else the total) is withheld too.
 
     ``fixed`` figures (published elsewhere) are never withheld to protect another; when
-    nothing else would do, the caller learns it from :func:`safe`.
+    nothing else would do, the caller learns it from ``safe``.
 
     Returns:
         The grown ``withheld`` set (also changed in place).
@@ -305,3 +305,12 @@ def _protect_each(
             return
         # A withheld zero protects little (figures here are never negative): zeros last.
         withheld.add(min(pool, key=lambda k: (values[k] == 0, abs(values[k]), str(k))))
+
+
+def known_ids(ids: Iterable[str], limit: int = 20) -> str:
+    """The ids a caller could have meant, for a not-found message: ``'a', 'b' (and 3 more)``."""
+    shown = sorted(set(ids))
+    if not shown:
+        return "none stored"
+    text = ", ".join(repr(i) for i in shown[:limit])
+    return text + (f" (and {len(shown) - limit} more)" if len(shown) > limit else "")

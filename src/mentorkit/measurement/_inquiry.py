@@ -5,23 +5,30 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from mentorkit._gc import collector_paused
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.measurement._disclosure import SUPPRESSED, DisclosurePolicy, Suppressed
-from mentorkit.measurement._figures import protect
+from mentorkit.measurement._figures import known_ids, protect
 from mentorkit.measurement._surveys import SurveyResult
 from mentorkit.measurement._table import ReportTable
 from mentorkit.model import Entity
 from mentorkit.model import _checks as c
 from mentorkit.serialization import register
 
+if TYPE_CHECKING:
+    from mentorkit.graph import StoreReader
+
 #: How results are grouped: ``None`` per org unit, or a mapping / function from an org unit
 #: id to its group (e.g. its network), whose figures are the respondent-weighted means.
 GroupBy = Mapping[str, str] | Callable[[str], str | None] | None
+
+#: The default ``tolerance`` of trends and follow-ups: half the last digit scores are
+#: printed with (two decimals), so a change that prints as 0.00 is never up or down.
+DEFAULT_TOLERANCE = 0.005
 
 
 class Direction(StrEnum):
@@ -70,6 +77,8 @@ class Finding:
         next_condition: The second-lowest condition (``None`` if only one was published).
         gap: How far below the second-lowest it scored.
         withheld: Conditions left out for too few respondents.
+        tied_with: Other conditions with the same lowest score (``condition`` is then the
+            first by id, and ``gap`` is 0): a tie is not one lowest condition.
     """
 
     survey_id: str
@@ -81,6 +90,7 @@ class Finding:
     next_condition: str | None
     gap: float | None
     withheld: int
+    tied_with: tuple[str, ...] = ()
 
     def inquiry(
         self,
@@ -90,8 +100,32 @@ class Finding:
         action_plan_id: str | None = None,
         next_step_ids: Iterable[str] = (),
         co_designed_with: Iterable[str] = (),
+        store: StoreReader | None = None,
     ) -> Inquiry:
-        """The [Inquiry][mentorkit.measurement.Inquiry] that responds to this finding."""
+        """The [Inquiry][mentorkit.measurement.Inquiry] that responds to this finding.
+
+        Args:
+            id: The inquiry's id.
+            coaching_cycle_id: The coaching cycle that responds.
+            action_plan_id: The action plan that responds.
+            next_step_ids: The co-designed next steps (action item ids).
+            co_designed_with: The people who designed them with the lead.
+            store: When given, the coaching cycle, action plan, next steps and people
+                must exist in it.
+
+        Raises:
+            NotFoundError: with ``store``, a linked id it does not hold.
+        """
+        next_step_ids = tuple(next_step_ids)
+        co_designed_with = tuple(co_designed_with)
+        if store is not None:
+            _check_links(
+                store,
+                coaching_cycle_id=coaching_cycle_id,
+                action_plan_id=action_plan_id,
+                next_step_ids=next_step_ids,
+                co_designed_with=co_designed_with,
+            )
         return Inquiry(
             id=id,
             survey_id=self.survey_id,
@@ -100,9 +134,45 @@ class Finding:
             cycle=self.cycle,
             coaching_cycle_id=coaching_cycle_id,
             action_plan_id=action_plan_id,
-            next_step_ids=tuple(next_step_ids),
-            co_designed_with=tuple(co_designed_with),
+            next_step_ids=next_step_ids,
+            co_designed_with=co_designed_with,
         )
+
+
+def _check_links(
+    store: StoreReader,
+    *,
+    coaching_cycle_id: str | None,
+    action_plan_id: str | None,
+    next_step_ids: Sequence[str],
+    co_designed_with: Sequence[str],
+) -> None:
+    """Raise NotFoundError for a linked id the store does not hold."""
+    from mentorkit.cycles import CoachingCycle
+    from mentorkit.model import ActionItem, ActionPlan, Person
+
+    links: list[tuple[type[Entity], str, Sequence[str]]] = [
+        (CoachingCycle, "coaching_cycle_id", [coaching_cycle_id] if coaching_cycle_id else []),
+        (ActionPlan, "action_plan_id", [action_plan_id] if action_plan_id else []),
+        (ActionItem, "next_step_ids", next_step_ids),
+        (Person, "co_designed_with", co_designed_with),
+    ]
+    get = getattr(store, "get", None)
+    for cls, name, ids in links:
+        if not ids:
+            continue
+        held = None if get is not None else {e.id for e in store.all(cls)}
+        for one in ids:
+            if held is not None:
+                found = one in held
+            else:
+                try:
+                    get(cls, one)  # type: ignore[misc]
+                    found = True
+                except NotFoundError:
+                    found = False
+            if not found:
+                raise NotFoundError(f"{name}: no {cls.__name__} with id {one!r} in the store")
 
 
 @attrs.frozen(kw_only=True)
@@ -143,7 +213,7 @@ class Inquiry(Entity):
 
     Links a finding (an org unit's lowest condition in a cycle) to the coaching cycle or
     action plan that responds to it and to the co-designed next steps (action item ids),
-    so that :func:`follow_up` answers "did the condition move after we acted?".
+    so that [follow_up][mentorkit.measurement.follow_up] answers "did the condition move after we acted?".
 
     Examples:
         >>> Inquiry(id="inq-1", survey_id="conditions", org_unit_id="net-7",
@@ -315,7 +385,9 @@ def condition_scores(
     With ``by``, results are pooled into groups (respondent-weighted means). A group's
     figure is withheld when it is small, or when its units withheld on their own number 1
     to ``min_cell - 1`` respondents together, so a per-unit report and a grouped one can be
-    shared side by side; :func:`report_conditions` prints both levels in one table.
+    shared side by side;
+    [report_conditions][mentorkit.measurement.report_conditions] prints both levels in one
+    table.
 
     Args:
         results: Survey results (a store query, a list).
@@ -398,6 +470,8 @@ def lowest_conditions(
         scores.sort()
         score, cond, n = scores[0]
         second = scores[1] if len(scores) > 1 else None
+        # Scores equal but for float noise (a pooled 2.5 may be 2.4999999999999996) tie.
+        ties = tuple(c for sc, c, _ in scores[1:] if math.isclose(sc, score, abs_tol=1e-9))
         rows.append(
             Finding(
                 survey_id=s,
@@ -409,6 +483,7 @@ def lowest_conditions(
                 next_condition=second[1] if second else None,
                 gap=second[0] - score if second else None,
                 withheld=withheld.get((s, g, cy), 0),
+                tied_with=ties,
             )
         )
     return ReportTable(
@@ -417,11 +492,23 @@ def lowest_conditions(
 
 
 def _direction(change: float, tolerance: float) -> Direction:
-    if change > tolerance:
+    # A change equal to the tolerance is flat even where float arithmetic leaves it a hair
+    # over (2.45 - 2.4 is 0.04999..., 2.5 - 2.45 is 0.05000...3).
+    slack = 1e-9 * max(1.0, abs(tolerance))
+    if change > tolerance + slack:
         return Direction.UP
-    if change < -tolerance:
+    if change < -tolerance - slack:
         return Direction.DOWN
     return Direction.FLAT
+
+
+def _check_tolerance(tolerance: object) -> None:
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not 0 <= tolerance < math.inf
+    ):
+        raise ValidationError("must be a finite number >= 0", field="tolerance", value=tolerance)
 
 
 def _cycle_order(cycles: Sequence[str] | None, seen: Iterable[str]) -> dict[str, int]:
@@ -443,7 +530,7 @@ def trend(
     by: GroupBy = None,
     condition: str | None = None,
     cycles: Sequence[str] | None = None,
-    tolerance: float = 0.0,
+    tolerance: float = DEFAULT_TOLERANCE,
     policy: DisclosurePolicy | None = None,
 ) -> ReportTable[TrendPoint]:
     """Each condition's score per org unit (or group) across cycles, with change and direction.
@@ -456,7 +543,9 @@ def trend(
         by: ``None`` per org unit, or a mapping / function from an org unit to its group.
         condition: Only this condition (``None`` for all).
         cycles: The order of the cycles (default: sorted by name).
-        tolerance: A change within ``±tolerance`` is ``flat``.
+        tolerance: A change within ``±tolerance`` (inclusive) is ``flat``. The default,
+            0.005, keeps a change that prints as 0.00 from being called up or down; pass
+            the smallest change that matters to you (such as 0.1 on a 1-5 scale).
         policy: Defaults to ``DisclosurePolicy()``.
 
     Returns:
@@ -473,14 +562,16 @@ def trend(
         [('2021', None), ('2022', 'flat'), ('2023', 'up')]
     """
     policy = _policy(policy)
-    if (
-        isinstance(tolerance, bool)
-        or not isinstance(tolerance, int | float)
-        or not 0 <= tolerance < math.inf
-    ):
-        raise ValidationError("must be a finite number >= 0", field="tolerance", value=tolerance)
+    _check_tolerance(tolerance)
     pooled, hidden = _grouped(results, by, policy)
     if condition is not None:
+        known = {k[3] for k in pooled}
+        if condition not in known:
+            raise ValidationError(
+                f"is not a condition of these results (conditions: {known_ids(known)})",
+                field="condition",
+                value=condition,
+            )
         pooled = {k: v for k, v in pooled.items() if k[3] == condition}
     order = _cycle_order(cycles, (k[2] for k in pooled))
     series: dict[tuple[str, str, str], list[tuple[int, str, float, int]]] = {}
@@ -519,24 +610,33 @@ def follow_up(
     *,
     by: GroupBy = None,
     cycles: Sequence[str] | None = None,
-    tolerance: float = 0.0,
+    tolerance: float = DEFAULT_TOLERANCE,
     policy: DisclosurePolicy | None = None,
 ) -> ReportTable[FollowUp]:
     """Did the condition move after we acted? One row per inquiry.
 
     Compares the condition's score in the inquiry's cycle (the finding) with its latest
     published score in a later cycle, for the inquiry's org unit (or group, with ``by``).
+    Pass the same ``by`` that grouped the results the finding came from: an inquiry whose
+    org unit (or group) and condition the results do not hold is refused.
 
     Args:
         inquiries: The inquiries (``store.all(Inquiry)``).
         results: Survey results.
-        by: As for :func:`trend`: how org units are grouped (the inquiries name groups then).
+        by: As for [trend][mentorkit.measurement.trend]: how org units are grouped (the
+            inquiries name groups then).
         cycles: The order of the cycles (default: sorted by name).
-        tolerance: A change within ``±tolerance`` is ``flat``.
+        tolerance: A change within ``±tolerance`` (inclusive) is ``flat``. The default,
+            0.005, keeps a change that prints as 0.00 from being called up or down; pass
+            the smallest change that matters to you (such as 0.1 on a 1-5 scale).
         policy: Defaults to ``DisclosurePolicy()``.
 
     Returns:
         Rows in the order of the inquiries' ids.
+
+    Raises:
+        ValidationError: bad arguments, or an inquiry the results (grouped by ``by``)
+            hold nothing for.
 
     Examples:
         >>> rs = [SurveyResult(id=f"r{k}", survey_id="s", org_unit_id="net-7", cycle=cy,
@@ -559,7 +659,18 @@ def follow_up(
             raise ValidationError(
                 "must be Inquiry objects", field="inquiries", value=type(inq).__name__
             )
-        mine = series.get((inq.survey_id, inq.org_unit_id, inq.condition), [])
+        key = (inq.survey_id, inq.org_unit_id, inq.condition)
+        if key not in series:
+            units = {k[1] for k in series if k[0] == inq.survey_id}
+            raise ValidationError(
+                f"inquiry {inq.id!r} names {inq.org_unit_id!r}, condition {inq.condition!r} "
+                f"of survey {inq.survey_id!r}, which these results do not hold (grouped "
+                "as given by by=; pass the same by= that made the finding). Org units or "
+                f"groups of that survey here: {known_ids(units)}",
+                field="inquiries",
+                value=inq.id,
+            )
+        mine = series[key]
         base = next((p for p in mine if p.cycle == inq.cycle), None)
         start = order.get(inq.cycle, -1)
         later = [p for p in mine if order[p.cycle] > start and not isinstance(p.score, Suppressed)]

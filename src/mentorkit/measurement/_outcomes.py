@@ -18,10 +18,19 @@ from mentorkit.measurement._disclosure import (
     DisclosurePolicy,
     Suppressed,
 )
-from mentorkit.measurement._figures import Figure, kept, linked_tables, protect, rate, safe
+from mentorkit.measurement._figures import (
+    Figure,
+    kept,
+    known_ids,
+    linked_tables,
+    protect,
+    rate,
+    safe,
+)
 from mentorkit.measurement._table import ReportTable
 from mentorkit.measurement._targets import SUPPORTED
 from mentorkit.model import Cohort, Enrollment, Outcome, OutcomeKind, Person, Program, Role
+from mentorkit.model._checks import store_reader as _check_reader
 
 if TYPE_CHECKING:
     from mentorkit.graph import MentorshipGraph, StoreReader
@@ -38,8 +47,10 @@ class OutcomeRow:
     """What one cohort (or a whole program) achieved, every figure under the policy.
 
     Mentees are counted per cohort (a fellow in two cohorts counts in each); the program
-    row (``cohort_id`` is ``"(all cohorts)"``) adds the cohorts up. An outcome counts for a
-    cohort when it is dated on or after the cohort's start.
+    row (``cohort_id`` is ``"(all cohorts)"``, ``total`` true) adds the cohorts' places up
+    (``mentees``, ``promoted``, ``role_changed``, ``assessed``, ``grew``), but counts each
+    person's students once (``students_reached``, ``reach_via_graph``). An outcome counts
+    for a cohort when it is dated on or after the cohort's start.
 
     Attributes:
         program_id: The program.
@@ -61,6 +72,8 @@ class OutcomeRow:
         grew: Assessed mentees whose levels rose on balance.
         mean_growth_steps: Mean over assessed mentees of the steps gained per competency.
         adherence_rate: Share of commitments met, when adherence figures were given.
+        total: Whether this is the program's total row (``cohort_id`` ``"(all cohorts)"``
+            and no ``group``): leave it out when summing rows, or it counts twice.
     """
 
     program_id: str
@@ -78,6 +91,7 @@ class OutcomeRow:
     grew: Count
     mean_growth_steps: Figure | None
     adherence_rate: Figure | None
+    total: bool = False
 
 
 def _framework(program: Program) -> CompetencyFramework | None:
@@ -165,8 +179,9 @@ def report_outcomes(
         total row.
 
     Raises:
-        ValidationError: a bad ``policy``, ``adherence`` or ``by``.
-        NotFoundError: ``program_id`` names neither a stored program nor any cohort.
+        ValidationError: a bad ``policy`` or ``adherence``, or ``by`` not a demographic
+            attribute anyone stored has (the message lists the attributes there are).
+        NotFoundError: ``program_id`` names no stored program (the message lists them).
 
     Examples:
         >>> from mentorkit import synthetic
@@ -177,19 +192,24 @@ def report_outcomes(
         >>> [(r.cohort_id, r.mentees) for r in table]
         [('coh-fellows-2021', 45), ('coh-fellows-2022', 44), ('(all cohorts)', 89)]
     """
+    _check_reader(source, "source", ("all",))
     policy = policy or DisclosurePolicy()
     if not isinstance(policy, DisclosurePolicy):
         raise ValidationError(
             "must be a DisclosurePolicy", field="policy", value=type(policy).__name__
         )
     _check_adherence(adherence)
+    if program_id is not None and not isinstance(program_id, str):
+        raise ValidationError("must be a program id or None", field="program_id",
+                              value=type(program_id).__name__)  # fmt: skip
     programs = {p.id: p for p in source.all(Program)}
+    every_cohort = list(source.all(Cohort))
+    if program_id is not None:
+        _check_program(program_id, programs, every_cohort)
     cohorts_of: dict[str, list[Cohort]] = {}
-    for k in source.all(Cohort):
+    for k in every_cohort:
         if program_id is None or k.program_id == program_id:
             cohorts_of.setdefault(k.program_id, []).append(k)
-    if program_id is not None and program_id not in programs and not cohorts_of:
-        raise NotFoundError(f"no program {program_id!r} (no Program, no cohorts)")
     mentees: dict[str, set[str]] = {}
     for e in source.all(Enrollment):
         if e.role is Role.MENTEE and e.status in SUPPORTED:
@@ -215,8 +235,17 @@ def report_outcomes(
         raise ValidationError("must be a demographic attribute name", field="by", value=by)
     group_of: dict[str, str] = {}
     if by is not None:
+        keys: set[str] = set()
         for someone in source.all(Person):
+            keys.update(someone.demographics or {})
             group_of[someone.id] = (someone.demographics or {}).get(by, UNKNOWN)
+        if group_of and by not in keys:
+            # Only the attribute names are shown, never anyone's values.
+            raise ValidationError(
+                f"is not a demographic attribute of anyone stored (attributes: {known_ids(keys)})",
+                field="by",
+                value=by,
+            )
     rows: list[OutcomeRow] = []
     for pid in sorted(cohorts_of):
         cohorts = sorted(cohorts_of[pid], key=lambda k: (k.start, k.id))
@@ -247,6 +276,24 @@ def report_outcomes(
         title="Outcomes by program and cohort" if by is None else f"Outcomes by program and {by}",
         policy=policy,
     )
+
+
+def _check_program(
+    program_id: object, programs: Mapping[str, Program], cohorts: list[Cohort]
+) -> None:
+    """Raise NotFoundError unless ``program_id`` names a stored program (or one with cohorts)."""
+    if not isinstance(program_id, str):
+        raise ValidationError(
+            "must be a program id", field="program_id", value=type(program_id).__name__
+        )
+    known = set(programs) | {k.program_id for k in cohorts}
+    if program_id in known:
+        return
+    hint = ""
+    cohort = next((k for k in cohorts if k.id == program_id), None)
+    if cohort is not None:
+        hint = f" ({program_id!r} is a cohort of program {cohort.program_id!r})"
+    raise NotFoundError(f"no program {program_id!r}{hint}; programs: {known_ids(known)}")
 
 
 @attrs.frozen
@@ -348,9 +395,17 @@ def _program_rows(
                 if policy.is_small(n) or isinstance(table.row_totals[label], Suppressed):
                     withheld.add((part, label))
             equations.append((ALL_COHORTS, [(part, label) for label in members]))
-        for label in partitions[COHORTS]:
-            vals[ALL_COHORTS] += vals[COHORTS, label]
-            n_all += size_of.get((COHORTS, label), 0)
+        if name == "students":
+            # The program's total counts each person once (a fellow in two cohorts adds
+            # their students to each cohort's row, but once to the program's).
+            reaching = {p for people in partitions[COHORTS].values() for p, _ in people}
+            reaching &= students.keys()
+            vals[ALL_COHORTS] = sum(students[p] for p in sorted(reaching))
+            n_all = len(reaching)
+        else:
+            for label in partitions[COHORTS]:
+                vals[ALL_COHORTS] += vals[COHORTS, label]
+                n_all += size_of.get((COHORTS, label), 0)
         if policy.is_small(n_all) or isinstance(totals.total, Suppressed):
             withheld.add(ALL_COHORTS)
         if withheld and policy.complementary:
@@ -394,7 +449,9 @@ def _program_rows(
         if vkey in reach_hidden:
             return SUPPRESSED
         value, contributors = reach[vkey]
-        return value if contributors else None
+        if not contributors:
+            return None
+        return int(value) if float(value).is_integer() else value  # a count prints as one
 
     def cell(table: Any, row: str, col: Hashable) -> Count:
         if row == ALL_COHORTS:
@@ -442,6 +499,8 @@ def _program_rows(
             students_figure = SUPPRESSED
         elif n_contrib:
             students_figure = values["students"][vkey]
+            if students_figure.is_integer():
+                students_figure = int(students_figure)
         return OutcomeRow(
             program_id=program_id,
             cohort_id=key if part == COHORTS else ALL_COHORTS,
@@ -462,6 +521,7 @@ def _program_rows(
                 if adherence is not None and isinstance(size, Suppressed)
                 else _adherence(adherence, labels if part == COHORTS else [], policy)
             ),
+            total=key == ALL_COHORTS,
         )
 
     rows = [row(part, key) for part, members in partitions.items() for key in members]

@@ -131,7 +131,7 @@ class Survey(Entity):
         raise NotFoundError(f"survey {self.id!r} has no condition {condition_id!r}")
 
     def check_score(self, score: float, *, field: str = "score") -> None:
-        """Raise :class:`~mentorkit.errors.ValidationError` unless ``score`` is on the scale."""
+        """Raise [ValidationError][mentorkit.errors.ValidationError] unless on the scale."""
         if not self.scale_min <= score <= self.scale_max:
             raise ValidationError(
                 f"must be between {self.scale_min:g} and {self.scale_max:g}",
@@ -201,8 +201,9 @@ class SurveyResponse(Entity):
 class SurveyResult(Entity):
     """An aggregate: the mean score of ``n`` respondents on one condition, unit and cycle.
 
-    Imported from a survey provider's file (:func:`read_results_csv`) or computed from
-    responses (:func:`aggregate_responses`).
+    Imported from a survey provider's file
+    ([read_results_csv][mentorkit.measurement.read_results_csv]) or computed from responses
+    ([aggregate_responses][mentorkit.measurement.aggregate_responses]).
 
     Examples:
         >>> r = SurveyResult(id="r-1", survey_id="conditions", org_unit_id="net-7",
@@ -222,7 +223,7 @@ class SurveyResult(Entity):
 
 
 def result_id(survey_id: str, org_unit_id: str, cycle: str, condition: str) -> str:
-    """The id :func:`aggregate_responses` and the CSV import give a result (one per key)."""
+    """The id ``aggregate_responses`` and the CSV import give a result (one per key)."""
     return f"{survey_id}/{cycle}/{org_unit_id}/{condition}"
 
 
@@ -341,10 +342,13 @@ def read_results_csv(
         org_unit_ids: The org units results may name.
 
     Returns:
-        The results, ids from :func:`result_id`.
+        The results; each id is made of the survey, org unit, cycle and condition, so
+        importing a corrected file replaces the results it repeats.
 
     Raises:
-        ValidationError: listing one line per bad row in ``errors``; nothing is returned.
+        ValidationError: listing one line per problem in ``errors`` (the message counts the
+            bad rows); a header without the columns (with a hint when the file separates
+            columns with ``;``); a file with a header but no rows. Nothing is returned.
 
     Examples:
         >>> import io
@@ -364,12 +368,17 @@ def read_results_csv(
     """
     text = _text_of(source).removeprefix("\ufeff")  # a byte-order mark from a stream
     lines = _records(text)
-    header = [cell.strip() for cell in next(lines, (1, []))[1] or ()]
+    # Column names match whatever their case ("Score", "N"), and spaces around them.
+    header = [cell.strip().lower() for cell in next(lines, (1, []))[1] or ()]
     missing = [col for col in RESULT_COLUMNS if col not in header]
     if missing:
+        hint = ""
+        for sep in (";", "\t", "|"):
+            if len(header) == 1 and sep in header[0]:
+                hint = f"; the file seems to separate columns with {sep!r}: save it with commas"
         raise ValidationError(
             f"the header lacks the column(s) {', '.join(missing)} "
-            f"(needs {', '.join(RESULT_COLUMNS)})",
+            f"(needs {', '.join(RESULT_COLUMNS)}){hint}",
             field="row 1",
             value=",".join(header)[:200],
         )
@@ -386,15 +395,27 @@ def read_results_csv(
     out: list[SurveyResult] = []
     seen: dict[str, int] = {}
 
+    bad_rows: set[int] = set()
+    needed = max(header.index(col) for col in RESULT_COLUMNS) + 1
+
     def bad(row: int, column: str, message: str, value: object) -> None:
+        bad_rows.add(row)
         errors.append(f"row {row}, column {column}: {message} (got {_shown(value)})")
 
     for number, cells in lines:
         if cells is None:
+            bad_rows.add(number)
             errors.append(f"row {number}: not valid CSV (a field too long, or broken quoting)")
             break  # the parser cannot go on past it
         if len(cells) > len(header):  # more cells than header columns
             bad(number, "(extra)", "more cells than the header has columns", cells[len(header) :])
+            continue
+        if len(cells) < needed:  # a short row: say so, not "score: not a number (got '')"
+            bad_rows.add(number)
+            errors.append(
+                f"row {number}: has {len(cells)} cell(s), the header has {len(header)} "
+                "columns (a missing separator, or a line broken in two?)"
+            )
             continue
         record = dict(zip(header, cells, strict=False))
         fields = {col: (record.get(col) or "").strip() for col in RESULT_COLUMNS}
@@ -453,9 +474,16 @@ def read_results_csv(
             )
         )
     if errors:
+        problems = "" if len(errors) == len(bad_rows) else f" ({len(errors)} problems)"
         raise ValidationError(
-            f"{len(errors)} bad row(s) in the survey results file; nothing was imported",
+            f"{len(bad_rows)} bad row(s){problems} in the survey results file; nothing "
+            "was imported",
             errors=errors,
+        )
+    if not out:
+        raise ValidationError(
+            "the survey results file has a header but no rows; nothing was imported",
+            field="source",
         )
     return out
 
@@ -466,7 +494,9 @@ def import_results_csv(
     *,
     survey_id: str,
 ) -> list[SurveyResult]:
-    """Read a survey results CSV (see :func:`read_results_csv`) and store it, all or nothing.
+    """Read a survey results CSV and store it, all or nothing.
+
+    The file is read as [read_results_csv][mentorkit.measurement.read_results_csv] reads it.
 
     The survey and the org units are read from the store. A result already stored for the
     same survey, cycle, org unit and condition is replaced (so a corrected file can be

@@ -9,6 +9,7 @@ import html
 import io
 import math
 import os
+import typing
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
@@ -21,22 +22,39 @@ from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed
 R = TypeVar("R")
 
 
-def cell_text(value: object, column: str = "") -> str:
-    """One figure as a person reads it: ``*`` withheld, ``-`` none, rates as percentages."""
+def _decimals(column: str, values: Sequence[object]) -> int:
+    """How many decimals a column's numbers print with: the same for every row."""
+    floats = [v for v in values if isinstance(v, float) and not math.isnan(v)]
+    if all(v.is_integer() for v in floats):
+        return 0
+    return 1 if "days" in column else 2
+
+
+def cell_text(value: object, column: str = "", decimals: int | None = None) -> str:
+    """One figure as a person reads it: ``*`` withheld, ``-`` none, rates as percentages.
+
+    ``decimals`` (the column's, see ``_decimals``) keeps a column's numbers alike.
+    """
     if isinstance(value, Suppressed):
         return str(value)
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "-"
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
         if column.endswith("rate"):
             return f"{value:.0%}"
-        if value.is_integer() and abs(value) >= 100:
-            return f"{value:,.0f}"
-        return f"{value:,.2f}"
+        if decimals is None:
+            decimals = 0 if value.is_integer() and abs(value) >= 100 else 2
+        text = f"{value:,.{decimals}f}"
+        # A change that rounds to nothing prints as 0, never as -0.
+        if text.startswith("-") and not any(ch in "123456789" for ch in text):
+            return text[1:]
+        return text
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, dt.date):
@@ -44,6 +62,40 @@ def cell_text(value: object, column: str = "") -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def _hinted_dtype(hint: object) -> str | None:
+    """The pandas dtype a field's annotation asks for (``int | Suppressed`` -> ``Int64``)."""
+    kinds = set(typing.get_args(hint)) or {hint}
+    kinds -= {type(None), Suppressed}
+    if kinds == {bool}:
+        return "boolean"
+    if kinds == {int}:
+        return "Int64"
+    if kinds and kinds <= {int, float}:
+        return "Float64"
+    if kinds == {dt.date}:
+        return "datetime64[ns]"
+    return None
+
+
+def _dtype(values: Sequence[object], hint: object = None) -> str:
+    """The pandas dtype of a column: nullable numbers and booleans, dates, else objects."""
+    hinted = _hinted_dtype(hint)
+    if hinted is not None:
+        return hinted
+    present = [v for v in values if v is not None]
+    if not present:
+        return "object"
+    if all(isinstance(v, bool) for v in present):
+        return "boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "Int64"
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "Float64"
+    if all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in present):
+        return "datetime64[ns]"
+    return "object"
 
 
 #: What a spreadsheet reads as the start of a formula in a text cell.
@@ -55,13 +107,35 @@ def _csv_value(value: object) -> str:
         return "*"
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, float):
+        # Whole numbers as integers; others without float noise (0.020000000000000018).
+        if value.is_integer():
+            return str(int(value))
+        return repr(round(value, 10))
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        value = ";".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value  # a label such as "=HYPERLINK(...)" stays text in a spreadsheet
     return str(value)
+
+
+def write_private(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` with mentorkit's one atomic, owner-only file writer.
+
+    Raises:
+        StorageError: the file cannot be written (the path's file is then unchanged).
+    """
+    from mentorkit._files import write_private as write
+
+    try:
+        write(os.fspath(path), text)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StorageError(f"cannot write {os.fspath(path)!r}: {why}") from None
 
 
 class ReportTable(Sequence[R], Generic[R]):
@@ -69,9 +143,11 @@ class ReportTable(Sequence[R], Generic[R]):
 
     Every figure is a number, ``None`` where it does not apply, or
     [Suppressed][mentorkit.measurement.Suppressed] where the policy withholds it (shown as
-    ``*``, never as zero). Index it, iterate it, print :meth:`to_text`, write :meth:`to_csv`,
-    or get a DataFrame with :meth:`to_pandas` (extra ``notebook``); in Jupyter it shows as an
-    HTML table.
+    ``*``, never as zero). Index it, iterate it, print
+    [to_text][mentorkit.measurement.ReportTable.to_text], write
+    [to_csv][mentorkit.measurement.ReportTable.to_csv], or get a DataFrame with
+    [to_pandas][mentorkit.measurement.ReportTable.to_pandas] (extra ``notebook``); in
+    Jupyter it shows as an HTML table.
 
     Attributes:
         title: What the table shows.
@@ -114,9 +190,11 @@ class ReportTable(Sequence[R], Generic[R]):
             all(isinstance(line[k], int | float | Suppressed) or line[k] is None for line in values)
             for k in range(len(self.columns))
         ]
+        decimals = [_decimals(c, [line[k] for line in values]) for k, c in enumerate(self.columns)]
         table = [[c.replace("_", " ") for c in self.columns]]
         table += [
-            [cell_text(v, c) for v, c in zip(line, self.columns, strict=True)] for line in values
+            [cell_text(v, c, d) for v, c, d in zip(line, self.columns, decimals, strict=True)]
+            for line in values
         ]
         widths = [max(len(line[k]) for line in table) for k in range(len(self.columns))]
         lines = [self.title]
@@ -151,20 +229,19 @@ class ReportTable(Sequence[R], Generic[R]):
             writer.writerow([_csv_value(v) for v in self._values(r)])
         text = out.getvalue()
         if path is not None:
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-            except OSError as exc:
-                raise StorageError(f"cannot write {os.fspath(path)}: {exc.strerror}") from exc
+            write_private(path, text)
         return text
 
     def to_pandas(self) -> Any:
-        """The rows as a :class:`pandas.DataFrame` (extra ``notebook``).
+        """The rows as a ``pandas.DataFrame`` (extra ``notebook``).
 
-        Withheld figures are ``pandas.NA`` and the ``withheld`` attribute of the frame
-        (``df.attrs["withheld"]``) lists ``(row index, column)`` of each, so a withheld
-        figure is never mistaken for a zero.
+        Numeric columns have pandas' nullable dtypes (``Int64`` for counts, ``Float64`` for
+        rates, means and sums) and dates are ``datetime64``, whether or not anything is
+        withheld, so ``df.plot`` and arithmetic work. Withheld figures are ``pandas.NA``
+        and the ``withheld`` attribute of the frame (``df.attrs["withheld"]``) lists
+        ``(row index, column)`` of each, so a withheld figure is never mistaken for a zero.
+        A total row (``total`` column true, where the rows have one) repeats the sum of
+        the others: filter it out (``df[~df.total]``) before adding rows up.
         """
         pd = require("pandas")
         withheld: list[tuple[int, str]] = []
@@ -173,11 +250,18 @@ class ReportTable(Sequence[R], Generic[R]):
             for c, v in zip(self.columns, self._values(r), strict=True):
                 if isinstance(v, Suppressed):
                     withheld.append((i, c))
-                    v = pd.NA
+                    v = None
                 elif isinstance(v, enum.Enum):
                     v = v.value
                 data[c].append(v)
-        frame = pd.DataFrame(data, columns=list(self.columns))
+        try:
+            hints = typing.get_type_hints(self._type)
+        except (NameError, TypeError):  # a row type whose annotations cannot be resolved
+            hints = {}
+        columns = {
+            c: pd.Series(values, dtype=_dtype(values, hints.get(c))) for c, values in data.items()
+        }
+        frame = pd.DataFrame(columns, columns=list(self.columns), index=range(len(self._rows)))
         frame.attrs["withheld"] = withheld
         frame.attrs["min_cell"] = self.policy.min_cell
         return frame

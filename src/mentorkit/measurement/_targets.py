@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Hashable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -10,12 +11,22 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import attrs
 
 from mentorkit._gc import collector_paused
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.measurement._disclosure import SUPPRESSED, DisclosurePolicy, Suppressed
-from mentorkit.measurement._figures import protect
-from mentorkit.measurement._table import ReportTable
-from mentorkit.model import Cohort, Enrollment, EnrollmentStatus, Entity, Outcome, OutcomeKind, Role
+from mentorkit.measurement._figures import known_ids, protect
+from mentorkit.measurement._table import ReportTable, write_private
+from mentorkit.model import (
+    Cohort,
+    Enrollment,
+    EnrollmentStatus,
+    Entity,
+    Outcome,
+    OutcomeKind,
+    Program,
+    Role,
+)
 from mentorkit.model import _checks as c
+from mentorkit.model._checks import store_reader as _check_reader
 from mentorkit.serialization import register
 
 if TYPE_CHECKING:
@@ -97,6 +108,12 @@ class ProgressPoint:
 
 
 @attrs.frozen(kw_only=True)
+class _Figure:
+    figure: str
+    value: object
+
+
+@attrs.frozen(kw_only=True)
 class TargetProgress:
     """Where a target stands on a day: the count so far, the pace, and a projection.
 
@@ -106,12 +123,16 @@ class TargetProgress:
         reached: People counted by then (withheld when small).
         remaining: ``target.count - reached`` (at least 0; withheld with ``reached``).
         points: The running count over time.
-        pace_so_far: People per year from the start (``target.start``, else the first
-            point) to ``as_of``.
+        pace_so_far: People per year from ``target.start`` to ``as_of`` (or the deadline,
+            once it has passed). Without ``target.start``, the first day's people are the
+            starting level, and the pace is those who came after, per year from the first
+            day to the last (``None`` with a single day: no pace yet).
         pace_needed: People per year still needed from ``as_of`` to the deadline
             (``None`` once the deadline has passed).
-        projected: The count at the deadline if the pace so far holds.
-        on_track: Whether ``projected`` reaches the target.
+        projected: The count at the deadline if the pace so far holds (the count at the
+            deadline once it has passed).
+        on_track: Whether ``projected`` reaches the target; once the deadline has passed,
+            whether the target was met by it.
     """
 
     target: Target
@@ -124,6 +145,25 @@ class TargetProgress:
     projected: float | Suppressed | None
     on_track: bool | None
 
+    @property
+    def final(self) -> bool:
+        """Whether ``as_of`` is on or after the deadline: the count is the deadline's."""
+        return self.as_of >= self.target.deadline
+
+    @property
+    def verdict(self) -> str | None:
+        """``"met"``, ``"missed"`` (at the deadline), ``"on track"``, ``"behind"``, or ``None``.
+
+        ``None`` when the figures it rests on are withheld or there is no pace yet.
+        """
+        if isinstance(self.reached, int) and self.reached >= self.target.count:
+            return "met"
+        if self.on_track is None:
+            return None
+        if self.final:
+            return "met" if self.on_track else "missed"
+        return "on track" if self.on_track else "behind"
+
     def to_text(self) -> str:
         """A plain-text summary, ready to paste into an e-mail."""
         t = self.target
@@ -131,16 +171,71 @@ class TargetProgress:
         def show(v: object, form: str = "{:,.0f}") -> str:
             return "-" if v is None else str(v) if isinstance(v, Suppressed) else form.format(v)
 
-        lines = [
-            f"{t.name}: {show(self.reached)} of {t.count:,} by {t.deadline.isoformat()} "
-            f"(as of {self.as_of.isoformat()})",
-            f"  pace so far {show(self.pace_so_far, '{:,.1f}')} a year; needed "
-            f"{show(self.pace_needed, '{:,.1f}')} a year; projected "
-            f"{show(self.projected)} by the deadline"
-            + ("" if self.on_track is None else (" (on track)" if self.on_track else " (behind)")),
-        ]
+        verdict = "" if self.verdict is None else f" ({self.verdict})"
+        if self.final:
+            lines = [
+                f"{t.name}: {show(self.reached)} of {t.count:,} by the deadline "
+                f"{t.deadline.isoformat()} ({self.verdict or '-'}; as of "
+                f"{self.as_of.isoformat()})",
+                f"  pace {show(self.pace_so_far, '{:,.1f}')} a year up to the deadline",
+            ]
+        else:
+            lines = [
+                f"{t.name}: {show(self.reached)} of {t.count:,} by {t.deadline.isoformat()} "
+                f"(as of {self.as_of.isoformat()})",
+                f"  pace so far {show(self.pace_so_far, '{:,.1f}')} a year; needed "
+                f"{show(self.pace_needed, '{:,.1f}')} a year; projected "
+                f"{show(self.projected)} by the deadline{verdict}",
+            ]
         lines += ["  " + line for line in self.points.to_text().splitlines()[1:]]
         return "\n".join(lines)
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The whole progress as CSV: the headline figures, a blank line, then the points.
+
+        The first block has the columns ``figure,value`` (target, count, deadline, as of,
+        reached, remaining, paces, projection, verdict; ``*`` marks a withheld figure);
+        the second is [points][mentorkit.measurement.TargetProgress] as a table
+        (``date,label,new,total``).
+
+        Args:
+            path: Also write the text to this file (owner-only permissions).
+
+        Returns:
+            The CSV text.
+
+        Raises:
+            StorageError: the file cannot be written.
+        """
+        t = self.target
+        head = ReportTable(
+            [
+                _Figure(figure=name, value=value)
+                for name, value in (
+                    ("target_id", t.id),
+                    ("target", t.name),
+                    ("program_id", t.program_id),
+                    ("measure", t.measure),
+                    ("count", t.count),
+                    ("deadline", t.deadline),
+                    ("start", t.start),
+                    ("as_of", self.as_of),
+                    ("reached", self.reached),
+                    ("remaining", self.remaining),
+                    ("pace_so_far", self.pace_so_far),
+                    ("pace_needed", self.pace_needed),
+                    ("projected", self.projected),
+                    ("verdict", self.verdict),
+                )
+            ],
+            row_type=_Figure,
+            title=t.name,
+            policy=self.points.policy,
+        )
+        text = head.to_csv() + "\n" + self.points.to_csv()
+        if path is not None:
+            write_private(path, text)
+        return text
 
     def _repr_html_(self) -> str:
         import html
@@ -151,6 +246,13 @@ class TargetProgress:
 def _events(target: Target, source: StoreReader) -> dict[str, tuple[dt.date, str | None]]:
     """Each qualifying person's first day, with the cohort it came from."""
     cohorts = {k.id: k for k in source.find(Cohort, program_id=target.program_id)}
+    if not cohorts and not any(p.id == target.program_id for p in source.all(Program)):
+        raise NotFoundError(
+            f"no program {target.program_id!r} (target {target.id!r}); programs: "
+            + known_ids(
+                {p.id for p in source.all(Program)} | {k.program_id for k in source.all(Cohort)}
+            )
+        )
     first: dict[str, tuple[dt.date, str | None]] = {}
     roles = (
         {Role.MENTEE} if target.measure is not TargetMeasure.MENTORS else {Role.MENTOR, Role.COACH}
@@ -187,7 +289,9 @@ def progress(
     """How far a target has come: the running count, the pace, and a projection.
 
     Counts each person once, on the day they first qualify (see
-    [TargetMeasure][mentorkit.measurement.TargetMeasure]), up to ``as_of``. Counts under
+    [TargetMeasure][mentorkit.measurement.TargetMeasure]), up to ``as_of``, or up to the
+    deadline once it has passed (people who came later do not count towards this target;
+    the verdict is then ``"met"`` or ``"missed"``). Counts under
     ``policy.min_cell`` are withheld, and so are neighbouring points' counts where the
     running totals would otherwise give a withheld one away.
 
@@ -203,6 +307,13 @@ def progress(
 
     Raises:
         ValidationError: ``target`` is not a Target, or ``as_of`` not a date.
+        NotFoundError: the store holds no program (nor cohort of one) with the target's
+            ``program_id``.
+
+    Give ``target.start`` (the day the program began recruiting towards the target): the
+    pace so far is measured from it. Without it, the first cohort's people are taken as
+    the starting level and the pace is the intake after them, per year from the first
+    cohort's start to the last one's (with a single cohort there is no pace yet).
 
     Examples:
         >>> import datetime as dt
@@ -221,6 +332,7 @@ def progress(
         >>> p.reached, p.remaining, round(p.pace_so_far, 1), round(p.pace_needed, 1)
         (83, 67, 21.2, 33.5)
     """
+    _check_reader(source, "source")
     if not isinstance(target, Target):
         raise ValidationError("must be a Target", field="target", value=type(target).__name__)
     if as_of is None:
@@ -228,7 +340,8 @@ def progress(
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise ValidationError("must be a date", field="as_of", value=as_of)
     policy = policy or DisclosurePolicy()
-    events = {p: e for p, e in _events(target, source).items() if e[0] <= as_of}
+    until = min(as_of, target.deadline)  # after the deadline, the count at the deadline
+    events = {p: e for p, e in _events(target, source).items() if e[0] <= until}
     per_day: dict[tuple[dt.date, str | None], int] = {}
     for day in events.values():
         per_day[day] = per_day.get(day, 0) + 1
@@ -260,14 +373,26 @@ def progress(
         for k, (day, label) in enumerate(days)
     ]
     hidden = bool(days) and ("total", len(days) - 1) in withheld
-    start = target.start or (days[0][0] if days else None)
     pace: float | None = None
-    if start is not None and as_of > start:
-        pace = reached / ((as_of - start).days / _YEAR)
+    if target.start is not None:
+        if until > target.start:
+            pace = reached / ((until - target.start).days / _YEAR)
+    elif len(days) > 1 and days[-1][0] > days[0][0]:
+        # No start: the first day's people are where the count began, not a pace; the
+        # pace is the intake after it, per year from the first intake to the last.
+        pace = (reached - news[0]) / ((days[-1][0] - days[0][0]).days / _YEAR)
     left_years = (target.deadline - as_of).days / _YEAR
     remaining = max(0, target.count - reached)
     needed = remaining / left_years if left_years > 0 else None
-    projected = None if pace is None else reached + pace * max(0.0, left_years)
+    projected: float | None
+    if as_of >= target.deadline:
+        projected = float(reached)
+    else:
+        projected = None if pace is None else reached + pace * left_years
+    # Without a start, the pace rests on the first day's count too (reached less it): a
+    # withheld first count withholds the pace and the projection made from it.
+    pace_hidden = hidden or (target.start is None and bool(days) and ("new", 0) in withheld)
+    projection_hidden = hidden or (pace_hidden and as_of < target.deadline)
     return TargetProgress(
         target=target,
         as_of=as_of,
@@ -276,8 +401,8 @@ def progress(
         points=ReportTable(
             points, row_type=ProgressPoint, title=f"Progress: {target.name}", policy=policy
         ),
-        pace_so_far=SUPPRESSED if hidden and pace is not None else pace,
+        pace_so_far=SUPPRESSED if pace_hidden and pace is not None else pace,
         pace_needed=SUPPRESSED if hidden and needed is not None else needed,
-        projected=SUPPRESSED if hidden and projected is not None else projected,
-        on_track=None if projected is None or hidden else projected >= target.count,
+        projected=SUPPRESSED if projection_hidden and projected is not None else projected,
+        on_track=(None if projected is None or projection_hidden else projected >= target.count),
     )

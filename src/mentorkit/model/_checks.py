@@ -220,3 +220,19 @@ def optional_count(_inst: object, attribute: attrs.Attribute[Any], value: object
     """Require ``None`` or a whole number >= 0."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValidationError("must be a whole number >= 0", field=attribute.name, value=value)
+
+
+def store_reader(
+    value: object, field: str = "store", methods: tuple[str, ...] = ("all", "find")
+) -> None:
+    """Require something that reads like a store (has the ``methods`` a call reads with).
+
+    Raises:
+        ValidationError: anything else (``None``, a path, a URL...), named by its type only.
+    """
+    if not all(callable(getattr(value, name, None)) for name in methods):
+        raise ValidationError(
+            "must be a store (open one with mentorkit.storage.open_store)",
+            field=field,
+            value=type(value).__name__,
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -64,26 +64,14 @@ def _org_unit_kind(value: OrgUnitKind | str) -> OrgUnitKind:
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _org_unit_kind = _lenient(_org_unit_kind)
-
-
 def _role(value: Role | str) -> Role:
     converted: Role = _member(Role, value)
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _role = _lenient(_role)
-
-
 def _enrollment_status(value: EnrollmentStatus | str) -> EnrollmentStatus:
     converted: EnrollmentStatus = _member(EnrollmentStatus, value)
     return converted
-
-
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _enrollment_status = _lenient(_enrollment_status)
 
 
 def _mentorship_kind(value: MentorshipKind | str) -> MentorshipKind:
@@ -101,19 +89,9 @@ def _changes(value: Iterable[LifecycleChange]) -> tuple[LifecycleChange, ...]:
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _mentorship_kind = _lenient(_mentorship_kind)
-    _mentorship_status = _lenient(_mentorship_status)
-    _changes = _lenient(_changes)
-
-
 def _activity(value: Activity | str) -> Activity:
     converted: Activity = _member(Activity, value)
     return converted
-
-
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _activity = _lenient(_activity)
 
 
 def _session_status(value: SessionStatus | str) -> SessionStatus:
@@ -121,23 +99,18 @@ def _session_status(value: SessionStatus | str) -> SessionStatus:
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _session_status = _lenient(_session_status)
-
-
 def _outcome_kind(value: OutcomeKind | str) -> OutcomeKind:
     converted: OutcomeKind = _member(OutcomeKind, value)
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _outcome_kind = _lenient(_outcome_kind)
-
-
 # The converters turn lists into tuples and leave anything else (a lone string, a number)
 # alone, so that the field's validator rejects it naming the field: never split "abc" into
 # ("a", "b", "c").
-def _tuple(value: Any) -> Any:
+# The one place these converters are made lenient (see model._checks.lenient): what they
+# cannot convert goes to the field's validator, which raises ValidationError naming the field.
+@_lenient
+def _as_tuple(value: Any) -> Any:
     if isinstance(value, list | tuple) or (
         isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
     ):
@@ -145,22 +118,18 @@ def _tuple(value: Any) -> Any:
     return value
 
 
+def _tuple(value: Any) -> Any:
+    return _as_tuple(value)
+
+
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     converted: tuple[str, ...] = _tuple(value)
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _ids = _lenient(_ids)
-
-
 def _spells(value: Iterable[RoleSpell]) -> tuple[RoleSpell, ...]:
     converted: tuple[RoleSpell, ...] = _tuple(value)
     return converted
-
-
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _spells = _lenient(_spells)
 
 
 def _steps(value: Iterable[ActionStep]) -> tuple[ActionStep, ...]:
@@ -185,19 +154,14 @@ def _milestone_kind(value: MilestoneKind | str) -> MilestoneKind:
     return converted
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _steps = _lenient(_steps)
-    _activities = _lenient(_activities)
-    _members = _lenient(_members)
-    _milestone_kind = _lenient(_milestone_kind)
-
-
-def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
+@_lenient
+def _dict(value: Any) -> Any:
     return dict(value) if isinstance(value, Mapping) else value
 
 
-if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
-    _mapping = _lenient(_mapping)
+def _mapping(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    converted: Mapping[str, str] | None = _dict(value)
+    return converted
 
 
 @attrs.frozen(kw_only=True)

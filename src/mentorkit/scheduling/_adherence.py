@@ -32,6 +32,7 @@ from mentorkit.model import (
     Session,
     SessionStatus,
 )
+from mentorkit.model._checks import store_reader as _check_reader
 from mentorkit.scheduling._periods import due_periods, label, next_start, period_start
 from mentorkit.storage._fields import read_fields
 
@@ -806,6 +807,7 @@ def adherence(
         ...  for r in report.rows]
         [('2025-06', 180, 'short', ('p-2',)), ('2025-07', 0, 'in_progress', ('p-2',))]
     """
+    _check_reader(store, "store")
     if cohort_id is not None and not isinstance(cohort_id, str):
         raise ValidationError("must be a cohort id or None", field="cohort_id", value=cohort_id)
     if as_of is None:

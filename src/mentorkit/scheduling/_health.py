@@ -12,6 +12,7 @@ import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import Engagement, Mentorship, MentorshipStatus, Session, SessionStatus
+from mentorkit.model._checks import store_reader as _check_reader
 
 if TYPE_CHECKING:
     from mentorkit.scheduling._hooks import HealthChanged, Hooks
@@ -458,6 +459,7 @@ def check_health(
         >>> report.statuses()
         {'m-1': 'ok'}
     """
+    _check_reader(store, "store")
     from mentorkit.scheduling._hooks import check_hooks, fire_each
 
     day = _day(as_of, "as_of")

@@ -206,11 +206,16 @@ def _last_day(cadence: Cadence) -> dt.date:
 
 
 def _shift(day: dt.date, days: int) -> dt.date:
-    """``day`` moved by ``days``, kept within the years a date can hold (1 to 9999)."""
+    """``day`` moved by ``days``, kept a year inside the calendar's end.
+
+    icalendar looks for a zone's next transition past the window's end in steps of up to
+    64 days, which must not run past 9999-12-31.
+    """
+    low, high = dt.date.min + dt.timedelta(days=1), dt.date(9998, 12, 31)
     try:
-        return day + dt.timedelta(days=days)
+        return min(max(day + dt.timedelta(days=days), low), high)
     except OverflowError:
-        return dt.date.max if days > 0 else dt.date.min
+        return high if days > 0 else low
 
 
 def to_ical(
@@ -272,6 +277,15 @@ def to_ical(
     listed = [_from_event(e) if isinstance(e, Event) else e for e in entries]
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise ValidationError("must be a non-empty string", field="name", value=name)
+    if name is not None and not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError(
+                "must be valid Unicode (no lone surrogate)",
+                field="name",
+                value=name.encode("utf-8", "replace").decode(),
+            ) from None
     if stamp is None:
         stamp = dt.datetime.now(dt.UTC)
     elif not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None:
@@ -325,6 +339,12 @@ def to_ical(
                 begin = end = entry.start.date()
                 moment = entry.start
             else:
+                if entry.start == dt.date.max:
+                    raise ValidationError(
+                        "must end within the calendar (before 9999-12-31)",
+                        field=f"entries[{index}].start",
+                        value=entry.start,
+                    )
                 event.add("dtend", entry.start + dt.timedelta(days=1))
                 begin = end = entry.start
                 moment = None
@@ -340,10 +360,13 @@ def to_ical(
         first = begin if first is None else min(first, begin)
         last = end if last is None else max(last, end)
     if first is not None and last is not None:
-        # icalendar's search for transitions overruns a window ending late in year 9999.
-        _add_timezones(ical, cal, zones, _shift(first, -366),
-                       min(_shift(last, 366), dt.date(9998, 12, 31)))  # fmt: skip
-    data: bytes = cal.to_ical()
+        _add_timezones(ical, cal, zones, _shift(first, -366), _shift(last, 366))
+    try:
+        data: bytes = cal.to_ical()
+    except UnicodeEncodeError:
+        raise ValidationError(
+            "hold text that is not valid Unicode (a lone surrogate)", field="entries"
+        ) from None
     return data
 
 

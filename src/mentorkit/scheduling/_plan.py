@@ -92,6 +92,16 @@ def _zone(tz: object) -> dt.tzinfo:
     return tz
 
 
+def _check_args(program: object, cohort: object, at: object) -> None:
+    """The checks :func:`plan_sessions` and :func:`milestone_events` share."""
+    if not isinstance(program, Program):
+        raise ValidationError("must be a Program", field="program", value=type(program).__name__)
+    if not isinstance(cohort, Cohort):
+        raise ValidationError("must be a Cohort", field="cohort", value=type(cohort).__name__)
+    if not isinstance(at, dt.time) or at.tzinfo is not None:
+        raise ValidationError("must be a time of day without a zone", field="at", value=at)
+
+
 def milestone_events(
     program: Program, cohort: Cohort, *, at: dt.time = dt.time(16, 0), tz: dt.tzinfo = dt.UTC
 ) -> list[Event]:
@@ -101,8 +111,9 @@ def milestone_events(
     deadlines have a date only. Ids are ``<cohort id>:<kind>:<n>``.
 
     Raises:
-        ValidationError: ``tz`` is not a time zone, or a milestone's ``days`` put it
-            before year 1 or after year 9999 (naming ``milestones[i].days``).
+        ValidationError: not a program and a cohort, ``at`` that is not a naive time, ``tz``
+            that is not a time zone, or a milestone's ``days`` put it before year 1 or after
+            year 9999 (naming ``milestones[i].days``).
 
     Examples:
         >>> import datetime as dt
@@ -114,6 +125,7 @@ def milestone_events(
         >>> [(e.kind.value, e.date.isoformat()) for e in milestone_events(program, cohort)][:2]
         [('application_opens', '2025-03-01'), ('application_deadline', '2025-03-25')]
     """
+    _check_args(program, cohort, at)
     zone = _zone(tz)
     events = []
     for n, milestone in enumerate(program.milestones, 1):
@@ -185,14 +197,13 @@ def plan_sessions(
         >>> [(s.start.strftime("%b %d %H:%M"), s.minutes) for s in plan.sessions()][::3]
         [('Jun 02 16:00', 180), ('Sep 02 16:00', 180), ('Dec 02 16:00', 180)]
     """
+    _check_args(program, cohort, at)
     if cohort.program_id != program.id:
         raise ValidationError(
             f"belongs to program {cohort.program_id!r}, not {program.id!r}",
             field="cohort",
             value=cohort.id,
         )
-    if not isinstance(at, dt.time) or at.tzinfo is not None:
-        raise ValidationError("must be a time of day without a zone", field="at", value=at)
     zone = _zone(tz)
     dtstart = dt.datetime.combine(cohort.start, at, tzinfo=zone)
     items = []

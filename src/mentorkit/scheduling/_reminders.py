@@ -17,6 +17,7 @@ from mentorkit.model import (
     Session,
     SessionStatus,
 )
+from mentorkit.model._checks import store_reader as _check_reader
 from mentorkit.storage import Range
 
 if TYPE_CHECKING:
@@ -28,6 +29,22 @@ def _instant(value: object, field: str) -> dt.datetime:
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         raise ValidationError("must be a timezone-aware datetime", field=field, value=value)
     return value
+
+
+def _after(t: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``t + delta``, or the calendar's last instant past it (until= near 9999-12-31)."""
+    try:
+        return t + delta
+    except OverflowError:
+        return dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _before(t: dt.datetime, delta: dt.timedelta) -> dt.datetime | None:
+    """``t - delta``, or ``None`` before the calendar's first day (a lead of millennia)."""
+    try:
+        return t - delta
+    except OverflowError:
+        return None
 
 
 def _title(session: Session) -> str:
@@ -88,6 +105,7 @@ def due_reminders(
         >>> [(r.kind, r.subject_id, r.people) for r in due]
         [('session', 's-1', ('p-1', 'p-2'))]
     """
+    _check_reader(store, "store")
     from mentorkit.scheduling._hooks import ReminderDue, check_hooks, fire_each
 
     start = _instant(since, "since")
@@ -110,7 +128,7 @@ def due_reminders(
         )
     }
     out: list[ReminderDue] = []
-    window = Range(start + lead, end + lead + dt.timedelta(microseconds=1))
+    window = Range(_after(start, lead), _after(_after(end, lead), dt.timedelta(microseconds=1)))
     for s in store.find(Session, start=window):
         m = mentorships.get(s.mentorship_id)
         if s.status is not SessionStatus.PLANNED or s.start <= start + lead:
@@ -128,7 +146,8 @@ def due_reminders(
         if item.done or item.due is None:
             continue
         due = dt.datetime.combine(item.due, dt.time(), tzinfo=tz)
-        if not start < due - lead <= end:
+        remind_at = _before(due, lead)
+        if remind_at is None or not start < remind_at <= end:
             continue
         mentorship_id = None
         if item.session_id is not None:
@@ -140,7 +159,7 @@ def due_reminders(
         if cohort_id is not None and mentorship_id not in mentorships:
             continue
         out.append(ReminderDue(kind="action_item", subject_id=item.id, due=due,
-                               remind_at=due - lead, people=(item.owner_id,),
+                               remind_at=remind_at, people=(item.owner_id,),
                                title="next step due", mentorship_id=mentorship_id,
                                cohort_id=(mentorships[mentorship_id].cohort_id
                                           if mentorship_id in mentorships else None)))  # fmt: skip
@@ -148,7 +167,8 @@ def due_reminders(
     enrolled: dict[str, tuple[str, ...]] = {}
     for event in events:
         due = event.start or dt.datetime.combine(event.date, dt.time(), tzinfo=tz)
-        if not start < due - lead <= end:
+        remind_at = _before(due, lead)
+        if remind_at is None or not start < remind_at <= end:
             continue
         if event.cohort_id not in enrolled:
             enrolled[event.cohort_id] = tuple(sorted({
@@ -156,7 +176,7 @@ def due_reminders(
                 if e.status in (EnrollmentStatus.SELECTED, EnrollmentStatus.ACTIVE)
             }))  # fmt: skip
         out.append(ReminderDue(kind="milestone", subject_id=event.id, due=due,
-                               remind_at=due - lead, people=enrolled[event.cohort_id],
+                               remind_at=remind_at, people=enrolled[event.cohort_id],
                                title=event.name or event.kind.value.replace("_", " "),
                                cohort_id=event.cohort_id))  # fmt: skip
     out.sort(key=lambda r: (r.due, r.kind, r.subject_id))

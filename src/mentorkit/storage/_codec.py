@@ -51,7 +51,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "goal": ("person_id",),
     "mentorship": ("mentor_id", "mentee_id", "cohort_id", "program_id", "start"),
     "org_unit": ("parent_id", "kind"),
-    "outcome": ("person_id",),
+    "outcome": ("person_id", "kind"),
     "person": ("org_unit_id", "supervisor_id"),
     "reflection": ("person_id", "mentorship_id", "session_id"),
     "session": ("mentorship_id", "start", "engagement_id"),

@@ -46,6 +46,8 @@ GENERATION_KEY = "$generation"
 _HEAD = re.compile(
     rb'^\{"\$type": "mentorkit\.store", "\$schema": \d+, "\$generation": (\d{1,19}),'
 )
+#: A counter starts below this (at random): up to 19 digits leave room for 10**18 commits.
+GENERATION_START = 9 * 10**18
 #: How many leading bytes of a file `generation` needs.
 HEAD_SIZE = 96
 

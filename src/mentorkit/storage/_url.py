@@ -27,7 +27,14 @@ if TYPE_CHECKING:
 #: point's name is the scheme, its value an opener ``"package.module:open_url"``.
 ENTRY_POINT_GROUP = "mentorkit.stores"
 
-_KEY_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)", re.IGNORECASE)
+# A password in a key=value DSN ends at white space that no backslash escapes, or at the
+# closing quote of a quoted value (libpq's rules: ``password=a\\ b`` is "a b", and ``&`` is
+# part of the value); in a URL's query it ends at ``&`` or ``#``.
+_KEY_PASSWORD = re.compile(
+    r"(password\s*=\s*)('(?:[^'\\]|\\.)*'?|(?:[^\s\\]|\\.)*\\?)", re.IGNORECASE
+)
+_QUERY_PASSWORD = re.compile(r"(password\s*=\s*)([^&#]*)", re.IGNORECASE)
+_ESCAPED = re.compile(r"\\(.)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
 _DOTTED = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
@@ -43,8 +50,10 @@ _entry_points_loaded = False
 
 def _passwords(url: str) -> list[str]:
     """The passwords a store URL or ``key=value`` DSN carries, as written and decoded."""
-    found = [m.group(2).strip("'") for m in _KEY_PASSWORD.finditer(url)]
     _, sep, rest = url.partition("://")
+    pattern = _QUERY_PASSWORD if sep else _KEY_PASSWORD
+    found = [m.group(2) for m in pattern.finditer(url)]
+    found += [_ESCAPED.sub(r"\1", p.strip("'")) for p in found]
     if sep and "@" in rest:
         userinfo = rest[: rest.rindex("@")]
         if ":" in userinfo:
@@ -70,7 +79,7 @@ def redact(url: str) -> str:
     """
     if not isinstance(url, str):
         return f"a {type(url).__name__}"
-    out = _KEY_PASSWORD.sub(r"\1***", url)
+    out = (_QUERY_PASSWORD if "://" in url else _KEY_PASSWORD).sub(r"\1***", url)
     head, sep, rest = out.partition("://")
     if sep and "@" in rest:
         at = rest.rindex("@")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
 import time
 from typing import IO
@@ -144,7 +145,10 @@ class JsonStore(MemoryStore):
         self._generation = _document.generation(text[: _document.HEAD_SIZE])
 
     def _write(self) -> None:
-        generation = (self._generation or 0) + 1
+        # A file without a counter (a new store, an export or backup put in its place) starts
+        # at a random one: a restarted count could repeat the one another handle last saw.
+        start = self._generation or secrets.randbelow(_document.GENERATION_START)
+        generation = start + 1
         text = _document.dump(
             (
                 (name, (r.text for _, r in sorted(rows.items())))

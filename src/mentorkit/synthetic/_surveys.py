@@ -49,7 +49,7 @@ def survey_results(
     the first network, climbs by the third cycle, as in a cycle of inquiry that worked.
 
     Args:
-        district: A [`district`][mentorkit.synthetic.district].
+        district: A [district][mentorkit.synthetic.district].
         cycles: The cycle names, oldest first.
         seed: Same seed, same results.
 
