@@ -27,7 +27,7 @@ def read_fields(
     the entities would have. The built-in stores read them without building the entities
     (each document is structured field by field as the converter does, and decoded whole
     when that shortcut cannot vouch for it), several times faster for reports that need a
-    few fields of a million entities. Any other :class:`~mentorkit.storage.Store` reads the
+    few fields of a million entities. Any other [Store][mentorkit.storage.Store] reads the
     entities. A stored document whose asked-for fields cannot be read raises as ``find``
     does; the fields not asked for are not read, so not checked either.
 
@@ -35,7 +35,7 @@ def read_fields(
         store: Any store.
         cls: The entity class (its registered subclasses are included, as in ``find``).
         fields: Names of fields of ``cls``.
-        **filters: Indexed fields to match, as in :meth:`~mentorkit.storage.Store.find`.
+        **filters: Indexed fields to match, as in [Store.find][mentorkit.storage.Store.find].
 
     Returns:
         The tuples, in id order.
