@@ -4,9 +4,12 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
+import attrs
 import icalendar
 import pytest
 from dateutil import rrule as rr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mentorkit as mk
 from mentorkit import Cohort, Program, ValidationError
@@ -239,3 +242,35 @@ def test_commitments_whose_names_read_the_same_get_distinct_stable_uids():
     assert set(read(to_ical(plan_sessions(alike, COHORT), stamp=dt.datetime.now(dt.UTC)))) == set(
         uids
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+    weekday=st.sampled_from(["MO", "TU", "WE", "TH", "FR"]),
+    nth=st.sampled_from([1, 2, 3, 4, -1]),
+)
+def test_a_plan_on_a_weekday_meets_only_on_that_weekday(start, weekday, nth):
+    cohort = attrs.evolve(COHORT, start=start, end=start + dt.timedelta(days=200))
+    sessions = plan_sessions(PROGRAM, cohort, tz=CHICAGO, weekday=weekday, nth=nth).sessions()
+    assert sessions
+    days = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    for s in sessions:
+        assert days[s.start.weekday()] == weekday
+        day = s.start.day
+        assert (day + 7 > 31 or (s.start + dt.timedelta(days=7)).month != s.start.month
+                if nth == -1 else (nth - 1) * 7 < day <= nth * 7)  # fmt: skip
+
+
+def test_the_calendar_command_takes_a_weekday(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    argv = ["calendar", "--cohort", "ng-2025", "--store", "sqlite:///m.db", "-o", "p.ics",
+            "--tz", "America/Chicago", "--weekday", "tu", "--nth", "1"]  # fmt: skip
+    assert main(argv) == 0
+    series = read((tmp_path / "p.ics").read_bytes())["mentorkit:ng-2025:three-hours-a-month"]
+    assert series["rrule"]["BYDAY"] in (["1TU"], ["+1TU"])
+    assert all(d.dt.weekday() == 1 for d in [series["dtstart"]])
+    with pytest.raises(ValidationError) as info:
+        plan_sessions(PROGRAM, COHORT, weekday="XX")
+    assert info.value.field == "weekday"

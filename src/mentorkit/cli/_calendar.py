@@ -46,6 +46,11 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--name", metavar="TEXT", help="the calendar's display name (default: program, cohort)"
     )
+    parser.add_argument("--weekday", metavar="DAY", choices=["MO", "TU", "WE", "TH", "FR", "SA",
+                        "SU"], type=str.upper, help="meet on this weekday (MO..SU) instead of "
+                        "the cohort start's day of the month")  # fmt: skip
+    parser.add_argument("--nth", type=int, default=1, choices=[1, 2, 3, 4, -1],
+                        help="with --weekday: which one of the month (1-4, -1 the last; 1)")
     parser.set_defaults(func=run)
 
 
@@ -94,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         cohort = find_cohort(store, args.cohort, describe(args.store or default_store()))
         program = store.get(Program, cohort.program_id)
         stored = store.find(Event, cohort_id=cohort.id)
-    plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded)
+    plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded,
+                         weekday=args.weekday, nth=args.nth)  # fmt: skip
     entries = calendar_entries(plan, events=stored)
     name = args.name or f"{program.name}: {cohort.name}"
     data = to_ical(entries, name=name)
