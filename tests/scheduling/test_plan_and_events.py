@@ -191,6 +191,17 @@ def test_mentorkit_adherence_prints_the_report_and_fails_in_one_line(tmp_path, c
     out = capsys.readouterr().out
     assert out.startswith("Adherence as of 2024-03-01")
     assert "coh-coaching-2023:" in out
+    assert main([*args, "--store", url, "--csv", str(tmp_path / "a.csv")]) == 0
+    assert "Wrote " in capsys.readouterr().out
+    import csv
+
+    with open(tmp_path / "a.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    with SQLiteStore(tmp_path / "d.db") as store:
+        rows = adherence(store, cohort_id="coh-coaching-2023", as_of=dt.date(2024, 3, 1)).rows
+    assert len(table) == len(rows) > 0
+    assert [(t["who"], t["period"], t["status"]) for t in table] == [
+        (r.who, r.period, r.status.value) for r in rows]  # fmt: skip
     for bad, says in (
         (["--cohort", "nope"], "no cohort 'nope' in "),
         (["--cohort", "coh-coaching-2023", "--as-of", "tomorrow"], "must be a valid date"),

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from mentorkit.cli._store import (
+    _write_atomically,
     add_store_option,
     default_store,
     describe,
@@ -28,6 +29,9 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to report on")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the report's day (default: today)")
+    parser.add_argument("--csv", metavar="FILE", help="also write every row (pair or team, "
+                        "commitment, period, promised, delivered, status) to FILE as CSV, "
+                        "for a spreadsheet")  # fmt: skip
     add_store_option(parser, help="the store to read.")
     parser.set_defaults(func=run)
 
@@ -43,5 +47,31 @@ def run(args: argparse.Namespace) -> int:
     with open_cli_store(args, must_exist=True) as store:
         find_cohort(store, args.cohort, describe(args.store or default_store()))
         report = adherence(store, cohort_id=args.cohort, as_of=day)
+    if args.csv is not None:  # before printing: a closed pipe must not cost the file
+        _write_atomically(args.csv, _csv(report))
     print(report.format())
+    if args.csv is not None:
+        print(f"\nWrote {args.csv} ({len(report.rows):,} rows)")
     return 0
+
+
+def _csv(report: Any) -> str:
+    import csv
+    import io
+
+    from mentorkit.scheduling._adherence import _COLUMNS, AdherenceStatus
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_COLUMNS)
+    for r in report.rows:
+        met = "" if r.status is AdherenceStatus.IN_PROGRESS else r.met
+        writer.writerow([r.cohort_id, r.unit, r.who, r.person_id or "", r.commitment, r.period,
+                         r.start, r.end, _blank(r.promised.times), _blank(r.promised.minutes),
+                         _blank(r.delivered.times), _blank(r.delivered.minutes),
+                         " ".join(r.missing_artefacts), r.status.value, met])  # fmt: skip
+    return out.getvalue()
+
+
+def _blank(value: int | None) -> object:
+    return "" if value is None else value
