@@ -274,3 +274,12 @@ def test_the_calendar_command_takes_a_weekday(tmp_path, monkeypatch):
     with pytest.raises(ValidationError) as info:
         plan_sessions(PROGRAM, COHORT, weekday="XX")
     assert info.value.field == "weekday"
+
+
+@pytest.mark.parametrize("hours", [-6, 2, 9])
+def test_a_fixed_utc_offset_is_refused_for_a_plan(hours):
+    with pytest.raises(ValidationError) as info:
+        plan_sessions(PROGRAM, COHORT, tz=dt.timezone(dt.timedelta(hours=hours)))
+    assert info.value.field == "tz"
+    assert "daylight saving" in str(info.value)
+    assert plan_sessions(PROGRAM, COHORT, tz=dt.UTC).items  # UTC itself is fine

@@ -120,6 +120,11 @@ def _check_weekday(weekday: object, nth: object) -> str | None:
 def _zone(tz: object) -> dt.tzinfo:
     if not isinstance(tz, dt.tzinfo):
         raise ValidationError("must be a time zone (a zoneinfo.ZoneInfo)", field="tz", value=tz)
+    if isinstance(tz, dt.timezone) and tz.utcoffset(None) != dt.timedelta(0):
+        # A fixed offset keeps no daylight saving: half the year's meetings would move an hour.
+        raise ValidationError("must be a named time zone such as ZoneInfo('America/Chicago'), "
+                              "not a fixed UTC offset (it ignores daylight saving)", field="tz",
+                              value=str(tz))  # fmt: skip
     return tz
 
 
@@ -218,7 +223,8 @@ def plan_sessions(
 
     Raises:
         ValidationError: a cohort of another program, ``at`` that is not a naive time,
-            ``tz`` that is not a time zone, a milestone dated outside the calendar, or a
+            ``tz`` that is not a time zone (or is a fixed UTC offset other than UTC, which
+            ignores daylight saving), a milestone dated outside the calendar, or a
             ``weekday``/``nth`` that is not one (or more than four meetings a month on it).
 
     Examples:
