@@ -172,6 +172,15 @@ def test_the_calendar_command_names_its_default_file_after_the_cohort(tmp_path, 
     assert (tmp_path / "ng-2025.ics").is_file()
 
 
+def test_the_calendar_command_warns_when_no_time_zone_is_given(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///mentorkit.db")
+    assert main(["calendar", "--cohort", "ng-2025"]) == 0
+    assert "warning: no --tz given: meetings at 16:00 UTC" in capsys.readouterr().err
+    assert main(["calendar", "--cohort", "ng-2025", "--tz", "America/Chicago"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [

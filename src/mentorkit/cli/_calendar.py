@@ -35,9 +35,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to export")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the .ics file to write (default: <cohort>.ics)")  # fmt: skip
-    parser.add_argument("--tz", default="UTC", metavar="ZONE",
+    parser.add_argument("--tz", default=None, metavar="ZONE",
                         help="the time zone meetings keep their local time in, such as "
-                        "America/Chicago (UTC)")  # fmt: skip
+                        "America/Chicago (UTC, with a warning)")  # fmt: skip
     parser.add_argument("--at", default="16:00", metavar="HH:MM",
                         help="the local time meetings start (16:00)")  # fmt: skip
     parser.add_argument("--exclude", action="append", default=[], metavar="DAY[..DAY]",
@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     from mentorkit.scheduling import calendar_entries, plan_sessions, to_ical
     from mentorkit.scheduling._adherence import find_cohort
 
+    guessed = args.tz is None
+    if guessed:
+        args.tz = "UTC"
     zone = _zone(args.tz)
     try:
         at = dt.time.fromisoformat(args.at)
@@ -106,6 +109,11 @@ def run(args: argparse.Namespace) -> int:
     data = to_ical(entries, name=name)
     output = args.output or f"{cohort.id}.ics"
     _write_atomically(output, data)
+    if guessed:  # after the checks: a refused input stays one line
+        import sys
+
+        print(f"mentorkit calendar: warning: no --tz given: meetings at {args.at} UTC; pass "
+              "the program's zone, such as --tz America/Chicago", file=sys.stderr)  # fmt: skip
     sessions = plan.sessions()
     # The first and the last meeting (not the cohort's dates: a plan may end before it).
     span = (f"from {sessions[0].start.date()} to {sessions[-1].start.date()}, {args.tz} time"
