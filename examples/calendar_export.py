@@ -20,7 +20,10 @@ program = mk.Program(id="ng", name="NextGen", commitments=sch.NEXTGEN_COMMITMENT
 cohort = mk.Cohort(id="ng-2025", program_id="ng", name="2025",
                    start=dt.date(2025, 6, 2), end=dt.date(2025, 12, 31))  # fmt: skip
 thanksgiving = [dt.date(2025, 11, 24) + dt.timedelta(days=n) for n in range(5)]
-plan = sch.plan_sessions(program, cohort, at=dt.time(16), tz=chicago, exclusions=thanksgiving)
+# The fourth Tuesday of each month: in November the 25th, Thanksgiving week, is excluded.
+plan = sch.plan_sessions(program, cohort, at=dt.time(16), tz=chicago, exclusions=thanksgiving,
+                         weekday="TU", nth=4)  # fmt: skip
+assert dt.date(2025, 11, 25) not in {s.start.date() for s in plan.sessions()}
 
 path = Path("ng-2025.ics")
 path.write_bytes(sch.to_ical(plan, name="NextGen 2025"))

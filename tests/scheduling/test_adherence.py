@@ -272,6 +272,9 @@ def test_the_rollup_and_the_pandas_frame_agree_with_the_rows():
     frame = report.to_pandas()
     assert len(frame) == len(report.rows)
     assert frame["met"].sum() == rollup.met
+    # An in-progress period is neither met nor short: NA, left out of a share of met.
+    assert frame["met"].isna().sum() == rollup.in_progress > 0
+    assert (frame["met"] == False).sum() == rollup.short  # noqa: E712
     assert "Adherence as of 2023-03-15" in str(report)
 
 
@@ -403,3 +406,92 @@ def test_two_team_members_sharing_one_coaching_mentorship_are_refused():
     assert info.value.field == "members[1].mentorship_id"
     unrecorded = [TeamMember(person_id="pr"), TeamMember(person_id="ap")]
     assert len(Engagement(id="e", coach_id="c", members=unrecorded).members) == 2
+
+
+# --- paused spells and part-way periods ----------------------------------------------------
+
+
+def _pair(start=START, **kw):
+    return Mentorship(id="ms", mentor_id="mr", mentee_id="me", start=start, cohort_id="coh", **kw)
+
+
+def _paused(pause, resume=None):
+    from mentorkit.scheduling import transition
+
+    m = transition(_pair(), "paused", at=_at(pause))
+    return m if resume is None else transition(m, "active", at=_at(resume))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pause=st.dates(dt.date(2025, 6, 2), dt.date(2025, 12, 1)),
+    length=st.one_of(st.none(), st.integers(1, 150)),
+    as_of=st.dates(dt.date(2025, 6, 1), dt.date(2026, 2, 1)),
+)
+def test_no_period_is_owed_whose_middle_falls_in_a_pause(pause, length, as_of):
+    resume = None if length is None else pause + dt.timedelta(length)
+    store = _world([Commitment(name="k", per="month", times=1)],
+                   mentorships=[_paused(pause, resume)])  # fmt: skip
+    for row in adherence(store, cohort_id="coh", as_of=as_of).rows:
+        middle = row.start + (row.end + dt.timedelta(1) - row.start) / 2
+        assert not (pause <= middle < (resume or dt.date.max)), row
+
+
+def test_a_pair_paused_in_september_owes_nothing_until_it_is_active_again():
+    # Paused 25 Sep, active again 5 Nov: October is not owed; November is.
+    store = _world([Commitment(name="k", per="month", times=1)],
+                   mentorships=[_paused(dt.date(2025, 9, 25), dt.date(2025, 11, 5))])  # fmt: skip
+    periods = [r.period for r in adherence(store, cohort_id="coh", as_of=END).rows]
+    assert "2025-10" not in periods
+    assert {"2025-09", "2025-11", "2025-12"} <= set(periods)
+    still = _world([Commitment(name="k", per="month", times=1)],
+                   mentorships=[_paused(dt.date(2025, 9, 25))])  # fmt: skip
+    rows = adherence(still, cohort_id="coh", as_of=dt.date(2025, 11, 20)).rows
+    assert [r.period for r in rows][-1] == "2025-09"
+
+
+@pytest.mark.parametrize("held", [True, False])
+def test_a_period_begun_part_way_is_credited_when_met_and_never_owed(held):
+    # The pair starts 1 Sep: the quarter's middle (mid-August) is before it.
+    k = Commitment(name="walkthrough", per="quarter", times=1)
+    sessions = [Session(id="w", mentorship_id="ms", start=_at(dt.date(2025, 9, 18)),
+                        minutes=60)] if held else []  # fmt: skip
+    store = _world([k], mentorships=[_pair(start=dt.date(2025, 9, 1))], sessions=sessions)
+    rows = adherence(store, cohort_id="coh", as_of=END).rows
+    q3 = [r for r in rows if r.period == "2025-Q3"]
+    if held:
+        (row,) = q3
+        assert row.status is AdherenceStatus.MET
+        assert row.delivered.times == 1
+    else:
+        assert q3 == []
+    assert [r.period for r in rows if r.period != "2025-Q3"] == ["2025-Q4"]
+
+
+def test_a_pair_that_ended_early_is_marked_ended_among_those_behind():
+    store = _world([Commitment(name="k", per="month", times=1)],
+                   mentorships=[_pair(end=dt.date(2025, 8, 20))])  # fmt: skip
+    report = adherence(store, cohort_id="coh", as_of=END)
+    (behind,) = report.behind()
+    assert behind.ended == dt.date(2025, 8, 20)
+    assert str(behind).startswith("pair ms (ended 2025-08-20): ")
+    on_time = adherence(_world([Commitment(name="k", per="month", times=1)],
+                               mentorships=[_pair()]), cohort_id="coh", as_of=END)  # fmt: skip
+    assert [b.ended for b in on_time.behind()] == [None]
+
+
+def test_sessions_of_an_activity_no_commitment_asks_for_are_shown_not_counted():
+    k = Commitment(name="three hours", per="month", minutes=180, activities=(Activity.SHADOWING,))
+    sessions = [Session(id=f"s{n}", mentorship_id="ms", start=_at(dt.date(2025, 6, 2 + n)),
+                        minutes=60, activity=a)
+                for n, a in enumerate(("shadowing", "shadowing", "other"))]  # fmt: skip
+    report = adherence(_world([k], mentorships=[_pair()], sessions=sessions),
+                       cohort_id="coh", as_of=END)  # fmt: skip
+    june = next(r for r in report.rows if r.period == "2025-06")
+    assert june.delivered.minutes == 120
+    assert report.uncounted == {"coh": {"other": 1}}
+    assert "coh: not counted (no commitment asks for it): 1 session of other" in str(report)
+    everything = Commitment(name="any", per="month", times=1)
+    both = adherence(_world([k, everything], mentorships=[_pair()], sessions=sessions),
+                     cohort_id="coh", as_of=END)  # fmt: skip
+    assert both.uncounted == {}

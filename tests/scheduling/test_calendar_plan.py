@@ -4,9 +4,12 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
+import attrs
 import icalendar
 import pytest
 from dateutil import rrule as rr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mentorkit as mk
 from mentorkit import Cohort, Program, ValidationError
@@ -145,7 +148,14 @@ def test_the_calendar_command_writes_an_ics_file_of_the_plan(tmp_path, monkeypat
         ]
     )
     assert code == 0
-    assert "Wrote plan.ics" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Wrote plan.ics" in out
+    # The span is the first and the last meeting, not the cohort's dates.
+    planned = plan_sessions(PROGRAM, COHORT, at=dt.time(15, 30), tz=CHICAGO,
+                            exclusions=[dt.date(2025, 8, d) for d in range(1, 6)]).sessions()
+    first, last = planned[0].start.date(), planned[-1].start.date()
+    assert last < COHORT.end
+    assert f"meetings from {first} to {last}, America/Chicago time" in out
     data = (tmp_path / "plan.ics").read_bytes()
     assert data.count(b"\r\n") == data.count(b"\n")  # CRLF line ends, as RFC 5545 wants
     events = read(data)
@@ -162,14 +172,24 @@ def test_the_calendar_command_names_its_default_file_after_the_cohort(tmp_path, 
     assert (tmp_path / "ng-2025.ics").is_file()
 
 
+def test_the_calendar_command_warns_when_no_time_zone_is_given(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///mentorkit.db")
+    assert main(["calendar", "--cohort", "ng-2025"]) == 0
+    assert "warning: no --tz given: meetings at 16:00 UTC" in capsys.readouterr().err
+    assert main(["calendar", "--cohort", "ng-2025", "--tz", "America/Chicago"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        (["--cohort", "nope"], "no Cohort with id 'nope'"),
+        (["--cohort", "nope"], "no cohort 'nope' in "),
         (["--cohort", "ng-2025", "--tz", "Mars/Olympus"], "--tz: must be a time zone"),
         (["--cohort", "ng-2025", "--at", "4pm"], "--at: must be a time"),
         (["--cohort", "ng-2025", "--at", "16:00+02:00"], "--at: must be a time"),
-        (["--cohort", "ng-2025", "--exclude", "2025-13-01"], "--exclude: must be YYYY-MM-DD"),
+        (["--cohort", "ng-2025", "--exclude", "2025-13-01"],
+         "--exclude: must be a valid date YYYY-MM-DD (month must"),
         (["--cohort", "ng-2025", "--exclude", "2025-09-09..2025-09-01"], "--exclude: must not"),
     ],
 )
@@ -231,3 +251,44 @@ def test_commitments_whose_names_read_the_same_get_distinct_stable_uids():
     assert set(read(to_ical(plan_sessions(alike, COHORT), stamp=dt.datetime.now(dt.UTC)))) == set(
         uids
     )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
+    weekday=st.sampled_from(["MO", "TU", "WE", "TH", "FR"]),
+    nth=st.sampled_from([1, 2, 3, 4, -1]),
+)
+def test_a_plan_on_a_weekday_meets_only_on_that_weekday(start, weekday, nth):
+    cohort = attrs.evolve(COHORT, start=start, end=start + dt.timedelta(days=200))
+    sessions = plan_sessions(PROGRAM, cohort, tz=CHICAGO, weekday=weekday, nth=nth).sessions()
+    assert sessions
+    days = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    for s in sessions:
+        assert days[s.start.weekday()] == weekday
+        day = s.start.day
+        assert (day + 7 > 31 or (s.start + dt.timedelta(days=7)).month != s.start.month
+                if nth == -1 else (nth - 1) * 7 < day <= nth * 7)  # fmt: skip
+
+
+def test_the_calendar_command_takes_a_weekday(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fill("sqlite:///m.db")
+    argv = ["calendar", "--cohort", "ng-2025", "--store", "sqlite:///m.db", "-o", "p.ics",
+            "--tz", "America/Chicago", "--weekday", "tu", "--nth", "1"]  # fmt: skip
+    assert main(argv) == 0
+    series = read((tmp_path / "p.ics").read_bytes())["mentorkit:ng-2025:three-hours-a-month"]
+    assert series["rrule"]["BYDAY"] in (["1TU"], ["+1TU"])
+    assert all(d.dt.weekday() == 1 for d in [series["dtstart"]])
+    with pytest.raises(ValidationError) as info:
+        plan_sessions(PROGRAM, COHORT, weekday="XX")
+    assert info.value.field == "weekday"
+
+
+@pytest.mark.parametrize("hours", [-6, 2, 9])
+def test_a_fixed_utc_offset_is_refused_for_a_plan(hours):
+    with pytest.raises(ValidationError) as info:
+        plan_sessions(PROGRAM, COHORT, tz=dt.timezone(dt.timedelta(hours=hours)))
+    assert info.value.field == "tz"
+    assert "daylight saving" in str(info.value)
+    assert plan_sessions(PROGRAM, COHORT, tz=dt.UTC).items  # UTC itself is fine

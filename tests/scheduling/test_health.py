@@ -77,6 +77,19 @@ def test_paused_and_finished_relationships_are_not_chased_and_resuming_restarts_
     assert assess_health(ended, [], as_of=day).status is HealthStatus.OK
 
 
+def test_after_a_pause_the_reason_counts_from_the_last_session_too():
+    # Last session 20 Jun, paused, active again 1 Aug: on 5 Oct the real gap is 107 days.
+    m = attrs.evolve(M, start=dt.date(2025, 1, 6))
+    paused = transition(m, "paused", at=dt.datetime(2025, 7, 1, tzinfo=dt.UTC))
+    resumed = transition(paused, "active", at=dt.datetime(2025, 8, 1, tzinfo=dt.UTC))
+    held = [session("s1", dt.date(2025, 6, 20))]
+    (finding,) = assess_health(resumed, held, as_of=dt.date(2025, 10, 5)).findings
+    assert finding.reason == (
+        "no session in 107 days (last 2025-06-20; active again since 2025-08-01, 65 days; "
+        "limit 30)"
+    )
+
+
 def test_cancelled_planned_later_and_other_pairs_sessions_are_not_contact():
     day = dt.date(2024, 11, 15)
     ignored = [

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentorkit import ValidationError
+from mentorkit import NotFoundError, ValidationError
 from mentorkit.cli import main
 from mentorkit.matching import cohort_profiles
 from mentorkit.model import (
@@ -25,10 +25,11 @@ from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
     NEXTGEN_MILESTONES,
     OEIB_COMMITMENTS,
+    adherence,
     milestone_events,
     plan_sessions,
 )
-from mentorkit.storage import SQLiteStore
+from mentorkit.storage import MemoryStore, SQLiteStore
 
 CHICAGO = ZoneInfo("America/Chicago")
 NEXTGEN = Program(id="ng", name="NextGen", commitments=NEXTGEN_COMMITMENTS,
@@ -190,11 +191,48 @@ def test_mentorkit_adherence_prints_the_report_and_fails_in_one_line(tmp_path, c
     out = capsys.readouterr().out
     assert out.startswith("Adherence as of 2024-03-01")
     assert "coh-coaching-2023:" in out
-    for bad in (["--cohort", "nope"], ["--cohort", "coh-coaching-2023", "--as-of", "tomorrow"]):
+    assert main([*args, "--store", url, "--csv", str(tmp_path / "a.csv")]) == 0
+    assert "Wrote " in capsys.readouterr().out
+    import csv
+
+    with open(tmp_path / "a.csv", newline="") as f:
+        table = list(csv.DictReader(f))
+    with SQLiteStore(tmp_path / "d.db") as store:
+        rows = adherence(store, cohort_id="coh-coaching-2023", as_of=dt.date(2024, 3, 1)).rows
+    assert len(table) == len(rows) > 0
+    assert [(t["who"], t["period"], t["status"]) for t in table] == [
+        (r.who, r.period, r.status.value) for r in rows]  # fmt: skip
+    for bad, says in (
+        (["--cohort", "nope"], "no cohort 'nope' in "),
+        (["--cohort", "coh-coaching-2023", "--as-of", "tomorrow"], "must be a valid date"),
+        (["--cohort", "coh-coaching-2023", "--as-of", "2026-13-01"], "month must be in 1..12"),
+    ):
         assert main(["adherence", *bad, "--store", url]) == 1
         err = capsys.readouterr().err
         assert err.startswith("mentorkit adherence: error:")
+        assert says in err
         assert err.count("\n") == 1
+
+
+def test_an_unknown_cohort_is_one_not_found_error_everywhere(tmp_path):
+    from mentorkit.scheduling import check_health
+
+    store = MemoryStore()
+    day = dt.date(2025, 1, 1)
+    for call in (lambda: adherence(store, cohort_id="lf-2025"),
+                 lambda: check_health(store, cohort_id="lf-2025", as_of=day)):  # fmt: skip
+        with pytest.raises(NotFoundError) as info:
+            call()
+        assert str(info.value) == "no cohort 'lf-2025' in this store"
+
+
+def test_adherence_without_a_cohort_reports_on_every_cohort():
+    from mentorkit import synthetic
+
+    store = MemoryStore()
+    store.put_many(list(synthetic.district(seed=7, staff=120, years=1).entities()))
+    day = dt.date(2024, 3, 1)
+    assert adherence(store, as_of=day).rows == adherence(store, cohort_id=None, as_of=day).rows
 
 
 @pytest.mark.parametrize("days", [3_000_000, -(10**6), 999_999_999])

@@ -1,6 +1,6 @@
 """Type pins of the storage API: mypy checks this file, nothing runs it."""
 
-from typing import assert_type
+from typing import Any, assert_type
 
 from mentorkit import Enrollment, Person
 from mentorkit.storage import (
@@ -13,6 +13,7 @@ from mentorkit.storage import (
     export_store,
     import_store,
     open_store,
+    read_fields,
 )
 
 
@@ -38,3 +39,4 @@ def pins(store: Store, person: Person) -> None:
         assert_type(memory.get(Person, "p-1"), Person)
     with PostgresStore("postgresql://localhost/x") as pg:
         assert_type(pg.find(Person, org_unit_id="u"), list[Person])
+    assert_type(read_fields(memory, Person, ("id", "name")), list[tuple[Any, ...]])

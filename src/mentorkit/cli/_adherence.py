@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import Any
 
-from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
-from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.cli._store import (
+    _write_atomically,
+    add_store_option,
+    default_store,
+    describe,
+    open_cli_store,
+    parse_day,
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -24,28 +29,49 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to report on")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the report's day (default: today)")
+    parser.add_argument("--csv", metavar="FILE", help="also write every row (pair or team, "
+                        "commitment, period, promised, delivered, status) to FILE as CSV, "
+                        "for a spreadsheet")  # fmt: skip
     add_store_option(parser, help="the store to read.")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Compute the cohort's adherence and print the report."""
-    from mentorkit.model import Cohort
     from mentorkit.scheduling import adherence
+    from mentorkit.scheduling._adherence import find_cohort
 
     day = None
     if args.as_of is not None:
-        try:
-            day = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            raise ValidationError("must be a date YYYY-MM-DD", field="--as-of",
-                                  value=args.as_of) from None  # fmt: skip
+        day = parse_day(args.as_of, "--as-of")
     with open_cli_store(args, must_exist=True) as store:
-        try:
-            store.get(Cohort, args.cohort)
-        except NotFoundError:
-            where = describe(args.store or default_store())
-            raise NotFoundError(f"cohort {args.cohort!r} not found in {where}") from None
+        find_cohort(store, args.cohort, describe(args.store or default_store()))
         report = adherence(store, cohort_id=args.cohort, as_of=day)
+    if args.csv is not None:  # before printing: a closed pipe must not cost the file
+        _write_atomically(args.csv, _csv(report))
     print(report.format())
+    if args.csv is not None:
+        print(f"\nWrote {args.csv} ({len(report.rows):,} rows)")
     return 0
+
+
+def _csv(report: Any) -> str:
+    import csv
+    import io
+
+    from mentorkit.scheduling._adherence import _COLUMNS, AdherenceStatus
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_COLUMNS)
+    for r in report.rows:
+        met = "" if r.status is AdherenceStatus.IN_PROGRESS else r.met
+        writer.writerow([r.cohort_id, r.unit, r.who, r.person_id or "", r.commitment, r.period,
+                         r.start, r.end, _blank(r.promised.times), _blank(r.promised.minutes),
+                         _blank(r.delivered.times), _blank(r.delivered.minutes),
+                         " ".join(r.missing_artefacts), r.status.value, met])  # fmt: skip
+    return out.getvalue()
+
+
+def _blank(value: int | None) -> object:
+    return "" if value is None else value

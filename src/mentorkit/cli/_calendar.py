@@ -6,7 +6,14 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from mentorkit.cli._store import _write_atomically, add_store_option, open_cli_store
+from mentorkit.cli._store import (
+    _write_atomically,
+    add_store_option,
+    default_store,
+    describe,
+    open_cli_store,
+    parse_day,
+)
 from mentorkit.errors import ValidationError
 
 
@@ -28,9 +35,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to export")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the .ics file to write (default: <cohort>.ics)")  # fmt: skip
-    parser.add_argument("--tz", default="UTC", metavar="ZONE",
+    parser.add_argument("--tz", default=None, metavar="ZONE",
                         help="the time zone meetings keep their local time in, such as "
-                        "America/Chicago (UTC)")  # fmt: skip
+                        "America/Chicago (UTC, with a warning)")  # fmt: skip
     parser.add_argument("--at", default="16:00", metavar="HH:MM",
                         help="the local time meetings start (16:00)")  # fmt: skip
     parser.add_argument("--exclude", action="append", default=[], metavar="DAY[..DAY]",
@@ -39,15 +46,16 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--name", metavar="TEXT", help="the calendar's display name (default: program, cohort)"
     )
+    parser.add_argument("--weekday", metavar="DAY", choices=["MO", "TU", "WE", "TH", "FR", "SA",
+                        "SU"], type=str.upper, help="meet on this weekday (MO..SU) instead of "
+                        "the cohort start's day of the month")  # fmt: skip
+    parser.add_argument("--nth", type=int, default=1, choices=[1, 2, 3, 4, -1],
+                        help="with --weekday: which one of the month (1-4, -1 the last; 1)")
     parser.set_defaults(func=run)
 
 
 def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD",
-                              field="--exclude", value=text) from None  # fmt: skip
+    return parse_day(text, "--exclude")
 
 
 def _exclusions(values: list[str]) -> list[dt.date]:
@@ -75,9 +83,13 @@ def _zone(name: str) -> dt.tzinfo:
 
 def run(args: argparse.Namespace) -> int:
     """Plan the cohort and write the calendar file."""
-    from mentorkit.model import Cohort, Event, Program
+    from mentorkit.model import Event, Program
     from mentorkit.scheduling import calendar_entries, plan_sessions, to_ical
+    from mentorkit.scheduling._adherence import find_cohort
 
+    guessed = args.tz is None
+    if guessed:
+        args.tz = "UTC"
     zone = _zone(args.tz)
     try:
         at = dt.time.fromisoformat(args.at)
@@ -87,17 +99,25 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError("must be a time HH:MM", field="--at", value=args.at)
     excluded = _exclusions(args.exclude)
     with open_cli_store(args, must_exist=True) as store:
-        cohort = store.get(Cohort, args.cohort)
+        cohort = find_cohort(store, args.cohort, describe(args.store or default_store()))
         program = store.get(Program, cohort.program_id)
         stored = store.find(Event, cohort_id=cohort.id)
-    plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded)
+    plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded,
+                         weekday=args.weekday, nth=args.nth)  # fmt: skip
     entries = calendar_entries(plan, events=stored)
     name = args.name or f"{program.name}: {cohort.name}"
     data = to_ical(entries, name=name)
     output = args.output or f"{cohort.id}.ics"
     _write_atomically(output, data)
-    meetings = len(plan.sessions())
-    print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({meetings} meetings "
-          f"from {cohort.start} to {cohort.end}, {args.tz} time) and "
-          f"{len(entries) - len(plan.items)} milestones.")  # fmt: skip
+    if guessed:  # after the checks: a refused input stays one line
+        import sys
+
+        print(f"mentorkit calendar: warning: no --tz given: meetings at {args.at} UTC; pass "
+              "the program's zone, such as --tz America/Chicago", file=sys.stderr)  # fmt: skip
+    sessions = plan.sessions()
+    # The first and the last meeting (not the cohort's dates: a plan may end before it).
+    span = (f"from {sessions[0].start.date()} to {sessions[-1].start.date()}, {args.tz} time"
+            if sessions else "none planned")  # fmt: skip
+    print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({len(sessions)} "
+          f"meetings {span}) and {len(entries) - len(plan.items)} milestones.")  # fmt: skip
     return 0

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.errors import StorageError
+from mentorkit.errors import StorageError, ValidationError
 
 if TYPE_CHECKING:
     from mentorkit.storage import Store
@@ -193,6 +194,16 @@ def run_import(args: argparse.Namespace) -> int:
         raise
     print(f"Imported {count:,} entities into {describe(url)}.")
     return 0
+
+
+def parse_day(text: str, field: str) -> dt.date:
+    """A ``YYYY-MM-DD`` option's date; a bad one says what is wrong (``month must be in 1..12``)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        why = "" if "isoformat" in str(exc) else f" ({exc})"
+        raise ValidationError(f"must be a valid date YYYY-MM-DD{why}", field=field,
+                              value=text) from None  # fmt: skip
 
 
 def _new_files(url: str) -> list[str]:

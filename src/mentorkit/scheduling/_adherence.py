@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from mentorkit import _optional
-from mentorkit.errors import ValidationError
+from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.model import (
     ActionItem,
     Activity,
@@ -22,7 +23,9 @@ from mentorkit.model import (
     Cohort,
     Commitment,
     Engagement,
+    LifecycleChange,
     Mentorship,
+    MentorshipStatus,
     Period,
     Program,
     Reflection,
@@ -30,7 +33,8 @@ from mentorkit.model import (
     SessionStatus,
 )
 from mentorkit.model._checks import store_reader as _check_reader
-from mentorkit.scheduling._periods import due_periods, period_start
+from mentorkit.scheduling._periods import due_periods, label, next_start, period_start
+from mentorkit.storage._fields import read_fields
 
 if TYPE_CHECKING:
     from mentorkit.storage import Store
@@ -117,13 +121,18 @@ class OverdueItem:
 
 @attrs.frozen(kw_only=True)
 class Behind:
-    """A pair or team falling behind: its short periods and its overdue action items."""
+    """A pair or team falling behind: its short periods and its overdue action items.
+
+    ``ended`` is the day it ended, when that was before the cohort's end and the report's
+    day (it owes nothing after it; its short periods are history).
+    """
 
     cohort_id: str
     unit: Literal["pair", "team"]
     who: str
     short: tuple[AdherenceRow, ...]
     overdue: tuple[OverdueItem, ...]
+    ended: dt.date | None = None
 
     def __str__(self) -> str:
         parts = []
@@ -135,7 +144,8 @@ class Behind:
             parts.append(what)
         if self.overdue:
             parts.append(f"{len(self.overdue)} overdue action item(s)")
-        return f"{self.unit} {self.who}: " + "; ".join(parts)
+        ended = f" (ended {self.ended})" if self.ended is not None else ""
+        return f"{self.unit} {self.who}{ended}: " + "; ".join(parts)
 
 
 @attrs.frozen(kw_only=True)
@@ -208,6 +218,8 @@ def _row(raw: tuple[Any, ...]) -> AdherenceRow:
 # A row as adherence computes it: AdherenceRow's fields in order, with the delivered dose as
 # two numbers (times, minutes). Rows are built from these on first use.
 _STATUS, _COHORT, _UNIT, _WHO = 12, 0, 1, 2
+_BY_STATUS = operator.itemgetter(_COHORT, _STATUS)
+_BY_UNIT = operator.itemgetter(_COHORT, _UNIT, _WHO, _STATUS)
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -222,10 +234,21 @@ class AdherenceReport:
 
     as_of: dt.date
     cohort_ids: tuple[str, ...]
-    overdue: tuple[OverdueItem, ...] = attrs.field(repr=False)
+    _late: tuple[tuple[Any, ...], ...] = attrs.field(alias="_late", repr=False)
     pairs: dict[str, int] = attrs.field(repr=False, factory=dict)
     teams: dict[str, int] = attrs.field(repr=False, factory=dict)
+    #: The pairs and teams (by id) that ended before their cohort and ``as_of``: the day.
+    ended: dict[str, dt.date] = attrs.field(repr=False, factory=dict)
+    #: Per cohort, the held sessions no commitment counts (their activity is none a
+    #: commitment asks for), by activity: ``{"coh": {"other": 1}}``.
+    uncounted: dict[str, dict[str, int]] = attrs.field(repr=False, factory=dict)
     _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
+
+    @cached_property
+    def overdue(self) -> tuple[OverdueItem, ...]:
+        """The action items past due and not done, agreed in the pairs' and teams' sessions."""
+        with _collector_paused():
+            return tuple(_overdue_item(raw) for raw in self._late)
 
     @cached_property
     def rows(self) -> tuple[AdherenceRow, ...]:
@@ -254,6 +277,7 @@ class AdherenceReport:
                 who=w,
                 short=tuple(short.get((c, u, w), ())),
                 overdue=tuple(late.get((c, u, w), ())),
+                ended=self.ended.get(w),
             )
             for c, u, w in sorted(keys)
         ]
@@ -264,10 +288,12 @@ class AdherenceReport:
             c: dict.fromkeys(AdherenceStatus, 0) for c in self.cohort_ids
         }
         behind: dict[str, set[tuple[str, str]]] = {c: set() for c in self.cohort_ids}
-        for raw in self._raw:
-            counts[raw[_COHORT]][raw[_STATUS]] += 1
-            if raw[_STATUS] is AdherenceStatus.SHORT:
-                behind[raw[_COHORT]].add((raw[_UNIT], raw[_WHO]))
+        # Counted in C (itemgetter, Counter): a report may hold millions of rows.
+        for (cohort, status), n in Counter(map(_BY_STATUS, self._raw)).items():
+            counts[cohort][status] += n
+        for cohort, unit, who, status in set(map(_BY_UNIT, self._raw)):
+            if status is AdherenceStatus.SHORT:
+                behind[cohort].add((unit, who))
         return [
             CohortRollup(
                 cohort_id=c,
@@ -284,16 +310,23 @@ class AdherenceReport:
     def to_pandas(self) -> Any:
         """The rows as a `pandas.DataFrame`, one column per field (extra ``notebook``).
 
+        ``met`` is a nullable boolean: `pandas.NA` for a period still in progress (not yet
+        met, not yet short), so ``frame.groupby("who")["met"].mean()`` is the share of the
+        periods that have ended which were met.
+
         Raises:
             ModuleNotFoundError: pandas is not installed (``pip install "mentorkit[notebook]"``).
         """
         pd = _optional.require("pandas")
         records = [
             (*raw[:8], raw[8].times, raw[8].minutes, raw[9], raw[10], ", ".join(raw[11]),
-             raw[12].value, raw[12] is AdherenceStatus.MET)
+             raw[12].value,
+             pd.NA if raw[12] is AdherenceStatus.IN_PROGRESS else raw[12] is AdherenceStatus.MET)
             for raw in self._raw
         ]  # fmt: skip
-        return pd.DataFrame.from_records(records, columns=list(_COLUMNS))
+        frame = pd.DataFrame.from_records(records, columns=list(_COLUMNS))
+        frame["met"] = frame["met"].astype("boolean")
+        return frame
 
     def format(self) -> str:
         """A plain-text report: the roll-up, then who is falling behind and why."""
@@ -305,6 +338,9 @@ class AdherenceReport:
                 f"short {r.short}, in progress {r.in_progress} (met {share}); "
                 f"{r.behind} falling behind"
             )
+        for cohort_id, left in self.uncounted.items():
+            what = ", ".join(f"{n} session{'s' if n != 1 else ''} of {a}" for a, n in left.items())
+            lines.append(f"  {cohort_id}: not counted (no commitment asks for it): {what}")
         behind = self.behind(overdue=True)
         if behind:
             lines.append("Falling behind:")
@@ -338,21 +374,47 @@ class _Unit:
     owners: tuple[str, ...]
     # The members, as a set (everyone present at a pair's sessions).
     present: frozenset[str]
+    # A pair's paused spells (first day paused, day active again or None), from its history.
+    pauses: tuple[tuple[dt.date, dt.date | None], ...] = ()
+
+
+# What adherence reads, as tuples (``read_fields``): no entity is built for a report.
+# A session: id, mentorship, engagement, start, minutes, on call, activity, activities,
+# status, participants.
+_SESSION_FIELDS = ("id", "mentorship_id", "engagement_id", "start", "minutes", "on_call",
+                   "activity", "activities", "status", "participants")  # fmt: skip
+_S = tuple[str, str, str | None, dt.datetime, int, bool, Activity, tuple[Activity, ...],
+           SessionStatus, tuple[str, ...]]  # fmt: skip
+# A reflection: who, when, on which mentorship.
+_REFLECTION_FIELDS = ("person_id", "written", "mentorship_id")
+_R = tuple[str, dt.date, str | None]
+# An action item: id, owner, due, done, session.
+_ITEM_FIELDS = ("id", "owner_id", "due", "done", "session_id")
+_A = tuple[str, str, dt.date | None, bool, str | None]
+# A mentorship: id, mentor, mentee, start, end, cohort.
+_MENTORSHIP_FIELDS = ("id", "mentor_id", "mentee_id", "start", "end", "cohort_id", "history")
+_M = tuple[str, str, str, dt.date, dt.date | None, str | None, tuple[LifecycleChange, ...]]
 
 
 class _Source:
     """Where adherence reads sessions, reflections and action items from."""
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         raise NotImplementedError
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         raise NotImplementedError
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
+        """The action items past due on ``as_of`` and not done, by session.
+
+        At least those of ``session_ids`` (a source that read every item returns all).
+        """
         raise NotImplementedError
 
 
@@ -363,58 +425,78 @@ class _StoreSource(_Source):
         self.store = store
         self.people = people
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
-        return self.store.find(Session, mentorship_id=mentorship_id)
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
+        return read_fields(self.store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
-        return self.store.find(Session, engagement_id=engagement_id)
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
+        return read_fields(self.store, Session, _SESSION_FIELDS, engagement_id=engagement_id)
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
-        return self.store.find(Reflection, person_id=person_id)
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
+        return read_fields(self.store, Reflection, _REFLECTION_FIELDS, person_id=person_id)
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
         # By session (indexed): anyone may own a next step agreed in the session (a lead,
         # an invited principal), not only the pair's or team's people.
-        return [i for i in self.store.find(ActionItem, session_id=session_id) if _overdue(i, as_of)]
+        found: dict[str, list[_A]] = {}
+        for session_id in session_ids:
+            items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
+            late = [i for i in items if _overdue(i, as_of)]
+            if late:
+                found[session_id] = late
+        return found
 
 
 class _BulkSource(_Source):
     """Everything read once (``Store.all``): for reports over every cohort."""
 
     def __init__(self, store: Store, as_of: dt.date, *, action_items: bool) -> None:
-        self.by_mentorship: dict[str, list[Session]] = defaultdict(list)
-        self.by_engagement: dict[str, list[Session]] = defaultdict(list)
-        for s in store.all(Session):
-            self.by_mentorship[s.mentorship_id].append(s)
-            if s.engagement_id is not None:
-                self.by_engagement[s.engagement_id].append(s)
-        self.reflections: dict[str, list[Reflection]] = defaultdict(list)
-        for r in store.all(Reflection):
-            self.reflections[r.person_id].append(r)
-        self.items: dict[str, list[ActionItem]] = defaultdict(list)
-        for item in store.all(ActionItem) if action_items else ():
-            if item.session_id is not None and _overdue(item, as_of):
-                self.items[item.session_id].append(item)
+        self.by_mentorship: dict[str, list[_S]] = defaultdict(list)
+        self.by_engagement: dict[str, list[_S]] = defaultdict(list)
+        for s in read_fields(store, Session, _SESSION_FIELDS):
+            self.by_mentorship[s[1]].append(s)
+            if s[2] is not None:
+                self.by_engagement[s[2]].append(s)
+        self.reflections: dict[str, list[_R]] = defaultdict(list)
+        for r in read_fields(store, Reflection, _REFLECTION_FIELDS):
+            self.reflections[r[0]].append(r)
+        self.items: dict[str, list[_A]] = defaultdict(list)
+        for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
+            # _overdue, inline: a million items.
+            if item[4] is not None and not item[3] and item[2] is not None and item[2] < as_of:
+                self.items[item[4]].append(item)
 
-    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[Session]:
+    def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
         return self.by_mentorship.get(mentorship_id, ())
 
-    def sessions_of_engagement(self, engagement_id: str) -> Sequence[Session]:
+    def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         return self.by_engagement.get(engagement_id, ())
 
-    def reflections_of(self, person_id: str) -> Sequence[Reflection]:
+    def reflections_of(self, person_id: str) -> Sequence[_R]:
         return self.reflections.get(person_id, ())
 
-    def overdue_of_session(self, session_id: str, as_of: dt.date) -> Sequence[ActionItem]:
-        return self.items.get(session_id, ())
+    def overdue_by_session(
+        self, session_ids: Sequence[str], as_of: dt.date
+    ) -> dict[str, list[_A]]:
+        return self.items
 
 
-def _overdue(item: ActionItem, as_of: dt.date) -> bool:
-    return not item.done and item.due is not None and item.due < as_of
+def find_cohort(store: Store, cohort_id: str, where: str = "this store") -> Cohort:
+    """The stored cohort, or the one `NotFoundError` every scheduling call raises for it."""
+    try:
+        return store.get(Cohort, cohort_id)
+    except NotFoundError:
+        raise NotFoundError(f"no cohort {cohort_id!r} in {where}") from None
+
+
+def _overdue(item: _A, as_of: dt.date) -> bool:
+    due = item[2]
+    return not item[3] and due is not None and due < as_of
 
 
 def _units(
-    cohort: Cohort, mentorships: Iterable[Mentorship], engagements: Iterable[Engagement]
+    cohort: Cohort, mentorships: Iterable[_M], engagements: Iterable[Engagement]
 ) -> list[_Unit]:
     units = []
     in_teams: set[str] = set()
@@ -428,12 +510,14 @@ def _units(
                                  if m.mentorship_id is not None),
                            (e.coach_id, *e.person_ids), frozenset(e.person_ids)))  # fmt: skip
     for m in mentorships:
-        if m.id in in_teams:
+        m_id, mentor_id, mentee_id, start, end, _, history = m
+        if m_id in in_teams:
             continue  # its sessions count for the team
-        units.append(_Unit("pair", m.id, cohort.id, max(m.start, cohort.start),
-                           min(m.end or cohort.end, cohort.end),
-                           ((m.mentee_id, "mentee"),), frozenset((m.id,)), (),
-                           (m.mentee_id, m.mentor_id), frozenset((m.mentee_id,))))  # fmt: skip
+        units.append(_Unit("pair", m_id, cohort.id, max(start, cohort.start),
+                           min(end or cohort.end, cohort.end),
+                           ((mentee_id, "mentee"),), frozenset((m_id,)), (),
+                           (mentee_id, mentor_id), frozenset((mentee_id,)),
+                           _pauses(history) if history else ()))  # fmt: skip
     return units
 
 
@@ -442,9 +526,8 @@ def _units(
 _Held = tuple[str, dt.date, int, Activity, tuple[Activity, ...], frozenset[str]]
 
 
-def _held(s: Session, present: frozenset[str]) -> _Held:
-    return (s.id, s.start.date(), 0 if s.on_call else s.minutes, s.activity, s.activities,
-            present)  # fmt: skip
+def _held(s: _S, present: frozenset[str]) -> _Held:
+    return (s[0], s[3].date(), 0 if s[5] else s[4], s[6], s[7], present)
 
 
 def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
@@ -455,27 +538,27 @@ def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
         # A session filed under the pair but run for a team counts for the team. (A store
         # returns each id once.)
         out = []
-        for s in source.sessions_of_mentorship(mentorship_id):
-            if s.engagement_id is None and s.status is _HELD:
-                day = s.start.date()
+        for sid, _, engagement_id, start, minutes, on_call, activity, activities, status, _ in (
+            source.sessions_of_mentorship(mentorship_id)
+        ):
+            if engagement_id is None and status is _HELD:
+                day = start.date()
                 if day <= as_of:
-                    dose = 0 if s.on_call else s.minutes
-                    out.append((s.id, day, dose, s.activity, s.activities, members))
+                    out.append((sid, day, 0 if on_call else minutes, activity, activities,
+                                members))  # fmt: skip
         return out
-    found: dict[str, tuple[Session, frozenset[str]]] = {}
+    found: dict[str, tuple[_S, frozenset[str]]] = {}
     for s in source.sessions_of_engagement(unit.who):
-        present = members.intersection(s.participants) if s.participants else members
-        found[s.id] = (s, present)
+        present = members.intersection(s[9]) if s[9] else members
+        found[s[0]] = (s, present)
     member_of = dict(unit.member_of)
     for mentorship_id in sorted(unit.mentorship_ids):
         for s in source.sessions_of_mentorship(mentorship_id):
-            if s.engagement_id is None and s.id not in found:
-                listed = members.intersection(s.participants)
-                found[s.id] = (s, listed or frozenset((member_of[mentorship_id],)))
-    ordered = sorted(found.values(), key=lambda pair: (pair[0].start, pair[0].id))
-    return [
-        _held(s, present) for s, present in ordered if s.status is _HELD and s.start.date() <= as_of
-    ]
+            if s[2] is None and s[0] not in found:
+                listed = members.intersection(s[9])
+                found[s[0]] = (s, listed or frozenset((member_of[mentorship_id],)))
+    ordered = sorted(found.values(), key=lambda pair: (pair[0][3], pair[0][0]))
+    return [_held(s, present) for s, present in ordered if s[8] is _HELD and s[3].date() <= as_of]
 
 
 _HELD = SessionStatus.HELD
@@ -487,17 +570,61 @@ def _dose(times: int | None, minutes: int | None) -> Dose:
     return Dose(times=times, minutes=minutes)
 
 
+def _pauses(history: Sequence[LifecycleChange]) -> tuple[tuple[dt.date, dt.date | None], ...]:
+    """The spells a mentorship was paused: (first day paused, day active again or None)."""
+    out: list[tuple[dt.date, dt.date | None]] = []
+    since: dt.date | None = None
+    for change in history:
+        if change.target is MentorshipStatus.PAUSED and since is None:
+            since = change.at.date()
+        elif change.target is not MentorshipStatus.PAUSED and since is not None:
+            out.append((since, change.at.date()))
+            since = None
+    if since is not None:
+        out.append((since, None))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
 def _owed(
-    first: dt.date, last: dt.date, per: Period, limit: int | None, as_of: dt.date
-) -> tuple[tuple[tuple[str, dt.date, dt.date, dt.date], ...], dict[dt.date, int]]:
-    """The periods owed and begun by ``as_of`` (label, first, after, last day), and an index."""
-    periods = tuple(
-        (name, start, after, after - _DAY)
+    first: dt.date,
+    last: dt.date,
+    per: Period,
+    limit: int | None,
+    as_of: dt.date,
+    pauses: tuple[tuple[dt.date, dt.date | None], ...] = (),
+) -> tuple[tuple[tuple[str, dt.date, dt.date, dt.date, bool], ...], dict[dt.date, int]]:
+    """The periods owed and begun by ``as_of`` (label, first, after, last day, optional).
+
+    A period is owed when the pair or team is active at its middle (`due_periods`) and not
+    paused then. The period it starts (or ends) in part-way is optional: it gets a row only
+    when what was delivered in it meets the commitment, so delivered sessions are credited
+    and nothing is owed for the part of the period before the start.
+    """
+    owed = [
+        (name, start, after, False)
         for name, start, after in due_periods(first, last, per, limit)
+        if not any(p0 <= start + (after - start) / 2 < (p1 or _NEVER) for p0, p1 in pauses)
+    ]
+    starts = {p[1] for p in owed}
+    for edge in (first, last):
+        start = period_start(edge, per)
+        if start not in starts and (limit is None or edge == first):
+            try:
+                after = next_start(start, per)
+            except (ValueError, OverflowError):  # year 10000
+                continue
+            owed.append((label(start, per), start, after, True))
+            starts.add(start)
+    periods = tuple(
+        (name, start, after, after - _DAY, optional)
+        for name, start, after, optional in sorted(owed, key=lambda p: p[1])
         if start <= as_of
     )
     return periods, {p[1]: n for n, p in enumerate(periods)}
+
+
+_NEVER = dt.date.max
 
 
 _DAY = dt.timedelta(days=1)
@@ -514,7 +641,7 @@ def _evaluate(
     written: dict[str, list[dt.date]] | None = None
     team = unit.unit == "team"
     for k in commitments:
-        periods, index = _owed(unit.first, unit.last, k.per, k.periods, as_of)
+        periods, index = _owed(unit.first, unit.last, k.per, k.periods, as_of, unit.pauses)
         if not periods:
             continue
         # Who the rows are about: the pair or team as one, or each member alone.
@@ -537,10 +664,9 @@ def _evaluate(
                 written = {}
                 for member, _ in unit.members:
                     written[member] = [
-                        r.written
+                        r[1]
                         for r in source.reflections_of(member)
-                        if (r.mentorship_id is None or r.mentorship_id in unit.mentorship_ids)
-                        and r.written <= as_of
+                        if (r[2] is None or r[2] in unit.mentorship_ids) and r[1] <= as_of
                     ]
             reflected = {}
             for p in chosen:
@@ -569,7 +695,7 @@ def _evaluate(
                 counted[n].append(sid)
             ordered = tuple(sorted(needed))
             single = reflected[ordered[0]] if reflected is not None and len(ordered) == 1 else None
-            for n, (name, first, after, last_day) in enumerate(periods):
+            for n, (name, first, after, last_day, optional) in enumerate(periods):
                 missing: tuple[str, ...] = ()
                 if single is not None:
                     missing = () if first in single else ordered
@@ -581,6 +707,8 @@ def _evaluate(
                     and not missing
                 ):
                     status = _MET
+                elif optional:
+                    continue  # a part-way period is credited when met, never owed
                 elif after <= as_of:
                     status = _SHORT
                 else:
@@ -595,24 +723,33 @@ _MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, Adheren
 
 
 def _overdue_items(
-    unit: _Unit, held: Iterable[str], source: _Source, as_of: dt.date
-) -> list[OverdueItem]:
-    out = []
+    unit: _Unit, held: Sequence[str], source: _Source, as_of: dt.date
+) -> list[tuple[Any, ...]]:
+    """OverdueItem's fields in order, as tuples (the items are built on first use)."""
+    out: list[tuple[Any, ...]] = []
+    items = source.overdue_by_session(held, as_of)
+    if not items:
+        return out
     for session_id in held:
-        for item in source.overdue_of_session(session_id, as_of):
-            assert item.due is not None
-            out.append(OverdueItem(
-                cohort_id=unit.cohort_id, unit=unit.unit, who=unit.who,
-                action_item_id=item.id, owner_id=item.owner_id, due=item.due,
-                days_overdue=(as_of - item.due).days,
-            ))  # fmt: skip
+        for item_id, owner_id, due, _, _ in items.get(session_id, ()):
+            assert due is not None
+            out.append((unit.cohort_id, unit.unit, unit.who, item_id, owner_id, due,
+                        (as_of - due).days))  # fmt: skip
     return out
+
+
+def _overdue_item(raw: tuple[Any, ...]) -> OverdueItem:
+    cohort_id, unit, who, item_id, owner_id, due, days = raw
+    return OverdueItem(
+        cohort_id=cohort_id, unit=unit, who=who, action_item_id=item_id, owner_id=owner_id,
+        due=due, days_overdue=days,
+    )  # fmt: skip
 
 
 def adherence(
     store: Store,
     *,
-    cohort_id: str | None,
+    cohort_id: str | None = None,
     as_of: dt.date | None = None,
     action_items: bool = True,
 ) -> AdherenceReport:
@@ -628,8 +765,11 @@ def adherence(
     * An on-call session counts as a meeting but adds no minutes.
     * A period that has not ended by ``as_of`` is ``in_progress`` until it is met, never
       ``short``; periods that have not begun are left out.
-    * A pair or team owes a period when it is active at the period's middle (and owes the
-      commitment's first ``periods`` such periods, when it sets a number).
+    * A pair or team owes a period when it is active at the period's middle: within its
+      dates and the cohort's, and not paused (its lifecycle history); it owes the
+      commitment's first ``periods`` such periods, when it sets a number. The period it
+      starts or ends in part-way is never owed, but gets a ``met`` row when what was
+      delivered in it meets the commitment.
 
     Reads only the cohort's entities through indexed ``Store.find`` calls; with
     ``cohort_id=None`` it reports on every cohort, reading each collection once.
@@ -684,17 +824,17 @@ def _adherence(
     programs: dict[str, Program]
     plan: list[tuple[Cohort, list[_Unit]]] = []
     if cohort_id is not None:
-        cohort = store.get(Cohort, cohort_id)
+        cohort = find_cohort(store, cohort_id)
         programs = {cohort.program_id: store.get(Program, cohort.program_id)}
-        units = _units(cohort, store.find(Mentorship, cohort_id=cohort.id),
-                       store.find(Engagement, cohort_id=cohort.id))  # fmt: skip
+        mentorships = read_fields(store, Mentorship, _MENTORSHIP_FIELDS, cohort_id=cohort.id)
+        units = _units(cohort, mentorships, store.find(Engagement, cohort_id=cohort.id))
         source: _Source = _StoreSource(store, [p for u in units for p in u.owners])
         plan.append((cohort, units))
     else:
         programs = {p.id: p for p in store.all(Program)}
-        by_cohort_m: dict[str | None, list[Mentorship]] = defaultdict(list)
-        for m in store.all(Mentorship):
-            by_cohort_m[m.cohort_id].append(m)
+        by_cohort_m: dict[str | None, list[_M]] = defaultdict(list)
+        for m in read_fields(store, Mentorship, _MENTORSHIP_FIELDS):
+            by_cohort_m[m[5]].append(m)
         by_cohort_e: dict[str | None, list[Engagement]] = defaultdict(list)
         for e in store.all(Engagement):
             by_cohort_e[e.cohort_id].append(e)
@@ -703,24 +843,40 @@ def _adherence(
                                         by_cohort_e.get(cohort.id, ()))))  # fmt: skip
         source = _BulkSource(store, as_of, action_items=action_items)
     rows: list[tuple[Any, ...]] = []
-    overdue: list[OverdueItem] = []
+    overdue: list[tuple[Any, ...]] = []
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
+    ended: dict[str, dt.date] = {}
+    uncounted: dict[str, dict[str, int]] = {}
     for cohort, units in plan:
         program = programs.get(cohort.program_id)
         commitments = program.commitments if program is not None else ()
+        # The activities some commitment counts (None: one counts every activity).
+        asked: frozenset[Activity] | None = frozenset()
+        for k in commitments:
+            asked = None if asked is None or not k.activities else asked | set(k.activities)
+        left: Counter[str] = Counter()
         pairs[cohort.id] = sum(u.unit == "pair" for u in units)
         teams[cohort.id] = len(units) - pairs[cohort.id]
         for unit in units:
+            if unit.last < cohort.end and unit.last < as_of:
+                ended[unit.who] = unit.last
             held = _sessions(unit, source, as_of)
             rows.extend(_evaluate(unit, commitments, held, source, as_of))
+            if asked is not None and commitments:
+                left.update(h[3].value for h in held
+                            if h[3] not in asked and asked.isdisjoint(h[4]))  # fmt: skip
             if action_items:
                 overdue.extend(_overdue_items(unit, [h[0] for h in held], source, as_of))
+        if left:
+            uncounted[cohort.id] = dict(sorted(left.items()))
     return AdherenceReport(
         as_of=as_of,
         cohort_ids=tuple(c.id for c, _ in plan),
         _raw=tuple(rows),
-        overdue=tuple(overdue),
+        _late=tuple(overdue),
         pairs=pairs,
         teams=teams,
+        ended=ended,
+        uncounted=uncounted,
     )

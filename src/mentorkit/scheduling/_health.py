@@ -126,7 +126,9 @@ class NoRecentSession:
     """Default rule: an active relationship with no session in ``days`` days needs a check-in.
 
     The clock starts at the last held session, or when the relationship (last) became
-    active. Paused, proposed and finished relationships are left alone.
+    active, whichever is later; after a pause the reason gives both gaps (``no session in
+    107 days (last 2025-06-20; active again since 2025-08-01, 65 days; limit 30)``).
+    Paused, proposed and finished relationships are left alone.
     """
 
     days: int = attrs.field(default=30)
@@ -146,15 +148,20 @@ class NoRecentSession:
         m = context.mentorship
         if m.status is not MentorshipStatus.ACTIVE or not m.active_on(context.as_of):
             return None
-        since = _last_activation(m)
-        if context.sessions:
-            since = max(since, context.sessions[-1].start.date())
+        active = _last_activation(m)
+        last = context.sessions[-1].start.date() if context.sessions else None
+        since = active if last is None else max(active, last)
         gap = (context.as_of - since).days
         if gap <= self.days:
             return None
-        what = "no session yet" if not context.sessions else "no session"
-        return HealthFinding(rule=self.name, status=self.status,
-                             reason=f"{what} in {gap} days (limit {self.days})")  # fmt: skip
+        if last is None:
+            reason = f"no session yet in {gap} days (limit {self.days})"
+        elif last < active:  # the clock restarted when the relationship became active again
+            reason = (f"no session in {(context.as_of - last).days} days (last {last}; active "
+                      f"again since {active}, {gap} days; limit {self.days})")  # fmt: skip
+        else:
+            reason = f"no session in {gap} days (limit {self.days})"
+        return HealthFinding(rule=self.name, status=self.status, reason=reason)
 
 
 @attrs.frozen(kw_only=True)
@@ -466,6 +473,10 @@ def check_health(
                               value=type(periods).__name__)  # fmt: skip
     mentorships = (store.all(Mentorship) if cohort_id is None
                    else store.find(Mentorship, cohort_id=cohort_id))  # fmt: skip
+    if cohort_id is not None and not mentorships:
+        from mentorkit.scheduling._adherence import find_cohort
+
+        find_cohort(store, cohort_id)  # an unknown cohort is an error, not an empty report
     current = [
         m for m in mentorships
         if m.start <= day

@@ -121,10 +121,10 @@ def _check_callback(event: str, callback: object) -> None:
         return
     try:
         bound = signature.bind(object())
-    except TypeError as exc:
+    except TypeError:
         raise ValidationError(
-            f"must take the event as its one positional argument: "
-            f"{_named(callback)}{signature} cannot ({exc})",
+            f"must accept one argument, the event (def callback(event): ...): "
+            f"{_named(callback)}{signature} {_why_not(signature)}",
             field="callback",
             value=_named(callback),
         ) from None
@@ -143,6 +143,20 @@ def _check_callback(event: str, callback: object) -> None:
             field="callback",
             value=_named(callback),
         )
+
+
+def _why_not(signature: inspect.Signature) -> str:
+    """Why a signature cannot take the event as its one positional argument."""
+    params = list(signature.parameters.values())
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [p.name for p in params if p.default is p.empty and p.kind in positional]
+    keyword = [p.name for p in params
+               if p.default is p.empty and p.kind is inspect.Parameter.KEYWORD_ONLY]  # fmt: skip
+    if len(required) > 1:
+        return f"needs {len(required)} arguments ({', '.join(required)})"
+    if keyword:
+        return f"needs keyword argument {keyword[0]!r}"
+    return "takes no argument"
 
 
 def check_hooks(hooks: object) -> None:
@@ -177,7 +191,7 @@ class Hooks:
         >>> hooks.register("reminder_due", lambda: None)
         Traceback (most recent call last):
         ...
-        mentorkit.errors.ValidationError: callback: must take the event as its one positional argument: <lambda>() cannot (too many positional arguments) (got '<lambda>')
+        mentorkit.errors.ValidationError: callback: must accept one argument, the event (def callback(event): ...): <lambda>() takes no argument (got '<lambda>')
     """  # noqa: E501
 
     def __init__(self) -> None:

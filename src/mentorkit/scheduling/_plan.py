@@ -86,9 +86,45 @@ def _spread_rule(per: Period, times: int, day: dt.date) -> str:
     return "FREQ=MONTHLY;BYMONTHDAY=" + ",".join(str(d) for d in days)
 
 
+def _weekday_rule(per: Period, times: int, weekday: str, nth: int) -> str:
+    """An RRULE of ``times`` meetings per period on a weekday: the ``nth`` one of the month."""
+    if per is Period.WEEK:
+        if times != 1:
+            raise ValidationError("needs a commitment of one meeting a week", field="weekday",
+                                  value=weekday)  # fmt: skip
+        return f"FREQ=WEEKLY;BYDAY={weekday}"
+    months = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}[per]
+    if times <= months:
+        interval = months // times
+        extra = f";INTERVAL={interval}" if interval > 1 else ""
+        return f"FREQ=MONTHLY{extra};BYDAY={nth}{weekday}"
+    per_month = math.ceil(times / months)
+    if per_month > 4:
+        raise ValidationError(f"cannot hold {per_month} meetings a month on one weekday",
+                              field="weekday", value=weekday)  # fmt: skip
+    nths = {2: (1, 3), 3: (1, 2, 3), 4: (1, 2, 3, 4)}[per_month]
+    return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{n}{weekday}" for n in nths)
+
+
+def _check_weekday(weekday: object, nth: object) -> str | None:
+    if weekday is None:
+        return None
+    if not isinstance(weekday, str) or weekday.upper() not in _DAYS:
+        raise ValidationError("must be a weekday MO, TU, WE, TH, FR, SA or SU", field="weekday",
+                              value=weekday)  # fmt: skip
+    if not isinstance(nth, int) or isinstance(nth, bool) or nth not in (1, 2, 3, 4, -1):
+        raise ValidationError("must be 1, 2, 3, 4 or -1 (the last)", field="nth", value=nth)
+    return weekday.upper()
+
+
 def _zone(tz: object) -> dt.tzinfo:
     if not isinstance(tz, dt.tzinfo):
         raise ValidationError("must be a time zone (a zoneinfo.ZoneInfo)", field="tz", value=tz)
+    if isinstance(tz, dt.timezone) and tz.utcoffset(None) != dt.timedelta(0):
+        # A fixed offset keeps no daylight saving: half the year's meetings would move an hour.
+        raise ValidationError("must be a named time zone such as ZoneInfo('America/Chicago'), "
+                              "not a fixed UTC offset (it ignores daylight saving)", field="tz",
+                              value=str(tz))  # fmt: skip
     return tz
 
 
@@ -162,6 +198,8 @@ def plan_sessions(
     tz: dt.tzinfo = dt.UTC,
     exclusions: Iterable[dt.date] = (),
     minutes: int = 60,
+    weekday: str | None = None,
+    nth: int = 1,
 ) -> SessionPlan:
     """Plan a cohort: one [Cadence][mentorkit.scheduling.Cadence] per commitment.
 
@@ -178,10 +216,16 @@ def plan_sessions(
         tz: The time zone, a `zoneinfo.ZoneInfo` for local times.
         exclusions: Dates without meetings (school breaks).
         minutes: The length of a meeting for commitments that promise meetings only.
+        weekday: Meet on this weekday (``"TU"``) instead of the cohort start's day of the
+            month (which may be a weekend): the ``nth`` one of the month, or every week for
+            a weekly commitment; several meetings a month take the 1st and 3rd (and so on).
+        nth: Which weekday of the month: 1 to 4, or -1 for the last.
 
     Raises:
         ValidationError: a cohort of another program, ``at`` that is not a naive time,
-            ``tz`` that is not a time zone, or a milestone dated outside the calendar.
+            ``tz`` that is not a time zone (or is a fixed UTC offset other than UTC, which
+            ignores daylight saving), a milestone dated outside the calendar, or a
+            ``weekday``/``nth`` that is not one (or more than four meetings a month on it).
 
     Examples:
         >>> import datetime as dt
@@ -196,6 +240,9 @@ def plan_sessions(
         'FREQ=MONTHLY;UNTIL=20260101T055959Z;BYMONTHDAY=2'
         >>> [(s.start.strftime("%b %d %H:%M"), s.minutes) for s in plan.sessions()][::3]
         [('Jun 02 16:00', 180), ('Sep 02 16:00', 180), ('Dec 02 16:00', 180)]
+        >>> first_tuesdays = plan_sessions(program, cohort, weekday="TU", nth=1)
+        >>> [s.start.strftime("%a %b %d") for s in first_tuesdays.sessions()][:2]
+        ['Tue Jun 03', 'Tue Jul 01']
     """
     _check_args(program, cohort, at)
     if cohort.program_id != program.id:
@@ -205,6 +252,7 @@ def plan_sessions(
             value=cohort.id,
         )
     zone = _zone(tz)
+    day_name = _check_weekday(weekday, nth)
     dtstart = dt.datetime.combine(cohort.start, at, tzinfo=zone)
     items = []
     for commitment in program.commitments:
@@ -212,7 +260,9 @@ def plan_sessions(
         last = min(cohort.end, periods[-1][2] - dt.timedelta(days=1)) if periods else cohort.end
         times = commitment.times or 1
         dose = math.ceil(commitment.minutes / times) if commitment.minutes else minutes
-        rule = _spread_rule(commitment.per, times, cohort.start) + f";UNTIL={last:%Y%m%d}"
+        rule = (_spread_rule(commitment.per, times, cohort.start) if day_name is None
+                else _weekday_rule(commitment.per, times, day_name, nth))  # fmt: skip
+        rule += f";UNTIL={last:%Y%m%d}"
         cadence = Cadence.from_rrule(rule, dtstart, dose, exclusions=exclusions)
         items.append(PlannedCommitment(commitment=commitment, cadence=cadence))
     return SessionPlan(

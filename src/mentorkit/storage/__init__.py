@@ -23,6 +23,7 @@ from __future__ import annotations
 import typing
 
 from mentorkit.storage._codec import INDEXES, register_index
+from mentorkit.storage._fields import read_fields
 from mentorkit.storage._protocol import Range, Store
 from mentorkit.storage._transfer import export_store, import_store
 from mentorkit.storage._url import (
@@ -50,6 +51,7 @@ __all__ = [
     "export_store",
     "import_store",
     "open_store",
+    "read_fields",
     "register_index",
     "register_store",
     "registered_stores",

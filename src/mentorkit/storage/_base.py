@@ -336,6 +336,17 @@ class BaseStore:
                 found = list(self._scan(collection, tags, where))
             return _codec.decode_many(found, collection)
 
+    def _select_fields(
+        self, cls: type[E], names: tuple[str, ...], where: list[Term]
+    ) -> list[tuple[Any, ...]]:
+        """:meth:`_select` narrowed to some fields: tuples, no entities (see read_fields)."""
+        collection = _codec.info(cls).collection
+        tags = _codec.tags_for(cls)
+        with _bulk():
+            with self._txn(write=False), self._errors():
+                found = list(self._scan(collection, tags, where))
+            return _codec.decode_fields(found, collection, names)
+
     def delete(self, target: Entity | tuple[type[Entity], str]) -> None:
         """Delete an entity (checking its version) or a ``(cls, id)`` pair (any version).
 

@@ -7,6 +7,7 @@ moves between backends losslessly.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import re
@@ -61,8 +62,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "target": ("program_id",),
 }
 #: The indexed fields of each collection, usable in ``Store.find`` (read-only). Adding a line
-#: above, or calling [`register_index`][mentorkit.storage.register_index], is all it takes to index
-#: a collection: SQL stores
+#: above, or calling :func:`register_index`, is all it takes to index a collection: SQL stores
 #: re-key their existing rows when they open with a new layout.
 INDEXES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(_INDEXES)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -87,7 +87,7 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
             class of the collection, or a collection that is indexed differently already
             (without ``replace``).
 
-    Examples:
+    Example:
         >>> register_index("site_visit", "person_id", "school_id")
         >>> INDEXES["site_visit"]
         ('person_id', 'school_id')
@@ -146,8 +146,7 @@ def _set_index(collection: str, fields: tuple[str, ...]) -> None:
         del _INFO[cls]
 
 
-#: Collections whose index this process chose with
-#: [`register_index`][mentorkit.storage.register_index] (the others carry
+#: Collections whose index this process chose with :func:`register_index` (the others carry
 #: the built-in definition, or none): only these override a store's recorded layout.
 _REGISTERED: set[str] = set()
 
@@ -197,7 +196,7 @@ class ClassInfo(NamedTuple):
     #: The index key columns of an entity (its own keys, then ``None``).
     index_keys: Callable[[Any], tuple[str | None, ...]]
     #: Shortcuts that agree with the converter round trip (``None``: always use it): the
-    #: read, and the write (version, validation, text and keys) returning the `Row`.
+    #: read, and the write (version, validation, text and keys) returning the :class:`Row`.
     fast_structure: Callable[[dict[str, Any]], Any] | None
     fast_encode: Callable[[Any], Row] | None
 
@@ -206,7 +205,7 @@ _INFO: dict[type[Any], ClassInfo] = {}
 
 
 def info(cls: type[Any]) -> ClassInfo:
-    """The (cached) `ClassInfo` of a registered entity class.
+    """The (cached) :class:`ClassInfo` of a registered entity class.
 
     Raises:
         ValidationError: ``cls`` is not a registered subclass of ``Entity``.
@@ -312,6 +311,7 @@ class Row(NamedTuple):
 # One encoder, built once: json.dumps would build it again for every document.
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 _DECODE = json.JSONDecoder().decode
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _check_text(value: str, field: str) -> None:
@@ -324,7 +324,7 @@ def encode(entity: Any) -> Row:
     """Validate an entity as the converter round trip would and encode it for storage.
 
     Entities of classes with cattrs' own hooks take a shortcut that checks the same (see
-    `mentorkit.storage._fastpath.make_encoder`); anything it cannot vouch for takes
+    :func:`mentorkit.storage._fastpath.make_encoder`); anything it cannot vouch for takes
     the full round trip.
 
     Raises:
@@ -489,9 +489,9 @@ def decode(
 
 
 def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> list[Any]:
-    """`decode` of many stored ``(type, text)`` rows of one collection, in order.
+    """:func:`decode` of many stored ``(type, text)`` rows of one collection, in order.
 
-    The same answers and errors as `decode` row by row, with the per-row lookups
+    The same answers and errors as :func:`decode` row by row, with the per-row lookups
     done once per type.
     """
     out: list[Any] = []
@@ -517,10 +517,62 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
     return out
 
 
+_PROJECTIONS: dict[tuple[type[Any], tuple[str, ...]], Any] = {}
+
+
+def decode_fields(
+    found: Iterable[tuple[str, str | bytes]], collection: str, names: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    """The ``names`` fields of many stored ``(type, text)`` rows, as tuples, in order.
+
+    The values :func:`decode_many` would give the entities (``getattr`` of each name),
+    without building the entities where a generated projection can vouch for the
+    document (see :func:`mentorkit.storage._fastpath.make_projection`); any other row is
+    decoded whole, with :func:`decode`'s errors.
+    """
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    shortcuts: dict[str, Any] = {}
+    # Per type, per field: the hook answers remembered for this batch (see make_projection).
+    memo: dict[str, dict[int, dict[Any, Any]]] = collections.defaultdict(
+        lambda: collections.defaultdict(dict)
+    )
+    scan = _SCAN
+    for tag, text in found:
+        try:
+            fast = shortcuts[tag]
+        except KeyError:
+            cls = registered_types.get(tag)
+            fast = None
+            if cls is not None:
+                meta = _INFO.get(cls) or info(cls)
+                if meta.fast_structure is not None:
+                    fast = _PROJECTIONS.get((cls, names))
+                    if fast is None:
+                        fast = _PROJECTIONS[cls, names] = _fastpath.make_projection(cls, names)
+            shortcuts[tag] = fast
+        if fast is not None and type(text) is str:
+            try:
+                # The decoder's scanner: what _DECODE does, less its checks for white space
+                # around the document (a document that does not end where the text does
+                # is decoded whole below).
+                doc, end = scan(text, 0)
+                if end == len(text) and type(doc) is dict:
+                    del doc[TAG_KEY]
+                    if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
+                        append(fast(doc, memo[tag]))
+                        continue
+            except Exception:  # noqa: S110 - decode() below decides and explains
+                pass
+        entity = decode(tag, text, collection)
+        append(tuple([getattr(entity, name) for name in names]))
+    return out
+
+
 def rekey(
     collection: str, tag: str, text: str | bytes, id: str | None = None
 ) -> tuple[str | None, ...]:
-    """The index keys of a stored document under the current [`INDEXES`][mentorkit.storage.INDEXES].
+    """The index keys of a stored document under the current :data:`INDEXES`.
 
     A collection without indexes needs no decoding (its type may not even be registered).
     """
@@ -533,22 +585,20 @@ def rekey(
 
 
 class Layout(NamedTuple):
-    """What opening a store does about its recorded index layout (see `merge_layout`)."""
+    """What opening a store does about its recorded index layout (see :func:`merge_layout`)."""
 
     #: The layout to record: the stored one, with this process's definitions merged in.
     text: str
-    #: The collections whose recorded definition came from
-    #: [`register_index`][mentorkit.storage.register_index] (JSON).
+    #: The collections whose recorded definition came from :func:`register_index` (JSON).
     registered: str
-    #: The collections whose rows must be re-keyed (under this process's
-    #: [`INDEXES`][mentorkit.storage.INDEXES]).
+    #: The collections whose rows must be re-keyed (under this process's :data:`INDEXES`).
     rekey: tuple[str, ...]
     #: Stored definitions this process takes over: ``(collection, fields)``.
     adopt: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 def merge_layout(stored: str | None, stored_registered: str | None = None) -> Layout:
-    """Merge a store's recorded index layout with this process's `INDEXES`.
+    """Merge a store's recorded index layout with this process's :data:`INDEXES`.
 
     The recorded layout is the authority shared by every process using the store:
 
@@ -556,15 +606,12 @@ def merge_layout(stored: str | None, stored_registered: str | None = None) -> La
       say with a plugin, indexes it) and its rows keep their keys;
     * a collection the store records no entry for gets this process's definition, and its
       rows are re-keyed;
-    * a collection this process indexed with [`register_index`][mentorkit.storage.register_index]
-      (its own choice, e.g. a
+    * a collection this process indexed with :func:`register_index` (its own choice, e.g. a
       widened index with ``replace=True``) overrides a different recorded entry, and its
       rows are re-keyed: the last process to *register* a different definition wins;
     * a collection this process knows only by its built-in definition never overrides an
-      entry another process recorded with [`register_index`][mentorkit.storage.register_index]: it
-      adopts that
-      definition (its [`INDEXES`][mentorkit.storage.INDEXES] changes), so it reads and writes the
-      same keys;
+      entry another process recorded with :func:`register_index`: it adopts that
+      definition (its :data:`INDEXES` changes), so it reads and writes the same keys;
     * a built-in definition differing from a recorded built-in one (another mentorkit
       version) overrides it, and the rows are re-keyed.
 
@@ -601,7 +648,7 @@ def merge_layout(stored: str | None, stored_registered: str | None = None) -> La
 
 
 def adopt(layout: Layout) -> None:
-    """Take over the recorded definitions `merge_layout` found (this process-wide)."""
+    """Take over the recorded definitions :func:`merge_layout` found (this process-wide)."""
     for name, fields in layout.adopt:
         if 0 < len(fields) <= MAX_KEYS:
             _set_index(name, fields)

@@ -17,7 +17,7 @@ import json
 import types
 from collections import abc
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, get_args, get_origin
 
 import attrs
 
@@ -41,8 +41,6 @@ _INLINE: dict[Any, str] = {
     c.version_number: f"type({{v}}) is int and 0 <= {{v}} <= {c.MAX_VERSION}",
     c.text: "type({v}) is str",
     c.optional_text: "{v} is None or type({v}) is str",
-    c.optional_private_text: "{v} is None or type({v}) is str",
-    c.boolean: "type({v}) is bool",
     c.is_date: "type({v}) is _date_t",
     c.optional_date: "{v} is None or type({v}) is _date_t",
 }
@@ -257,7 +255,7 @@ def make_restamp(cls: type[Any], *, top: bool = True) -> Callable[[Any, int], An
 
 
 def _restamp_body(cls: type[Any], env: dict[str, Any], *, top: bool) -> list[str] | None:
-    """The lines of `make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
+    """The lines of :func:`make_restamp`'s function: from ``e`` and ``version`` to ``n``."""
     if not plain_hooks(cls) or not _slotted(cls):
         return None
     for f in attrs.fields(cls):
@@ -356,6 +354,42 @@ def _json_list(items: tuple[str, ...]) -> str:
     return "[" + ",".join(map(_QUOTE, items)) + "]"
 
 
+def _structure_field(i: int, f: Any, env: dict[str, Any], lines: list[str]) -> None:
+    """Lines structuring field ``f`` of a document ``d`` into local ``v<i>``."""
+    v = f"v{i}"
+    lines.append(f"    {v} = d[{f.name!r}]")
+    base, opt = _split(f.type)
+    guard = f"if {v} is not None: " if opt else ""
+    none = f"{v} is not None and " if opt else ""
+    item = _nested(base)
+    if base in (str, int):
+        env[f"T{i}"] = base
+        lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
+    elif base is dt.date:  # what the converter's date hook accepts: YYYY-MM-DD
+        bad = f"type({v}) is not str or len({v}) != 10"
+        lines.append(f"    if {none}({bad}): raise _UnsureError")
+        lines.append(f"    {guard}{v} = _date({v})")
+    elif isinstance(base, type) and issubclass(base, Enum):
+        env[f"M{i}"] = base._value2member_map_
+        lines.append(f"    {guard}{v} = M{i}[{v}]")
+    elif not opt and _is_str_tuple(base):
+        lines.append(
+            f"    if type({v}) is not list or not all(type(x) is str for x in {v}): "
+            "raise _UnsureError"
+        )
+        lines.append(f"    {v} = tuple({v})")
+    elif _str_mapping(base):  # a fresh dict from JSON: the converter would copy it
+        lines.append(f"    if {none}not ({_STR_DICT.format(v=v)}): raise _UnsureError")
+    elif item is not None and (sub := make_structure(item)) is not None:
+        env[f"N{i}"] = sub
+        lines.append(f"    if {none}type({v}) is not list: raise _UnsureError")
+        lines.append(f"    {guard}{v} = tuple([N{i}(x) for x in {v}])")
+    else:  # what cattrs' generated code does for this field
+        env[f"S{i}"] = converter.get_structure_hook(f.type)
+        env[f"T{i}"] = f.type
+        lines.append(f"    {v} = S{i}({v}, T{i})")
+
+
 def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
     """A structure function for complete documents of ``cls`` (every field present).
 
@@ -375,42 +409,92 @@ def make_structure(cls: type[Any]) -> Callable[[dict[str, Any]], Any] | None:
     }
     lines = ["def structure(d):", "    if d.keys() != _keys: raise _UnsureError"]
     for i, f in enumerate(fields):
-        v = f"v{i}"
-        lines.append(f"    {v} = d[{f.name!r}]")
-        base, opt = _split(f.type)
-        guard = f"if {v} is not None: " if opt else ""
-        none = f"{v} is not None and " if opt else ""
-        item = _nested(base)
-        if base in (str, int):
-            env[f"T{i}"] = base
-            lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
-        elif base is dt.date:  # what the converter's date hook accepts: YYYY-MM-DD
-            bad = f"type({v}) is not str or len({v}) != 10"
-            lines.append(f"    if {none}({bad}): raise _UnsureError")
-            lines.append(f"    {guard}{v} = _date({v})")
-        elif isinstance(base, type) and issubclass(base, Enum):
-            env[f"M{i}"] = base._value2member_map_
-            lines.append(f"    {guard}{v} = M{i}[{v}]")
-        elif not opt and _is_str_tuple(base):
-            lines.append(
-                f"    if type({v}) is not list or not all(type(x) is str for x in {v}): "
-                "raise _UnsureError"
-            )
-            lines.append(f"    {v} = tuple({v})")
-        elif _str_mapping(base):  # a fresh dict from JSON: the converter would copy it
-            lines.append(f"    if {none}not ({_STR_DICT.format(v=v)}): raise _UnsureError")
-        elif item is not None and (sub := make_structure(item)) is not None:
-            env[f"N{i}"] = sub
-            lines.append(f"    if {none}type({v}) is not list: raise _UnsureError")
-            lines.append(f"    {guard}{v} = tuple([N{i}(x) for x in {v}])")
-        else:  # what cattrs' generated code does for this field
-            env[f"S{i}"] = converter.get_structure_hook(f.type)
-            env[f"T{i}"] = f.type
-            lines.append(f"    {v} = S{i}({v}, T{i})")
+        _structure_field(i, f, env, lines)
     _construct(cls, env, lines)
     lines.append("    return n")
     structure: Callable[[dict[str, Any]], Any] = _compile(lines, env, "structure")
     return structure
+
+
+_NO = object()
+#: A projection: a document and the batch's remembered answers -> the fields' values.
+_Projection: TypeAlias = "Callable[[dict[str, Any], dict[int, dict[Any, Any]]], tuple[Any, ...]]"
+_ATOMS = (str, int, bool, float, dt.date, dt.datetime, dt.time, dt.timedelta, type(None))
+
+
+def _immutable(value: object) -> bool:
+    """Whether ``value`` may be shared by several answers: a scalar, enum, or tuple of them."""
+    if isinstance(value, tuple):
+        return all(isinstance(x, (*_ATOMS, Enum)) for x in value)
+    return isinstance(value, (*_ATOMS, Enum))
+
+
+def make_projection(
+    cls: type[Any], names: tuple[str, ...]
+) -> _Projection | None:
+    """The ``names`` fields of a complete document of ``cls``, as a tuple, without the entity.
+
+    Each field is structured as :func:`make_structure` does and passed through its attrs
+    converter (as ``__init__`` would); a validator with an inline condition (ids, dates,
+    enum members, tuples of them) is checked and, if the condition fails, the function
+    raises so that the caller decodes the whole entity (and raises its usual error). Other
+    validators and ``__attrs_post_init__`` are not rerun: they ran when the entity was
+    stored. ``None``: no shortcut for ``cls``.
+
+    The function takes a second argument, a ``defaultdict(dict)`` the caller keeps for
+    one batch of documents: the answers of hook and converter calls for repeated JSON
+    scalars are remembered there (only immutable answers, so sharing them is safe).
+    """
+    if not plain_hooks(cls) or not _slotted(cls):
+        return None
+    fields = attrs.fields(cls)
+    by_name = {f.name: (i, f) for i, f in enumerate(fields)}
+    for f in fields:
+        if f.converter is not None and not isinstance(f.converter, types.FunctionType):
+            return None
+    env: dict[str, Any] = {
+        "_UnsureError": UnsureError,
+        "_keys": frozenset(by_name),
+        "_date": dt.date.fromisoformat,
+    }
+    env["_NO"], env["_immutable"] = _NO, _immutable
+    lines = ["def project(d, K):", "    if d.keys() != _keys: raise _UnsureError"]
+    for name in dict.fromkeys(names):
+        i, f = by_name[name]
+        body: list[str] = []
+        _structure_field(i, f, env, body)
+        if f.converter is not None:
+            env[f"C{i}"] = f.converter
+            keeps = _keeps_members(f.converter, _split(f.type)[0])
+            if keeps is not None:
+                env[f"M{i}T"] = keeps
+                body.append(f"    if type(v{i}) is not M{i}T: v{i} = C{i}(v{i})")
+            else:
+                body.append(f"    v{i} = C{i}(v{i})")
+        if f.validator is not None:
+            condition = _inline(f.validator, f"v{i}", env, i)
+            if condition:
+                body.append(f"    if not ({condition}): raise _UnsureError")
+        if f"S{i}" not in env and f"C{i}" not in env:
+            lines += body
+            continue
+        # A hook or converter call: remembered per call for the JSON scalars (and empty
+        # lists) it was given, when its answer is immutable (dates, enums, flags repeat).
+        lines += [
+            f"    v{i} = d[{name!r}]",
+            f"    t = type(v{i})",
+            f"    k = (t, v{i}) if t is str or t is int or t is bool or v{i} is None "
+            f"else (t, ()) if t is list and not v{i} else _NO",
+            f"    r = K[{i}].get(k, _NO) if k is not _NO else _NO",
+            f"    if r is not _NO: v{i} = r",
+            "    else:",
+            *["    " + line for line in body],
+            f"        if k is not _NO and _immutable(v{i}): K[{i}][k] = v{i}",
+        ]
+    values = ", ".join(f"v{by_name[name][0]}" for name in names)
+    lines.append(f"    return ({values},)")
+    project: _Projection = _compile(lines, env, "project")
+    return project
 
 
 def make_keys(
@@ -419,7 +503,7 @@ def make_keys(
     """The index keys of an entity: its ``names`` fields as ``key`` texts, padded to ``width``.
 
     Strings are their own keys; dates and string enums of the declared type are turned into
-    keys inline. The function raises `UnsureError` for a key holding the NUL
+    keys inline. The function raises :class:`UnsureError` for a key holding the NUL
     character (which the caller then reports).
     """
     env: dict[str, Any] = {}
