@@ -211,6 +211,18 @@ def test_a_pseudonymised_graph_keeps_no_title_or_org_unit():
     assert {(q.title, q.org_unit_id) for q in p.people.values()} == {("", None)}
 
 
+def test_a_pseudonymised_graph_keeps_no_reporting_line():
+    # The one person without a supervisor is the superintendent, and a count of direct
+    # reports singles out others: 8 of 400 people were unique by depth and reports.
+    from mentorkit.synthetic import district
+
+    d = district(seed=3, staff=400)
+    g = MentorshipGraph.from_mentorships(d.mentorships, people=d.people)
+    assert sum(p.supervisor_id is None for p in g.people.values()) < len(g.people)
+    p = g.pseudonymise(key="a long and secret key")
+    assert {q.supervisor_id for q in p.people.values()} == {None}
+
+
 def test_a_pseudonymised_graph_keeps_no_name_in_its_mentorships(tmp_path):
     from mentorkit.model import LifecycleChange, Mentorship, MentorshipStatus
 

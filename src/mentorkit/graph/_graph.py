@@ -705,10 +705,11 @@ class MentorshipGraph:
 
         Same key, same pseudonyms: graphs exported on different days can be joined, while
         nobody without the key can map a pseudonym back to a person. Names become the
-        pseudonym; e-mail and demographics are dropped; supervisors are pseudonymised too.
-        Title and org unit are dropped as well: together they single people out (every
-        principal is the only one of their title in their school), so a pseudonym that kept
-        them could be mapped back to a person without the key.
+        pseudonym; e-mail and demographics are dropped. Title, org unit and supervisor are
+        dropped as well: together they single people out (every principal is the only one of
+        their title in their school; the one person without a supervisor is the top of the
+        organisation, and a count of direct reports picks out others), so a pseudonym that
+        kept them could be mapped back to a person without the key.
         Mentorship ids are pseudonymised too (people name them, "m-ana-kim"), the person who
         changed a mentorship's status as well, and the free-text reasons are withheld.
 
@@ -754,7 +755,7 @@ class MentorshipGraph:
         ]  # fmt: skip
         people = [
             attrs.evolve(p, id=alias(p.id), name=alias(p.id), email=None, demographics=None,
-                         title="", org_unit_id=None, supervisor_id=alias_opt(p.supervisor_id))
+                         title="", org_unit_id=None, supervisor_id=None)
             for p in self._people.values()
         ]  # fmt: skip
         outcomes = [attrs.evolve(o, person_id=alias(o.person_id), note="") for o in self._outcomes]
