@@ -110,6 +110,23 @@ def load_each(
     return out
 
 
+def register_installed(
+    group: str, registry: Container[str], register: Callable[[str, str], object]
+) -> None:
+    """Register each installed plugin of ``group`` not in ``registry`` by its path.
+
+    ``register(name, "module:attr")`` imports nothing yet; a plugin it refuses (a malformed
+    name or path) is skipped with a ``PluginWarning`` naming it, and the others still count.
+    """
+    for name, ep in installed(group).items():
+        if name in registry:
+            continue
+        try:
+            register(name, ep.value)
+        except ValidationError as exc:
+            warn_broken(ValidationError(f"{describe(ep)}: {exc}", field="entry_point"))
+
+
 class _View(Mapping[str, T]):
     """A read-only view of a registry that first merges its group's installed plugins."""
 

@@ -39,15 +39,7 @@ def _merge_entry_points() -> None:
     if _entry_points_loaded:
         return
     _entry_points_loaded = True
-    for name, ep in _plugins.installed(ENTRY_POINT_GROUP).items():
-        if name in _registry:
-            continue
-        try:
-            register_matcher(name, ep.value)
-        except ValidationError as exc:
-            _plugins.warn_broken(
-                ValidationError(f"{_plugins.describe(ep)}: {exc}", field="entry_point")
-            )
+    _plugins.register_installed(ENTRY_POINT_GROUP, _registry, register_matcher)
 
 
 #: A read-only view of the registry, installed plugins included: name -> factory, or the

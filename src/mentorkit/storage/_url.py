@@ -127,15 +127,7 @@ def _merge_entry_points() -> None:
     _entry_points_loaded = True
     from mentorkit import _plugins
 
-    for name, ep in _plugins.installed(ENTRY_POINT_GROUP).items():
-        if name in _OPENERS:
-            continue
-        try:
-            register_store(name, ep.value)
-        except ValidationError as exc:
-            _plugins.warn_broken(
-                ValidationError(f"{_plugins.describe(ep)}: {exc}", field="entry_point")
-            )
+    _plugins.register_installed(ENTRY_POINT_GROUP, _OPENERS, register_store)
 
 
 #: A read-only view of the registered URL schemes and their openers (a callable, or a
