@@ -16,6 +16,8 @@ import glob
 import os
 import stat
 
+from mentorkit.errors import StorageError
+
 #: The mode of every new file holding personal data: read and write for the owner only.
 PRIVATE = 0o600
 
@@ -96,6 +98,25 @@ def write_private(path: str, data: str | bytes, *, durable: bool = True) -> None
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+def write_file(path: str, data: str | bytes, *, label: str | None = None) -> None:
+    """`write_private`, with a failure as a ``StorageError``: what commands and exports call.
+
+    Args:
+        path: The file to replace.
+        data: Its new content.
+        label: What the message calls the file (default: ``path``).
+
+    Raises:
+        StorageError: ``cannot write <label>: <why>`` (the target is then unchanged); a NUL
+            byte in the path is such a failure too.
+    """
+    try:
+        write_private(path, data)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StorageError(f"cannot write {path if label is None else label}: {why}") from None
 
 
 def remove_orphans(path: str, *, running: bool = True) -> int:

@@ -221,10 +221,6 @@ def _new_files(url: str) -> list[str]:
 
 
 def _write_atomically(path: str, text: str | bytes) -> None:
-    from mentorkit._files import write_private
+    from mentorkit._files import write_file
 
-    try:
-        write_private(path, text)  # also removes what a killed export left behind
-    except (OSError, ValueError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise StorageError(f"cannot write {path}: {why}") from None
+    write_file(path, text)  # also removes what a killed export left behind

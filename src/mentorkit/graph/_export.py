@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
-from mentorkit._files import write_private
+from mentorkit._files import write_file
 from mentorkit._optional import require as require  # graph modules import it from here
-from mentorkit.errors import StorageError, ValidationError
+from mentorkit.errors import ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from mentorkit.graph._graph import MentorshipGraph
+
 
 def _flat_value(value: Any) -> str | int | float | bool | None:
     if value is None:
@@ -161,11 +162,7 @@ def write(
         )
     else:
         _gexf_tree(g).write(buffer)
-    try:
-        write_private(os.fspath(path), buffer.getvalue())
-    except (OSError, ValueError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise StorageError(f"cannot write {fmt} to {str(path)!r}: {why}") from exc
+    write_file(os.fspath(path), buffer.getvalue(), label=f"{fmt} to {str(path)!r}")
 
 
 def node_link(graph: MentorshipGraph, *, include_sensitive: bool = False) -> dict[str, Any]:

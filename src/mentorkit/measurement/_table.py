@@ -16,7 +16,6 @@ from typing import Any, Generic, TypeVar, overload
 import attrs
 
 from mentorkit._optional import require
-from mentorkit.errors import StorageError
 from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed
 
 R = TypeVar("R")
@@ -129,13 +128,9 @@ def write_private(path: str | os.PathLike[str], text: str) -> None:
     Raises:
         StorageError: the file cannot be written (the path's file is then unchanged).
     """
-    from mentorkit._files import write_private as write
+    from mentorkit._files import write_file
 
-    try:
-        write(os.fspath(path), text)
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise StorageError(f"cannot write {os.fspath(path)!r}: {why}") from None
+    write_file(os.fspath(path), text, label=repr(os.fspath(path)))
 
 
 class ReportTable(Sequence[R], Generic[R]):
