@@ -9,7 +9,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mentorkit._files import write_private
+from mentorkit._files import write_file
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
 from mentorkit.errors import StorageError, ValidationError
 
@@ -124,11 +124,8 @@ def run(args: argparse.Namespace) -> int:
         elif fmt == "gexf":
             graph.write_gexf(args.out, include_sensitive=args.include_sensitive)
         else:
-            try:
-                write_private(str(args.out), json.dumps(graph.node_link(
-                    include_sensitive=args.include_sensitive)))  # fmt: skip
-            except OSError as exc:
-                raise StorageError(f"cannot write {args.out}: {exc.strerror}") from exc
+            write_file(str(args.out), json.dumps(graph.node_link(
+                include_sensitive=args.include_sensitive)))  # fmt: skip
     print(report)
     if args.out is not None:
         print(f"\nWrote {args.out} ({fmt})")
