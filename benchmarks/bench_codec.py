@@ -46,10 +46,10 @@ import attrs
 import cattrs
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_storage import make_entities  # noqa: E402
+from bench_storage import make_entities
 
-from mentorkit.serialization import configure_converter, to_dict  # noqa: E402
-from mentorkit.storage import _codec  # noqa: E402
+from mentorkit.serialization import configure_converter, to_dict
+from mentorkit.storage import _codec
 
 HAVE_ORJSON = importlib.util.find_spec("orjson") is not None
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
@@ -73,7 +73,6 @@ def preconf(kind: str, **options: Any) -> cattrs.Converter:
         forbid_extra_keys=True, detailed_validation=False, **options
     )
     return _convert(conv)
-
 
 
 def writer(conv: cattrs.Converter, dumps: Callable[[Any], Any] = _ENCODE) -> Callable[[Any], Any]:
@@ -203,9 +202,7 @@ def main() -> None:
         else:
             t = best(lambda fn=fn: [fn(cls, text) for cls, text in texts], args.repeat)
         results.append(("read", name, t, t / base_r))
-    t = best(
-        lambda: [_codec.decode(_codec.info(c).tag, text) for c, text in texts], args.repeat
-    )
+    t = best(lambda: [_codec.decode(_codec.info(c).tag, text) for c, text in texts], args.repeat)
     results.append(("read", "storage._codec.decode as it is", t, t / base_r))
 
     names = ("id", "version", "person_id")
