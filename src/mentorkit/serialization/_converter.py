@@ -7,8 +7,8 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from enum import Enum, IntEnum, StrEnum
-from types import MappingProxyType
-from typing import Any, TypeVar, get_args, get_origin, overload
+from types import MappingProxyType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, overload
 
 import attrs
 import cattrs
@@ -97,27 +97,58 @@ def _is_tuple(tp: Any) -> bool:
     return get_origin(tp) is tuple
 
 
-def _tuple_hook_factory(tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+def _tuple_hook_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], tuple[Any, ...]]:
     args = get_args(tp)
     item = args[0] if args else Any
+    # The item's hook, looked up once on first use (not at once: a class holding a tuple
+    # of itself is still being hooked), not dispatched again for every item.
+    hook: Callable[[Any, Any], Any] | None = None
 
     def structure(value: object, _: Any) -> tuple[Any, ...]:
+        nonlocal hook
         # cattrs would happily turn the string "abc" into ("a", "b", "c").
         if not isinstance(value, list | tuple):
             raise _fail("a list", value)
-        out: list[Any] = []
+        if hook is None:
+            hook = conv.get_structure_hook(item)
+        try:
+            return tuple([hook(v, item) for v in value])
+        except Exception:  # noqa: S110 - again, item by item, to name each bad index
+            pass
         errors: list[Exception] = []
         for index, v in enumerate(value):
             try:
-                out.append(converter.structure(v, item))
+                hook(v, item)
             except Exception as exc:
                 # The index note lets error messages name the path ($.steps[2].text).
                 note = IterableValidationNote(f"Structuring {tp} @ index {index}", index, item)
                 exc.__notes__ = [*getattr(exc, "__notes__", []), note]
                 errors.append(exc)
-        if errors:
-            raise IterableValidationError(f"While structuring {tp!r}", errors, tp)
-        return tuple(out)
+        raise IterableValidationError(f"While structuring {tp!r}", errors, tp)
+
+    return structure
+
+
+def _is_optional(tp: Any) -> bool:
+    if get_origin(tp) not in (Union, UnionType):
+        return False
+    args = get_args(tp)
+    return len(args) == 2 and type(None) in args
+
+
+def _optional_hook_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    (inner,) = (a for a in get_args(tp) if a is not type(None))
+    # cattrs' own hook for ``X | None`` dispatches on ``X`` for every value; this one
+    # looks ``X``'s hook up once, on first use (``X`` may hold an optional of itself).
+    hook: Callable[[Any, Any], Any] | None = None
+
+    def structure(value: object, _: Any) -> Any:
+        nonlocal hook
+        if value is None:
+            return None
+        if hook is None:
+            hook = conv.get_structure_hook(inner)
+        return hook(value, inner)
 
     return structure
 
@@ -151,6 +182,7 @@ def configure_converter(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     conv.register_structure_hook_factory(_is_tuple, _tuple_hook_factory)
+    conv.register_structure_hook_factory(_is_optional, _optional_hook_factory)
 
 
 #: The converter every part of mentorkit (and every store) goes through.

@@ -7,9 +7,9 @@ moves between backends losslessly.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import json
+import operator
 import re
 import types
 from enum import Enum
@@ -29,7 +29,6 @@ from mentorkit.serialization import (
     structure,
     tag_of,
 )
-from mentorkit.storage import _fastpath
 from mentorkit.storage._protocol import Range
 
 if TYPE_CHECKING:
@@ -195,10 +194,6 @@ class ClassInfo(NamedTuple):
     prefix: str
     #: The index key columns of an entity (its own keys, then ``None``).
     index_keys: Callable[[Any], tuple[str | None, ...]]
-    #: Shortcuts that agree with the converter round trip (``None``: always use it): the
-    #: read, and the write (version, validation, text and keys) returning the :class:`Row`.
-    fast_structure: Callable[[dict[str, Any]], Any] | None
-    fast_encode: Callable[[Any], Row] | None
 
 
 _INFO: dict[type[Any], ClassInfo] = {}
@@ -257,17 +252,7 @@ def _class_info(
         unstructure=converter.get_unstructure_hook(cls),
         structure=converter.get_structure_hook(cls),
         prefix=prefix,
-        index_keys=_fastpath.make_keys(cls, keys, MAX_KEYS, key),
-        fast_structure=_fastpath.make_structure(cls),
-        fast_encode=_fastpath.make_encoder(
-            cls,
-            prefix=prefix,
-            names=keys,
-            width=MAX_KEYS,
-            key=key,
-            row=Row,
-            head=(collection, tag),
-        ),
+        index_keys=_keys_of(keys),
     )
 
 
@@ -323,9 +308,10 @@ def _check_text(value: str, field: str) -> None:
 def encode(entity: Any) -> Row:
     """Validate an entity as the converter round trip would and encode it for storage.
 
-    Entities of classes with cattrs' own hooks take a shortcut that checks the same (see
-    :func:`mentorkit.storage._fastpath.make_encoder`); anything it cannot vouch for takes
-    the full round trip.
+    The converter round trip is the validation: the entity is unstructured, its new
+    version set, and the document structured back (``__init__`` runs every converter and
+    validator once); the document text is what was structured, so a store only ever holds
+    what it can read back.
 
     Raises:
         ValidationError: not a registered entity, or a field the converter cannot write or
@@ -334,14 +320,6 @@ def encode(entity: Any) -> Row:
     if not isinstance(entity, Entity):
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
     meta = _INFO.get(type(entity)) or info(type(entity))
-    if meta.fast_encode is not None:
-        # Field types checked exactly, containers copied, validators run (even inside
-        # attrs.validators.disabled(): a store never holds what it could not read back).
-        # Anything it cannot vouch for goes the long way.
-        try:
-            return meta.fast_encode(entity)
-        except Exception:  # noqa: S110 - the reference path below decides and explains
-            pass
     expected = entity.version
     if type(expected) is not int or not 0 <= expected < MAX_VERSION:
         raise ValidationError(
@@ -358,7 +336,11 @@ def encode(entity: Any) -> Row:
         where = f"{meta.collection}/{entity.id}"
         raise ValidationError(f"{where}: cannot be serialised: {exc}", field="entity") from exc
     body["version"] = version
-    stored = _round_trip(meta, entity, body)
+    try:
+        stored = meta.structure(body, meta.cls)
+    except Exception:
+        _explain(meta, entity, body)
+        raise
     if attrs.validators.get_disabled():  # the round trip ran no validator: run them all
         try:
             _validate_tree(stored)
@@ -384,13 +366,25 @@ def encode(entity: Any) -> Row:
     id = stored.id
     if "\x00" in id:
         _check_text(id, "id")
-    try:
-        keys = meta.index_keys(stored)
-    except _fastpath.UnsureError as exc:  # a key holding NUL
-        name = exc.args[0]
-        _check_text(key(getattr(stored, name)) or "", name)
-        raise  # pragma: no cover - the check above raises
-    return Row(meta.collection, id, meta.tag, expected, version, keys, text, stored)
+    keys = meta.index_keys(stored)
+    if any(k is not None and "\x00" in k for k in keys):
+        for name, k in zip(meta.keys, keys, strict=False):
+            _check_text(k or "", name)
+    return _tnew(Row, (meta.collection, id, meta.tag, expected, version, keys, text, stored))
+
+
+_tnew = tuple.__new__  # a Row without NamedTuple's Python-level __new__
+
+
+def _keys_of(names: tuple[str, ...]) -> Callable[[Any], tuple[str | None, ...]]:
+    """The index key columns of an entity: its ``names`` fields as :func:`key` texts, padded."""
+    pad = (None,) * (MAX_KEYS - len(names))
+    if not names:
+        return lambda _: pad
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda e: (k if type(k := get(e)) is str else key(k), *pad)
+    return lambda e: (*[k if type(k) is str else key(k) for k in get(e)], *pad)
 
 
 def _validate_tree(obj: object) -> None:
@@ -414,19 +408,18 @@ def _validate_tree(obj: object) -> None:
             _validate_tree(item)
 
 
-def _round_trip(meta: ClassInfo, entity: Any, body: dict[str, Any]) -> Any:
-    """The validation: what is stored must read back through the converter."""
+def _explain(meta: ClassInfo, entity: Any, body: dict[str, Any]) -> None:
+    """Raise a ValidationError naming every bad field of a document the round trip refused.
+
+    Raises:
+        ValidationError: from the public path, prefixed with ``collection/id``.
+    """
     try:
-        return meta.structure(body, meta.cls)
-    except Exception:
-        try:  # again through the public path, for a message naming every bad field
-            structure(body, meta.cls)
-        except ValidationError as exc:
-            where = f"{meta.collection}/{entity.id}"
-            raise ValidationError(
-                f"{where}: {exc.message}", field=exc.field, errors=exc.errors
-            ) from exc
-        raise  # pragma: no cover - both paths use the same converter
+        structure(body, meta.cls)
+    except ValidationError as exc:
+        where = f"{meta.collection}/{entity.id}"
+        message = f"{where}: {exc.message}"
+        raise ValidationError(message, field=exc.field, errors=exc.errors) from exc
 
 
 _ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -472,11 +465,6 @@ def decode(
             f"the stored {tag!r} document {where} has schema version {schema!r}; this "
             f"mentorkit reads version {SCHEMA_VERSION}"
         )
-    if meta.fast_structure is not None:
-        try:
-            return meta.fast_structure(doc)
-        except Exception:  # noqa: S110 - the converter decides, below
-            pass
     try:
         return meta.structure(doc, cls)
     except Exception:
@@ -496,20 +484,20 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
     """
     out: list[Any] = []
     append = out.append
-    shortcuts: dict[str, Callable[[dict[str, Any]], Any] | None] = {}
+    hooks: dict[str, tuple[Callable[[Any, Any], Any], type[Any]] | None] = {}
     for tag, text in found:
         try:
-            fast = shortcuts[tag]
+            hook = hooks[tag]
         except KeyError:
             cls = registered_types.get(tag)
             meta = None if cls is None else _INFO.get(cls) or info(cls)
-            fast = shortcuts[tag] = None if meta is None else meta.fast_structure
-        if fast is not None and type(text) is str:
+            hook = hooks[tag] = None if meta is None else (meta.structure, meta.cls)
+        if hook is not None and type(text) is str:
             try:
                 doc = _DECODE(text)
                 del doc[TAG_KEY]
                 if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
-                    append(fast(doc))
+                    append(hook[0](doc, hook[1]))
                     continue
             except Exception:  # noqa: S110 - decode() below decides and explains
                 pass
@@ -517,7 +505,30 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
     return out
 
 
-_PROJECTIONS: dict[tuple[type[Any], tuple[str, ...]], Any] = {}
+#: How :func:`decode_fields` reads one field: name, structure hook, type, attrs converter,
+#: validator and attribute.
+_Step = tuple[str, Any, Any, Any, Any, Any]
+_PLANS: dict[tuple[type[Any], tuple[str, ...]], tuple[_Step, ...] | None] = {}
+
+
+def _plan(cls: type[Any], names: tuple[str, ...]) -> tuple[_Step, ...] | None:
+    """The per-field structure hooks of ``names`` in ``cls``, or ``None``: decode whole.
+
+    Only for a class the converter reads with the hook cattrs generates (no overrides):
+    that hook structures each field with ``converter.get_structure_hook(field.type)``,
+    so the field's value is that hook's answer passed through the attrs converter.
+    """
+    hook = converter.get_structure_hook(cls)
+    code = getattr(hook, "__code__", None)
+    generated = code is not None and code.co_filename.startswith("<cattrs generated structure")
+    if not generated or getattr(hook, "overrides", None) != {}:
+        return None
+    fields = attrs.fields_dict(cls)
+    return tuple(
+        (name, converter.get_structure_hook(fields[name].type), fields[name].type,
+         fields[name].converter, fields[name].validator, fields[name])
+        for name in names
+    )  # fmt: skip
 
 
 def decode_fields(
@@ -526,42 +537,43 @@ def decode_fields(
     """The ``names`` fields of many stored ``(type, text)`` rows, as tuples, in order.
 
     The values :func:`decode_many` would give the entities (``getattr`` of each name),
-    without building the entities where a generated projection can vouch for the
-    document (see :func:`mentorkit.storage._fastpath.make_projection`); any other row is
-    decoded whole, with :func:`decode`'s errors.
+    without building the entities: each field is structured by the converter's hook for
+    its type, then its attrs converter and validator run (``__attrs_post_init__`` does not:
+    it ran when the entity was stored). A row that fails any of this (or of a class read by
+    a hook of its own) is decoded whole, with :func:`decode`'s answer or error.
     """
     out: list[tuple[Any, ...]] = []
     append = out.append
-    shortcuts: dict[str, Any] = {}
-    # Per type, per field: the hook answers remembered for this batch (see make_projection).
-    memo: dict[str, dict[int, dict[Any, Any]]] = collections.defaultdict(
-        lambda: collections.defaultdict(dict)
-    )
+    plans: dict[str, tuple[_Step, ...] | None] = {}
     scan = _SCAN
     for tag, text in found:
         try:
-            fast = shortcuts[tag]
+            plan = plans[tag]
         except KeyError:
             cls = registered_types.get(tag)
-            fast = None
+            plan = None
             if cls is not None:
                 meta = _INFO.get(cls) or info(cls)
-                if meta.fast_structure is not None:
-                    fast = _PROJECTIONS.get((cls, names))
-                    if fast is None:
-                        fast = _PROJECTIONS[cls, names] = _fastpath.make_projection(cls, names)
-            shortcuts[tag] = fast
-        if fast is not None and type(text) is str:
+                key_ = (meta.cls, names)
+                plan = _PLANS[key_] if key_ in _PLANS else _PLANS.setdefault(key_, _plan(*key_))
+            plans[tag] = plan
+        if plan is not None and type(text) is str:
             try:
                 # The decoder's scanner: what _DECODE does, less its checks for white space
                 # around the document (a document that does not end where the text does
                 # is decoded whole below).
                 doc, end = scan(text, 0)
-                if end == len(text) and type(doc) is dict:
-                    del doc[TAG_KEY]
-                    if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
-                        append(fast(doc, memo[tag]))
-                        continue
+                if end == len(text) and doc.get(SCHEMA_KEY) == SCHEMA_VERSION:
+                    values = []
+                    for name, hook, tp, convert, validate, field in plan:
+                        value = hook(doc[name], tp)
+                        if convert is not None:
+                            value = convert(value)
+                        if validate is not None:
+                            validate(None, field, value)
+                        values.append(value)
+                    append(tuple(values))
+                    continue
             except Exception:  # noqa: S110 - decode() below decides and explains
                 pass
         entity = decode(tag, text, collection)

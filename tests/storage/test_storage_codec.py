@@ -1,5 +1,6 @@
-"""The codec's shortcuts (write without a full round trip, fast read) agree with the
-converter round trip they stand for, and give way to it whenever they are unsure."""
+"""The codec is the converter round trip: what it writes and reads is what the converter
+writes and reads; ``read_fields``'s per-field projection (the one shortcut left) gives the
+entity's fields, and gives way to a whole decode whenever a field cannot be read."""
 
 from __future__ import annotations
 
@@ -27,15 +28,8 @@ def _reference(entity: object) -> object:
     return structure(body, type(entity))
 
 
-def test_the_built_in_entities_have_shortcuts():
-    for cls in (Person, Enrollment, Mentorship):
-        meta = _codec.info(cls)
-        assert meta.fast_encode is not None
-        assert meta.fast_structure is not None
-
-
 @given(strategies.entities())
-def test_the_write_shortcut_stores_what_the_round_trip_would(entity):
+def test_the_write_stores_what_the_round_trip_would(entity):
     row = _codec.encode(entity)
     expected = _reference(entity)
     assert row.entity == expected
@@ -56,7 +50,7 @@ def test_the_written_document_is_what_the_converter_unstructures(entity):
 
 
 @given(strategies.entities())
-def test_the_read_shortcut_reads_what_the_converter_would(entity):
+def test_the_read_reads_what_the_converter_would(entity):
     row = _codec.encode(entity)
     doc = json.loads(row.text)
     del doc["$type"], doc["$schema"]
@@ -107,8 +101,7 @@ def test_a_bad_field_the_validators_miss_is_still_refused_and_nothing_written(ma
         assert store.all(type(entity)) == []
 
 
-def test_a_plugin_entity_with_unguarded_fields_takes_the_shortcut_when_valid():
-    assert _codec.info(Tally).fast_encode is not None
+def test_a_valid_plugin_entity_with_unguarded_fields_is_stored():
     stored = _codec.encode(Tally(id="t-1", count=3, labels=("a",))).entity
     assert stored == Tally(id="t-1", version=1, count=3, labels=("a",))
 
@@ -127,7 +120,7 @@ def test_with_validators_disabled_the_full_round_trip_still_validates():
         assert store.all(Mentorship) == []
 
 
-def test_a_value_of_a_subclass_of_the_field_type_goes_the_reference_way():
+def test_a_value_of_a_subclass_of_the_field_type_is_stored_as_the_round_trip_makes_it():
     class Name(str):
         pass
 
@@ -149,7 +142,7 @@ def test_a_value_of_a_subclass_of_the_field_type_goes_the_reference_way():
         (lambda d: d.update(version=True), "version"),
     ],
 )
-def test_a_bad_stored_document_is_refused_by_the_read_shortcut_too(change, match):
+def test_a_bad_stored_document_is_refused_naming_the_field(change, match):
     row = _codec.encode(Enrollment(id="e-1", person_id="p-1", cohort_id="c", role=Role.MENTOR))
     doc = json.loads(row.text)
     change(doc)
@@ -157,7 +150,7 @@ def test_a_bad_stored_document_is_refused_by_the_read_shortcut_too(change, match
         _codec.decode(row.type, json.dumps(doc))
 
 
-def test_a_stored_document_missing_a_defaulted_field_is_read_the_reference_way():
+def test_a_stored_document_missing_a_defaulted_field_reads_with_the_default():
     row = _codec.encode(Enrollment(id="e-1", person_id="p-1", cohort_id="c", role=Role.MENTOR))
     doc = json.loads(row.text)
     del doc["focus_competencies"]
@@ -171,11 +164,9 @@ class Badge(Entity):
     code: str = ""
 
 
-def test_a_class_with_its_own_converter_hooks_gets_no_shortcut():
+def test_a_class_with_its_own_converter_hooks_is_read_and_written_by_them():
     converter.register_structure_hook(Badge, lambda d, cls: cls(**{**d, "code": d["code"].upper()}))
-    meta = _codec.info(Badge)
-    assert meta.fast_encode is None
-    assert meta.fast_structure is None
+    assert _codec._plan(Badge, ("code",)) is None  # read_fields decodes it whole
     row = _codec.encode(Badge(id="b-1", code="b7"))
     assert row.entity.code == "B7"  # the class's own hook made what is stored
     assert _codec.decode(tag_of(Badge), row.text).code == "B7"
@@ -197,28 +188,6 @@ def test_the_written_text_is_byte_for_byte_what_the_reference_encoder_writes(ent
     assert _codec.encode(entity).text == meta.prefix + _codec._ENCODE(body)[1:]
 
 
-@given(strategies.entities())
-def test_the_shortcuts_vouch_for_every_valid_built_in_entity(entity):
-    # Not only correct when used, but used: a valid entity never falls back to the slow
-    # reference path (which would still be correct, only slower).
-    meta = _codec.info(type(entity))
-    if meta.fast_encode is None:
-        return
-    row = meta.fast_encode(entity)
-    stored, text = row.entity, row.text
-    doc = json.loads(text)
-    del doc["$type"], doc["$schema"]
-    assert meta.fast_structure(doc) == stored
-
-
-def test_most_built_in_entity_classes_have_every_shortcut():
-    from mentorkit.testing._framework_strategies import ENTITY_STRATEGIES
-
-    metas = {cls.__name__: _codec.info(cls) for cls in ENTITY_STRATEGIES}
-    missing = [name for name, m in metas.items() if None in (m.fast_encode, m.fast_structure)]
-    assert set(missing) <= {"Assessment", "CoachingCycle"}, missing
-
-
 @pytest.mark.parametrize("field", ["mentor_id", "cohort_id"])
 def test_an_index_key_with_a_nul_character_is_refused_naming_the_field(field):
     fields = {"mentor_id": "p-1", "mentee_id": "p-2", "cohort_id": "c-1", field: "p\x00"}
@@ -228,27 +197,6 @@ def test_an_index_key_with_a_nul_character_is_refused_naming_the_field(field):
             store.put_many([Person(id="p-0", name="Bo"), bad])
         assert info.value.field == field
         assert store.all(Person) == []
-
-
-def _reference_row(entity: Entity) -> _codec.Row:
-    """What ``encode`` returns with every write shortcut switched off."""
-    meta = _codec.info(type(entity))
-    _codec._INFO[type(entity)] = meta._replace(fast_encode=None)
-    try:
-        return _codec.encode(entity)
-    finally:
-        _codec._INFO[type(entity)] = meta
-
-
-@given(strategies.entities())
-def test_the_one_function_write_shortcut_gives_the_reference_row(entity):
-    meta = _codec.info(type(entity))
-    if meta.fast_encode is None:
-        return
-    fast = meta.fast_encode(entity)  # raises if it cannot vouch: valid entities never do
-    slow = _reference_row(entity)
-    assert fast == slow
-    assert type(fast.entity) is type(slow.entity)
 
 
 @pytest.mark.parametrize(
@@ -261,10 +209,8 @@ def test_the_one_function_write_shortcut_gives_the_reference_row(entity):
         lambda: attrs.evolve(Person(id="p-1", name="Ana"), org_unit_id="ou\x00"),
     ],
 )
-def test_the_one_function_write_shortcut_refuses_what_the_reference_refuses(make):
+def test_the_write_refuses_what_cannot_be_stored_with_a_validation_error(make):
     entity = make()
-    with pytest.raises(Exception):  # noqa: B017, PT011 - any error hands over to the reference
-        _codec.info(Person).fast_encode(entity)
     with pytest.raises(ValidationError):
         _codec.encode(entity)
 
