@@ -1,5 +1,8 @@
-"""The codec against its specification, on plugin classes with unusual field types, on
-invalid entities (validators disabled, mutated, subclass values) and through the stores.
+"""The codec and its write shortcut (``storage._fastpath``) against the specification, on
+plugin classes with unusual field types, on invalid entities (validators disabled, mutated,
+subclass values) and through the stores. The shortcut may raise (then the reference path
+decides), but whenever it answers, its answer must be the specification's: same text byte
+for byte, same stored entity with the same types of nested values, same keys.
 
 The specification (``_spec_encode`` below): what a store writes is the converter's
 unstructured entity with its new version, as compact JSON after the tag and schema, and
@@ -8,8 +11,7 @@ write is refused with a ``ValidationError``. Reads: a stored document reads as
 ``converter.structure`` reads it, or the store raises ``StorageError``; ``read_fields``'s
 per-field projection (the one remaining shortcut) gives the fields of that entity.
 
-(The file once reviewed ``storage._fastpath``, a generated second codec, against this
-reference; the codec is now the converter alone.)
+(The file once also reviewed a generated read shortcut; reads are now the converter's.)
 """
 
 from __future__ import annotations
@@ -100,13 +102,22 @@ def _assert_same_row(fast: _codec.Row, reference: _codec.Row, entity: Any) -> No
 
 
 def _check_write(entity: Any) -> None:
-    """``encode`` answers as the specification does, or refuses with a ValidationError."""
+    """``encode`` (and its shortcut, whenever it answers) answer as the specification
+    does, or ``encode`` refuses with a ValidationError."""
+    meta = _codec.info(type(entity))
+    try:
+        fast: _codec.Row | None = meta.fast_encode(entity) if meta.fast_encode else None
+    except Exception:
+        fast = None
     try:
         expected = _spec_encode(entity)
-    except Exception:  # the specification cannot store it: encode must refuse, clearly
+    except Exception as exc:  # the specification cannot store it: encode must refuse, clearly
+        assert fast is None, f"shortcut stored what the specification refuses: {exc}"
         with pytest.raises(ValidationError):
             _codec.encode(entity)
         return
+    if fast is not None:
+        _assert_same_row(fast, expected, entity)
     _assert_same_row(_codec.encode(entity), expected, entity)
 
 
@@ -240,7 +251,8 @@ def _zoos(text: st.SearchStrategy[str] = _text) -> st.SearchStrategy[Zoo]:
     )
 
 
-def test_the_plugin_class_s_fields_are_read_without_building_it():
+def test_the_plugin_class_takes_the_write_shortcut_and_the_field_projection():
+    assert _codec.info(Zoo).fast_encode is not None
     names = tuple(f.name for f in attrs.fields(Zoo))
     assert _codec._plan(Zoo, names) is not None
 

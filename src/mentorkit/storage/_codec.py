@@ -29,6 +29,7 @@ from mentorkit.serialization import (
     structure,
     tag_of,
 )
+from mentorkit.storage import _fastpath
 from mentorkit.storage._protocol import Range
 
 if TYPE_CHECKING:
@@ -194,6 +195,9 @@ class ClassInfo(NamedTuple):
     prefix: str
     #: The index key columns of an entity (its own keys, then ``None``).
     index_keys: Callable[[Any], tuple[str | None, ...]]
+    #: The write shortcut (version, validation, text and keys, returning the :class:`Row`)
+    #: that agrees with the converter round trip, or ``None``: always the round trip.
+    fast_encode: Callable[[Any], Row] | None
 
 
 _INFO: dict[type[Any], ClassInfo] = {}
@@ -253,6 +257,15 @@ def _class_info(
         structure=converter.get_structure_hook(cls),
         prefix=prefix,
         index_keys=_keys_of(keys),
+        fast_encode=_fastpath.make_encoder(
+            cls,
+            prefix=prefix,
+            names=keys,
+            width=MAX_KEYS,
+            key=key,
+            row=Row,
+            head=(collection, tag),
+        ),
     )
 
 
@@ -311,7 +324,10 @@ def encode(entity: Any) -> Row:
     The converter round trip is the validation: the entity is unstructured, its new
     version set, and the document structured back (``__init__`` runs every converter and
     validator once); the document text is what was structured, so a store only ever holds
-    what it can read back.
+    what it can read back. Entities of classes with cattrs' own hooks take a generated
+    shortcut that answers the same or declines (see
+    :func:`mentorkit.storage._fastpath.make_encoder`; it buys the write goal of
+    ``benchmarks/bench_storage.py``).
 
     Raises:
         ValidationError: not a registered entity, or a field the converter cannot write or
@@ -320,6 +336,14 @@ def encode(entity: Any) -> Row:
     if not isinstance(entity, Entity):
         raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
     meta = _INFO.get(type(entity)) or info(type(entity))
+    if meta.fast_encode is not None:
+        # Field types checked exactly, containers copied, validators run (even inside
+        # attrs.validators.disabled(): a store never holds what it could not read back).
+        # Anything it cannot vouch for goes the long way.
+        try:
+            return meta.fast_encode(entity)
+        except Exception:  # noqa: S110 - the reference path below decides and explains
+            pass
     expected = entity.version
     if type(expected) is not int or not 0 <= expected < MAX_VERSION:
         raise ValidationError(
