@@ -1,5 +1,6 @@
 """Type pins of the storage API: mypy checks this file, nothing runs it."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any, assert_type
 
 from mentorkit import Enrollment, Person
@@ -8,6 +9,7 @@ from mentorkit.storage import (
     MemoryStore,
     PostgresStore,
     Range,
+    Recorder,
     SQLiteStore,
     Store,
     export_store,
@@ -40,3 +42,9 @@ def pins(store: Store, person: Person) -> None:
     with PostgresStore("postgresql://localhost/x") as pg:
         assert_type(pg.find(Person, org_unit_id="u"), list[Person])
     assert_type(read_fields(memory, Person, ("id", "name")), list[tuple[Any, ...]])
+
+
+def recorder_pins(recorder: Recorder, person: Person) -> None:
+    assert_type(recorder.export_documents(), Mapping[str, Sequence[str]])
+    assert_type(recorder.restore([person]), None)
+    assert_type(MemoryStore().export_documents(), dict[str, list[str]])

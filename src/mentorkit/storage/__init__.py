@@ -24,7 +24,7 @@ import typing
 
 from mentorkit.storage._codec import INDEXES, register_index
 from mentorkit.storage._fields import read_fields
-from mentorkit.storage._protocol import Range, Store
+from mentorkit.storage._protocol import Range, Recorder, Store
 from mentorkit.storage._transfer import export_store, import_store
 from mentorkit.storage._url import (
     ENTRY_POINT_GROUP,
@@ -46,6 +46,7 @@ __all__ = [
     "MemoryStore",
     "PostgresStore",
     "Range",
+    "Recorder",
     "SQLiteStore",
     "Store",
     "export_store",

@@ -404,14 +404,20 @@ class BaseStore:
     ) -> None:
         self.close()
 
-    # -- whole-store transfer (see _transfer) ------------------------------------------------
+    # -- whole-store transfer: the Recorder protocol (see _protocol and _transfer) -------------
 
     def _collections(self) -> list[str]:
         """The names of the collections that hold anything."""
         raise NotImplementedError
 
-    def _documents(self) -> dict[str, list[str]]:
-        """Every stored document text, by collection, ordered by id."""
+    def export_documents(self) -> dict[str, list[str]]:
+        """Every stored document's text, by collection, ordered by id.
+
+        See [Recorder][mentorkit.storage.Recorder].
+
+        Raises:
+            StorageError: the store cannot be read.
+        """
         with self._txn(write=False), self._errors():
             return {
                 name: [text for _, text in self._scan(name, None, [])]
@@ -432,8 +438,16 @@ class BaseStore:
         with self._txn(write=False), self._errors():
             return not self._collections()
 
-    def _restore(self, entities: Sequence[Entity]) -> None:
-        """Insert entities keeping their versions (``>= 1``); all or nothing."""
+    def restore(self, entities: Sequence[Entity]) -> None:
+        """Insert entities keeping their versions (``>= 1``), all or nothing.
+
+        See [Recorder][mentorkit.storage.Recorder].
+
+        Raises:
+            ValidationError: an entity is not valid (nothing is written).
+            ConflictError: an id exists in the store already, or appears twice.
+            StorageError: the store cannot be written.
+        """
         import attrs
 
         rows = [_codec.encode(attrs.evolve(e, version=e.version - 1)) for e in entities]

@@ -405,7 +405,7 @@ def _keys_of(names: tuple[str, ...]) -> Callable[[Any], tuple[str | None, ...]]:
     pad = (None,) * (MAX_KEYS - len(names))
     if not names:
         return lambda _: pad
-    get = operator.attrgetter(*names)
+    get: Callable[[Any], Any] = operator.attrgetter(*names)
     if len(names) == 1:
         return lambda e: (k if type(k := get(e)) is str else key(k), *pad)
     return lambda e: (*[k if type(k) is str else key(k) for k in get(e)], *pad)

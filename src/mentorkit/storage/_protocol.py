@@ -10,7 +10,7 @@ from mentorkit.errors import ValidationError
 from mentorkit.model import Entity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
     from contextlib import AbstractContextManager
     from types import TracebackType
 
@@ -143,3 +143,52 @@ class Store(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+
+@runtime_checkable
+class Recorder(Protocol):
+    """Protocol: a store that hands over its stored documents and takes entities back as stored.
+
+    The seam whole-store transfer goes through
+    ([`export_store`][mentorkit.storage.export_store] and
+    [`import_store`][mentorkit.storage.import_store]), in the spirit of eventsourcing's
+    recorders: nothing outside a backend needs its private methods. Every built-in store is a
+    recorder; a store that is not one is exported through ``all`` and imported through plain
+    ``put_many`` (its versions restart at 1).
+
+    Examples:
+        >>> from mentorkit import Person
+        >>> from mentorkit.storage import MemoryStore, Recorder
+        >>> store = MemoryStore()
+        >>> _ = store.put(Person(id="p-1", name="Ana"))
+        >>> isinstance(store, Recorder)
+        True
+        >>> store.export_documents()["person"][0][:40]
+        '{"$type":"person","$schema":1,"id":"p-1"'
+        >>> copy = MemoryStore()
+        >>> copy.restore([store.get(Person, "p-1")])
+        >>> copy.get(Person, "p-1").version
+        1
+    """
+
+    def export_documents(self) -> Mapping[str, Sequence[str]]:
+        """Every stored document's text (tagged, versioned JSON), by collection, ordered by id.
+
+        One consistent snapshot, documents of types not registered in this process included.
+
+        Raises:
+            StorageError: the store cannot be read.
+        """
+        ...
+
+    def restore(self, entities: Sequence[Entity]) -> None:
+        """Insert entities keeping their versions (each ``>= 1``), all or nothing.
+
+        Every entity is validated as a write validates it.
+
+        Raises:
+            ValidationError: an entity is not valid (nothing is written).
+            ConflictError: an id exists in the store already, or appears twice.
+            StorageError: the store cannot be written.
+        """
+        ...

@@ -11,7 +11,7 @@ from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import Entity
 from mentorkit.serialization import registered_types, to_dict
 from mentorkit.storage import _codec, _document
-from mentorkit.storage._base import BaseStore
+from mentorkit.storage._protocol import Recorder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -58,8 +58,9 @@ def export_store(store: Store, *, personal_data: bool = False) -> str:
     export is lossless.
 
     Args:
-        store: Any store. mentorkit's own backends export every stored document, types not
-            registered in this process included; other stores export the registered types.
+        store: Any store. A [Recorder][mentorkit.storage.Recorder] (every built-in
+            backend) exports every stored document, types not registered in this process
+            included; other stores export the registered types.
         personal_data: Keep people's ``email`` and ``demographics`` (needed to move a
             store losslessly to another backend).
 
@@ -78,8 +79,8 @@ def export_store(store: Store, *, personal_data: bool = False) -> str:
         1
     """
     keep: Callable[[str], str] = (lambda t: t) if personal_data else _without_personal_data
-    if isinstance(store, BaseStore):
-        groups = store._documents()
+    if isinstance(store, Recorder):
+        groups = store.export_documents()
         return _document.dump(
             (name, [keep(t) for t in texts]) for name, texts in sorted(groups.items())
         )
@@ -96,8 +97,9 @@ def export_store(store: Store, *, personal_data: bool = False) -> str:
 def import_store(store: Store, document: str | bytes) -> int:
     """Load a document written by `export_store` into a store, all or nothing.
 
-    Every document is validated through the converter first. mentorkit's own backends keep
-    each entity's ``version``; other stores receive plain puts (versions restart at 1).
+    Every document is validated through the converter first. A
+    [Recorder][mentorkit.storage.Recorder] (every built-in backend) keeps each entity's
+    ``version``; other stores receive plain puts (versions restart at 1).
 
     Args:
         store: The target store; the imported ids must not exist in it yet.
@@ -118,8 +120,8 @@ def import_store(store: Store, document: str | bytes) -> int:
 
 def load_entities(store: Store, entities: list[Any]) -> int:
     """Put the entities `check_document` returned into a store, all or nothing."""
-    if isinstance(store, BaseStore):
-        store._restore(entities)
+    if isinstance(store, Recorder):
+        store.restore(entities)
     else:
         store.put_many([attrs.evolve(e, version=0) for e in entities])
     return len(entities)

@@ -236,15 +236,20 @@ class PostgresStore(SQLStore):
         cur.executemany(sql, params)
         return int(cur.rowcount)
 
-    def _documents(self) -> dict[str, list[str]]:
+    def export_documents(self) -> dict[str, list[str]]:
+        """Every stored document's text, by collection, ordered by id, from one snapshot.
+
+        Raises:
+            StorageError: the database cannot be read.
+        """
         # One snapshot for the whole export: READ COMMITTED would let each collection's
         # query see a different moment while other workers write.
         if self._depth:
-            return super()._documents()
+            return super().export_documents()
         with self._txn(write=False), self._errors():
             self._conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             self._state.in_tx = True
-            return super()._documents()
+            return super().export_documents()
 
     def _close(self) -> None:
         self._pool.close()
