@@ -77,6 +77,17 @@ def _is_path(name_or_path: str) -> bool:
     return "/" in name_or_path or os.sep in name_or_path or name_or_path.endswith(_SUFFIXES)
 
 
+#: How plain data becomes an object of a catalogue's class: the one converter's reader,
+#: installed by ``mentorkit.serialization`` when it is imported. Frameworks and cycles use
+#: this module and sit a layer below serialization, so it must not import serialization.
+_READERS: list[Callable[[Mapping[str, Any], type[Any]], Any]] = []
+
+
+def install_reader(read: Callable[[Mapping[str, Any], type[Any]], Any]) -> None:
+    """Set how catalogues structure data (``read(data, cls)``, tagged or not)."""
+    _READERS[:] = [read]
+
+
 class Catalogue(Generic[T]):
     """Built-in data files, registrations and an entry point group for one kind of object."""
 
@@ -106,18 +117,17 @@ class Catalogue(Generic[T]):
 
     def from_data(self, data: Any, *, where: str) -> T:
         """Structure plain data (tagged or not) into the catalogue's class."""
-        from mentorkit import serialization
-
         if not isinstance(data, Mapping):
             raise ValidationError(
                 f"must hold a {self.kind} (a JSON object / TOML table)",
                 field=where,
                 value=type(data).__name__,
             )
+        if not _READERS:  # pragma: no cover - importing mentorkit imports serialization
+            raise RuntimeError("import mentorkit.serialization first: it reads catalogue data")
         try:
-            if serialization.TAG_KEY in data:
-                return serialization.from_dict(data, self.cls)
-            return serialization.structure(dict(data), self.cls)
+            read: Callable[[Mapping[str, Any], type[T]], T] = _READERS[0]
+            return read(data, self.cls)
         except ValidationError as exc:
             raise ValidationError(
                 f"{where}: not a valid {self.kind}", field=exc.field, errors=exc.errors

@@ -14,7 +14,7 @@ import attrs
 import cattrs
 from cattrs.errors import BaseValidationError, IterableValidationError, IterableValidationNote
 
-from mentorkit import cycles, frameworks, model
+from mentorkit import _catalogue, cycles, frameworks, model
 from mentorkit.errors import ValidationError
 
 T = TypeVar("T")
@@ -428,6 +428,16 @@ for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)
 register(frameworks.CompetencyFramework, tag="competency_framework")
 register(cycles.CycleDefinition, tag="cycle_definition")
+
+
+def _read_catalogue_data(data: Mapping[str, Any], cls: type[T]) -> T:
+    """A framework or cycle from a data file: a tagged document, or its plain fields."""
+    if TAG_KEY in data:
+        return from_dict(data, cls)
+    return structure(dict(data), cls)
+
+
+_catalogue.install_reader(_read_catalogue_data)
 
 #: The entry point group third-party packages list their entity subclasses in: the entry
 #: point's name is the document tag, its value the class (``acme.StaffPerson =
