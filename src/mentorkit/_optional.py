@@ -14,22 +14,30 @@ EXTRAS = {
     "numpy": "scipy",
     "scipy": "scipy",
     "psycopg": "postgres",
+    "psycopg_pool": "postgres",
     "ortools": "ortools",
 }
 
 
-def require(module: str) -> Any:
+def require(module: str, *, extra: str | None = None, purpose: str = "this") -> Any:
     """Import an optional dependency, or fail with the extra that installs it.
+
+    Args:
+        module: The module to import.
+        extra: The extra to name (by default the one that installs ``module``; a feature
+            may need it through another extra, such as numpy for ``ortools``).
+        purpose: What needs it, for the message.
 
     Raises:
         ModuleNotFoundError: naming the module and the ``pip install "mentorkit[extra]"``
-            command that provides it.
+            command that provides it. (Packages whose errors are their own, such as
+            storage's StorageError, re-raise it as theirs with the same message.)
     """
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        extra = EXTRAS.get(module, "all")
+        extra = extra or EXTRAS.get(module.partition(".")[0], "all")
         raise ModuleNotFoundError(
-            f'{module} is needed for this; install it with: pip install "mentorkit[{extra}]"',
+            f'{module} is needed for {purpose}; install it with: pip install "mentorkit[{extra}]"',
             name=module,
         ) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from mentorkit import _optional
 from mentorkit.errors import MatchingError
 
 
@@ -19,12 +20,10 @@ def numpy_or_none() -> Any:
 
 def require(module: str, extra: str, purpose: str) -> Any:
     """Import ``module`` or raise `MatchingError` naming the extra that provides it."""
-    import importlib
-
     try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise MatchingError(f'{purpose} needs {module}: pip install "mentorkit[{extra}]"') from None
+        return _optional.require(module, extra=extra, purpose=purpose)
+    except ModuleNotFoundError as exc:
+        raise MatchingError(str(exc)) from None
 
 
 def tie_ranks(size: int, seed: int, stream: int) -> list[int]:

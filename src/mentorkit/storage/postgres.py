@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from mentorkit._optional import require
 from mentorkit.errors import ConflictError, StorageError, ValidationError
 from mentorkit.storage import _sql
 from mentorkit.storage._base import check_timeout
@@ -66,12 +67,10 @@ class PostgresStore(SQLStore):
                                   value=max_size)  # fmt: skip
         timeout = check_timeout(timeout)
         try:
-            import psycopg
-            import psycopg_pool
-        except ImportError as exc:
-            raise StorageError(
-                f'PostgresStore needs psycopg: pip install "mentorkit[postgres]" ({exc})'
-            ) from None
+            psycopg = require("psycopg", purpose="PostgresStore")
+            psycopg_pool = require("psycopg_pool", purpose="PostgresStore")
+        except ModuleNotFoundError as exc:
+            raise StorageError(str(exc)) from None
         self.dsn = dsn
         self._timeout = timeout
         # One direct connection first: a wrong password, a missing database or a refused
