@@ -530,9 +530,11 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
 
 
 #: How :func:`decode_fields` reads one field: name, structure hook, type, attrs converter,
-#: validator and attribute.
-_Step = tuple[str, Any, Any, Any, Any, Any]
+#: validator, attribute, and either the plain type (str, int, bool) a JSON value of exactly
+#: that type (or null, if optional) is its own answer for, or ``None``: remember answers.
+_Step = tuple[str, Any, Any, Any, Any, Any, "tuple[type, bool] | None"]
 _PLANS: dict[tuple[type[Any], tuple[str, ...]], tuple[_Step, ...] | None] = {}
+_PLAIN = (str, int, bool)
 
 
 def _plan(cls: type[Any], names: tuple[str, ...]) -> tuple[_Step, ...] | None:
@@ -548,11 +550,64 @@ def _plan(cls: type[Any], names: tuple[str, ...]) -> tuple[_Step, ...] | None:
     if not generated or getattr(hook, "overrides", None) != {}:
         return None
     fields = attrs.fields_dict(cls)
-    return tuple(
-        (name, converter.get_structure_hook(fields[name].type), fields[name].type,
-         fields[name].converter, fields[name].validator, fields[name])
-        for name in names
-    )  # fmt: skip
+    steps = []
+    for name in names:
+        f = fields[name]
+        base = _optional_of(f.type)
+        plain = (f.type, False) if f.type in _PLAIN else (base, True) if base in _PLAIN else None
+        if plain is not None and not _fastpath._default_hooks(plain[0]):
+            plain = None  # a plugin reads this type its own way: ask its hook
+        steps.append((name, converter.get_structure_hook(f.type), f.type, f.converter,
+                      f.validator, f, plain))  # fmt: skip
+    return tuple(steps)
+
+
+def _optional_of(tp: Any) -> Any:
+    """``X`` for ``X | None``, else ``None``."""
+    args = get_args(tp) if get_origin(tp) in (Union, types.UnionType) else ()
+    if len(args) == 2 and type(None) in args:
+        return args[0] if args[1] is type(None) else args[1]
+    return None
+
+
+_NO = object()
+_ATOMS = (str, int, bool, float, dt.date, dt.datetime, dt.time, dt.timedelta, type(None), Enum)
+
+
+def _immutable(value: object) -> bool:
+    """Whether ``value`` may be shared by several answers: a scalar, enum, or tuple of them."""
+    if type(value) is tuple:
+        return all(isinstance(x, _ATOMS) for x in value)
+    return isinstance(value, _ATOMS)
+
+
+def _project(doc: dict[str, Any], plan: tuple[_Step, ...], memo: list[dict[Any, Any]]) -> Any:
+    """The planned fields of one document, as a tuple (see :func:`decode_fields`)."""
+    values = []
+    for i, (name, hook, tp, convert, validate, field, plain) in enumerate(plan):
+        raw = doc[name]
+        k: Any = _NO
+        if plain is not None and (type(raw) is plain[0] or (raw is None and plain[1])):
+            value = raw  # what the default str/int/bool hooks answer
+        else:
+            if plain is None:
+                t = type(raw)
+                if t is str or t is int or t is bool or raw is None:
+                    k = (t, raw)
+                elif t is list and not raw:
+                    k = (t, ())
+                if k is not _NO and (value := memo[i].get(k, _NO)) is not _NO:
+                    values.append(value)
+                    continue
+            value = hook(raw, tp)
+        if convert is not None:
+            value = convert(value)
+        if validate is not None:
+            validate(None, field, value)
+        if k is not _NO and _immutable(value):
+            memo[i][k] = value
+        values.append(value)
+    return tuple(values)
 
 
 def decode_fields(
@@ -565,10 +620,15 @@ def decode_fields(
     its type, then its attrs converter and validator run (``__attrs_post_init__`` does not:
     it ran when the entity was stored). A row that fails any of this (or of a class read by
     a hook of its own) is decoded whole, with :func:`decode`'s answer or error.
+
+    Dates, times, enums and flags repeat across a batch: for fields of other types than
+    str and int, the answer for a JSON scalar (or an empty list) is remembered for the batch
+    when it is immutable, so sharing it is safe.
     """
     out: list[tuple[Any, ...]] = []
     append = out.append
     plans: dict[str, tuple[_Step, ...] | None] = {}
+    memos: dict[str, list[dict[Any, Any]]] = {}
     scan = _SCAN
     for tag, text in found:
         try:
@@ -581,6 +641,7 @@ def decode_fields(
                 key_ = (meta.cls, names)
                 plan = _PLANS[key_] if key_ in _PLANS else _PLANS.setdefault(key_, _plan(*key_))
             plans[tag] = plan
+            memos[tag] = [{} for _ in names]
         if plan is not None and type(text) is str:
             try:
                 # The decoder's scanner: what _DECODE does, less its checks for white space
@@ -588,15 +649,7 @@ def decode_fields(
                 # is decoded whole below).
                 doc, end = scan(text, 0)
                 if end == len(text) and doc.get(SCHEMA_KEY) == SCHEMA_VERSION:
-                    values = []
-                    for name, hook, tp, convert, validate, field in plan:
-                        value = hook(doc[name], tp)
-                        if convert is not None:
-                            value = convert(value)
-                        if validate is not None:
-                            validate(None, field, value)
-                        values.append(value)
-                    append(tuple(values))
+                    append(_project(doc, plan, memos[tag]))
                     continue
             except Exception:  # noqa: S110 - decode() below decides and explains
                 pass
