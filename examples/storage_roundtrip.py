@@ -11,7 +11,7 @@ import attrs
 
 import mentorkit as mk
 from mentorkit import synthetic
-from mentorkit.storage import Range, export_store, import_store, open_store
+from mentorkit.storage import Range, Recorder, export_store, import_store, open_store
 
 folder = Path(tempfile.mkdtemp(prefix="mentorkit-storage-"))
 district = synthetic.district(seed=11, staff=150, years=2)
@@ -53,7 +53,11 @@ with open_store(f"sqlite:///{folder}/district.db") as store:
     except mk.NotFoundError:
         print("After the failed transaction p-new is not stored: nothing was kept")
 
-    # 5. Move everything, versions included, to a JSON file.
+    # 5. Move everything, versions included, to a JSON file. Every built-in store is a
+    #    Recorder (export_documents / restore): that is what keeps the versions.
+    assert isinstance(store, Recorder)
+    counts = {name: len(texts) for name, texts in store.export_documents().items()}
+    print(f"Documents per collection: {dict(sorted(counts.items())[:3])} ...")
     document = export_store(store, personal_data=True)
 
 with open_store(f"json:///{folder}/district.json") as copy:
