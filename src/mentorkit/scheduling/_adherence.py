@@ -404,8 +404,10 @@ class _Source:
     def written(
         self, person_id: str, mentorship_ids: frozenset[str], as_of: dt.date
     ) -> list[dt.date]:
-        """When ``person_id`` wrote reflections up to ``as_of``: on one of ``mentorship_ids``
-        or on none in particular."""
+        """When ``person_id`` wrote reflections up to ``as_of``.
+
+        Those on one of ``mentorship_ids``, or on no mentorship in particular.
+        """
         return [
             r[1]
             for r in self.reflections_of(person_id)
@@ -504,9 +506,13 @@ class _BulkSource(_Source):
         nobody = _NOBODY
         # Every session but who took part (a pair does not need it, and it is the dearest
         # field to read); the few a team needs are read again, whole, by index below.
+        # The store hands out one datetime object per distinct start: one day for each.
+        days: dict[dt.datetime, dt.date] = {}
         for s in read_fields(store, Session, _PAIR_SESSION_FIELDS):
             if s[2] is None and s[8] is _HELD and s[1] not in in_teams:
-                day = s[3].date()
+                day = days.get(s[3])
+                if day is None:
+                    day = days[s[3]] = s[3].date()
                 if day <= as_of:
                     held[s[1]].append((s[0], day, 0 if s[5] else s[4], s[6], s[7], nobody))
                     if s[0] in late:
@@ -515,7 +521,7 @@ class _BulkSource(_Source):
         by_mentorship: dict[str, list[_S]] = defaultdict(list)
         by_engagement: dict[str, list[_S]] = defaultdict(list)
         for s in read_fields(store, Session, _SESSION_FIELDS, engagement_id=Range(start="")):
-            by_engagement[s[2]].append(s)  # type: ignore[index]
+            by_engagement[s[2]].append(s)
             by_mentorship[s[1]].append(s)
         for mentorship_id in sorted(in_teams):
             by_mentorship[mentorship_id] = [
@@ -710,8 +716,10 @@ def _evaluate(
     rows: list[tuple[Any, ...]],
     tally: list[int],
 ) -> None:
-    """Append the unit's rows to ``rows``; count them in ``tally`` (met, short, in
-    progress, and one more unit behind when a row is short)."""
+    """Append the unit's rows to ``rows`` and count them in ``tally``.
+
+    ``tally`` is met, short, in progress, and units behind (one more when a row is short).
+    """
     met_n = short_n = open_n = 0
     written: dict[str, list[dt.date]] | None = None
     team = unit.unit == "team"
@@ -958,8 +966,9 @@ def _adherence(
             held = _sessions(unit, source, as_of)
             _evaluate(unit, commitments, held, source, as_of, rows, tally)
             if asked is not None and commitments:
-                left.update(h[3].value for h in held
-                            if h[3] not in asked and asked.isdisjoint(h[4]))  # fmt: skip
+                odd = [h[3] for h in held if h[3] not in asked and asked.isdisjoint(h[4])]
+                if odd:  # rare: Counter.update is dear to call for every unit
+                    left.update(a.value for a in odd)
             if action_items and source.may_be_late(unit):
                 overdue.extend(_overdue_items(unit, [h[0] for h in held], source, as_of))
         if left:
