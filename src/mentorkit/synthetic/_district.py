@@ -445,7 +445,7 @@ class _Generator:
         Each pair meets once a month in the months its program's monthly commitment is owed
         (the months it is active at the middle of, as adherence counts them), on its own
         day; a cancelled meeting is usually made up a week later. Most pairs keep the
-        rhythm; a minority (about one in eight) struggle: they cancel more, make up less,
+        rhythm; a minority (about one in ten) struggle: they cancel more, make up less,
         leave next steps undone and skip reflections. Where a commitment asks for a
         reflection per period, the mentee writes one in most periods, a few days after the
         meeting.
@@ -467,9 +467,9 @@ class _Generator:
                 months = [first.replace(day=1)]
             while len(months) < per_mentorship:  # beyond the cohort: keep meeting monthly
                 months.append(next_start(months[-1], m.Period.MONTH))
-            struggling = rng.random() < 0.12
+            struggling = rng.random() < 0.1
             cancel, make_up = (0.3, 0.25) if struggling else (0.08, 0.9)
-            done_share = 0.6 if struggling else 0.97
+            done_share = 0.6 if struggling else 0.99
             day = min(ms.start.day, 21)  # a make-up a week later stays in the month
             meetings: list[dt.datetime] = []
             for k, month in enumerate(months[:per_mentorship]):
@@ -501,7 +501,7 @@ class _Generator:
                     written=ms.start + dt.timedelta(days=90),
                     text="What shifted for me this term.", mentorship_id=ms.id))  # fmt: skip
                 continue
-            written = 0.7 if struggling else 0.98
+            written = 0.7 if struggling else 0.99
             periods = sorted({
                 p[1] for k in reflective for p in due_periods(first, last, k.per, k.periods)
             })  # fmt: skip
