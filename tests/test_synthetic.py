@@ -50,12 +50,58 @@ def test_some_mentees_mentor_the_next_year():
 
 def test_sessions_follow_the_monthly_cadence_and_are_timezone_aware():
     d = synthetic.district(seed=1, staff=100, years=1, sessions_per_mentorship=7)
-    per = defaultdict(list)
+    planned = defaultdict(list)
+    by_id = {s.id: s for s in d.sessions}
     for s in d.sessions:
         assert s.start.utcoffset() == dt.timedelta(0)
-        per[s.mentorship_id].append(s.start)
-    assert per
-    assert all(len(v) == 7 for v in per.values())
+        if s.id.endswith("b"):  # a make-up: a week after a cancelled meeting, same month
+            missed = by_id[s.id[:-1]]
+            assert missed.status is mk.SessionStatus.CANCELLED
+            assert s.status is mk.SessionStatus.HELD
+            assert s.start - missed.start == dt.timedelta(days=7)
+            assert (s.start.year, s.start.month) == (missed.start.year, missed.start.month)
+        else:
+            planned[s.mentorship_id].append(s.start)
+    assert planned
+    for starts in planned.values():
+        assert len(starts) == 7
+        months = [(t.year, t.month) for t in sorted(starts)]
+        assert len(set(months)) == 7, "one planned meeting a month"
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(0, 2**32))
+def test_mentees_write_the_monthly_reflection_their_program_asks_for(seed):
+    from mentorkit.scheduling import adherence
+    from mentorkit.storage import MemoryStore
+
+    d = synthetic.district(seed=seed, staff=300, years=2)
+    programs = {p.id: p for p in d.programs}
+    asks = {
+        pid for pid, p in programs.items()
+        if any(k.artefact is mk.Artefact.REFLECTION for k in p.commitments)
+    }  # fmt: skip
+    assert asks == {"prog-fellows"}
+    mentorships = {m.id: m for m in d.mentorships}
+    months = defaultdict(list)
+    for r in d.reflections:
+        m = mentorships[r.mentorship_id]
+        assert r.person_id == m.mentee_id
+        months[m.id].append((r.written.year, r.written.month))
+    for m in d.mentorships:
+        if m.program_id in asks:
+            assert len(months[m.id]) == len(set(months[m.id])) <= 7, "one a month at most"
+        else:
+            assert len(months[m.id]) == 1
+    fellows = [m for m in d.mentorships if m.program_id in asks]
+    full = [m for m in fellows if len(months[m.id]) == 7]
+    assert len(full) > len(fellows) / 2, "most mentees write every month"
+
+    store = MemoryStore()
+    store.put_many(list(d.entities()))
+    report = adherence(store, as_of=dt.date(2030, 1, 1), action_items=False)
+    behind = {b.who for b in report.behind() if b.cohort_id.startswith("coh-fellows")}
+    assert 0 < len(behind) < len(fellows) / 2, "a minority of pairs falls behind"
 
 
 def test_entities_all_serialise():

@@ -142,7 +142,8 @@ for n, (school, (principal_name, ap_name, how_far)) in enumerate(SCHOOLS.items()
     )
     store.put(walk(cycle, how_far, principal))
     # Meetings September to December; school 2 skips its joint meeting in November and
-    # school 3 its walkthrough in the autumn quarter, and its AP's October meeting.
+    # school 3 its walkthrough in the autumn quarter, and its AP's October meeting. One
+    # coach serves every school: each school has its own day and hour, a week apart.
     everyone = ("coach-1", principal, ap)
     for month in (9, 10, 11, 12):
         meetings = [("joint", everyone), ("pr", ("coach-1", principal)), ("ap", ("coach-1", ap))]
@@ -157,7 +158,7 @@ for n, (school, (principal_name, ap_name, how_far)) in enumerate(SCHOOLS.items()
                     mentorship_id=f"team-{n + 1}",
                     engagement_id=f"team-{n + 1}",
                     participants=present,
-                    start=at(month, 4 + 7 * k),
+                    start=at(month, 4 + n + 7 * k, hour=8 + 2 * n),
                     minutes=60,
                     activity="coaching_meeting",
                 )
@@ -169,7 +170,7 @@ for n, (school, (principal_name, ap_name, how_far)) in enumerate(SCHOOLS.items()
                 mentorship_id=f"team-{n + 1}",
                 engagement_id=f"team-{n + 1}",
                 participants=everyone,
-                start=at(10, 28),
+                start=at(10, 21 + n, hour=9 + 2 * n),
                 minutes=90,
                 activity="site_walkthrough",
             )

@@ -4,7 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentorkit import NotFoundError, ValidationError
@@ -25,6 +25,7 @@ from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
     NEXTGEN_MILESTONES,
     OEIB_COMMITMENTS,
+    OEIB_MILESTONES,
     adherence,
     milestone_events,
     plan_sessions,
@@ -246,3 +247,22 @@ def test_a_milestone_dated_outside_the_calendar_names_its_days(days):
         with pytest.raises(ValidationError) as info:
             call(program, COHORT)
         assert info.value.field == "milestones[1].days"
+
+
+@settings(max_examples=30)
+@given(st.permutations(NEXTGEN_MILESTONES + OEIB_MILESTONES[:1]))
+def test_milestone_event_ids_follow_the_milestone_not_its_position(milestones):
+    # Distinct milestones (kind and name): the ids do not depend on the order.
+    cohort = Cohort(id="c-1", program_id="p", name="C", start=dt.date(2025, 6, 1),
+                    end=dt.date(2025, 12, 31))  # fmt: skip
+    listed = Program(id="p", name="P", milestones=NEXTGEN_MILESTONES + OEIB_MILESTONES[:1])
+    shuffled = Program(id="p", name="P", milestones=tuple(milestones))
+    by_id = {e.id: e for e in milestone_events(listed, cohort)}
+    again = {e.id: e for e in milestone_events(shuffled, cohort)}
+    assert len(by_id) == len(milestones)
+    assert by_id == again
+    # Two of the same kind and name still get two ids (numbered in the program's order).
+    twice = Program(id="p", name="P", milestones=NEXTGEN_MILESTONES + OEIB_MILESTONES)
+    ids = [e.id for e in milestone_events(twice, cohort)]
+    assert len(set(ids)) == len(ids)
+    assert "c-1:closing_celebration:closing-celebration-2" in ids

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
@@ -34,7 +33,7 @@ from mentorkit.model import (
 )
 from mentorkit.model._checks import store_reader as _check_reader
 from mentorkit.scheduling._periods import due_periods, label, next_start, period_start
-from mentorkit.storage._fields import read_fields
+from mentorkit.storage import Range, read_fields
 
 if TYPE_CHECKING:
     from mentorkit.storage import Store
@@ -218,8 +217,6 @@ def _row(raw: tuple[Any, ...]) -> AdherenceRow:
 # A row as adherence computes it: AdherenceRow's fields in order, with the delivered dose as
 # two numbers (times, minutes). Rows are built from these on first use.
 _STATUS, _COHORT, _UNIT, _WHO = 12, 0, 1, 2
-_BY_STATUS = operator.itemgetter(_COHORT, _STATUS)
-_BY_UNIT = operator.itemgetter(_COHORT, _UNIT, _WHO, _STATUS)
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -243,6 +240,9 @@ class AdherenceReport:
     #: commitment asks for), by activity: ``{"coh": {"other": 1}}``.
     uncounted: dict[str, dict[str, int]] = attrs.field(repr=False, factory=dict)
     _raw: tuple[tuple[Any, ...], ...] = attrs.field(alias="_raw", repr=False)
+    # Per cohort: rows met, short, in progress, and the pairs and teams with a short row,
+    # counted as the rows were made (``rollup`` needs no second pass over them).
+    _tally: dict[str, list[int]] = attrs.field(alias="_tally", repr=False, factory=dict)
 
     @cached_property
     def overdue(self) -> tuple[OverdueItem, ...]:
@@ -284,25 +284,16 @@ class AdherenceReport:
 
     def rollup(self) -> list[CohortRollup]:
         """One line per cohort: pairs, teams, periods met, short, in progress, units behind."""
-        counts: dict[str, dict[AdherenceStatus, int]] = {
-            c: dict.fromkeys(AdherenceStatus, 0) for c in self.cohort_ids
-        }
-        behind: dict[str, set[tuple[str, str]]] = {c: set() for c in self.cohort_ids}
-        # Counted in C (itemgetter, Counter): a report may hold millions of rows.
-        for (cohort, status), n in Counter(map(_BY_STATUS, self._raw)).items():
-            counts[cohort][status] += n
-        for cohort, unit, who, status in set(map(_BY_UNIT, self._raw)):
-            if status is AdherenceStatus.SHORT:
-                behind[cohort].add((unit, who))
+        tally = {c: self._tally.get(c, [0, 0, 0, 0]) for c in self.cohort_ids}
         return [
             CohortRollup(
                 cohort_id=c,
                 pairs=self.pairs.get(c, 0),
                 teams=self.teams.get(c, 0),
-                met=counts[c][AdherenceStatus.MET],
-                short=counts[c][AdherenceStatus.SHORT],
-                in_progress=counts[c][AdherenceStatus.IN_PROGRESS],
-                behind=len(behind[c]),
+                met=tally[c][0],
+                short=tally[c][1],
+                in_progress=tally[c][2],
+                behind=tally[c][3],
             )
             for c in self.cohort_ids
         ]
@@ -383,6 +374,8 @@ class _Unit:
 # status, participants.
 _SESSION_FIELDS = ("id", "mentorship_id", "engagement_id", "start", "minutes", "on_call",
                    "activity", "activities", "status", "participants")  # fmt: skip
+# Without participants: what a pair needs.
+_PAIR_SESSION_FIELDS = _SESSION_FIELDS[:-1]
 _S = tuple[str, str, str | None, dt.datetime, int, bool, Activity, tuple[Activity, ...],
            SessionStatus, tuple[str, ...]]  # fmt: skip
 # A reflection: who, when, on which mentorship.
@@ -407,6 +400,40 @@ class _Source:
 
     def reflections_of(self, person_id: str) -> Sequence[_R]:
         raise NotImplementedError
+
+    def written(
+        self, person_id: str, mentorship_ids: frozenset[str], as_of: dt.date
+    ) -> list[dt.date]:
+        """When ``person_id`` wrote reflections up to ``as_of``.
+
+        Those on one of ``mentorship_ids``, or on no mentorship in particular.
+        """
+        return [
+            r[1]
+            for r in self.reflections_of(person_id)
+            if (r[2] is None or r[2] in mentorship_ids) and r[1] <= as_of
+        ]
+
+    def may_be_late(self, unit: _Unit) -> bool:
+        """Whether the unit may have an action item past due (``False``: surely not)."""
+        return True
+
+    def held_of_pair(self, mentorship_id: str, as_of: dt.date) -> list[_Held]:
+        """A pair's held sessions up to ``as_of`` (those not filed under a team), by id.
+
+        Who was present does not matter for a pair (it is left empty).
+        """
+        out = []
+        for sid, _, engagement_id, start, minutes, on_call, activity, activities, status, _ in (
+            self.sessions_of_mentorship(mentorship_id)
+        ):
+            # A session filed under the pair but run for a team counts for the team.
+            if engagement_id is None and status is _HELD:
+                day = start.date()
+                if day <= as_of:
+                    out.append((sid, day, 0 if on_call else minutes, activity, activities,
+                                _NOBODY))  # fmt: skip
+        return out
 
     def overdue_by_session(
         self, session_ids: Sequence[str], as_of: dt.date
@@ -449,32 +476,92 @@ class _StoreSource(_Source):
 
 
 class _BulkSource(_Source):
-    """Everything read once (``Store.all``): for reports over every cohort."""
+    """Everything read once (``Store.all``): for reports over every cohort.
 
-    def __init__(self, store: Store, as_of: dt.date, *, action_items: bool) -> None:
-        self.by_mentorship: dict[str, list[_S]] = defaultdict(list)
-        self.by_engagement: dict[str, list[_S]] = defaultdict(list)
-        for s in read_fields(store, Session, _SESSION_FIELDS):
-            self.by_mentorship[s[1]].append(s)
-            if s[2] is not None:
-                self.by_engagement[s[2]].append(s)
-        self.reflections: dict[str, list[_R]] = defaultdict(list)
-        for r in read_fields(store, Reflection, _REFLECTION_FIELDS):
-            self.reflections[r[0]].append(r)
+    A pair's sessions are made ready (held, up to ``as_of``, as adherence counts them) as
+    they are read, in one pass; the sessions of the team members' mentorships and of the
+    engagements are kept as read, for the team rules.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        as_of: dt.date,
+        *,
+        action_items: bool,
+        reflections: bool,
+        in_teams: frozenset[str],
+    ) -> None:
+        self.as_of = as_of
+        self.in_teams = in_teams
+        # Read first: the pairs with one are noted as their sessions are read.
         self.items: dict[str, list[_A]] = defaultdict(list)
         for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
             # _overdue, inline: a million items.
             if item[4] is not None and not item[3] and item[2] is not None and item[2] < as_of:
                 self.items[item[4]].append(item)
+        late = self.items
+        self.late_pairs: set[str] = set()
+        held: dict[str, list[_Held]] = defaultdict(list)
+        nobody = _NOBODY
+        # Every session but who took part (a pair does not need it, and it is the dearest
+        # field to read); the few a team needs are read again, whole, by index below.
+        # The store hands out one datetime object per distinct start: one day for each.
+        days: dict[dt.datetime, dt.date] = {}
+        for s in read_fields(store, Session, _PAIR_SESSION_FIELDS):
+            if s[2] is None and s[8] is _HELD and s[1] not in in_teams:
+                day = days.get(s[3])
+                if day is None:
+                    day = days[s[3]] = s[3].date()
+                if day <= as_of:
+                    held[s[1]].append((s[0], day, 0 if s[5] else s[4], s[6], s[7], nobody))
+                    if s[0] in late:
+                        self.late_pairs.add(s[1])
+        self.held = held
+        by_mentorship: dict[str, list[_S]] = defaultdict(list)
+        by_engagement: dict[str, list[_S]] = defaultdict(list)
+        for s in read_fields(store, Session, _SESSION_FIELDS, engagement_id=Range(start="")):
+            by_engagement[s[2]].append(s)
+            by_mentorship[s[1]].append(s)
+        for mentorship_id in sorted(in_teams):
+            by_mentorship[mentorship_id] = [
+                s
+                for s in read_fields(store, Session, _SESSION_FIELDS, mentorship_id=mentorship_id)
+                if s[2] is None
+            ] + by_mentorship.get(mentorship_id, [])
+        self.by_mentorship, self.by_engagement = by_mentorship, by_engagement
+        # By writer and mentorship (None: on no mentorship in particular), up to as_of.
+        written: dict[tuple[str, str | None], list[dt.date]] = defaultdict(list)
+        for r in read_fields(store, Reflection, _REFLECTION_FIELDS) if reflections else ():
+            if r[1] <= as_of:
+                written[r[0], r[2]].append(r[1])
+        self.by_writer = written
 
     def sessions_of_mentorship(self, mentorship_id: str) -> Sequence[_S]:
+        # Only the team members' mentorships (and sessions filed under an engagement) are
+        # kept as read; a pair's are in held_of_pair.
         return self.by_mentorship.get(mentorship_id, ())
 
     def sessions_of_engagement(self, engagement_id: str) -> Sequence[_S]:
         return self.by_engagement.get(engagement_id, ())
 
-    def reflections_of(self, person_id: str) -> Sequence[_R]:
-        return self.reflections.get(person_id, ())
+    def held_of_pair(self, mentorship_id: str, as_of: dt.date) -> list[_Held]:
+        if mentorship_id in self.in_teams:
+            return super().held_of_pair(mentorship_id, as_of)
+        return self.held.get(mentorship_id, [])
+
+    def may_be_late(self, unit: _Unit) -> bool:
+        return unit.unit == "team" or unit.who in self.late_pairs or unit.who in self.in_teams
+
+    def written(
+        self, person_id: str, mentorship_ids: frozenset[str], as_of: dt.date
+    ) -> list[dt.date]:
+        # Read up to self.as_of: a bulk source serves one report, of that day.
+        by_writer = self.by_writer
+        out = list(by_writer.get((person_id, None), ()))
+        for mentorship_id in mentorship_ids:
+            out += by_writer.get((person_id, mentorship_id), ())
+        return out
 
     def overdue_by_session(
         self, session_ids: Sequence[str], as_of: dt.date
@@ -535,18 +622,7 @@ def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
     members = unit.present
     if unit.unit == "pair":
         (mentorship_id,) = unit.mentorship_ids
-        # A session filed under the pair but run for a team counts for the team. (A store
-        # returns each id once.)
-        out = []
-        for sid, _, engagement_id, start, minutes, on_call, activity, activities, status, _ in (
-            source.sessions_of_mentorship(mentorship_id)
-        ):
-            if engagement_id is None and status is _HELD:
-                day = start.date()
-                if day <= as_of:
-                    out.append((sid, day, 0 if on_call else minutes, activity, activities,
-                                members))  # fmt: skip
-        return out
+        return source.held_of_pair(mentorship_id, as_of)
     found: dict[str, tuple[_S, frozenset[str]]] = {}
     for s in source.sessions_of_engagement(unit.who):
         present = members.intersection(s[9]) if s[9] else members
@@ -562,6 +638,7 @@ def _sessions(unit: _Unit, source: _Source, as_of: dt.date) -> list[_Held]:
 
 
 _HELD = SessionStatus.HELD
+_NOBODY: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -636,8 +713,14 @@ def _evaluate(
     held: Sequence[_Held],
     source: _Source,
     as_of: dt.date,
-) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
+    rows: list[tuple[Any, ...]],
+    tally: list[int],
+) -> None:
+    """Append the unit's rows to ``rows`` and count them in ``tally``.
+
+    ``tally`` is met, short, in progress, and units behind (one more when a row is short).
+    """
+    met_n = short_n = open_n = 0
     written: dict[str, list[dt.date]] | None = None
     team = unit.unit == "team"
     for k in commitments:
@@ -658,27 +741,26 @@ def _evaluate(
                 targets = [(None, frozenset(chosen), False)]
             else:
                 targets = [(p, frozenset((p,)), True) for p in chosen]
+        per = k.per
+        month = per is Period.MONTH
         reflected: dict[str, set[dt.date]] | None = None
         if k.artefact is Artefact.REFLECTION:
             if written is None:
                 written = {}
                 for member, _ in unit.members:
-                    written[member] = [
-                        r[1]
-                        for r in source.reflections_of(member)
-                        if (r[2] is None or r[2] in unit.mentorship_ids) and r[1] <= as_of
-                    ]
+                    written[member] = source.written(member, unit.mentorship_ids, as_of)
             reflected = {}
             for p in chosen:
-                reflected[p] = {period_start(w, k.per) for w in written[p]}
+                if month:
+                    reflected[p] = {w.replace(day=1) for w in written[p]}
+                else:
+                    reflected[p] = {period_start(w, per) for w in written[p]}
         wanted = frozenset(k.activities)
-        per = k.per
-        month = per is Period.MONTH
         promised = _dose(k.times, k.minutes)
         least_times, least_minutes, k_name = k.times, k.minutes, k.name
         cohort_id, kind, who = unit.cohort_id, unit.unit, unit.who
+        size = len(periods)
         for person, needed, alone in targets:
-            size = len(periods)
             times = [0] * size
             minutes = [0] * size
             counted: list[list[str]] = [[] for _ in periods]
@@ -707,16 +789,23 @@ def _evaluate(
                     and not missing
                 ):
                     status = _MET
+                    met_n += 1
                 elif optional:
                     continue  # a part-way period is credited when met, never owed
                 elif after <= as_of:
                     status = _SHORT
+                    short_n += 1
                 else:
                     status = _IN_PROGRESS
+                    open_n += 1
                 rows.append((cohort_id, kind, who, person, k_name, name, first, last_day,
                              promised, times[n], minutes[n], missing, status,
                              tuple(counted[n])))  # fmt: skip
-    return rows
+    tally[0] += met_n
+    tally[1] += short_n
+    tally[2] += open_n
+    if short_n:
+        tally[3] += 1
 
 
 _MET, _SHORT, _IN_PROGRESS = AdherenceStatus.MET, AdherenceStatus.SHORT, AdherenceStatus.IN_PROGRESS
@@ -841,13 +930,25 @@ def _adherence(
         for cohort in store.all(Cohort):
             plan.append((cohort, _units(cohort, by_cohort_m.get(cohort.id, ()),
                                         by_cohort_e.get(cohort.id, ()))))  # fmt: skip
-        source = _BulkSource(store, as_of, action_items=action_items)
+        in_teams = frozenset(
+            m.mentorship_id
+            for group in by_cohort_e.values()
+            for e in group
+            for m in e.members
+            if m.mentorship_id is not None
+        )
+        reflections = any(
+            k.artefact is not None for p in programs.values() for k in p.commitments
+        )
+        source = _BulkSource(store, as_of, action_items=action_items, reflections=reflections,
+                             in_teams=in_teams)  # fmt: skip
     rows: list[tuple[Any, ...]] = []
     overdue: list[tuple[Any, ...]] = []
     pairs: dict[str, int] = {}
     teams: dict[str, int] = {}
     ended: dict[str, dt.date] = {}
     uncounted: dict[str, dict[str, int]] = {}
+    tallies: dict[str, list[int]] = {}
     for cohort, units in plan:
         program = programs.get(cohort.program_id)
         commitments = program.commitments if program is not None else ()
@@ -856,17 +957,19 @@ def _adherence(
         for k in commitments:
             asked = None if asked is None or not k.activities else asked | set(k.activities)
         left: Counter[str] = Counter()
+        tally = tallies[cohort.id] = [0, 0, 0, 0]
         pairs[cohort.id] = sum(u.unit == "pair" for u in units)
         teams[cohort.id] = len(units) - pairs[cohort.id]
         for unit in units:
             if unit.last < cohort.end and unit.last < as_of:
                 ended[unit.who] = unit.last
             held = _sessions(unit, source, as_of)
-            rows.extend(_evaluate(unit, commitments, held, source, as_of))
+            _evaluate(unit, commitments, held, source, as_of, rows, tally)
             if asked is not None and commitments:
-                left.update(h[3].value for h in held
-                            if h[3] not in asked and asked.isdisjoint(h[4]))  # fmt: skip
-            if action_items:
+                odd = [h[3] for h in held if h[3] not in asked and asked.isdisjoint(h[4])]
+                if odd:  # rare: Counter.update is dear to call for every unit
+                    left.update(a.value for a in odd)
+            if action_items and source.may_be_late(unit):
                 overdue.extend(_overdue_items(unit, [h[0] for h in held], source, as_of))
         if left:
             uncounted[cohort.id] = dict(sorted(left.items()))
@@ -879,4 +982,5 @@ def _adherence(
         teams=teams,
         ended=ended,
         uncounted=uncounted,
+        _tally=tallies,
     )

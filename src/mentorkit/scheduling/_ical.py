@@ -12,7 +12,7 @@ from mentorkit.errors import ValidationError
 from mentorkit.model import Event
 from mentorkit.model import _checks as c
 from mentorkit.scheduling._cadence import Cadence
-from mentorkit.scheduling._plan import SessionPlan
+from mentorkit.scheduling._plan import SessionPlan, _slug
 
 #: The PRODID of every calendar mentorkit writes.
 PRODID = "-//mentorkit//mentorkit calendar export//EN"
@@ -95,10 +95,6 @@ class CalendarEvent:
         if self.minutes is not None and not isinstance(self.start, dt.datetime):
             raise ValidationError("is for timed events only (start is a date)",
                                   field="minutes", value=self.minutes)  # fmt: skip
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
 
 
 def _from_event(event: Event) -> CalendarEvent:

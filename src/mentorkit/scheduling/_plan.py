@@ -16,6 +16,10 @@ from mentorkit.scheduling._periods import due_periods
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
+def _slug(text: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
 @attrs.frozen(kw_only=True)
 class PlannedSession:
     """One planned meeting: which commitment, when, for how long."""
@@ -144,7 +148,10 @@ def milestone_events(
     """The program's milestones as events with this cohort's dates (ready to store).
 
     Events that last (a ``minutes`` on the milestone) start at ``at`` local time in ``tz``;
-    deadlines have a date only. Ids are ``<cohort id>:<kind>:<n>``.
+    deadlines have a date only. Ids are ``<cohort id>:<kind>:<name as a slug>``
+    (``ng-2025:orientation:orientation``), so reordering the milestones keeps every
+    event's id (and its iCalendar UID); a second milestone of the same kind and slug gets
+    ``-2``, and so on, in the program's order.
 
     Raises:
         ValidationError: not a program and a cohort, ``at`` that is not a naive time, ``tz``
@@ -164,6 +171,7 @@ def milestone_events(
     _check_args(program, cohort, at)
     zone = _zone(tz)
     events = []
+    taken: set[str] = set()
     for n, milestone in enumerate(program.milestones, 1):
         anchor = cohort.end if milestone.from_end else cohort.start
         try:
@@ -175,9 +183,15 @@ def milestone_events(
                 value=milestone.days,
             ) from None
         start = None if milestone.minutes is None else dt.datetime.combine(day, at, tzinfo=zone)
+        key = base = f"{milestone.kind.value}:{_slug(milestone.name) or 'milestone'}"
+        number = 1
+        while key in taken:
+            number += 1
+            key = f"{base}-{number}"
+        taken.add(key)
         events.append(
             Event(
-                id=f"{cohort.id}:{milestone.kind.value}:{n}",
+                id=f"{cohort.id}:{key}",
                 cohort_id=cohort.id,
                 program_id=program.id,
                 kind=milestone.kind,

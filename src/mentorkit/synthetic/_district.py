@@ -19,6 +19,7 @@ from mentorkit.scheduling import (
     OEIB_MILESTONES,
     milestone_events,
 )
+from mentorkit.scheduling._periods import due_periods, next_start
 
 _FIRST = (
     "Ada", "Amara", "Ana", "Ben", "Carmen", "Chen", "Dara", "Diego", "Elena", "Femi", "Grace",
@@ -186,7 +187,9 @@ def district(
     coaching program) run yearly cohorts from ``first_year``. Each year a share of staff
     become mentees; mentors are school leaders and, with probability ``pay_it_forward``, last
     year's mentees, so mentorship chains grow across years. Sessions follow the program's
-    cadence (by default 3 h monthly for 7 months); some mentees are promoted; school leaders
+    cadence (by default 3 h monthly for 7 months) and mentees write the monthly reflection
+    the fellowship asks for; most pairs keep up, a minority fall behind (cancelled
+    meetings not made up, reflections skipped). Some mentees are promoted; school leaders
     and mentors reach students. Mentees rate themselves on their two focus competencies of
     the program's framework (``manager-of-self`` or ``leader-growth``) when a cohort starts
     and their mentor or coach rates them when it ends; supervisors rate school and network
@@ -200,7 +203,8 @@ def district(
         mentee_share: Share of staff who are mentees in a given year.
         pay_it_forward: Chance that a mentee of last year mentors this year.
         mentor_capacity: Most mentees one mentor takes in a year.
-        sessions_per_mentorship: Sessions held per mentorship (0 for none, to stay light).
+        sessions_per_mentorship: Monthly sessions planned per mentorship (0 for none, to
+            stay light); a cancelled one is often made up the week after.
         session_minutes: Length of each session.
 
     Returns:
@@ -223,7 +227,9 @@ def district(
     gen.org_and_people(first_year)
     gen.programs_and_cohorts(first_year, years)
     gen.mentoring(first_year, years, mentee_share, pay_it_forward, mentor_capacity)
-    gen.sessions(sessions_per_mentorship, session_minutes)
+    # Its own stream too: the sessions' shape can change without changing other entities.
+    sessions_rng = random.Random(f"{seed}/sessions")  # noqa: S311
+    gen.sessions(sessions_rng, sessions_per_mentorship, session_minutes)
     gen.outcomes(first_year, years)
     # Its own random stream, so adding assessments left every other entity unchanged.
     gen.assessments(random.Random(f"{seed}/assessments"), first_year)  # noqa: S311
@@ -433,32 +439,85 @@ class _Generator:
                     program_id=program, cohort_id=cohort.id))  # fmt: skip
             previous = mentees
 
-    def sessions(self, per_mentorship: int, minutes: int) -> None:
-        rng = self.rng
+    def sessions(self, rng: random.Random, per_mentorship: int, minutes: int) -> None:
+        """Monthly sessions, their next steps, and the reflections the program asks for.
+
+        Each pair meets once a month in the months its program's monthly commitment is owed
+        (the months it is active at the middle of, as adherence counts them), on its own
+        day; a cancelled meeting is usually made up a week later. Most pairs keep the
+        rhythm; a minority (about one in ten) struggle: they cancel more, make up less,
+        leave next steps undone and skip reflections. Where a commitment asks for a
+        reflection per period, the mentee writes one in most periods, a few days after the
+        meeting.
+        """
+        programs = {p.id: p for p in self.programs}
+        cohorts = {c.id: c for c in self.cohorts}
         for ms in self.mentorships:
-            first = dt.datetime.combine(ms.start, dt.time(15, 30), tzinfo=_UTC)
-            for k in range(per_mentorship):
-                when = first + dt.timedelta(days=30 * k)
-                if ms.end is not None and when.date() > ms.end:
-                    break
-                held = rng.random() < 0.88
-                sid = f"{ms.id}-s{k + 1:02d}"
-                self.session_list.append(m.Session(
-                    id=sid, mentorship_id=ms.id, start=when, minutes=minutes,
-                    activity=rng.choice(_ACTIVITIES),
-                    status=m.SessionStatus.HELD if held else m.SessionStatus.CANCELLED,
-                    participants=(ms.mentor_id, ms.mentee_id)))  # fmt: skip
-                if held:
-                    self.action_items.append(m.ActionItem(
-                        id=f"{sid}-a1", owner_id=ms.mentee_id,
-                        text="Try the protocol we practised.",
-                        due=(when + dt.timedelta(days=21)).date(), done=rng.random() < 0.7,
-                        session_id=sid))  # fmt: skip
-            if per_mentorship:
+            if not per_mentorship:
+                break
+            program = programs[ms.program_id or ""]
+            cohort = cohorts[ms.cohort_id or ""]
+            monthly = next((k for k in program.commitments if k.per is m.Period.MONTH), None)
+            reflective = [k for k in program.commitments if k.artefact is m.Artefact.REFLECTION]
+            asked = monthly.activities if monthly is not None and monthly.activities else ()
+            first = max(ms.start, cohort.start)
+            last = min(ms.end or cohort.end, cohort.end)
+            months = [p[1] for p in due_periods(first, last, m.Period.MONTH, None)]
+            if not months:
+                months = [first.replace(day=1)]
+            while len(months) < per_mentorship:  # beyond the cohort: keep meeting monthly
+                months.append(next_start(months[-1], m.Period.MONTH))
+            struggling = rng.random() < 0.1
+            cancel, make_up = (0.3, 0.25) if struggling else (0.08, 0.9)
+            done_share = 0.6 if struggling else 0.99
+            day = min(ms.start.day, 21)  # a make-up a week later stays in the month
+            meetings: list[dt.datetime] = []
+            for k, month in enumerate(months[:per_mentorship]):
+                when = dt.datetime.combine(month.replace(day=day), dt.time(15, 30), tzinfo=_UTC)
+                if ms.kind is m.MentorshipKind.COACHING and k % 3 == 0:
+                    activity = m.Activity.CLASSROOM_VISIT  # a walkthrough each quarter
+                else:
+                    activity = rng.choice(asked or _ACTIVITIES)
+                held = rng.random() >= cancel
+                tries = [(f"{ms.id}-s{k + 1:02d}", when, held)]
+                if not held and rng.random() < make_up:
+                    tries.append((f"{ms.id}-s{k + 1:02d}b", when + dt.timedelta(days=7), True))
+                for sid, start, ok in tries:
+                    self.session_list.append(m.Session(
+                        id=sid, mentorship_id=ms.id, start=start, minutes=minutes,
+                        activity=activity,
+                        status=m.SessionStatus.HELD if ok else m.SessionStatus.CANCELLED,
+                        participants=(ms.mentor_id, ms.mentee_id)))  # fmt: skip
+                    if ok:
+                        meetings.append(start)
+                        self.action_items.append(m.ActionItem(
+                            id=f"{sid}-a1", owner_id=ms.mentee_id,
+                            text="Try the protocol we practised.",
+                            due=(start + dt.timedelta(days=21)).date(),
+                            done=rng.random() < done_share, session_id=sid))  # fmt: skip
+            if not reflective:
                 self.reflections.append(m.Reflection(
                     id=f"{ms.id}-r1", person_id=ms.mentee_id,
                     written=ms.start + dt.timedelta(days=90),
                     text="What shifted for me this term.", mentorship_id=ms.id))  # fmt: skip
+                continue
+            written = 0.7 if struggling else 0.99
+            periods = sorted({
+                p[1] for k in reflective for p in due_periods(first, last, k.per, k.periods)
+            })  # fmt: skip
+            for n, period in enumerate(periods):
+                if rng.random() >= written:
+                    continue
+                after = next_start(period, m.Period.MONTH)
+                held_in = [t.date() for t in meetings if period <= t.date() < after]
+                # A few days after the month's meeting (or its start), within the month.
+                base = held_in[0] if held_in else period
+                when_written = min(base + dt.timedelta(days=rng.randrange(1, 6)),
+                                   after - dt.timedelta(days=1))  # fmt: skip
+                self.reflections.append(m.Reflection(
+                    id=f"{ms.id}-r{n + 1:02d}", person_id=ms.mentee_id, written=when_written,
+                    text="What I tried this month, and what I will try next.",
+                    mentorship_id=ms.id))  # fmt: skip
 
     def outcomes(self, first_year: int, years: int) -> None:
         rng = self.rng

@@ -1,0 +1,36 @@
+"""The demo's district, read back by ``mentorkit adherence``: realistic, and the same figures."""
+
+import datetime as dt
+
+from mentorkit import synthetic
+from mentorkit.cli import main
+from mentorkit.scheduling import adherence
+from mentorkit.storage import MemoryStore
+
+
+def _report_of_the_cli(capsys, tmp_path, monkeypatch, cohort, day):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    assert main(["adherence", "--cohort", cohort, "--as-of", day]) == 0
+    return capsys.readouterr().out
+
+
+def test_the_demo_cohort_shows_a_few_pairs_behind_and_the_cli_agrees(
+    capsys, tmp_path, monkeypatch
+):
+    cohort, day = "coh-fellows-2023", "2024-08-01"
+    out = _report_of_the_cli(capsys, tmp_path, monkeypatch, cohort, day)
+    # The demo's defaults: seed 7, 400 staff, 3 years.
+    store = MemoryStore()
+    store.put_many(list(synthetic.district(seed=7).entities()))
+    report = adherence(store, cohort_id=cohort, as_of=dt.date.fromisoformat(day))
+    assert out.strip() == report.format()
+    (rollup,) = report.rollup()
+    assert f"{rollup.pairs} pairs" in out
+    # Monthly reflections and made-up meetings: a minority falls behind, not all, not none.
+    assert 0 < rollup.behind < rollup.pairs / 2
+    assert rollup.share_met is not None
+    assert rollup.share_met > 0.75
+    missing = [r for r in report.rows if r.missing_artefacts]
+    assert 0 < len(missing) < len(report.rows) / 10
