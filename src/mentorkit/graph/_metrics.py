@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from mentorkit.model import Mentorship
 
-__all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics"]
+__all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics", "compute_sorted"]
 
 #: The metric names a [`MetricsTable`][mentorkit.graph.MetricsTable] can be ranked by.
 MetricName = Literal[
@@ -705,8 +705,32 @@ def compute_metrics(
     """
     # Hundreds of thousands of small sets and tuples, none of them in a reference cycle: the
     # cyclic garbage collector would rescan them again and again for nothing.
+    starts = list(map(_START, mentorships))
+    if not all(map(operator.le, starts, itertools.islice(starts, 1, None))):
+        mentorships = sorted(mentorships, key=_START)
+        starts = list(map(_START, mentorships))
+        appearance = None
+    if appearance is None:
+        found: dict[str, int] = {}
+        ends = itertools.chain.from_iterable(map(_ENDS, mentorships))
+        appearance = (found, list(map(found.setdefault, ends, itertools.count())))
     with paused():
-        return _compute(people, mentorships, students_reached, representation, appearance)
+        return _compute(people, starts, students_reached, representation, appearance)
+
+
+def compute_sorted(
+    people: Sequence[str],
+    starts: Sequence[Any],
+    students_reached: Mapping[str, float],
+    appearance: tuple[Mapping[str, int], Sequence[int]],
+) -> dict[str, GenealogyMetrics]:
+    """:func:`compute_metrics` from columns: what the graph holds, no entities needed.
+
+    ``starts`` are the mentorships' start days in order (sorted); ``appearance`` as for
+    :func:`compute_metrics`, for the mentorships in that order.
+    """
+    with paused():
+        return _compute(people, starts, students_reached, "auto", appearance)
 
 
 def _longest_chains(n: int, plans: Sequence[_Plan], *, backwards: bool = False) -> list[int]:
@@ -782,18 +806,13 @@ _ENDS = operator.attrgetter("mentor_id", "mentee_id")
 
 def _compute(
     people: Sequence[str],
-    mentorships: Sequence[Mentorship],
+    starts: Sequence[Any],
     students_reached: Mapping[str, float],
     representation: str,
-    appearance: tuple[Mapping[str, int], Sequence[int]] | None,
+    appearance: tuple[Mapping[str, int], Sequence[int]],
 ) -> dict[str, GenealogyMetrics]:
-    # One pass over the entities (C-level maps); everything after works on integers. A stable
-    # sort by start keeps each day's mentorships in their given order (the graph's are sorted).
-    starts = list(map(_START, mentorships))
-    if not all(map(operator.le, starts, itertools.islice(starts, 1, None))):
-        mentorships = sorted(mentorships, key=_START)
-        starts = list(map(_START, mentorships))
-        appearance = None
+    # Everything here works on integers: the days (sorted, so each day's mentorships are
+    # consecutive) and each end's position of first appearance.
     total = len(starts)
     # People in order of first appearance, earliest day first (then everybody else). The
     # numbering changes no result, only how long bitsets get: as bitsets, descendants are
@@ -801,13 +820,7 @@ def _compute(
     # sweep numbers people the other way round (index ``n - 1 - i``).
     # Each person id is looked up once: ``first`` maps it to the position of its first
     # appearance among the mentors and mentees (``codes``: that position, for every end).
-    if appearance is None:
-        found: dict[str, int] = {}
-        ends = itertools.chain.from_iterable(map(_ENDS, mentorships))
-        codes: Sequence[int] = list(map(found.setdefault, ends, itertools.count()))
-        first: Mapping[str, int] = found
-    else:
-        first, codes = appearance
+    first, codes = appearance
     appearing = len(first)
     listed = dict.fromkeys(people)
     listed_codes = list(map(first.get, listed))
