@@ -18,6 +18,7 @@ import attrs
 import networkx as nx
 from networkx import MultiDiGraph
 
+from mentorkit._gc import collector_paused
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.graph._metrics import MetricsTable, compute_sorted
 from mentorkit.model import (
@@ -225,6 +226,7 @@ class MentorshipGraph:
         self._in: dict[str, list[Mentorship]] | None = None
 
     @classmethod
+    @collector_paused
     def _from_rows(
         cls, ms: _Given, people: _Given, outcomes: _Given, *, restrict_people: bool
     ) -> MentorshipGraph:
@@ -1122,6 +1124,7 @@ def _subclassed(cls: type[Entity]) -> bool:
     return any(t is not cls and issubclass(t, cls) for t in registered_types.values())
 
 
+@collector_paused
 def _entities(cls: type[E], given: _Given) -> list[E]:
     """The entities: as given, or built from rows of their field values."""
     names, items = given

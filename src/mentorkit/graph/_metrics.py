@@ -939,6 +939,8 @@ def _compute(
     fertility = [0] * n
     g_index = [0] * n
     handed: defaultdict[int, list[set[int]]] = defaultdict(list)
+    handed_of = handed.__getitem__
+    repeat = itertools.repeat
     for g, branches in grand.items():
         if not branches:
             continue
@@ -964,8 +966,8 @@ def _compute(
             others = everyone - only_here if only_here else everyone
             if not others:
                 continue
-            for p in branch:
-                handed[p].append(others)
+            # handed[p].append(others) for every p in the branch, at C level.
+            deque(map(list.append, map(handed_of, branch), repeat(others)), maxlen=0)
     n_cousins = [0] * n
     for p, got in handed.items():
         if not got:
