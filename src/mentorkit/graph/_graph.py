@@ -331,6 +331,14 @@ class MentorshipGraph:
     ) -> MentorshipGraph:
         """Build the graph from a store's mentorships, people and outcomes.
 
+        Everything is read at once, so the graph stays whole after the store is closed. The
+        store's field values are read with
+        [`read_fields`][mentorkit.storage.read_fields], without building entities: the
+        metrics and searches need only ids and start days, and the mentorships, people and
+        outcomes are built from those values when first asked for (``.mentorships``,
+        ``.nx``, the exports). A class with a registered subclass (an entity plugin's
+        ``StaffPerson``) is read as entities, which keeps the subclass and its fields.
+
         Args:
             store: Any mentorkit store (``MemoryStore``, ``SQLiteStore``, ...).
             programs: Keep only the mentorships of these program ids.
@@ -346,6 +354,17 @@ class MentorshipGraph:
                 single string, a kind is not a ``MentorshipKind``, or a program id is
                 neither a stored program nor named by a stored mentorship (the message
                 lists the known ones).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> from mentorkit.storage import MemoryStore
+            >>> with MemoryStore() as store:
+            ...     _ = store.put(Mentorship(id="m1", mentor_id="a", mentee_id="b",
+            ...                              start=dt.date(2024, 9, 1)))
+            ...     g = MentorshipGraph.from_store(store)
+            >>> g.metrics()["a"].descendants, g.mentorships[0].id  # after the store is closed
+            (1, 'm1')
         """
         if not callable(getattr(store, "all", None)) or not callable(getattr(store, "find", None)):
             hint = " (a URL or path: open it with mentorkit.storage.open_store first)" if (
