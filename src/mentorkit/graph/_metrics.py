@@ -23,6 +23,7 @@ sets while lineages are sparse (ints used as bitsets when dense, so a union is o
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import math
@@ -479,6 +480,7 @@ def _sweep(
     edge_sets: bool,
     budget: int | None = None,
     weights: Sequence[int] | None = None,
+    settle: _Settled | None = None,
 ) -> tuple[list[Any], list[int], list[Any], list[int | None]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
@@ -493,6 +495,10 @@ def _sweep(
     the weights of ``R[x]``, kept up to date while every union merely adds new members
     (the sizes tell: ``len`` is O(1)), ``None`` once a union overlapped (then the caller
     sums the set). Lineages are mostly trees, so most sums come for free.
+
+    With ``settle`` (sets only), the people whose sets can no longer change are counted
+    after each day and their sets dropped (see :class:`_Settled`): what the sweep returns
+    for them is ``None``.
     """
     unit = alg.unit
     dense = alg.dense
@@ -501,7 +507,9 @@ def _sweep(
     edges = [alg.empty() for _ in range(n)]
     sums: list[int | None] = [0] * n if weights is not None and not dense and edge_sets else []
     work = 0
-    for arcs, components in plans:
+    for day, (arcs, components) in enumerate(plans):
+        if settle is not None and day:
+            settle.take(day - 1, reach, edges, sums)
         if components is None:
             # No mentorship of the day follows another of the same day, or the day's arcs
             # come mentee-side first: taken one by one.
@@ -632,7 +640,63 @@ def _sweep(
                 longest[x] = best[x]
                 if edge_sets:
                     edges[x] = alg.copy(es)
+    if settle is not None and plans:
+        settle.take(len(plans) - 1, reach, edges, sums)
     return reach, longest, edges, sums
+
+
+class _Settled:
+    """What the metrics need of the reachable and chain-edge sets, taken as they settle.
+
+    The sweep takes the days latest first, and a person's sets change only on the days they
+    appear (as mentor: unions into them; as mentee: unions out of them), so once the sweep
+    has passed the first day a person appears, their sets are final and read by nobody
+    again. People are numbered latest appearance first, so after each day the settled ones
+    are the next block of indices, ``bounds[day]``. Each block is counted (sizes, whether the
+    person reaches themself, the weighted sum below them, everybody's ancestors) and its sets
+    dropped: the sets alive at once are only those of the people still to be swept past,
+    which keeps the memory (and the cache misses) of a large district down.
+    """
+
+    def __init__(
+        self, n: int, bounds: Sequence[int], weights: Sequence[float],
+        int_weights: Sequence[int] | None,
+    ) -> None:  # fmt: skip
+        self.bounds = bounds
+        self.weights = weights
+        self.int_weights = int_weights
+        self.done = 0
+        self.counted: Counter[int] = Counter()
+        self.sizes = [0] * n
+        self.edge_counts = [0] * n
+        self.loops = [False] * n
+        self.below = [0.0] * n
+
+    def take(
+        self, day: int, reach: list[Any], edges: list[Any], sums: list[int | None]
+    ) -> None:
+        lo, hi = self.done, self.bounds[day]
+        if hi <= lo:
+            return
+        self.done = hi
+        block = reach[lo:hi]
+        self.counted.update(itertools.chain.from_iterable(block))
+        self.sizes[lo:hi] = map(len, block)
+        self.edge_counts[lo:hi] = map(len, edges[lo:hi])
+        loops = list(map(operator.contains, block, range(lo, hi)))
+        self.loops[lo:hi] = loops
+        ints = self.int_weights
+        for i in itertools.compress(range(lo, hi), block):
+            known = sums[i] if sums else None
+            if known is not None:
+                self.below[i] = float(known)
+            elif ints is not None:
+                self.below[i] = float(sum(map(ints.__getitem__, reach[i])))
+            else:
+                self.below[i] = math.fsum(map(self.weights.__getitem__, reach[i]))
+        none = itertools.repeat(None, hi - lo)
+        reach[lo:hi] = none
+        edges[lo:hi] = itertools.repeat(None, hi - lo)
 
 
 def _bit_planes(weights: Sequence[float]) -> list[int] | None:
@@ -868,26 +932,32 @@ def _compute(
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
     reach: list[Any] = []
+    settled: _Settled | None = None
     if alg is _Sets:
+        # After the day a cut starts (plans are latest day first), everyone appearing on or
+        # after it is settled: those numbered below n minus the people appearing before it.
+        positions = list(first.values())  # increasing: first appearances, in order
+        bounds = [n - bisect.bisect_left(positions, 2 * a) for a in cuts[-2::-1]]
+        settled = _Settled(n, bounds, weights, int_weights)
         try:
             reach, longest, edge_sets, sums = _sweep(
                 n, plans, alg, edge_sets=True, budget=budget,
-                weights=int_weights,
+                weights=int_weights, settle=settled,
             )  # fmt: skip
         except _TooDenseError:
             alg = _Bits
-    if alg is _Sets:
-        loops = list(map(operator.contains, reach, range(n)))
+            settled = None
+    if settled is not None:
+        loops = settled.loops
         # Ancestors: x is an ancestor of p exactly when p is in R[x], so counting every
-        # member of every reachable set (one C-level pass) gives everybody's ancestors at
+        # member of every reachable set (as the sets settle) gives everybody's ancestors at
         # once. The longest chains ending at each person take an integer-only sweep over
         # the reversed edges, earliest day first.
-        counted = Counter(itertools.chain.from_iterable(reach))
-        members_of = map(counted.get, range(n), itertools.repeat(0))
+        members_of = map(settled.counted.get, range(n), itertools.repeat(0))
         n_ancestors = list(map(operator.sub, members_of, loops))
         ancestor_depth = _longest_chains(n, plans, backwards=True)
-        n_descendants = list(map(operator.sub, map(len, reach), loops))
-        n_edges = list(map(len, edge_sets))
+        n_descendants = list(map(operator.sub, settled.sizes, loops))
+        n_edges = settled.edge_counts
     else:
         reach, longest, edge_sets, sums = _sweep(n, plans, alg, edge_sets=True)
         # The up sweep: reversed edges, earliest day first, people numbered earliest-first;
@@ -982,7 +1052,11 @@ def _compute(
 
     planes = _bit_planes(weights) if alg.dense else None
     lineage_reach = weights[:]
-    for i in itertools.compress(range(n), n_descendants):
+    if settled is not None:
+        for i in itertools.compress(range(n), n_descendants):
+            below = settled.below[i]
+            lineage_reach[i] = below if loops[i] else below + weights[i]
+    for i in itertools.compress(range(n), n_descendants if settled is None else ()):
         known = sums[i] if sums else None
         down = reach[i]
         if known is not None:
