@@ -672,9 +672,7 @@ class _Settled:
         self.loops = [False] * n
         self.below = [0.0] * n
 
-    def take(
-        self, day: int, reach: list[Any], edges: list[Any], sums: list[int | None]
-    ) -> None:
+    def take(self, day: int, reach: list[Any], edges: list[Any], sums: list[int | None]) -> None:
         lo, hi = self.done, self.bounds[day]
         if hi <= lo:
             return
