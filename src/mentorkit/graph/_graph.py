@@ -10,16 +10,18 @@ import html
 import itertools
 import math
 import operator
-from collections import defaultdict
+import types
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 import attrs
 import networkx as nx
 from networkx import MultiDiGraph
 
+from mentorkit._gc import collector_paused
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.graph._metrics import MetricsTable, compute_metrics
+from mentorkit.graph._metrics import MetricsTable, compute_sorted
 from mentorkit.model import (
     Entity,
     Mentorship,
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
     from matplotlib.axes import Axes
+
+    from mentorkit.storage import Store
 
 __all__ = ["GraphProblem", "Lineage", "MentorshipGraph", "StoreReader"]
 
@@ -163,45 +167,123 @@ class MentorshipGraph:
         # one on ``(start, id)`` tuples.
         ordered = sorted(ms.values(), key=_ID)
         ordered.sort(key=_START)
-        self._ms: tuple[Mentorship, ...] = tuple(ordered)
+        people = list(people)
+        if not all(map(isinstance, people, itertools.repeat(Person))):
+            for i, p in enumerate(people):
+                _check(p, Person, f"people[{i}]")
+        outs = tuple(outcomes)
+        if not all(map(isinstance, outs, itertools.repeat(Outcome))):
+            for i, o in enumerate(outs):
+                _check(o, Outcome, f"outcomes[{i}]")
+        reached: dict[str, float] = defaultdict(float)
+        for o in outs:
+            if o.kind is OutcomeKind.STUDENTS_REACHED and o.value is not None:
+                reached[o.person_id] += o.value
+        self._setup(
+            list(map(_START, ordered)),
+            itertools.chain.from_iterable(map(_ENDS, ordered)),
+            list(map(_ID, people)),
+            dict(reached),
+            restrict_people=_restrict_people,
+        )
+        self._ms_cache: tuple[Mentorship, ...] | None = tuple(ordered)
+        self._ms_given: _Given = (None, [])
+        self._people_cache: dict[str, Person] | None = None
+        self._people_given: _Given = (None, people)
+        self._outcomes_cache: tuple[Outcome, ...] | None = outs
+        self._outcomes_given: _Given = (None, [])
+
+    def _setup(
+        self,
+        starts: list[dt.date],
+        ends: Iterable[str],
+        person_ids: list[str],
+        reached: dict[str, float],
+        *,
+        restrict_people: bool,
+    ) -> None:
+        """Index what the searches and metrics need: the mentorships' days and ends, ids."""
+        self._starts = starts
         # Everyone named by a mentorship, in order of first appearance (by start), with the
         # position of that first appearance among the ends (mentor, mentee, mentor, ...) and,
         # for every end, the position of its person's first appearance: the metrics number
         # people from these without looking any id up again.
         first: dict[str, int] = {}
-        self._codes = list(
-            map(first.setdefault, itertools.chain.from_iterable(map(_ENDS, self._ms)),
-                itertools.count())
-        )  # fmt: skip
+        self._codes = list(map(first.setdefault, ends, itertools.count()))
         self._first = first
-        people = list(people)
-        if not all(map(isinstance, people, itertools.repeat(Person))):
-            for i, p in enumerate(people):
-                _check(p, Person, f"people[{i}]")
-        if _restrict_people:
-            ppl = {p.id: p for p in people if p.id in first}
-        else:
-            ppl = dict(zip(map(_ID, people), people, strict=True))
-        self._people = ppl
-        outs = tuple(outcomes)
-        if not all(map(isinstance, outs, itertools.repeat(Outcome))):
-            for i, o in enumerate(outs):
-                _check(o, Outcome, f"outcomes[{i}]")
-        self._outcomes = outs
-        reached: dict[str, float] = defaultdict(float)
-        for o in outs:
-            if o.kind is OutcomeKind.STUDENTS_REACHED and o.value is not None:
-                reached[o.person_id] += o.value
-        self._reached = dict(reached)
+        if restrict_people:
+            person_ids = [p for p in person_ids if p in first]
+        self._restrict_people = restrict_people
+        self._reached = reached
         # Built on first use of ``.nx``: the metrics and searches do not need it.
         self._graph: MultiDiGraph[str] | None = None
-        nodes = dict.fromkeys(ppl)
+        nodes = dict.fromkeys(person_ids)
         nodes.update(first)
         self._nodes = list(nodes)
         self._node_set = frozenset(self._nodes)
         self._metrics: MetricsTable | None = None
         self._out: dict[str, list[Mentorship]] | None = None
         self._in: dict[str, list[Mentorship]] | None = None
+
+    @classmethod
+    @collector_paused
+    def _from_rows(
+        cls, ms: _Given, people: _Given, outcomes: _Given, *, restrict_people: bool
+    ) -> MentorshipGraph:
+        """A graph of a store's ``read_fields`` rows (or entities), each class in id order.
+
+        Rows hold every field of their class: the entities are built from them when
+        something other than the metrics and the searches by id needs them.
+        """
+        self = cls.__new__(cls)
+        start = _getter(ms[0], "start")
+        ordered = sorted(ms[1], key=start)
+        reached: dict[str, float] = defaultdict(float)
+        who, kind, value = (_getter(outcomes[0], f) for f in ("person_id", "kind", "value"))
+        for o in outcomes[1]:
+            if kind(o) is OutcomeKind.STUDENTS_REACHED and value(o) is not None:
+                reached[who(o)] += value(o)
+        self._setup(
+            list(map(start, ordered)),
+            itertools.chain.from_iterable(map(_getter(ms[0], "mentor_id", "mentee_id"), ordered)),
+            list(map(_getter(people[0], "id"), people[1])),
+            dict(reached),
+            restrict_people=restrict_people,
+        )
+        self._ms_given = (ms[0], ordered)
+        self._ms_cache = None
+        self._people_given = people
+        self._people_cache = None
+        self._outcomes_given = outcomes
+        self._outcomes_cache = None
+        return self
+
+    @property
+    def _ms(self) -> tuple[Mentorship, ...]:
+        """The mentorships by start then id (built from the stored rows on first use)."""
+        if self._ms_cache is None:
+            self._ms_cache = tuple(_entities(Mentorship, self._ms_given))
+            self._ms_given = (None, [])
+        return self._ms_cache
+
+    @property
+    def _people(self) -> dict[str, Person]:
+        if self._people_cache is None:
+            people = _entities(Person, self._people_given)
+            if self._restrict_people:
+                keep = self._first
+                self._people_cache = {p.id: p for p in people if p.id in keep}
+            else:
+                self._people_cache = dict(zip(map(_ID, people), people, strict=True))
+            self._people_given = (None, [])
+        return self._people_cache
+
+    @property
+    def _outcomes(self) -> tuple[Outcome, ...]:
+        if self._outcomes_cache is None:
+            self._outcomes_cache = tuple(_entities(Outcome, self._outcomes_given))
+            self._outcomes_given = (None, [])
+        return self._outcomes_cache
 
     # --- construction ------------------------------------------------------------------
 
@@ -248,6 +330,14 @@ class MentorshipGraph:
     ) -> MentorshipGraph:
         """Build the graph from a store's mentorships, people and outcomes.
 
+        Everything is read at once, so the graph stays whole after the store is closed. The
+        store's field values are read with
+        [`read_fields`][mentorkit.storage.read_fields], without building entities: the
+        metrics and searches need only ids and start days, and the mentorships, people and
+        outcomes are built from those values when first asked for (``.mentorships``,
+        ``.nx``, the exports). A class with a registered subclass (an entity plugin's
+        ``StaffPerson``) is read as entities, which keeps the subclass and its fields.
+
         Args:
             store: Any mentorkit store (``MemoryStore``, ``SQLiteStore``, ...).
             programs: Keep only the mentorships of these program ids.
@@ -263,6 +353,17 @@ class MentorshipGraph:
                 single string, a kind is not a ``MentorshipKind``, or a program id is
                 neither a stored program nor named by a stored mentorship (the message
                 lists the known ones).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Mentorship
+            >>> from mentorkit.storage import MemoryStore
+            >>> with MemoryStore() as store:
+            ...     _ = store.put(Mentorship(id="m1", mentor_id="a", mentee_id="b",
+            ...                              start=dt.date(2024, 9, 1)))
+            ...     g = MentorshipGraph.from_store(store)
+            >>> g.metrics()["a"].descendants, g.mentorships[0].id  # after the store is closed
+            (1, 'm1')
         """
         if not callable(getattr(store, "all", None)) or not callable(getattr(store, "find", None)):
             hint = " (a URL or path: open it with mentorkit.storage.open_store first)" if (
@@ -270,24 +371,38 @@ class MentorshipGraph:
             raise ValidationError(f"must be a mentorkit store{hint}", field="store",
                                   value=type(store).__name__)  # fmt: skip
         wanted_kinds = None if kinds is None else _kinds(kinds)
+        from mentorkit.storage import read_fields
+
+        # The stored field values only, without building the entities (a quarter less time
+        # for a SQLite district): the metrics and searches need just a few of them, and the
+        # graph builds the entities from the rows when something asks for them. A class with
+        # a registered subclass (an entity plugin's StaffPerson) is read whole: rows would
+        # lose the subclass and its fields.
+        def read(kind: type[Entity], **filters: Any) -> _Given:
+            names = _names(kind)
+            if names is None:
+                return None, list(store.find(kind, **filters) if filters else store.all(kind))
+            return names, read_fields(cast("Store", store), kind, names, **filters)
+
+        names = _names(Mentorship)
         if programs is None:
-            ms: list[Mentorship] = list(store.all(Mentorship))
+            ms = read(Mentorship)[1]
         else:
             wanted = _ids(programs, "programs")
-            ms = [m for p in wanted for m in store.find(Mentorship, program_id=p)]
-            found = {m.program_id for m in ms}
+            ms = [m for p in wanted for m in read(Mentorship, program_id=p)[1]]
+            found = set(map(_getter(names, "program_id"), ms))
             if any(p not in found for p in wanted):
                 known = {p.id for p in store.all(Program)}
                 known.update(m.program_id for m in store.all(Mentorship) if m.program_id)
                 _refuse_unknown(wanted, known, "programs")
+            ms.sort(key=_getter(names, "id"))  # in id order, as a store reads them
         if wanted_kinds is not None:
-            ms = [m for m in ms if m.kind in wanted_kinds]
-        return cls(
-            ms,
-            people=store.all(Person),
-            outcomes=store.all(Outcome),
-            _restrict_people=programs is not None or kinds is not None,
-        )
+            kind_of = _getter(names, "kind")
+            ms = [m for m in ms if kind_of(m) in wanted_kinds]
+        return cls._from_rows(
+            (names, ms), read(Person), read(Outcome),
+            restrict_people=programs is not None or kinds is not None,
+        )  # fmt: skip
 
     def _build_nx(self) -> MultiDiGraph[str]:
         g: MultiDiGraph[str] = nx.MultiDiGraph()
@@ -349,7 +464,7 @@ class MentorshipGraph:
         return tuple(self._nodes)
 
     def __repr__(self) -> str:
-        return f"<MentorshipGraph: {len(self)} people, {len(self._ms)} mentorships>"
+        return f"<MentorshipGraph: {len(self)} people, {len(self._starts)} mentorships>"
 
     def _require(self, person_id: str) -> None:
         if person_id not in self._node_set:
@@ -610,8 +725,8 @@ class MentorshipGraph:
             [`GenealogyMetrics`][mentorkit.graph.GenealogyMetrics].
         """
         if self._metrics is None:
-            rows = compute_metrics(
-                self._nodes, self._ms, self._reached, appearance=(self._first, self._codes)
+            rows = compute_sorted(
+                self._nodes, self._starts, self._reached, (self._first, self._codes)
             )
             self._metrics = MetricsTable(rows)
         return self._metrics
@@ -1007,6 +1122,58 @@ def _check(item: object, cls: type[Entity], field: str) -> None:
 
 
 _ENDS: Callable[[Mentorship], tuple[str, str]] = operator.attrgetter("mentor_id", "mentee_id")
+
+#: What a store gave for one class: ``read_fields`` rows of every field, with the field
+#: names, or (names ``None``) the entities themselves.
+_Given = tuple[tuple[str, ...] | None, list[Any]]
+_FIELD_NAMES: dict[type[Entity], tuple[str, ...]] = {
+    cls: tuple(a.name for a in attrs.fields(cls)) for cls in (Mentorship, Person, Outcome)
+}
+
+
+def _getter(names: tuple[str, ...] | None, *fields: str) -> Callable[[Any], Any]:
+    """What reads ``fields`` (one value, or a tuple of several) from a row or an entity."""
+    if names is None:
+        return operator.attrgetter(*fields)
+    return operator.itemgetter(*map(names.index, fields))
+
+
+def _names(cls: type[Entity]) -> tuple[str, ...] | None:
+    """The fields ``from_store`` reads of ``cls``; ``None``: read the entities whole."""
+    return None if _subclassed(cls) else _FIELD_NAMES[cls]
+
+
+def _subclassed(cls: type[Entity]) -> bool:
+    """Whether a registered entity type subclasses ``cls`` (a plugin's own fields)."""
+    from mentorkit.serialization import registered_types
+
+    return any(t is not cls and issubclass(t, cls) for t in registered_types.values())
+
+
+@collector_paused
+def _entities(cls: type[E], given: _Given) -> list[E]:
+    """The entities: as given, or built from rows of their field values.
+
+    ``read_fields`` gives exactly the values the stored entities have, each already
+    checked as its field's validator would, so the rows fill the slots directly (what
+    attrs' ``__init__`` does, one C-level ``map`` per field instead of one call per entity)
+    and only the checks across fields (``__attrs_post_init__``) run again: a few times
+    quicker than calling the constructor. The tests compare the results with the entities
+    the store reads.
+    """
+    names, items = given
+    if names is None:
+        return items
+    slots = [getattr(cls, name, None) for name in names]
+    if not all(isinstance(slot, types.MemberDescriptorType) for slot in slots):
+        return [cls(**dict(zip(names, row, strict=True))) for row in items]
+    made: list[E] = list(map(object.__new__, itertools.repeat(cls, len(items))))
+    for k, slot in enumerate(cast("list[types.MemberDescriptorType]", slots)):
+        deque(map(slot.__set__, made, map(operator.itemgetter(k), items)), maxlen=0)
+    check = getattr(cls, "__attrs_post_init__", None)
+    if check is not None:
+        deque(map(check, made), maxlen=0)
+    return made
 
 
 def _reciprocity(ms: Sequence[Mentorship], backend: str | None) -> float:

@@ -23,6 +23,7 @@ sets while lineages are sparse (ints used as bitsets when dense, so a union is o
 
 from __future__ import annotations
 
+import bisect
 import html
 import itertools
 import math
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
     from mentorkit.model import Mentorship
 
-__all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics"]
+__all__ = ["GenealogyMetrics", "MetricsTable", "compute_metrics", "compute_sorted"]
 
 #: The metric names a [`MetricsTable`][mentorkit.graph.MetricsTable] can be ranked by.
 MetricName = Literal[
@@ -479,6 +480,7 @@ def _sweep(
     edge_sets: bool,
     budget: int | None = None,
     weights: Sequence[int] | None = None,
+    settle: _Settled | None = None,
 ) -> tuple[list[Any], list[int], list[Any], list[int | None]]:
     """Reachable sets, longest chains and (optionally) chain edge sets, for every node.
 
@@ -493,6 +495,10 @@ def _sweep(
     the weights of ``R[x]``, kept up to date while every union merely adds new members
     (the sizes tell: ``len`` is O(1)), ``None`` once a union overlapped (then the caller
     sums the set). Lineages are mostly trees, so most sums come for free.
+
+    With ``settle`` (sets only), the people whose sets can no longer change are counted
+    after each day and their sets dropped (see :class:`_Settled`): what the sweep returns
+    for them is ``None``.
     """
     unit = alg.unit
     dense = alg.dense
@@ -501,7 +507,9 @@ def _sweep(
     edges = [alg.empty() for _ in range(n)]
     sums: list[int | None] = [0] * n if weights is not None and not dense and edge_sets else []
     work = 0
-    for arcs, components in plans:
+    for day, (arcs, components) in enumerate(plans):
+        if settle is not None and day:
+            settle.take(day - 1, reach, edges, sums)
         if components is None:
             # No mentorship of the day follows another of the same day, or the day's arcs
             # come mentee-side first: taken one by one.
@@ -632,7 +640,61 @@ def _sweep(
                 longest[x] = best[x]
                 if edge_sets:
                     edges[x] = alg.copy(es)
+    if settle is not None and plans:
+        settle.take(len(plans) - 1, reach, edges, sums)
     return reach, longest, edges, sums
+
+
+class _Settled:
+    """What the metrics need of the reachable and chain-edge sets, taken as they settle.
+
+    The sweep takes the days latest first, and a person's sets change only on the days they
+    appear (as mentor: unions into them; as mentee: unions out of them), so once the sweep
+    has passed the first day a person appears, their sets are final and read by nobody
+    again. People are numbered latest appearance first, so after each day the settled ones
+    are the next block of indices, ``bounds[day]``. Each block is counted (sizes, whether the
+    person reaches themself, the weighted sum below them, everybody's ancestors) and its sets
+    dropped: the sets alive at once are only those of the people still to be swept past,
+    which keeps the memory (and the cache misses) of a large district down.
+    """
+
+    def __init__(
+        self, n: int, bounds: Sequence[int], weights: Sequence[float],
+        int_weights: Sequence[int] | None,
+    ) -> None:  # fmt: skip
+        self.bounds = bounds
+        self.weights = weights
+        self.int_weights = int_weights
+        self.done = 0
+        self.counted: Counter[int] = Counter()
+        self.sizes = [0] * n
+        self.edge_counts = [0] * n
+        self.loops = [False] * n
+        self.below = [0.0] * n
+
+    def take(self, day: int, reach: list[Any], edges: list[Any], sums: list[int | None]) -> None:
+        lo, hi = self.done, self.bounds[day]
+        if hi <= lo:
+            return
+        self.done = hi
+        block = reach[lo:hi]
+        self.counted.update(itertools.chain.from_iterable(block))
+        self.sizes[lo:hi] = map(len, block)
+        self.edge_counts[lo:hi] = map(len, edges[lo:hi])
+        loops = list(map(operator.contains, block, range(lo, hi)))
+        self.loops[lo:hi] = loops
+        ints = self.int_weights
+        for i in itertools.compress(range(lo, hi), block):
+            known = sums[i] if sums else None
+            if known is not None:
+                self.below[i] = float(known)
+            elif ints is not None:
+                self.below[i] = float(sum(map(ints.__getitem__, reach[i])))
+            else:
+                self.below[i] = math.fsum(map(self.weights.__getitem__, reach[i]))
+        none = itertools.repeat(None, hi - lo)
+        reach[lo:hi] = none
+        edges[lo:hi] = itertools.repeat(None, hi - lo)
 
 
 def _bit_planes(weights: Sequence[float]) -> list[int] | None:
@@ -705,8 +767,32 @@ def compute_metrics(
     """
     # Hundreds of thousands of small sets and tuples, none of them in a reference cycle: the
     # cyclic garbage collector would rescan them again and again for nothing.
+    starts = list(map(_START, mentorships))
+    if not all(map(operator.le, starts, itertools.islice(starts, 1, None))):
+        mentorships = sorted(mentorships, key=_START)
+        starts = list(map(_START, mentorships))
+        appearance = None
+    if appearance is None:
+        found: dict[str, int] = {}
+        ends = itertools.chain.from_iterable(map(_ENDS, mentorships))
+        appearance = (found, list(map(found.setdefault, ends, itertools.count())))
     with paused():
-        return _compute(people, mentorships, students_reached, representation, appearance)
+        return _compute(people, starts, students_reached, representation, appearance)
+
+
+def compute_sorted(
+    people: Sequence[str],
+    starts: Sequence[Any],
+    students_reached: Mapping[str, float],
+    appearance: tuple[Mapping[str, int], Sequence[int]],
+) -> dict[str, GenealogyMetrics]:
+    """:func:`compute_metrics` from columns: what the graph holds, no entities needed.
+
+    ``starts`` are the mentorships' start days in order (sorted); ``appearance`` as for
+    :func:`compute_metrics`, for the mentorships in that order.
+    """
+    with paused():
+        return _compute(people, starts, students_reached, "auto", appearance)
 
 
 def _longest_chains(n: int, plans: Sequence[_Plan], *, backwards: bool = False) -> list[int]:
@@ -782,18 +868,13 @@ _ENDS = operator.attrgetter("mentor_id", "mentee_id")
 
 def _compute(
     people: Sequence[str],
-    mentorships: Sequence[Mentorship],
+    starts: Sequence[Any],
     students_reached: Mapping[str, float],
     representation: str,
-    appearance: tuple[Mapping[str, int], Sequence[int]] | None,
+    appearance: tuple[Mapping[str, int], Sequence[int]],
 ) -> dict[str, GenealogyMetrics]:
-    # One pass over the entities (C-level maps); everything after works on integers. A stable
-    # sort by start keeps each day's mentorships in their given order (the graph's are sorted).
-    starts = list(map(_START, mentorships))
-    if not all(map(operator.le, starts, itertools.islice(starts, 1, None))):
-        mentorships = sorted(mentorships, key=_START)
-        starts = list(map(_START, mentorships))
-        appearance = None
+    # Everything here works on integers: the days (sorted, so each day's mentorships are
+    # consecutive) and each end's position of first appearance.
     total = len(starts)
     # People in order of first appearance, earliest day first (then everybody else). The
     # numbering changes no result, only how long bitsets get: as bitsets, descendants are
@@ -801,13 +882,7 @@ def _compute(
     # sweep numbers people the other way round (index ``n - 1 - i``).
     # Each person id is looked up once: ``first`` maps it to the position of its first
     # appearance among the mentors and mentees (``codes``: that position, for every end).
-    if appearance is None:
-        found: dict[str, int] = {}
-        ends = itertools.chain.from_iterable(map(_ENDS, mentorships))
-        codes: Sequence[int] = list(map(found.setdefault, ends, itertools.count()))
-        first: Mapping[str, int] = found
-    else:
-        first, codes = appearance
+    first, codes = appearance
     appearing = len(first)
     listed = dict.fromkeys(people)
     listed_codes = list(map(first.get, listed))
@@ -855,26 +930,32 @@ def _compute(
     alg: _Algebra = _Bits if representation == "bits" else _Sets
     budget = total * max(1, n // 256) if representation == "auto" else None
     reach: list[Any] = []
+    settled: _Settled | None = None
     if alg is _Sets:
+        # After the day a cut starts (plans are latest day first), everyone appearing on or
+        # after it is settled: those numbered below n minus the people appearing before it.
+        positions = list(first.values())  # increasing: first appearances, in order
+        bounds = [n - bisect.bisect_left(positions, 2 * a) for a in cuts[-2::-1]]
+        settled = _Settled(n, bounds, weights, int_weights)
         try:
             reach, longest, edge_sets, sums = _sweep(
                 n, plans, alg, edge_sets=True, budget=budget,
-                weights=int_weights,
+                weights=int_weights, settle=settled,
             )  # fmt: skip
         except _TooDenseError:
             alg = _Bits
-    if alg is _Sets:
-        loops = list(map(operator.contains, reach, range(n)))
+            settled = None
+    if settled is not None:
+        loops = settled.loops
         # Ancestors: x is an ancestor of p exactly when p is in R[x], so counting every
-        # member of every reachable set (one C-level pass) gives everybody's ancestors at
+        # member of every reachable set (as the sets settle) gives everybody's ancestors at
         # once. The longest chains ending at each person take an integer-only sweep over
         # the reversed edges, earliest day first.
-        counted = Counter(itertools.chain.from_iterable(reach))
-        members_of = map(counted.get, range(n), itertools.repeat(0))
+        members_of = map(settled.counted.get, range(n), itertools.repeat(0))
         n_ancestors = list(map(operator.sub, members_of, loops))
         ancestor_depth = _longest_chains(n, plans, backwards=True)
-        n_descendants = list(map(operator.sub, map(len, reach), loops))
-        n_edges = list(map(len, edge_sets))
+        n_descendants = list(map(operator.sub, settled.sizes, loops))
+        n_edges = settled.edge_counts
     else:
         reach, longest, edge_sets, sums = _sweep(n, plans, alg, edge_sets=True)
         # The up sweep: reversed edges, earliest day first, people numbered earliest-first;
@@ -926,6 +1007,8 @@ def _compute(
     fertility = [0] * n
     g_index = [0] * n
     handed: defaultdict[int, list[set[int]]] = defaultdict(list)
+    handed_of = handed.__getitem__
+    repeat = itertools.repeat
     for g, branches in grand.items():
         if not branches:
             continue
@@ -951,8 +1034,8 @@ def _compute(
             others = everyone - only_here if only_here else everyone
             if not others:
                 continue
-            for p in branch:
-                handed[p].append(others)
+            # handed[p].append(others) for every p in the branch, at C level.
+            deque(map(list.append, map(handed_of, branch), repeat(others)), maxlen=0)
     n_cousins = [0] * n
     for p, got in handed.items():
         if not got:
@@ -967,7 +1050,11 @@ def _compute(
 
     planes = _bit_planes(weights) if alg.dense else None
     lineage_reach = weights[:]
-    for i in itertools.compress(range(n), n_descendants):
+    if settled is not None:
+        for i in itertools.compress(range(n), n_descendants):
+            below = settled.below[i]
+            lineage_reach[i] = below if loops[i] else below + weights[i]
+    for i in itertools.compress(range(n), n_descendants if settled is None else ()):
         known = sums[i] if sums else None
         down = reach[i]
         if known is not None:
