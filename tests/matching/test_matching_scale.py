@@ -84,7 +84,7 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
             assert mine >= theirs
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(["correlated", "strong", "tied"]),
     st.integers(20, 160),
@@ -92,17 +92,26 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
     st.integers(1, 4),
     st.sampled_from([0.0, 0.2]),
     st.sampled_from([(24, 48), (3, 48), (3, 0), (8, 10_000)]),
+    st.sampled_from([(1024, 0.6), (7, 0.6), (16, 0.0), (5, 2.0)]),
     st.integers(0, 2**32 - 1),
 )
 def test_stable_on_popular_mentors_equals_plain_deferred_acceptance(
-    kind, n, m, cap, forbid, sizes, seed
+    kind, n, m, cap, forbid, sizes, intake, seed
 ):
     # `block` small sends most mentees into the batched deep sorts; `tail` decides when
-    # the vectorised rounds hand over to one-by-one proposals.
+    # the vectorised rounds hand over to one-by-one proposals; `batch` lets mentees in a
+    # few at a time, and `deep_share` 0 sorts every later batch's rows whole on arrival
+    # (2 never does).
     block, tail = sizes
+    batch, deep_share = intake
     s, ms = popular(kind, n, m, seed, forbid)
     problem = problem_of(s, ms, cap)
-    with patch.object(stable, "_BLOCK", block), patch.object(stable, "_TAIL", tail):
+    with (
+        patch.object(stable, "_BLOCK", block),
+        patch.object(stable, "_TAIL", tail),
+        patch.object(stable, "_BATCH", batch),
+        patch.object(stable, "_DEEP_SHARE", deep_share),
+    ):
         ours = _stable_numpy(problem, seed % 1000)
     assert ours == _stable_python(problem, seed % 1000)
     assert not blocking_pairs(problem, ours)

@@ -129,9 +129,20 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
     col_rank = np.asarray(tie_ranks(m, seed, 0), dtype=np.int64)
     mentee_rank = np.asarray(tie_ranks(n, seed, 1), dtype=np.int64)
     state = _State(np, problem, col_rank, mentee_rank)
-    free = np.flatnonzero(state.allowed > 0)
-    while free.size:
-        if free.size <= _TAIL:
+    # Mentees come in in batches, those mentors like most on average first (any order of
+    # proposals gives the same matching): when mentors agree, a later batch seldom
+    # displaces an earlier one, so rounds stay small instead of every free mentee
+    # colliding at the same few mentors round after round.
+    pending = state.intake_order()
+    taken = 0
+    free = pending[:0]
+    while free.size or taken < pending.size:
+        if free.size < _BATCH and taken < pending.size:
+            newcomers = pending[taken : taken + _BATCH]
+            state.admit(newcomers)
+            free = np.concatenate([free, newcomers])
+            taken += _BATCH
+        if free.size <= _TAIL and taken >= pending.size:
             # A few long rejection chains are left: one proposal at a time is cheaper
             # than a vectorised round each (the outcome does not depend on the order).
             state.finish_one_by_one(free)
@@ -143,7 +154,9 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
 
 
 _TAIL = 48
+_BATCH = 1024  # mentees let in at a time
 _BLOCK = 24
+_DEEP_SHARE = 0.6  # past this share of admitted mentees sorted whole, sort newcomers whole
 _WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
 
 
@@ -170,49 +183,89 @@ class _State:
         # holds when full; -inf while it has room; +inf when it takes nobody.
         self.thr_val = np.where(self.cap > 0, -np.inf, np.inf)
         self.thr_rank = np.zeros(m, dtype=np.int64)
-        self.any_forbidden = bool(np.isnan(self.s).any()) or (
-            self.ms is not self.s and bool(np.isnan(self.ms).any())
+        self.any_forbidden = _has_nan(np, self.s) or (
+            self.ms is not self.s and _has_nan(np, self.ms)
         )
         k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
-        self.blen = np.empty(n, dtype=np.int64)
-        self.allowed = np.empty(n, dtype=np.int64)
-        for start in range(0, n, 1024):
-            key = self._keys(start, start + 1024)
-            rows = slice(start, start + len(key))
-            self.allowed[rows] = m - np.isinf(key).sum(axis=1) if self.any_forbidden else m
-            top = (
-                np.argpartition(key, k - 1, axis=1)[:, :k]
-                if k < m
-                else np.tile(np.arange(m), (len(key), 1))
-            )
-            values = np.take_along_axis(key, top, axis=1)
-            within = np.lexsort((col_rank[top], values), axis=1)
-            top = np.take_along_axis(top, within, axis=1)
-            values = np.take_along_axis(values, within, axis=1)
-            self.top[rows] = top
-            length = np.isfinite(values).sum(axis=1)
-            if k < m:
-                cutoff = values[:, -1:]
-                outside = (key == cutoff).sum(axis=1) - (values == cutoff).sum(axis=1)
-                ragged = (outside > 0) & np.isfinite(cutoff[:, 0])
-                length = np.where(ragged, (values < cutoff).sum(axis=1), length)
-            self.blen[rows] = length
+        self.blen = np.zeros(n, dtype=np.int64)
+        if self.any_forbidden:
+            self.allowed = np.empty(n, dtype=np.int64)
+            for start in range(0, n, 1024):
+                key = self._keys(np.arange(start, min(n, start + 1024)))
+                self.allowed[start : start + len(key)] = m - np.isinf(key).sum(axis=1)
+        else:
+            self.allowed = np.full(n, m, dtype=np.int64)
+        self.admitted = 0
         self.pos = np.zeros(n, dtype=np.int64)  # next position in the mentee's list
         self.deep = np.zeros(n, dtype=bool)  # whole row sorted into self.order
         self.order: Any = None
         self.order_flat: Any = None
         self.ms_flat = np.ascontiguousarray(self.ms).reshape(-1)
 
-    def _keys(self, start: int, stop: int) -> Any:
-        """Minus the scores of rows ``start:stop``; +inf where a pair is forbidden."""
+    def intake_order(self) -> Any:
+        """Mentees with an allowed mentor, by mentors' mean score of them (highest first)."""
         np = self.np
-        key = -self.s[start:stop]
+        total = self.ms.sum(axis=1)
+        if self.any_forbidden:
+            total = np.nansum(np.where(np.isnan(self.s), np.nan, self.ms), axis=1)
+            total = total / np.maximum(self.allowed, 1)
+        order = np.argsort(-total, kind="stable")
+        return order[self.allowed[order] > 0]
+
+    def _keys(self, rows: Any) -> Any:
+        """Minus the scores of ``rows``; +inf where a pair is forbidden."""
+        np = self.np
+        key = self.s[rows]
+        np.negative(key, out=key)
         if self.any_forbidden:
             if self.ms is not self.s:
-                key[np.isnan(self.ms[start:stop])] = np.nan
+                key[np.isnan(self.ms[rows])] = np.nan
             key[np.isnan(key)] = np.inf
         return key
+
+    def admit(self, rows: Any) -> None:
+        """Ready the preference lists of mentees about to propose for the first time.
+
+        While most mentees so far ran through their first block (mentors agree on who is
+        popular), the newcomers' whole rows are sorted at once; otherwise each gets its
+        first block.
+        """
+        np = self.np
+        if self.admitted and int(self.deep.sum()) > _DEEP_SHARE * self.admitted:
+            self._sort_rows(rows)
+        else:
+            for start in range(0, rows.size, 1024):
+                self._block_rows(np.sort(rows[start : start + 1024]))
+        self.admitted += rows.size
+
+    def _block_rows(self, rows: Any) -> None:
+        """Sort each row's first ``block`` preferences into ``self.top`` and ``self.blen``."""
+        np = self.np
+        m = self.s.shape[1]
+        k = self.top.shape[1]
+        key = self._keys(rows)
+        top = (
+            np.argpartition(key, k - 1, axis=1)[:, :k]
+            if k < m
+            else np.tile(np.arange(m), (len(key), 1))
+        )
+        values = np.take_along_axis(key, top, axis=1)
+        within = np.lexsort((self.col_rank[top], values), axis=1)
+        top = np.take_along_axis(top, within, axis=1)
+        values = np.take_along_axis(values, within, axis=1)
+        self.top[rows] = top
+        length = np.isfinite(values).sum(axis=1)
+        if k < m:
+            # A row whose block ends inside a run of equal scores keeps only the part
+            # above the tie (the rest of the run is ranked with the whole row).
+            cutoff = values[:, -1:]
+            inside = (values == cutoff).view(np.uint8).sum(axis=1, dtype=np.int64)
+            everywhere = (key == cutoff).view(np.uint8).sum(axis=1, dtype=np.int64)
+            ragged = (everywhere > inside) & np.isfinite(cutoff[:, 0])
+            if ragged.any():
+                length = np.where(ragged, (values < cutoff).sum(axis=1), length)
+        self.blen[rows] = length
 
     def _sort_rows(self, rows: Any) -> None:
         """Sort the whole rows of ``rows`` into ``self.order`` (batched)."""
@@ -223,11 +276,7 @@ class _State:
         rows = np.sort(rows)
         for start in range(0, rows.size, 512):
             part = rows[start : start + 512]
-            key = -self.s[part]
-            if self.any_forbidden:
-                if self.ms is not self.s:
-                    key[np.isnan(self.ms[part])] = np.nan
-                key[np.isnan(key)] = np.inf
+            key = self._keys(part)
             order = np.argsort(key, axis=1)
             values = np.take_along_axis(key, order, axis=1)
             tied = np.flatnonzero(
@@ -321,7 +370,7 @@ class _State:
         cj = np.concatenate([assignment[holders], pj])
         mval = self.ms[ci, cj]
         # By mentor, then the mentor's score (descending), then the seeded mentee rank.
-        order = np.lexsort((self.rank[ci], -mval, cj))
+        order = _by_mentor_then_preference(np, cj, mval, self.rank[ci])
         sj, si, sv = cj[order], ci[order], mval[order]
         starts = np.flatnonzero(np.r_[True, sj[1:] != sj[:-1]])
         sizes = np.diff(np.r_[starts, sj.size])
@@ -370,3 +419,22 @@ class _State:
             if len(heap) == capacity[j]:
                 self.thr_val[j] = heap[0][0]
                 self.thr_rank[j] = -heap[0][1]
+
+
+def _has_nan(np: Any, a: Any) -> bool:
+    """Whether ``a`` holds a NaN (its sum is NaN when any entry is; no mask is built)."""
+    return bool(np.isnan(a.sum())) and bool(np.isnan(a).any())
+
+
+def _by_mentor_then_preference(np: Any, cols: Any, values: Any, ranks: Any) -> Any:
+    """The order of entries by column, then value (highest first), then rank (lowest first).
+
+    ``np.lexsort`` of the three keys, in two cheaper sorts: by value (the rank settles
+    equal values, which are rare), then a stable radix sort by column.
+    """
+    by_value = np.argsort(-values, kind="stable")
+    sorted_values = values[by_value]
+    if sorted_values.size > 1 and bool((sorted_values[1:] == sorted_values[:-1]).any()):
+        by_value = np.lexsort((ranks, -values))
+    small = np.int16 if cols.size and int(cols.max()) < 2**15 else np.int64
+    return by_value[np.argsort(cols[by_value].astype(small), kind="stable")]
