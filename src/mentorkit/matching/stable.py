@@ -399,16 +399,18 @@ class _State:
         for heap in heaps.values():
             heapq.heapify(heap)
         capacity: list[int] = self.cap.tolist()
+        thr_val: list[float] = self.thr_val.tolist()
+        thr_rank: list[int] = self.thr_rank.tolist()
         queue: list[int] = free.tolist()
         queue.reverse()
         while queue:
             i = queue.pop()
-            pi, pj = self.propose(np.asarray([i]))
-            if not pi.size:
+            found = self._propose_one(i, ranks[i], thr_val, thr_rank)
+            if found is None:
                 continue
-            j = int(pj[0])
+            j, value = found
             heap = heaps.setdefault(j, [])
-            key = (float(self.ms[i, j]), -ranks[i], i)
+            key = (value, -ranks[i], i)
             self.assignment[i] = j
             if len(heap) < capacity[j]:
                 heapq.heappush(heap, key)
@@ -417,8 +419,35 @@ class _State:
                 self.assignment[loser] = -1
                 queue.append(loser)
             if len(heap) == capacity[j]:
-                self.thr_val[j] = heap[0][0]
-                self.thr_rank[j] = -heap[0][1]
+                thr_val[j] = heap[0][0]
+                thr_rank[j] = -heap[0][1]
+        self.thr_val[:] = thr_val
+        self.thr_rank[:] = thr_rank
+
+    def _propose_one(
+        self, i: int, rank: int, thr_val: list[float], thr_rank: list[int]
+    ) -> tuple[int, float] | None:
+        """Mentee ``i``'s next proposal, in plain Python: (mentor, its score of ``i``)."""
+        np = self.np
+        ms_row = self.ms[i]
+        while True:
+            at = int(self.pos[i])
+            deep = bool(self.deep[i])
+            limit = int(self.allowed[i] if deep else self.blen[i])
+            if at >= limit:
+                if deep:
+                    return None
+                self.pos[i] = limit  # the rest of the block is hopeless: the whole row
+                self._sort_rows(np.asarray([i]))
+                continue
+            stop = min(limit, at + _WINDOW)
+            cand = (self.order if deep else self.top)[i, at:stop]
+            for k, (j, value) in enumerate(zip(cand.tolist(), ms_row[cand].tolist(), strict=True)):
+                threshold = thr_val[j]
+                if value > threshold or (value == threshold and rank < thr_rank[j]):
+                    self.pos[i] = at + k + 1
+                    return j, value
+            self.pos[i] = stop
 
 
 def _has_nan(np: Any, a: Any) -> bool:
