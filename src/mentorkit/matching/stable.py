@@ -198,7 +198,8 @@ class _State:
             self.allowed = np.full(n, m, dtype=np.int64)
         self.admitted = 0
         self.pos = np.zeros(n, dtype=np.int64)  # next position in the mentee's list
-        self.deep = np.zeros(n, dtype=bool)  # whole row sorted into self.order
+        self.deep = np.zeros(n, dtype=bool)  # the rest of the row sorted into self.order
+        self.dlen = np.zeros(n, dtype=np.int64)  # its length there
         self.order: Any = None
         self.order_flat: Any = None
         self.ms_flat = np.ascontiguousarray(self.ms).reshape(-1)
@@ -268,7 +269,13 @@ class _State:
         self.blen[rows] = length
 
     def _sort_rows(self, rows: Any) -> None:
-        """Sort the whole rows of ``rows`` into ``self.order`` (batched)."""
+        """Sort the rest of ``rows``' preferences into ``self.order`` (batched).
+
+        Only mentors the mentee beats the threshold of now are kept (the others never
+        will take it: thresholds only rise), so each row's list starts afresh at position
+        0 and ends at ``self.dlen``. Mentors that already turned the mentee down (its
+        block) have thresholds above it. Dropping them makes the sort cheaper too.
+        """
         np = self.np
         n, m = self.s.shape
         if self.order is None:
@@ -277,6 +284,8 @@ class _State:
         for start in range(0, rows.size, 512):
             part = rows[start : start + 512]
             key = self._keys(part)
+            key[~self._beats_rows(part)] = np.inf
+            self.dlen[part] = np.isfinite(key).view(np.uint8).sum(axis=1, dtype=np.int64)
             order = np.argsort(key, axis=1)
             values = np.take_along_axis(key, order, axis=1)
             tied = np.flatnonzero(
@@ -293,7 +302,19 @@ class _State:
                 order[tied] = np.take_along_axis(within, np.argsort(packed, axis=1), axis=1)
             self.order[part] = order
         self.deep[rows] = True
+        self.pos[rows] = 0
         self.order_flat = self.order.reshape(-1)
+
+    def _beats_rows(self, rows: Any) -> Any:
+        """Whether each mentee of ``rows`` beats each mentor's threshold (a boolean matrix)."""
+        np = self.np
+        mval = self.ms[rows]
+        ok = mval > self.thr_val
+        tied = mval == self.thr_val
+        if tied.any():  # equal scores: the seeded mentee rank decides
+            r, c = np.nonzero(tied)
+            ok[r, c] = self.rank[rows[r]] < self.thr_rank[c]
+        return ok
 
     def _beats_flat(self, mval: Any, rows: Any, cols: Any) -> Any:
         """Whether mentee ``rows[r]`` (mentor score ``mval[r, c]``) beats ``cols[r, c]``."""
@@ -323,20 +344,19 @@ class _State:
             found_j.append(cand[hit, first[hit]])
             self.pos[block[hit]] = first[hit] + 1
             missed = block[~hit]
-            if missed.size:  # the rest of the block is hopeless: on to the whole row
-                self.pos[missed] = self.blen[missed]
+            if missed.size:  # the rest of the block is hopeless: on to the rest of the row
                 self._sort_rows(missed)
         todo = rows[self.deep[rows]]
         width = _WINDOW
         m = self.s.shape[1]
         order, ms = self.order_flat, self.ms_flat
         while todo.size:
-            todo = todo[self.pos[todo] < self.allowed[todo]]
+            todo = todo[self.pos[todo] < self.dlen[todo]]
             if not todo.size:
                 break
             # Flat indices and take(): much cheaper than 2-D fancy indexing.
             at = self.pos[todo, None] + np.arange(min(width, m))
-            inside = at < self.allowed[todo, None]
+            inside = at < self.dlen[todo, None]
             np.minimum(at, m - 1, out=at)
             base = (todo * m)[:, None]
             cand = order.take(base + at)
@@ -433,11 +453,11 @@ class _State:
         while True:
             at = int(self.pos[i])
             deep = bool(self.deep[i])
-            limit = int(self.allowed[i] if deep else self.blen[i])
+            limit = int(self.dlen[i] if deep else self.blen[i])
             if at >= limit:
                 if deep:
                     return None
-                self.pos[i] = limit  # the rest of the block is hopeless: the whole row
+                # The rest of the block is hopeless: on to the rest of the row.
                 self._sort_rows(np.asarray([i]))
                 continue
             stop = min(limit, at + _WINDOW)
