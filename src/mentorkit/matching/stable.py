@@ -154,7 +154,7 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
 
 
 _TAIL = 48
-_BATCH = 1024  # mentees let in at a time
+_BATCH = 512  # mentees let in at a time
 _BLOCK = 24
 _DEEP_SHARE = 0.6  # past this share of admitted mentees sorted whole, sort newcomers whole
 _WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
