@@ -232,24 +232,31 @@ class MatchResult:
                 )
         stats = _row_stats(problem, assignment)
         pairs = []
+        mentee_ids, mentor_ids = problem._mentee_ids, problem._mentor_ids
+        breakdown_of = problem._breakdown
+        extra = (why,) if why else ()
         for i, score in zip(matched, scores, strict=True):
             j = assignment[i]
             better, count = stats[i]
-            breakdown = (
-                problem._breakdown(i, j) if problem._breakdown is not None else {"score": score}
+            if breakdown_of is not None:
+                breakdown = breakdown_of(i, j)
+                first = _score_reason(score, breakdown)
+            else:  # one criterion: the sentence is the score
+                breakdown = {"score": score}
+                first = f"score {score:.4g}"
+            reasons = (
+                first,
+                f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors",
+                *extra,
             )
-            reasons = [_score_reason(score, breakdown)]
-            reasons.append(f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors")
-            if why:
-                reasons.append(why)
             if notes and i in notes:
-                reasons.append(notes[i])
+                reasons += (notes[i],)
             pairs.append(
                 Pair(
-                    mentee_id=problem.mentee_ids[i],
-                    mentor_id=problem.mentor_ids[j],
+                    mentee_id=mentee_ids[i],
+                    mentor_id=mentor_ids[j],
                     score=score,
-                    reasons=tuple(reasons),
+                    reasons=reasons,
                     breakdown=breakdown,
                 )
             )
