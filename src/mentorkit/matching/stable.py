@@ -182,6 +182,7 @@ class _State:
         self.np = np
         self.s, self.ms = problem._S, problem._M
         self.col_rank, self.rank = col_rank, rank
+        self.by_rank = np.argsort(col_rank)  # the mentors in tie-break order
         n, m = self.s.shape
         self.cap = np.asarray(problem.capacity, dtype=np.int64)
         self.assignment = np.full(n, -1, dtype=np.int64)
@@ -306,14 +307,17 @@ class _State:
                 ((values[:, 1:] == values[:, :-1]) & np.isfinite(values[:, 1:])).any(axis=1)
             )
             if tied.size:
-                # Equal scores go by mentor rank: sort (dense score rank, mentor rank) pairs
-                # packed in one integer, the runs of equal scores already adjacent.
+                # Equal scores go by mentor rank: each mentor's dense score rank, with the
+                # mentors laid out in rank order, sorted stably (a radix sort of small
+                # integers), so that equal scores keep the mentor-rank order.
                 runs = values[tied]
-                dense = np.zeros(runs.shape, dtype=np.int64)
+                small = np.int16 if m < 2**15 else np.int32
+                dense = np.zeros(runs.shape, dtype=small)
                 np.cumsum(runs[:, 1:] != runs[:, :-1], axis=1, out=dense[:, 1:])
-                within = order[tied]
-                packed = dense * m + self.col_rank[within]
-                order[tied] = np.take_along_axis(within, np.argsort(packed, axis=1), axis=1)
+                by_column = np.empty_like(dense)
+                np.put_along_axis(by_column, order[tied], dense, axis=1)
+                in_rank_order = by_column[:, self.by_rank]
+                order[tied] = self.by_rank[np.argsort(in_rank_order, axis=1, kind="stable")]
             self.order[part] = order.astype(self.order.dtype)  # cast first: much faster
         self.deep[rows] = True
         self.pos[rows] = 0
