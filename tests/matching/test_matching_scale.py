@@ -84,7 +84,7 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
             assert mine >= theirs
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(["correlated", "strong", "tied"]),
     st.integers(20, 160),
@@ -92,17 +92,26 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
     st.integers(1, 4),
     st.sampled_from([0.0, 0.2]),
     st.sampled_from([(24, 48), (3, 48), (3, 0), (8, 10_000)]),
+    st.sampled_from([(1024, 0.6), (7, 0.6), (16, 0.0), (5, 2.0)]),
     st.integers(0, 2**32 - 1),
 )
 def test_stable_on_popular_mentors_equals_plain_deferred_acceptance(
-    kind, n, m, cap, forbid, sizes, seed
+    kind, n, m, cap, forbid, sizes, intake, seed
 ):
     # `block` small sends most mentees into the batched deep sorts; `tail` decides when
-    # the vectorised rounds hand over to one-by-one proposals.
+    # the vectorised rounds hand over to one-by-one proposals; `batch` lets mentees in a
+    # few at a time, and `deep_share` 0 sorts every later batch's rows whole on arrival
+    # (2 never does).
     block, tail = sizes
+    batch, deep_share = intake
     s, ms = popular(kind, n, m, seed, forbid)
     problem = problem_of(s, ms, cap)
-    with patch.object(stable, "_BLOCK", block), patch.object(stable, "_TAIL", tail):
+    with (
+        patch.object(stable, "_BLOCK", block),
+        patch.object(stable, "_TAIL", tail),
+        patch.object(stable, "_BATCH", batch),
+        patch.object(stable, "_DEEP_SHARE", deep_share),
+    ):
         ours = _stable_numpy(problem, seed % 1000)
     assert ours == _stable_python(problem, seed % 1000)
     assert not blocking_pairs(problem, ours)
@@ -302,3 +311,58 @@ def test_a_block_of_the_wrong_shape_is_a_validation_error():
     with pytest.raises(ValidationError) as caught:
         MatchingProblem.from_profiles(people, [MentorProfile(person_id="k")], scorer=Bad())
     assert caught.value.field == "scores"
+
+
+def _choice_counts(result, problem):
+    """(rank, allowed) of every pair, read back from its reasons."""
+    out = {}
+    for pair in result.pairs:
+        sentence = next(r for r in pair.reasons if r.startswith("mentee's "))
+        words = sentence.split()
+        out[problem.mentee_index(pair.mentee_id)] = (int(words[1][:-2]), int(words[4]))
+    return out
+
+
+def _expected_counts(s, ms, i, j):
+    allowed = [k for k in range(s.shape[1]) if not (math.isnan(s[i, k]) or math.isnan(ms[i, k]))]
+    return 1 + sum(s[i, k] > s[i, j] for k in allowed), len(allowed)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 12),
+    st.sampled_from([0.0, 0.3]),
+    st.sampled_from([0.0, 0.3]),
+    st.integers(0, 2**32 - 1),
+)
+def test_each_pair_says_its_rank_among_the_allowed_mentors(n, m, forbid_s, forbid_ms, seed):
+    # Pairs forbidden from either side are not counted; equal scores do not rank above.
+    rng = np.random.default_rng(seed)
+    s = rng.integers(0, 4, (n, m)).astype(float)
+    ms = rng.random((n, m))
+    s[rng.random((n, m)) < forbid_s] = np.nan
+    ms[rng.random((n, m)) < forbid_ms] = np.nan
+    problem = problem_of(s, ms, 2)
+    result = match(problem, "stable", seed=seed % 100)
+    for i, got in _choice_counts(result, problem).items():
+        j = problem.mentor_index(result.assignment[problem.mentee_ids[i]])
+        assert got == _expected_counts(s, ms, i, j)
+
+
+def test_pair_ranks_are_right_across_row_slices_with_and_without_forbidden_pairs():
+    # 2,100 rows span three 1,024-row slices; forbidden pairs only in some of them, from
+    # either side, so both the masked and the unmasked count run.
+    rng = np.random.default_rng(7)
+    n, m = 2100, 9
+    s = rng.integers(0, 5, (n, m)).astype(float)
+    ms = rng.random((n, m))
+    s[1500:1600][rng.random((100, m)) < 0.3] = np.nan
+    ms[2000:][rng.random((100, m)) < 0.3] = np.nan
+    problem = problem_of(s, ms, 300)
+    result = match(problem, "greedy")
+    counts = _choice_counts(result, problem)
+    assert len(counts) > 2000
+    for i, got in counts.items():
+        j = problem.mentor_index(result.assignment[problem.mentee_ids[i]])
+        assert got == _expected_counts(s, ms, i, j)

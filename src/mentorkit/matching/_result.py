@@ -232,24 +232,31 @@ class MatchResult:
                 )
         stats = _row_stats(problem, assignment)
         pairs = []
+        mentee_ids, mentor_ids = problem._mentee_ids, problem._mentor_ids
+        breakdown_of = problem._breakdown
+        extra = (why,) if why else ()
         for i, score in zip(matched, scores, strict=True):
             j = assignment[i]
             better, count = stats[i]
-            breakdown = (
-                problem._breakdown(i, j) if problem._breakdown is not None else {"score": score}
+            if breakdown_of is not None:
+                breakdown = breakdown_of(i, j)
+                first = _score_reason(score, breakdown)
+            else:  # one criterion: the sentence is the score
+                breakdown = {"score": score}
+                first = f"score {score:.4g}"
+            reasons = (
+                first,
+                f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors",
+                *extra,
             )
-            reasons = [_score_reason(score, breakdown)]
-            reasons.append(f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors")
-            if why:
-                reasons.append(why)
             if notes and i in notes:
-                reasons.append(notes[i])
+                reasons += (notes[i],)
             pairs.append(
                 Pair(
-                    mentee_id=problem.mentee_ids[i],
-                    mentor_id=problem.mentor_ids[j],
+                    mentee_id=mentee_ids[i],
+                    mentor_id=mentor_ids[j],
                     score=score,
-                    reasons=tuple(reasons),
+                    reasons=reasons,
                     breakdown=breakdown,
                 )
             )
@@ -298,18 +305,32 @@ def _row_stats(problem: MatchingProblem, assignment: list[int]) -> dict[int, tup
             rows = np.flatnonzero(cols >= 0)
             if not rows.size:
                 continue
-            allowed = ~np.isnan(block[rows])
+            sub = block if rows.size == len(block) else block[rows]
+            mine = sub[np.arange(rows.size), cols[rows]]
+            # A NaN score compares False, so it never counts as better; only the other
+            # matrix's NaN (a pair forbidden from the mentor's side) needs a mask.
+            greater = sub > mine[:, None]
+            msub = None
             if m is not s:
-                allowed &= ~np.isnan(m[start : start + len(block)][rows])
-            mine = block[rows, cols[rows]]
-            better = ((block[rows] > mine[:, None]) & allowed).sum(axis=1)
-            for i, b, a in zip(
-                (rows + start).tolist(),
-                better.tolist(),
-                allowed.sum(axis=1).tolist(),
-                strict=True,
-            ):
-                out[i] = (b, a)
+                mblock = m[start : start + len(block)]
+                msub = mblock if rows.size == len(block) else mblock[rows]
+            if not np.isnan(sub.sum()) and (msub is None or not np.isnan(msub.sum())):
+                # Nothing forbidden in these rows (a sum is NaN when any entry is).
+                better = greater.view(np.uint8).sum(axis=1, dtype=np.int64)
+                allowed_count = np.full(rows.size, m_count)
+            else:
+                allowed = ~np.isnan(sub)
+                if msub is not None:
+                    allowed &= ~np.isnan(msub)
+                better = (greater & allowed).view(np.uint8).sum(axis=1, dtype=np.int64)
+                allowed_count = allowed.view(np.uint8).sum(axis=1, dtype=np.int64)
+            out.update(
+                zip(
+                    (rows + start).tolist(),
+                    zip(better.tolist(), allowed_count.tolist(), strict=True),
+                    strict=True,
+                )
+            )
         return out
     result = {}
     for i, j in enumerate(assignment):

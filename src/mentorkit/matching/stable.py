@@ -10,9 +10,14 @@ ties, and one seeded random order of mentees settles every mentor's ties. With N
 proposals go in vectorised rounds (all free mentees propose at once, each mentor keeps its
 best ``capacity`` proposers). A full mentor's threshold only rises, so each mentee proposes
 straight to its best untried mentor whose threshold it beats, never where it would be
-turned down. Preference lists are built lazily: every row's best few mentors first, whole
-rows sorted in batches only for mentees who run through them (popular mentors), so the
-work stays within a few sorts of the matrix whether preferences agree or not.
+turned down. Mentees are let in a batch at a time, those mentors like most on average
+first (the matching does not depend on the order of proposals), so that when mentors
+agree a later batch seldom displaces an earlier one. Preference lists are built lazily:
+every row's best few mentors first; the rest of a row, only its mentors whose threshold
+the mentee still beats, sorted in batches for mentees who run through their best few
+(popular mentors), or on arrival once most mentees so far did. The last long rejection
+chains go one proposal at a time in plain Python. The work stays within a few sorts of
+the matrix whether preferences agree or not.
 """
 
 from __future__ import annotations
@@ -129,9 +134,20 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
     col_rank = np.asarray(tie_ranks(m, seed, 0), dtype=np.int64)
     mentee_rank = np.asarray(tie_ranks(n, seed, 1), dtype=np.int64)
     state = _State(np, problem, col_rank, mentee_rank)
-    free = np.flatnonzero(state.allowed > 0)
-    while free.size:
-        if free.size <= _TAIL:
+    # Mentees come in in batches, those mentors like most on average first (any order of
+    # proposals gives the same matching): when mentors agree, a later batch seldom
+    # displaces an earlier one, so rounds stay small instead of every free mentee
+    # colliding at the same few mentors round after round.
+    pending = state.intake_order()
+    taken = 0
+    free = pending[:0]
+    while free.size or taken < pending.size:
+        if free.size < _BATCH and taken < pending.size:
+            newcomers = pending[taken : taken + _BATCH]
+            state.admit(newcomers)
+            free = np.concatenate([free, newcomers])
+            taken += _BATCH
+        if free.size <= _TAIL and taken >= pending.size:
             # A few long rejection chains are left: one proposal at a time is cheaper
             # than a vectorised round each (the outcome does not depend on the order).
             state.finish_one_by_one(free)
@@ -143,18 +159,21 @@ def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
 
 
 _TAIL = 48
+_BATCH = 512  # mentees let in at a time
 _BLOCK = 24
+_DEEP_SHARE = 0.6  # past this share of admitted mentees sorted whole, sort newcomers whole
 _WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
 
 
 class _State:
     """Deferred acceptance state: preference lists, holders and mentor thresholds.
 
-    Each mentee's first ``block`` preferences are sorted up front (``argpartition``, then a
+    Each admitted mentee's first ``block`` preferences are sorted (``argpartition``, then a
     sort of the block by score and the seeded mentor rank). Mentees who run through their
-    block get their whole row sorted, in batches: one ``argsort`` per batch, and an exact
-    re-sort (score, then mentor rank) of the rows that hold equal scores. A row whose block
-    edge falls inside a run of equal scores keeps only the part of its block above the tie.
+    block get the rest of their row sorted, in batches: the mentors whose threshold they
+    still beat, one ``argsort`` per batch, and an exact re-sort (score, then mentor rank)
+    of the rows that hold equal scores. A row whose block edge falls inside a run of equal
+    scores keeps only the part of its block above the tie.
     A proposal looks through the list from its position, a window at a time, for the
     first mentor whose threshold the mentee beats.
     """
@@ -163,6 +182,7 @@ class _State:
         self.np = np
         self.s, self.ms = problem._S, problem._M
         self.col_rank, self.rank = col_rank, rank
+        self.by_rank = np.argsort(col_rank)  # the mentors in tie-break order
         n, m = self.s.shape
         self.cap = np.asarray(problem.capacity, dtype=np.int64)
         self.assignment = np.full(n, -1, dtype=np.int64)
@@ -170,52 +190,107 @@ class _State:
         # holds when full; -inf while it has room; +inf when it takes nobody.
         self.thr_val = np.where(self.cap > 0, -np.inf, np.inf)
         self.thr_rank = np.zeros(m, dtype=np.int64)
-        self.any_forbidden = bool(np.isnan(self.s).any()) or (
-            self.ms is not self.s and bool(np.isnan(self.ms).any())
+        self.any_forbidden = _has_nan(np, self.s) or (
+            self.ms is not self.s and _has_nan(np, self.ms)
         )
         k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
-        self.blen = np.empty(n, dtype=np.int64)
-        self.allowed = np.empty(n, dtype=np.int64)
-        for start in range(0, n, 1024):
-            key = self._keys(start, start + 1024)
-            rows = slice(start, start + len(key))
-            self.allowed[rows] = m - np.isinf(key).sum(axis=1) if self.any_forbidden else m
-            top = (
-                np.argpartition(key, k - 1, axis=1)[:, :k]
-                if k < m
-                else np.tile(np.arange(m), (len(key), 1))
-            )
-            values = np.take_along_axis(key, top, axis=1)
-            within = np.lexsort((col_rank[top], values), axis=1)
-            top = np.take_along_axis(top, within, axis=1)
-            values = np.take_along_axis(values, within, axis=1)
-            self.top[rows] = top
-            length = np.isfinite(values).sum(axis=1)
-            if k < m:
-                cutoff = values[:, -1:]
-                outside = (key == cutoff).sum(axis=1) - (values == cutoff).sum(axis=1)
-                ragged = (outside > 0) & np.isfinite(cutoff[:, 0])
-                length = np.where(ragged, (values < cutoff).sum(axis=1), length)
-            self.blen[rows] = length
+        self.blen = np.zeros(n, dtype=np.int64)
+        if self.any_forbidden:
+            self.allowed = np.empty(n, dtype=np.int64)
+            for start in range(0, n, 1024):
+                key = self._keys(np.arange(start, min(n, start + 1024)))
+                self.allowed[start : start + len(key)] = m - np.isinf(key).sum(axis=1)
+        else:
+            self.allowed = np.full(n, m, dtype=np.int64)
+        self.admitted = 0
         self.pos = np.zeros(n, dtype=np.int64)  # next position in the mentee's list
-        self.deep = np.zeros(n, dtype=bool)  # whole row sorted into self.order
+        self.deep = np.zeros(n, dtype=bool)  # the rest of the row sorted into self.order
+        self.dlen = np.zeros(n, dtype=np.int64)  # its length there
         self.order: Any = None
         self.order_flat: Any = None
         self.ms_flat = np.ascontiguousarray(self.ms).reshape(-1)
 
-    def _keys(self, start: int, stop: int) -> Any:
-        """Minus the scores of rows ``start:stop``; +inf where a pair is forbidden."""
+    def intake_order(self) -> Any:
+        """Mentees with an allowed mentor, those mentors like most on average first.
+
+        Only a heuristic (any order gives the same matching): the mean over an even sample
+        of at most 64 mentors, forbidden pairs left out.
+        """
         np = self.np
-        key = -self.s[start:stop]
+        m = self.ms.shape[1]
+        sample = self.ms[:, :: max(1, m // 64)]
+        if self.any_forbidden:
+            out = np.isnan(sample) | np.isnan(self.s[:, :: max(1, m // 64)])
+            sample = np.where(out, 0.0, sample)
+            total = sample.sum(axis=1) / np.maximum((~out).sum(axis=1), 1)
+        else:
+            total = sample.sum(axis=1)
+        order = np.argsort(-total, kind="stable")
+        return order[self.allowed[order] > 0]
+
+    def _keys(self, rows: Any) -> Any:
+        """Minus the scores of ``rows``; +inf where a pair is forbidden."""
+        np = self.np
+        key = self.s[rows]
+        np.negative(key, out=key)
         if self.any_forbidden:
             if self.ms is not self.s:
-                key[np.isnan(self.ms[start:stop])] = np.nan
+                key[np.isnan(self.ms[rows])] = np.nan
             key[np.isnan(key)] = np.inf
         return key
 
+    def admit(self, rows: Any) -> None:
+        """Ready the preference lists of mentees about to propose for the first time.
+
+        While most mentees so far ran through their first block (mentors agree on who is
+        popular), the newcomers' whole rows are sorted at once; otherwise each gets its
+        first block.
+        """
+        np = self.np
+        if self.admitted and int(self.deep.sum()) > _DEEP_SHARE * self.admitted:
+            self._sort_rows(rows)
+        else:
+            for start in range(0, rows.size, 1024):
+                self._block_rows(np.sort(rows[start : start + 1024]))
+        self.admitted += rows.size
+
+    def _block_rows(self, rows: Any) -> None:
+        """Sort each row's first ``block`` preferences into ``self.top`` and ``self.blen``."""
+        np = self.np
+        m = self.s.shape[1]
+        k = self.top.shape[1]
+        key = self._keys(rows)
+        top = (
+            np.argpartition(key, k - 1, axis=1)[:, :k]
+            if k < m
+            else np.tile(np.arange(m), (len(key), 1))
+        )
+        values = np.take_along_axis(key, top, axis=1)
+        within = np.lexsort((self.col_rank[top], values), axis=1)
+        top = np.take_along_axis(top, within, axis=1)
+        values = np.take_along_axis(values, within, axis=1)
+        self.top[rows] = top
+        length = np.isfinite(values).sum(axis=1)
+        if k < m:
+            # A row whose block ends inside a run of equal scores keeps only the part
+            # above the tie (the rest of the run is ranked with the whole row).
+            cutoff = values[:, -1:]
+            inside = (values == cutoff).view(np.uint8).sum(axis=1, dtype=np.int64)
+            everywhere = (key == cutoff).view(np.uint8).sum(axis=1, dtype=np.int64)
+            ragged = (everywhere > inside) & np.isfinite(cutoff[:, 0])
+            if ragged.any():
+                length = np.where(ragged, (values < cutoff).sum(axis=1), length)
+        self.blen[rows] = length
+
     def _sort_rows(self, rows: Any) -> None:
-        """Sort the whole rows of ``rows`` into ``self.order`` (batched)."""
+        """Sort the rest of ``rows``' preferences into ``self.order`` (batched).
+
+        Only mentors the mentee beats the threshold of now are kept (the others never
+        will take it: thresholds only rise), so each row's list starts afresh at position
+        0 and ends at ``self.dlen``. Mentors that already turned the mentee down (its
+        block) have thresholds above it. Dropping them makes the sort cheaper too.
+        """
         np = self.np
         n, m = self.s.shape
         if self.order is None:
@@ -223,28 +298,41 @@ class _State:
         rows = np.sort(rows)
         for start in range(0, rows.size, 512):
             part = rows[start : start + 512]
-            key = -self.s[part]
-            if self.any_forbidden:
-                if self.ms is not self.s:
-                    key[np.isnan(self.ms[part])] = np.nan
-                key[np.isnan(key)] = np.inf
+            key = self._keys(part)
+            np.copyto(key, np.inf, where=self._hopeless_rows(part))
+            self.dlen[part] = np.isfinite(key).view(np.uint8).sum(axis=1, dtype=np.int64)
             order = np.argsort(key, axis=1)
-            values = np.take_along_axis(key, order, axis=1)
+            values = np.sort(key, axis=1)  # cheaper than gathering key by order
             tied = np.flatnonzero(
                 ((values[:, 1:] == values[:, :-1]) & np.isfinite(values[:, 1:])).any(axis=1)
             )
             if tied.size:
-                # Equal scores go by mentor rank: sort (dense score rank, mentor rank) pairs
-                # packed in one integer, the runs of equal scores already adjacent.
+                # Equal scores go by mentor rank: each mentor's dense score rank, with the
+                # mentors laid out in rank order, sorted stably (a radix sort of small
+                # integers), so that equal scores keep the mentor-rank order.
                 runs = values[tied]
-                dense = np.zeros(runs.shape, dtype=np.int64)
+                small = np.int16 if m < 2**15 else np.int32
+                dense = np.zeros(runs.shape, dtype=small)
                 np.cumsum(runs[:, 1:] != runs[:, :-1], axis=1, out=dense[:, 1:])
-                within = order[tied]
-                packed = dense * m + self.col_rank[within]
-                order[tied] = np.take_along_axis(within, np.argsort(packed, axis=1), axis=1)
-            self.order[part] = order
+                by_column = np.empty_like(dense)
+                np.put_along_axis(by_column, order[tied], dense, axis=1)
+                in_rank_order = by_column[:, self.by_rank]
+                order[tied] = self.by_rank[np.argsort(in_rank_order, axis=1, kind="stable")]
+            self.order[part] = order.astype(self.order.dtype)  # cast first: much faster
         self.deep[rows] = True
+        self.pos[rows] = 0
         self.order_flat = self.order.reshape(-1)
+
+    def _hopeless_rows(self, rows: Any) -> Any:
+        """Whether each mentee of ``rows`` fails each mentor's threshold (a boolean matrix)."""
+        np = self.np
+        mval = self.ms[rows]
+        out = mval <= self.thr_val  # NaN (a forbidden pair) is excluded by its key already
+        tied = mval == self.thr_val
+        if tied.any():  # equal scores: the seeded mentee rank decides
+            r, c = np.nonzero(tied)
+            out[r, c] = self.rank[rows[r]] >= self.thr_rank[c]
+        return out
 
     def _beats_flat(self, mval: Any, rows: Any, cols: Any) -> Any:
         """Whether mentee ``rows[r]`` (mentor score ``mval[r, c]``) beats ``cols[r, c]``."""
@@ -274,20 +362,19 @@ class _State:
             found_j.append(cand[hit, first[hit]])
             self.pos[block[hit]] = first[hit] + 1
             missed = block[~hit]
-            if missed.size:  # the rest of the block is hopeless: on to the whole row
-                self.pos[missed] = self.blen[missed]
+            if missed.size:  # the rest of the block is hopeless: on to the rest of the row
                 self._sort_rows(missed)
         todo = rows[self.deep[rows]]
         width = _WINDOW
         m = self.s.shape[1]
         order, ms = self.order_flat, self.ms_flat
         while todo.size:
-            todo = todo[self.pos[todo] < self.allowed[todo]]
+            todo = todo[self.pos[todo] < self.dlen[todo]]
             if not todo.size:
                 break
             # Flat indices and take(): much cheaper than 2-D fancy indexing.
             at = self.pos[todo, None] + np.arange(min(width, m))
-            inside = at < self.allowed[todo, None]
+            inside = at < self.dlen[todo, None]
             np.minimum(at, m - 1, out=at)
             base = (todo * m)[:, None]
             cand = order.take(base + at)
@@ -321,7 +408,7 @@ class _State:
         cj = np.concatenate([assignment[holders], pj])
         mval = self.ms[ci, cj]
         # By mentor, then the mentor's score (descending), then the seeded mentee rank.
-        order = np.lexsort((self.rank[ci], -mval, cj))
+        order = _by_mentor_then_preference(np, cj, mval, self.rank[ci])
         sj, si, sv = cj[order], ci[order], mval[order]
         starts = np.flatnonzero(np.r_[True, sj[1:] != sj[:-1]])
         sizes = np.diff(np.r_[starts, sj.size])
@@ -350,16 +437,18 @@ class _State:
         for heap in heaps.values():
             heapq.heapify(heap)
         capacity: list[int] = self.cap.tolist()
+        thr_val: list[float] = self.thr_val.tolist()
+        thr_rank: list[int] = self.thr_rank.tolist()
         queue: list[int] = free.tolist()
         queue.reverse()
         while queue:
             i = queue.pop()
-            pi, pj = self.propose(np.asarray([i]))
-            if not pi.size:
+            found = self._propose_one(i, ranks[i], thr_val, thr_rank)
+            if found is None:
                 continue
-            j = int(pj[0])
+            j, value = found
             heap = heaps.setdefault(j, [])
-            key = (float(self.ms[i, j]), -ranks[i], i)
+            key = (value, -ranks[i], i)
             self.assignment[i] = j
             if len(heap) < capacity[j]:
                 heapq.heappush(heap, key)
@@ -368,5 +457,51 @@ class _State:
                 self.assignment[loser] = -1
                 queue.append(loser)
             if len(heap) == capacity[j]:
-                self.thr_val[j] = heap[0][0]
-                self.thr_rank[j] = -heap[0][1]
+                thr_val[j] = heap[0][0]
+                thr_rank[j] = -heap[0][1]
+        self.thr_val[:] = thr_val
+        self.thr_rank[:] = thr_rank
+
+    def _propose_one(
+        self, i: int, rank: int, thr_val: list[float], thr_rank: list[int]
+    ) -> tuple[int, float] | None:
+        """Mentee ``i``'s next proposal, in plain Python: (mentor, its score of ``i``)."""
+        np = self.np
+        ms_row = self.ms[i]
+        while True:
+            at = int(self.pos[i])
+            deep = bool(self.deep[i])
+            limit = int(self.dlen[i] if deep else self.blen[i])
+            if at >= limit:
+                if deep:
+                    return None
+                # The rest of the block is hopeless: on to the rest of the row.
+                self._sort_rows(np.asarray([i]))
+                continue
+            stop = min(limit, at + _WINDOW)
+            cand = (self.order if deep else self.top)[i, at:stop]
+            for k, (j, value) in enumerate(zip(cand.tolist(), ms_row[cand].tolist(), strict=True)):
+                threshold = thr_val[j]
+                if value > threshold or (value == threshold and rank < thr_rank[j]):
+                    self.pos[i] = at + k + 1
+                    return j, value
+            self.pos[i] = stop
+
+
+def _has_nan(np: Any, a: Any) -> bool:
+    """Whether ``a`` holds a NaN (its sum is NaN when any entry is; no mask is built)."""
+    return bool(np.isnan(a.sum())) and bool(np.isnan(a).any())
+
+
+def _by_mentor_then_preference(np: Any, cols: Any, values: Any, ranks: Any) -> Any:
+    """The order of entries by column, then value (highest first), then rank (lowest first).
+
+    ``np.lexsort`` of the three keys, in two cheaper sorts: by value (the rank settles
+    equal values, which are rare), then a stable radix sort by column.
+    """
+    by_value = np.argsort(-values, kind="stable")
+    sorted_values = values[by_value]
+    if sorted_values.size > 1 and bool((sorted_values[1:] == sorted_values[:-1]).any()):
+        by_value = np.lexsort((ranks, -values))
+    small = np.int16 if cols.size and int(cols.max()) < 2**15 else np.int64
+    return by_value[np.argsort(cols[by_value].astype(small), kind="stable")]
