@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from mentorkit.errors import MentorkitError
 
@@ -27,7 +28,7 @@ _COMMANDS = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mentorkit`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mentorkit",
         description="Run mentoring and leadership-coaching programs: build a demo district, "
         "move data between stores, match mentees to mentors, explore the mentorship graph.",
@@ -40,6 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     for name in _COMMANDS:
         importlib.import_module(name).add_parser(sub)
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake told in one line that names the command's ``--help``.
+
+    argparse's own message is two lines (the whole usage, then the error); the usage of a
+    command with many options hides the one line that says what is wrong. Subcommand
+    parsers are made of the same class, so every command reports the same way (exit 2).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 
 class _Version(argparse.Action):
