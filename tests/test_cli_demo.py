@@ -111,7 +111,8 @@ def test_long_steps_move_a_tqdm_bar(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["demo", "--staff", "200", "--years", "1"]) == 0
     saving = [b for b in bars if b.unit == "entity"]
-    assert saving and saving[0].n == saving[0].total > 0
+    assert saving
+    assert saving[0].n == saving[0].total > 0
     assert "saving" in capsys.readouterr().err
 
 

@@ -107,8 +107,7 @@ def test_a_usage_mistake_names_the_help_of_its_command(capsys):
 
 
 @given(mentees=st.integers(0, 10_000), mentors=st.integers(0, 2_000))
-def test_the_default_capacity_gives_every_mentee_a_place_and_no_more_than_needed(mentees,
-                                                                                  mentors):  # fmt: skip
+def test_the_default_capacity_gives_every_mentee_a_place_and_no_more(mentees, mentors):
     places = cohort_capacity(mentees, mentors)
     assert places >= 1
     if mentors:
@@ -155,3 +154,35 @@ def test_match_leaves_out_people_who_only_applied(tmp_path, monkeypatch, capsys)
     assert f"({applicant.person_id})" not in capsys.readouterr().out
     assert main([*argv, "--all-statuses"]) == 0
     assert f"({applicant.person_id})" in capsys.readouterr().out
+
+
+def test_the_import_benchmark_runs_and_prints_its_ratio(tmp_path):
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_import.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--staff", "100", "--years", "1", "--rounds", "2"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("round ") == 2
+    assert re.search(r"mentorkit import / put_many: \d+\.\d\dx \(median of 2", result.stdout)
+
+
+def test_an_import_keeps_every_entity_and_version_of_the_export(folder, tmp_path, capsys):
+    source = f"sqlite:///{folder}/mentorkit.db"
+    document = tmp_path / "d.json"
+    assert main(["export", "--store", source, "--with-personal-data", "-o", str(document)]) == 0
+    target = f"sqlite:///{tmp_path}/copy.db"
+    assert main(["import", str(document), "--store", target]) == 0
+    assert main(["import", str(document), "--store", target]) == 1  # the ids are there
+    assert "already exists" in capsys.readouterr().err
+    with mk.open_store(source) as a, mk.open_store(target) as b:
+        for cls in (mk.Person, mk.Mentorship, mk.Session, mk.Enrollment):
+            assert sorted(a.all(cls), key=lambda e: e.id) == sorted(b.all(cls), key=lambda e: e.id)

@@ -59,9 +59,10 @@ def _run_page(page: Path) -> int:
                     Path(name).unlink(missing_ok=True)
                 continue
             assert words[0] == "mentorkit", f"{page.name}: a command the test cannot run: {words}"
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
-                io.StringIO()
-            ) as err:
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()) as err,
+            ):
                 code = main(words[1:])
             assert code == 0, f"{page.name}[block {number}]: {shlex.join(words)}: {err.getvalue()}"
             ran += 1

@@ -188,8 +188,7 @@ def _tour(district: synthetic.District, url: str) -> str:
             _all_lines,
         ),
         (
-            "Mentoring chains: who went on to mentor, and how far each mentor's influence "
-            "reaches:",
+            "Mentoring chains: who went on to mentor, and how far each mentor's influence reaches:",
             ["graph", "--top", "5", *store],
             _all_lines,
         ),

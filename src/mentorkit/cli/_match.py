@@ -12,14 +12,7 @@ from typing import Any
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.matching import (
-    MatchingProblem,
-    MatchResult,
-    MenteeProfile,
-    MentorProfile,
-    cohort_profiles,
-    match,
-)
+from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
 from mentorkit.model import EnrollmentStatus
 
 _EPILOG = """\
@@ -183,19 +176,16 @@ def _from_store(
         people = [store.get(Person, i) for i in ids]
         framework = load_framework(program.framework_id) if program.framework_id else None
         assessments = [a for i in ids for a in store.find(Assessment, person_id=i)]
-    def profiles(places: int) -> tuple[list[MenteeProfile], list[MentorProfile]]:
-        return cohort_profiles(
-            cohort.id,
-            people=people,
-            enrollments=enrollments,
-            assessments=assessments,
-            framework=framework,
-            capacity=places,
-            statuses=statuses,
-        )
-
-    if capacity is None:
-        mentees, mentors = profiles(1)
+    mentees, mentors = cohort_profiles(
+        cohort.id,
+        people=people,
+        enrollments=enrollments,
+        assessments=assessments,
+        framework=framework,
+        capacity=1 if capacity is None else capacity,
+        statuses=statuses,
+    )
+    if capacity is None:  # the cohort's own: a place for every mentee it matches
         capacity = cohort_capacity(len(mentees), len(mentors))
         mentors = [attrs.evolve(m, capacity=capacity) for m in mentors]
         places = (
@@ -203,7 +193,6 @@ def _from_store(
             "--capacity N to change)"
         )
     else:
-        mentees, mentors = profiles(capacity)
         places = f"capacity {capacity} per mentor"
     problem = MatchingProblem.from_profiles(mentees, mentors)
     return problem, {p.id: p.name for p in people}, places
