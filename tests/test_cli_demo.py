@@ -146,3 +146,45 @@ def test_a_second_demo_in_the_same_folder_says_how_to_replace_it(toured, monkeyp
     err = capsys.readouterr().err
     assert "already holds data: pass --overwrite" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_the_tour_of_a_postgres_store_never_shows_its_password(capsys):
+    import os
+    import urllib.parse
+    import uuid
+
+    dsn = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
+    parts = urllib.parse.urlsplit(dsn)
+    if not dsn.startswith("postgres") or not parts.password:
+        pytest.skip("needs MENTORKIT_TEST_POSTGRES_DSN as a URL with a password")
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"mk_demo_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"the PostgreSQL server is unreachable: {exc}")
+    options = urllib.parse.quote(f"-c search_path={schema}")
+    url = f"{dsn}{'&' if parts.query else '?'}options={options}"
+    try:
+        assert main(["demo", "--staff", "60", "--years", "1", "--store", url]) == 0
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    captured = capsys.readouterr()
+    assert "$ mentorkit graph --top 5 --store postgresql://" in captured.out
+    assert "Mentorship graph:" in captured.out  # the tour read the database back
+    assert f":{parts.password}@" not in captured.out + captured.err
+
+
+def test_the_tour_shows_a_database_url_without_its_password():
+    pytest.importorskip("psycopg")
+    from mentorkit import synthetic
+    from mentorkit.cli._demo import _tour
+
+    district = synthetic.district(seed=1, staff=60, years=1)
+    out = _tour(district, "postgresql://app:s3cr%40t@127.0.0.1:1/mentoring")  # nobody listens
+    assert "--store 'postgresql://app:***@127.0.0.1:1/mentoring'" in out
+    assert "s3cr" not in out
+    assert "error:" in out  # each part says why it could not read the database

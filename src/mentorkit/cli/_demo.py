@@ -193,9 +193,12 @@ def _tour(district: synthetic.District, url: str) -> str:
             _all_lines,
         ),
     ]
+    from mentorkit.storage._url import redact
+
     out: list[str] = []
     for heading, argv, pick in parts:
-        out += ["", heading, f"$ mentorkit {shlex.join(argv)}"]
+        shown = [redact(word) if word == url else word for word in argv]  # no password
+        out += ["", heading, f"$ mentorkit {shlex.join(shown)}"]
         out += [_cut(f"  {line}") for line in pick(_run(argv))]
     return "\n".join(out)
 
@@ -230,10 +233,18 @@ def _all_lines(lines: list[str]) -> list[str]:
     return lines
 
 
-def _first_table(lines: list[str]) -> list[str]:
+def _first_table(lines: list[str], rows: int = 8) -> list[str]:
+    """The first table (its title, header and first rows) and its footnote."""
     end = lines.index("") if "" in lines else len(lines)
-    left = len(lines) - end
-    return lines[:end] + ([f"({_CUT} and a table of trends: run the command)"] if left else [])
+    table = lines[:end]
+    notes = [line for line in table[2:] if line.startswith("(")]
+    body = table[2 : len(table) - len(notes)]
+    shown = table[:2] + body[:rows]
+    if len(body) > rows:
+        shown.append(f"({_CUT} and {len(body) - rows} more rows: run the command)")
+    if end < len(lines):
+        notes.append(f"({_CUT} and a table of trends: run the command)")
+    return shown + notes
 
 
 def _match_lines(lines: list[str], pairs: int = 3) -> list[str]:
