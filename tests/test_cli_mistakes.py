@@ -71,6 +71,13 @@ MISTAKES = [
     (["demo"], "already holds data: pass --overwrite"),
     (["demo", "--staff", "3", "--store", "memory://"], "--staff: must be a whole number"),
     (["report"], "the following arguments are required: REPORT"),
+    # a value the functions underneath refuse is named by the option the user typed
+    (["report", "outcomes", "--min-cell", "0"], "mentorkit report outcomes: error: --min-cell"),
+    (["graph", "--within-years", "-1"], "--within-years: must be a whole number >= 0"),
+    (["report", "conditions", "--survey", "conditions", "--tolerance", "-1"],
+     "--tolerance: must be a finite number >= 0"),
+    (["report", "import-results", "missing.csv", "--survey", "conditions"],
+     "mentorkit report import-results: error: "),
     (["conjure"], "invalid choice: 'conjure'"),
 ]  # fmt: skip
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mentorkit.cli._store import add_store_option, default_store, describe, open_cli_store
-from mentorkit.errors import MentorkitError, StorageError, ValidationError
+from mentorkit.errors import MentorkitError, StorageError
 
 if TYPE_CHECKING:  # the district and measurement load when the command runs, not for --help
     from mentorkit import synthetic
@@ -83,10 +83,8 @@ def run(args: argparse.Namespace) -> int:
 def _district(args: argparse.Namespace) -> synthetic.District:
     from mentorkit import synthetic
 
-    try:
-        return synthetic.district(seed=args.seed, staff=args.staff, years=args.years)
-    except ValidationError as exc:  # name the option the user typed
-        raise ValidationError(exc.message, field=f"--{exc.field}", value=exc.value) from None
+    # A refused --staff or --years is reported naming the option (cli._main._as_option).
+    return synthetic.district(seed=args.seed, staff=args.staff, years=args.years)
 
 
 def _save(args: argparse.Namespace, url: str, entities: list[Any]) -> None:

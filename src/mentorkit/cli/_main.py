@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from mentorkit.errors import MentorkitError
+from mentorkit.errors import MentorkitError, ValidationError
 
 # Each module defines add_parser(subparsers) that sets ``func`` (args -> exit code). Building
 # the parser imports every one of them, so they import only what their parser needs at
@@ -79,10 +79,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except MentorkitError as exc:
-        print(f"mentorkit {args.command}: error: {exc}", file=sys.stderr)
+        # `mentorkit report outcomes: error: ...`: the subcommand too, as argparse says it.
+        name = f"{args.command} {args.kind}" if args.command == "report" else args.command
+        print(f"mentorkit {name}: error: {_as_option(exc, args)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` or similar: stop quietly, like other Unix tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+def _as_option(exc: MentorkitError, args: argparse.Namespace) -> MentorkitError:
+    """An error about a value the user typed, naming the option (``--min-cell``) they typed.
+
+    The functions a command calls name their own parameter (``min_cell``); when that is the
+    option's destination and holds the very value refused, the message names the option.
+    """
+    if (
+        isinstance(exc, ValidationError)
+        and exc.has_value
+        and len(exc.errors) <= 1
+        and exc.field
+        and exc.field.isidentifier()
+        and getattr(args, exc.field, _UNSET) == exc.value
+    ):
+        option = "--" + exc.field.replace("_", "-")
+        return ValidationError(exc.message, field=option, value=exc.value, errors=())
+    return exc
+
+
+_UNSET = object()
