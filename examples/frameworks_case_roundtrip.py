@@ -6,7 +6,8 @@ from pathlib import Path
 from mentorkit.frameworks import Competency, load_framework
 from mentorkit.frameworks.case import export_package, import_package
 
-CASE_DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "case"
+# The data sits beside the script, so a copy of examples/ runs anywhere.
+CASE_DATA = Path(__file__).resolve().parent / "data" / "case"
 
 # 1. A built-in framework out to CASE and back.
 framework = load_framework("leader-growth")

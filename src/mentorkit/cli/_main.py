@@ -7,8 +7,9 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from mentorkit.errors import MentorkitError
+from mentorkit.errors import MentorkitError, ValidationError
 
 # Each module defines add_parser(subparsers) that sets ``func`` (args -> exit code). Building
 # the parser imports every one of them, so they import only what their parser needs at
@@ -27,7 +28,7 @@ _COMMANDS = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``mentorkit`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mentorkit",
         description="Run mentoring and leadership-coaching programs: build a demo district, "
         "move data between stores, match mentees to mentors, explore the mentorship graph.",
@@ -40,6 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     for name in _COMMANDS:
         importlib.import_module(name).add_parser(sub)
     return parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake told in one line that names the command's ``--help``.
+
+    argparse's own message is two lines (the whole usage, then the error); the usage of a
+    command with many options hides the one line that says what is wrong. Subcommand
+    parsers are made of the same class, so every command reports the same way (exit 2).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 
 class _Version(argparse.Action):
@@ -66,10 +79,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except MentorkitError as exc:
-        print(f"mentorkit {args.command}: error: {exc}", file=sys.stderr)
+        # `mentorkit report outcomes: error: ...`: the subcommand too, as argparse says it.
+        name = f"{args.command} {args.kind}" if args.command == "report" else args.command
+        print(f"mentorkit {name}: error: {_as_option(exc, args)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` or similar: stop quietly, like other Unix tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+def _as_option(exc: MentorkitError, args: argparse.Namespace) -> MentorkitError:
+    """An error about a value the user typed, naming the option (``--min-cell``) they typed.
+
+    The functions a command calls name their own parameter (``min_cell``); when that is the
+    option's destination and holds the very value refused, the message names the option.
+    """
+    if (
+        isinstance(exc, ValidationError)
+        and exc.has_value
+        and len(exc.errors) <= 1
+        and exc.field
+        and exc.field.isidentifier()
+        and getattr(args, exc.field, _UNSET) == exc.value
+    ):
+        option = "--" + exc.field.replace("_", "-")
+        return ValidationError(exc.message, field=option, value=exc.value, errors=())
+    return exc
+
+
+_UNSET = object()

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
 from mentorkit.model import EnrollmentStatus
@@ -54,7 +56,13 @@ def add_parser(sub: Any) -> None:
         help="the mentors' own scores, same layout (with --scores; used by stable)",
     )
     parser.add_argument(
-        "--capacity", type=int, default=1, metavar="N", help="mentees per mentor (1)"
+        "--capacity",
+        type=int,
+        default=None,
+        metavar="N",
+        help="mentees per mentor. Default with --store: enough places for the whole cohort, "
+        "the cohort's mentees divided by its mentors, rounded up (31 mentees, 18 mentors: 2); "
+        "with --scores: 1",
     )
     parser.add_argument(
         "--strategy",
@@ -87,7 +95,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the problem, match it, print the result."""
-    if args.capacity < 0:
+    if args.capacity is not None and args.capacity < 0:
         raise ValidationError("must be >= 0", field="--capacity", value=args.capacity)
     names: dict[str, str] = {}
     if args.store is not None:
@@ -101,17 +109,29 @@ def run(args: argparse.Namespace) -> int:
                 allowed = ", ".join(sorted(known))
                 raise ValidationError(f"must be one of {allowed}", field="--status", value=status)
         statuses = None if args.all_statuses else (args.status or ("selected", "active"))
-        problem, names = _from_store(args.store, args.cohort, args.capacity, statuses)
+        problem, names, places = _from_store(args.store, args.cohort, args.capacity, statuses)
     else:
         if args.cohort:
             raise ValidationError(
                 "goes with --store, not --scores", field="--cohort", value=args.cohort
             )
-        problem = _from_csv(args.scores, args.mentor_scores, args.capacity)
+        capacity = 1 if args.capacity is None else args.capacity
+        problem = _from_csv(args.scores, args.mentor_scores, capacity)
+        places = f"capacity {capacity} per mentor"
     options = {"maximize_matches": True} if args.maximize_matches else {}
     result = match(problem, strategy=args.strategy, seed=args.seed, **options)
-    print(_render(result, names, brief=args.brief))
+    print(_render(result, names, brief=args.brief, places=places))
     return 0
+
+
+def cohort_capacity(mentees: int, mentors: int) -> int:
+    """Mentees per mentor that gives a cohort a place for every mentee: ``ceil(mentees/mentors)``.
+
+    mentorkit keeps no capacity per mentor, so a cohort's default is the smallest even
+    load that could match everyone (at least 1); matching rules that forbid pairs may
+    still leave someone unmatched, and ``--capacity`` overrides it.
+    """
+    return max(1, -(-mentees // mentors)) if mentors else 1
 
 
 def _label(person_id: str, names: dict[str, str]) -> str:
@@ -119,8 +139,8 @@ def _label(person_id: str, names: dict[str, str]) -> str:
     return f"{name} ({person_id})" if name else person_id
 
 
-def _render(result: MatchResult, names: dict[str, str], *, brief: bool) -> str:
-    lines = [result.summary()]
+def _render(result: MatchResult, names: dict[str, str], *, brief: bool, places: str) -> str:
+    lines = [result.summary(), places]
     flags = " --maximize-matches" if result.options.get("maximize_matches") else ""
     lines.append(f"rerun with: --strategy {result.strategy} --seed {result.seed}{flags}")
     lines.append("")
@@ -139,8 +159,8 @@ def _render(result: MatchResult, names: dict[str, str], *, brief: bool) -> str:
 
 
 def _from_store(
-    url: str, cohort_id: str, capacity: int, statuses: Iterable[str] | None
-) -> tuple[MatchingProblem, dict[str, str]]:
+    url: str, cohort_id: str, capacity: int | None, statuses: Iterable[str] | None
+) -> tuple[MatchingProblem, dict[str, str], str]:
     from mentorkit.cli._store import describe, open_url
     from mentorkit.frameworks import Assessment, load_framework
     from mentorkit.model import Cohort, Enrollment, Person, Program
@@ -162,10 +182,20 @@ def _from_store(
         enrollments=enrollments,
         assessments=assessments,
         framework=framework,
-        capacity=capacity,
+        capacity=1 if capacity is None else capacity,
         statuses=statuses,
     )
-    return MatchingProblem.from_profiles(mentees, mentors), {p.id: p.name for p in people}
+    if capacity is None:  # the cohort's own: a place for every mentee it matches
+        capacity = cohort_capacity(len(mentees), len(mentors))
+        mentors = [attrs.evolve(m, capacity=capacity) for m in mentors]
+        places = (
+            f"capacity {capacity} per mentor ({len(mentees)} mentees, {len(mentors)} mentors; "
+            "--capacity N to change)"
+        )
+    else:
+        places = f"capacity {capacity} per mentor"
+    problem = MatchingProblem.from_profiles(mentees, mentors)
+    return problem, {p.id: p.name for p in people}, places
 
 
 def _read_matrix(path: Path) -> tuple[list[str], list[str], list[list[float | None]]]:

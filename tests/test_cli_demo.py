@@ -1,0 +1,190 @@
+"""`mentorkit demo`: its tour shows what the other commands print for the file it leaves."""
+
+import contextlib
+import datetime as dt
+import io
+import re
+import shlex
+import sys
+
+import pytest
+
+from mentorkit.cli import main
+from mentorkit.cli._demo import _CUT
+
+
+def _sections(out: str) -> list[tuple[list[str], list[str]]]:
+    """Each ``$ mentorkit ...`` line of the tour with the (indented) lines shown under it."""
+    sections: list[tuple[list[str], list[str]]] = []
+    for line in out.splitlines():
+        if line.startswith("$ mentorkit "):
+            sections.append((shlex.split(line)[2:], []))
+        elif sections and line.startswith("  "):
+            sections[-1][1].append(line[2:])
+        elif sections and line:
+            sections.append(([], []))  # a heading ends the lines of the command before
+    return [s for s in sections if s[0]]
+
+
+@pytest.fixture(scope="module")
+def toured(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        mp.delenv("MENTORKIT_STORE", raising=False)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["demo"]) == 0
+    return folder, out.getvalue()
+
+
+def test_the_demo_tours_every_part_of_the_product(toured):
+    _, out = toured
+    commands = [argv[0] if argv[0] != "report" else f"report {argv[1]}"
+                for argv, _ in _sections(out)]  # fmt: skip
+    assert commands == ["match", "adherence", "report conditions", "report target",
+                        "report outcomes", "graph"]  # fmt: skip
+    assert "Synthetic district (seed 7)" in out
+    assert re.search(r"Saved [\d,]+ entities to .*mentorkit\.db", out)
+    assert "every pair with its reasons" in out
+    assert "      - " in out  # a reason under a pair
+
+
+def test_every_line_the_tour_shows_is_printed_by_the_command_it_names(toured, monkeypatch, capsys):
+    folder, out = toured
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    checked = 0
+    for argv, shown in _sections(out):
+        assert main(argv) == 0, argv
+        printed = capsys.readouterr().out.splitlines()
+        for line in shown:
+            if line.lstrip().startswith(f"({_CUT}"):  # "(… and 28 more: run the command)"
+                continue
+            if line.endswith(_CUT):  # cut short to fit: the start of a printed line
+                assert any(p.startswith(line[: -len(_CUT)]) for p in printed), (argv, line)
+            else:
+                assert line in printed, (argv, line)
+            checked += 1
+    assert checked > 30
+
+
+def test_the_figures_agree_with_the_api_on_the_same_file(toured):
+    import mentorkit as mk
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.scheduling import adherence
+
+    folder, out = toured
+    with mk.open_store(f"sqlite:///{folder}/mentorkit.db") as store:
+        graph = MentorshipGraph.from_store(store)
+        report = adherence(store, cohort_id="coh-fellows-2023", as_of=dt.date(2024, 3, 1))
+        pairs = len(store.find(mk.Mentorship, cohort_id="coh-fellows-2023"))
+    summary = graph.summary()
+    assert f"{summary['mentorships']:,} mentorships" in out
+    assert f"mentees who went on to mentor {summary['paid_forward']:,}" in out
+    (rollup,) = report.rollup()
+    assert f"{rollup.pairs} pairs" in out
+    assert rollup.pairs == pairs
+    assert f"{rollup.behind} falling behind" in out
+
+
+def test_the_demo_runs_without_tqdm(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm -> ImportError
+    assert main(["demo", "--staff", "60", "--years", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "Saved" in captured.out
+    assert captured.err == ""
+
+
+def test_long_steps_move_a_tqdm_bar(tmp_path, monkeypatch, capsys):
+    tqdm = pytest.importorskip("tqdm")
+    bars = []
+
+    class Recorder(tqdm.tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs["disable"] = False  # as on a terminal
+            super().__init__(*args, **kwargs)
+            bars.append(self)
+
+    monkeypatch.setattr(tqdm, "tqdm", Recorder)
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--staff", "200", "--years", "1"]) == 0
+    saving = [b for b in bars if b.unit == "entity"]
+    assert saving
+    assert saving[0].n == saving[0].total > 0
+    assert "saving" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["demo", "--staff", "-5"], "--staff: must be a whole number"),
+        (["demo", "--years", "0"], "--years: must be a whole number"),
+        (["demo", "--staff", "many"], "argument --staff: invalid int value: 'many'"),
+        (["demo", "--store", "nope://x"], "no store backend for nope://"),
+    ],
+)
+def test_a_demo_mistake_is_one_line_and_a_nonzero_exit(tmp_path, monkeypatch, capsys, argv,
+                                                       message):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    assert code != 0
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert message in err
+
+
+def test_a_second_demo_in_the_same_folder_says_how_to_replace_it(toured, monkeypatch, capsys):
+    folder, _ = toured
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    assert main(["demo"]) == 1
+    err = capsys.readouterr().err
+    assert "already holds data: pass --overwrite" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.postgres
+def test_the_tour_of_a_postgres_store_never_shows_its_password(capsys):
+    import os
+    import urllib.parse
+    import uuid
+
+    dsn = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
+    parts = urllib.parse.urlsplit(dsn)
+    if not dsn.startswith("postgres") or not parts.password:
+        pytest.skip("needs MENTORKIT_TEST_POSTGRES_DSN as a URL with a password")
+    psycopg = pytest.importorskip("psycopg")
+    schema = f"mk_demo_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"the PostgreSQL server is unreachable: {exc}")
+    options = urllib.parse.quote(f"-c search_path={schema}")
+    url = f"{dsn}{'&' if parts.query else '?'}options={options}"
+    try:
+        assert main(["demo", "--staff", "60", "--years", "1", "--store", url]) == 0
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    captured = capsys.readouterr()
+    assert "$ mentorkit graph --top 5 --store postgresql://" in captured.out
+    assert "Mentorship graph:" in captured.out  # the tour read the database back
+    assert f":{parts.password}@" not in captured.out + captured.err
+
+
+def test_the_tour_shows_a_database_url_without_its_password():
+    pytest.importorskip("psycopg")
+    from mentorkit import synthetic
+    from mentorkit.cli._demo import _tour
+
+    district = synthetic.district(seed=1, staff=60, years=1)
+    out = _tour(district, "postgresql://app:s3cr%40t@127.0.0.1:1/mentoring")  # nobody listens
+    assert "--store 'postgresql://app:***@127.0.0.1:1/mentoring'" in out
+    assert "s3cr" not in out
+    assert "error:" in out  # each part says why it could not read the database

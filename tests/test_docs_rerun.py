@@ -1,0 +1,92 @@
+"""README.md and the audience tutorials run as written, twice in the same folder.
+
+A reader pastes a block, then pastes it again (or reruns the page from the top): every
+```python block (one namespace per pass) and every `mentorkit` command of a ```bash or
+```console block (``$ `` lines) runs in document order, and the whole page runs a second
+time in the same folder over what the first pass left behind. Installing (pip) and the
+test suite itself (pytest) are the only commands not run here.
+"""
+
+import contextlib
+import io
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from mentorkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [
+    ROOT / "README.md",
+    ROOT / "docs" / "tutorials" / "program-lead.md",
+    ROOT / "docs" / "tutorials" / "developer.md",
+    ROOT / "docs" / "tutorials" / "analyst.md",
+]
+FENCE = re.compile(r"^```(python|bash|console)[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
+NOT_RUN = ("pip", "pytest", "mkdocs", "python")
+
+
+def _commands(kind: str, text: str) -> list[list[str]]:
+    """The commands of a shell block, each split into words, comments dropped."""
+    if kind == "console":
+        lines = [line[2:] for line in text.splitlines() if line.startswith("$ ")]
+    else:
+        lines = [line for line in text.splitlines() if line.strip()]
+    out = []
+    for line in lines:
+        for part in line.split("&&"):
+            words = shlex.split(part, comments=True)
+            if words:
+                out.append(words)
+    return out
+
+
+def _run_page(page: Path) -> int:
+    namespace: dict[str, object] = {"__name__": "__docs__"}
+    ran = 0
+    for number, (kind, text) in enumerate(FENCE.findall(page.read_text(encoding="utf-8")), 1):
+        if kind == "python":
+            exec(compile(text, f"{page.name}[block {number}]", "exec"), namespace)
+            ran += 1
+            continue
+        for words in _commands(kind, text):
+            if words[0] in NOT_RUN:
+                continue
+            if words[:2] == ["rm", "-f"]:  # starting over: files of the previous pass
+                for name in words[2:]:
+                    Path(name).unlink(missing_ok=True)
+                continue
+            assert words[0] == "mentorkit", f"{page.name}: a command the test cannot run: {words}"
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()) as err,
+            ):
+                code = main(words[1:])
+            assert code == 0, f"{page.name}[block {number}]: {shlex.join(words)}: {err.getvalue()}"
+            ran += 1
+    return ran
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_the_page_runs_twice_in_the_same_folder(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    first = _run_page(page)
+    assert first > 0
+    assert _run_page(page) == first
+
+
+def test_the_readme_starts_with_the_two_commands():
+    blocks = FENCE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert [text.strip() for _, text in blocks[:2]] == [
+        "pip install . && mentorkit demo --overwrite",
+        'pip install -e ".[test]" && pytest',
+    ]
+
+
+def test_the_tutorials_are_in_the_site_nav():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in PAGES[1:]:
+        assert f"tutorials/{page.name}" in nav
