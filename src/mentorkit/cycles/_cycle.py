@@ -151,6 +151,11 @@ class CoachingCycle(Entity):
                     field=f"{name}.person_id",
                     value=value.person_id,
                 )
+        for name in ("history", "past_rounds"):
+            if not isinstance(getattr(self, name), tuple):
+                raise ValidationError(
+                    "must be a sequence", field=name, value=type(getattr(self, name)).__name__
+                )
         previous_at = self.started
         for i, change in enumerate(self.history):
             if not isinstance(change, PhaseChange):
