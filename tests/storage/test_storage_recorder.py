@@ -5,6 +5,7 @@ import datetime as dt
 
 import attrs
 import pytest
+from _hand_written import DelegatingStore  # tests/storage is on sys.path
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,46 +20,6 @@ from mentorkit.storage import (
     import_store,
 )
 from mentorkit.testing import strategies
-
-
-class DelegatingStore:
-    """A third-party store over another store (the Store protocol, by hand)."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.writes = 0
-
-    def put(self, entity):
-        self.writes += 1
-        return self.inner.put(entity)
-
-    def put_many(self, entities):
-        self.writes += 1
-        return self.inner.put_many(entities)
-
-    def get(self, cls, id):
-        return self.inner.get(cls, id)
-
-    def find(self, cls, **filters):
-        return self.inner.find(cls, **filters)
-
-    def all(self, cls):
-        return self.inner.all(cls)
-
-    def delete(self, target):
-        self.inner.delete(target)
-
-    def transaction(self):
-        return self.inner.transaction()
-
-    def close(self):
-        self.inner.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
 
 class RecordingStore(DelegatingStore):
