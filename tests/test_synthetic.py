@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from collections import defaultdict
 
 import pytest
@@ -7,6 +8,7 @@ from hypothesis import strategies as st
 
 import mentorkit as mk
 from mentorkit import synthetic
+from mentorkit.measurement import DisclosurePolicy
 
 
 @settings(max_examples=10)
@@ -117,3 +119,41 @@ def test_entities_all_serialise():
 def test_impossible_shapes_are_refused_naming_the_argument(kw, field):
     with pytest.raises(ValueError, match=field):
         synthetic.district(**kw)
+
+
+_FORWARD_LINE = re.compile(r"^  (\d{4})-\d\d mentees: (\*|\d+) of (\*|\d+) \((\*|-|\d+%)\)$", re.M)
+
+
+def _forward_lines(text):
+    """``{year: (went on, of, share)}`` as the summary prints them (``*`` kept as text)."""
+    return {int(y): (a, b, r) for y, a, b, r in _FORWARD_LINE.findall(text)}
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32), st.integers(10, 400), st.integers(2, 3), st.integers(1, 12))
+def test_the_summary_withholds_small_counts_like_every_report(seed, staff, years, min_cell):
+    d = synthetic.district(seed=seed, staff=staff, years=years, sessions_per_mentorship=0)
+    policy = DisclosurePolicy(min_cell=min_cell)
+    shown = _forward_lines(d.summary(policy=policy))
+    true = _forward_lines(d.summary(policy=DisclosurePolicy(min_cell=1)))  # nothing withheld
+    assert shown.keys() == true.keys() and len(true) == years - 1
+    for year, (forward, size, share) in shown.items():
+        real_forward, real_size, real_share = true[year]
+        assert "*" not in (real_forward, real_size, real_share)
+        for figure, real in ((forward, real_forward), (size, real_size)):
+            # A published count is the true one, and never a small one (zero describes nobody).
+            assert figure == "*" or (figure == real and not policy.is_small(int(real)))
+        if size == "*":  # even a zero tells about everyone in a small group
+            assert forward == "*"
+        assert share == (real_share if "*" not in (forward, size) else "*")
+    withheld = any("*" in figures for figures in shown.values())
+    assert withheld == ("(* withheld: fewer than" in d.summary(policy=policy))
+
+
+def test_the_default_summary_shows_no_small_count():
+    d = synthetic.district(seed=7, staff=400, years=3)  # the demo's district
+    shown = _forward_lines(d.summary())
+    true = _forward_lines(d.summary(policy=DisclosurePolicy(min_cell=1)))
+    assert any(0 < int(forward) < 10 for forward, _, _ in true.values())  # something to withhold
+    assert all(f == "*" or not 0 < int(f) < 10 for fig in shown.values() for f in fig[:2])
+    assert "(* withheld: fewer than 10 people, or would reveal one)" in d.summary()

@@ -12,6 +12,9 @@ import attrs
 from mentorkit import model as m
 from mentorkit.errors import ValidationError
 from mentorkit.frameworks import Assessment, Rater, load_framework
+from mentorkit.measurement import DisclosurePolicy, Suppressed, crosstab
+from mentorkit.measurement._figures import rate
+from mentorkit.measurement._table import cell_text
 from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
     NEXTGEN_MILESTONES,
@@ -131,8 +134,18 @@ class District:
             "attendances": len(self.attendances),
         }
 
-    def summary(self) -> str:
-        """A plain-text summary of the district, fit to paste into an e-mail."""
+    def summary(self, *, policy: DisclosurePolicy | None = None) -> str:
+        """A plain-text summary of the district, fit to paste into an e-mail.
+
+        The share of each school year's mentees who went on to mentor follows the disclosure
+        policy every report follows (``policy``, by default ``DisclosurePolicy()``): a count
+        about fewer than ``min_cell`` people is withheld (``*``), and so is any count that
+        would give a withheld one away.
+
+        Examples:
+            >>> print(district(seed=1, staff=120, years=2).summary().splitlines()[-3])
+              2021-22 mentees: * of * (*)
+        """
         counts = self.counts()
         lines = [f"Synthetic district (seed {self.seed})"]
         lines += [f"  {name.replace('_', ' '):<14}{n:>8,}" for name, n in counts.items()]
@@ -149,17 +162,30 @@ class District:
         if len(years) > 1:
             lines.append("Went on to mentor by the end of the following school year "
                          "(all programs pooled):")  # fmt: skip
+            # One record per mentee of a school year: (year, went on to mentor), counted and
+            # withheld as every report's table is.
+            records = []
             for year in years[:-1]:
                 mentees = began_by_year[year]
                 forward = went_on_to_mentor(mentees, mentoring, 1)
-                share = len(forward) / len(mentees) if mentees else 0.0
-                lines.append(f"  {year}-{(year + 1) % 100:02d} mentees: {len(forward)} of "
-                             f"{len(mentees)} ({share:.0%})")  # fmt: skip
+                records += [(year, person in forward) for person in mentees]
+            table = crosstab(records, row=lambda r: r[0], col=lambda r: r[1],
+                             policy=policy or DisclosurePolicy())  # fmt: skip
+            for year in years[:-1]:
+                size = table.row_totals[year]
+                shown = size if isinstance(size, Suppressed) else table.cells.get((year, True), 0)
+                share = rate(shown, size, table.policy)
+                lines.append(f"  {year}-{(year + 1) % 100:02d} mentees: {cell_text(shown)} of "
+                             f"{cell_text(size)} ({cell_text(share, 'rate')})")  # fmt: skip
+            withheld = (*table.cells.values(), *table.row_totals.values())
+            if any(isinstance(v, Suppressed) for v in withheld):
+                lines.append(f"  (* withheld: fewer than {table.policy.min_cell} people, or "
+                             "would reveal one)")  # fmt: skip
         held = Counter(s.status.value for s in self.sessions)
         if held:
             total = sum(held.values())
             lines.append(
-                f"Sessions held: {held['held']} of {total} planned ({held['held'] / total:.0%})"
+                f"Sessions held: {held['held']:,} of {total:,} planned ({held['held'] / total:.0%})"
             )
         return "\n".join(lines)
 
