@@ -8,6 +8,8 @@ import shlex
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentorkit.cli import main
 from mentorkit.cli._demo import _CUT
@@ -189,3 +191,43 @@ def test_the_tour_shows_a_database_url_without_its_password():
     assert "--store 'postgresql://app:***@127.0.0.1:1/mentoring'" in out
     assert "s3cr" not in out
     assert "error:" in out  # each part says why it could not read the database
+
+
+def _share_of_target(staff):
+    """How far the demo district of ``staff`` people is towards its target on the tour's day."""
+    from mentorkit import open_store, synthetic
+    from mentorkit.cli._demo import _measurement
+    from mentorkit.measurement import Target, progress
+
+    district = synthetic.district(seed=7, staff=staff, years=3, sessions_per_mentorship=0)
+    extras, notes = _measurement(district)
+    (target,) = [e for e in extras if isinstance(e, Target)]
+    last = max(c.start for c in district.cohorts if c.program_id == "prog-fellows")
+    with open_store("memory://") as store:
+        store.put_many([*district.entities(), *extras])
+        reached = progress(target, store, as_of=dt.date(last.year + 1, 3, 1)).reached
+    return target, notes, reached
+
+
+@settings(max_examples=6, deadline=None)
+@given(staff=st.integers(300, 6000))
+def test_the_demo_target_grows_with_the_staff(staff):
+    from mentorkit.cli._demo import _target_count
+
+    target, notes, reached = _share_of_target(staff)
+    assert target.count == _target_count(staff) >= 10
+    assert target.name.startswith(f"{target.count:,} fellows supported by ")
+    assert f"Target 't-150': {target.name} (150 per 400 staff" in "\n".join(notes)
+    # As far from the target as the default district is: the target is never met at once.
+    default, _, default_reached = _share_of_target(400)
+    assert default.count == 150
+    assert abs(reached / target.count - default_reached / default.count) < 0.1
+
+
+def test_a_bigger_demo_tours_its_own_target(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'big.db'}"
+    assert main(["demo", "--staff", "1000", "--store", url]) == 0
+    out = capsys.readouterr().out
+    assert "Target 't-150': 380 fellows supported by 2026 (150 per 400 staff" in out
+    (shown,) = [lines for argv, lines in _sections(out) if argv[:2] == ["report", "target"]]
+    assert re.match(r"380 fellows supported by 2026: \d+ of 380 by 2026-06-30", shown[0])

@@ -109,6 +109,20 @@ def _save(args: argparse.Namespace, url: str, entities: list[Any]) -> None:
                 saving.update(len(part))
 
 
+#: The demo's program target: 150 fellows for the default 400 staff, in proportion to the staff.
+_TARGET_PER_STAFF = (150, 400)
+
+
+def _target_count(staff: int) -> int:
+    """The demo target's count for a district of ``staff`` people: 150 per 400, to the nearest 10.
+
+    About a fellow in thirteen of the staff joins the fellowship each year, so a target in
+    proportion to the staff is as far away for a district of any size (never below 10).
+    """
+    per, of = _TARGET_PER_STAFF
+    return max(10, round(per * staff / of / 10) * 10)
+
+
 def _measurement(district: synthetic.District) -> tuple[list[Any], list[str]]:
     """What `mentorkit report` needs beyond the district: a survey with results, a target."""
     import datetime as dt
@@ -123,17 +137,21 @@ def _measurement(district: synthetic.District) -> tuple[list[Any], list[str]]:
     notes = [f"Survey {survey.id!r}: {len(results):,} results over {cycles} cycles"]
     if starts:
         deadline = dt.date(starts[-1].year + 3, 6, 30)
+        count = _target_count(len(district.people))
         target = Target(
-            id="t-150",
-            name=f"150 fellows supported by {deadline.year}",
+            id="t-150",  # the demo target's name in the docs, whatever its count
+            name=f"{count:,} fellows supported by {deadline.year}",
             program_id="prog-fellows",
             measure="mentees",
-            count=150,
+            count=count,
             deadline=deadline,
             start=dt.date(starts[0].year - 1, 8, 1),
         )
         extras.append(target)
-        notes.append(f"Target {target.id!r}: {target.name}")
+        notes.append(
+            f"Target {target.id!r}: {target.name} ({_TARGET_PER_STAFF[0]} per "
+            f"{_TARGET_PER_STAFF[1]} staff, so it grows with --staff)"
+        )
     return extras, notes
 
 
