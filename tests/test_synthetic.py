@@ -136,7 +136,8 @@ def test_the_summary_withholds_small_counts_like_every_report(seed, staff, years
     policy = DisclosurePolicy(min_cell=min_cell)
     shown = _forward_lines(d.summary(policy=policy))
     true = _forward_lines(d.summary(policy=DisclosurePolicy(min_cell=1)))  # nothing withheld
-    assert shown.keys() == true.keys() and len(true) == years - 1
+    assert shown.keys() == true.keys()
+    assert len(true) <= years - 1
     for year, (forward, size, share) in shown.items():
         real_forward, real_size, real_share = true[year]
         assert "*" not in (real_forward, real_size, real_share)
