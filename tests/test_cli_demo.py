@@ -231,3 +231,17 @@ def test_a_bigger_demo_tours_its_own_target(tmp_path, capsys):
     assert "Target 't-150': 380 fellows supported by 2026 (150 per 400 staff" in out
     (shown,) = [lines for argv, lines in _sections(out) if argv[:2] == ["report", "target"]]
     assert re.match(r"380 fellows supported by 2026: \d+ of 380 by 2026-06-30", shown[0])
+
+
+def test_the_readme_runs_the_very_commands_the_tour_shows(toured):
+    # Same command, same figures: the README's command lines agree with the demo's tour.
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = [shlex.split(line[2:], comments=True) for line in readme.splitlines()
+              if line.startswith("$ mentorkit ")]  # fmt: skip
+    _, out = toured
+    shown = [argv for argv, _ in _sections(out)]
+    assert len(shown) >= 6
+    for argv in shown:
+        assert ["mentorkit", *argv] in listed, shlex.join(argv)

@@ -90,3 +90,38 @@ def test_the_tutorials_are_in_the_site_nav():
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in PAGES[1:]:
         assert f"tutorials/{page.name}" in nav
+
+
+#: Commands that need an optional extra, and the extra.
+NEEDS_EXTRA = {"calendar": "calendar"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_a_page_that_runs_a_command_needing_an_extra_says_which(page):
+    text = page.read_text(encoding="utf-8")
+    for kind, block in FENCE.findall(text):
+        if kind == "python":
+            continue
+        for words in _commands(kind, block):
+            extra = NEEDS_EXTRA.get(words[1]) if words[0] == "mentorkit" else None
+            if extra is not None:
+                assert f"mentorkit[{extra}]" in text, f"{page.name}: {shlex.join(words)}"
+
+
+def test_a_command_whose_extra_is_missing_says_which_in_one_line(tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["demo", "--staff", "60", "--years", "1"]) == 0
+    capsys.readouterr()
+    monkeypatch.setitem(sys.modules, "icalendar", None)  # as if it were not installed
+    code = main(["calendar", "--cohort", "coh-fellows-2021", "-o", "plan.ics"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines() == [
+        'mentorkit calendar: error: icalendar is needed for this; install it with: '
+        'pip install "mentorkit[calendar]"'
+    ]
+    assert not (tmp_path / "plan.ics").exists()

@@ -72,8 +72,8 @@ class _Version(argparse.Action):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mentorkit`` command and return its exit code.
 
-    Errors mentorkit raises on purpose are printed as one line on stderr (exit code 1);
-    anything else is a bug and keeps its traceback.
+    Errors mentorkit raises on purpose, and a missing optional extra, are printed as one
+    line on stderr (exit code 1); anything else is a bug and keeps its traceback.
     """
     args = build_parser().parse_args(argv)
     try:
@@ -82,6 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `mentorkit report outcomes: error: ...`: the subcommand too, as argparse says it.
         name = f"{args.command} {args.kind}" if args.command == "report" else args.command
         print(f"mentorkit {name}: error: {_as_option(exc, args)}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as exc:
+        # An optional extra that is not installed (mentorkit._optional.require): one line.
+        if 'pip install "mentorkit[' not in str(exc):
+            raise
+        name = f"{args.command} {args.kind}" if args.command == "report" else args.command
+        print(f"mentorkit {name}: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` or similar: stop quietly, like other Unix tools.
