@@ -141,7 +141,7 @@ def test_a_command_whose_extra_is_missing_says_which_in_one_line(tmp_path, monke
     err = capsys.readouterr().err
     assert code == 1
     assert err.splitlines() == [
-        'mentorkit calendar: error: icalendar is needed for this; install it with: '
+        "mentorkit calendar: error: icalendar is needed for this; install it with: "
         'pip install "mentorkit[calendar]"'
     ]
     assert not (tmp_path / "plan.ics").exists()

@@ -80,6 +80,34 @@ def test_gem_answers_how_far_from_150_promotions_and_students(tmp_path):
     assert f"reaches {students:,} students" in out
 
 
+def test_gem_answers_whether_fellows_grew_in_its_four_areas(tmp_path):
+    out = run("gem", tmp_path)
+    areas = {"trusting_relationships", "strategic_vision", "problem_solving",
+             "perseverance_and_drive"}  # fmt: skip
+    with mk.open_store(f"sqlite:///{tmp_path / 'gem.db'}") as store:
+        ratings = store.all(Assessment)
+        framework = mk.load_framework("leader-growth")
+    assert ratings
+    assert {a.competency for a in ratings} <= areas  # the seed's four areas, nothing else
+    by_fellow: dict[str, dict[str, list[Assessment]]] = {}
+    for a in ratings:
+        by_fellow.setdefault(a.person_id, {}).setdefault(a.competency, []).append(a)
+    gains = {}
+    for fellow, per_area in by_fellow.items():
+        steps = [
+            framework.scale.rank(max(r, key=lambda a: a.date).level)
+            - framework.scale.rank(min(r, key=lambda a: a.date).level)
+            for r in per_area.values()
+            if len(r) == 2
+        ]
+        if steps:
+            gains[fellow] = sum(steps) / len(steps)
+    grew = sum(1 for g in gains.values() if g > 0)
+    assert len(gains) == 83  # the three cohorts that ended were rated twice
+    assert len(gains) - grew >= 10  # enough stayed level for the total to be shown
+    assert f"{grew} of {len(gains)} fellows" in out
+
+
 def test_elap_answers_who_now_mentors_in_their_own_school_and_the_protocols(tmp_path):
     out = run("elap", tmp_path)
     with mk.open_store(f"sqlite:///{tmp_path / 'elap.db'}") as store:
@@ -172,8 +200,19 @@ def test_nep_answers_the_lowest_condition_and_whether_it_moved(tmp_path):
     assert len(inquiry.co_designed_with) == 3
     assert moved.direction.value == "up"
     assert (
-        f"{moved.baseline_score} in {moved.baseline_cycle} -> {moved.latest_score} in "
+        f"{moved.baseline_score:.2f} in {moved.baseline_cycle} -> {moved.latest_score:.2f} in "
         f"{moved.latest_cycle} ({moved.change:+.2f}, up)" in out
+    )
+    assert "Network 14: no condition shown (fewer than 10 principals responded)" in out
+    # "Consistently the lowest": network 7's lowest condition in every cycle, as printed.
+    every = sorted(
+        (f.cycle, f.condition) for f in lowest_conditions(results) if f.org_unit_id == "net-7"
+    )
+    assert len(every) == 3
+    assert (
+        "Network 7, every year: "
+        + "; ".join(f"{cycle} {condition.replace('_', ' ')}" for cycle, condition in every)
+        in out
     )
 
 

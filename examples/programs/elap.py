@@ -62,6 +62,17 @@ MENTEES = [
     "Yara Moss",
 ]
 
+EMERGING = [  # next year's emerging leaders
+    "Ari Benning",
+    "Bea Castro-Lind",
+    "Cass Imrie",
+    "Dov Halloran",
+    "Eda Strom",
+    "Fynn Oduya",
+    "Gia Lorne",
+    "Hugo Mirren",
+]
+
 store = mk.open_store(f"sqlite:///{DB}")
 store.put(mk.Program(id="elap", name="Equity Leader Accelerator Program"))
 y1 = store.put(
@@ -128,7 +139,7 @@ for d in range(12):
         entities += [
             mk.Person(
                 id=emerging,
-                name=f"{MENTEES[(d + 5) % 12].split()[0]} Ferro",
+                name=EMERGING[d],
                 title="Assistant Principal",
                 org_unit_id=unit,
             ),

@@ -1,8 +1,11 @@
 """GEM (Great Expectations Mentoring): yearly cohorts of fellows with mentor coaches.
 
 The lead asks: how far are we from 150 leaders by 2024, how many fellows were promoted,
-how many students their work reaches. Four cohorts (2019-2022) of invented fellows, each
-with a mentor coach who led in the district; promotions and students reached are outcomes.
+how many students their work reaches, and did fellows grow in the four areas GEM builds
+(trusting relationships, strategic vision, problem solving, perseverance and drive). Four
+cohorts (2019-2022) of invented fellows, each with a mentor coach who led in the district;
+promotions and students reached are outcomes; each fellow rates themselves on two of the
+four areas when their year starts, and their coach rates them when it ends.
 
 Run from any folder:  python gem.py   (writes gem.db there, rebuilt on every run)
 """
@@ -12,11 +15,13 @@ import random
 from pathlib import Path
 
 import mentorkit as mk
-from mentorkit.measurement import Target, progress, report_outcomes
+from mentorkit.frameworks import Assessment, Rater, load_framework
+from mentorkit.measurement import ALL_COHORTS, Target, progress, report_outcomes
 
 DB = Path("gem.db")
 DB.unlink(missing_ok=True)  # the script builds its own store afresh on every run
 rng = random.Random(2018)
+ratings = random.Random(2019)  # its own stream: the ratings leave every other figure as it was
 FIRST = ["Amara", "Bo", "Cruz", "Dara", "Eli", "Faye", "Gus", "Hana", "Ines", "Jai", "Kofi", "Lia"]
 LAST = ["Abara", "Brell", "Castel", "Dunmore", "Esterly", "Fallow", "Garnet", "Hollis", "Ivers"]
 
@@ -31,13 +36,17 @@ store.put(
         id="gem",
         name="Great Expectations Mentoring",
         description="Year-long mentoring for equity-minded school and district leaders",
+        framework_id="leader-growth",
     )
 )
+framework = load_framework("leader-growth")
+LEVELS = framework.scale.codes  # needs_improvement, developing, proficient, exemplary
+AREAS = ["trusting_relationships", "strategic_vision", "problem_solving", "perseverance_and_drive"]
 store.put(mk.OrgUnit(id="district", name="Invented City Schools", kind="district"))
 coaches = [
     mk.Person(
         id=f"coach-{k}",
-        name=f"Coach {name(k + 50)}",
+        name=name(k + 50),
         title="Retired Network Chief",
         org_unit_id="district",
     )
@@ -77,6 +86,7 @@ for year, size in cohort_sizes.items():
                 cohort_id=cohort.id,
                 role="mentee",
                 status="completed" if year < 2022 else "active",
+                focus_competencies=ratings.sample(AREAS, 2),
             ),
             mk.Mentorship(
                 id=f"ms-{pid}",
@@ -96,6 +106,33 @@ for year, size in cohort_sizes.items():
                 value=rng.randint(250, 900),
             ),
         ]
+        focus = entities[1].focus_competencies  # type: ignore[attr-defined]
+        for area in focus:  # the fellow's own rating when the year starts, the coach's at its end
+            start = ratings.choice([0, 1, 1, 2])
+            entities.append(
+                Assessment(
+                    id=f"self-{pid}-{area}",
+                    person_id=pid,
+                    framework_id=framework.id,
+                    competency=area,
+                    level=LEVELS[start],
+                    date=cohort.start + dt.timedelta(days=21),
+                    rater=Rater.SELF,
+                )
+            )
+            if year < 2022:
+                entities.append(
+                    Assessment(
+                        id=f"coach-{pid}-{area}",
+                        person_id=pid,
+                        framework_id=framework.id,
+                        competency=area,
+                        level=LEVELS[min(3, start + ratings.choice([0, 0, 0, 1, 1, 2]))],
+                        date=cohort.end - dt.timedelta(days=14),
+                        rater=Rater.COACH,
+                        rater_id=coach.id,
+                    )
+                )
         if year < 2022 and rng.random() < 0.55:  # "nearly half" promoted within the district
             entities.append(
                 mk.Outcome(
@@ -162,5 +199,11 @@ promoted = progress(promotions, store, as_of=dt.date(2022, 6, 30)).reached
 print(
     f"\nBy June 2022: {promoted} of {fellows} fellows promoted ({promoted / fellows:.0%}); "
     f"their work reaches {students:,} students"
+)
+growth = rows[ALL_COHORTS]  # only the first three cohorts have ended: the others' are rated once
+print(
+    f"Grew in their two focus areas (coach's rating at the end against their own at the "
+    f"start): {growth.grew} of {growth.assessed} fellows, {growth.mean_growth_steps:.1f} "
+    f"levels per area on average (a cohort's own figures are withheld: fewer than 10 stayed level)"
 )
 store.close()

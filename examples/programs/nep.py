@@ -75,6 +75,14 @@ store.put_many(results)
 print("Lowest condition by network, first year:")
 findings = lowest_conditions(r for r in results if r.cycle == CYCLES[0])
 print(findings.to_text())
+hidden = sorted(set(NETWORKS) - {f.org_unit_id for f in findings})
+for network in hidden:  # every score withheld: too few respondents to show any
+    print(f"  Network {network[4:]}: no condition shown (fewer than 10 principals responded)")
+every_year = [f for f in lowest_conditions(results) if f.org_unit_id == "net-7"]
+print(
+    "Network 7, every year: "
+    + "; ".join(f"{f.cycle} {CONDITIONS[f.condition].lower()}" for f in every_year)
+)
 
 # Network 7: the chief and the principals co-design next steps; a cycle of inquiry follows.
 chief = store.put(
@@ -140,8 +148,8 @@ stored = store.find(SurveyResult, survey_id=survey.id)
 print(trend(stored, condition=inquiry.condition, tolerance=0.1).to_text())
 (moved,) = follow_up([inquiry], stored, tolerance=0.1)
 print(
-    f"\nNetwork 7 {CONDITIONS[moved.condition].lower()}: {moved.baseline_score} in "
-    f"{moved.baseline_cycle} -> {moved.latest_score} in {moved.latest_cycle} "
+    f"\nNetwork 7 {CONDITIONS[moved.condition].lower()}: {moved.baseline_score:.2f} in "
+    f"{moved.baseline_cycle} -> {moved.latest_score:.2f} in {moved.latest_cycle} "
     f"({moved.change:+.2f}, {moved.direction.value}) after {moved.cycles_since} cycles"
 )
 store.close()

@@ -261,7 +261,7 @@ for b in behind:
 
 # The closing award: every pair that kept all seven months, present at the banquet.
 # Workaround: there is no award (recognition) record; the award list is computed here
-# from adherence and the banquet's attendance, and not stored.
+# from adherence (every month kept), and not stored; the banquet's attendance is recorded.
 banquet = next(e for e in events if e.kind is mk.MilestoneKind.CLOSING_CELEBRATION)
 behind_ids = {b.who for b in behind}
 awarded = [p for p in result.pairs if f"ms-{p.mentee_id}" not in behind_ids]

@@ -189,7 +189,9 @@ for cycle in store.find(CoachingCycle, program_id="oeib"):
     if smartie is not None and not smartie.met:
         print("    " + smartie.explain().replace("\n", "\n    "))
     for past in cycle.past_rounds:
-        print(f"    round {past.number} kept: {dict(past.evidence)}")
+        print(f"    round {past.number} kept:")
+        for artefact, text in past.evidence.items():
+            print(f"      {artefact.replace('_', ' ')}: {text}")
 
 print(
     "\nBehind on joint or individual monthly meetings or the quarterly walkthrough "
