@@ -145,3 +145,9 @@ def test_a_command_whose_extra_is_missing_says_which_in_one_line(tmp_path, monke
         'pip install "mentorkit[calendar]"'
     ]
     assert not (tmp_path / "plan.ics").exists()
+
+
+def test_the_home_page_links_every_how_to():
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for page in sorted((ROOT / "docs" / "how-to").glob("*.md")):
+        assert f"(how-to/{page.name})" in home, page.name
