@@ -46,7 +46,8 @@ def add_parser(sub: Any) -> None:
         "sqlite:///big.db; mentorkit demo --overwrite",
     )
     parser.add_argument("--seed", type=int, default=7, help="same seed, same district (7)")
-    parser.add_argument("--staff", type=int, default=400, help="number of people (400)")
+    parser.add_argument("--staff", type=int, default=400, help="number of people (400); the "
+                        "program target grows with it, 150 fellows per 400 staff")  # fmt: skip
     parser.add_argument("--years", type=int, default=3, help="yearly cohorts per program (3)")
     add_store_option(parser, help="Where to write the district; it must be empty.")
     parser.add_argument(
