@@ -24,6 +24,7 @@ PAGES = [
     ROOT / "docs" / "tutorials" / "program-lead.md",
     ROOT / "docs" / "tutorials" / "developer.md",
     ROOT / "docs" / "tutorials" / "analyst.md",
+    ROOT / "docs" / "tutorials" / "getting-started.md",
 ]
 #: The how-to guides are pasted the same way: their blocks and commands run twice too.
 HOW_TOS = sorted((ROOT / "docs" / "how-to").glob("*.md"))
