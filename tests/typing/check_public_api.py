@@ -5,6 +5,7 @@ from typing import assert_type
 
 import mentorkit as mk
 from mentorkit import serialization, synthetic
+from mentorkit.measurement import DisclosurePolicy
 
 person = mk.Person(id="p", name="Ana")
 assert_type(mk.from_json(mk.to_json(person), mk.Person), mk.Person)
@@ -13,4 +14,5 @@ assert_type(mk.to_json(person), str)
 assert_type(person.role_on(dt.date(2024, 1, 1)), mk.RoleSpell | None)
 assert_type(serialization.register(mk.Person, tag="x"), type[mk.Person])
 assert_type(synthetic.district(seed=1), synthetic.District)
+assert_type(synthetic.district(seed=1).summary(policy=DisclosurePolicy(min_cell=5)), str)
 assert_type(mk.__version__, str)
