@@ -129,7 +129,7 @@ def _with_raw_document(cls: type[Any], entity: Any, **changes: Any) -> SQLiteSto
     store = SQLiteStore(":memory:")
     store.put(entity)
     doc = {**_stored_doc(store, cls, entity.id), **changes}
-    store._conn.execute(  # noqa: SLF001 - a document no put would write
+    store._conn.execute(  # a document no put would write
         "UPDATE mentorkit_entities SET doc = ? WHERE id = ?", (json.dumps(doc), entity.id)
     )
     return store
@@ -151,9 +151,7 @@ def _with_raw_document(cls: type[Any], entity: Any, **changes: Any) -> SQLiteSto
         (Bounded, Bounded(id="b-1", limit=1), {"limit": -5}),
     ],
 )
-def test_read_fields_answers_what_the_whole_entity_holds_or_raises_as_get_does(
-    cls, entity, change
-):
+def test_read_fields_answers_what_the_whole_entity_holds_or_raises_as_get_does(cls, entity, change):
     name = next(iter(change))
     with _with_raw_document(cls, entity, **change) as store:
         try:
