@@ -16,10 +16,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mentorkit.errors import StorageError
+from mentorkit import Person
+from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import Entity
-from mentorkit.serialization import converter, register, to_dict
-from mentorkit.storage import MemoryStore, SQLiteStore, _codec, read_fields
+from mentorkit.serialization import converter, from_json, register, to_dict
+from mentorkit.storage import (
+    MemoryStore,
+    Range,
+    SQLiteStore,
+    _codec,
+    export_store,
+    import_store,
+    read_fields,
+    register_index,
+)
 
 
 def _stored_doc(store: Any, cls: type[Any], id: str) -> dict[str, Any]:
@@ -161,3 +171,61 @@ def test_read_fields_answers_what_the_whole_entity_holds_or_raises_as_get_does(c
                 read_fields(store, cls, [name])
             return
         assert read_fields(store, cls, [name]) == [(whole,)]
+
+
+# -- index keys of enums whose values are not strings ------------------------------------
+
+
+class Rank(enum.IntEnum):
+    TWO = 2
+    TEN = 10
+
+
+@register(tag="tests.breaker.Ranked")
+@attrs.frozen(kw_only=True)
+class Ranked(Entity):
+    collection: ClassVar[str] = "tests_breaker_ranked"
+    rank: Rank = Rank.TWO
+
+
+register_index(Ranked.collection, "rank")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="storage/_codec.py key() (owned by storage-read) stores an enum key as "
+    "str(member.value), so an int-valued enum's keys sort as text ('10' < '2'): a Range "
+    "filter on it misses rows in every store (register_index accepts any enum). Fix: "
+    "refuse Range on enum keys with a ValidationError naming the field (enum order is "
+    "not value order anyway), or give int values an order-preserving key (and re-key).",
+)
+@pytest.mark.parametrize("make", [MemoryStore, lambda: SQLiteStore(":memory:")])
+def test_a_range_over_an_int_enum_key_finds_what_comparing_the_values_finds(make):
+    with make() as store:
+        store.put_many([Ranked(id="a", rank=Rank.TWO), Ranked(id="b", rank=Rank.TEN)])
+        at_least_two = [r.id for r in store.find(Ranked, rank=Range(Rank.TWO, None))]
+        below_ten = [r.id for r in store.find(Ranked, rank=Range(None, Rank.TEN))]
+        assert (at_least_two, below_ten) == (["a", "b"], ["a"])
+
+
+# -- a document the converter refuses must not be read by a store either -----------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="storage/_codec.py decode/decode_many (owned by storage-read) compare the "
+    "stored $schema with ==, so true and 1.0 pass for 1, where from_dict/from_json refuse "
+    "them (type(version) is not int): import_store takes a document from_json refuses. "
+    "Fix: type(schema) is int and schema == SCHEMA_VERSION, in decode and decode_many.",
+)
+@pytest.mark.parametrize("schema", [True, 1.0])
+def test_a_document_whose_schema_from_json_refuses_is_refused_by_import_store(schema):
+    source = MemoryStore()
+    source.put(Person(id="p-1", name="Ana"))
+    document = json.loads(export_store(source))
+    entry = document["collections"]["person"][0]
+    entry["$schema"] = schema
+    with pytest.raises(ValidationError):
+        from_json(json.dumps(entry))
+    with MemoryStore() as target, pytest.raises(StorageError):
+        import_store(target, json.dumps(document))
