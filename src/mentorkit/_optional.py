@@ -5,17 +5,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-#: The extra that installs each optional module.
+#: The extra that installs each optional module (by its top-level package).
 EXTRAS = {
     "pandas": "notebook",
     "matplotlib": "notebook",
-    "matplotlib.pyplot": "notebook",
     "icalendar": "calendar",
-    "numpy": "scipy",
-    "scipy": "scipy",
+    "numpy": "numpy",  # "scipy" is that extra's former name, kept as an alias
+    "scipy": "bench",  # only the benchmarks and tests compare against SciPy
     "psycopg": "postgres",
     "psycopg_pool": "postgres",
     "ortools": "ortools",
+    "tqdm": "progress",
 }
 
 
