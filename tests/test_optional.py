@@ -42,3 +42,17 @@ def test_a_missing_module_names_the_extra_that_installs_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "numpy", None)
     with pytest.raises(ModuleNotFoundError, match=r'pip install "mentorkit\[numpy\]"'):
         _optional.require("numpy")
+
+
+def test_an_installed_module_that_fails_to_import_is_not_called_missing(tmp_path, monkeypatch):
+    broken = tmp_path / "icalendar"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("import mentorkit_no_such_dependency\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "icalendar", raising=False)
+    with pytest.raises(ModuleNotFoundError) as info:
+        _optional.require("icalendar", purpose="iCalendar export")
+    message = str(info.value)
+    assert "cannot be imported" in message
+    assert "mentorkit_no_such_dependency" in message
+    assert 'pip install "mentorkit[calendar]"' in message
