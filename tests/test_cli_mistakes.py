@@ -193,3 +193,12 @@ def test_an_import_keeps_every_entity_and_version_of_the_export(folder, tmp_path
     with mk.open_store(source) as a, mk.open_store(target) as b:
         for cls in (mk.Person, mk.Mentorship, mk.Session, mk.Enrollment):
             assert sorted(a.all(cls), key=lambda e: e.id) == sorted(b.all(cls), key=lambda e: e.id)
+
+
+def test_a_scores_file_name_with_a_nul_character_is_one_clear_line(capsys):
+    # Found by test_hostile_inputs' hypothesis search: open() raised a raw ValueError.
+    assert main(["match", "--scores", "a\x00b"]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "--scores: cannot be read" in err
+    assert "Traceback" not in err

@@ -1,5 +1,7 @@
 import datetime as dt
 import json
+import math
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -8,6 +10,7 @@ from hypothesis import strategies as st
 
 import mentorkit as mk
 from mentorkit import serialization
+from mentorkit.storage import MemoryStore
 from mentorkit.testing import strategies
 
 
@@ -209,3 +212,81 @@ def test_errors_in_personal_fields_of_a_document_leave_the_value_out(field, valu
 def test_wrongly_typed_arguments_are_validation_errors(call):
     with pytest.raises(mk.ValidationError):
         call()
+
+
+# -- review of issue 16: to_json writes what a store would, or refuses as a store does -------
+
+
+@serialization.register(tag="tests.Gauge")
+@attrs.frozen(kw_only=True)
+class Gauge(mk.model.Entity):
+    """A plugin entity whose fields no validator guards (so they may hold anything)."""
+
+    collection: ClassVar[str] = "tests_gauge"
+    reading: float = 0.0
+    count: int = 0
+    label: str = ""
+
+
+#: Values that are wrong for most fields, or that JSON (in UTF-8) cannot hold.
+_HOSTILE: list[Any] = [
+    None, True, 1.5, math.nan, math.inf, -math.inf, 10**5000, "\ud800", "x", (), ("a", 1),
+    [], {}, {"a": 1}, {1: "a"}, dt.date(2024, 1, 1), dt.datetime(2024, 1, 1),
+    mk.Role.MENTOR, object(), frozenset({"a"}), mk.Person(id="p-1", name="Ana"),
+]  # fmt: skip
+
+
+def _set(entity: Any, name: str, value: Any) -> Any:
+    """The entity with one field set, past its converters and validators."""
+    copy = attrs.evolve(entity)
+    object.__setattr__(copy, name, value)
+    return copy
+
+
+def _strict_json(text: str) -> Any:
+    def refuse(name: str) -> None:
+        raise ValueError(name)
+
+    text.encode("utf-8")
+    return json.loads(text, parse_constant=refuse)
+
+
+@given(
+    st.one_of(strategies.entities(), st.builds(Gauge, id=strategies.ids())),
+    st.data(),
+    st.integers(0, len(_HOSTILE) - 1),  # by position: a 5000-digit int has no repr
+)
+def test_to_dict_and_to_json_write_standard_json_or_refuse_naming_the_field(entity, data, pick):
+    name = data.draw(st.sampled_from([f.name for f in attrs.fields(type(entity))]))
+    bad = _set(entity, name, _HOSTILE[pick])
+    for write in (mk.to_dict, mk.to_json):
+        refused: mk.ValidationError | None = None
+        try:
+            written = write(bad)
+        except mk.ValidationError as exc:
+            refused = exc
+        if refused is not None:
+            assert refused.field in attrs.fields_dict(type(entity))  # names a field
+        elif write is mk.to_json:
+            _strict_json(written)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("reading", math.nan), ("reading", math.inf), ("count", 10**5000), ("label", "A\ud800")],
+    ids=["nan", "inf", "huge-int", "lone-surrogate"],
+)
+def test_to_json_refuses_what_no_store_can_hold_as_a_store_does(field, value):
+    gauge = Gauge(id="g-1", **{field: value})  # valid: no validator guards these fields
+    with pytest.raises(mk.ValidationError) as info:
+        mk.to_json(gauge)
+    assert info.value.field == field
+    with MemoryStore() as store, pytest.raises(mk.ValidationError):
+        store.put(gauge)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_from_json_refuses_the_constants_json_has_not(constant):
+    text = mk.to_json(Gauge(id="g-1")).replace('"reading": 0.0', f'"reading": {constant}')
+    with pytest.raises(mk.ValidationError, match="is not JSON"):
+        mk.from_json(text)

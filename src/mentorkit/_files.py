@@ -4,8 +4,9 @@ Files mentorkit writes hold personal data (a JSON store, an export, a graph with
 a new file is created readable by its owner only (``0600``, whatever the umask), a file
 that already exists keeps its mode (a person who opened it up on purpose keeps that), and
 the temporary copy written first is owner-only too. Temporary files are named
-``.<name>.<pid>.tmp`` next to the target, so that `remove_orphans` can clean those a
-killed writer left behind.
+``.<name>.<pid>-<n>.tmp`` next to the target (``n`` counts the writes of the process, so
+two threads writing one file never share a temporary file), so that `remove_orphans` can
+clean those a killed writer left behind.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import itertools
 import os
 import stat
 
@@ -22,9 +24,13 @@ from mentorkit.errors import StorageError
 PRIVATE = 0o600
 
 
+#: Numbers the temporary files of this process (``next`` is atomic under the GIL).
+_WRITES = itertools.count()
+
+
 def _temp_name(path: str) -> str:
     folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    return os.path.join(folder, f".{name}.{os.getpid()}-{next(_WRITES)}.tmp")
 
 
 def target_mode(path: str) -> int:
@@ -78,7 +84,9 @@ def write_private(path: str, data: str | bytes, *, durable: bool = True) -> None
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)  # our own leftover (same pid): O_EXCL below must not meet it
+            # The name is this write's alone: a file there was left by a dead process that
+            # had our pid. O_EXCL below must not meet it.
+            os.remove(tmp)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
         with open(fd, "wb") as f:
             os.fchmod(fd, mode)
@@ -133,7 +141,8 @@ def remove_orphans(path: str, *, running: bool = True) -> int:
     folder, name = os.path.split(os.path.abspath(path))
     removed = 0
     for found in glob.glob(os.path.join(glob.escape(folder), f".{glob.escape(name)}.*.tmp")):
-        pid = found[len(os.path.join(folder, f".{name}.")) : -len(".tmp")]
+        # ``<pid>-<n>``, or ``<pid>`` alone (the name earlier versions used)
+        pid = found[len(os.path.join(folder, f".{name}.")) : -len(".tmp")].partition("-")[0]
         if pid.isdigit() and (running or not _running(int(pid))):
             with contextlib.suppress(OSError):
                 os.remove(found)

@@ -210,6 +210,9 @@ def _read_matrix(path: Path) -> tuple[list[str], list[str], list[list[float | No
         raise ValidationError(f"cannot be read: {exc.strerror}", field=str(path)) from None
     except (csv.Error, UnicodeDecodeError) as exc:
         raise ValidationError(f"is not a readable CSV file: {exc}", field=str(path)) from None
+    except ValueError:  # a NUL in the name: no file can have it
+        why = "cannot be read: a file name cannot hold a NUL character"
+        raise ValidationError(why, field="--scores") from None
     if not rows:
         raise ValidationError("is empty (expected a header row of mentor ids)", field=str(path))
     header_line, header = rows[0]

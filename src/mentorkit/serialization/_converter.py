@@ -281,14 +281,42 @@ def type_of(tag: str) -> type[Any]:
 def to_dict(obj: Any) -> dict[str, Any]:
     """Unstructure a registered object into a JSON-ready, tagged and versioned ``dict``.
 
+    Raises:
+        ValidationError: ``obj`` is not of a registered type, or holds a value its field's
+            type cannot be written as (made with validators off, or changed since): the
+            error names the field, never the value.
+
     Examples:
         >>> from mentorkit import Program
         >>> to_dict(Program(id="prog-1", name="Aspiring Leaders"))
         {'$type': 'program', '$schema': 1, 'id': 'prog-1', 'version': 0, 'name': 'Aspiring Leaders', 'description': '', 'framework_id': None, 'cycle_id': None, 'commitments': [], 'milestones': []}
     """  # noqa: E501
-    tag = tag_of(type(obj))
-    body: dict[str, Any] = converter.unstructure(obj, type(obj))
+    cls = type(obj)
+    tag = tag_of(cls)
+    try:
+        body: dict[str, Any] = converter.unstructure(obj, cls)
+    except Exception as exc:  # a value its field's hook cannot write
+        write = lambda f: converter.unstructure(getattr(obj, f.name), f.type)  # noqa: E731
+        raise _unwritable(obj, exc, write) from exc
     return {TAG_KEY: tag, SCHEMA_KEY: SCHEMA_VERSION, **body}
+
+
+def _unwritable(obj: Any, exc: Exception, write: Callable[[Any], object]) -> ValidationError:
+    """A ValidationError naming the first field of ``obj`` that ``write`` fails on.
+
+    The message gives the type of the value and what went wrong, not the value (it may be
+    personal data).
+    """
+    for field in attrs.fields(type(obj)):
+        try:
+            write(field)
+        except Exception as why:  # any failure names this field
+            kind = type(getattr(obj, field.name)).__qualname__
+            return ValidationError(
+                f"cannot be written as JSON: a value of type {kind} ({type(why).__name__})",
+                field=field.name,
+            )
+    return ValidationError(f"cannot be written as JSON ({type(exc).__name__})")
 
 
 @overload
@@ -378,8 +406,32 @@ def _describe(exc: BaseException, type_: type | None) -> str:
 
 
 def to_json(obj: Any, *, indent: int | None = None) -> str:
-    """Serialise a registered object to a JSON document (see `to_dict`)."""
-    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
+    """Serialise a registered object to a JSON document (see `to_dict`).
+
+    The text is standard JSON that any UTF-8 file or database holds, as a store writes
+    it: a value JSON has no number for (NaN, an infinity, an integer of more digits than
+    Python writes) or text with a lone surrogate is refused, not written.
+
+    Raises:
+        ValidationError: as `to_dict` does, or for such a value (naming its field).
+    """
+    doc = to_dict(obj)
+    try:
+        text = json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False)
+        if not text.isascii():
+            text.encode("utf-8")  # lone surrogates raise
+    except (ValueError, TypeError) as exc:  # UnicodeEncodeError is a ValueError
+        raise _unwritable(obj, exc, lambda f: _strict_json(doc.get(f.name))) from None
+    return text
+
+
+def _strict_json(value: object) -> None:
+    """Raise if ``value`` is not standard JSON that UTF-8 can hold."""
+    json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 @overload
@@ -398,7 +450,7 @@ def from_json(text: str | bytes, cls: type[T] | None = None) -> T | Any:
         Person(id='p-1', name='Ana', title='', org_unit_id=None, supervisor_id=None)
     """
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_no_constant)  # NaN and Infinity are not JSON
     except (ValueError, RecursionError, TypeError) as exc:
         # ValueError: not JSON, not UTF-8, or an integer of more digits than Python reads.
         raise ValidationError(f"is not JSON: {exc}", field="$") from None

@@ -90,8 +90,9 @@ def plain_hooks(cls: type[Any]) -> bool:
 
     That is: by the hooks cattrs generates for it with the converter's own settings (no
     overrides, no options such as omitting defaults), through the ``__init__`` attrs
-    generates (no ``__attrs_pre_init__``), with typed fields whose types str, int, date and
-    enums keep mentorkit's default hooks (a plugin may store an enum by name, say).
+    generates (no ``__attrs_pre_init__``), with typed fields whose types str, int, date,
+    enums and tuples of strings keep mentorkit's default hooks (a plugin may store an enum
+    by name, or a tuple of tags sorted, say).
     """
     hooks = (converter.get_structure_hook(cls), converter.get_unstructure_hook(cls))
     fresh = (converter.gen_structure_attrs_fromdict(cls),
@@ -111,7 +112,8 @@ def plain_hooks(cls: type[Any]) -> bool:
         if not f.init or f.alias != f.name or f.type is None or isinstance(f.type, str):
             return False
         base = _split(f.type)[0]
-        if _simple(base) and not _default_hooks(base):
+        # The types the shortcut writes and checks inline, not through their hooks.
+        if (_simple(base) or _is_str_tuple(base)) and not _default_hooks(base):
             return False
     return True
 
