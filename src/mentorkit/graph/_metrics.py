@@ -1038,6 +1038,9 @@ def _compute(
         fecundity, fertility, n_descendants, longest, n_edges, n_cousins, g_index, mentors,
         n_ancestors, ancestor_depth, weights, lineage_reach,
     )  # fmt: skip
-    # The columns are by index; the records follow ``ids``.
-    by_id = [list(map(column.__getitem__, idx)) for column in columns]
-    return dict(zip(ids, _records(by_id, ids), strict=True))
+    # The columns are by index: the records are made in that order (each person's id put at
+    # their index), then listed in the order of ``ids``.
+    id_at: list[Any] = [None] * n
+    deque(map(id_at.__setitem__, idx, ids), maxlen=0)
+    records = _records(columns, id_at)
+    return dict(zip(ids, map(records.__getitem__, idx), strict=True))
