@@ -989,16 +989,21 @@ def _compute(
             g_index[g] = 1 if fertile == 1 else _g_index(counts)
         if fertile < 2:
             continue  # one branch (at most) leads on: no cousins through g
+        led_on = list(filter(None, branches.values()))
+        everyone = set().union(*led_on)  # a fresh set per g, not changed after: shared
+        if len(everyone) == sum(counts):
+            # Nobody is reached through two mentees of g (the usual case): each branch
+            # gets everyone outside it.
+            for branch in led_on:
+                deque(map(list.append, map(handed_of, branch), repeat(everyone - branch)),
+                      maxlen=0)  # fmt: skip
+            continue
         seen: set[int] = set()
         repeated: set[int] = set()
-        for branch in branches.values():
-            if branch:
-                repeated |= seen & branch
-                seen |= branch
-        everyone = seen  # a fresh set per g, not changed after: shared by the branches
-        for branch in branches.values():
-            if not branch:
-                continue
+        for branch in led_on:
+            repeated |= seen & branch
+            seen |= branch
+        for branch in led_on:
             only_here = branch - repeated
             others = everyone - only_here if only_here else everyone
             if not others:
