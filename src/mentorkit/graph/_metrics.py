@@ -16,9 +16,9 @@ mentorship starts after ``t``; a mentorship ``x -> y`` starting on ``t`` then ad
 mentorships are taken mentee-side first (strongly connected components of that day's edges in
 reverse topological order; a component with a cycle shares one reachable set). Sets are Python
 sets while lineages are sparse (ints used as bitsets when dense, so a union is one big-int
-``|``). Longest chains ride along (one integer per person). Ancestors: the same sweep over the
-reversed edges, earliest day first (its sets hold no chain edges, and copying a set is several
-times cheaper than counting its members one by one).
+``|``). Longest chains ride along (one integer per person). Ancestors: ``x`` is an ancestor of
+``p`` exactly when ``p`` is in ``R[x]``, so counting the members of every ``R[x]`` gives them all
+(with bitsets, the same sweep over the reversed edges, earliest day first, instead).
 """
 
 from __future__ import annotations
@@ -653,7 +653,7 @@ class _Settled:
     has passed the first day a person appears, their sets are final and read by nobody
     again. People are numbered latest appearance first, so after each day the settled ones
     are the next block of indices, ``bounds[day]``. Each block is counted (sizes, whether the
-    person reaches themself, the weighted sum below them) and its sets
+    person reaches themself, the weighted sum below them, everybody's ancestors) and its sets
     dropped: the sets alive at once are only those of the people still to be swept past,
     which keeps the memory (and the cache misses) of a large district down.
     """
@@ -666,6 +666,7 @@ class _Settled:
         self.weights = weights
         self.int_weights = int_weights
         self.done = 0
+        self.counted: Counter[int] = Counter()
         self.sizes = [0] * n
         self.edge_counts = [0] * n
         self.loops = [False] * n
@@ -677,6 +678,7 @@ class _Settled:
             return
         self.done = hi
         block = reach[lo:hi]
+        self.counted.update(itertools.chain.from_iterable(block))
         self.sizes[lo:hi] = map(len, block)
         self.edge_counts[lo:hi] = map(len, edges[lo:hi])
         loops = list(map(operator.contains, block, range(lo, hi)))
@@ -793,40 +795,54 @@ def compute_sorted(
         return _compute(people, starts, students_reached, "auto", appearance)
 
 
-def _ancestors(
-    n: int, plans: Sequence[_Plan], budget: int | None, *, bits: bool = False
-) -> tuple[list[int], list[int]]:
-    """Everybody's ancestor count and longest chain ending at them: the up sweep.
+def _longest_chains(n: int, plans: Sequence[_Plan], *, backwards: bool = False) -> list[int]:
+    """The longest chains of :func:`_sweep` alone: no reachable sets, one integer per node.
 
-    The sweep of :func:`_sweep` over the reversed edges, earliest day first: each day's arcs
-    in reverse order (mentor-side first) and its components in reverse order (sources
-    first), as the plans were made for the forward sweep. With sets (no chain edges, no
-    sums) unless ``bits``, then bitsets past ``budget``; bitsets number people the other way
-    round (index ``n - 1 - i``), so the early ones, the usual ancestors, get the low bits.
+    With ``backwards``, the days are taken in reverse and every arc ``(s, d, e)`` as
+    ``(d, s, e)`` (the reversed edges): each day's arcs in reverse order (mentor-side first),
+    each day's components in reverse order (sources first), as the plans were made for the
+    forward sweep.
     """
-    if not bits:
-        up_plans: list[_Plan] = [
-            ([(d, s, e) for s, d, e in reversed(arcs)], None if comps is None else comps[::-1])
-            for arcs, comps in reversed(plans)
-        ]
-        try:
-            up, depth, _, _ = _sweep(n, up_plans, _Sets, edge_sets=False, budget=budget)
-        except _TooDenseError:
-            pass
-        else:
-            loops = map(operator.contains, up, range(n))
-            return list(map(operator.sub, map(len, up), loops)), depth
-    top = n - 1
-    up_plans = [
-        (
-            [(top - d, top - s, e) for s, d, e in reversed(arcs)],
-            None if comps is None else [[top - x for x in c] for c in reversed(comps)],
-        )
-        for arcs, comps in reversed(plans)
-    ]
-    up, depth, _, _ = _sweep(n, up_plans, _Bits, edge_sets=False)
-    counts = [r.bit_count() - ((r >> j) & 1) for j, r in enumerate(up)]
-    return counts[::-1], depth[::-1]
+    longest = [0] * n
+    for arcs, components in reversed(plans) if backwards else plans:
+        if components is None:
+            if backwards:
+                for d, s, _ in reversed(arcs):
+                    if longest[d] >= longest[s]:
+                        longest[s] = longest[d] + 1
+            else:
+                for s, d, _ in arcs:
+                    if longest[d] >= longest[s]:
+                        longest[s] = longest[d] + 1
+            continue
+        if backwards:
+            arcs = [(d, s, e) for s, d, e in arcs]
+            components = components[::-1]
+        out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for s, d, e in arcs:
+            out[s].append((d, e))
+        for members in components:
+            if len(members) == 1:
+                x = members[0]
+                for d, _ in out.get(x, ()):
+                    if longest[d] >= longest[x]:
+                        longest[x] = longest[d] + 1
+                continue
+            comp = set(members)
+            exit_value: dict[int, int] = {}
+            inner: list[_Arc] = []
+            for x in members:
+                value = longest[x]
+                for d, e in out.get(x, ()):
+                    if d in comp:
+                        inner.append((x, d, e))
+                    else:
+                        value = max(value, longest[d] + 1)
+                exit_value[x] = value
+            best = _longest_trails(comp, inner, exit_value)
+            for x in members:
+                longest[x] = best[x]
+    return longest
 
 
 def _records(columns: Sequence[Sequence[Any]], ids: Sequence[str]) -> list[GenealogyMetrics]:
@@ -931,15 +947,30 @@ def _compute(
             settled = None
     if settled is not None:
         loops = settled.loops
-        # Ancestors: the same sweep over the reversed edges, earliest day first (sets, no
-        # chain edges): x is an ancestor of p exactly when a reversed chain reaches x from p.
-        n_ancestors, ancestor_depth = _ancestors(n, plans, budget)
+        # Ancestors: x is an ancestor of p exactly when p is in R[x], so counting every
+        # member of every reachable set (as the sets settle) gives everybody's ancestors at
+        # once. The longest chains ending at each person take an integer-only sweep over
+        # the reversed edges, earliest day first.
+        members_of = map(settled.counted.get, range(n), itertools.repeat(0))
+        n_ancestors = list(map(operator.sub, members_of, loops))
+        ancestor_depth = _longest_chains(n, plans, backwards=True)
         n_descendants = list(map(operator.sub, settled.sizes, loops))
         n_edges = settled.edge_counts
     else:
         reach, longest, edge_sets, sums = _sweep(n, plans, alg, edge_sets=True)
-        n_ancestors, ancestor_depth = _ancestors(n, plans, None, bits=True)
+        # The up sweep: reversed edges, earliest day first, people numbered earliest-first;
+        # each day's arcs and components in reverse order (see _longest_chains).
+        up_plans: list[_Plan] = [
+            (
+                [(top - d, top - s, e) for s, d, e in reversed(arcs)],
+                None if comps is None else [[top - x for x in c] for c in reversed(comps)],
+            )
+            for arcs, comps in reversed(plans)
+        ]
+        up_reach, up_longest, _, _ = _sweep(n, up_plans, alg, edge_sets=False)
         loops = [(r >> i) & 1 for i, r in enumerate(reach)]
+        n_ancestors = [r.bit_count() - ((r >> j) & 1) for j, r in enumerate(up_reach)][::-1]
+        ancestor_depth = up_longest[::-1]
         n_descendants = [r.bit_count() - loop for r, loop in zip(reach, loops, strict=True)]
         n_edges = [r.bit_count() for r in edge_sets]
 
