@@ -6,7 +6,8 @@ of memory (issue 5), and within 10x of the baseline (issue 14). The baseline is 
 (not time-respecting) ``networkx.descendants`` search of the same graph from a single root,
 the mentor of the earliest mentorship: in a district it reaches nearly everybody, so it is
 one traversal of the whole graph, timed in the same process so the ratio holds on a noisy
-machine.
+machine. The split is printed too, each part against the baseline: the store's reads
+(``read_fields``), the graph built from what they gave, and the metrics.
 
 ``--growth`` measures how build + metrics grow (issue 14: exponent <= 1.15): districts of
 25,000 and 100,000 people, each run in a fresh process, alternately, ``--repeat`` times; the
