@@ -13,7 +13,7 @@ import operator
 import types
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast, overload
 
 import attrs
 import networkx as nx
@@ -131,7 +131,13 @@ class _Built(Generic[T]):
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
-    def __get__(self, graph: MentorshipGraph, owner: type | None = None) -> T:
+    @overload
+    def __get__(self, graph: None, owner: type) -> _Built[T]: ...
+    @overload
+    def __get__(self, graph: MentorshipGraph, owner: type | None = None) -> T: ...
+    def __get__(self, graph: MentorshipGraph | None, owner: type | None = None) -> T | _Built[T]:
+        if graph is None:  # looked up on the class
+            return self
         built = graph._built
         name = self._name
         if name not in built:
