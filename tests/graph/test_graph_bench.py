@@ -18,8 +18,16 @@ def test_the_graph_benchmark_runs_and_prints_its_goal_lines(tmp_path):
     out = result.stdout
     assert re.search(r"district: 300 people, [\d,]+ mentorships", out)
     assert re.search(r"total\s+:\s+\d+\.\d\d s cpu", out)
+    assert re.search(r"the store's reads\s+:\s+\d+\.\d\d s cpu", out)
+    assert re.search(r"the build from the rows\s+:\s+\d+\.\d\d s cpu", out)
+    split = r"split / baseline\s+:\s+reads \d+\.\dx, build \d+\.\dx, metrics \d+\.\dx"
+    assert re.search(split, out)
     assert re.search(r"ratio metrics / baseline\s+:\s+\d+\.\dx", out)
     assert db.exists()  # built once, reused by the next run
+    again = subprocess.run([*args, "--runs", "2"], capture_output=True, text=True, check=False,
+                           cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "(best of 2 runs)" in again.stdout
 
 
 GENEALOGY = BENCH.with_name("bench_genealogy.py")

@@ -13,7 +13,7 @@ import operator
 import types
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast, overload
 
 import attrs
 import networkx as nx
@@ -111,6 +111,42 @@ def _pseudonym(key: bytes, value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:20]
 
 
+T = TypeVar("T")
+
+
+class _Built(Generic[T]):
+    """A graph attribute built from what the graph was given, on first use, then cached.
+
+    ``graph._given[name]`` holds what a store gave for one entity class (rows of field
+    values, or the entities); the first read builds the entities (`_entities`), shapes them
+    (``shape(graph, entities)``), keeps the result in ``graph._built[name]`` and drops what
+    was given.
+    """
+
+    def __init__(self, cls: type[Entity], shape: Callable[[Any, list[Any]], T]) -> None:
+        self._cls = cls
+        self._shape = shape
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, graph: None, owner: type) -> _Built[T]: ...
+    @overload
+    def __get__(self, graph: MentorshipGraph, owner: type | None = None) -> T: ...
+    def __get__(self, graph: MentorshipGraph | None, owner: type | None = None) -> T | _Built[T]:
+        if graph is None:  # looked up on the class
+            return self
+        built = graph._built
+        name = self._name
+        if name not in built:
+            given = graph._given.pop(name, (None, []))
+            built[name] = self._shape(graph, _entities(self._cls, given))
+        value: T = built[name]
+        return value
+
+
 class MentorshipGraph:
     """The mentorship network: people as nodes, one mentor -> mentee edge per mentorship.
 
@@ -186,12 +222,8 @@ class MentorshipGraph:
             dict(reached),
             restrict_people=_restrict_people,
         )
-        self._ms_cache: tuple[Mentorship, ...] | None = tuple(ordered)
-        self._ms_given: _Given = (None, [])
-        self._people_cache: dict[str, Person] | None = None
-        self._people_given: _Given = (None, people)
-        self._outcomes_cache: tuple[Outcome, ...] | None = outs
-        self._outcomes_given: _Given = (None, [])
+        self._built: dict[str, Any] = {"_ms": tuple(ordered), "_outcomes": outs}
+        self._given: dict[str, _Given] = {"_people": (None, people)}
 
     def _setup(
         self,
@@ -250,40 +282,21 @@ class MentorshipGraph:
             dict(reached),
             restrict_people=restrict_people,
         )
-        self._ms_given = (ms[0], ordered)
-        self._ms_cache = None
-        self._people_given = people
-        self._people_cache = None
-        self._outcomes_given = outcomes
-        self._outcomes_cache = None
+        self._built = {}
+        self._given = {"_ms": (ms[0], ordered), "_people": people, "_outcomes": outcomes}
         return self
 
-    @property
-    def _ms(self) -> tuple[Mentorship, ...]:
-        """The mentorships by start then id (built from the stored rows on first use)."""
-        if self._ms_cache is None:
-            self._ms_cache = tuple(_entities(Mentorship, self._ms_given))
-            self._ms_given = (None, [])
-        return self._ms_cache
+    def _people_by_id(self, people: list[Person]) -> dict[str, Person]:
+        if self._restrict_people:
+            keep = self._first
+            return {p.id: p for p in people if p.id in keep}
+        return dict(zip(map(_ID, people), people, strict=True))
 
-    @property
-    def _people(self) -> dict[str, Person]:
-        if self._people_cache is None:
-            people = _entities(Person, self._people_given)
-            if self._restrict_people:
-                keep = self._first
-                self._people_cache = {p.id: p for p in people if p.id in keep}
-            else:
-                self._people_cache = dict(zip(map(_ID, people), people, strict=True))
-            self._people_given = (None, [])
-        return self._people_cache
-
-    @property
-    def _outcomes(self) -> tuple[Outcome, ...]:
-        if self._outcomes_cache is None:
-            self._outcomes_cache = tuple(_entities(Outcome, self._outcomes_given))
-            self._outcomes_given = (None, [])
-        return self._outcomes_cache
+    #: The mentorships by start then id, the people by id and the outcomes: built from the
+    #: stored rows on first use (the metrics and the searches by id do not need them).
+    _ms = _Built(Mentorship, lambda graph, items: tuple(items))
+    _people = _Built(Person, _people_by_id)
+    _outcomes = _Built(Outcome, lambda graph, items: tuple(items))
 
     # --- construction ------------------------------------------------------------------
 

@@ -1020,16 +1020,21 @@ def _compute(
             g_index[g] = 1 if fertile == 1 else _g_index(counts)
         if fertile < 2:
             continue  # one branch (at most) leads on: no cousins through g
+        led_on = list(filter(None, branches.values()))
+        everyone = set().union(*led_on)  # a fresh set per g, not changed after: shared
+        if len(everyone) == sum(counts):
+            # Nobody is reached through two mentees of g (the usual case): each branch
+            # gets everyone outside it.
+            for branch in led_on:
+                deque(map(list.append, map(handed_of, branch), repeat(everyone - branch)),
+                      maxlen=0)  # fmt: skip
+            continue
         seen: set[int] = set()
         repeated: set[int] = set()
-        for branch in branches.values():
-            if branch:
-                repeated |= seen & branch
-                seen |= branch
-        everyone = seen  # a fresh set per g, not changed after: shared by the branches
-        for branch in branches.values():
-            if not branch:
-                continue
+        for branch in led_on:
+            repeated |= seen & branch
+            seen |= branch
+        for branch in led_on:
             only_here = branch - repeated
             others = everyone - only_here if only_here else everyone
             if not others:
@@ -1069,6 +1074,9 @@ def _compute(
         fecundity, fertility, n_descendants, longest, n_edges, n_cousins, g_index, mentors,
         n_ancestors, ancestor_depth, weights, lineage_reach,
     )  # fmt: skip
-    # The columns are by index; the records follow ``ids``.
-    by_id = [list(map(column.__getitem__, idx)) for column in columns]
-    return dict(zip(ids, _records(by_id, ids), strict=True))
+    # The columns are by index: the records are made in that order (each person's id put at
+    # their index), then listed in the order of ``ids``.
+    id_at: list[Any] = [None] * n
+    deque(map(id_at.__setitem__, idx, ids), maxlen=0)
+    records = _records(columns, id_at)
+    return dict(zip(ids, map(records.__getitem__, idx), strict=True))
