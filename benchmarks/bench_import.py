@@ -107,7 +107,7 @@ def main() -> None:
     best_import = min(t["import"] for t in rounds)
     print(
         f"best of {args.rounds}: put_many {best_put:.2f} s, import {best_import:.2f} s, "
-        f"ratio {best_import / best_put:.2f}x (lowest round ratio {min(ratios):.2f}x)"
+        f"ratio {best_import / best_put:.2f}x (lowest single ratio {min(ratios):.2f}x)"
     )
     print(
         f"mentorkit import / put_many: {statistics.median(ratios):.2f}x "

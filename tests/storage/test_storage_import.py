@@ -73,9 +73,9 @@ def _person(id: str, **fields: object) -> dict[str, object]:
     return doc
 
 
-_STORED = st.lists(
-    strategies.entities(), max_size=6, unique_by=lambda e: (e.collection, e.id)
-).map(lambda entities: MemoryStore().put_many([attrs.evolve(e, version=0) for e in entities]))
+_STORED = st.lists(strategies.entities(), max_size=6, unique_by=lambda e: (e.collection, e.id)).map(
+    lambda entities: MemoryStore().put_many([attrs.evolve(e, version=0) for e in entities])
+)
 
 
 # -- the shortcut is the reference -------------------------------------------------------------
