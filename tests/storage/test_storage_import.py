@@ -197,7 +197,7 @@ def test_an_entry_of_another_collection_is_refused():
     [
         ({"$schema": 2}, "has schema version 2"),
         ({"$schema": True}, "has schema version True"),
-        ({"$schema": None}, "has schema version None"),
+        ({"$schema": None}, "has no schema version"),
         ({"$type": "no_such_type"}, "'no_such_type', which is not a registered entity type"),
     ],
 )
@@ -288,3 +288,22 @@ def test_the_collector_is_paused_during_an_import_and_left_as_it_was(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_rows_made_before_the_index_layout_changed_are_made_again():
+    # A store opened after the document was checked may adopt another layout (one another
+    # process registered): the keys of the rows must follow the layout at the write.
+    from mentorkit.storage import register_index
+
+    checked = _transfer.check_document(_document_of(_person("p-1", title="Principal")))
+    before = _codec.INDEXES["person"]
+    was_registered = "person" in _codec._REGISTERED
+    register_index("person", *before, "title", replace=True)
+    try:
+        store = MemoryStore()
+        store.restore(checked)
+        assert [p.id for p in store.find(Person, title="Principal")] == ["p-1"]
+    finally:
+        register_index("person", *before, replace=True)
+        if not was_registered:
+            _codec._REGISTERED.discard("person")

@@ -455,9 +455,10 @@ class BaseStore:
             StorageError: the store cannot be written.
         """
         with _bulk():
-            if type(entities) is _document.Checked:
+            if isinstance(entities, _document.Checked) and entities.layout == _codec.index_layout():
                 # Made by the converter from an exported document, and written by the
-                # generated writer (see _transfer.check_document): validated once already.
+                # generated writer (see _transfer.check_document): validated once already,
+                # with the index keys of the layout this store uses.
                 rows = [
                     _restored(e) if r is None else r
                     for e, r in zip(entities.entities, entities.rows, strict=True)

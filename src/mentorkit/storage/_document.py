@@ -174,13 +174,18 @@ class Checked(Sequence["Entity"]):
     built-in store (``BaseStore.restore``) writes the rows made with them instead of
     validating and encoding each entity a second time. ``rows[i]`` is the row of
     ``entities[i]`` at its own version, or ``None`` where the generated writer declined.
+    ``layout`` is the index layout the rows' keys follow (``_codec.index_layout()``): a
+    store opened since may have adopted another one, and then the rows are not used.
     """
 
-    __slots__ = ("entities", "rows")
+    __slots__ = ("entities", "layout", "rows")
 
-    def __init__(self, entities: tuple[Entity, ...], rows: tuple[Row | None, ...]) -> None:
+    def __init__(
+        self, entities: tuple[Entity, ...], rows: tuple[Row | None, ...], layout: str
+    ) -> None:
         self.entities = entities
         self.rows = rows
+        self.layout = layout
 
     def __len__(self) -> int:
         return len(self.entities)

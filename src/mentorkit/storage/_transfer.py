@@ -171,6 +171,7 @@ def check_document(document: str | bytes) -> _document.Checked:
     with paused():
         found = _document.parse(document, "the imported document")
         trusted = not attrs.validators.get_disabled()
+        layout = _codec.index_layout()
         entities: list[Any] = []
         rows: list[_codec.Row | None] = []
         hooks: dict[str, _Hook] = {}
@@ -199,7 +200,7 @@ def check_document(document: str | bytes) -> _document.Checked:
                         pass
                 entities.append(entity)
                 rows.append(row)
-    return _document.Checked(tuple(entities), tuple(rows))
+    return _document.Checked(tuple(entities), tuple(rows), layout)
 
 
 class _Hook(NamedTuple):
@@ -245,9 +246,10 @@ def _hook(tag: str, collection: str, id: str) -> _Hook:
 
 
 def _wrong_schema(tag: str, collection: str, id: str, schema: object) -> StorageError:
+    has = "no schema version" if schema is None else f"schema version {schema!r}"
     return StorageError(
-        f"the imported {tag!r} entry {collection}/{id} has schema version {schema!r} (or "
-        f"none); this mentorkit reads version {SCHEMA_VERSION}"
+        f"the imported {tag!r} entry {collection}/{id} has {has}; this mentorkit reads "
+        f"version {SCHEMA_VERSION}"
     )
 
 
@@ -258,4 +260,4 @@ def _invalid(collection: str, entry: dict[str, Any], cls: type[Any], exc: Except
         structure(entry, cls)
     except ValidationError as detailed:
         return StorageError(f"{where} is not valid: {detailed}")
-    return StorageError(f"{where} is not valid: {exc}")
+    return StorageError(f"{where} is not valid ({type(exc).__name__})")  # no value echoed
