@@ -215,13 +215,6 @@ def test_a_range_over_an_int_enum_key_finds_what_comparing_the_values_finds(make
 # -- a document the converter refuses must not be read by a store either -----------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/_codec.py decode/decode_many (owned by storage-read) compare the "
-    "stored $schema with ==, so true and 1.0 pass for 1, where from_dict/from_json refuse "
-    "them (type(version) is not int): import_store takes a document from_json refuses. "
-    "Fix: type(schema) is int and schema == SCHEMA_VERSION, in decode and decode_many.",
-)
 @pytest.mark.parametrize("schema", [True, 1.0])
 def test_a_document_whose_schema_from_json_refuses_is_refused_by_import_store(schema):
     source = MemoryStore()

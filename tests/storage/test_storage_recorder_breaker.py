@@ -77,14 +77,6 @@ def _empty(store) -> None:
         assert store.export_documents().get(name, []) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AttributeError, TypeError),
-    reason="storage/_base.py restore (owned by import-speed) calls attrs.evolve on each item "
-    "first: a non-entity raises a raw AttributeError/TypeError from a public call. Fix: "
-    "check isinstance(e, Entity) (and a version that is an int >= 1) before anything else "
-    "and raise ValidationError(field='entities').",
-)
 @pytest.mark.parametrize("bad", [{"id": "p-1"}, None], ids=["a-dict", "None"])
 def test_restore_refuses_what_is_not_an_entity_with_a_mentorkit_error(url, bad):
     with open_store(url) as store:

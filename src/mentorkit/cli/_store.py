@@ -179,18 +179,15 @@ def run_import(args: argparse.Namespace) -> int:
                 text = f.read()
     except (OSError, ValueError) as exc:  # ValueError: not UTF-8, or a NUL in the name
         raise StorageError(f"cannot read {args.file}: {exc}") from None
-    from mentorkit._gc import paused
-
     url = args.store or default_store()
     # Validate the whole document before opening (perhaps creating) the store, and remove
     # what the import created if it fails anyway: a failed import leaves nothing behind.
-    # Decoding and encoding every entity make no reference cycles, but the collector's full
-    # passes over them took a fifth of the import (benchmarks/bench_import.py).
-    with paused():
-        entities = check_document(text)
+    # Both steps pause the garbage collector (benchmarks/bench_import.py).
+    entities = check_document(text)
+    del text  # the document's text is not needed any more: free it before the writes
     created = _new_files(url)
     try:
-        with open_cli_store(args) as store, paused():
+        with open_cli_store(args) as store:
             count = load_entities(store, entities)
     except BaseException:
         for path in created:

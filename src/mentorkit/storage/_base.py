@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+
+import attrs
 
 from mentorkit._gc import paused
 from mentorkit.errors import ConflictError, NotFoundError, StorageError, ValidationError
 from mentorkit.model import Entity
 from mentorkit.model._checks import MAX_VERSION
-from mentorkit.storage import _codec
+from mentorkit.storage import _codec, _document
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from types import TracebackType
 
     from mentorkit.storage._codec import Row, Term
@@ -441,31 +443,82 @@ class BaseStore:
     def restore(self, entities: Sequence[Entity]) -> None:
         """Insert entities keeping their versions (``>= 1``), all or nothing.
 
-        See [Recorder][mentorkit.storage.Recorder].
+        See [Recorder][mentorkit.storage.Recorder]. Each entity is validated and encoded
+        once, as a write does, with the collector paused (its previous state is restored,
+        whatever happens).
 
         Raises:
-            ValidationError: an entity is not valid (nothing is written).
-            ConflictError: an id exists in the store already, or appears twice.
+            ValidationError: an entity is not valid (nothing is written); the message names
+                its collection and id.
+            ConflictError: an id exists in the store already, or appears twice (the
+                message names it).
             StorageError: the store cannot be written.
         """
-        import attrs
+        with _bulk():
+            if isinstance(entities, _document.Checked) and entities.layout == _codec.index_layout():
+                # Made by the converter from an exported document, and written by the
+                # generated writer (see _transfer.check_document): validated once already,
+                # with the index keys of the layout this store uses.
+                rows = [
+                    _restored(e) if r is None else r
+                    for e, r in zip(entities.entities, entities.rows, strict=True)
+                ]
+            else:
+                rows = [_restored(e) for e in entities]
+            if not rows:
+                return
+            try:
+                with self._txn(write=True):
+                    with self._errors():
+                        done = self._insert(rows)
+                    if done != len(rows):
+                        raise _MismatchError(rows)
+            except _MismatchError:
+                raise self._restore_conflict(rows) from None
 
-        rows = [_codec.encode(attrs.evolve(e, version=e.version - 1)) for e in entities]
+    def _restore_conflict(self, rows: Sequence[Row]) -> ConflictError:
+        """Why a restore wrote fewer rows than asked (diagnosed after its rollback)."""
+        with self._txn(write=False), self._errors():
+            for row in rows:
+                if self._fetch(row.collection, row.id) is not None:
+                    return ConflictError(
+                        f"{row.collection}/{row.id} already exists in {self!r}; "
+                        "import into an empty store"
+                    )
+        seen: set[tuple[str, str]] = set()
+        for row in rows:
+            if (row.collection, row.id) in seen:
+                return ConflictError(f"{row.collection}/{row.id} appears twice in one restore")
+            seen.add((row.collection, row.id))
+        return ConflictError(f"{len(rows)} entities changed while being restored; try again")
+
+
+def _restored(entity: Entity) -> Row:
+    """The row of an entity restored at its own version (validated as a write validates)."""
+    if not isinstance(entity, Entity):
+        raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
+    version = entity.version
+    if type(version) is not int or not 1 <= version <= MAX_VERSION:
+        raise ValidationError(
+            f"must be an integer from 1 to {MAX_VERSION} (a restored entity keeps its version)",
+            field="version",
+            value=version,
+        )
+    meta = _codec.info(type(entity))
+    if meta.fast_encode is not None:
+        # The generated write with the version kept: the same row as the reference below,
+        # without first making the entity at ``version - 1`` (property-tested).
         try:
-            with self._txn(write=True):
-                with self._errors():
-                    done = self._insert(rows)
-                if done != len(rows):
-                    raise _MismatchError(rows)
-        except _MismatchError:
-            with self._txn(write=False), self._errors():
-                for row in rows:
-                    if self._fetch(row.collection, row.id) is not None:
-                        raise ConflictError(
-                            f"{row.collection}/{row.id} already exists in {self!r}; "
-                            "import into an empty store"
-                        ) from None
-            raise ConflictError("an imported id appears twice") from None
+            return cast("Callable[[Entity, bool], Row]", meta.fast_encode)(entity, True)
+        except Exception:  # noqa: S110 - the reference path below decides and explains
+            pass
+    try:
+        earlier = attrs.evolve(entity, version=version - 1)
+    except ValidationError as exc:  # a validator refused a field: say which entity
+        raise ValidationError(
+            f"{meta.collection}/{entity.id}: {exc.message}", field=exc.field, errors=exc.errors
+        ) from exc
+    return _codec.encode(earlier)
 
 
 class _MismatchError(Exception):

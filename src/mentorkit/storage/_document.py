@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from mentorkit.errors import StorageError
 from mentorkit.model._checks import MAX_VERSION
@@ -24,6 +25,9 @@ from mentorkit.serialization import TAG_KEY
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from mentorkit.model import Entity
+    from mentorkit.storage._codec import Row
 
 #: The ``$type`` of a whole-store document.
 STORE_TAG = "mentorkit.store"
@@ -84,8 +88,12 @@ def _fail(where: str, why: str) -> StorageError:
     return StorageError(f"{where} is not a mentorkit store document: {why}")
 
 
-def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
-    """Parse a whole-store document into its documents, by collection.
+def parse(text: str | bytes, where: str) -> dict[str, list[dict[str, Any]]]:
+    """Parse a whole-store document once: its entries (JSON objects), by collection.
+
+    Every entry has a string ``$type`` and ``id`` and a ``version`` from 1 to
+    ``MAX_VERSION``, and no id appears twice in a collection; the entries are not decoded
+    further (see ``_transfer.check_document``).
 
     Args:
         text: The document.
@@ -93,7 +101,7 @@ def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
 
     Raises:
         StorageError: not JSON, not a mentorkit store document, a newer layout version, or
-            a malformed entry (the message says which).
+            a malformed entry (the message names its collection, position and id).
     """
     try:
         doc: Any = json.loads(text)
@@ -104,7 +112,7 @@ def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
     schema = doc.get("$schema")
     if type(schema) is not int:  # true == 1 in Python: a bool or float is no schema number
         raise _fail(where, f'bad "$schema" {schema!r}')
-    if isinstance(schema, int) and not isinstance(schema, bool) and schema > STORE_SCHEMA:
+    if schema > STORE_SCHEMA:
         raise StorageError(
             f"{where} was written by a newer mentorkit (store schema {schema}); this one "
             f"reads schema {STORE_SCHEMA} and older: upgrade mentorkit"
@@ -114,30 +122,80 @@ def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
     collections = doc.get("collections")
     if not isinstance(collections, dict):
         raise _fail(where, '"collections" must be an object')
-    out: dict[str, list[Stored]] = {}
     for name, entries in collections.items():
         if not isinstance(entries, list):
             raise _fail(where, f"collection {name!r} must be a list")
-        found = out[name] = []
+        ids: set[str] = set()
         for i, entry in enumerate(entries):
-            tag = entry.get(TAG_KEY) if isinstance(entry, dict) else None
-            id = entry.get("id") if isinstance(entry, dict) else None
-            version = entry.get("version") if isinstance(entry, dict) else None
+            ok = type(entry) is dict
+            id = entry.get("id") if ok else None
+            version = entry.get("version") if ok else None
             if (
-                not isinstance(tag, str)
-                or not isinstance(id, str)
-                or isinstance(version, bool)
-                or not isinstance(version, int)
+                not ok
+                or type(entry.get(TAG_KEY)) is not str
+                or type(id) is not str
+                or type(version) is not int
                 or not 1 <= version <= MAX_VERSION
             ):
+                named = f" (id {id!r})" if type(id) is str else ""
                 raise _fail(
                     where,
-                    f"collections.{name}[{i}] needs a string $type and id and a version from 1 to "
-                    f"{MAX_VERSION}",
+                    f"collections.{name}[{i}]{named} needs a string $type and id and a "
+                    f"version from 1 to {MAX_VERSION}",
                 )
-            text_ = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-            found.append(Stored(tag, id, version, text_))
-        ids = [s.id for s in found]
-        if len(set(ids)) != len(ids):
-            raise _fail(where, f"collection {name!r} holds an id twice")
-    return out
+            if id in ids:
+                raise _fail(where, f"collection {name!r} holds the id {id!r} twice")
+            ids.add(id)
+    return collections
+
+
+def load(text: str | bytes, where: str) -> dict[str, list[Stored]]:
+    """Parse a whole-store document into its documents (compact JSON text), by collection.
+
+    Args:
+        text: The document.
+        where: What to call it in error messages (a path).
+
+    Raises:
+        StorageError: as `parse` does.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return {
+        name: [Stored(e[TAG_KEY], e["id"], e["version"], dumps(e)) for e in entries]
+        for name, entries in parse(text, where).items()
+    }
+
+
+class Checked(Sequence["Entity"]):
+    """The entities of an imported document, made by the converter, with their stored rows.
+
+    What ``_transfer.check_document`` returns, and hands to a store's ``restore``: to any
+    [Recorder][mentorkit.storage.Recorder] it is a read-only sequence of entities; a
+    built-in store (``BaseStore.restore``) writes the rows made with them instead of
+    validating and encoding each entity a second time. ``rows[i]`` is the row of
+    ``entities[i]`` at its own version, or ``None`` where the generated writer declined.
+    ``layout`` is the index layout the rows' keys follow (``_codec.index_layout()``): a
+    store opened since may have adopted another one, and then the rows are not used.
+    """
+
+    __slots__ = ("entities", "layout", "rows")
+
+    def __init__(
+        self, entities: tuple[Entity, ...], rows: tuple[Row | None, ...], layout: str
+    ) -> None:
+        self.entities = entities
+        self.rows = rows
+        self.layout = layout
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    @overload
+    def __getitem__(self, index: int) -> Entity: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Entity, ...]: ...
+    def __getitem__(self, index: int | slice) -> Entity | tuple[Entity, ...]:
+        return self.entities[index]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} checked entities>"

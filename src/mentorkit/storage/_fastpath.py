@@ -330,6 +330,9 @@ def make_encoder(
     stored)`` (``head`` is ``(collection, tag)``), exactly what the reference path would, or
     raises (anything): the caller then takes the reference path, which raises its usual,
     precise errors. ``None``: no shortcut for ``cls``.
+
+    ``encode(entity, True)`` keeps the entity's version (a restore, ``version >= 1``): the
+    row of ``entity`` read at ``version - 1``, without first making that entity.
     """
     env: dict[str, Any] = {}
     restamp = _restamp_body(cls, env)
@@ -340,8 +343,8 @@ def make_encoder(
     # ``row`` is a NamedTuple: tuple.__new__ makes one without its Python-level __new__.
     env.update(_row=row, _tnew=tuple.__new__, _C=head[0], _T=head[1])
     lines = [
-        "def encode(e):",
-        "    expected = e.version",
+        "def encode(e, keep=False):",
+        "    expected = e.version - 1 if keep else e.version",
         f"    if type(expected) is not int or not 0 <= expected < {c.MAX_VERSION}:",
         "        raise _UnsureError",
         "    version = expected + 1",
@@ -355,3 +358,73 @@ def make_encoder(
     ]
     encode: Callable[[Any], Any] = _compile(lines, env, "encode")
     return encode
+
+
+def make_writer(
+    cls: type[Any],
+    *,
+    prefix: str,
+    names: tuple[str, ...],
+    width: int,
+    key: Callable[[object], str | None],
+    row: Callable[..., Any],
+    head: tuple[str, str],
+) -> Callable[[Any], Any] | None:
+    """The write of an entity the converter has just made, at its own version (an import).
+
+    ``write(entity)`` returns the row ``make_encoder(...)(entity, True)`` returns, with the
+    entity itself as the stored one, or raises (anything): the caller then takes that
+    encoder or the reference path. It skips the restamp: an entity the converter's
+    structure hook has just made went through ``__init__`` (converters, validators,
+    ``__attrs_post_init__``) once already. The restamp would run each attrs converter again
+    on the entity's value: the writer does too, and declines unless the answer is that
+    value (the same object, or an equal one of the same type). It checks the exact type of
+    every simple field, which the document text below needs.
+    """
+    if not plain_hooks(cls) or not _slotted(cls):
+        return None
+    for f in attrs.fields(cls):
+        if f.converter is not None and not isinstance(f.converter, types.FunctionType):
+            return None
+    env: dict[str, Any] = {}
+    text = _text_expr(cls, prefix, env)
+    if text is None:
+        return None
+    lines = [
+        "def write(e):",
+        "    version = e.version",
+        f"    if type(version) is not int or not 1 <= version <= {c.MAX_VERSION}:",
+        "        raise _UnsureError",
+    ]
+    env["_UnsureError"] = UnsureError
+    for i, f in enumerate(attrs.fields(cls)):
+        base, opt = _split(f.type)
+        v = f"e.{f.name}"
+        if f.converter is not None:
+            env[f"C{i}"] = f.converter
+            lines.append(f"    w = C{i}({v})")
+            lines.append(
+                f"    if w is not {v} and (type(w) is not type({v}) or w != {v}): "
+                "raise _UnsureError"
+            )
+        none = f"{v} is not None and " if opt else ""
+        if _simple(base):
+            env[f"T{i}"] = base
+            lines.append(f"    if {none}type({v}) is not T{i}: raise _UnsureError")
+        elif not opt and _is_str_tuple(base):
+            lines.append(
+                f"    if type({v}) is not tuple or not all(type(x) is str for x in {v}): "
+                "raise _UnsureError"
+            )
+    keys, result = _keys_body(cls, names, width, key, env, "e")
+    env.update(_row=row, _tnew=tuple.__new__, _C=head[0], _T=head[1])
+    lines += [
+        f"    text = {text}",
+        "    if not text.isascii(): text.encode('utf-8')  # lone surrogates raise",
+        "    i = e.id",
+        "    if '\\x00' in i: raise _UnsureError",
+        *keys,
+        f"    return _tnew(_row, (_C, i, _T, version - 1, version, {result}, text, e))",
+    ]
+    write: Callable[[Any], Any] = _compile(lines, env, "write")
+    return write
