@@ -18,7 +18,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentorkit.errors import StorageError, ValidationError
-from mentorkit.model import Enrollment, Mentorship, Outcome, OutcomeKind, Role, Session
+from mentorkit.model import (
+    ActionItem,
+    Enrollment,
+    Entity,
+    Mentorship,
+    Outcome,
+    OutcomeKind,
+    Role,
+    Session,
+)
+from mentorkit.serialization import registered_types
 from mentorkit.storage import (
     INDEXES,
     JsonStore,
@@ -39,7 +49,13 @@ INDEXED = sorted(
 
 
 def test_every_indexed_collection_has_a_class_under_test():
-    assert {cls.collection for cls in INDEXED} == {c for c, names in INDEXES.items() if names}
+    builtin = {
+        cls.collection
+        for cls in registered_types.values()
+        if issubclass(cls, Entity) and cls.__module__.startswith("mentorkit.")
+    }
+    indexed = {c for c, names in INDEXES.items() if names and c in builtin}
+    assert {cls.collection for cls in INDEXED} == indexed
 
 
 def _decoded(store, cls, names, **filters):
@@ -248,3 +264,61 @@ def test_documents_of_an_unregistered_type_are_reported(tmp_path):
     conn.close()
     with SQLiteStore(path) as store, pytest.raises(StorageError, match="not registered"):
         read_fields(store, Mentorship, ("id", "mentor_id"))
+
+
+# -- the indexes adherence reads: ActionItem.due and .done, Reflection.written --------------
+
+
+def _items():
+    return [
+        ActionItem(id=f"a-{i}", owner_id=f"p-{i % 2}", text="next step", done=i % 3 == 0,
+                   due=dt.date(2025, 1, 1 + i) if i % 4 else None,
+                   session_id=f"s-{i}" if i % 5 else None)
+        for i in range(12)
+    ]  # fmt: skip
+
+
+def test_open_action_items_are_found_by_done():
+    store = MemoryStore()
+    store.put_many(_items())
+    assert [a.id for a in store.find(ActionItem, done=False)] == sorted(
+        a.id for a in _items() if not a.done
+    )
+    got = read_fields(store, ActionItem, ("id", "done", "due"), done=True)
+    assert got == [(a.id, True, a.due) for a in sorted(_items(), key=lambda a: a.id) if a.done]
+
+
+@pytest.mark.parametrize("value", ["false", 0, None, 1])
+def test_a_flag_filter_must_be_true_or_false(value):
+    with pytest.raises(ValidationError) as info:
+        MemoryStore().find(ActionItem, done=value)
+    assert info.value.field == "done"
+
+
+def test_a_store_keyed_before_these_indexes_is_rekeyed_when_opened(tmp_path):
+    path = tmp_path / "old.db"
+    with SQLiteStore(path) as store:
+        store.put_many(_items())
+    # What a store written by an older mentorkit holds: the older built-in definitions, and
+    # nothing in the key columns they did not have.
+    with sqlite3.connect(path) as conn:
+        (text,) = conn.execute(
+            "SELECT value FROM mentorkit_meta WHERE key = 'index_layout'"
+        ).fetchone()
+        layout = json.loads(text)
+        assert layout["action_item"] == ["owner_id", "session_id", "due", "done"]
+        layout["action_item"] = ["owner_id", "session_id"]
+        layout["reflection"] = ["person_id", "mentorship_id", "session_id"]
+        conn.execute(
+            "UPDATE mentorkit_meta SET value = ? WHERE key = 'index_layout'",
+            (json.dumps(layout, separators=(",", ":")),),
+        )
+        conn.execute("UPDATE mentorkit_entities SET k3 = NULL, k4 = NULL")
+    conn.close()
+    with SQLiteStore(path) as store:
+        assert [a.id for a in store.find(ActionItem, done=False)] == sorted(
+            a.id for a in _items() if not a.done
+        )
+        assert read_fields(store, ActionItem, ("id", "due")) == [
+            (a.id, a.due) for a in store.all(ActionItem)
+        ]

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 MAX_KEYS = 6
 
 _INDEXES: dict[str, tuple[str, ...]] = {
-    "action_item": ("owner_id", "session_id"),
+    "action_item": ("owner_id", "session_id", "due", "done"),
     "action_plan": ("person_id", "goal_id"),
     "assessment": ("person_id",),
     "coaching_cycle": ("person_id", "coach_id", "program_id", "mentorship_id"),
@@ -53,7 +53,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "org_unit": ("parent_id", "kind"),
     "outcome": ("person_id", "kind"),
     "person": ("org_unit_id", "supervisor_id"),
-    "reflection": ("person_id", "mentorship_id", "session_id"),
+    "reflection": ("person_id", "mentorship_id", "session_id", "written"),
     "session": ("mentorship_id", "start", "engagement_id"),
     "survey_result": ("survey_id", "org_unit_id", "cycle", "condition"),
     "survey_response": ("survey_id", "org_unit_id", "cycle"),
@@ -83,7 +83,7 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
 
     Raises:
         ValidationError: a malformed name, too many or repeated fields, a field whose type
-            is not str, an enum, date or datetime (or optional of those) in a registered
+            is not str, bool, an enum, date or datetime (or optional of those) in a registered
             class of the collection, or a collection that is indexed differently already
             (without ``replace``).
 
@@ -121,20 +121,20 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
 
 
 def _check_key_type(cls: type[Any], name: str) -> None:
-    """Require an indexable field type: str, an enum, date or datetime (or optional).
+    """Require an indexable field type: str, bool, an enum, date or datetime (or optional).
 
     Raises:
         ValidationError: naming the field and its type.
     """
     for tp in _field_types(cls, name):
-        if tp is type(None) or tp in (str, dt.date, dt.datetime):
+        if tp is type(None) or tp in (str, bool, dt.date, dt.datetime):
             continue
         if isinstance(tp, type) and issubclass(tp, Enum):
             continue
         raise ValidationError(
             f"cannot be indexed: {cls.__qualname__}.{name} is of type "
-            f"{getattr(tp, '__qualname__', tp)}; indexed fields must be str, an enum, date or "
-            "datetime (or optional)",
+            f"{getattr(tp, '__qualname__', tp)}; indexed fields must be str, bool, an enum, date "
+            "or datetime (or optional)",
             field=name,
             value=getattr(tp, "__qualname__", repr(tp)),
         )
@@ -166,6 +166,8 @@ def key(value: object) -> str | None:
     """The text an indexed value is stored and compared as (order-preserving per type)."""
     if value is None:
         return None
+    if value is True or value is False:
+        return "true" if value else "false"  # what json.dumps writes, sooner
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, dt.datetime):
@@ -775,6 +777,8 @@ def _key_source(f: attrs.Attribute[Any], base: Any, position: int) -> tuple[Any,
         return ("column", position, None)
     if base is dt.date:
         return ("column", position, _DAY)
+    if base is bool:
+        return ("column", position, {key(True): True, key(False): False, None: None})
     return ("doc",)
 
 
@@ -825,7 +829,8 @@ def decode_keyed(
         return None
     docs: list[tuple[Any, ...]] = []
     if plan.doc:
-        found = ((r[0], r[-1]) for r in rows)
+        tags, texts = map(operator.itemgetter(0), rows), map(operator.itemgetter(-1), rows)
+        found = zip(tags, texts, strict=True)
         docs = decode_fields(found, collection, plan.doc)
     try:
         got: list[tuple[Any, ...]] = plan.read(rows, docs, _Days())
@@ -948,6 +953,10 @@ def _filter_value(cls: type[Any], name: str, value: object) -> str | None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return key(value)
         raise ValidationError("must be a date", field=name, value=value)
+    if bool in allowed:
+        if value is True or value is False:
+            return key(value)
+        raise ValidationError("must be True or False", field=name, value=value)
     for tp in allowed:
         if isinstance(tp, type) and issubclass(tp, Enum):
             try:
