@@ -596,8 +596,8 @@ def _project(doc: dict[str, Any], plan: tuple[_Step, ...], memo: list[dict[Any, 
                 t = type(raw)
                 if t is str or t is int or t is bool or raw is None:
                     k = (t, raw)
-                elif t is list and not raw:
-                    k = (t, ())
+                elif t is list and all([type(x) is str for x in raw]):
+                    k = (t, tuple(raw))  # ids, activities: a team's repeat (str: exact ==)
                 if k is not _NO and (value := memo[i].get(k, _NO)) is not _NO:
                     values.append(value)
                     continue
@@ -623,9 +623,10 @@ def decode_fields(
     it ran when the entity was stored). A row that fails any of this (or of a class read by
     a hook of its own) is decoded whole, with :func:`decode`'s answer or error.
 
-    Dates, times, enums and flags repeat across a batch: for fields of other types than
-    str and int, the answer for a JSON scalar (or an empty list) is remembered for the batch
-    when it is immutable, so sharing it is safe.
+    Dates, times, enums and flags repeat across a batch, and so do lists of ids (a team's
+    participants) and of enum values: for fields of other types than str and int, the
+    answer for a JSON scalar (or a list of strings) is remembered for the batch when it is
+    immutable, so sharing it is safe.
     """
     out: list[tuple[Any, ...]] = []
     append = out.append
