@@ -25,6 +25,7 @@ from mentorkit.model import (
     Mentorship,
     Outcome,
     OutcomeKind,
+    Reflection,
     Role,
     Session,
 )
@@ -295,30 +296,63 @@ def test_a_flag_filter_must_be_true_or_false(value):
     assert info.value.field == "done"
 
 
-def test_a_store_keyed_before_these_indexes_is_rekeyed_when_opened(tmp_path):
+def _make_old(conn, placeholder):
+    """Turn a store into one an older mentorkit wrote: the older built-in definitions, and
+    nothing in the key columns they did not have."""
+    p = placeholder
+    (text,) = conn.execute("SELECT value FROM mentorkit_meta WHERE key = 'index_layout'").fetchone()
+    layout = json.loads(text)
+    assert layout["action_item"] == ["owner_id", "session_id", "due", "done"]
+    assert layout["reflection"] == ["person_id", "mentorship_id", "session_id", "written"]
+    layout["action_item"] = ["owner_id", "session_id"]
+    layout["reflection"] = ["person_id", "mentorship_id", "session_id"]
+    conn.execute(
+        f"UPDATE mentorkit_meta SET value = {p} WHERE key = 'index_layout'",
+        (json.dumps(layout, separators=(",", ":")),),
+    )
+    conn.execute("UPDATE mentorkit_entities SET k3 = NULL, k4 = NULL")
+
+
+def _reflections():
+    return [
+        Reflection(id=f"r-{i}", person_id="p-1", written=dt.date(2025, 1 + i, 28), text="ok",
+                   mentorship_id="m-1" if i % 2 else None)
+        for i in range(5)
+    ]  # fmt: skip
+
+
+def _check_rekeyed(store):
+    assert [a.id for a in store.find(ActionItem, done=False)] == sorted(
+        a.id for a in _items() if not a.done
+    )
+    assert read_fields(store, ActionItem, ("id", "due", "done")) == [
+        (a.id, a.due, a.done) for a in store.all(ActionItem)
+    ]
+    may = Range(dt.date(2025, 5, 1), dt.date(2025, 6, 1))
+    assert [r.id for r in store.find(Reflection, written=may)] == ["r-4"]
+
+
+def test_a_sqlite_store_keyed_before_these_indexes_is_rekeyed_when_opened(tmp_path):
     path = tmp_path / "old.db"
     with SQLiteStore(path) as store:
-        store.put_many(_items())
-    # What a store written by an older mentorkit holds: the older built-in definitions, and
-    # nothing in the key columns they did not have.
+        store.put_many([*_items(), *_reflections()])
     with sqlite3.connect(path) as conn:
-        (text,) = conn.execute(
-            "SELECT value FROM mentorkit_meta WHERE key = 'index_layout'"
-        ).fetchone()
-        layout = json.loads(text)
-        assert layout["action_item"] == ["owner_id", "session_id", "due", "done"]
-        layout["action_item"] = ["owner_id", "session_id"]
-        layout["reflection"] = ["person_id", "mentorship_id", "session_id"]
-        conn.execute(
-            "UPDATE mentorkit_meta SET value = ? WHERE key = 'index_layout'",
-            (json.dumps(layout, separators=(",", ":")),),
-        )
-        conn.execute("UPDATE mentorkit_entities SET k3 = NULL, k4 = NULL")
+        _make_old(conn, "?")
     conn.close()
     with SQLiteStore(path) as store:
-        assert [a.id for a in store.find(ActionItem, done=False)] == sorted(
-            a.id for a in _items() if not a.done
-        )
-        assert read_fields(store, ActionItem, ("id", "due")) == [
-            (a.id, a.due) for a in store.all(ActionItem)
-        ]
+        _check_rekeyed(store)
+
+
+def test_a_postgres_store_keyed_before_these_indexes_is_rekeyed_when_opened(
+    postgres_schema_dsn,
+):
+    import psycopg
+
+    from mentorkit.storage import PostgresStore
+
+    with PostgresStore(postgres_schema_dsn) as store:
+        store.put_many([*_items(), *_reflections()])
+    with psycopg.connect(postgres_schema_dsn, autocommit=True) as conn:
+        _make_old(conn, "%s")
+    with PostgresStore(postgres_schema_dsn) as store:
+        _check_rekeyed(store)
