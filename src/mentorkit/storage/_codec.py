@@ -596,7 +596,7 @@ def _project(doc: dict[str, Any], plan: tuple[_Step, ...], memo: list[dict[Any, 
                 t = type(raw)
                 if t is str or t is int or t is bool or raw is None:
                     k = (t, raw)
-                elif t is list and all([type(x) is str for x in raw]):
+                elif t is list and all(type(x) is str for x in raw):
                     k = (t, tuple(raw))  # ids, activities: a team's repeat (str: exact ==)
                 if k is not _NO and (value := memo[i].get(k, _NO)) is not _NO:
                     values.append(value)
