@@ -93,6 +93,20 @@ def test_postgres_is_among_the_store_kinds_when_configured(store_kinds, postgres
     assert any(type(s).__name__ == "PostgresStore" for s in store_kinds)
 
 
+def test_every_backend_reads_its_key_columns(store_kinds):
+    # Not only the same answers: the columns are really used (None would mean "decode").
+    for store in store_kinds:
+        store._empty()
+        store.put_many(_mentorships()[:2])
+        with store._txn(write=False):
+            rows = store._scan_columns("mentorship", None, [], ("id", 0, "version"))
+        assert rows is not None
+        assert [tuple(r) for r in rows] == [
+            ("mentorship", "m-0", "p-0", 1),
+            ("mentorship", "m-1", "p-1", 1),
+        ]
+
+
 @pytest.mark.parametrize("cls", INDEXED, ids=lambda c: c.__name__)
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
