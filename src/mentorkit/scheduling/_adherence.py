@@ -468,7 +468,9 @@ class _StoreSource(_Source):
         # an invited principal), not only the pair's or team's people.
         found: dict[str, list[_A]] = {}
         for session_id in session_ids:
-            items = read_fields(self.store, ActionItem, _ITEM_FIELDS, session_id=session_id)
+            items = read_fields(
+                self.store, ActionItem, _ITEM_FIELDS, session_id=session_id, done=False
+            )
             late = [i for i in items if _overdue(i, as_of)]
             if late:
                 found[session_id] = late
@@ -496,8 +498,10 @@ class _BulkSource(_Source):
         self.in_teams = in_teams
         # Read first: the pairs with one are noted as their sessions are read.
         self.items: dict[str, list[_A]] = defaultdict(list)
-        for item in read_fields(store, ActionItem, _ITEM_FIELDS) if action_items else ():
-            # _overdue, inline: a million items.
+        # The open ones only (``done`` is indexed: the store filters, reading no document).
+        items = read_fields(store, ActionItem, _ITEM_FIELDS, done=False) if action_items else []
+        for item in items:
+            # _overdue, inline: many items.
             if item[4] is not None and not item[3] and item[2] is not None and item[2] < as_of:
                 self.items[item[4]].append(item)
         late = self.items

@@ -142,8 +142,8 @@ def due_reminders(
                                mentorship_id=s.mentorship_id,
                                cohort_id=m.cohort_id if m is not None else None))  # fmt: skip
     sessions: dict[str, Session] = {}
-    for item in store.all(ActionItem):
-        if item.done or item.due is None:
+    for item in store.find(ActionItem, done=False):
+        if item.due is None:
             continue
         due = dt.datetime.combine(item.due, dt.time(), tzinfo=tz)
         remind_at = _before(due, lead)

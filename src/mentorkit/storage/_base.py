@@ -341,13 +341,42 @@ class BaseStore:
     def _select_fields(
         self, cls: type[E], names: tuple[str, ...], where: list[Term]
     ) -> list[tuple[Any, ...]]:
-        """:meth:`_select` narrowed to some fields: tuples, no entities (see read_fields)."""
+        """:meth:`_select` narrowed to some fields: tuples, no entities (see read_fields).
+
+        The fields the rows' columns hold exactly (ids, versions, most indexed fields) are
+        read from them, and the documents only for the others (see `_codec.key_plan`).
+        """
         collection = _codec.info(cls).collection
         tags = _codec.tags_for(cls)
+        plan = _codec.key_plan(cls, names, tags)
         with _bulk():
+            if plan is not None:
+                with self._txn(write=False), self._errors():
+                    rows = self._scan_columns(collection, tags, where, plan.columns)
+                    rows = None if rows is None else list(rows)
+                if rows is not None:
+                    got = _codec.decode_keyed(rows, plan, collection)
+                    if got is not None:
+                        return got
             with self._txn(write=False), self._errors():
                 found = list(self._scan(collection, tags, where))
             return _codec.decode_fields(found, collection, names)
+
+    def _scan_columns(
+        self,
+        collection: str,
+        tags: tuple[str, ...] | None,
+        where: list[Term],
+        columns: tuple[int | str, ...],
+    ) -> Iterable[tuple[Any, ...]] | None:
+        """The rows `_scan` selects, as ``(type, *columns)``, or ``None``.
+
+        ``columns`` names ``"id"``, ``"version"``, key columns by position (0 is the first
+        indexed field's) and ``"doc"`` (the document text). ``None``: the backend cannot
+        vouch that its key columns follow the current index layout (or keeps none): the
+        caller decodes the documents instead. Optional for a backend.
+        """
+        return None
 
     def delete(self, target: Entity | tuple[type[Entity], str]) -> None:
         """Delete an entity (checking its version) or a ``(cls, id)`` pair (any version).

@@ -33,13 +33,13 @@ from mentorkit.storage import _fastpath
 from mentorkit.storage._protocol import Range
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
 #: How many indexed fields one collection may have (the key columns of the SQL tables).
 MAX_KEYS = 6
 
 _INDEXES: dict[str, tuple[str, ...]] = {
-    "action_item": ("owner_id", "session_id"),
+    "action_item": ("owner_id", "session_id", "due", "done"),
     "action_plan": ("person_id", "goal_id"),
     "assessment": ("person_id",),
     "coaching_cycle": ("person_id", "coach_id", "program_id", "mentorship_id"),
@@ -53,7 +53,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "org_unit": ("parent_id", "kind"),
     "outcome": ("person_id", "kind"),
     "person": ("org_unit_id", "supervisor_id"),
-    "reflection": ("person_id", "mentorship_id", "session_id"),
+    "reflection": ("person_id", "mentorship_id", "session_id", "written"),
     "session": ("mentorship_id", "start", "engagement_id"),
     "survey_result": ("survey_id", "org_unit_id", "cycle", "condition"),
     "survey_response": ("survey_id", "org_unit_id", "cycle"),
@@ -83,7 +83,7 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
 
     Raises:
         ValidationError: a malformed name, too many or repeated fields, a field whose type
-            is not str, an enum, date or datetime (or optional of those) in a registered
+            is not str, bool, an enum, date or datetime (or optional of those) in a registered
             class of the collection, or a collection that is indexed differently already
             (without ``replace``).
 
@@ -121,20 +121,20 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
 
 
 def _check_key_type(cls: type[Any], name: str) -> None:
-    """Require an indexable field type: str, an enum, date or datetime (or optional).
+    """Require an indexable field type: str, bool, an enum, date or datetime (or optional).
 
     Raises:
         ValidationError: naming the field and its type.
     """
     for tp in _field_types(cls, name):
-        if tp is type(None) or tp in (str, dt.date, dt.datetime):
+        if tp is type(None) or tp in (str, bool, dt.date, dt.datetime):
             continue
         if isinstance(tp, type) and issubclass(tp, Enum):
             continue
         raise ValidationError(
             f"cannot be indexed: {cls.__qualname__}.{name} is of type "
-            f"{getattr(tp, '__qualname__', tp)}; indexed fields must be str, an enum, date or "
-            "datetime (or optional)",
+            f"{getattr(tp, '__qualname__', tp)}; indexed fields must be str, bool, an enum, date "
+            "or datetime (or optional)",
             field=name,
             value=getattr(tp, "__qualname__", repr(tp)),
         )
@@ -166,6 +166,8 @@ def key(value: object) -> str | None:
     """The text an indexed value is stored and compared as (order-preserving per type)."""
     if value is None:
         return None
+    if value is True or value is False:
+        return "true" if value else "false"  # what json.dumps writes, sooner
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, dt.datetime):
@@ -594,8 +596,8 @@ def _project(doc: dict[str, Any], plan: tuple[_Step, ...], memo: list[dict[Any, 
                 t = type(raw)
                 if t is str or t is int or t is bool or raw is None:
                     k = (t, raw)
-                elif t is list and not raw:
-                    k = (t, ())
+                elif t is list and all(type(x) is str for x in raw):
+                    k = (t, tuple(raw))  # ids, activities: a team's repeat (str: exact ==)
                 if k is not _NO and (value := memo[i].get(k, _NO)) is not _NO:
                     values.append(value)
                     continue
@@ -621,9 +623,10 @@ def decode_fields(
     it ran when the entity was stored). A row that fails any of this (or of a class read by
     a hook of its own) is decoded whole, with :func:`decode`'s answer or error.
 
-    Dates, times, enums and flags repeat across a batch: for fields of other types than
-    str and int, the answer for a JSON scalar (or an empty list) is remembered for the batch
-    when it is immutable, so sharing it is safe.
+    Dates, times, enums and flags repeat across a batch, and so do lists of ids (a team's
+    participants) and of enum values: for fields of other types than str and int, the
+    answer for a JSON scalar (or a list of strings) is remembered for the batch when it is
+    immutable, so sharing it is safe.
     """
     out: list[tuple[Any, ...]] = []
     append = out.append
@@ -656,6 +659,185 @@ def decode_fields(
         entity = decode(tag, text, collection)
         append(tuple([getattr(entity, name) for name in names]))
     return out
+
+
+class KeyPlan(NamedTuple):
+    """How :func:`decode_keyed` answers ``read_fields`` from a row's columns."""
+
+    #: The columns to select after the type tag: ``"id"``, ``"version"``, key column
+    #: positions (0 is ``k1``), and last ``"doc"`` when some field is read from the document.
+    columns: tuple[int | str, ...]
+    #: The fields read from the document (empty: the document is not selected).
+    doc: tuple[str, ...]
+    #: The type tags the plan holds for (rows of any other type are decoded the long way).
+    tags: frozenset[str]
+    #: ``read(rows, docs, days)``: the tuples, from the rows, the documents' fields (a
+    #: tuple per row, or an empty list) and a memo of dates by ISO text.
+    read: Callable[[Sequence[tuple[Any, ...]], Sequence[tuple[Any, ...]], Any], list[Any]]
+
+
+#: A key column holding a date's ISO text.
+_DAY = object()
+_KEY_PLANS: dict[tuple[Any, ...], KeyPlan | None] = {}
+
+
+def key_plan(
+    cls: type[Any], names: tuple[str, ...], tags: tuple[str, ...] | None
+) -> KeyPlan | None:
+    """Which of ``names`` a store's columns answer exactly, or ``None``: decode documents.
+
+    A field is answered from its column when the column holds exactly what decoding the
+    document gives: ``id`` and ``version`` always, an indexed field when its key text
+    converts back to its value without loss (a string, a date, an enum whose members' key
+    texts differ; not a datetime, whose key keeps the instant but not the time zone) and
+    the converter reads it with mentorkit's default hooks and no attrs converter of its own
+    (one whose validator proves the value a member of the field's enum excepted). The key
+    column was computed from the entity the converter read back when it was written, so
+    mapping it back gives the value decoding gives. ``None`` when no field is answered from
+    a column, or when the classes of the collection a query may return would answer
+    differently.
+    """
+    meta = _INFO.get(cls) or info(cls)
+    stamp = (cls, names, tags, meta.keys, len(registered_types))
+    try:
+        return _KEY_PLANS[stamp]
+    except KeyError:
+        pass
+    classes = {
+        tag: klass
+        for tag, klass in registered_types.items()
+        if isinstance(klass, type) and issubclass(klass, cls) and (tags is None or tag in tags)
+    }
+    found = [_sources(klass, names, meta.keys) for klass in classes.values()]
+    sources = found[0] if found and all(f == found[0] for f in found) else None
+    plan = None
+    if sources is not None and any(s[0] != "doc" for s in sources):
+        doc = tuple(dict.fromkeys(n for n, s in zip(names, sources, strict=True) if s[0] == "doc"))
+        columns = tuple(dict.fromkeys(s[1] for s in sources if s[0] == "column"))
+        if doc:
+            columns += ("doc",)
+        parts = []
+        for name, source in zip(names, sources, strict=True):
+            if source[0] == "doc":
+                parts.append((-1 - doc.index(name), None))
+            else:
+                parts.append((1 + columns.index(source[1]), source[2]))
+        plan = KeyPlan(columns, doc, frozenset(classes), _reader(parts))
+    if len(_KEY_PLANS) > 4096:  # queries are few; this only guards against a leak
+        _KEY_PLANS.clear()
+    _KEY_PLANS[stamp] = plan
+    return plan
+
+
+def _sources(
+    cls: type[Any], names: tuple[str, ...], keys: tuple[str, ...]
+) -> tuple[tuple[Any, ...], ...] | None:
+    """Where each of ``names`` of ``cls`` is read from; ``None``: from the document only.
+
+    ``("column", column, conversion)`` (see :class:`KeyPlan`) or ``("doc",)`` per name;
+    ``None`` for a class the converter reads with a hook of its own.
+    """
+    hook = converter.get_structure_hook(cls)
+    code = getattr(hook, "__code__", None)
+    if code is None or not code.co_filename.startswith("<cattrs generated structure"):
+        return None
+    if getattr(hook, "overrides", None) != {}:
+        return None
+    fields = attrs.fields_dict(cls)
+    out: list[tuple[Any, ...]] = []
+    for name in names:
+        f = fields[name]
+        kinds = [tp for tp in _field_types(cls, name) if tp is not type(None)]
+        base = kinds[0] if len(kinds) == 1 else None
+        source: tuple[Any, ...] = ("doc",)
+        if base is None or not _fastpath._default_hooks(base):
+            pass
+        elif name in ("id", "version"):
+            if f.converter is None and (name, base) in (("id", str), ("version", int)):
+                source = ("column", name, None)
+        elif name in keys:
+            source = _key_source(f, base, keys.index(name))
+        out.append(source)
+    return tuple(out)
+
+
+def _key_source(f: attrs.Attribute[Any], base: Any, position: int) -> tuple[Any, ...]:
+    """``("column", position, conversion)`` for an indexed field, or ``("doc",)``."""
+    if isinstance(base, type) and issubclass(base, Enum):
+        # A converter is fine when the validator proves the value a member of the enum.
+        if f.converter is not None and getattr(f.validator, "enum", None) is not base:
+            return ("doc",)
+        members: dict[str | None, Any] = {key(m): m for m in base}
+        if len(members) != len(base):  # two members with one key text
+            return ("doc",)
+        members[None] = None
+        return ("column", position, members)
+    if f.converter is not None:
+        return ("doc",)
+    if base is str:
+        return ("column", position, None)
+    if base is dt.date:
+        return ("column", position, _DAY)
+    if base is bool:
+        return ("column", position, {key(True): True, key(False): False, None: None})
+    return ("doc",)
+
+
+class _Days(dict[str | None, "dt.date | None"]):
+    """Dates by ISO text, each made once (a batch repeats few days)."""
+
+    def __missing__(self, text: str | None) -> dt.date | None:
+        day = self[text] = None if text is None else dt.date.fromisoformat(text)
+        return day
+
+
+def _reader(sources: list[tuple[int, Any]]) -> Any:
+    """The ``KeyPlan.read`` of ``sources``: one generated comprehension (as cattrs does)."""
+    env: dict[str, Any] = {"zip": zip}
+    parts = []
+    for i, (where, convert) in enumerate(sources):
+        if where < 0:
+            parts.append(f"d[{-1 - where}]")
+        elif convert is None:
+            parts.append(f"r[{where}]")
+        elif convert is _DAY:
+            parts.append(f"days[r[{where}]]")
+        else:
+            env[f"M{i}"] = convert
+            parts.append(f"M{i}[r[{where}]]")
+    row = f"({', '.join(parts)},)"
+    loop = "r, d in zip(rows, docs, strict=True)" if any(w < 0 for w, _ in sources) else "r in rows"
+    lines = ["def read(rows, docs, days):", f"    return [{row} for {loop}]"]
+    exec("\n".join(lines), env)  # noqa: S102 - code built from column positions only
+    return env["read"]
+
+
+def decode_keyed(
+    rows: Sequence[tuple[Any, ...]], plan: KeyPlan, collection: str
+) -> list[tuple[Any, ...]] | None:
+    """:func:`decode_fields` of rows read as ``plan`` says: the same tuples, or ``None``.
+
+    ``None`` when a row is of a type the plan does not hold for, or a key column does not
+    convert back (a store edited by hand): the caller decodes the documents instead.
+
+    Raises:
+        StorageError: a document read for a field not answered from the columns is
+            unreadable (as :func:`decode_fields`).
+    """
+    if not rows:
+        return []
+    if not plan.tags.issuperset(map(operator.itemgetter(0), rows)):
+        return None
+    docs: list[tuple[Any, ...]] = []
+    if plan.doc:
+        tags, texts = map(operator.itemgetter(0), rows), map(operator.itemgetter(-1), rows)
+        found = zip(tags, texts, strict=True)
+        docs = decode_fields(found, collection, plan.doc)
+    try:
+        got: list[tuple[Any, ...]] = plan.read(rows, docs, _Days())
+    except (KeyError, ValueError, TypeError):
+        return None
+    return got
 
 
 def rekey(
@@ -772,6 +954,10 @@ def _filter_value(cls: type[Any], name: str, value: object) -> str | None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return key(value)
         raise ValidationError("must be a date", field=name, value=value)
+    if bool in allowed:
+        if value is True or value is False:
+            return key(value)
+        raise ValidationError("must be True or False", field=name, value=value)
     for tp in allowed:
         if isinstance(tp, type) and issubclass(tp, Enum):
             try:

@@ -24,12 +24,15 @@ def read_fields(
 
     One tuple per entity, ordered by id as ``find`` (or ``all``, without filters) orders
     them, holding ``getattr(entity, name)`` for each name in ``fields``: exactly the values
-    the entities would have. The built-in stores read them without building the entities
-    (each document is structured field by field as the converter does, and decoded whole
-    when that shortcut cannot vouch for it), several times faster for reports that need a
-    few fields of a million entities. Any other [Store][mentorkit.storage.Store] reads the
-    entities. A stored document whose asked-for fields cannot be read raises as ``find``
-    does; the fields not asked for are not read, so not checked either.
+    the entities would have. The built-in stores read them without building the entities,
+    several times faster for reports that need a few fields of a million entities: ids,
+    versions and indexed fields of types whose key converts back exactly (strings, flags,
+    enums, dates; not datetimes) come from the rows' key columns, without reading the
+    documents; the other fields are structured from each document field by field as the
+    converter does (the document decoded whole when that shortcut cannot vouch for it).
+    Any other [Store][mentorkit.storage.Store] reads the entities. A stored document whose
+    asked-for fields cannot be read raises as ``find`` does; the fields not asked for, and
+    those the key columns answer, are not read from it, so not checked either.
 
     Args:
         store: Any store.

@@ -122,14 +122,16 @@ def scan_sql(
     where: list[Term],
     *,
     filtered_order: str = "id",
+    columns: str = "type, doc",
 ) -> tuple[str, list[object]]:
     """Select ``(type, doc)`` of the rows of a collection matching the terms, by id.
 
     ``filtered_order`` is the ORDER BY expression used when there are terms: SQLite's
     ``+id`` keeps its planner from walking the whole collection in primary-key order (to
-    save a sort) instead of using the key index of a term.
+    save a sort) instead of using the key index of a term. ``columns`` selects other
+    columns instead (see `key_columns_sql`).
     """
-    sql = f"SELECT type, doc FROM {TABLE} WHERE collection = {p}"
+    sql = f"SELECT {columns} FROM {TABLE} WHERE collection = {p}"
     params: list[object] = [collection]
     if tags is not None:
         sql += f" AND type IN ({', '.join([p] * len(tags))})" if tags else " AND FALSE"
@@ -142,3 +144,15 @@ def scan_sql(
             sql += f" AND {name} {op} {p}"
             params.append(value)
     return sql + f" ORDER BY {filtered_order if where else 'id'}", params
+
+
+def key_columns_sql(columns: Sequence[int | str]) -> str:
+    """The select list of a key-column read: the type, then ``columns``.
+
+    Args:
+        columns: ``"id"``, ``"version"``, ``"doc"``, or a key column's position (0 is ``k1``).
+    """
+    names = [KEY_COLUMNS[c] if isinstance(c, int) else c for c in columns]
+    if not set(names) <= {"id", "version", "doc", *KEY_COLUMNS}:
+        raise ValueError(f"not a column: {names}")
+    return ", ".join(["type", *names])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import types
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from mentorkit.storage import _codec, _sql
 from mentorkit.storage._base import BaseStore, Found
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from mentorkit.storage._codec import Row, Term
 
@@ -21,6 +23,8 @@ class SQLStore(BaseStore):
     #: How to order the rows of a filtered scan by id (see `_sql.scan_sql`).
     _filtered_order: ClassVar[str] = "id"
     _fetch_sql: ClassVar[str]
+    #: The index layout the rows' key columns follow (recorded when the store opened).
+    _keyed: Mapping[str, tuple[str, ...]] = types.MappingProxyType({})
     _update_sql: ClassVar[str]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -46,11 +50,12 @@ class SQLStore(BaseStore):
 
     # -- the recorded index layout (on the connection opening the store) -------------------
 
-    @staticmethod
-    def _layout(conn: Any) -> tuple[_codec.Layout, bool]:
+    def _layout(self, conn: Any) -> tuple[_codec.Layout, bool]:
         """Merge the recorded index layout with this process's and take over what it adopts.
 
-        Returns the merged layout and whether the recorded one differs from it.
+        Returns the merged layout and whether the recorded one differs from it. The merged
+        layout is the one the key columns follow once the store is open (collections whose
+        definition changed are re-keyed by `_rekey`): key-column reads check it.
         """
         found = dict(
             conn.execute(
@@ -62,6 +67,8 @@ class SQLStore(BaseStore):
         layout = _codec.merge_layout(stored, chosen)
         _codec.adopt(layout)
         stale = layout.text != stored or layout.registered != (chosen or "[]")
+        merged = json.loads(layout.text)
+        self._keyed = {str(name): tuple(fields) for name, fields in merged.items()}
         return layout, stale
 
     def _rekey(self, conn: Any) -> None:
@@ -113,6 +120,26 @@ class SQLStore(BaseStore):
             self._placeholder, collection, tags, where, filtered_order=self._filtered_order
         )
         rows: list[tuple[str, str]] = self._execute(sql, params).fetchall()
+        return rows
+
+    def _scan_columns(
+        self,
+        collection: str,
+        tags: tuple[str, ...] | None,
+        where: list[Term],
+        columns: tuple[int | str, ...],
+    ) -> Iterable[tuple[Any, ...]] | None:
+        if self._keyed.get(collection, ()) != _codec.INDEXES.get(collection, ()):
+            return None  # the layout changed since the store opened: its keys may be stale
+        sql, params = _sql.scan_sql(
+            self._placeholder,
+            collection,
+            tags,
+            where,
+            filtered_order=self._filtered_order,
+            columns=_sql.key_columns_sql(columns),
+        )
+        rows: list[tuple[Any, ...]] = self._execute(sql, params).fetchall()
         return rows
 
     def _clear(self) -> None:

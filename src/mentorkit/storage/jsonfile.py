@@ -139,7 +139,8 @@ class JsonStore(MemoryStore):
                     )
                 except StorageError:
                     keys = None  # unknown or unreadable: reported when read
-                rows[doc.id] = _Record(doc.type, doc.version, keys, doc.text)
+                names = _codec.INDEXES.get(collection, ())
+                rows[doc.id] = _Record(doc.type, doc.version, keys, doc.text, names)
         self._data = data
         self._stamp = (stamp.st_ino, stamp.st_mtime_ns, stamp.st_size)
         self._generation = _document.generation(text[: _document.HEAD_SIZE])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mentorkit.errors import StorageError
 from mentorkit.storage import _codec
@@ -24,6 +24,9 @@ class _Record(NamedTuple):
     #: record, so reading it reports the missing type instead of silently skipping it.
     keys: tuple[str | None, ...] | None
     text: str
+    #: The indexed fields ``keys`` hold (the collection's definition when it was written):
+    #: key-column reads use records whose definition is still the current one.
+    names: tuple[str, ...] = ()
 
 
 #: An undo entry: (collection, id, the record before the change or None).
@@ -178,6 +181,29 @@ class MemoryStore(BaseStore):
             and (record.keys is None or matches(record.keys, where))
         ]
 
+    def _scan_columns(
+        self,
+        collection: str,
+        tags: tuple[str, ...] | None,
+        where: list[Term],
+        columns: tuple[int | str, ...],
+    ) -> Iterable[tuple[Any, ...]] | None:
+        names = _codec.INDEXES.get(collection, ())
+        matches = _codec.matches
+        out: list[tuple[Any, ...]] = []
+        for id, record in sorted(self._data.get(collection, {}).items()):
+            if tags is not None and record.type not in tags:
+                continue
+            keys = record.keys
+            if keys is None or record.names != names:
+                return None  # unreadable, or keyed under another definition: decode
+            if matches(keys, where):
+                values = {"id": id, "version": record.version, "doc": record.text}
+                out.append((record.type, *[
+                    keys[c] if isinstance(c, int) else values[c] for c in columns
+                ]))  # fmt: skip
+        return out
+
     def _clear(self) -> None:
         for collection, rows in list(self._data.items()):
             for id in list(rows):
@@ -188,4 +214,5 @@ class MemoryStore(BaseStore):
 
 
 def _record(row: Row) -> _Record:
-    return _Record(row.type, row.version, row.keys, row.text)
+    names = _codec.INDEXES.get(row.collection, ())
+    return _Record(row.type, row.version, row.keys, row.text, names)
