@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from mentorkit.cli import main
-from mentorkit.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -28,18 +27,6 @@ PAGES = [
 ]
 #: The how-to guides are pasted the same way: their blocks and commands run twice too.
 HOW_TOS = sorted((ROOT / "docs" / "how-to").glob("*.md"))
-#: Pages that define and register an entity class: the second pass in the same interpreter
-#: (a notebook cell run again) is refused, the tag being taken by the first pass's class.
-_REREGISTER = pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="serialization.register refuses the same tag for a class defined again "
-    "(a notebook cell run twice): reported to the serialization owner",
-)
-HOW_TOS = [
-    pytest.param(p, marks=_REREGISTER) if p.name in {"extend-the-model.md", "storage.md"} else p
-    for p in HOW_TOS
-]
 FENCE = re.compile(r"^```(python|bash|console)[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 NOT_RUN = ("pip", "pytest", "mkdocs", "python", "export")
 #: A command naming a database server shows the form of a URL; no test server answers it.

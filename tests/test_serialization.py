@@ -290,3 +290,40 @@ def test_from_json_refuses_the_constants_json_has_not(constant):
     text = mk.to_json(Gauge(id="g-1")).replace('"reading": 0.0', f'"reading": {constant}')
     with pytest.raises(mk.ValidationError, match="is not JSON"):
         mk.from_json(text)
+
+
+def _define_badge_person() -> type[mk.Person]:
+    """The same class source run again, as a notebook cell run twice defines it."""
+
+    @attrs.frozen(kw_only=True)
+    class BadgePerson(mk.Person):
+        badge: str = ""
+
+    return BadgePerson
+
+
+def test_a_class_defined_again_takes_its_tag_over_and_round_trips_as_the_new_class():
+    first = serialization.register(_define_badge_person(), tag="tests.rerun.BadgePerson")
+    second = serialization.register(_define_badge_person(), tag="tests.rerun.BadgePerson")
+    assert first is not second
+    assert serialization.registered_types["tests.rerun.BadgePerson"] is second
+    assert serialization.tag_of(second) == "tests.rerun.BadgePerson"
+    with pytest.raises(mk.ValidationError, match="not a registered document type"):
+        serialization.tag_of(first)  # the old definition no longer owns the tag
+    back = mk.from_json(mk.to_json(second(id="p-1", name="Ana", badge="B7")))
+    assert type(back) is second
+    assert back.badge == "B7"
+    with MemoryStore() as store:
+        store.put(second(id="p-2", name="Bo", badge="C1"))
+        assert type(store.get(mk.Person, "p-2")) is second
+
+
+def test_another_class_under_a_taken_tag_is_still_refused():
+    serialization.register(_define_badge_person(), tag="tests.rerun.Other")
+
+    @attrs.frozen(kw_only=True)
+    class BadgePerson(mk.Person):  # same name, another module path (a local class here)
+        badge: str = ""
+
+    with pytest.raises(mk.ValidationError, match="already registered"):
+        serialization.register(BadgePerson, tag="tests.rerun.Other")

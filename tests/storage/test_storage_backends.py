@@ -160,6 +160,31 @@ def test_a_taken_scheme_needs_replace(clean_registry):
     assert isinstance(open_store("sqlite:///x.db"), MemoryStore)
 
 
+def _define_opener():
+    """The same function source run again, as a notebook cell run twice defines it."""
+
+    def open_scratch(url, **options):
+        return MemoryStore()
+
+    return open_scratch
+
+
+def test_an_opener_defined_again_replaces_itself_but_not_another(clean_registry):
+    first, second = _define_opener(), _define_opener()
+    register_store("rerun", first)
+    register_store("rerun", second)  # no replace=True needed for the same function again
+    assert clean_registry["rerun"] is second
+
+    def open_scratch(url, **options):  # same name, another qualified name
+        return MemoryStore()
+
+    with pytest.raises(ValidationError, match="already registered"):
+        register_store("rerun", open_scratch)
+    register_store("anon", lambda url: MemoryStore())
+    with pytest.raises(ValidationError, match="already registered"):
+        register_store("anon", lambda url: MemoryStore())  # two lambdas are never "the same"
+
+
 def test_a_dotted_opener_is_imported_on_first_use(clean_registry):
     register_store("lazy", "mentorkit.storage.memory:MemoryStore")
     assert registered_stores["lazy"] == "mentorkit.storage.memory:MemoryStore"
@@ -306,10 +331,10 @@ def test_a_stored_type_nobody_registered_says_what_to_import(tmp_path):
     with SQLiteStore(path) as store:
         store.put(Person(id="p-1", name="Ana"))
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE mentorkit_entities SET type = 'acme.StaffPerson'")
+        conn.execute("UPDATE mentorkit_entities SET type = 'acme.NeverRegistered'")
     with (
         SQLiteStore(path) as store,
-        pytest.raises(StorageError, match=r"acme\.StaffPerson.*register"),
+        pytest.raises(StorageError, match=r"acme\.NeverRegistered.*register"),
     ):
         store.get(Person, "p-1")
 

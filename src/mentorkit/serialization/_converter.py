@@ -215,7 +215,9 @@ def register(
         ``cls`` itself.
 
     Raises:
-        ValidationError: ``cls`` is not an attrs class, or the tag or class is taken.
+        ValidationError: ``cls`` is not an attrs class, or the tag or class is taken. A
+            class defined again under the same module and qualified name (a notebook cell
+            run twice, a reloaded module) is not refused: it takes its tag over.
 
     Examples:
         >>> import attrs
@@ -234,7 +236,13 @@ def register(
         name = tag if tag is not None else f"{klass.__module__}.{klass.__qualname__}"
         if not name or name.strip() != name:
             raise ValidationError("must be a non-empty tag", field="tag", value=name)
-        if _TYPES.get(name, klass) is not klass:
+        taken = _TYPES.get(name, klass)
+        if taken is not klass and _redefined(taken, klass):
+            # The same class defined again (a notebook cell or a module reloaded): the new
+            # definition takes the tag over, as it would have if it had come first.
+            del _TAGS[taken]
+            taken = klass
+        if taken is not klass:
             raise ValidationError(
                 f"is already registered for {_TYPES[name].__qualname__}", field="tag", value=name
             )
@@ -248,6 +256,11 @@ def register(
         return klass
 
     return apply if cls is None else apply(cls)
+
+
+def _redefined(old: type[Any], new: type[Any]) -> bool:
+    """Whether ``new`` is ``old`` defined again: same module, same qualified name."""
+    return (old.__module__, old.__qualname__) == (new.__module__, new.__qualname__)
 
 
 def tag_of(cls: type[Any]) -> str:

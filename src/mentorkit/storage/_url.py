@@ -146,7 +146,9 @@ def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) 
     Args:
         scheme: The URL scheme, lower case (``"redis"`` for ``redis://...``).
         opener: The callable or its dotted path.
-        replace: Allow replacing an existing scheme (built-in ones included).
+        replace: Allow replacing an existing scheme (built-in ones included). Registering
+            the same opener again, or a named function defined again under the same module
+            and qualified name (a notebook cell run twice), needs no ``replace``.
 
     Raises:
         ValidationError: a malformed scheme or opener, or a scheme already taken.
@@ -164,11 +166,25 @@ def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) 
             value=scheme,
         )
     _check_opener(opener)
-    if scheme in _OPENERS and not replace and _OPENERS[scheme] != opener:
+    if scheme in _OPENERS and not replace and not _same_opener(_OPENERS[scheme], opener):
         raise ValidationError(
             "is already registered (pass replace=True to replace it)", field="scheme", value=scheme
         )
     _OPENERS[scheme] = opener
+
+
+def _same_opener(old: Opener | str, new: Opener | str) -> bool:
+    """Whether ``new`` is ``old``, or ``old`` defined again.
+
+    A named function of the same module and qualified name is the same opener defined
+    again (a notebook cell run twice, a reloaded module); two lambdas never are.
+    """
+    if old == new:
+        return True
+    names = [
+        (getattr(f, "__module__", None), getattr(f, "__qualname__", "<lambda>")) for f in (old, new)
+    ]
+    return names[0] == names[1] and "<lambda>" not in names[0][1] and not isinstance(old, str)
 
 
 def _check_opener(opener: object) -> None:
