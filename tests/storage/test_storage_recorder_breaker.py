@@ -86,21 +86,13 @@ def test_restore_refuses_what_is_not_an_entity_with_a_mentorkit_error(url, bad):
         assert store.all(Person) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/_transfer.py (owned by import-speed): import_store documents a "
-    "StorageError for an imported document that is not valid, but a value only the write "
-    "checks (a NUL in an id or index key) surfaces as the write's ValidationError. Fix: "
-    "check_document encodes (or _check_text's the id/keys of) each entity and re-raises "
-    "as StorageError naming collection/id.",
-)
 def test_an_imported_document_with_an_unstorable_id_is_a_storage_error():
     source = MemoryStore()
     source.put(Person(id="p-1", name="Ana"))
     document = json.loads(export_store(source))
     document["collections"]["person"][0]["id"] = "p\x00"
     with MemoryStore() as target:
-        with pytest.raises(StorageError):
+        with pytest.raises(StorageError, match=r"person/'p\\x00'.*\(id\)"):
             import_store(target, json.dumps(document))
         assert target.all(Person) == []
 

@@ -158,8 +158,9 @@ def check_document(document: str | bytes) -> _document.Checked:
     The document is parsed once; each entry is structured by the converter's hook for its
     type (``__init__``: converters, validators), and written at its own version by the
     generated writer (``_fastpath.make_writer``), so a built-in store's ``restore`` stores
-    those rows as they are. With attrs validators switched off no row is made: ``restore``
-    then validates every entity itself.
+    those rows as they are. An entity the writer declines (or every one, with attrs
+    validators switched off) is written by the reference path (``_codec.restored``), which
+    validates it; what only a write refuses (a NUL in an id) is then a StorageError too.
 
     See [`import_store`][mentorkit.storage.import_store].
 
@@ -196,8 +197,15 @@ def check_document(document: str | bytes) -> _document.Checked:
                 if trusted and hook.write is not None and type(entity) is hook.cls:
                     try:  # noqa: SIM105 - cheaper per entity than contextlib.suppress
                         row = hook.write(entity)
-                    except Exception:  # noqa: S110 - restore validates and encodes it
+                    except Exception:  # noqa: S110 - the write below validates and encodes it
                         pass
+                if row is None:
+                    # What only a write checks (a NUL in an id or key, text that is not
+                    # valid Unicode) is a bad document too: say so now, as a StorageError.
+                    try:
+                        row = _codec.restored(entity)
+                    except ValidationError as exc:
+                        raise _unstorable(collection, entry["id"], exc) from None
                 entities.append(entity)
                 rows.append(row)
     return _document.Checked(tuple(entities), tuple(rows), layout)
@@ -243,6 +251,14 @@ def _hook(tag: str, collection: str, id: str) -> _Hook:
         )
         made = _WRITERS[cls] = (meta, write)
     return _Hook(meta.cls, meta.collection, meta.structure, made[1])
+
+
+def _unstorable(collection: str, id: str, exc: ValidationError) -> StorageError:
+    """The error for an entry a store cannot write (the field named, its value not shown)."""
+    field = f" ({exc.field})" if exc.field else ""
+    return StorageError(
+        f"the imported entry {collection}/{id!r} cannot be stored{field}: {exc.message}"
+    )
 
 
 def _wrong_schema(tag: str, collection: str, id: str, schema: object) -> StorageError:
