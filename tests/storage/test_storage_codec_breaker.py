@@ -97,6 +97,55 @@ def test_a_hook_registered_after_a_class_was_first_stored_is_what_stores_write_a
         assert _stored_doc(store, Swatch, "s-1")["hue"] == "COOL"  # the store wrote "cool"
 
 
+class Shade(enum.Enum):
+    DARK = "dark"
+    LIGHT = "light"
+
+
+@register(tag="tests.breaker.Paint")
+@attrs.frozen(kw_only=True)
+class Paint(Entity):
+    collection: ClassVar[str] = "tests_breaker_paint"
+    shade: Shade = Shade.DARK
+    note: str = ""
+
+
+@pytest.mark.parametrize("make", [MemoryStore, lambda: SQLiteStore(":memory:")])
+def test_a_hook_registered_after_a_class_was_read_is_what_every_read_and_write_uses(make):
+    with make() as before:
+        before.put_many([Paint(id="a", shade=Shade.DARK), Paint(id="b", shade=Shade.LIGHT)])
+        # every cache is warm: class information, field plans, key plans
+        assert read_fields(before, Paint, ["shade"]) == [(Shade.DARK,), (Shade.LIGHT,)]
+        assert read_fields(before, Paint, ["id", "note"]) == [("a", ""), ("b", "")]
+        assert [p.shade for p in before.all(Paint)] == [Shade.DARK, Shade.LIGHT]
+    # A plugin imported afterwards stores this enum by member name.
+    converter.register_unstructure_hook(Shade, lambda member: member.name)
+    converter.register_structure_hook(Shade, lambda name, _: Shade[name])
+    try:
+        paints = [Paint(id="c", shade=Shade.LIGHT, note="n"), Paint(id="d", shade=Shade.DARK)]
+        with make() as after:
+            after.put_many(paints)
+            assert [_stored_doc(after, Paint, p.id)["shade"] for p in paints] == ["LIGHT", "DARK"]
+            assert [_stored_doc(after, Paint, p.id) for p in paints] == [
+                {**to_dict(p), "version": 1} for p in paints
+            ]
+            assert after.get(Paint, "c").shade is Shade.LIGHT
+            assert [p.shade for p in after.all(Paint)] == [Shade.LIGHT, Shade.DARK]
+            assert read_fields(after, Paint, ["shade"]) == [(Shade.LIGHT,), (Shade.DARK,)]
+            assert read_fields(after, Paint, ["note", "shade"]) == [
+                ("n", Shade.LIGHT),
+                ("", Shade.DARK),
+            ]
+            copy = export_store(after)
+        with make() as restored:
+            import_store(restored, copy)
+            assert export_store(restored) == copy
+    finally:
+        # Back to the default answers (a hook cannot be unregistered).
+        converter.register_unstructure_hook(Shade, lambda member: member.value)
+        converter.register_structure_hook(Shade, lambda value, _: Shade(value))
+
+
 # -- read_fields must give the entity's fields, or raise as find does -----------------------
 
 
