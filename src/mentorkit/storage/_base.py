@@ -482,7 +482,6 @@ class BaseStore:
             StorageError: the store cannot be written.
         """
         with _bulk():
-            _codec.fresh({type(e) for e in entities})  # hooks registered since: honoured
             if isinstance(entities, _document.Checked) and entities.layout == _codec.index_layout():
                 # Made by the converter from an exported document, and written by the
                 # generated writer (see _transfer.check_document): validated once already,
@@ -492,6 +491,7 @@ class BaseStore:
                     for e, r in zip(entities.entities, entities.rows, strict=True)
                 ]
             else:
+                _codec.fresh({type(e) for e in entities})  # hooks registered since: honoured
                 rows = [_restored(e) for e in entities]
             if not rows:
                 return

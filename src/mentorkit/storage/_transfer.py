@@ -143,13 +143,41 @@ def import_store(store: Store, document: str | bytes) -> int:
 
 
 def load_entities(store: Store, entities: Sequence[Any]) -> int:
-    """Put the entities `check_document` returned into a store, all or nothing."""
+    """Put the entities `check_document` returned into a store, all or nothing.
+
+    Raises:
+        StorageError: an entity the converter made is one no store can write (a NUL in an
+            id or index key, text that is not valid Unicode): the document is not valid.
+            The message names the entry (collection and id) and the field, not its value.
+    """
     with paused():
-        if isinstance(store, Recorder):
-            store.restore(entities)
-        else:
-            store.put_many([attrs.evolve(e, version=0) for e in entities])
+        try:
+            if isinstance(store, Recorder):
+                store.restore(entities)
+            else:
+                store.put_many([attrs.evolve(e, version=0) for e in entities])
+        except ValidationError as exc:  # only a write checks these: name the entry
+            raise _unwritable(entities, exc) from None
     return len(entities)
+
+
+def _unwritable(entities: Sequence[Any], exc: ValidationError) -> Exception:
+    """The error for a document holding an entry the write refused (found again here).
+
+    ``exc`` itself when a validator refuses the entry (imported with attrs validators
+    switched off, the converter ran none), or no entry is refused (the store refused
+    something else).
+    """
+    for entity in entities:
+        try:
+            _codec.restored(entity)
+        except ValidationError as found:
+            try:
+                _codec._validate_tree(entity)
+            except ValidationError:
+                return exc
+            return _unstorable(entity.collection, entity.id, found)
+    return exc
 
 
 def check_document(document: str | bytes) -> _document.Checked:
@@ -158,9 +186,8 @@ def check_document(document: str | bytes) -> _document.Checked:
     The document is parsed once; each entry is structured by the converter's hook for its
     type (``__init__``: converters, validators), and written at its own version by the
     generated writer (``_fastpath.make_writer``), so a built-in store's ``restore`` stores
-    those rows as they are. An entity the writer declines (or every one, with attrs
-    validators switched off) is written by the reference path (``_codec.restored``), which
-    validates it; what only a write refuses (a NUL in an id) is then a StorageError too.
+    those rows as they are. With attrs validators switched off no row is made: ``restore``
+    then validates every entity itself.
 
     See [`import_store`][mentorkit.storage.import_store].
 
@@ -197,15 +224,8 @@ def check_document(document: str | bytes) -> _document.Checked:
                 if trusted and hook.write is not None and type(entity) is hook.cls:
                     try:  # noqa: SIM105 - cheaper per entity than contextlib.suppress
                         row = hook.write(entity)
-                    except Exception:  # noqa: S110 - the write below validates and encodes it
+                    except Exception:  # noqa: S110 - restore validates and encodes it
                         pass
-                if row is None:
-                    # What only a write checks (a NUL in an id or key, text that is not
-                    # valid Unicode) is a bad document too: say so now, as a StorageError.
-                    try:
-                        row = _codec.restored(entity)
-                    except ValidationError as exc:
-                        raise _unstorable(collection, entry["id"], exc) from None
                 entities.append(entity)
                 rows.append(row)
     return _document.Checked(tuple(entities), tuple(rows), layout)
