@@ -1,8 +1,7 @@
 """Adversarial review of issue 16 ("one codec path"): values and plugin shapes for which a
 store's write or read could disagree with the one converter.
 
-Each test is a defect found in review. Those fixed in this branch pass; those in files
-another helper owns are marked ``xfail(strict=True)`` with the fix they need.
+Each test is a defect found in review; each failed before its fix.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from mentorkit import Person
 from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import Entity
-from mentorkit.serialization import converter, from_json, register, to_dict
+from mentorkit.serialization import converter, from_json, register, tag_of, to_dict
 from mentorkit.storage import (
     MemoryStore,
     Range,
@@ -86,16 +85,6 @@ class Swatch(Entity):
     hue: Hue = Hue.WARM
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/_codec.py (owned by storage-read) caches each class's converter hooks "
-    "and write shortcut in _INFO (and read_fields plans in _PLANS) the first time the class "
-    "is stored, and never notices hooks registered later: a plugin imported after a store "
-    "was used (a notebook, load_entity_plugins after an open) is ignored by every store but "
-    "honoured by to_dict/to_json. Fix: drop the cache when the converter's hook for the "
-    "class is no longer the cached one (converter.get_unstructure_hook(cls) is "
-    "meta.unstructure, a cached lookup), or bump a generation on every hook registration.",
-)
 def test_a_hook_registered_after_a_class_was_first_stored_is_what_stores_write_and_read():
     with MemoryStore() as store:
         store.put(Swatch(id="s-0"))  # the class is now known to the codec
@@ -106,6 +95,55 @@ def test_a_hook_registered_after_a_class_was_first_stored_is_what_stores_write_a
         assert to_dict(swatch)["hue"] == "COOL"
         store.put(swatch)
         assert _stored_doc(store, Swatch, "s-1")["hue"] == "COOL"  # the store wrote "cool"
+
+
+class Shade(enum.Enum):
+    DARK = "dark"
+    LIGHT = "light"
+
+
+@register(tag="tests.breaker.Paint")
+@attrs.frozen(kw_only=True)
+class Paint(Entity):
+    collection: ClassVar[str] = "tests_breaker_paint"
+    shade: Shade = Shade.DARK
+    note: str = ""
+
+
+@pytest.mark.parametrize("make", [MemoryStore, lambda: SQLiteStore(":memory:")])
+def test_a_hook_registered_after_a_class_was_read_is_what_every_read_and_write_uses(make):
+    with make() as before:
+        before.put_many([Paint(id="a", shade=Shade.DARK), Paint(id="b", shade=Shade.LIGHT)])
+        # every cache is warm: class information, field plans, key plans
+        assert read_fields(before, Paint, ["shade"]) == [(Shade.DARK,), (Shade.LIGHT,)]
+        assert read_fields(before, Paint, ["id", "note"]) == [("a", ""), ("b", "")]
+        assert [p.shade for p in before.all(Paint)] == [Shade.DARK, Shade.LIGHT]
+    # A plugin imported afterwards stores this enum by member name.
+    converter.register_unstructure_hook(Shade, lambda member: member.name)
+    converter.register_structure_hook(Shade, lambda name, _: Shade[name])
+    try:
+        paints = [Paint(id="c", shade=Shade.LIGHT, note="n"), Paint(id="d", shade=Shade.DARK)]
+        with make() as after:
+            after.put_many(paints)
+            assert [_stored_doc(after, Paint, p.id)["shade"] for p in paints] == ["LIGHT", "DARK"]
+            assert [_stored_doc(after, Paint, p.id) for p in paints] == [
+                {**to_dict(p), "version": 1} for p in paints
+            ]
+            assert after.get(Paint, "c").shade is Shade.LIGHT
+            assert [p.shade for p in after.all(Paint)] == [Shade.LIGHT, Shade.DARK]
+            assert read_fields(after, Paint, ["shade"]) == [(Shade.LIGHT,), (Shade.DARK,)]
+            assert read_fields(after, Paint, ["note", "shade"]) == [
+                ("n", Shade.LIGHT),
+                ("", Shade.DARK),
+            ]
+            copy = export_store(after)
+        with make() as restored:
+            import_store(restored, copy)
+            assert export_store(restored) == copy
+    finally:
+        # Back to the default answers (a hook cannot be unregistered).
+        converter.register_unstructure_hook(Shade, lambda member: member.value)
+        converter.register_structure_hook(Shade, lambda value, _: Shade(value))
 
 
 # -- read_fields must give the entity's fields, or raise as find does -----------------------
@@ -149,15 +187,6 @@ def _with_raw_document(cls: type[Any], entity: Any, **changes: Any) -> SQLiteSto
     return store
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/_codec.py _plan (owned by storage-read) projects fields of any class "
-    "whose structure hook cattrs generated, but that hook builds the entity through the "
-    "class's own __init__ / __attrs_pre_init__, which the projection skips: read_fields "
-    "answers 'ADA' where get() answers 'ada', and a value get() refuses. Fix: in _plan, "
-    "also require the attrs-generated __init__ and no __attrs_pre_init__ (as "
-    "_fastpath.plain_hooks does), else decode whole.",
-)
 @pytest.mark.parametrize(
     ("cls", "entity", "change"),
     [
@@ -195,21 +224,35 @@ class Ranked(Entity):
 register_index(Ranked.collection, "rank")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/_codec.py key() (owned by storage-read) stores an enum key as "
-    "str(member.value), so an int-valued enum's keys sort as text ('10' < '2'): a Range "
-    "filter on it misses rows in every store (register_index accepts any enum). Fix: "
-    "refuse Range on enum keys with a ValidationError naming the field (enum order is "
-    "not value order anyway), or give int values an order-preserving key (and re-key).",
-)
+# An enum key is the member's value as text ('10' < '2'): a Range over it used to miss rows
+# in every store. Decided: a Range over an enum field is refused, naming the field (members
+# have no order of their own); equality finds each member.
+
+
 @pytest.mark.parametrize("make", [MemoryStore, lambda: SQLiteStore(":memory:")])
-def test_a_range_over_an_int_enum_key_finds_what_comparing_the_values_finds(make):
+@pytest.mark.parametrize(
+    "within", [Range(Rank.TWO, None), Range(None, Rank.TEN), Range(Rank.TWO, Rank.TEN)]
+)
+def test_a_range_over_an_int_enum_key_is_refused_naming_the_field(make, within):
     with make() as store:
         store.put_many([Ranked(id="a", rank=Rank.TWO), Ranked(id="b", rank=Rank.TEN)])
-        at_least_two = [r.id for r in store.find(Ranked, rank=Range(Rank.TWO, None))]
-        below_ten = [r.id for r in store.find(Ranked, rank=Range(None, Rank.TEN))]
-        assert (at_least_two, below_ten) == (["a", "b"], ["a"])
+        with pytest.raises(ValidationError) as caught:
+            store.find(Ranked, rank=within)
+        assert caught.value.field == "rank"
+        with pytest.raises(ValidationError) as caught:
+            read_fields(store, Ranked, ["id"], rank=within)
+        assert caught.value.field == "rank"
+        found = {m: [r.id for r in store.find(Ranked, rank=m)] for m in Rank}
+        assert found == {Rank.TWO: ["a"], Rank.TEN: ["b"]}
+
+
+@pytest.mark.parametrize("make", [MemoryStore, lambda: SQLiteStore(":memory:")])
+def test_a_range_over_a_built_in_enum_key_is_refused_too(make):
+    from mentorkit import Enrollment, EnrollmentStatus
+
+    with make() as store, pytest.raises(ValidationError) as caught:
+        store.find(Enrollment, status=Range(EnrollmentStatus.ACTIVE, None))
+    assert caught.value.field == "status"
 
 
 # -- a document the converter refuses must not be read by a store either -----------------
@@ -226,3 +269,20 @@ def test_a_document_whose_schema_from_json_refuses_is_refused_by_import_store(sc
         from_json(json.dumps(entry))
     with MemoryStore() as target, pytest.raises(StorageError):
         import_store(target, json.dumps(document))
+
+
+@pytest.mark.parametrize("schema", [True, 1.0, "1", None])
+def test_a_stored_document_whose_schema_from_json_refuses_is_refused_on_read(schema):
+    person = Person(id="p-1", name="Ana", title="teacher")
+    with _with_raw_document(Person, person, **{"$schema": schema}) as store:
+        edited = store._conn.execute("SELECT doc FROM mentorkit_entities").fetchone()[0]
+        with pytest.raises(ValidationError):
+            from_json(edited)
+        with pytest.raises(StorageError, match="person/p-1"):
+            store.get(Person, "p-1")
+        with pytest.raises(StorageError, match="person/p-1"):
+            store.all(Person)
+        with pytest.raises(StorageError, match="person/p-1"):
+            read_fields(store, Person, ["name", "title"])
+        with pytest.raises(StorageError, match="person/p-1"):
+            _codec.decode_many([(tag_of(Person), edited)], "person")

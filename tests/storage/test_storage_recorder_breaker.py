@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -86,23 +87,36 @@ def test_restore_refuses_what_is_not_an_entity_with_a_mentorkit_error(url, bad):
         assert store.all(Person) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/_transfer.py (owned by import-speed): import_store documents a "
-    "StorageError for an imported document that is not valid, but a value only the write "
-    "checks (a NUL in an id or index key) surfaces as the write's ValidationError. Fix: "
-    "check_document encodes (or _check_text's the id/keys of) each entity and re-raises "
-    "as StorageError naming collection/id.",
-)
 def test_an_imported_document_with_an_unstorable_id_is_a_storage_error():
     source = MemoryStore()
     source.put(Person(id="p-1", name="Ana"))
     document = json.loads(export_store(source))
     document["collections"]["person"][0]["id"] = "p\x00"
     with MemoryStore() as target:
-        with pytest.raises(StorageError):
+        with pytest.raises(StorageError, match=r"person/'p\\x00'.*\(id\)"):
             import_store(target, json.dumps(document))
         assert target.all(Person) == []
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_an_imported_entry_with_an_unstorable_key_is_a_storage_error_naming_it(kind, tmp_path):
+    from mentorkit import Mentorship
+
+    source = MemoryStore()
+    source.put(Person(id="p-1", name="Ana Secret", email="ana@example.org"))
+    source.put(Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", start=dt.date(2025, 9, 1)))
+    document = json.loads(export_store(source, personal_data=True))
+    document["collections"]["mentorship"][0]["mentor_id"] = "p\x00"
+    url = "memory://" if kind == "memory" else f"sqlite:///{tmp_path}/s.db"
+    with open_store(url) as target:
+        with pytest.raises(StorageError) as caught:
+            import_store(target, json.dumps(document))
+        message = str(caught.value)
+        assert "mentorship/'m-1'" in message
+        assert "mentor_id" in message
+        assert "Secret" not in message
+        assert "example.org" not in message
+        assert target.all(Person) == []  # nothing imported
 
 
 # -- a killed import leaves the store as it was ------------------------------------------

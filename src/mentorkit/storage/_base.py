@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
-
-import attrs
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from mentorkit._gc import paused
 from mentorkit.errors import ConflictError, NotFoundError, StorageError, ValidationError
@@ -21,7 +19,7 @@ from mentorkit.model._checks import MAX_VERSION
 from mentorkit.storage import _codec, _document
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from types import TracebackType
 
     from mentorkit.storage._codec import Row, Term
@@ -223,7 +221,7 @@ class BaseStore:
             StorageError: the store cannot be written.
         """
         with _bulk():
-            rows = [_codec.encode(e) for e in entities]
+            rows = _codec.encode_many(entities)
             if not rows:
                 return []
             keys = {(row.collection, row.id) for row in rows}
@@ -493,6 +491,7 @@ class BaseStore:
                     for e, r in zip(entities.entities, entities.rows, strict=True)
                 ]
             else:
+                _codec.fresh({type(e) for e in entities})  # hooks registered since: honoured
                 rows = [_restored(e) for e in entities]
             if not rows:
                 return
@@ -522,32 +521,7 @@ class BaseStore:
         return ConflictError(f"{len(rows)} entities changed while being restored; try again")
 
 
-def _restored(entity: Entity) -> Row:
-    """The row of an entity restored at its own version (validated as a write validates)."""
-    if not isinstance(entity, Entity):
-        raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
-    version = entity.version
-    if type(version) is not int or not 1 <= version <= MAX_VERSION:
-        raise ValidationError(
-            f"must be an integer from 1 to {MAX_VERSION} (a restored entity keeps its version)",
-            field="version",
-            value=version,
-        )
-    meta = _codec.info(type(entity))
-    if meta.fast_encode is not None:
-        # The generated write with the version kept: the same row as the reference below,
-        # without first making the entity at ``version - 1`` (property-tested).
-        try:
-            return cast("Callable[[Entity, bool], Row]", meta.fast_encode)(entity, True)
-        except Exception:  # noqa: S110 - the reference path below decides and explains
-            pass
-    try:
-        earlier = attrs.evolve(entity, version=version - 1)
-    except ValidationError as exc:  # a validator refused a field: say which entity
-        raise ValidationError(
-            f"{meta.collection}/{entity.id}: {exc.message}", field=exc.field, errors=exc.errors
-        ) from exc
-    return _codec.encode(earlier)
+_restored = _codec.restored
 
 
 class _MismatchError(Exception):

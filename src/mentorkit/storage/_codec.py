@@ -13,7 +13,7 @@ import operator
 import re
 import types
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, NamedTuple, Union, cast, get_args, get_origin
 
 import attrs
 
@@ -74,6 +74,11 @@ def register_index(collection: str, *fields: str, replace: bool = False) -> None
     Register at import time, before opening stores: a SQL store fills in the new keys of its
     existing rows when it opens. Each field must be a field of every class stored in the
     collection (checked when the class is first stored or queried).
+
+    A ``Range`` filter works on str, date and datetime fields (and bool: ``False < True``),
+    in the order of their values. An enum field is filtered on one member at a time:
+    ``find`` refuses a ``Range`` over it (its keys are the members' values as text, whose
+    order is not the values' order for an enum of integers, and members have none).
 
     Args:
         collection: The collection name (an entity class's ``collection``).
@@ -213,7 +218,16 @@ def info(cls: type[Any]) -> ClassInfo:
     """
     found = _INFO.get(cls)
     if found is not None:
-        return found
+        # Registering any hook clears the converter's cache of hooks, so a class's hook is
+        # a new function the next time it is asked for: the cached information (its hooks,
+        # the write shortcut, read plans) was made for an earlier converter. Two cached
+        # look-ups; callers ask once per batch, not per entity.
+        if (
+            converter.get_unstructure_hook(cls) is found.unstructure
+            and converter.get_structure_hook(cls) is found.structure
+        ):
+            return found
+        _forget()
     if not (isinstance(cls, type) and issubclass(cls, Entity)) or cls is Entity:
         raise ValidationError(
             "must be an entity class (a subclass of mentorkit.model.Entity)",
@@ -245,6 +259,71 @@ def info(cls: type[Any]) -> ClassInfo:
         ) from exc
     _INFO[cls] = found
     return found
+
+
+def _forget() -> None:
+    """Drop everything made from the converter's hooks (it has changed: see :func:`info`)."""
+    _INFO.clear()
+    _PLANS.clear()
+    _KEY_PLANS.clear()
+
+
+def fresh(classes: Iterable[type[Any]]) -> None:
+    """Bring the cached information of each entity class up to date (once per batch).
+
+    Per-entity paths (:func:`encode`, :func:`restored`) read the cache as it is; a batch
+    calls this first so hooks registered since the classes were last stored are honoured.
+    Classes that are not entity classes are left to those paths to refuse.
+    """
+    for cls in classes:
+        if isinstance(cls, type) and issubclass(cls, Entity) and cls is not Entity:
+            info(cls)
+
+
+def encode_many(entities: Iterable[Any]) -> list[Row]:
+    """:func:`encode` of each entity, the class information checked once per class."""
+    seen: set[type[Any]] = set()
+    out: list[Row] = []
+    for entity in entities:
+        kind = type(entity)
+        if kind not in seen:
+            seen.add(kind)
+            fresh((kind,))
+        out.append(encode(entity))
+    return out
+
+
+def restored(entity: Any) -> Row:
+    """The row of an entity restored at its own version (validated as a write validates).
+
+    Raises:
+        ValidationError: not an entity, a version below 1, or an entity a write refuses;
+            the message names its collection and id.
+    """
+    if not isinstance(entity, Entity):
+        raise ValidationError("must be an entity", field="entity", value=type(entity).__qualname__)
+    version = entity.version
+    if type(version) is not int or not 1 <= version <= MAX_VERSION:
+        raise ValidationError(
+            f"must be an integer from 1 to {MAX_VERSION} (a restored entity keeps its version)",
+            field="version",
+            value=version,
+        )
+    meta = _INFO.get(type(entity)) or info(type(entity))
+    if meta.fast_encode is not None:
+        # The generated write with the version kept: the same row as the reference below,
+        # without first making the entity at ``version - 1`` (property-tested).
+        try:
+            return cast("Callable[[Any, bool], Row]", meta.fast_encode)(entity, True)
+        except Exception:  # noqa: S110 - the reference path below decides and explains
+            pass
+    try:
+        earlier = attrs.evolve(entity, version=version - 1)
+    except ValidationError as exc:  # a validator refused a field: say which entity
+        raise ValidationError(
+            f"{meta.collection}/{entity.id}: {exc.message}", field=exc.field, errors=exc.errors
+        ) from exc
+    return encode(earlier)
 
 
 def _class_info(
@@ -477,7 +556,7 @@ def decode(
             f"the store holds documents of type {tag!r}, which is not registered in this "
             "process: import the module that registers it (mentorkit.serialization.register)"
         )
-    meta = _INFO.get(cls) or info(cls)
+    meta = info(cls)
     try:
         doc = _DECODE(text) if isinstance(text, str) else json.loads(text)
         del doc[TAG_KEY]
@@ -485,7 +564,7 @@ def decode(
     except (ValueError, TypeError, KeyError) as exc:
         where = _where(tag, text, collection or meta.collection, id)
         raise StorageError(f"the stored {tag!r} document {where} is corrupt: {exc}") from None
-    if schema != SCHEMA_VERSION:
+    if type(schema) is not int or schema != SCHEMA_VERSION:  # true == 1.0 == 1 in Python
         where = _where(tag, text, collection or meta.collection, id)
         raise StorageError(
             f"the stored {tag!r} document {where} has schema version {schema!r}; this "
@@ -516,13 +595,14 @@ def decode_many(found: Iterable[tuple[str, str | bytes]], collection: str) -> li
             hook = hooks[tag]
         except KeyError:
             cls = registered_types.get(tag)
-            meta = None if cls is None else _INFO.get(cls) or info(cls)
+            meta = None if cls is None else info(cls)
             hook = hooks[tag] = None if meta is None else (meta.structure, meta.cls)
         if hook is not None and type(text) is str:
             try:
                 doc = _DECODE(text)
                 del doc[TAG_KEY]
-                if doc.pop(SCHEMA_KEY) == SCHEMA_VERSION:
+                schema = doc.pop(SCHEMA_KEY)
+                if schema == SCHEMA_VERSION and type(schema) is int:
                     append(hook[0](doc, hook[1]))
                     continue
             except Exception:  # noqa: S110 - decode() below decides and explains
@@ -550,6 +630,8 @@ def _plan(cls: type[Any], names: tuple[str, ...]) -> tuple[_Step, ...] | None:
     code = getattr(hook, "__code__", None)
     generated = code is not None and code.co_filename.startswith("<cattrs generated structure")
     if not generated or getattr(hook, "overrides", None) != {}:
+        return None
+    if not _fastpath.plain_init(cls):  # the hook builds it through code of the class's own
         return None
     fields = attrs.fields_dict(cls)
     steps = []
@@ -640,7 +722,7 @@ def decode_fields(
             cls = registered_types.get(tag)
             plan = None
             if cls is not None:
-                meta = _INFO.get(cls) or info(cls)
+                meta = info(cls)
                 key_ = (meta.cls, names)
                 plan = _PLANS[key_] if key_ in _PLANS else _PLANS.setdefault(key_, _plan(*key_))
             plans[tag] = plan
@@ -651,7 +733,8 @@ def decode_fields(
                 # around the document (a document that does not end where the text does
                 # is decoded whole below).
                 doc, end = scan(text, 0)
-                if end == len(text) and doc.get(SCHEMA_KEY) == SCHEMA_VERSION:
+                schema = doc.get(SCHEMA_KEY)
+                if end == len(text) and schema == SCHEMA_VERSION and type(schema) is int:
                     append(_project(doc, plan, memos[tag]))
                     continue
             except Exception:  # noqa: S110 - decode() below decides and explains
@@ -697,7 +780,7 @@ def key_plan(
     a column, or when the classes of the collection a query may return would answer
     differently.
     """
-    meta = _INFO.get(cls) or info(cls)
+    meta = info(cls)
     stamp = (cls, names, tags, meta.keys, len(registered_types))
     try:
         return _KEY_PLANS[stamp]
@@ -741,7 +824,7 @@ def _sources(
     code = getattr(hook, "__code__", None)
     if code is None or not code.co_filename.startswith("<cattrs generated structure"):
         return None
-    if getattr(hook, "overrides", None) != {}:
+    if getattr(hook, "overrides", None) != {} or not _fastpath.plain_init(cls):
         return None
     fields = attrs.fields_dict(cls)
     out: list[tuple[Any, ...]] = []
@@ -976,8 +1059,8 @@ def terms(cls: type[Any], filters: Mapping[str, object]) -> list[Term]:
     """Translate ``find`` keyword filters into key-column terms.
 
     Raises:
-        ValidationError: naming a filter field that is not indexed (or does not exist), or
-            a value of the wrong type.
+        ValidationError: naming a filter field that is not indexed (or does not exist), a
+            value of the wrong type, or a ``Range`` over an enum field.
     """
     meta = info(cls)
     out: list[Term] = []
@@ -993,6 +1076,14 @@ def terms(cls: type[Any], filters: Mapping[str, object]) -> list[Term]:
             )
         column = meta.keys.index(name)
         if isinstance(value, Range):
+            if any(isinstance(t, type) and issubclass(t, Enum) for t in _field_types(cls, name)):
+                # A key is the member's value as text: '10' < '2', and members have no
+                # order of their own to keep (an enum of strings sorts by spelling).
+                raise ValidationError(
+                    "is an enum field: filter it on one member at a time, not by a Range",
+                    field=name,
+                    value=value,
+                )
             if value.start is not None:
                 out.append((column, ">=", _filter_value(cls, name, value.start)))
             if value.end is not None:

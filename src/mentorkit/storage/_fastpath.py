@@ -103,10 +103,7 @@ def plain_hooks(cls: type[Any]) -> bool:
             return False
         if not _same_hook(hook, made):
             return False
-    init = getattr(cls.__init__, "__code__", None)
-    if init is None or not init.co_filename.startswith("<attrs generated"):
-        return False
-    if hasattr(cls, "__attrs_pre_init__"):
+    if not plain_init(cls):
         return False
     for f in attrs.fields(cls):
         if not f.init or f.alias != f.name or f.type is None or isinstance(f.type, str):
@@ -116,6 +113,18 @@ def plain_hooks(cls: type[Any]) -> bool:
         if (_simple(base) or _is_str_tuple(base)) and not _default_hooks(base):
             return False
     return True
+
+
+def plain_init(cls: type[Any]) -> bool:
+    """Whether ``cls`` is built by the ``__init__`` attrs generates (no ``__attrs_pre_init__``).
+
+    Then a field's value is its hook's answer through its attrs converter and validator,
+    and no code of the class's own sees or changes it before ``__attrs_post_init__``.
+    """
+    init = getattr(cls.__init__, "__code__", None)
+    if init is None or not init.co_filename.startswith("<attrs generated"):
+        return False
+    return not hasattr(cls, "__attrs_pre_init__")
 
 
 def _default_hooks(tp: Any) -> bool:

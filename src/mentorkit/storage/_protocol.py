@@ -23,7 +23,8 @@ class Range:
     """A half-open range filter for `Store.find`: ``start <= value < end``.
 
     Either end may be ``None`` (unbounded). The ends have the field's type: aware
-    datetimes for ``Session.start``, dates for date fields, strings for ids.
+    datetimes for ``Session.start``, dates for date fields, strings for ids. An enum field
+    is filtered on one member at a time: a ``Range`` over it is a ``ValidationError``.
 
     Examples:
         >>> import datetime as dt

@@ -143,13 +143,41 @@ def import_store(store: Store, document: str | bytes) -> int:
 
 
 def load_entities(store: Store, entities: Sequence[Any]) -> int:
-    """Put the entities `check_document` returned into a store, all or nothing."""
+    """Put the entities `check_document` returned into a store, all or nothing.
+
+    Raises:
+        StorageError: an entity the converter made is one no store can write (a NUL in an
+            id or index key, text that is not valid Unicode): the document is not valid.
+            The message names the entry (collection and id) and the field, not its value.
+    """
     with paused():
-        if isinstance(store, Recorder):
-            store.restore(entities)
-        else:
-            store.put_many([attrs.evolve(e, version=0) for e in entities])
+        try:
+            if isinstance(store, Recorder):
+                store.restore(entities)
+            else:
+                store.put_many([attrs.evolve(e, version=0) for e in entities])
+        except ValidationError as exc:  # only a write checks these: name the entry
+            raise _unwritable(entities, exc) from None
     return len(entities)
+
+
+def _unwritable(entities: Sequence[Any], exc: ValidationError) -> Exception:
+    """The error for a document holding an entry the write refused (found again here).
+
+    ``exc`` itself when a validator refuses the entry (imported with attrs validators
+    switched off, the converter ran none), or no entry is refused (the store refused
+    something else).
+    """
+    for entity in entities:
+        try:
+            _codec.restored(entity)
+        except ValidationError as found:
+            try:
+                _codec._validate_tree(entity)
+            except ValidationError:
+                return exc
+            return _unstorable(entity.collection, entity.id, found)
+    return exc
 
 
 def check_document(document: str | bytes) -> _document.Checked:
@@ -243,6 +271,14 @@ def _hook(tag: str, collection: str, id: str) -> _Hook:
         )
         made = _WRITERS[cls] = (meta, write)
     return _Hook(meta.cls, meta.collection, meta.structure, made[1])
+
+
+def _unstorable(collection: str, id: str, exc: ValidationError) -> StorageError:
+    """The error for an entry a store cannot write (the field named, its value not shown)."""
+    field = f" ({exc.field})" if exc.field else ""
+    return StorageError(
+        f"the imported entry {collection}/{id!r} cannot be stored{field}: {exc.message}"
+    )
 
 
 def _wrong_schema(tag: str, collection: str, id: str, schema: object) -> StorageError:
