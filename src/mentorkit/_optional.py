@@ -11,7 +11,6 @@ EXTRAS = {
     "matplotlib": "notebook",
     "matplotlib.pyplot": "notebook",
     "icalendar": "calendar",
-    "numpy": "scipy",
     "scipy": "scipy",
     "psycopg": "postgres",
     "psycopg_pool": "postgres",

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import array
 import hashlib
 import math
 import numbers
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
@@ -15,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mentorkit.errors import ValidationError
-from mentorkit.matching._arrays import numpy_or_none
 from mentorkit.model import Activity
 from mentorkit.model import _checks as c
 from mentorkit.model._checks import lenient as _lenient
@@ -124,8 +121,7 @@ class MatchingProblem:
                 used by the ``"circles"`` strategy; ``None`` joins any circle.
 
         Returns:
-            The problem. With NumPy installed the matrices are kept as read-only float
-            arrays (the fast paths); without it, as tuples.
+            The problem; it keeps private, read-only float arrays of both matrices.
 
         Raises:
             ValidationError: Duplicate or empty ids, a matrix of the wrong shape, a value
@@ -185,7 +181,11 @@ class MatchingProblem:
             The problem.
 
         Raises:
-            ValidationError: A duplicate person id, or a scorer returning a non-number.
+            ValidationError: A duplicate person id, a constraint or scorer that is not one,
+                or a scorer giving an allowed pair a value that is not a finite number
+                (``field`` is e.g. ``"scores[3][1]"``, the message names the scorer and the
+                pair; forbid pairs with a constraint, not with NaN), or a ``score_block``
+                of the wrong shape (``field`` ``"scores"`` or ``"mentor_scores"``).
 
         Examples:
             >>> ana = MenteeProfile(person_id="ana", focus=["data"], supervisor_id="kim")
@@ -231,44 +231,19 @@ class MatchingProblem:
         mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
 
         shape = (len(everyone), len(mentor_list))
-        np = numpy_or_none()
-        if np is not None and _blockwise(pair_scorer) and _blockwise(mentor_scorer):
-            # Whole cohort at once: constraints as masks, scores as arrays.
-            mask = np.ones(shape, dtype=bool)
-            for rule in rules:
-                mask &= _rule_mask(np, rule, everyone, mentor_list)
+        from mentorkit.matching._blocks import numpy
 
-            def block(scoring: Any, field: str) -> Any:
-                values = np.asarray(scoring.score_block(everyone, mentor_list), dtype=np.float64)
-                if values.shape != shape:
-                    raise ValidationError(
-                        f"score_block must return shape {shape}", field=field, value=values.shape
-                    )
-                return _stored(np.where(mask, values, np.nan), shape, field)
-
-            s = block(pair_scorer, "scores")
-            m = s if mentor_scorer is None else block(mentor_scorer, "mentor_scores")
-        else:
-            allowed = [
-                [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
-                for mentee in everyone
-            ]
-
-            def evaluate(scoring: Any) -> list[list[float | None]]:
-                return [
-                    [
-                        scoring.score(mentee, mentor) if ok else None
-                        for mentor, ok in zip(mentor_list, oks, strict=True)
-                    ]
-                    for mentee, oks in zip(everyone, allowed, strict=True)
-                ]
-
-            s = _stored(evaluate(pair_scorer), shape, "scores")
-            m = (
-                s
-                if mentor_scorer is None
-                else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
-            )
+        np = numpy()
+        # Constraints as masks (a rule without ``allows_block`` is asked pair by pair).
+        mask = np.ones(shape, dtype=bool)
+        for rule in rules:
+            mask &= _rule_mask(np, rule, everyone, mentor_list)
+        s = _scored(np, pair_scorer, "scores", everyone, mentor_list, mask)
+        m = (
+            s
+            if mentor_scorer is None
+            else _scored(np, mentor_scorer, "mentor_scores", everyone, mentor_list, mask)
+        )
 
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
@@ -370,13 +345,9 @@ class MatchingProblem:
         """``(scores, mentor_scores)`` as read-only float arrays, NaN where forbidden.
 
         A pair forbidden from either side is NaN in both arrays.
-
-        Raises:
-            MatchingError: NumPy is not installed (``pip install "mentorkit[scipy]"``).
         """
-        from mentorkit.matching._arrays import require
+        import numpy as np
 
-        np = require("numpy", "scipy", "to_numpy()")
         s = np.array(self._S, dtype=np.float64)
         if self._M is self._S:
             s.flags.writeable = False
@@ -403,8 +374,7 @@ class MatchingProblem:
     def fingerprint(self) -> str:
         """A SHA-256 of ids, capacities and both matrices: equal problems, equal prints.
 
-        The same with or without NumPy. Store it with a result to check later that a rerun
-        used the same problem.
+        Store it with a result to check later that a rerun used the same problem.
         """
         if self._fingerprint is None:
             digest = hashlib.sha256()
@@ -416,15 +386,12 @@ class MatchingProblem:
         return self._fingerprint
 
     def _forbidden_count(self) -> int:
-        if self._uses_numpy():
-            import numpy as np
+        import numpy as np
 
-            forbidden = np.isnan(self._S)
-            if self._M is not self._S:
-                forbidden |= np.isnan(self._M)
-            return int(forbidden.sum())
-        s, _ = self.to_lists()
-        return sum(v is None for row in s for v in row)
+        forbidden = np.isnan(self._S)
+        if self._M is not self._S:
+            forbidden |= np.isnan(self._M)
+        return int(forbidden.sum())
 
     def __repr__(self) -> str:
         n, m = self.shape
@@ -457,21 +424,16 @@ class MatchingProblem:
 
     def _restricted(self, keep: Callable[[int, int], bool], name: str) -> MatchingProblem:
         """The same problem with the pairs ``keep`` rejects forbidden too (named ``name``)."""
+        import numpy as np
+
         n, m = self.shape
-        mask = [[keep(i, j) for j in range(m)] for i in range(n)]
+        mask = np.array([[keep(i, j) for j in range(m)] for i in range(n)], dtype=bool)
 
         def cut(matrix: Any) -> Any:
-            if self._uses_numpy():
-                import numpy as np
-
-                out = np.array(matrix, dtype=np.float64).reshape(n, m)
-                out[~np.array(mask, dtype=bool).reshape(n, m)] = np.nan
-                out.flags.writeable = False
-                return out
-            return tuple(
-                tuple(v if ok else math.nan for v, ok in zip(row, oks, strict=True))
-                for row, oks in zip(matrix, mask, strict=True)
-            )
+            out = np.array(matrix, dtype=np.float64).reshape(n, m)
+            out[~mask.reshape(n, m)] = np.nan
+            out.flags.writeable = False
+            return out
 
         s = cut(self._S)
         own = self._forbidden_at
@@ -490,9 +452,6 @@ class MatchingProblem:
             excluded=self._excluded,
             groups=self._groups,
         )
-
-    def _uses_numpy(self) -> bool:
-        return not isinstance(self._S, tuple)
 
 
 def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
@@ -674,30 +633,78 @@ def _rule_mask(np: Any, rule: Any, mentees: list[Any], mentors: list[Any]) -> An
     ).reshape(shape)
 
 
+def _scored(
+    np: Any, scorer: Any, field: str, mentees: list[Any], mentors: list[Any], mask: Any
+) -> Any:
+    """``scorer``'s scores where ``mask`` allows a pair, NaN elsewhere (a read-only array).
+
+    A scorer with ``score_block`` scores the whole block at once; any other is called pair
+    by pair, on allowed pairs only. Every allowed pair must get a finite number.
+    """
+    shape = mask.shape
+    if _blockwise(scorer):
+        try:
+            values = np.asarray(scorer.score_block(mentees, mentors), dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"score_block of scorer {_name_of(scorer)!r} must return an array of numbers "
+                f"of shape {shape}",
+                field=field,
+                value=type(scorer).__name__,
+            ) from None
+        if values.shape != shape:
+            raise ValidationError(
+                f"score_block must return shape {shape}", field=field, value=values.shape
+            )
+        values = np.where(mask, values, np.nan)
+    else:
+        values = np.full(shape, np.nan)
+        rows, cols = np.nonzero(mask)
+        got = []
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            value = scorer.score(mentees[i], mentors[j])
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValidationError(
+                    f"scorer {_name_of(scorer)!r} must return a number, not "
+                    f"{type(value).__name__} (mentee {mentees[i].person_id!r}, "
+                    f"mentor {mentors[j].person_id!r})",
+                    field=f"{field}[{i}][{j}]",
+                    value=type(value).__name__,
+                )
+            try:
+                got.append(float(value))
+            except OverflowError:  # an int beyond 1.8e308
+                got.append(math.inf)
+        values[rows, cols] = got
+    bad = mask & ~np.isfinite(values)
+    if bad.any():
+        i, j = (int(k) for k in np.argwhere(bad)[0])
+        raise ValidationError(
+            f"scorer {_name_of(scorer)!r} gave {float(values[i, j])} for mentee "
+            f"{mentees[i].person_id!r} and mentor {mentors[j].person_id!r}: every allowed "
+            "pair needs a finite score (forbid pairs with a constraint)",
+            field=f"{field}[{i}][{j}]",
+            value=float(values[i, j]),
+        )
+    values.flags.writeable = False
+    return values
+
+
+def _name_of(scorer: Any) -> str:
+    name = getattr(scorer, "name", None)
+    return name if isinstance(name, str) else type(scorer).__name__
+
+
 def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:
     """Little-endian float64 bytes of both matrices, a pair forbidden on either side NaN in both.
 
     Problems that behave the same give the same bytes, however they were stored.
     """
-    if not isinstance(scores, tuple):
-        import numpy as np
+    import numpy as np
 
-        forbidden = np.isnan(scores) | np.isnan(mentor_scores)
-        for matrix in (scores, mentor_scores):
-            yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
-        return
-    for k in (0, 1):
-        values = array.array(
-            "d",
-            (
-                math.nan if a != a or b != b else (a, b)[k]
-                for row_s, row_m in zip(scores, mentor_scores, strict=True)
-                for a, b in zip(row_s, row_m, strict=True)
-            ),
-        )
-        if sys.byteorder == "big":  # pragma: no cover - no big-endian CI
-            values.byteswap()
-        yield values.tobytes()
+    forbidden = np.isnan(scores) | np.isnan(mentor_scores)
+    for matrix in (scores, mentor_scores):
+        yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
 
 
 def _value(matrix: Any, i: int, j: int) -> float:
@@ -826,10 +833,9 @@ def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[flo
 
 
 def _stored(matrix: Any, shape: tuple[int, int], field: str) -> Any:
-    """A validated, private copy of a matrix: a read-only array with NumPy, else tuples."""
-    np = numpy_or_none()
-    if np is None:  # pragma: no cover - exercised only without NumPy
-        return _as_rows(matrix, shape, field)
+    """A validated, private copy of a matrix: a read-only float array."""
+    import numpy as np
+
     return _as_array(np, matrix, shape, field)
 
 

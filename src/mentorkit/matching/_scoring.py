@@ -90,7 +90,7 @@ class CompetencyFit:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as a NumPy array.
 
         Mentees with the same focus share a row; within it the score depends only on the
         mentor's levels in those competencies, and few distinct level combinations exist,
@@ -153,7 +153,7 @@ class ActivityOverlap:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as a NumPy array."""
         from mentorkit.matching._blocks import share
 
         return share([p.activities for p in mentees], [p.activities for p in mentors])
@@ -172,7 +172,7 @@ class AvailabilityOverlap:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as a NumPy array."""
         from mentorkit.matching._blocks import share
 
         return share([p.availability for p in mentees], [p.availability for p in mentors])
@@ -200,7 +200,7 @@ class OptInPreferences:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as a NumPy array.
 
         A preference is met when the mentor shares the same (key, value) item.
         """
@@ -226,7 +226,7 @@ class OtherOrgUnit:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as a NumPy array."""
         from mentorkit.matching._blocks import codes
 
         a, b = codes([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
@@ -310,7 +310,7 @@ class WeightedScorer:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as a NumPy array.
 
         Raises:
             ValidationError: A criterion scores pairs one at a time only (no

@@ -6,7 +6,7 @@ has no blocking pair (no mentee and mentor who both prefer each other to what th
 is mentee-optimal: every mentee gets the best mentor they have in any stable matching.
 
 Ties are broken by ``seed``: one seeded random order of mentors settles every mentee's
-ties, and one seeded random order of mentees settles every mentor's ties. With NumPy the
+ties, and one seeded random order of mentees settles every mentor's ties. The
 proposals go in vectorised rounds (all free mentees propose at once, each mentor keeps its
 best ``capacity`` proposers). A full mentor's threshold only rises, so each mentee proposes
 straight to its best untried mentor whose threshold it beats, never where it would be
@@ -67,57 +67,13 @@ class StableMatcher:
         Returns:
             The mentee-optimal stable matching.
         """
-        if problem._uses_numpy():
-            assignment = _stable_numpy(problem, seed)
-        else:  # pragma: no cover - the pure-Python path is tested directly
-            assignment = _stable_python(problem, seed)
+        assignment = _deferred_acceptance(problem, seed)
         return MatchResult.from_assignment(
             problem, assignment, strategy=self.name, seed=seed, options=self.options, why=_WHY
         )
 
 
-def _stable_python(problem: MatchingProblem, seed: int) -> list[int]:
-    """Deferred acceptance in plain Python: a min-heap of held proposers per mentor."""
-    n, m = problem.shape
-    mentor_rank = tie_ranks(m, seed, 0)
-    mentee_rank = tie_ranks(n, seed, 1)
-    s, ms = problem.to_lists()
-    prefs = []
-    for row in s:
-        ranked = sorted(
-            (-value, mentor_rank[j], j) for j, value in enumerate(row) if value is not None
-        )
-        prefs.append([j for _, _, j in ranked])
-    cap = problem.capacity
-    nxt = [0] * n
-    held: list[list[tuple[float, int, int]]] = [[] for _ in range(m)]  # (score, -rank, mentee)
-    assignment = [-1] * n
-    free = [i for i in range(n) if prefs[i]]
-    free.reverse()
-    while free:
-        i = free.pop()
-        if nxt[i] >= len(prefs[i]):
-            continue
-        j = prefs[i][nxt[i]]
-        nxt[i] += 1
-        value = ms[i][j]
-        assert value is not None  # prefs hold allowed pairs only
-        key = (value, -mentee_rank[i], i)
-        heap = held[j]
-        if len(heap) < cap[j]:
-            heapq.heappush(heap, key)
-            assignment[i] = j
-        elif heap and heap[0] < key:
-            _, _, out = heapq.heapreplace(heap, key)
-            assignment[i] = j
-            assignment[out] = -1
-            free.append(out)
-        else:
-            free.append(i)
-    return assignment
-
-
-def _stable_numpy(problem: MatchingProblem, seed: int) -> list[int]:
+def _deferred_acceptance(problem: MatchingProblem, seed: int) -> list[int]:
     """Deferred acceptance in vectorised rounds, each proposal aimed past hopeless mentors.
 
     A full mentor's threshold (the worst mentee it holds) only rises, so a mentee whose
