@@ -205,3 +205,24 @@ def test_optimal_finds_the_allowed_pairs_of_a_mostly_forbidden_row():
     result = match(problem, "optimal", candidates=3)
     assert result.assignment == {"a": "m39", "b": "m36"}
     assert result.total_score == 12
+
+
+@given(matching_problems(max_mentees=6, max_mentors=4), st.booleans())
+def test_a_problem_knows_whether_any_pair_is_forbidden(problem, via_lists):
+    # Built from arrays or from lists, from_matrix records whether a pair is forbidden
+    # (the strategies skip every NaN mask when none is); a problem told nothing works it out.
+    s, m = problem.to_lists()
+    forbidden = any(v is None for row in s for v in row)
+    if via_lists:
+        problem = MatchingProblem.from_matrix(
+            problem.mentee_ids, problem.mentor_ids, s, problem.capacity, mentor_scores=m
+        )
+    assert problem._is_complete() is not forbidden
+    untold = MatchingProblem(
+        mentee_ids=problem.mentee_ids,
+        mentor_ids=problem.mentor_ids,
+        capacity=problem.capacity,
+        scores=problem._S,
+        mentor_scores=problem._M,
+    )
+    assert untold._is_complete() is not forbidden

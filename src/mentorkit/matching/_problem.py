@@ -56,6 +56,7 @@ class MatchingProblem:
         "_S",
         "_breakdown",
         "_capacity",
+        "_complete",
         "_excluded",
         "_fingerprint",
         "_forbidden_by",
@@ -78,8 +79,10 @@ class MatchingProblem:
         forbidden_by: Callable[[int, int], tuple[str, ...]] | None = None,
         excluded: Mapping[str, str] | None = None,
         groups: tuple[str | None, ...] | None = None,
+        complete: bool | None = None,
     ) -> None:
-        # Private: validated input comes from from_matrix / from_profiles.
+        # Private: validated input comes from from_matrix / from_profiles. ``complete``:
+        # whether no pair is forbidden (no NaN in either matrix), when the builder knows.
         self._mentee_ids = mentee_ids
         self._mentor_ids = mentor_ids
         self._capacity = capacity
@@ -92,6 +95,7 @@ class MatchingProblem:
         self._mentor_index = {k: j for j, k in enumerate(mentor_ids)}
         self._fingerprint: str | None = None
         self._groups = groups
+        self._complete = complete
 
     # -- construction -------------------------------------------------------------------------
 
@@ -138,8 +142,11 @@ class MatchingProblem:
         mentors = _ids(mentor_ids, "mentor_ids")
         caps = _capacities(capacity, len(mentors))
         shape = (len(mentees), len(mentors))
-        s = _stored(scores, shape, "scores")
-        m = s if mentor_scores is None else _stored(mentor_scores, shape, "mentor_scores")
+        s, complete = _stored(scores, shape, "scores")
+        m = s
+        if mentor_scores is not None:
+            m, complete_m = _stored(mentor_scores, shape, "mentor_scores")
+            complete = complete and complete_m
         return cls(
             mentee_ids=mentees,
             mentor_ids=mentors,
@@ -147,6 +154,7 @@ class MatchingProblem:
             scores=s,
             mentor_scores=m,
             groups=_groups(groups, len(mentees)),
+            complete=complete,
         )
 
     @classmethod
@@ -266,6 +274,7 @@ class MatchingProblem:
             forbidden_by=forbidden_by,
             excluded=excluded,
             groups=tuple(p.focus[0] if p.focus else None for p in everyone),
+            complete=bool(mask.all()),  # every allowed pair has finite scores (checked)
         )
 
     # -- reading ------------------------------------------------------------------------------
@@ -384,6 +393,16 @@ class MatchingProblem:
                 digest.update(chunk)
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
+
+    def _is_complete(self) -> bool:
+        """Whether no pair is forbidden from either side (computed once when not known)."""
+        if self._complete is None:
+            import numpy as np
+
+            self._complete = not (
+                _has_nan(np, self._S) or (self._M is not self._S and _has_nan(np, self._M))
+            )
+        return self._complete
 
     def _forbidden_count(self) -> int:
         import numpy as np
@@ -832,27 +851,31 @@ def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[flo
     return tuple(rows)
 
 
-def _stored(matrix: Any, shape: tuple[int, int], field: str) -> Any:
-    """A validated, private copy of a matrix: a read-only float array."""
+def _stored(matrix: Any, shape: tuple[int, int], field: str) -> tuple[Any, bool]:
+    """A validated, private, read-only float copy of a matrix, and whether it has no NaN."""
     import numpy as np
 
-    return _as_array(np, matrix, shape, field)
-
-
-def _as_array(np: Any, matrix: Any, shape: tuple[int, int], field: str) -> Any:
     if isinstance(matrix, np.ndarray) and matrix.dtype.kind in "iuf":
         if matrix.ndim != 2 or matrix.shape != shape:
             raise ValidationError(f"must have shape {shape}", field=field, value=matrix.shape)
         array = np.array(matrix, dtype=np.float64)  # a private copy the caller cannot change
-        bad = np.isinf(array)
-        if bad.any():
-            i, j = (int(k) for k in np.argwhere(bad)[0])
-            raise ValidationError(
-                "must be finite (use NaN to forbid a pair)",
-                field=f"{field}[{i}][{j}]",
-                value=float(array[i, j]),
-            )
+        complete = bool(np.isfinite(array).all())  # one pass: no NaN and no infinity
+        if not complete:
+            bad = np.isinf(array)
+            if bad.any():
+                i, j = (int(k) for k in np.argwhere(bad)[0])
+                raise ValidationError(
+                    "must be finite (use NaN to forbid a pair)",
+                    field=f"{field}[{i}][{j}]",
+                    value=float(array[i, j]),
+                )
     else:
         array = np.array(_as_rows(matrix, shape, field), dtype=np.float64).reshape(shape)
+        complete = not _has_nan(np, array)
     array.flags.writeable = False
-    return array
+    return array, complete
+
+
+def _has_nan(np: Any, a: Any) -> bool:
+    """Whether ``a`` holds a NaN (its sum is NaN when any entry is; no mask is built)."""
+    return bool(np.isnan(a.sum())) and bool(np.isnan(a).any())

@@ -235,20 +235,23 @@ class MatchResult:
         mentee_ids, mentor_ids = problem._mentee_ids, problem._mentor_ids
         breakdown_of = problem._breakdown
         extra = (why,) if why else ()
+        choices: dict[tuple[int, int], str] = {}  # many pairs share a rank sentence
         for i, score in zip(matched, scores, strict=True):
             j = assignment[i]
-            better, count = stats[i]
+            rank = stats[i]
+            choice = choices.get(rank)
+            if choice is None:
+                better, count = rank
+                choice = choices[rank] = (
+                    f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors"
+                )
             if breakdown_of is not None:
                 breakdown = breakdown_of(i, j)
                 first = _score_reason(score, breakdown)
             else:  # one criterion: the sentence is the score
                 breakdown = {"score": score}
                 first = f"score {score:.4g}"
-            reasons = (
-                first,
-                f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors",
-                *extra,
-            )
+            reasons = (first, choice, *extra)
             if notes and i in notes:
                 reasons += (notes[i],)
             pairs.append(
@@ -293,6 +296,7 @@ def _row_stats(problem: MatchingProblem, assignment: list[int]) -> dict[int, tup
     out: dict[int, tuple[int, int]] = {}
     if n and m_count:
         s, m = problem._S, problem._M
+        complete = problem._is_complete()  # nothing forbidden: no masks at all
         cols_all = np.asarray(assignment)
         for start in range(0, n, 1024):  # row slices are views: no copy of the matrix
             block = s[start : start + 1024]
@@ -306,10 +310,10 @@ def _row_stats(problem: MatchingProblem, assignment: list[int]) -> dict[int, tup
             # matrix's NaN (a pair forbidden from the mentor's side) needs a mask.
             greater = sub > mine[:, None]
             msub = None
-            if m is not s:
+            if m is not s and not complete:
                 mblock = m[start : start + len(block)]
                 msub = mblock if rows.size == len(block) else mblock[rows]
-            if not np.isnan(sub.sum()) and (msub is None or not np.isnan(msub.sum())):
+            if complete or (not np.isnan(sub.sum()) and (msub is None or not np.isnan(msub.sum()))):
                 # Nothing forbidden in these rows (a sum is NaN when any entry is).
                 better = greater.view(np.uint8).sum(axis=1, dtype=np.int64)
                 allowed_count = np.full(rows.size, m_count)

@@ -80,5 +80,6 @@ def _greedy(problem: MatchingProblem, seed: int) -> list[int]:
         capacity=problem.capacity,
         scores=s,
         mentor_scores=s,
+        complete=problem._is_complete(),
     )
     return _deferred_acceptance(mutual, seed)

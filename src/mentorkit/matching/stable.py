@@ -146,9 +146,7 @@ class _State:
         # holds when full; -inf while it has room; +inf when it takes nobody.
         self.thr_val = np.where(self.cap > 0, -np.inf, np.inf)
         self.thr_rank = np.zeros(m, dtype=np.int64)
-        self.any_forbidden = _has_nan(np, self.s) or (
-            self.ms is not self.s and _has_nan(np, self.ms)
-        )
+        self.any_forbidden = not problem._is_complete()
         k = min(m, _BLOCK)
         self.top = np.empty((n, k), dtype=np.int64)
         self.blen = np.zeros(n, dtype=np.int64)
@@ -442,11 +440,6 @@ class _State:
                     self.pos[i] = at + k + 1
                     return j, value
             self.pos[i] = stop
-
-
-def _has_nan(np: Any, a: Any) -> bool:
-    """Whether ``a`` holds a NaN (its sum is NaN when any entry is; no mask is built)."""
-    return bool(np.isnan(a.sum())) and bool(np.isnan(a).any())
 
 
 def _by_mentor_then_preference(np: Any, cols: Any, values: Any, ranks: Any) -> Any:
