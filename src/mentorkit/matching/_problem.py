@@ -189,11 +189,16 @@ class MatchingProblem:
             The problem.
 
         Raises:
-            ValidationError: A duplicate person id, a constraint or scorer that is not one,
-                or a scorer giving an allowed pair a value that is not a finite number
-                (``field`` is e.g. ``"scores[3][1]"``, the message names the scorer and the
-                pair; forbid pairs with a constraint, not with NaN), or a ``score_block``
-                of the wrong shape (``field`` ``"scores"`` or ``"mentor_scores"``).
+            ValidationError: Something other than profiles (``field`` e.g.
+                ``"mentees[2]"``), a duplicate person id, a constraint or scorer that is
+                not one, a scorer giving an allowed pair a value that is not a finite
+                number (``field`` is e.g. ``"scores[3][1]"``, the message names the scorer
+                and the pair; forbid pairs with a constraint, not with NaN), or a
+                ``score_block`` or ``allows_block`` of the wrong shape (``field``
+                ``"scores"``, ``"mentor_scores"`` or ``"constraints[k]"``). A scorer's
+                ``breakdown`` is read only for the pairs made or asked about; one that is
+                not a mapping of criterion names to finite numbers adding up to the pair's
+                score raises then (``field`` ``"scorer"``).
 
         Examples:
             >>> ana = MenteeProfile(person_id="ana", focus=["data"], supervisor_id="kim")
@@ -206,8 +211,8 @@ class MatchingProblem:
         from mentorkit.matching._constraints import Constraint, default_constraints
         from mentorkit.matching._scoring import Scorer, default_scorer
 
-        everyone = list(mentees)
-        mentor_list = list(mentors)
+        everyone = _profiles(mentees, MenteeProfile, "mentees")
+        mentor_list = _profiles(mentors, MentorProfile, "mentors")
         rules = default_constraints() if constraints is None else tuple(constraints)
         for k, rule in enumerate(rules):
             if not isinstance(rule, Constraint):
@@ -244,8 +249,8 @@ class MatchingProblem:
         np = numpy()
         # Constraints as masks (a rule without ``allows_block`` is asked pair by pair).
         mask = np.ones(shape, dtype=bool)
-        for rule in rules:
-            mask &= _rule_mask(np, rule, everyone, mentor_list)
+        for k, rule in enumerate(rules):
+            mask &= _rule_mask(np, rule, everyone, mentor_list, f"constraints[{k}]")
         s = _scored(np, pair_scorer, "scores", everyone, mentor_list, mask)
         m = (
             s
@@ -256,8 +261,13 @@ class MatchingProblem:
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
             if callable(explain):
-                parts: Breakdown = explain(everyone[i], mentor_list[j])
-                return MappingProxyType(dict(parts))
+                return _checked_breakdown(
+                    explain(everyone[i], mentor_list[j]),
+                    _value(s, i, j),
+                    pair_scorer,
+                    everyone[i].person_id,
+                    mentor_list[j].person_id,
+                )
             return MappingProxyType({pair_scorer.name: _value(s, i, j)})
 
         def forbidden_by(i: int, j: int) -> tuple[str, ...]:
@@ -638,15 +648,80 @@ def _blockwise(scorer: Any) -> bool:
     return whole if isinstance(whole, bool) else True
 
 
-def _rule_mask(np: Any, rule: Any, mentees: list[Any], mentors: list[Any]) -> Any:
+def _profiles(values: Iterable[Any], kind: type, field: str) -> list[Any]:
+    """``values`` as a list, each one a ``kind`` (a `MenteeProfile` or `MentorProfile`)."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise ValidationError(
+            f"must be a sequence of {kind.__name__} objects",
+            field=field,
+            value=type(values).__name__,
+        )
+    out = list(values)
+    for k, value in enumerate(out):
+        if not isinstance(value, kind):
+            # The type only: a profile-like object may hold personal data.
+            raise ValidationError(
+                f"must be a {kind.__name__}", field=f"{field}[{k}]", value=type(value).__name__
+            )
+    return out
+
+
+def _checked_breakdown(
+    parts: Any, score: float, scorer: Any, mentee_id: str, mentor_id: str
+) -> Breakdown:
+    """A scorer's per-criterion breakdown of one pair, checked to explain the pair's score."""
+    where = f"scorer {_name_of(scorer)!r} for mentee {mentee_id!r} and mentor {mentor_id!r}"
+    if not isinstance(parts, Mapping):
+        raise ValidationError(
+            f"breakdown() of {where} must return a mapping of criterion names to numbers",
+            field="scorer",
+            value=type(parts).__name__,
+        )
+    out: dict[str, float] = {}
+    for name, value in parts.items():
+        if (
+            not isinstance(name, str)
+            or isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+        ):
+            raise ValidationError(
+                f"breakdown() of {where} must map criterion names to finite numbers",
+                field="scorer",
+                value=f"{name!r}: {value!r}",
+            )
+        out[name] = float(value)
+    total = math.fsum(out.values())
+    if not math.isclose(total, score, rel_tol=1e-9, abs_tol=1e-9):
+        raise ValidationError(
+            f"breakdown() of {where} adds up to {total!r}, not the pair's score {score!r} "
+            "(does its score_block agree with score?)",
+            field="scorer",
+            value=total,
+        )
+    return MappingProxyType(out)
+
+
+def _rule_mask(np: Any, rule: Any, mentees: list[Any], mentors: list[Any], field: str) -> Any:
     """Where ``rule`` allows a pair: its ``allows_block`` mask, or ``allows`` pair by pair."""
     shape = (len(mentees), len(mentors))
     from mentorkit.matching._blocks import offers_block
 
     if offers_block(rule, "allows_block", "allows"):
-        mask = np.asarray(rule.allows_block(mentees, mentors), dtype=bool)
-        if mask.shape == shape:
-            return mask
+        try:
+            mask = np.asarray(rule.allows_block(mentees, mentors), dtype=bool)
+        except ValidationError:
+            raise
+        except (TypeError, ValueError):
+            mask = None
+        if mask is None or mask.shape != shape:
+            raise ValidationError(
+                f"allows_block of constraint {_name_of(rule)!r} must return a boolean array "
+                f"of shape {shape}",
+                field=field,
+                value=None if mask is None else mask.shape,
+            )
+        return mask
     return np.array(
         [[bool(rule.allows(a, b)) for b in mentors] for a in mentees], dtype=bool
     ).reshape(shape)
@@ -664,6 +739,8 @@ def _scored(
     if _blockwise(scorer):
         try:
             values = np.asarray(scorer.score_block(mentees, mentors), dtype=np.float64)
+        except ValidationError:  # the scorer's own, naming its field (a WeightedScorer part)
+            raise
         except (TypeError, ValueError):
             raise ValidationError(
                 f"score_block of scorer {_name_of(scorer)!r} must return an array of numbers "

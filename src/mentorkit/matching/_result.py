@@ -365,7 +365,13 @@ def _unmatched(problem: MatchingProblem, rows: list[int], full: list[bool]) -> l
             reason = UnmatchedReason.NO_ALLOWED_MENTOR
         elif all(full[j] for j in allowed):
             reason = UnmatchedReason.MENTORS_FULL
-            detail = f"all {len(allowed)} allowed mentors were full"
+            closed = sum(problem.capacity[j] == 0 for j in allowed)
+            if closed == len(allowed):
+                detail = f"none of the {closed} allowed mentors takes mentees (capacity 0)"
+            else:
+                detail = f"all {len(allowed)} allowed mentors were full"
+                if closed:
+                    detail += f" ({closed} of them take no mentees: capacity 0)"
         else:
             roomy = [j for j in allowed if not full[j]]
             best = max(roomy, key=lambda j: problem._score_at(i, j))
