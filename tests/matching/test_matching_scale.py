@@ -93,7 +93,7 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
     st.integers(1, 4),
     st.sampled_from([0.0, 0.2]),
     st.sampled_from([(24, 48), (3, 48), (3, 0), (8, 10_000)]),
-    st.sampled_from([(1024, 0.1), (7, 0.1), (16, -1.0), (5, 1e9)]),
+    st.sampled_from([(1024, 0.1, 0.5), (7, 0.1, 0.0), (16, -1.0, 2.0), (5, 1e9, 0.5)]),
     st.integers(0, 2**32 - 1),
 )
 def test_stable_on_popular_mentors_equals_plain_deferred_acceptance(
@@ -102,9 +102,10 @@ def test_stable_on_popular_mentors_equals_plain_deferred_acceptance(
     # `block` small sends most mentees through many next blocks (and, with ties, rows
     # into the exact whole-row sort); `tail` decides when the vectorised rounds hand over
     # to one-by-one proposals; `batch` lets mentees in a few at a time, and `mask_share`
-    # -1 leaves hopeless mentors out of every first block (1e9 never does).
+    # -1 leaves hopeless mentors out of every first block (1e9 never does), and
+    # `deep_share` 0 sorts every later batch's rows whole on arrival (2 never does).
     block, tail = sizes
-    batch, mask_share = intake
+    batch, mask_share, deep_share = intake
     s, ms = popular(kind, n, m, seed, forbid)
     problem = problem_of(s, ms, cap)
     with (
@@ -112,6 +113,7 @@ def test_stable_on_popular_mentors_equals_plain_deferred_acceptance(
         patch.object(stable, "_TAIL", tail),
         patch.object(stable, "_BATCH", batch),
         patch.object(stable, "_MASK_SHARE", mask_share),
+        patch.object(stable, "_DEEP_SHARE", deep_share),
     ):
         ours = _deferred_acceptance(problem, seed % 1000)
     assert ours == deferred_acceptance(problem, seed % 1000)

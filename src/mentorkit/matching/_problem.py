@@ -670,6 +670,13 @@ def _checked_breakdown(
     parts: Any, score: float, scorer: Any, mentee_id: str, mentor_id: str
 ) -> Breakdown:
     """A scorer's per-criterion breakdown of one pair, checked to explain the pair's score."""
+    if isinstance(parts, Mapping):
+        given = dict(parts)
+        # The common case, checked fast: string names, finite floats (x - x is 0).
+        if all(
+            type(k) is str and type(v) is float and v - v == 0 for k, v in given.items()
+        ) and math.isclose(math.fsum(given.values()), score, rel_tol=1e-9, abs_tol=1e-9):
+            return MappingProxyType(given)
     where = f"scorer {_name_of(scorer)!r} for mentee {mentee_id!r} and mentor {mentor_id!r}"
     if not isinstance(parts, Mapping):
         raise ValidationError(
@@ -752,6 +759,8 @@ def _scored(
             raise ValidationError(
                 f"score_block must return shape {shape}", field=field, value=values.shape
             )
+        if not np.isfinite(values).all():  # one pass in the usual case: all finite
+            _refuse_non_finite(np, values, mask, scorer, field, mentees, mentors)
         values = np.where(mask, values, np.nan)
     else:
         values = np.full(shape, np.nan)
@@ -772,6 +781,15 @@ def _scored(
             except OverflowError:  # an int beyond 1.8e308
                 got.append(math.inf)
         values[rows, cols] = got
+        _refuse_non_finite(np, values, mask, scorer, field, mentees, mentors)
+    values.flags.writeable = False
+    return values
+
+
+def _refuse_non_finite(
+    np: Any, values: Any, mask: Any, scorer: Any, field: str, mentees: Any, mentors: Any
+) -> None:
+    """Raise naming the first allowed pair whose score is not a finite number, if any."""
     bad = mask & ~np.isfinite(values)
     if bad.any():
         i, j = (int(k) for k in np.argwhere(bad)[0])
@@ -782,8 +800,6 @@ def _scored(
             field=f"{field}[{i}][{j}]",
             value=float(values[i, j]),
         )
-    values.flags.writeable = False
-    return values
 
 
 def _name_of(scorer: Any) -> str:

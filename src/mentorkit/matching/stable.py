@@ -130,6 +130,8 @@ _BLOCK = 24
 # newest batch has barely proposed). Measured at 10,000 x 1,000: 0.1 takes about 0.3x
 # argsort off popular-mentor instances and leaves uniform ones as they were.
 _MASK_SHARE = 0.1
+# Past this share of admitted mentees sorted whole, newcomers are sorted whole on arrival.
+_DEEP_SHARE = 0.5
 _WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
 
 
@@ -164,6 +166,7 @@ class _State:
         self.top = np.empty((n, k), dtype=np.int64)
         self.blen = np.zeros(n, dtype=np.int64)
         self.more = np.zeros(n, dtype=bool)  # beatable mentors may be left past the block
+        self.ragged = np.zeros(n, dtype=bool)  # the block ends inside a run of equal scores
         if self.any_forbidden:
             self.allowed = np.empty(n, dtype=np.int64)
             for start in range(0, n, 1024):
@@ -213,9 +216,15 @@ class _State:
         """Ready the preference lists of mentees about to propose for the first time.
 
         Each gets its first block; once many blocks so far ran through without a proposal
-        (mentors agree on who is popular), one of mentors whose threshold it beats.
+        (mentors agree on who is popular), one of mentors whose threshold it beats. Once
+        most mentees so far had their rows sorted whole (runs of equal scores longer than
+        a block: scores from a few discrete levels), newcomers' rows are sorted whole.
         """
         np = self.np
+        if self.admitted and int(self.deep.sum()) > _DEEP_SHARE * self.admitted:
+            self._sort_rows(rows)  # ties everywhere: blocks would end inside runs anyway
+            self.admitted += rows.size
+            return
         masked = self.missed > _MASK_SHARE * self.admitted
         for start in range(0, rows.size, 1024):
             self._block_rows(np.sort(rows[start : start + 1024]), masked=masked)
@@ -258,16 +267,22 @@ class _State:
         self.blen[rows] = length
         self.pos[rows] = 0
         self.more[rows] = False if after is None else np.isfinite(after)
+        self.ragged[rows] = False if after is None else (after == values[:, -1])
 
     def _next_blocks(self, rows: Any) -> Any:
         """Give ``rows``, through their block, their next block of beatable mentors.
 
         Returns the rows with a new block. Rows with no beatable mentor left drop out; a
-        row whose next block would lie wholly inside one run of equal scores gets the rest
-        of its row sorted instead (``self.deep``), where ties are ranked exactly.
+        row whose block ended inside a run of equal scores (the run goes on), or whose
+        next block would lie wholly inside one, gets the rest of its row sorted instead
+        (``self.deep``), where ties are ranked exactly.
         """
         self.missed += rows.size
         rows = rows[self.more[rows]]
+        tied = self.ragged[rows]
+        if tied.any():  # the run of equal scores goes on past the block: sort it exactly
+            self._sort_rows(rows[tied])
+            rows = rows[~tied]
         if not rows.size:
             return rows
         self._block_rows(rows, masked=True)
