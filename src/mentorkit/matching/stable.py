@@ -119,18 +119,14 @@ def _deferred_acceptance(problem: MatchingProblem, seed: int) -> list[int]:
 _TAIL = 48
 _BATCH = 512  # mentees let in at a time
 _BLOCK = 24
-# Past this share of admitted mentees sorted whole, newcomers are sorted whole on arrival.
-# A first block costs about half a whole-row sort, so sorting at once pays when about half
-# the newcomers would run through their block anyway; the share so far lags (the newest
-# batch has barely proposed), hence below one half. Measured at 10,000 x 1,000: 0.6 -> 0.4
-# takes 0.1-0.2x argsort off popular-mentor instances, and changes nothing on uniform ones.
 # Newcomers' first blocks leave out hopeless mentors once the blocks run through without
 # a proposal pass this share of the mentees admitted so far. The mask costs about a third
 # of a block, so it pays once about a third of blocks would miss; the count lags (the
 # newest batch has barely proposed). Measured at 10,000 x 1,000: 0.1 takes about 0.3x
 # argsort off popular-mentor instances and leaves uniform ones as they were.
 _MASK_SHARE = 0.1
-# Past this share of admitted mentees sorted whole, newcomers are sorted whole on arrival.
+# Past this share of admitted mentees sorted whole (their blocks ended inside runs of equal
+# scores, as with scores from a few discrete levels), newcomers are sorted whole on arrival.
 _DEEP_SHARE = 0.5
 _WINDOW = 16  # preferences a proposal looks through at once (doubling for rows that miss)
 
