@@ -1,6 +1,6 @@
 """Matching benchmark: `stable` and `optimal` on three instance families, and from profiles.
 
-Run (needs the extras `numpy`, `ortools` and `bench`):
+Run (needs the extras `ortools` and `bench`):
 
     python benchmarks/bench_matching.py            # the full run (a few minutes)
     python benchmarks/bench_matching.py --small    # a quick smoke run at 1/10 of the sizes

@@ -39,9 +39,9 @@ def test_a_missing_module_names_the_extra_that_installs_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "icalendar", None)  # an import of it now fails
     with pytest.raises(ModuleNotFoundError, match=r'pip install "mentorkit\[calendar\]"'):
         _optional.require("icalendar", purpose="iCalendar export")
-    monkeypatch.setitem(sys.modules, "numpy", None)
-    with pytest.raises(ModuleNotFoundError, match=r'pip install "mentorkit\[numpy\]"'):
-        _optional.require("numpy")
+    monkeypatch.setitem(sys.modules, "ortools", None)
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "mentorkit\[ortools\]"'):
+        _optional.require("ortools")
 
 
 def test_an_installed_module_that_fails_to_import_is_not_called_missing(tmp_path, monkeypatch):

@@ -10,7 +10,6 @@ EXTRAS = {
     "pandas": "notebook",
     "matplotlib": "notebook",
     "icalendar": "calendar",
-    "numpy": "numpy",  # "scipy" is that extra's former name, kept as an alias
     "scipy": "bench",  # only the benchmarks and tests compare against SciPy
     "psycopg": "postgres",
     "psycopg_pool": "postgres",

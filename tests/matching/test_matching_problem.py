@@ -258,6 +258,19 @@ def test_importing_matching_loads_no_optional_dependency():
     assert out.stdout.strip() == "[]"
 
 
+def test_numpy_is_core_and_its_old_extras_are_empty_aliases():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    assert "numpy>=1.26" in project["dependencies"]
+    extras = project["optional-dependencies"]
+    # `pip install "mentorkit[numpy]"` (or `[scipy]`) still works and adds nothing.
+    assert extras["numpy"] == extras["scipy"] == []
+    floors = (Path(__file__).parents[2] / ".ci" / "lowest-constraints.txt").read_text()
+    assert "numpy==1.26.0" in floors.splitlines()
+
+
 def test_circles_keep_each_mentor_to_one_focus_and_say_so():
     from mentorkit.matching import CircleMatcher, MenteeProfile, MentorProfile
 

@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
+from _matching_reference import deferred_acceptance  # tests/matching is on sys.path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +31,7 @@ from mentorkit.matching import (
     optimal,
     stable,
 )
-from mentorkit.matching.stable import _stable_numpy, _stable_python
+from mentorkit.matching.stable import _deferred_acceptance
 from mentorkit.model import Activity
 from mentorkit.testing._matcher_contract import blocking_pairs, feasible_assignments
 
@@ -73,7 +74,7 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
     # Continuous scores (no ties), so "mentee-optimal" is well defined.
     s, ms = popular(kind, n, m, seed, forbid=0.15)
     problem = problem_of(s, ms, cap)
-    ours = _stable_numpy(problem, seed % 100)
+    ours = _deferred_acceptance(problem, seed % 100)
     assert not blocking_pairs(problem, ours)
     stable_ones = [a for a in feasible_assignments(problem) if not blocking_pairs(problem, a)]
     assert ours in stable_ones
@@ -92,28 +93,30 @@ def test_stable_on_popular_mentors_is_mentee_optimal_against_brute_force(kind, n
     st.integers(1, 4),
     st.sampled_from([0.0, 0.2]),
     st.sampled_from([(24, 48), (3, 48), (3, 0), (8, 10_000)]),
-    st.sampled_from([(1024, 0.6), (7, 0.6), (16, 0.0), (5, 2.0)]),
+    st.sampled_from([(1024, 0.1, 0.5), (7, 0.1, 0.0), (16, -1.0, 2.0), (5, 1e9, 0.5)]),
     st.integers(0, 2**32 - 1),
 )
 def test_stable_on_popular_mentors_equals_plain_deferred_acceptance(
     kind, n, m, cap, forbid, sizes, intake, seed
 ):
-    # `block` small sends most mentees into the batched deep sorts; `tail` decides when
-    # the vectorised rounds hand over to one-by-one proposals; `batch` lets mentees in a
-    # few at a time, and `deep_share` 0 sorts every later batch's rows whole on arrival
-    # (2 never does).
+    # `block` small sends most mentees through many next blocks (and, with ties, rows
+    # into the exact whole-row sort); `tail` decides when the vectorised rounds hand over
+    # to one-by-one proposals; `batch` lets mentees in a few at a time, and `mask_share`
+    # -1 leaves hopeless mentors out of every first block (1e9 never does), and
+    # `deep_share` 0 sorts every later batch's rows whole on arrival (2 never does).
     block, tail = sizes
-    batch, deep_share = intake
+    batch, mask_share, deep_share = intake
     s, ms = popular(kind, n, m, seed, forbid)
     problem = problem_of(s, ms, cap)
     with (
         patch.object(stable, "_BLOCK", block),
         patch.object(stable, "_TAIL", tail),
         patch.object(stable, "_BATCH", batch),
+        patch.object(stable, "_MASK_SHARE", mask_share),
         patch.object(stable, "_DEEP_SHARE", deep_share),
     ):
-        ours = _stable_numpy(problem, seed % 1000)
-    assert ours == _stable_python(problem, seed % 1000)
+        ours = _deferred_acceptance(problem, seed % 1000)
+    assert ours == deferred_acceptance(problem, seed % 1000)
     assert not blocking_pairs(problem, ours)
     load = Counter(j for j in ours if j != -1)
     assert all(load[j] <= cap for j in load)
@@ -366,3 +369,30 @@ def test_pair_ranks_are_right_across_row_slices_with_and_without_forbidden_pairs
     for i, got in counts.items():
         j = problem.mentor_index(result.assignment[problem.mentee_ids[i]])
         assert got == _expected_counts(s, ms, i, j)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(10, 60), st.integers(8, 30), st.sampled_from([0, 10_000]), st.integers(0, 999))
+def test_rows_whose_next_block_is_one_run_of_ties_are_sorted_whole_and_stay_exact(n, m, tail, seed):
+    # Two score levels and blocks of 3: a mentee's next block often lies inside one run
+    # of equal scores, so it takes the exact whole-row sort (vectorised or one by one).
+    rng = np.random.default_rng(seed)
+    s = rng.integers(0, 2, (n, m)).astype(float)
+    ms = rng.integers(0, 3, (n, m)).astype(float)
+    problem = problem_of(s, ms, 1)
+    sorted_whole = []
+    original = stable._State._sort_rows
+
+    def spy(self, rows):
+        sorted_whole.append(rows.size)
+        return original(self, rows)
+
+    with (
+        patch.object(stable, "_BLOCK", 3),
+        patch.object(stable, "_TAIL", tail),
+        patch.object(stable._State, "_sort_rows", spy),
+    ):
+        ours = _deferred_acceptance(problem, seed)
+    assert ours == deferred_acceptance(problem, seed)
+    if m >= 2 * 3 and n > m:  # popular runs of ties longer than a block: the path is taken
+        assert sorted_whole

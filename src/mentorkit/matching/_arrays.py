@@ -1,4 +1,4 @@
-"""Optional NumPy support: the fast paths use it when it is installed, nothing requires it."""
+"""Helpers shared by the strategies: optional solvers and the seeded tie-breaks."""
 
 from __future__ import annotations
 
@@ -7,15 +7,6 @@ from typing import Any
 
 from mentorkit import _optional
 from mentorkit.errors import MatchingError
-
-
-def numpy_or_none() -> Any:
-    """NumPy when it can be imported, else ``None`` (the pure-Python paths take over)."""
-    try:
-        import numpy
-    except ImportError:  # pragma: no cover - exercised only without the numpy extra
-        return None
-    return numpy
 
 
 def require(module: str, extra: str, purpose: str) -> Any:
@@ -29,7 +20,7 @@ def require(module: str, extra: str, purpose: str) -> Any:
 def tie_ranks(size: int, seed: int, stream: int) -> list[int]:
     """A seeded random rank for each of ``size`` items: lower ranks win ties.
 
-    Both the NumPy and the pure-Python paths draw their tie-breaks here, so they agree.
+    Every strategy draws its tie-breaks here, so strategies agree on ties.
     ``stream`` separates the mentee-side and mentor-side draws of one seed.
     """
     order = list(range(size))

@@ -12,7 +12,7 @@ from typing import Any
 
 
 def numpy() -> Any:
-    """NumPy (callers only reach here when it is installed)."""
+    """NumPy, imported on first use (``import mentorkit`` stays cheap)."""
     import numpy as np
 
     return np

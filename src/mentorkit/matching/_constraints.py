@@ -54,7 +54,7 @@ class NotSelf:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean NumPy array."""
         from mentorkit.matching._blocks import equal
 
         return ~equal([p.person_id for p in mentees], [p.person_id for p in mentors])
@@ -82,7 +82,7 @@ class NoReportingLine:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean NumPy array."""
         from mentorkit.matching._blocks import equal
 
         up = equal([p.supervisor_id for p in mentees], [p.person_id for p in mentors])
@@ -103,7 +103,7 @@ class NotSameSupervisor:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean NumPy array."""
         from mentorkit.matching._blocks import equal
 
         return ~equal([p.supervisor_id for p in mentees], [p.supervisor_id for p in mentors])
@@ -122,7 +122,7 @@ class NotSameOrgUnit:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean NumPy array."""
         from mentorkit.matching._blocks import equal
 
         return ~equal([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
@@ -168,7 +168,7 @@ class ExcludedPairs:
     def allows_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`allows` for every pair at once, as a boolean array (needs NumPy)."""
+        """`allows` for every pair at once, as a boolean NumPy array."""
         from mentorkit.matching._blocks import numpy
 
         np = numpy()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import array
 import hashlib
 import math
 import numbers
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from collections.abc import Set as AbstractSet
 from types import MappingProxyType
@@ -15,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mentorkit.errors import ValidationError
-from mentorkit.matching._arrays import numpy_or_none
 from mentorkit.model import Activity
 from mentorkit.model import _checks as c
 from mentorkit.model._checks import lenient as _lenient
@@ -59,6 +56,7 @@ class MatchingProblem:
         "_S",
         "_breakdown",
         "_capacity",
+        "_complete",
         "_excluded",
         "_fingerprint",
         "_forbidden_by",
@@ -81,8 +79,10 @@ class MatchingProblem:
         forbidden_by: Callable[[int, int], tuple[str, ...]] | None = None,
         excluded: Mapping[str, str] | None = None,
         groups: tuple[str | None, ...] | None = None,
+        complete: bool | None = None,
     ) -> None:
-        # Private: validated input comes from from_matrix / from_profiles.
+        # Private: validated input comes from from_matrix / from_profiles. ``complete``:
+        # whether no pair is forbidden (no NaN in either matrix), when the builder knows.
         self._mentee_ids = mentee_ids
         self._mentor_ids = mentor_ids
         self._capacity = capacity
@@ -95,6 +95,7 @@ class MatchingProblem:
         self._mentor_index = {k: j for j, k in enumerate(mentor_ids)}
         self._fingerprint: str | None = None
         self._groups = groups
+        self._complete = complete
 
     # -- construction -------------------------------------------------------------------------
 
@@ -124,8 +125,7 @@ class MatchingProblem:
                 used by the ``"circles"`` strategy; ``None`` joins any circle.
 
         Returns:
-            The problem. With NumPy installed the matrices are kept as read-only float
-            arrays (the fast paths); without it, as tuples.
+            The problem; it keeps private, read-only float arrays of both matrices.
 
         Raises:
             ValidationError: Duplicate or empty ids, a matrix of the wrong shape, a value
@@ -142,8 +142,11 @@ class MatchingProblem:
         mentors = _ids(mentor_ids, "mentor_ids")
         caps = _capacities(capacity, len(mentors))
         shape = (len(mentees), len(mentors))
-        s = _stored(scores, shape, "scores")
-        m = s if mentor_scores is None else _stored(mentor_scores, shape, "mentor_scores")
+        s, complete = _stored(scores, shape, "scores")
+        m = s
+        if mentor_scores is not None:
+            m, complete_m = _stored(mentor_scores, shape, "mentor_scores")
+            complete = complete and complete_m
         return cls(
             mentee_ids=mentees,
             mentor_ids=mentors,
@@ -151,6 +154,7 @@ class MatchingProblem:
             scores=s,
             mentor_scores=m,
             groups=_groups(groups, len(mentees)),
+            complete=complete,
         )
 
     @classmethod
@@ -185,7 +189,16 @@ class MatchingProblem:
             The problem.
 
         Raises:
-            ValidationError: A duplicate person id, or a scorer returning a non-number.
+            ValidationError: Something other than profiles (``field`` e.g.
+                ``"mentees[2]"``), a duplicate person id, a constraint or scorer that is
+                not one, a scorer giving an allowed pair a value that is not a finite
+                number (``field`` is e.g. ``"scores[3][1]"``, the message names the scorer
+                and the pair; forbid pairs with a constraint, not with NaN), or a
+                ``score_block`` or ``allows_block`` of the wrong shape (``field``
+                ``"scores"``, ``"mentor_scores"`` or ``"constraints[k]"``). A scorer's
+                ``breakdown`` is read only for the pairs made or asked about; one that is
+                not a mapping of criterion names to finite numbers adding up to the pair's
+                score raises then (``field`` ``"scorer"``).
 
         Examples:
             >>> ana = MenteeProfile(person_id="ana", focus=["data"], supervisor_id="kim")
@@ -198,8 +211,8 @@ class MatchingProblem:
         from mentorkit.matching._constraints import Constraint, default_constraints
         from mentorkit.matching._scoring import Scorer, default_scorer
 
-        everyone = list(mentees)
-        mentor_list = list(mentors)
+        everyone = _profiles(mentees, MenteeProfile, "mentees")
+        mentor_list = _profiles(mentors, MentorProfile, "mentors")
         rules = default_constraints() if constraints is None else tuple(constraints)
         for k, rule in enumerate(rules):
             if not isinstance(rule, Constraint):
@@ -231,50 +244,30 @@ class MatchingProblem:
         mentor_ids = _ids([p.person_id for p in mentor_list], "mentors")
 
         shape = (len(everyone), len(mentor_list))
-        np = numpy_or_none()
-        if np is not None and _blockwise(pair_scorer) and _blockwise(mentor_scorer):
-            # Whole cohort at once: constraints as masks, scores as arrays.
-            mask = np.ones(shape, dtype=bool)
-            for rule in rules:
-                mask &= _rule_mask(np, rule, everyone, mentor_list)
+        from mentorkit.matching._blocks import numpy
 
-            def block(scoring: Any, field: str) -> Any:
-                values = np.asarray(scoring.score_block(everyone, mentor_list), dtype=np.float64)
-                if values.shape != shape:
-                    raise ValidationError(
-                        f"score_block must return shape {shape}", field=field, value=values.shape
-                    )
-                return _stored(np.where(mask, values, np.nan), shape, field)
-
-            s = block(pair_scorer, "scores")
-            m = s if mentor_scorer is None else block(mentor_scorer, "mentor_scores")
-        else:
-            allowed = [
-                [all(rule.allows(mentee, mentor) for rule in rules) for mentor in mentor_list]
-                for mentee in everyone
-            ]
-
-            def evaluate(scoring: Any) -> list[list[float | None]]:
-                return [
-                    [
-                        scoring.score(mentee, mentor) if ok else None
-                        for mentor, ok in zip(mentor_list, oks, strict=True)
-                    ]
-                    for mentee, oks in zip(everyone, allowed, strict=True)
-                ]
-
-            s = _stored(evaluate(pair_scorer), shape, "scores")
-            m = (
-                s
-                if mentor_scorer is None
-                else _stored(evaluate(mentor_scorer), shape, "mentor_scores")
-            )
+        np = numpy()
+        # Constraints as masks (a rule without ``allows_block`` is asked pair by pair).
+        mask = np.ones(shape, dtype=bool)
+        for k, rule in enumerate(rules):
+            mask &= _rule_mask(np, rule, everyone, mentor_list, f"constraints[{k}]")
+        s = _scored(np, pair_scorer, "scores", everyone, mentor_list, mask)
+        m = (
+            s
+            if mentor_scorer is None
+            else _scored(np, mentor_scorer, "mentor_scores", everyone, mentor_list, mask)
+        )
 
         def breakdown(i: int, j: int) -> Breakdown:
             explain = getattr(pair_scorer, "breakdown", None)
             if callable(explain):
-                parts: Breakdown = explain(everyone[i], mentor_list[j])
-                return MappingProxyType(dict(parts))
+                return _checked_breakdown(
+                    explain(everyone[i], mentor_list[j]),
+                    _value(s, i, j),
+                    pair_scorer,
+                    everyone[i].person_id,
+                    mentor_list[j].person_id,
+                )
             return MappingProxyType({pair_scorer.name: _value(s, i, j)})
 
         def forbidden_by(i: int, j: int) -> tuple[str, ...]:
@@ -291,6 +284,7 @@ class MatchingProblem:
             forbidden_by=forbidden_by,
             excluded=excluded,
             groups=tuple(p.focus[0] if p.focus else None for p in everyone),
+            complete=bool(mask.all()),  # every allowed pair has finite scores (checked)
         )
 
     # -- reading ------------------------------------------------------------------------------
@@ -370,13 +364,9 @@ class MatchingProblem:
         """``(scores, mentor_scores)`` as read-only float arrays, NaN where forbidden.
 
         A pair forbidden from either side is NaN in both arrays.
-
-        Raises:
-            MatchingError: NumPy is not installed (``pip install "mentorkit[scipy]"``).
         """
-        from mentorkit.matching._arrays import require
+        import numpy as np
 
-        np = require("numpy", "scipy", "to_numpy()")
         s = np.array(self._S, dtype=np.float64)
         if self._M is self._S:
             s.flags.writeable = False
@@ -403,8 +393,7 @@ class MatchingProblem:
     def fingerprint(self) -> str:
         """A SHA-256 of ids, capacities and both matrices: equal problems, equal prints.
 
-        The same with or without NumPy. Store it with a result to check later that a rerun
-        used the same problem.
+        Store it with a result to check later that a rerun used the same problem.
         """
         if self._fingerprint is None:
             digest = hashlib.sha256()
@@ -415,16 +404,23 @@ class MatchingProblem:
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
-    def _forbidden_count(self) -> int:
-        if self._uses_numpy():
+    def _is_complete(self) -> bool:
+        """Whether no pair is forbidden from either side (computed once when not known)."""
+        if self._complete is None:
             import numpy as np
 
-            forbidden = np.isnan(self._S)
-            if self._M is not self._S:
-                forbidden |= np.isnan(self._M)
-            return int(forbidden.sum())
-        s, _ = self.to_lists()
-        return sum(v is None for row in s for v in row)
+            self._complete = not (
+                _has_nan(np, self._S) or (self._M is not self._S and _has_nan(np, self._M))
+            )
+        return self._complete
+
+    def _forbidden_count(self) -> int:
+        import numpy as np
+
+        forbidden = np.isnan(self._S)
+        if self._M is not self._S:
+            forbidden |= np.isnan(self._M)
+        return int(forbidden.sum())
 
     def __repr__(self) -> str:
         n, m = self.shape
@@ -457,21 +453,16 @@ class MatchingProblem:
 
     def _restricted(self, keep: Callable[[int, int], bool], name: str) -> MatchingProblem:
         """The same problem with the pairs ``keep`` rejects forbidden too (named ``name``)."""
+        import numpy as np
+
         n, m = self.shape
-        mask = [[keep(i, j) for j in range(m)] for i in range(n)]
+        mask = np.array([[keep(i, j) for j in range(m)] for i in range(n)], dtype=bool)
 
         def cut(matrix: Any) -> Any:
-            if self._uses_numpy():
-                import numpy as np
-
-                out = np.array(matrix, dtype=np.float64).reshape(n, m)
-                out[~np.array(mask, dtype=bool).reshape(n, m)] = np.nan
-                out.flags.writeable = False
-                return out
-            return tuple(
-                tuple(v if ok else math.nan for v, ok in zip(row, oks, strict=True))
-                for row, oks in zip(matrix, mask, strict=True)
-            )
+            out = np.array(matrix, dtype=np.float64).reshape(n, m)
+            out[~mask.reshape(n, m)] = np.nan
+            out.flags.writeable = False
+            return out
 
         s = cut(self._S)
         own = self._forbidden_at
@@ -490,9 +481,6 @@ class MatchingProblem:
             excluded=self._excluded,
             groups=self._groups,
         )
-
-    def _uses_numpy(self) -> bool:
-        return not isinstance(self._S, tuple)
 
 
 def _activities(value: Iterable[Activity | str]) -> frozenset[Activity]:
@@ -660,18 +648,163 @@ def _blockwise(scorer: Any) -> bool:
     return whole if isinstance(whole, bool) else True
 
 
-def _rule_mask(np: Any, rule: Any, mentees: list[Any], mentors: list[Any]) -> Any:
+def _profiles(values: Iterable[Any], kind: type, field: str) -> list[Any]:
+    """``values`` as a list, each one a ``kind`` (a `MenteeProfile` or `MentorProfile`)."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise ValidationError(
+            f"must be a sequence of {kind.__name__} objects",
+            field=field,
+            value=type(values).__name__,
+        )
+    out = list(values)
+    for k, value in enumerate(out):
+        if not isinstance(value, kind):
+            # The type only: a profile-like object may hold personal data.
+            raise ValidationError(
+                f"must be a {kind.__name__}", field=f"{field}[{k}]", value=type(value).__name__
+            )
+    return out
+
+
+def _checked_breakdown(
+    parts: Any, score: float, scorer: Any, mentee_id: str, mentor_id: str
+) -> Breakdown:
+    """A scorer's per-criterion breakdown of one pair, checked to explain the pair's score."""
+    if isinstance(parts, Mapping):
+        given = dict(parts)
+        # The common case, checked fast: string names, finite floats (x - x is 0).
+        if all(
+            type(k) is str and type(v) is float and v - v == 0 for k, v in given.items()
+        ) and math.isclose(math.fsum(given.values()), score, rel_tol=1e-9, abs_tol=1e-9):
+            return MappingProxyType(given)
+    where = f"scorer {_name_of(scorer)!r} for mentee {mentee_id!r} and mentor {mentor_id!r}"
+    if not isinstance(parts, Mapping):
+        raise ValidationError(
+            f"breakdown() of {where} must return a mapping of criterion names to numbers",
+            field="scorer",
+            value=type(parts).__name__,
+        )
+    out: dict[str, float] = {}
+    for name, value in parts.items():
+        if (
+            not isinstance(name, str)
+            or isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+        ):
+            raise ValidationError(
+                f"breakdown() of {where} must map criterion names to finite numbers",
+                field="scorer",
+                value=f"{name!r}: {value!r}",
+            )
+        out[name] = float(value)
+    total = math.fsum(out.values())
+    if not math.isclose(total, score, rel_tol=1e-9, abs_tol=1e-9):
+        raise ValidationError(
+            f"breakdown() of {where} adds up to {total!r}, not the pair's score {score!r} "
+            "(does its score_block agree with score?)",
+            field="scorer",
+            value=total,
+        )
+    return MappingProxyType(out)
+
+
+def _rule_mask(np: Any, rule: Any, mentees: list[Any], mentors: list[Any], field: str) -> Any:
     """Where ``rule`` allows a pair: its ``allows_block`` mask, or ``allows`` pair by pair."""
     shape = (len(mentees), len(mentors))
     from mentorkit.matching._blocks import offers_block
 
     if offers_block(rule, "allows_block", "allows"):
-        mask = np.asarray(rule.allows_block(mentees, mentors), dtype=bool)
-        if mask.shape == shape:
-            return mask
+        try:
+            mask = np.asarray(rule.allows_block(mentees, mentors), dtype=bool)
+        except ValidationError:
+            raise
+        except (TypeError, ValueError):
+            mask = None
+        if mask is None or mask.shape != shape:
+            raise ValidationError(
+                f"allows_block of constraint {_name_of(rule)!r} must return a boolean array "
+                f"of shape {shape}",
+                field=field,
+                value=None if mask is None else mask.shape,
+            )
+        return mask
     return np.array(
         [[bool(rule.allows(a, b)) for b in mentors] for a in mentees], dtype=bool
     ).reshape(shape)
+
+
+def _scored(
+    np: Any, scorer: Any, field: str, mentees: list[Any], mentors: list[Any], mask: Any
+) -> Any:
+    """``scorer``'s scores where ``mask`` allows a pair, NaN elsewhere (a read-only array).
+
+    A scorer with ``score_block`` scores the whole block at once; any other is called pair
+    by pair, on allowed pairs only. Every allowed pair must get a finite number.
+    """
+    shape = mask.shape
+    if _blockwise(scorer):
+        try:
+            values = np.asarray(scorer.score_block(mentees, mentors), dtype=np.float64)
+        except ValidationError:  # the scorer's own, naming its field (a WeightedScorer part)
+            raise
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"score_block of scorer {_name_of(scorer)!r} must return an array of numbers "
+                f"of shape {shape}",
+                field=field,
+                value=type(scorer).__name__,
+            ) from None
+        if values.shape != shape:
+            raise ValidationError(
+                f"score_block must return shape {shape}", field=field, value=values.shape
+            )
+        if not np.isfinite(values).all():  # one pass in the usual case: all finite
+            _refuse_non_finite(np, values, mask, scorer, field, mentees, mentors)
+        values = np.where(mask, values, np.nan)
+    else:
+        values = np.full(shape, np.nan)
+        rows, cols = np.nonzero(mask)
+        got = []
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+            value = scorer.score(mentees[i], mentors[j])
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValidationError(
+                    f"scorer {_name_of(scorer)!r} must return a number, not "
+                    f"{type(value).__name__} (mentee {mentees[i].person_id!r}, "
+                    f"mentor {mentors[j].person_id!r})",
+                    field=f"{field}[{i}][{j}]",
+                    value=type(value).__name__,
+                )
+            try:
+                got.append(float(value))
+            except OverflowError:  # an int beyond 1.8e308
+                got.append(math.inf)
+        values[rows, cols] = got
+        _refuse_non_finite(np, values, mask, scorer, field, mentees, mentors)
+    values.flags.writeable = False
+    return values
+
+
+def _refuse_non_finite(
+    np: Any, values: Any, mask: Any, scorer: Any, field: str, mentees: Any, mentors: Any
+) -> None:
+    """Raise naming the first allowed pair whose score is not a finite number, if any."""
+    bad = mask & ~np.isfinite(values)
+    if bad.any():
+        i, j = (int(k) for k in np.argwhere(bad)[0])
+        raise ValidationError(
+            f"scorer {_name_of(scorer)!r} gave {float(values[i, j])} for mentee "
+            f"{mentees[i].person_id!r} and mentor {mentors[j].person_id!r}: every allowed "
+            "pair needs a finite score (forbid pairs with a constraint)",
+            field=f"{field}[{i}][{j}]",
+            value=float(values[i, j]),
+        )
+
+
+def _name_of(scorer: Any) -> str:
+    name = getattr(scorer, "name", None)
+    return name if isinstance(name, str) else type(scorer).__name__
 
 
 def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:
@@ -679,25 +812,11 @@ def _canonical_bytes(scores: Any, mentor_scores: Any) -> Iterator[bytes]:
 
     Problems that behave the same give the same bytes, however they were stored.
     """
-    if not isinstance(scores, tuple):
-        import numpy as np
+    import numpy as np
 
-        forbidden = np.isnan(scores) | np.isnan(mentor_scores)
-        for matrix in (scores, mentor_scores):
-            yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
-        return
-    for k in (0, 1):
-        values = array.array(
-            "d",
-            (
-                math.nan if a != a or b != b else (a, b)[k]
-                for row_s, row_m in zip(scores, mentor_scores, strict=True)
-                for a, b in zip(row_s, row_m, strict=True)
-            ),
-        )
-        if sys.byteorder == "big":  # pragma: no cover - no big-endian CI
-            values.byteswap()
-        yield values.tobytes()
+    forbidden = np.isnan(scores) | np.isnan(mentor_scores)
+    for matrix in (scores, mentor_scores):
+        yield bytes(np.where(forbidden, np.nan, matrix).astype("<f8").tobytes())
 
 
 def _value(matrix: Any, i: int, j: int) -> float:
@@ -825,28 +944,31 @@ def _as_rows(matrix: Any, shape: tuple[int, int], field: str) -> tuple[tuple[flo
     return tuple(rows)
 
 
-def _stored(matrix: Any, shape: tuple[int, int], field: str) -> Any:
-    """A validated, private copy of a matrix: a read-only array with NumPy, else tuples."""
-    np = numpy_or_none()
-    if np is None:  # pragma: no cover - exercised only without NumPy
-        return _as_rows(matrix, shape, field)
-    return _as_array(np, matrix, shape, field)
+def _stored(matrix: Any, shape: tuple[int, int], field: str) -> tuple[Any, bool]:
+    """A validated, private, read-only float copy of a matrix, and whether it has no NaN."""
+    import numpy as np
 
-
-def _as_array(np: Any, matrix: Any, shape: tuple[int, int], field: str) -> Any:
     if isinstance(matrix, np.ndarray) and matrix.dtype.kind in "iuf":
         if matrix.ndim != 2 or matrix.shape != shape:
             raise ValidationError(f"must have shape {shape}", field=field, value=matrix.shape)
         array = np.array(matrix, dtype=np.float64)  # a private copy the caller cannot change
-        bad = np.isinf(array)
-        if bad.any():
-            i, j = (int(k) for k in np.argwhere(bad)[0])
-            raise ValidationError(
-                "must be finite (use NaN to forbid a pair)",
-                field=f"{field}[{i}][{j}]",
-                value=float(array[i, j]),
-            )
+        complete = bool(np.isfinite(array).all())  # one pass: no NaN and no infinity
+        if not complete:
+            bad = np.isinf(array)
+            if bad.any():
+                i, j = (int(k) for k in np.argwhere(bad)[0])
+                raise ValidationError(
+                    "must be finite (use NaN to forbid a pair)",
+                    field=f"{field}[{i}][{j}]",
+                    value=float(array[i, j]),
+                )
     else:
         array = np.array(_as_rows(matrix, shape, field), dtype=np.float64).reshape(shape)
+        complete = not _has_nan(np, array)
     array.flags.writeable = False
-    return array
+    return array, complete
+
+
+def _has_nan(np: Any, a: Any) -> bool:
+    """Whether ``a`` holds a NaN (its sum is NaN when any entry is; no mask is built)."""
+    return bool(np.isnan(a.sum())) and bool(np.isnan(a).any())

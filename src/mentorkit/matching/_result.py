@@ -235,20 +235,23 @@ class MatchResult:
         mentee_ids, mentor_ids = problem._mentee_ids, problem._mentor_ids
         breakdown_of = problem._breakdown
         extra = (why,) if why else ()
+        choices: dict[tuple[int, int], str] = {}  # many pairs share a rank sentence
         for i, score in zip(matched, scores, strict=True):
             j = assignment[i]
-            better, count = stats[i]
+            rank = stats[i]
+            choice = choices.get(rank)
+            if choice is None:
+                better, count = rank
+                choice = choices[rank] = (
+                    f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors"
+                )
             if breakdown_of is not None:
                 breakdown = breakdown_of(i, j)
                 first = _score_reason(score, breakdown)
             else:  # one criterion: the sentence is the score
                 breakdown = {"score": score}
                 first = f"score {score:.4g}"
-            reasons = (
-                first,
-                f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors",
-                *extra,
-            )
+            reasons = (first, choice, *extra)
             if notes and i in notes:
                 reasons += (notes[i],)
             pairs.append(
@@ -275,30 +278,26 @@ def _pair_values(
     problem: MatchingProblem, rows: list[int], cols: list[int]
 ) -> tuple[list[float], list[bool]]:
     """The scores of the given pairs, and whether each is allowed."""
-    if problem._uses_numpy() and rows:
-        import numpy as np
+    import numpy as np
 
-        r, c = np.asarray(rows), np.asarray(cols)
-        values = problem._S[r, c]
-        ok = ~np.isnan(values)
-        if problem._M is not problem._S:
-            ok &= ~np.isnan(problem._M[r, c])
-        return values.tolist(), ok.tolist()
-    return (
-        [problem._score_at(i, j) for i, j in zip(rows, cols, strict=True)],
-        [problem._allowed_at(i, j) for i, j in zip(rows, cols, strict=True)],
-    )
+    r, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    values = problem._S[r, c]
+    ok = ~np.isnan(values)
+    if problem._M is not problem._S:
+        ok &= ~np.isnan(problem._M[r, c])
+    return values.tolist(), ok.tolist()
 
 
 def _row_stats(problem: MatchingProblem, assignment: list[int]) -> dict[int, tuple[int, int]]:
     """For each matched row: how many allowed mentors score higher, and how many are allowed."""
-    n, m_count = problem.shape
-    if problem._uses_numpy() and n and m_count:
-        import numpy as np
+    import numpy as np
 
+    n, m_count = problem.shape
+    out: dict[int, tuple[int, int]] = {}
+    if n and m_count:
         s, m = problem._S, problem._M
+        complete = problem._is_complete()  # nothing forbidden: no masks at all
         cols_all = np.asarray(assignment)
-        out: dict[int, tuple[int, int]] = {}
         for start in range(0, n, 1024):  # row slices are views: no copy of the matrix
             block = s[start : start + 1024]
             cols = cols_all[start : start + len(block)]
@@ -311,10 +310,10 @@ def _row_stats(problem: MatchingProblem, assignment: list[int]) -> dict[int, tup
             # matrix's NaN (a pair forbidden from the mentor's side) needs a mask.
             greater = sub > mine[:, None]
             msub = None
-            if m is not s:
+            if m is not s and not complete:
                 mblock = m[start : start + len(block)]
                 msub = mblock if rows.size == len(block) else mblock[rows]
-            if not np.isnan(sub.sum()) and (msub is None or not np.isnan(msub.sum())):
+            if complete or (not np.isnan(sub.sum()) and (msub is None or not np.isnan(msub.sum()))):
                 # Nothing forbidden in these rows (a sum is NaN when any entry is).
                 better = greater.view(np.uint8).sum(axis=1, dtype=np.int64)
                 allowed_count = np.full(rows.size, m_count)
@@ -331,35 +330,22 @@ def _row_stats(problem: MatchingProblem, assignment: list[int]) -> dict[int, tup
                     strict=True,
                 )
             )
-        return out
-    result = {}
-    for i, j in enumerate(assignment):
-        if j == -1:
-            continue
-        mine = problem._score_at(i, j)
-        allowed_scores = [
-            problem._score_at(i, k) for k in range(m_count) if problem._allowed_at(i, k)
-        ]
-        result[i] = (sum(v > mine for v in allowed_scores), len(allowed_scores))
-    return result
+    return out
 
 
 def _allowed_rows(problem: MatchingProblem, rows: list[int]) -> list[list[int]]:
-    """The allowed columns of each row (vectorised when the problem holds arrays)."""
-    if problem._uses_numpy() and rows:
-        import numpy as np
+    """The allowed columns of each row."""
+    import numpy as np
 
-        s, m = problem._S, problem._M
-        out: list[list[int]] = []
-        for start in range(0, len(rows), 2048):
-            chunk = np.asarray(rows[start : start + 2048])
-            allowed = ~np.isnan(s[chunk])
-            if m is not s:
-                allowed &= ~np.isnan(m[chunk])
-            out += [np.flatnonzero(row).tolist() for row in allowed]
-        return out
-    cols = range(problem.shape[1])
-    return [[j for j in cols if problem._allowed_at(i, j)] for i in rows]
+    s, m = problem._S, problem._M
+    out: list[list[int]] = []
+    for start in range(0, len(rows), 2048):
+        chunk = np.asarray(rows[start : start + 2048], dtype=np.int64)
+        allowed = ~np.isnan(s[chunk])
+        if m is not s:
+            allowed &= ~np.isnan(m[chunk])
+        out += [np.flatnonzero(row).tolist() for row in allowed]
+    return out
 
 
 def _unmatched(problem: MatchingProblem, rows: list[int], full: list[bool]) -> list[Unmatched]:
@@ -379,7 +365,13 @@ def _unmatched(problem: MatchingProblem, rows: list[int], full: list[bool]) -> l
             reason = UnmatchedReason.NO_ALLOWED_MENTOR
         elif all(full[j] for j in allowed):
             reason = UnmatchedReason.MENTORS_FULL
-            detail = f"all {len(allowed)} allowed mentors were full"
+            closed = sum(problem.capacity[j] == 0 for j in allowed)
+            if closed == len(allowed):
+                detail = f"none of the {closed} allowed mentors takes mentees (capacity 0)"
+            else:
+                detail = f"all {len(allowed)} allowed mentors were full"
+                if closed:
+                    detail += f" ({closed} of them take no mentees: capacity 0)"
         else:
             roomy = [j for j in allowed if not full[j]]
             best = max(roomy, key=lambda j: problem._score_at(i, j))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -90,7 +91,7 @@ class CompetencyFit:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as a NumPy array.
 
         Mentees with the same focus share a row; within it the score depends only on the
         mentor's levels in those competencies, and few distinct level combinations exist,
@@ -153,7 +154,7 @@ class ActivityOverlap:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as a NumPy array."""
         from mentorkit.matching._blocks import share
 
         return share([p.activities for p in mentees], [p.activities for p in mentors])
@@ -172,7 +173,7 @@ class AvailabilityOverlap:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as a NumPy array."""
         from mentorkit.matching._blocks import share
 
         return share([p.availability for p in mentees], [p.availability for p in mentors])
@@ -200,7 +201,7 @@ class OptInPreferences:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as a NumPy array.
 
         A preference is met when the mentor shares the same (key, value) item.
         """
@@ -226,7 +227,7 @@ class OtherOrgUnit:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy)."""
+        """`score` for every pair at once, as a NumPy array."""
         from mentorkit.matching._blocks import codes
 
         a, b = codes([p.org_unit_id for p in mentees], [p.org_unit_id for p in mentors])
@@ -295,10 +296,20 @@ class WeightedScorer:
         return tuple(s.name for s, _ in self.parts)
 
     def breakdown(self, mentee: MenteeProfile, mentor: MentorProfile) -> Mapping[str, float]:
-        """Each criterion's weighted contribution; they add up to `score`."""
-        return MappingProxyType(
-            {s.name: weight * float(s.score(mentee, mentor)) for s, weight in self.parts}
-        )
+        """Each criterion's weighted contribution; they add up to `score`.
+
+        Raises:
+            ValidationError: A criterion gave the pair something other than a finite
+                number (``field`` is ``parts[k]``; the message names the criterion and
+                the pair).
+        """
+        out = {}
+        for k, (scorer, weight) in enumerate(self.parts):
+            value = scorer.score(mentee, mentor)
+            if type(value) is not float or not math.isfinite(value):  # fast path: floats
+                value = _part_value(value, k, scorer.name, mentee, mentor)
+            out[scorer.name] = weight * value
+        return MappingProxyType(out)
 
     def score(self, mentee: MenteeProfile, mentor: MentorProfile) -> float:
         """The weighted sum of the criteria, added in order."""
@@ -310,12 +321,13 @@ class WeightedScorer:
     def score_block(
         self, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
     ) -> Any:
-        """`score` for every pair at once, as an array (needs NumPy).
+        """`score` for every pair at once, as a NumPy array.
 
         Raises:
             ValidationError: A criterion scores pairs one at a time only (no
-                ``score_block``); `MatchingProblem.from_profiles` checks
-                `blockwise` first and scores pair by pair then.
+                ``score_block``; `MatchingProblem.from_profiles` checks `blockwise` first
+                and scores pair by pair then), or a criterion's block is not an array of
+                numbers of the block's shape (``field`` ``parts[k]``).
         """
         from mentorkit.matching._blocks import numpy
 
@@ -327,9 +339,23 @@ class WeightedScorer:
                 field="parts",
                 value=self.criteria,
             )
-        for scorer, weight in self.parts:
+        for k, (scorer, weight) in enumerate(self.parts):
             block = scorer.score_block  # type: ignore[attr-defined]
-            total += weight * np.asarray(block(mentees, mentors), dtype=np.float64)
+            try:
+                values = np.asarray(block(mentees, mentors), dtype=np.float64)
+            except ValidationError:
+                raise
+            except (TypeError, ValueError):
+                values = None
+            if values is None or values.shape != total.shape:
+                # Checked here: a block of another shape would broadcast into the total.
+                raise ValidationError(
+                    f"score_block of criterion {scorer.name!r} must return an array of "
+                    f"numbers of shape {total.shape}",
+                    field=f"parts[{k}]",
+                    value=None if values is None else values.shape,
+                )
+            total += weight * values
         return total
 
     @property
@@ -338,6 +364,27 @@ class WeightedScorer:
         from mentorkit.matching._blocks import offers_block
 
         return all(offers_block(s, "score_block", "score") for s, _ in self.parts)
+
+
+def _part_value(
+    value: object, k: int, name: str, mentee: MenteeProfile, mentor: MentorProfile
+) -> float:
+    """A criterion's score of a pair as a float, or a ValidationError naming the part."""
+    number = math.nan
+    if not isinstance(value, bool) and isinstance(value, numbers.Real):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond 1.8e308
+            number = math.inf
+    if not math.isfinite(number):
+        shown = value if isinstance(value, float) else type(value).__name__
+        raise ValidationError(
+            f"criterion {name!r} must give a finite number, for mentee {mentee.person_id!r} "
+            f"and mentor {mentor.person_id!r}",
+            field=f"parts[{k}]",
+            value=shown,
+        )
+    return number
 
 
 def default_scorer(max_level: int = 3) -> WeightedScorer:

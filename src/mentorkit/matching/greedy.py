@@ -3,8 +3,8 @@
 Pairs are taken in descending score order; a pair is made when its mentee is still free
 and its mentor still has room. Ties are settled by ``seed`` (a seeded order of mentees,
 then of mentors). Fast and easy to explain; neither stable nor optimal in general, but with
-one mutual score it gives the stable matching. That is also how it runs with NumPy: when
-both sides rank by the same score (ties settled by the same seeded orders), the greedy
+one mutual score it gives the stable matching. That is also how it runs: when both
+sides rank by the same score (ties settled by the same seeded orders), the greedy
 matching is the one stable matching, so deferred acceptance finds it without sorting the
 whole matrix (10,000 x 1,000 in under a second).
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.matching._arrays import tie_ranks
 from mentorkit.matching._result import MatchResult
 
 if TYPE_CHECKING:
@@ -53,37 +52,13 @@ class GreedyMatcher:
         Returns:
             The greedy matching.
         """
-        if problem._uses_numpy():
-            assignment = _greedy_numpy(problem, seed)
-        else:
-            assignment = _greedy_python(problem, seed)
+        assignment = _greedy(problem, seed)
         return MatchResult.from_assignment(
             problem, assignment, strategy=self.name, seed=seed, options=self.options, why=_WHY
         )
 
 
-def _greedy_python(problem: MatchingProblem, seed: int) -> list[int]:
-    """The definition: walk all allowed pairs in descending score order."""
-    n, m = problem.shape
-    row_rank = tie_ranks(n, seed, 1)
-    col_rank = tie_ranks(m, seed, 0)
-    s, _ = problem.to_lists()
-    cells = sorted(
-        (-value, row_rank[i], col_rank[j], i, j)
-        for i, row in enumerate(s)
-        for j, value in enumerate(row)
-        if value is not None
-    )
-    room = list(problem.capacity)
-    assignment = [-1] * n
-    for *_, i, j in cells:
-        if assignment[i] == -1 and room[j] > 0:
-            assignment[i] = j
-            room[j] -= 1
-    return assignment
-
-
-def _greedy_numpy(problem: MatchingProblem, seed: int) -> list[int]:
+def _greedy(problem: MatchingProblem, seed: int) -> list[int]:
     """Greedy by deferred acceptance, without sorting the whole matrix.
 
     When both sides rank by the same pair score (ties by the same seeded orders), the
@@ -92,7 +67,7 @@ def _greedy_numpy(problem: MatchingProblem, seed: int) -> list[int]:
     So greedy is the ``stable`` algorithm run with ``scores`` as both sides' view.
     """
     from mentorkit.matching._problem import MatchingProblem
-    from mentorkit.matching.stable import _stable_numpy
+    from mentorkit.matching.stable import _deferred_acceptance
 
     s, ms = problem._S, problem._M
     if ms is not s:
@@ -105,5 +80,6 @@ def _greedy_numpy(problem: MatchingProblem, seed: int) -> list[int]:
         capacity=problem.capacity,
         scores=s,
         mentor_scores=s,
+        complete=problem._is_complete(),
     )
-    return _stable_numpy(mutual, seed)
+    return _deferred_acceptance(mutual, seed)

@@ -91,16 +91,16 @@ class OptimalMatcher:
             An optimal assignment.
 
         Raises:
-            MatchingError: OR-Tools or NumPy is not installed
-                (``pip install "mentorkit[ortools]"``), or the solver failed.
+            MatchingError: OR-Tools is not installed (``pip install "mentorkit[ortools]"``),
+                or the solver failed.
         """
-        np = require("numpy", "ortools", "the optimal strategy")
+        import numpy as np
+
         require("ortools.graph.python.min_cost_flow", "ortools", "the optimal strategy")
         n, m = problem.shape
         assignment = [-1] * n
         if n and m:
-            s, ms = problem.to_numpy() if not problem._uses_numpy() else (problem._S, problem._M)
-            assignment = _solve(np, s, ms, problem.capacity, self).tolist()
+            assignment = _solve(np, problem._S, problem._M, problem.capacity, self).tolist()
         why = (
             "optimal: part of an assignment with the most pairs, then the highest total score"
             if self.maximize_matches
