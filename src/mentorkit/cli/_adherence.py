@@ -22,7 +22,9 @@ def add_parser(sub: Any) -> None:
         help="planned against held sessions of a cohort: who is falling behind",
         description="Compare what a cohort's program promises per period (its commitments: "
         "meetings, minutes, reflections) with the sessions each pair and team held, and list "
-        "who is falling behind and the action items past due. Periods that have not ended "
+        "who is falling behind and the action items past due. Falling behind means a "
+        "period ended short of a commitment; a pair or team whose only problem is an "
+        "overdue action item is counted and listed apart. Periods that have not ended "
         "are in progress, never short.",
         epilog="Examples: mentorkit adherence --cohort coh-fellows-2023; mentorkit adherence "
         "--cohort coh-coaching-2023 --as-of 2024-03-01 --store sqlite:///program.db",
