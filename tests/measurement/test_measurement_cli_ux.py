@@ -176,3 +176,24 @@ def test_graph_cohort_lines_withhold_small_cohorts_and_keep_mentorships_without_
     assert rows["c22"][1:4] == ["*", "of", "*"]
     assert rows["(no"][4] in {"12", "*"}  # "(no cohort)": its own row
     assert "withheld" in lines[-1]
+
+
+def test_report_conditions_shows_a_unit_whose_every_score_is_withheld(tmp_path, capsys):
+    from mentorkit.measurement import Condition, Survey, SurveyResult
+
+    db = tmp_path / "nets.db"
+    store = SQLiteStore(db)
+    store.put(Survey(id="s", name="S", conditions=[Condition(id="equity", title="Equity"),
+                                                   Condition(id="trust", title="Trust")]))
+    store.put_many(
+        SurveyResult(id=f"r{k}", survey_id="s", org_unit_id=unit, cycle="2023",
+                     condition=cond, score=2.5 + k / 10, n=n)
+        for k, (unit, cond, n) in enumerate([("net-7", "equity", 26), ("net-7", "trust", 26),
+                                             ("net-14", "equity", 7), ("net-14", "trust", 7)])
+    )  # fmt: skip
+    store.close()
+    assert main(["report", "conditions", "--survey", "s", "--store", f"sqlite:///{db}"]) == 0
+    lowest = capsys.readouterr().out.split("\n\n")[0]
+    (row,) = [line for line in lowest.splitlines() if " net-14 " in line]
+    assert row.split() == ["s", "net-14", "2023", "*", "*", "*", "-", "-", "2", "-"]
+    assert any(" net-7 " in line and "equity" in line for line in lowest.splitlines())
