@@ -811,4 +811,5 @@ def test_a_withheld_unit_is_a_withheld_row_in_text_csv_and_pandas():
     assert info.value.field == "condition"
     pd = pytest.importorskip("pandas")
     frame = table.to_pandas()
-    assert pd.isna(frame.loc[0, "score"]) and (0, "score") in frame.attrs["withheld"]
+    assert pd.isna(frame.loc[0, "score"])
+    assert (0, "score") in frame.attrs["withheld"]
