@@ -184,8 +184,8 @@ def test_graph_cohort_lines_withhold_small_cohorts_and_keep_mentorships_without_
     assert rows["(no"][4] in {"12", "*"}  # "(no cohort)": its own row
     assert rows["c23"][1:4] == ["not", "yet", "known"]
     assert "withheld" in lines[-2]
-    assert lines[-1] == "  (not yet known: the data runs to 2023-06-30, the end of the school " \
-        "year the last mentorship began in)"
+    note = "the data runs to 2023-06-30, the end of the school year the last mentorship began in"
+    assert lines[-1] == f"  (not yet known: {note})"
 
 
 def _render_cohorts(starts, as_of, within_years):
@@ -235,8 +235,8 @@ def test_report_conditions_shows_a_unit_whose_every_score_is_withheld(tmp_path, 
 
     db = tmp_path / "nets.db"
     store = SQLiteStore(db)
-    store.put(Survey(id="s", name="S", conditions=[Condition(id="equity", title="Equity"),
-                                                   Condition(id="trust", title="Trust")]))
+    conditions = [Condition(id="equity", title="Equity"), Condition(id="trust", title="Trust")]
+    store.put(Survey(id="s", name="S", conditions=conditions))
     store.put_many(
         SurveyResult(id=f"r{k}", survey_id="s", org_unit_id=unit, cycle="2023",
                      condition=cond, score=2.5 + k / 10, n=n)

@@ -799,8 +799,9 @@ def test_every_group_has_a_lowest_condition_row_even_when_all_is_withheld(spec, 
 
 
 def test_a_withheld_unit_is_a_withheld_row_in_text_csv_and_pandas():
-    rs = results_of([("u1", "2023", "equity", 2.1, 40), ("u1", "2023", "trust", 3.0, 40),
-                     ("net-14", "2023", "equity", 2.0, 7), ("net-14", "2023", "trust", 2.5, 7)])
+    spec = [("u1", "equity", 2.1, 40), ("u1", "trust", 3.0, 40), ("net-14", "equity", 2.0, 7),
+            ("net-14", "trust", 2.5, 7)]  # fmt: skip
+    rs = results_of([(u, "2023", c, score, n) for u, c, score, n in spec])
     table = lowest_conditions(rs)
     assert [(f.org_unit_id, f.all_withheld) for f in table] == [("net-14", True), ("u1", False)]
     row = next(line for line in table.to_text().splitlines() if " net-14 " in line)
