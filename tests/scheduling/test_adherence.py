@@ -553,3 +553,20 @@ def test_a_pair_with_only_an_overdue_action_item_is_listed_apart_not_as_behind()
     assert "Falling behind:" not in text
     assert "Nobody is falling behind." in text
     assert "Not falling behind, but with action items past due:\n  pair m: 1 overdue" in text
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**16), st.dates(dt.date(2021, 10, 1), dt.date(2024, 6, 1)))
+def test_the_headline_and_the_lists_agree_on_a_synthetic_district(seed, as_of):
+    # Synthetic pairs often meet every month yet leave a next step overdue.
+    d = synthetic.district(seed=seed, staff=150, years=3)
+    store = MemoryStore()
+    store.put_many(list(d.entities()))
+    report = adherence(store, cohort_id=None, as_of=as_of)
+    counts, listed = _sections(report.format())
+    behind = listed.get("Falling behind:", [])
+    late = listed.get("Not falling behind, but with action items past due:", [])
+    assert sum(b for b, _ in counts.values()) == len(behind) == len(report.behind())
+    assert sum(more for _, more in counts.values()) == len(late)
+    for r in report.rollup():
+        assert counts[r.cohort_id][0] == r.behind
