@@ -172,12 +172,18 @@ def test_a_period_that_has_not_ended_is_never_short(world):
             assert row.status is not AdherenceStatus.IN_PROGRESS
 
 
+def _district(seed, staff):
+    """A synthetic district of three yearly cohorts, and a memory store holding it."""
+    d = synthetic.district(seed=seed, staff=staff, years=3)
+    store = MemoryStore()
+    store.put_many(list(d.entities()))
+    return d, store
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**16), st.dates(dt.date(2021, 9, 1), dt.date(2024, 8, 1)))
 def test_one_cohort_through_find_agrees_with_every_cohort_at_once(seed, as_of):
-    d = synthetic.district(seed=seed, staff=120, years=3)
-    store = MemoryStore()
-    store.put_many(list(d.entities()))
+    d, store = _district(seed, 120)
     everything = adherence(store, cohort_id=None, as_of=as_of)
     for cohort in d.cohorts:
         one = adherence(store, cohort_id=cohort.id, as_of=as_of)
@@ -559,9 +565,7 @@ def test_a_pair_with_only_an_overdue_action_item_is_listed_apart_not_as_behind()
 @given(st.integers(0, 2**16), st.dates(dt.date(2021, 10, 1), dt.date(2024, 6, 1)))
 def test_the_headline_and_the_lists_agree_on_a_synthetic_district(seed, as_of):
     # Synthetic pairs often meet every month yet leave a next step overdue.
-    d = synthetic.district(seed=seed, staff=150, years=3)
-    store = MemoryStore()
-    store.put_many(list(d.entities()))
+    _, store = _district(seed, 150)
     report = adherence(store, cohort_id=None, as_of=as_of)
     counts, listed = _sections(report.format())
     behind = listed.get("Falling behind:", [])
