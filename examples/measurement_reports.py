@@ -36,7 +36,7 @@ print(report_outcomes(store).to_text())
 print()
 findings = lowest_conditions(results, by=network)
 print(findings.to_text())
-first = findings[0]
+first = next(f for f in findings if not f.all_withheld)  # a withheld unit names no condition
 store.put(mk.ActionItem(id="step-1", owner_id=district.people[0].id, text="Equity walks"))
 # With store=, the linked next steps must exist (a typo is a NotFoundError, not a silent 0).
 inquiry = store.put(first.inquiry(id="inq-1", next_step_ids=["step-1"], store=store))

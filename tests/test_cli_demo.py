@@ -245,3 +245,22 @@ def test_the_readme_runs_the_very_commands_the_tour_shows(toured):
     assert len(shown) >= 6
     for argv in shown:
         assert ["mentorkit", *argv] in listed, shlex.join(argv)
+
+
+def test_the_tour_never_shows_a_share_that_went_on_to_mentor_before_it_is_known(toured):
+    # The district summary leaves its last school year out (it has no next one): the tour's
+    # graph says "not yet known" for exactly the cohorts of that year, never "0 of 31 (0%)".
+    from mentorkit import synthetic
+    from mentorkit.graph._views import school_year
+
+    _, out = toured
+    (shown,) = [lines for argv, lines in _sections(out) if argv[0] == "graph"]
+    cohorts = [line.split() for line in shown if line.startswith("  coh-")]
+    district = synthetic.district(seed=7)
+    year = {c.id: school_year(c.start) for c in district.cohorts}
+    summary = district.summary()
+    unknown = {c[0] for c in cohorts if c[1:4] == ["not", "yet", "known"]}
+    assert unknown == {c for c, y in year.items() if y == max(year.values())}
+    for cohort, y in year.items():
+        assert (f"{y}-{(y + 1) % 100:02d} mentees:" in summary) == (cohort not in unknown)
+    assert all("(0%)" not in " ".join(c) for c in cohorts if c[0] in unknown)

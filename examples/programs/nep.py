@@ -75,7 +75,7 @@ store.put_many(results)
 print("Lowest condition by network, first year:")
 findings = lowest_conditions(r for r in results if r.cycle == CYCLES[0])
 print(findings.to_text())
-hidden = sorted(set(NETWORKS) - {f.org_unit_id for f in findings})
+hidden = [f.org_unit_id for f in findings if f.all_withheld]  # its row says "*"
 for network in hidden:  # every score withheld: too few respondents to show any
     print(f"  Network {network[4:]}: no condition shown (fewer than 10 principals responded)")
 every_year = [f for f in lowest_conditions(results) if f.org_unit_id == "net-7"]

@@ -1,10 +1,13 @@
 """`mentorkit report` as a newcomer meets it: subcommands, the demo, errors, files, graph."""
 
 import csv
+import datetime as dt
 import io
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentorkit.cli import main
 from mentorkit.measurement import report_outcomes
@@ -118,7 +121,8 @@ def test_graph_withholds_the_cohort_figures_the_outcome_report_withholds(demo, c
     _, url = demo
     assert main(["graph", "--store", url]) == 0
     lines = capsys.readouterr().out.split("by cohort:")[1].splitlines()
-    shown = {line.split()[0]: line.split()[3] for line in lines if line.startswith("  coh-")}
+    shown = {line.split()[0]: line.split()[3] for line in lines
+             if line.startswith("  coh-") and "not yet known" not in line}  # fmt: skip
     store = SQLiteStore(url.removeprefix("sqlite:///"))
     try:
         outcomes = {r.cohort_id: r.mentees for r in report_outcomes(store)}
@@ -167,12 +171,81 @@ def test_graph_cohort_lines_withhold_small_cohorts_and_keep_mentorships_without_
 
     cohort_of = ["c21"] * 20 + ["c22"] * 3 + [None] * 12
     graph = MentorshipGraph.from_mentorships(
-        Mentorship(id=f"m{k}", mentor_id=f"a{k}", mentee_id=f"b{k}", start=dt.date(2021, 9, 1),
-                   cohort_id=c, program_id="f")
-        for k, c in enumerate(cohort_of)
+        [Mentorship(id=f"m{k}", mentor_id=f"a{k}", mentee_id=f"b{k}", start=dt.date(2021, 9, 1),
+                    cohort_id=c, program_id="f")
+         for k, c in enumerate(cohort_of)]
+        # the school year after is in the data: c21's window (to June 2023) is observed
+        + [Mentorship(id="m-late", mentor_id="x", mentee_id="y", start=dt.date(2022, 9, 1),
+                      cohort_id="c23", program_id="f")]
     )  # fmt: skip
     lines = render(graph, top=1, by="reach", within_years=1).split("by cohort:")[1].splitlines()
     rows = {line.split()[0]: line.split() for line in lines if line.strip()}
     assert rows["c22"][1:4] == ["*", "of", "*"]
     assert rows["(no"][4] in {"12", "*"}  # "(no cohort)": its own row
-    assert "withheld" in lines[-1]
+    assert rows["c23"][1:4] == ["not", "yet", "known"]
+    assert "withheld" in lines[-2]
+    note = "the data runs to 2023-06-30, the end of the school year the last mentorship began in"
+    assert lines[-1] == f"  (not yet known: {note})"
+
+
+def _render_cohorts(starts, as_of, within_years):
+    import datetime as dt
+
+    from mentorkit.cli._graph import render
+    from mentorkit.graph import MentorshipGraph
+    from mentorkit.model import Mentorship
+
+    ms = [Mentorship(id=f"m{k}", mentor_id=f"a{k}", mentee_id=f"b{k}",
+                     start=dt.date(2020 + year, 9, 1), cohort_id=f"c{year}")
+          for k, year in enumerate(starts)]  # fmt: skip
+    # Some mentees go on to mentor the following year, so a count is more than 0.
+    ms += [Mentorship(id=f"f{k}", mentor_id=f"b{k}", mentee_id=f"z{k}",
+                      start=dt.date(2021 + year, 10, 1), cohort_id=f"c{year + 1}")
+           for k, year in enumerate(starts) if k % 2]  # fmt: skip
+    graph = MentorshipGraph.from_mentorships(ms)
+    text = render(graph, top=0, by="reach", within_years=within_years, as_of=as_of)
+    return ms, text.split("by cohort:")[1].splitlines()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=60), st.integers(0, 2),
+       st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2027, 1, 1))))  # fmt: skip
+def test_a_cohort_whose_window_outruns_the_data_is_never_given_a_count(starts, within, as_of):
+    from mentorkit.graph._views import end_of_school_year
+
+    ms, lines = _render_cohorts(starts, as_of, within)
+    last = max(m.start for m in ms)
+    until = min(end_of_school_year(last), as_of or dt.date.today())
+    shown = {line.split()[0]: line for line in lines if line.startswith("  c")}
+    assert set(shown) == {m.cohort_id for m in ms}
+    for cohort, line in shown.items():
+        window = end_of_school_year(max(m.start for m in ms if m.cohort_id == cohort), within)
+        if window > until:
+            assert line.split()[1:4] == ["not", "yet", "known"], line
+            assert "%" not in line
+            assert " of " not in line
+        else:
+            assert " of " in line, line
+    if any("not yet known" in line for line in shown.values()):
+        assert f"the data runs to {until}" in lines[-1]
+
+
+def test_report_conditions_shows_a_unit_whose_every_score_is_withheld(tmp_path, capsys):
+    from mentorkit.measurement import Condition, Survey, SurveyResult
+
+    db = tmp_path / "nets.db"
+    store = SQLiteStore(db)
+    conditions = [Condition(id="equity", title="Equity"), Condition(id="trust", title="Trust")]
+    store.put(Survey(id="s", name="S", conditions=conditions))
+    store.put_many(
+        SurveyResult(id=f"r{k}", survey_id="s", org_unit_id=unit, cycle="2023",
+                     condition=cond, score=2.5 + k / 10, n=n)
+        for k, (unit, cond, n) in enumerate([("net-7", "equity", 26), ("net-7", "trust", 26),
+                                             ("net-14", "equity", 7), ("net-14", "trust", 7)])
+    )  # fmt: skip
+    store.close()
+    assert main(["report", "conditions", "--survey", "s", "--store", f"sqlite:///{db}"]) == 0
+    lowest = capsys.readouterr().out.split("\n\n")[0]
+    (row,) = [line for line in lowest.splitlines() if " net-14 " in line]
+    assert row.split() == ["s", "net-14", "2023", "*", "*", "*", "-", "-", "2", "-"]
+    assert any(" net-7 " in line and "equity" in line for line in lowest.splitlines())

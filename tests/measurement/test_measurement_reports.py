@@ -73,11 +73,17 @@ def test_lowest_condition_is_the_minimum_of_the_published_scores(spec, min_cell)
         (f.org_unit_id, f.cycle): f for f in lowest_conditions(results_of(spec), policy=policy)
     }
     units = {(u, cy) for u, cy, *_ in spec}
+    assert set(found) == units  # every unit has its row, withheld or not
     for key in units:
         shown = [(s, c) for u, cy, c, s, n in spec if (u, cy) == key and n >= min_cell]
-        if not shown:
-            assert key not in found
+        if not shown:  # every condition withheld: a withheld row, no value
+            f = found[key]
+            assert f.all_withheld
+            assert all(isinstance(v, Suppressed) for v in (f.condition, f.score, f.n))
+            assert (f.next_condition, f.gap, f.tied_with) == (None, None, ())
+            assert f.withheld == sum((u, cy) == key for u, cy, *_ in spec)
             continue
+        assert not found[key].all_withheld
         f = found[key]
         assert f.score == min(shown)[0]
         assert f.n >= min_cell  # no published figure rests on fewer than the minimum cell
@@ -668,7 +674,8 @@ def test_a_per_unit_and_a_grouped_report_published_together_give_no_unit_away(sp
             if r.org_unit_id in by and not isinstance(r.n, Suppressed):
                 units[r.org_unit_id, r.cycle, r.condition] = r.n
     for finding in lowest_conditions(results, policy=policy):
-        units[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
+        if not finding.all_withheld:
+            units[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
     groups = {}
     for table in (
         condition_scores(results, by=by, policy=policy),
@@ -679,7 +686,8 @@ def test_a_per_unit_and_a_grouped_report_published_together_give_no_unit_away(sp
             if r.org_unit_id in ("n1", "n2") and not isinstance(r.n, Suppressed):
                 groups[r.org_unit_id, r.cycle, r.condition] = r.n
     for finding in lowest_conditions(results, by=by, policy=policy):
-        groups[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
+        if not finding.all_withheld:
+            groups[finding.org_unit_id, finding.cycle, finding.condition] = finding.n
     for (group, cy, c), n in groups.items():
         shown = sum(units.get((u, cy, c), 0) for u, g in by.items() if g == group)
         assert not 0 < n - shown < min_cell, (group, cy, c, n, shown)
@@ -694,7 +702,9 @@ def test_the_cli_scenario_a_small_school_beside_its_network():
     (net,) = condition_scores(rs, by=by)
     assert isinstance(net.n, Suppressed)
     assert isinstance(net.score, Suppressed)
-    assert len(lowest_conditions(rs, by=by)) == 0
+    (withheld,) = lowest_conditions(rs, by=by)  # the network's row, marked withheld
+    assert (withheld.org_unit_id, withheld.all_withheld, withheld.withheld) == ("n1", True, 1)
+    assert isinstance(withheld.score, Suppressed)
     assert all(isinstance(p.score, Suppressed) for p in trend(rs, by=by))
 
 
@@ -770,3 +780,37 @@ def test_plot_cohorts_draws_no_bar_for_a_withheld_figure():
     heights = [bar.get_height() for bar in ax.patches]
     for hidden, height in zip(withheld, heights, strict=True):
         assert math.isnan(height) if hidden else height > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(result_specs, st.integers(1, 15))
+def test_every_group_has_a_lowest_condition_row_even_when_all_is_withheld(spec, min_cell):
+    by = {"u1": "n1", "u2": "n1", "u3": "n2"}  # u4 belongs to no group: left out
+    policy = DisclosurePolicy(min_cell=min_cell)
+    found = lowest_conditions(results_of(spec), by=by, policy=policy)
+    assert {(f.org_unit_id, f.cycle) for f in found} == {
+        (by[u], cy) for u, cy, *_ in spec if u in by
+    }
+    scores = {(r.org_unit_id, r.cycle, r.condition): r.score
+              for r in condition_scores(results_of(spec), by=by, policy=policy)}  # fmt: skip
+    for f in found:
+        mine = [v for (g, cy, _), v in scores.items() if (g, cy) == (f.org_unit_id, f.cycle)]
+        assert f.all_withheld == all(isinstance(v, Suppressed) for v in mine)
+
+
+def test_a_withheld_unit_is_a_withheld_row_in_text_csv_and_pandas():
+    spec = [("u1", "equity", 2.1, 40), ("u1", "trust", 3.0, 40), ("net-14", "equity", 2.0, 7),
+            ("net-14", "trust", 2.5, 7)]  # fmt: skip
+    rs = results_of([(u, "2023", c, score, n) for u, c, score, n in spec])
+    table = lowest_conditions(rs)
+    assert [(f.org_unit_id, f.all_withheld) for f in table] == [("net-14", True), ("u1", False)]
+    row = next(line for line in table.to_text().splitlines() if " net-14 " in line)
+    assert row.split() == ["s", "net-14", "2023", "*", "*", "*", "-", "-", "2", "-"]
+    assert "s,net-14,2023,*,*,*,,,2," in table.to_csv()
+    with pytest.raises(ValidationError) as info:
+        table[0].inquiry(id="inq")
+    assert info.value.field == "condition"
+    pd = pytest.importorskip("pandas")
+    frame = table.to_pandas()
+    assert pd.isna(frame.loc[0, "score"])
+    assert (0, "score") in frame.attrs["withheld"]

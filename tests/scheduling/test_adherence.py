@@ -172,12 +172,18 @@ def test_a_period_that_has_not_ended_is_never_short(world):
             assert row.status is not AdherenceStatus.IN_PROGRESS
 
 
+def _district(seed, staff):
+    """A synthetic district of three yearly cohorts, and a memory store holding it."""
+    d = synthetic.district(seed=seed, staff=staff, years=3)
+    store = MemoryStore()
+    store.put_many(list(d.entities()))
+    return d, store
+
+
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**16), st.dates(dt.date(2021, 9, 1), dt.date(2024, 8, 1)))
 def test_one_cohort_through_find_agrees_with_every_cohort_at_once(seed, as_of):
-    d = synthetic.district(seed=seed, staff=120, years=3)
-    store = MemoryStore()
-    store.put_many(list(d.entities()))
+    d, store = _district(seed, 120)
     everything = adherence(store, cohort_id=None, as_of=as_of)
     for cohort in d.cohorts:
         one = adherence(store, cohort_id=cohort.id, as_of=as_of)
@@ -495,3 +501,76 @@ def test_sessions_of_an_activity_no_commitment_asks_for_are_shown_not_counted():
     both = adherence(_world([k, everything], mentorships=[_pair()], sessions=sessions),
                      cohort_id="coh", as_of=END)  # fmt: skip
     assert both.uncounted == {}
+
+
+# --- the headline and the list agree on who is falling behind ------------------------------
+
+
+def _sections(text):
+    """The report's headline counts per cohort and the pairs listed under each heading."""
+    counts, listed, heading = {}, {}, None
+    for line in text.splitlines():
+        if line.startswith("  coh") and "falling behind" in line:
+            cohort = line.split(":")[0].strip()
+            tail = line.rsplit(";", 1)[1]
+            behind = int(tail.split("falling behind")[0])
+            more = tail.split(", ")[1].split()[0] if ", " in tail else "0"
+            counts[cohort] = (behind, int(more))
+        elif not line.startswith("  "):
+            heading = line
+            listed.setdefault(heading, [])
+        elif heading is not None and heading.endswith(":"):  # a list's heading
+            listed[heading].append(line.split(":")[0].split()[1])
+    return counts, listed
+
+
+@settings(max_examples=40)
+@given(worlds(), st.lists(st.tuples(st.integers(0, 24), st.integers(-30, 200), st.booleans()),
+                          max_size=6))  # fmt: skip
+def test_the_headline_counts_exactly_the_pairs_listed_as_falling_behind(world, items):
+    commitments, mentorships, sessions, as_of = world
+    extra = [ActionItem(id=f"a{k}", owner_id="pr", text=".", done=done, session_id=f"s{n}",
+                        due=START + dt.timedelta(days=days))
+             for k, (n, days, done) in enumerate(items) if n < len(sessions)]  # fmt: skip
+    store = _world(commitments, mentorships=mentorships, engagements=[_team()],
+                   sessions=sessions, others=extra)  # fmt: skip
+    report = adherence(store, cohort_id="coh", as_of=as_of)
+    counts, listed = _sections(report.format())
+    behind = listed.get("Falling behind:", [])
+    late = listed.get("Not falling behind, but with action items past due:", [])
+    (rollup,) = report.rollup()
+    assert counts["coh"] == (rollup.behind, len(late))
+    assert len(behind) == rollup.behind == len(report.behind())
+    assert sorted(behind) == sorted(b.who for b in report.behind())
+    assert not set(behind) & set(late)
+    assert sorted(behind + late) == sorted(b.who for b in report.behind(overdue=True))
+
+
+def test_a_pair_with_only_an_overdue_action_item_is_listed_apart_not_as_behind():
+    k = Commitment(name="k", per="month", times=1)
+    pair = Mentorship(id="m", mentor_id="a", mentee_id="b", start=START, cohort_id="coh")
+    held = [Session(id=f"s{m}", mentorship_id="m", start=_at(dt.date(2025, m, 3)), minutes=60)
+            for m in (6, 7)]  # fmt: skip
+    late = ActionItem(id="late", owner_id="b", text=".", due=dt.date(2025, 6, 20), session_id="s6")
+    report = adherence(_world([k], mentorships=[pair], sessions=held, others=[late]),
+                       cohort_id="coh", as_of=dt.date(2025, 7, 10))  # fmt: skip
+    text = report.format()
+    assert "0 falling behind, 1 more with overdue action items only" in text
+    assert "Falling behind:" not in text
+    assert "Nobody is falling behind." in text
+    assert "Not falling behind, but with action items past due:\n  pair m: 1 overdue" in text
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**16), st.dates(dt.date(2021, 10, 1), dt.date(2024, 6, 1)))
+def test_the_headline_and_the_lists_agree_on_a_synthetic_district(seed, as_of):
+    # Synthetic pairs often meet every month yet leave a next step overdue.
+    _, store = _district(seed, 150)
+    report = adherence(store, cohort_id=None, as_of=as_of)
+    counts, listed = _sections(report.format())
+    behind = listed.get("Falling behind:", [])
+    late = listed.get("Not falling behind, but with action items past due:", [])
+    assert sum(b for b, _ in counts.values()) == len(behind) == len(report.behind())
+    assert sum(more for _, more in counts.values()) == len(late)
+    for r in report.rollup():
+        assert counts[r.cohort_id][0] == r.behind

@@ -9,6 +9,7 @@ from mentorkit.measurement import (
     Inquiry,
     OutcomeRow,
     ReportTable,
+    Suppressed,
     SurveyResult,
     Target,
     TargetProgress,
@@ -42,3 +43,8 @@ assert_type(
     lowest_conditions(_results)[0].inquiry(id="i", store=MemoryStore()),
     Inquiry,
 )
+# A unit whose every condition is withheld has a withheld row: its figures may be Suppressed.
+assert_type(lowest_conditions(_results)[0].all_withheld, bool)
+assert_type(lowest_conditions(_results)[0].condition, str | Suppressed)
+assert_type(lowest_conditions(_results)[0].score, float | Suppressed)
+assert_type(lowest_conditions(_results)[0].n, int | Suppressed)

@@ -5,14 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mentorkit.cli._store import (
-    _write_atomically,
-    add_store_option,
-    default_store,
-    describe,
-    open_cli_store,
-    parse_day,
-)
+from mentorkit.cli._cohort import open_cohort
+from mentorkit.cli._store import _write_atomically, add_store_option, parse_day
 
 
 def add_parser(sub: Any) -> None:
@@ -22,7 +16,9 @@ def add_parser(sub: Any) -> None:
         help="planned against held sessions of a cohort: who is falling behind",
         description="Compare what a cohort's program promises per period (its commitments: "
         "meetings, minutes, reflections) with the sessions each pair and team held, and list "
-        "who is falling behind and the action items past due. Periods that have not ended "
+        "who is falling behind and the action items past due. Falling behind means a "
+        "period ended short of a commitment; a pair or team whose only problem is an "
+        "overdue action item is counted and listed apart. Periods that have not ended "
         "are in progress, never short.",
         epilog="Examples: mentorkit adherence --cohort coh-fellows-2023; mentorkit adherence "
         "--cohort coh-coaching-2023 --as-of 2024-03-01 --store sqlite:///program.db",
@@ -39,14 +35,12 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute the cohort's adherence and print the report."""
     from mentorkit.scheduling import adherence
-    from mentorkit.scheduling._adherence import find_cohort
 
     day = None
     if args.as_of is not None:
         day = parse_day(args.as_of, "--as-of")
-    with open_cli_store(args, must_exist=True) as store:
-        find_cohort(store, args.cohort, describe(args.store or default_store()))
-        report = adherence(store, cohort_id=args.cohort, as_of=day)
+    with open_cohort(args) as (store, cohort):
+        report = adherence(store, cohort_id=cohort.id, as_of=day)
     if args.csv is not None:  # before printing: a closed pipe must not cost the file
         _write_atomically(args.csv, _csv(report))
     print(report.format())

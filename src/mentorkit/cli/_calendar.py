@@ -6,14 +6,8 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from mentorkit.cli._store import (
-    _write_atomically,
-    add_store_option,
-    default_store,
-    describe,
-    open_cli_store,
-    parse_day,
-)
+from mentorkit.cli._cohort import open_cohort
+from mentorkit.cli._store import _write_atomically, add_store_option, parse_day
 from mentorkit.errors import ValidationError
 
 
@@ -85,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
     """Plan the cohort and write the calendar file."""
     from mentorkit.model import Event, Program
     from mentorkit.scheduling import calendar_entries, plan_sessions, to_ical
-    from mentorkit.scheduling._adherence import find_cohort
 
     guessed = args.tz is None
     if guessed:
@@ -98,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if at is None or at.tzinfo is not None:  # the zone is --tz's
         raise ValidationError("must be a time HH:MM", field="--at", value=args.at)
     excluded = _exclusions(args.exclude)
-    with open_cli_store(args, must_exist=True) as store:
-        cohort = find_cohort(store, args.cohort, describe(args.store or default_store()))
+    with open_cohort(args) as (store, cohort):
         program = store.get(Program, cohort.program_id)
         stored = store.find(Event, cohort_id=cohort.id)
     plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded,

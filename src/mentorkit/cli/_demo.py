@@ -283,7 +283,9 @@ def _adherence_lines(lines: list[str], pairs: int = 3) -> list[str]:
     if "Falling behind:" not in lines:
         return lines
     head = lines.index("Falling behind:") + 1
-    rest = len(lines) - head - pairs
+    # The section's pairs only: the overdue-only pairs and the note follow under their own.
+    end = next((i for i in range(head, len(lines)) if not lines[i].startswith("  ")), len(lines))
+    rest = end - head - pairs
     more = [f"  ({_CUT} and {rest} more: run the command)"] if rest > 0 else []
     return lines[: head + pairs] + more
 

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
 
     policy = DisclosurePolicy(min_cell=args.min_cell)
     report = render(graph, top=args.top, by=args.by, within_years=args.within_years,
-                    policy=policy)  # fmt: skip
+                    policy=policy, as_of=day)  # fmt: skip
     # The file first: a path that cannot be written fails before the report is printed.
     if args.out is not None:
         if fmt == "graphml":
@@ -139,12 +139,19 @@ def render(
     by: MetricName,
     within_years: int,
     policy: DisclosurePolicy | None = None,
+    as_of: dt.date | None = None,
 ) -> str:
     """The plain-text report: headline figures, top mentors, cohorts.
 
     The cohort figures follow ``policy`` (default ``DisclosurePolicy()``) as the outcome
     report does: counts about fewer than ``min_cell`` people are withheld (``*``), with
     complementary suppression across the cohorts, and a rate only over published counts.
+
+    A cohort's share who went on to mentor is known once its window (to the end of school
+    year ``+within_years``) has ended within the data: ``observed_until`` (the end of the
+    school year the last mentorship began in, and no later than ``as_of``, default today).
+    A cohort whose window ends later is printed as not yet known, with both days, never as
+    a count (a 0 would read as nobody, where the following school year is not in the data).
     """
     from mentorkit.graph import cohort_report
     from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed, _from_counts
@@ -172,12 +179,19 @@ def render(
     lines += ["", "Went on to mentor by the end of school year "
               f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
     rows = cohort_report(graph, within_years=within_years)
+    until = observed_until(graph, as_of)
+    windows = _windows(graph, within_years)
+    known = [r for r in rows if windows[r.group] <= until]
     counts: dict[tuple[Hashable, Hashable], int] = {}
-    for row in rows:
+    for row in known:
         counts[row.group, True] = row.paid_forward
         counts[row.group, False] = row.mentees - row.paid_forward
-    table = _from_counts(counts, policy=policy or DisclosurePolicy(), rows=[r.group for r in rows])
+    table = _from_counts(counts, policy=policy or DisclosurePolicy(), rows=[r.group for r in known])
     for row in rows:
+        if windows[row.group] > until:
+            lines.append(f"  {row.group or '(no cohort)':<22}not yet known (counts mentoring "
+                         f"begun by {windows[row.group]})")  # fmt: skip
+            continue
         forward, size = table.cells[row.group, True], table.row_totals[row.group]
         if isinstance(size, Suppressed):  # even a zero tells about everyone in a small group
             forward = size
@@ -187,4 +201,34 @@ def render(
     if any(isinstance(v, Suppressed) for v in (*table.cells.values(), *table.row_totals.values())):
         lines.append(f"  (* withheld: fewer than {table.policy.min_cell} people, or would "
                      "reveal one)")  # fmt: skip
+    if len(known) < len(rows):
+        why = ("the end of the school year the last mentorship began in"
+               if until < (dt.date.today() if as_of is None else as_of)
+               else "today" if as_of is None else "the --as-of day")  # fmt: skip
+        lines.append(f"  (not yet known: the data runs to {until}, {why})")
     return "\n".join(lines)
+
+
+def observed_until(graph: MentorshipGraph, as_of: dt.date | None = None) -> dt.date:
+    """The last day the graph's mentoring is known to: who began mentoring by then is in it.
+
+    The end of the school year its last mentorship began in (a school year's mentorships
+    are taken to be recorded once one of them is), and no later than ``as_of`` (default
+    today): a window that ends after this day is not yet observable.
+    """
+    from mentorkit.graph._views import end_of_school_year
+
+    last = max((m.start for m in graph.mentorships), default=None)
+    day = dt.date.today() if as_of is None else as_of
+    return day if last is None else min(end_of_school_year(last), day)
+
+
+def _windows(graph: MentorshipGraph, within_years: int) -> dict[str | None, dt.date]:
+    """Per cohort, the day its pay-it-forward window ends: the latest of its mentees'."""
+    from mentorkit.graph._views import end_of_school_year
+
+    latest: dict[str | None, dt.date] = {}
+    for m in graph.mentorships:
+        if m.cohort_id not in latest or m.start > latest[m.cohort_id]:
+            latest[m.cohort_id] = m.start
+    return {c: end_of_school_year(day, within_years) for c, day in latest.items()}

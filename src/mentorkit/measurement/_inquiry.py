@@ -65,15 +65,19 @@ class Finding:
     """The lowest-scored condition of an org unit (or group) in one cycle.
 
     Only published scores compete: a condition withheld for too few respondents is never
-    named lowest (``withheld`` says how many were left out).
+    named lowest (``withheld`` says how many were left out). A unit whose every condition
+    is withheld still has its row, marked withheld: ``condition``, ``score`` and ``n`` are
+    [Suppressed][mentorkit.measurement.Suppressed] (``*``) and
+    [all_withheld][mentorkit.measurement.Finding.all_withheld] is true, so a unit is never
+    silently missing from the report.
 
     Attributes:
         survey_id: The survey.
         org_unit_id: The org unit or group.
         cycle: The cycle.
-        condition: The lowest condition.
-        score: Its score.
-        n: Its respondents.
+        condition: The lowest condition (withheld when every condition is).
+        score: Its score (withheld when every condition is).
+        n: Its respondents (withheld when every condition is).
         next_condition: The second-lowest condition (``None`` if only one was published).
         gap: How far below the second-lowest it scored.
         withheld: Conditions left out for too few respondents.
@@ -84,13 +88,18 @@ class Finding:
     survey_id: str
     org_unit_id: str
     cycle: str
-    condition: str
-    score: float
-    n: int
+    condition: str | Suppressed
+    score: float | Suppressed
+    n: int | Suppressed
     next_condition: str | None
     gap: float | None
     withheld: int
     tied_with: tuple[str, ...] = ()
+
+    @property
+    def all_withheld(self) -> bool:
+        """Every condition of the unit is withheld: no lowest condition can be named."""
+        return isinstance(self.condition, Suppressed)
 
     def inquiry(
         self,
@@ -115,7 +124,16 @@ class Finding:
 
         Raises:
             NotFoundError: with ``store``, a linked id it does not hold.
+            ValidationError: every condition of the finding is withheld
+                (``all_withheld``): there is no condition to inquire into.
         """
+        if isinstance(self.condition, Suppressed):
+            raise ValidationError(
+                "every condition of this finding is withheld (too few respondents): there is "
+                "no lowest condition to inquire into",
+                field="condition",
+                value=self.org_unit_id,
+            )
         next_step_ids = tuple(next_step_ids)
         co_designed_with = tuple(co_designed_with)
         if store is not None:
@@ -437,8 +455,9 @@ def lowest_conditions(
             never named lowest. Defaults to ``DisclosurePolicy()``.
 
     Returns:
-        One [Finding][mentorkit.measurement.Finding] per survey, org unit and cycle with at
-        least one published condition, sorted.
+        One [Finding][mentorkit.measurement.Finding] per survey, org unit (or group) and
+        cycle, sorted; a unit whose every condition is withheld has a withheld row (its
+        condition, score and respondents ``*``, ``all_withheld`` true), never none.
 
     Raises:
         ValidationError: ``results`` holds something else than ``SurveyResult``, or ``by``
@@ -465,7 +484,20 @@ def lowest_conditions(
             units.setdefault(key, []).append((score, cond, n))
     rows = []
     for (s, g, cy), scores in sorted(units.items()):
-        if not scores:
+        if not scores:  # every condition withheld: the unit is shown, marked withheld
+            rows.append(
+                Finding(
+                    survey_id=s,
+                    org_unit_id=g,
+                    cycle=cy,
+                    condition=SUPPRESSED,
+                    score=SUPPRESSED,
+                    n=SUPPRESSED,
+                    next_condition=None,
+                    gap=None,
+                    withheld=withheld.get((s, g, cy), 0),
+                )
+            )
             continue
         scores.sort()
         score, cond, n = scores[0]

@@ -178,6 +178,11 @@ def _against(delivered: Dose, promised: Dose) -> str:
 
 
 _ARTEFACT_WORD = "reflection"
+#: The report's headings and the note that says what "falling behind" means.
+_BEHIND_HEADING = "Falling behind:"
+_LATE_HEADING = "Not falling behind, but with action items past due:"
+_DEFINITION = ("(falling behind: a period ended short of a commitment; an overdue action "
+               "item alone is listed apart, not counted as falling behind)")  # fmt: skip
 _Key = tuple[str, Literal["pair", "team"], str]
 _COLUMNS = (
     "cohort_id", "unit", "who", "person_id", "commitment", "period", "start", "end",
@@ -320,26 +325,41 @@ class AdherenceReport:
         return frame
 
     def format(self) -> str:
-        """A plain-text report: the roll-up, then who is falling behind and why."""
+        """A plain-text report: the roll-up, then who is falling behind and why.
+
+        *Falling behind* has one definition, the headline's and the list's: a pair or team
+        with a period that ended short of a commitment (``behind()``; its overdue action
+        items are listed with it). A pair or team whose periods were all met but which has
+        an action item past due is not falling behind: the headline counts it apart
+        (``N more with overdue action items only``) and it is listed under its own heading.
+        """
+        behind = self.behind()
+        late_only = [b for b in self.behind(overdue=True) if not b.short]
         lines = [f"Adherence as of {self.as_of.isoformat()}"]
         for r in self.rollup():
             share = "-" if r.share_met is None else f"{r.share_met:.0%}"
+            other = sum(b.cohort_id == r.cohort_id for b in late_only)
             lines.append(
                 f"  {r.cohort_id}: {r.pairs} pairs, {r.teams} teams; periods met {r.met}, "
                 f"short {r.short}, in progress {r.in_progress} (met {share}); "
                 f"{r.behind} falling behind"
+                + (f", {other} more with overdue action items only" if other else "")
             )
         for cohort_id, left in self.uncounted.items():
             what = ", ".join(f"{n} session{'s' if n != 1 else ''} of {a}" for a, n in left.items())
             lines.append(f"  {cohort_id}: not counted (no commitment asks for it): {what}")
-        behind = self.behind(overdue=True)
         if behind:
-            lines.append("Falling behind:")
+            lines.append(_BEHIND_HEADING)
             lines += [f"  {b}" for b in behind]
         elif self._raw:
             lines.append("Nobody is falling behind.")
         else:
             lines.append("Nothing is due yet (or the program promises no commitments).")
+        if late_only:
+            lines.append(_LATE_HEADING)
+            lines += [f"  {b}" for b in late_only]
+        if behind or late_only:
+            lines.append(_DEFINITION)
         return "\n".join(lines)
 
     def __str__(self) -> str:
