@@ -29,10 +29,11 @@ for generation, people in lineage.generations.items():
 
 print("\nWent on to mentor by the end of the following school year, by cohort:")
 for row in cohort_report(graph, within_years=1):
-    print(
-        f"  {row.group}: {row.paid_forward:>3} of {row.mentees:>3} "
-        f"({row.pay_it_forward_rate:.0%}), promoted {row.promotion_rate:.0%}"
-    )
+    if row.paid_forward is None or row.pay_it_forward_rate is None:
+        went_on = f"not yet known of {row.mentees:>3}"  # its window ends after the data does
+    else:
+        went_on = f"{row.paid_forward:>3} of {row.mentees:>3} ({row.pay_it_forward_rate:.0%})"
+    print(f"  {row.group}: {went_on}, promoted {row.promotion_rate:.0%}")
 
 out = Path("district.graphml")
 graph.pseudonymise(key="example key, keep yours secret").write_graphml(out)

@@ -148,12 +148,14 @@ def render(
     complementary suppression across the cohorts, and a rate only over published counts.
 
     A cohort's share who went on to mentor is known once its window (to the end of school
-    year ``+within_years``) has ended within the data: ``observed_until`` (the end of the
-    school year the last mentorship began in, and no later than ``as_of``, default today).
+    year ``+within_years``) has ended within the data: ``cohort_report(as_of=as_of)`` gives
+    no count for a cohort whose window ends after ``observed_until`` (the end of the school
+    year the last mentorship began in, and no later than ``as_of``, default today).
     A cohort whose window ends later is printed as not yet known, with both days, never as
     a count (a 0 would read as nobody, where the following school year is not in the data).
     """
     from mentorkit.graph import cohort_report
+    from mentorkit.graph._views import observed_until
     from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed, _from_counts
     from mentorkit.measurement._figures import rate
     from mentorkit.measurement._table import cell_text
@@ -178,17 +180,19 @@ def render(
                      f"{r.genealogical_index:>6}")  # fmt: skip
     lines += ["", "Went on to mentor by the end of school year "
               f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
-    rows = cohort_report(graph, within_years=within_years)
+    rows = cohort_report(graph, within_years=within_years, as_of=as_of)
     until = observed_until(graph, as_of)
-    windows = _windows(graph, within_years)
-    known = [r for r in rows if windows[r.group] <= until]
+    known = []  # the cohorts whose window has ended within the data: the API counted them
     counts: dict[tuple[Hashable, Hashable], int] = {}
-    for row in known:
-        counts[row.group, True] = row.paid_forward
-        counts[row.group, False] = row.mentees - row.paid_forward
+    for row in rows:
+        if row.paid_forward is not None:
+            known.append(row)
+            counts[row.group, True] = row.paid_forward
+            counts[row.group, False] = row.mentees - row.paid_forward
+    windows = _windows(graph, within_years) if len(known) < len(rows) else {}
     table = _from_counts(counts, policy=policy or DisclosurePolicy(), rows=[r.group for r in known])
     for row in rows:
-        if windows[row.group] > until:
+        if row.paid_forward is None:
             lines.append(f"  {row.group or '(no cohort)':<22}not yet known (counts mentoring "
                          f"begun by {windows[row.group]})")  # fmt: skip
             continue
@@ -209,26 +213,11 @@ def render(
     return "\n".join(lines)
 
 
-def observed_until(graph: MentorshipGraph, as_of: dt.date | None = None) -> dt.date:
-    """The last day the graph's mentoring is known to: who began mentoring by then is in it.
-
-    The end of the school year its last mentorship began in (a school year's mentorships
-    are taken to be recorded once one of them is), and no later than ``as_of`` (default
-    today): a window that ends after this day is not yet observable.
-    """
-    from mentorkit.graph._views import end_of_school_year
-
-    last = max((m.start for m in graph.mentorships), default=None)
-    day = dt.date.today() if as_of is None else as_of
-    return day if last is None else min(end_of_school_year(last), day)
-
-
 def _windows(graph: MentorshipGraph, within_years: int) -> dict[str | None, dt.date]:
     """Per cohort, the day its pay-it-forward window ends: the latest of its mentees'."""
-    from mentorkit.graph._views import end_of_school_year
+    from mentorkit.graph._views import window_end
 
-    latest: dict[str | None, dt.date] = {}
-    for m in graph.mentorships:
-        if m.cohort_id not in latest or m.start > latest[m.cohort_id]:
-            latest[m.cohort_id] = m.start
-    return {c: end_of_school_year(day, within_years) for c, day in latest.items()}
+    began: dict[str | None, dict[str, dt.date]] = {}
+    for m in graph.mentorships:  # by start: a mentee's first mentorship in a cohort comes first
+        began.setdefault(m.cohort_id, {}).setdefault(m.mentee_id, m.start)
+    return {c: window_end(b, within_years) for c, b in began.items()}

@@ -36,7 +36,10 @@ class PipelineRow:
             starting on or after their (first) mentorship in the group began and no later
             than the end of the school year ``within_years`` school years after that one
             (school years begin on 1 July; ``1``: by the end of the following school year).
-        pay_it_forward_rate: ``paid_forward / mentees``.
+            ``None`` (not yet known) when the window of the group's latest mentee ends after
+            the day the data is known to (``as_of`` of the report): a 0 would read as
+            "nobody went on to mentor" where the school year that decides it is not observed.
+        pay_it_forward_rate: ``paid_forward / mentees``; ``None`` when ``paid_forward`` is.
         promoted: Mentees with a ``promotion`` outcome dated on or after that start.
         promotion_rate: ``promoted / mentees``.
         median_days_to_promotion: Median days from that start to the first such promotion
@@ -49,8 +52,8 @@ class PipelineRow:
     program_id: str | None
     mentees: int
     mentors: int
-    paid_forward: int
-    pay_it_forward_rate: float
+    paid_forward: int | None
+    pay_it_forward_rate: float | None
     promoted: int
     promotion_rate: float
     median_days_to_promotion: float | None
@@ -152,11 +155,29 @@ def went_on_to_mentor(
     return out
 
 
+def observed_until(graph: MentorshipGraph, as_of: dt.date | None = None) -> dt.date:
+    """The last day the graph's mentoring is known to: who began mentoring by then is in it.
+
+    The end of the school year its last mentorship began in (a school year's mentorships
+    are taken to be recorded once one of them is), and no later than ``as_of`` (default
+    today): a pay-it-forward window that ends after this day is not yet observable.
+    """
+    last = max((m.start for m in graph.mentorships), default=None)
+    day = dt.date.today() if as_of is None else as_of
+    return day if last is None else min(end_of_school_year(last), day)
+
+
+def window_end(began: dict[str, dt.date], within_years: int) -> dt.date:
+    """The day a group's pay-it-forward count is final: its latest mentee's window ends."""
+    return end_of_school_year(max(began.values()), within_years) if began else dt.date.min
+
+
 def _report(
     graph: MentorshipGraph,
     key: Callable[[Mentorship], str | None],
     program: Callable[[str | None, list[Mentorship]], str | None],
     within_years: int,
+    as_of: dt.date | None,
     title: str,
 ) -> PipelineTable:
     from mentorkit.graph._graph import MentorshipGraph
@@ -167,6 +188,10 @@ def _report(
     if isinstance(within_years, bool) or not isinstance(within_years, int) or within_years < 0:
         raise ValidationError("must be a whole number >= 0", field="within_years",
                               value=within_years)  # fmt: skip
+    if as_of is not None and (isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date)):
+        raise ValidationError("must be a datetime.date (or None for the data's end)",
+                              field="as_of", value=type(as_of).__name__)  # fmt: skip
+    until = observed_until(graph, as_of)
     groups: dict[str | None, list[Mentorship]] = defaultdict(list)
     mentoring: dict[str, list[dt.date]] = defaultdict(list)
     for m in graph.mentorships:
@@ -185,7 +210,9 @@ def _report(
             if m.mentee_id not in began or m.start < began[m.mentee_id]:
                 began[m.mentee_id] = m.start
             load[m.mentor_id] += 1
-        forward = len(went_on_to_mentor(began, mentoring, within_years))
+        forward: int | None = None
+        if window_end(began, within_years) <= until:
+            forward = len(went_on_to_mentor(began, mentoring, within_years))
         promoted_days: list[int] = []
         for person, start in began.items():
             after = [d for d in promotions.get(person, ()) if d >= start]
@@ -198,7 +225,7 @@ def _report(
             mentees=n,
             mentors=len(load),
             paid_forward=forward,
-            pay_it_forward_rate=forward / n if n else 0.0,
+            pay_it_forward_rate=None if forward is None else forward / n if n else 0.0,
             promoted=len(promoted_days),
             promotion_rate=len(promoted_days) / n if n else 0.0,
             median_days_to_promotion=float(statistics.median(promoted_days))
@@ -209,7 +236,9 @@ def _report(
     return PipelineTable(rows, title=title)
 
 
-def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineTable:
+def cohort_report(
+    graph: MentorshipGraph, *, within_years: int = 1, as_of: dt.date | None = None
+) -> PipelineTable:
     """One row per cohort: pay-it-forward rate, promotions, mentors' load.
 
     Args:
@@ -218,13 +247,17 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
             mentee may start mentoring and still count as paying it forward (``1``: by the
             end of the following school year; school years begin on 1 July, so a yearly
             cohort's mentees who mentor in the next cohort count, whatever the exact day).
+        as_of: The last day the data is known to (default: the end of the school year the
+            graph's last mentorship began in, and no later than today; a later ``as_of``
+            is capped the same way). A group whose window (its latest mentee's) ends after
+            it gets ``paid_forward=None`` and ``pay_it_forward_rate=None``: not yet known.
 
     Returns:
         The rows, by cohort id (mentorships without a cohort last, as ``group=None``).
 
     Raises:
-        ValidationError: ``graph`` is not a ``MentorshipGraph``, or ``within_years`` is not a
-            whole number >= 0.
+        ValidationError: ``graph`` is not a ``MentorshipGraph``, ``within_years`` is not a
+            whole number >= 0, or ``as_of`` is not a ``datetime.date``.
 
     Examples:
         >>> import datetime as dt
@@ -236,21 +269,26 @@ def cohort_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineT
         ...     Mentorship(id="m2", mentor_id="ben", mentee_id="cy", start=dt.date(2022, 9, 1),
         ...                cohort_id="c22", program_id="fellows"),
         ... ])
-        >>> row = cohort_report(g)[0]
-        >>> row.group, row.mentees, row.paid_forward, row.pay_it_forward_rate
-        ('c21', 1, 1, 1.0)
+        >>> rows = cohort_report(g, as_of=dt.date(2024, 1, 1))
+        >>> [(r.group, r.mentees, r.paid_forward, r.pay_it_forward_rate) for r in rows]
+        [('c21', 1, 1, 1.0), ('c22', 1, None, None)]
+
+        The data ends with school year 2022-23, so whether ``cy`` mentors by the end of
+        2023-24 is not yet known.
     """
 
     def program_of(_: str | None, ms: list[Mentorship]) -> str | None:
         programs = {m.program_id for m in ms}
         return programs.pop() if len(programs) == 1 else None
 
-    return _report(graph, lambda m: m.cohort_id, program_of, within_years,
+    return _report(graph, lambda m: m.cohort_id, program_of, within_years, as_of,
                    f"Cohorts (went on to mentor by the end of school year "
                    f"+{within_years})")  # fmt: skip
 
 
-def program_report(graph: MentorshipGraph, *, within_years: int = 1) -> PipelineTable:
+def program_report(
+    graph: MentorshipGraph, *, within_years: int = 1, as_of: dt.date | None = None
+) -> PipelineTable:
     """One row per program: pay-it-forward rate, promotions, mentors' load.
 
     Args:
@@ -259,14 +297,18 @@ def program_report(graph: MentorshipGraph, *, within_years: int = 1) -> Pipeline
             mentee may start mentoring and still count as paying it forward (``1``: by the
             end of the following school year; school years begin on 1 July, so a yearly
             cohort's mentees who mentor in the next cohort count, whatever the exact day).
+        as_of: The last day the data is known to (default: the end of the school year the
+            graph's last mentorship began in, and no later than today; a later ``as_of``
+            is capped the same way). A group whose window (its latest mentee's) ends after
+            it gets ``paid_forward=None`` and ``pay_it_forward_rate=None``: not yet known.
 
     Returns:
         The rows, by program id.
 
     Raises:
-        ValidationError: ``graph`` is not a ``MentorshipGraph``, or ``within_years`` is not a
-            whole number >= 0.
+        ValidationError: ``graph`` is not a ``MentorshipGraph``, ``within_years`` is not a
+            whole number >= 0, or ``as_of`` is not a ``datetime.date``.
     """
-    return _report(graph, lambda m: m.program_id, lambda group, _: group, within_years,
+    return _report(graph, lambda m: m.program_id, lambda group, _: group, within_years, as_of,
                    f"Programs (went on to mentor by the end of school year "
                    f"+{within_years})")  # fmt: skip
