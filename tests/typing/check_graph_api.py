@@ -40,6 +40,10 @@ assert_type(g.pseudonymise(key="a long secret key here"), MentorshipGraph)
 assert_type(g.node_link(), dict[str, Any])
 assert_type(cohort_report(g), PipelineTable)
 assert_type(program_report(g)[0], PipelineRow)
+assert_type(cohort_report(g, within_years=1, as_of=dt.date(2024, 6, 30)), PipelineTable)
+assert_type(program_report(g, as_of=None), PipelineTable)
+assert_type(cohort_report(g)[0].paid_forward, int | None)  # None: not yet known
+assert_type(cohort_report(g)[0].pay_it_forward_rate, float | None)
 
 # Exports and notebook results carry their real types, not Any.
 assert_type(g.nx, nx.MultiDiGraph[str])
