@@ -30,7 +30,7 @@ for generation, people in lineage.generations.items():
 print("\nWent on to mentor by the end of the following school year, by cohort:")
 for row in cohort_report(graph, within_years=1):
     if row.paid_forward is None or row.pay_it_forward_rate is None:
-        went_on = f"not yet known of {row.mentees:>3}"  # its window ends after the data does
+        went_on = f"not yet known ({row.mentees} mentees)"  # its window outruns the data
     else:
         went_on = f"{row.paid_forward:>3} of {row.mentees:>3} ({row.pay_it_forward_rate:.0%})"
     print(f"  {row.group}: {went_on}, promoted {row.promotion_rate:.0%}")
