@@ -1,7 +1,7 @@
 import datetime as dt
-import typing
 import json
 import math
+import typing
 from typing import Any, ClassVar
 
 import attrs
@@ -417,7 +417,11 @@ def test_a_bad_item_of_a_list_of_strings_is_named_with_its_index():
 def test_a_model_rule_broken_inside_a_list_item_names_the_items_field():
     doc = mk.to_dict(mk.Program(id="p", name="x"))
     good = mk.to_dict(
-        mk.Program(id="p", name="x", commitments=(mk.Commitment(name="1:1", per=mk.Period.MONTH, minutes=60),))
+        mk.Program(
+            id="p",
+            name="x",
+            commitments=(mk.Commitment(name="1:1", per=mk.Period.MONTH, minutes=60),),
+        )
     )["commitments"][0]
     doc["commitments"] = [good, good]  # names must be unique: the second one is refused
     with pytest.raises(mk.ValidationError) as info:

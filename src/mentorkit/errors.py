@@ -74,10 +74,8 @@ class FieldError(str):
     message: str
 
     def __new__(cls, message: str, path: str | None = None) -> FieldError:
-        if path is None:
-            where = "$"
-        else:
-            where = "$" + ("" if path.startswith("[") else ".") + path
+        """The line ``"{message} @ $.{path}"`` (``"@ $"`` for the whole input)."""
+        where = "$" if path is None else "$" + ("" if path.startswith("[") else ".") + path
         self = super().__new__(cls, f"{message} @ {where}")
         self.path = path
         self.message = message

@@ -353,8 +353,21 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
     Raises:
         ValidationError: the document is malformed: not a mapping, an unknown tag, a tag
             that is not ``cls``, a schema version this mentorkit cannot read, a missing,
-            extra or mistyped field, or a value that cannot be true. ``errors`` lists every
-            problem with its path (``$.minutes``).
+            extra or mistyped field, or a value that cannot be true. ``field`` is the path
+            of the first bad field (``"start"``, ``"commitments[0].name"``, ``"$type"``),
+            ``paths`` lists all of them, and each line of ``errors`` is a
+            [`FieldError`][mentorkit.errors.FieldError] carrying its ``path`` and
+            ``message`` (the text reads ``"expected an integer @ $.minutes"``). The value of
+            a personal field (email, demographics) is never shown.
+
+    Examples:
+        >>> doc = {"$type": "program", "$schema": 1, "id": "p-1", "name": "Fellows",
+        ...        "commitments": [{"name": 5, "per": "month", "minutes": 60}]}
+        >>> try:
+        ...     from_dict(doc)
+        ... except ValidationError as err:
+        ...     print(err.field, [(line.path, line.message) for line in err.errors])
+        commitments[0].name [('commitments[0].name', 'expected a string (got 5)')]
     """
     if cls is not None and not isinstance(cls, type):
         raise ValidationError("must be a class", field="cls", value=cls)
@@ -426,10 +439,7 @@ def _problems(exc: BaseException, path: str, type_: Any = None) -> Iterator[Fiel
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
-            if isinstance(note, IterableValidationNote):
-                step = f"[{note.index!r}]"
-            else:
-                step = note.name
+            step = f"[{note.index!r}]" if isinstance(note, IterableValidationNote) else note.name
             yield from _problems(sub, _join(path, step), note.type)
         for sub in without:
             yield from _problems(sub, path)
