@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 import math
+import typing
 from typing import Any, ClassVar
 
 import attrs
@@ -127,8 +128,9 @@ def test_a_model_rule_broken_in_a_document_is_a_validation_error():
         )
     )
     doc["end"] = "2023-01-01"
-    with pytest.raises(mk.ValidationError, match="end: must not be before start"):
+    with pytest.raises(mk.ValidationError, match=r"must not be before start .* @ \$\.end") as info:
         mk.from_dict(doc)
+    assert info.value.field == "end"
 
 
 @serialization.register(tag="tests.StaffPerson")
@@ -327,3 +329,161 @@ def test_another_class_under_a_taken_tag_is_still_refused():
 
     with pytest.raises(mk.ValidationError, match="already registered"):
         serialization.register(BadgePerson, tag="tests.rerun.Other")
+
+
+# -- a bad document names its bad fields (structured, not only in the text) -----------------
+
+
+def _fields_of(cls: type[Any], doc: dict[str, Any], prefix: str = "") -> Any:
+    """Every field of ``doc`` (a document of ``cls``), nested ones too: (path, holder, key).
+
+    Paths are mentorkit's field paths: ``"start"``, ``"commitments[0].name"``.
+    """
+    attrs.resolve_types(cls)
+    for f in attrs.fields(cls):
+        if f.name not in doc:
+            continue
+        path = f"{prefix}.{f.name}" if prefix else f.name
+        yield path, doc, f.name
+        args = [a for a in typing.get_args(f.type) if a is not type(None) and a is not ...]
+        inner = args[0] if len(args) == 1 else f.type
+        value = doc[f.name]
+        if attrs.has(inner) and isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _fields_of(inner, item, f"{path}[{i}]")
+        elif attrs.has(inner) and isinstance(value, dict):
+            yield from _fields_of(inner, value, path)
+
+
+@given(strategies.entities(), st.data())
+def test_breaking_any_field_of_a_document_names_exactly_that_field(entity, data):
+    doc = mk.to_dict(entity)
+    body = {k: v for k, v in doc.items() if not k.startswith("$")}
+    path, holder, key = data.draw(st.sampled_from(list(_fields_of(type(entity), body))))
+    # A value no field of that kind holds: a boolean, or a float where a boolean goes.
+    holder[key] = 1.5 if isinstance(holder[key], bool) else True
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict({**doc, **body})
+    err = info.value
+    assert err.field == path
+    assert err.paths == (path,)
+    (line,) = err.errors
+    assert isinstance(line, mk.errors.FieldError)
+    assert line.path == path
+    assert line.endswith(f" @ $.{path}")  # the readable text names it too
+    assert str(err).startswith(f"not a valid {type(entity).__qualname__} document\n")
+
+
+@given(strategies.entities(), st.data())
+def test_a_missing_field_is_named_by_field_and_paths(entity, data):
+    doc = mk.to_dict(entity)
+    required = [a.name for a in attrs.fields(type(entity)) if a.default is attrs.NOTHING]
+    name = data.draw(st.sampled_from(required))
+    del doc[name]
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    assert info.value.field == name
+    assert info.value.paths == (name,)
+    assert info.value.errors[0].message == "required field missing"  # type: ignore[attr-defined]
+
+
+def _program_doc(**fields: Any) -> dict[str, Any]:
+    return mk.to_dict(mk.Program(id="prog-1", name="Fellows")) | fields
+
+
+def test_a_bad_field_of_a_list_item_is_named_with_its_index():
+    commitment = {"name": 5, "per": "month", "minutes": 60}
+    doc = _program_doc(commitments=[commitment])
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    err = info.value
+    assert err.field == "commitments[0].name"
+    assert "commitments[0].name" in err.paths
+    line = err.errors[0]
+    assert isinstance(line, mk.errors.FieldError)
+    assert (line.path, line.message) == ("commitments[0].name", "expected a string (got 5)")
+    assert "expected a string (got 5) @ $.commitments[0].name" in str(err)
+
+
+def test_a_bad_item_of_a_list_of_strings_is_named_with_its_index():
+    doc = mk.to_dict(StaffPerson(id="p-1", name="Lee", languages=("es", "en")))
+    doc["languages"] = ["es", 7, "en", None]
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    assert info.value.field == "languages[1]"
+    assert info.value.paths == ("languages[1]", "languages[3]")
+
+
+def test_a_model_rule_broken_inside_a_list_item_names_the_items_field():
+    doc = mk.to_dict(mk.Program(id="p", name="x"))
+    good = mk.to_dict(
+        mk.Program(
+            id="p",
+            name="x",
+            commitments=(mk.Commitment(name="1:1", per=mk.Period.MONTH, minutes=60),),
+        )
+    )["commitments"][0]
+    doc["commitments"] = [good, good]  # names must be unique: the second one is refused
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    assert info.value.field == "commitments[1].name"
+
+
+def test_every_problem_is_listed_with_its_own_path_in_document_order():
+    doc = {
+        "$type": "session", "$schema": 1, "id": "s-1", "mentorship_id": 7,
+        "start": "2024-09-01T15:00:00", "minutes": "sixty", "participants": "ab",
+    }  # fmt: skip
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    err = info.value
+    assert err.field == "mentorship_id"
+    assert set(err.paths) >= {"mentorship_id", "start", "minutes", "participants"}
+    assert [line.path for line in err.errors] == list(err.paths)  # type: ignore[attr-defined]
+
+
+def test_unknown_extra_and_missing_tags_name_their_key():
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict({"$type": "wizard", "$schema": 1})
+    assert info.value.field == "$type"
+    assert info.value.paths == ("$type",)
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict({"id": "p"})
+    assert info.value.field == "$type"
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict({"$type": "person", "$schema": 2, "id": "p", "name": "x"})
+    assert info.value.field == "$schema"
+    doc = mk.to_dict(mk.Person(id="p-1", name="Ana")) | {"shoe_size": 39, "hat": 1}
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    assert info.value.field == "hat"
+    assert info.value.paths == ("hat", "shoe_size")
+    assert "is not a field of Person @ $.shoe_size" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "path"),
+    [
+        ("email", 1234567, "email"),
+        ("demographics", {"ethnicity": 42}, "demographics['ethnicity']"),
+        ("demographics", 4242, "demographics"),
+    ],
+)
+def test_a_bad_personal_field_is_named_but_its_value_never_shown(field, value, path):
+    doc = mk.to_dict(mk.Person(id="p", name="x")) | {field: value}
+    with pytest.raises(mk.ValidationError) as info:
+        mk.from_dict(doc)
+    err = info.value
+    assert err.field == path
+    shown = [str(err), *err.errors, *(line.message for line in err.errors)]  # type: ignore[attr-defined]
+    assert not any("42" in text or "1234567" in text for text in shown)
+
+
+def test_field_errors_survive_pickling_and_compare_as_their_text():
+    import pickle
+
+    line = mk.errors.FieldError("expected a string", "goals[0].text")
+    assert line == "expected a string @ $.goals[0].text"
+    back = pickle.loads(pickle.dumps(line))
+    assert (back, back.path, back.message) == (line, line.path, line.message)
+    assert mk.errors.FieldError("not an object") == "not an object @ $"

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from enum import Enum, IntEnum, StrEnum
 from types import MappingProxyType, UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, overload
 
 import attrs
 import cattrs
-from cattrs.errors import BaseValidationError, IterableValidationError, IterableValidationNote
+from cattrs.errors import (
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 
 from mentorkit import _catalogue, cycles, frameworks, model
-from mentorkit.errors import ValidationError
+from mentorkit.errors import FieldError, ValidationError, _shown
 
 T = TypeVar("T")
 
@@ -347,8 +353,21 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
     Raises:
         ValidationError: the document is malformed: not a mapping, an unknown tag, a tag
             that is not ``cls``, a schema version this mentorkit cannot read, a missing,
-            extra or mistyped field, or a value that cannot be true. ``errors`` lists every
-            problem with its path (``$.minutes``).
+            extra or mistyped field, or a value that cannot be true. ``field`` is the path
+            of the first bad field (``"start"``, ``"commitments[0].name"``, ``"$type"``),
+            ``paths`` lists all of them, and each line of ``errors`` is a
+            [`FieldError`][mentorkit.errors.FieldError] carrying its ``path`` and
+            ``message`` (the text reads ``"expected an integer @ $.minutes"``). The value of
+            a personal field (email, demographics) is never shown.
+
+    Examples:
+        >>> doc = {"$type": "program", "$schema": 1, "id": "p-1", "name": "Fellows",
+        ...        "commitments": [{"name": 5, "per": "month", "minutes": 60}]}
+        >>> try:
+        ...     from_dict(doc)
+        ... except ValidationError as err:
+        ...     print(err.field, [(line.path, line.message) for line in err.errors])
+        commitments[0].name [('commitments[0].name', 'expected a string (got 5)')]
     """
     if cls is not None and not isinstance(cls, type):
         raise ValidationError("must be a class", field="cls", value=cls)
@@ -360,18 +379,18 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
     tag = body.pop(TAG_KEY, None)
     version = body.pop(SCHEMA_KEY, None)
     if tag is None:
-        raise ValidationError("is missing", field=f"$.{TAG_KEY}")
+        raise ValidationError("is missing", field=TAG_KEY)
     klass = type_of(tag)
     if cls is not None and not issubclass(klass, cls):
         raise ValidationError(
             f"names {klass.__qualname__}, not a {cls.__qualname__}",
-            field=f"$.{TAG_KEY}",
+            field=TAG_KEY,
             value=tag,
         )
     if type(version) is not int or version != SCHEMA_VERSION:  # true == 1: not a version
         raise ValidationError(
             f"this mentorkit reads schema version {SCHEMA_VERSION}",
-            field=f"$.{SCHEMA_KEY}",
+            field=SCHEMA_KEY,
             value=version,
         )
     return structure(body, klass)
@@ -381,41 +400,69 @@ def structure(data: Any, cls: type[T]) -> T:
     """Structure untagged ``data`` as ``cls`` with the shared converter.
 
     Raises:
-        ValidationError: naming the path of each bad field.
+        ValidationError: naming the path of each bad field: ``field`` is the first one's
+            (``"start"``, ``"goals[0].text"``), ``paths`` all of them, and each line of
+            ``errors`` is a [`FieldError`][mentorkit.errors.FieldError] with its ``path``
+            and ``message``. A personal value (email, demographics) is never shown.
     """
     try:
         return converter.structure(data, cls)
-    except BaseValidationError as exc:
-        lines = [
-            _redact(line)
-            for line in cattrs.transform_error(exc, path="$", format_exception=_describe)
-        ]
-        raise ValidationError(f"not a valid {cls.__qualname__} document", errors=lines) from exc
-    except ValidationError as exc:
-        # Raised by a model validator once every field had the right type.
-        where = "$" if exc.field is None else f"$.{exc.field}"
-        line = f"{exc.message} (got {exc.value!r})" if exc.has_value else exc.message
+    except (BaseValidationError, ValidationError) as exc:
+        # A ValidationError alone: a model validator, once every field had the right type.
+        problems = list(_problems(exc, ""))
         raise ValidationError(
-            f"not a valid {cls.__qualname__} document", errors=[_redact(f"{line} @ {where}")]
+            f"not a valid {cls.__qualname__} document",
+            field=next((p.path for p in problems if p.path), None),
+            errors=problems,
         ) from exc
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise ValidationError(f"not a valid {cls.__qualname__} document: {exc}") from exc
 
 
-#: A problem in a personal field: its value is left out, since error messages reach logs.
-_PERSONAL_LINE = re.compile(r"^(.*?) \(got .*\) (@ \$.*\.(?:demographics|email)\b.*)$")
+#: A path into a personal field: its value is left out, since error messages reach logs.
+_PERSONAL = re.compile(r"(?:^|\.)(?:demographics|email)(?:$|[.\[])")
 
 
-def _redact(line: str) -> str:
-    return _PERSONAL_LINE.sub(r"\1 \2", line)
+def _join(path: str, step: str) -> str:
+    if not path or step.startswith("["):
+        return path + step
+    return f"{path}.{step}"
 
 
-def _describe(exc: BaseException, type_: type | None) -> str:
-    if isinstance(exc, ValidationError):
-        return str(exc)
-    if isinstance(exc, KeyError):
-        return "required field missing"
-    return cattrs.v.format_exception(exc, type_)
+def _problems(exc: BaseException, path: str, type_: Any = None) -> Iterator[FieldError]:
+    """Every problem in a cattrs error tree, with its path, read from the cattrs notes.
+
+    The walk is cattrs' own ``transform_error``'s (``AttributeValidationNote`` names a
+    field, ``IterableValidationNote`` an index or key), kept structured instead of joined
+    into strings.
+    """
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step = f"[{note.index!r}]" if isinstance(note, IterableValidationNote) else note.name
+            yield from _problems(sub, _join(path, step), note.type)
+        for sub in without:
+            yield from _problems(sub, path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for name in sorted(exc.extra_fields):
+            yield FieldError(f"is not a field of {exc.cl.__qualname__}", _join(path, name))
+    elif isinstance(exc, ValidationError):
+        nested = [e for e in exc.errors if isinstance(e, FieldError)]
+        if nested:  # a document read inside a document: its paths go under this one
+            for e in nested:
+                yield FieldError(e.message, _join(path, e.path) if e.path else path or None)
+            return
+        where = _join(path, exc.field) if exc.field else path
+        message = exc.message
+        if exc.has_value and not _PERSONAL.search(where):
+            message = f"{message} (got {_shown(exc.value)})"
+        yield FieldError(message, where or None)
+    elif isinstance(exc, KeyError):
+        yield FieldError("required field missing", path or None)
+    elif _PERSONAL.search(path):
+        yield FieldError(f"invalid value ({type(exc).__name__})", path)
+    else:
+        yield FieldError(cattrs.v.format_exception(exc, type_), path or None)
 
 
 def to_json(obj: Any, *, indent: int | None = None) -> str:
