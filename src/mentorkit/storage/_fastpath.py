@@ -323,6 +323,36 @@ def _keys_body(
     return lines, f"({', '.join(items)},)"
 
 
+def _row_lines(
+    cls: type[Any],
+    names: tuple[str, ...],
+    width: int,
+    key: Callable[[object], str | None],
+    row: Callable[..., Any],
+    head: tuple[str, str],
+    env: dict[str, Any],
+    text: str,
+    entity: str,
+    expected: str,
+) -> list[str]:
+    """The end both generated writes share: the text, the id, the keys and the row.
+
+    ``entity`` names the local holding the entity stored; ``expected`` is the expression of
+    the version the row is read at (``version`` is the one it is written at).
+    """
+    keys, result = _keys_body(cls, names, width, key, env, entity)
+    # ``row`` is a NamedTuple: tuple.__new__ makes one without its Python-level __new__.
+    env.update(_row=row, _tnew=tuple.__new__, _C=head[0], _T=head[1])
+    return [
+        f"    text = {text}",
+        "    if not text.isascii(): text.encode('utf-8')  # lone surrogates raise",
+        f"    i = {entity}.id",
+        "    if '\\x00' in i: raise _UnsureError",
+        *keys,
+        f"    return _tnew(_row, (_C, i, _T, {expected}, version, {result}, text, {entity}))",
+    ]
+
+
 def make_encoder(
     cls: type[Any],
     *,
@@ -348,9 +378,6 @@ def make_encoder(
     text = _text_expr(cls, prefix, env, local=True)
     if restamp is None or text is None:
         return None
-    keys, result = _keys_body(cls, names, width, key, env, "n")
-    # ``row`` is a NamedTuple: tuple.__new__ makes one without its Python-level __new__.
-    env.update(_row=row, _tnew=tuple.__new__, _C=head[0], _T=head[1])
     lines = [
         "def encode(e, keep=False):",
         "    expected = e.version - 1 if keep else e.version",
@@ -358,12 +385,7 @@ def make_encoder(
         "        raise _UnsureError",
         "    version = expected + 1",
         *restamp,
-        f"    text = {text}",
-        "    if not text.isascii(): text.encode('utf-8')  # lone surrogates raise",
-        "    i = n.id",
-        "    if '\\x00' in i: raise _UnsureError",
-        *keys,
-        f"    return _tnew(_row, (_C, i, _T, expected, version, {result}, text, n))",
+        *_row_lines(cls, names, width, key, row, head, env, text, "n", "expected"),
     ]
     encode: Callable[[Any], Any] = _compile(lines, env, "encode")
     return encode
@@ -425,15 +447,6 @@ def make_writer(
                 f"    if type({v}) is not tuple or not all(type(x) is str for x in {v}): "
                 "raise _UnsureError"
             )
-    keys, result = _keys_body(cls, names, width, key, env, "e")
-    env.update(_row=row, _tnew=tuple.__new__, _C=head[0], _T=head[1])
-    lines += [
-        f"    text = {text}",
-        "    if not text.isascii(): text.encode('utf-8')  # lone surrogates raise",
-        "    i = e.id",
-        "    if '\\x00' in i: raise _UnsureError",
-        *keys,
-        f"    return _tnew(_row, (_C, i, _T, version - 1, version, {result}, text, e))",
-    ]
+    lines += _row_lines(cls, names, width, key, row, head, env, text, "e", "version - 1")
     write: Callable[[Any], Any] = _compile(lines, env, "write")
     return write
