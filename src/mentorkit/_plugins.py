@@ -156,3 +156,15 @@ class _View(Mapping[str, T]):
 def view(registry: Mapping[str, T], merge: Callable[[], None]) -> Mapping[str, T]:
     """A read-only view of ``registry`` that calls ``merge`` (add installed plugins) first."""
     return _View(registry, merge)
+
+
+def redefined(old: object, new: object) -> bool:
+    """Whether ``new`` is ``old`` defined again: a notebook cell run twice, a module reloaded.
+
+    Both are named classes or functions of the same module and qualified name; two lambdas
+    (or anything else unnamed, such as a dotted path) never are. A registry may let such a
+    definition take the old one's place without ``replace=True``.
+    """
+    names = [(getattr(x, "__module__", None), getattr(x, "__qualname__", None)) for x in (old, new)]
+    qualname = names[0][1]
+    return names[0] == names[1] and isinstance(qualname, str) and "<lambda>" not in qualname

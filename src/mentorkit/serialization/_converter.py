@@ -20,7 +20,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from mentorkit import _catalogue, cycles, frameworks, model
+from mentorkit import _catalogue, _plugins, cycles, frameworks, model
 from mentorkit.errors import FieldError, ValidationError, _shown
 
 T = TypeVar("T")
@@ -243,7 +243,7 @@ def register(
         if not name or name.strip() != name:
             raise ValidationError("must be a non-empty tag", field="tag", value=name)
         taken = _TYPES.get(name, klass)
-        if taken is not klass and _redefined(taken, klass):
+        if taken is not klass and _plugins.redefined(taken, klass):
             # The same class defined again (a notebook cell or a module reloaded): the new
             # definition takes the tag over, as it would have if it had come first.
             del _TAGS[taken]
@@ -262,11 +262,6 @@ def register(
         return klass
 
     return apply if cls is None else apply(cls)
-
-
-def _redefined(old: type[Any], new: type[Any]) -> bool:
-    """Whether ``new`` is ``old`` defined again: same module, same qualified name."""
-    return (old.__module__, old.__qualname__) == (new.__module__, new.__qualname__)
 
 
 def tag_of(cls: type[Any]) -> str:
@@ -564,8 +559,6 @@ def entity_plugins() -> dict[str, str]:
         >>> entity_plugins()  # nothing installed here
         {}
     """
-    from mentorkit import _plugins
-
     return {name: ep.value for name, ep in _plugins.installed(ENTITY_ENTRY_POINT_GROUP).items()}
 
 
@@ -597,6 +590,4 @@ def load_entity_plugins() -> dict[str, type[Any]]:
         >>> load_entity_plugins()  # nothing installed here
         {}
     """
-    from mentorkit import _plugins
-
     return _plugins.load_each(ENTITY_ENTRY_POINT_GROUP, _check_entity)

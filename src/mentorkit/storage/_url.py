@@ -13,6 +13,7 @@ import re
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
+from mentorkit import _plugins
 from mentorkit._plugins import view as _plugin_view
 from mentorkit.errors import MentorkitError, NotFoundError, ValidationError
 
@@ -125,8 +126,6 @@ def _merge_entry_points() -> None:
     if _entry_points_loaded:
         return
     _entry_points_loaded = True
-    from mentorkit import _plugins
-
     _plugins.register_installed(ENTRY_POINT_GROUP, _OPENERS, register_store)
 
 
@@ -166,25 +165,12 @@ def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) 
             value=scheme,
         )
     _check_opener(opener)
-    if scheme in _OPENERS and not replace and not _same_opener(_OPENERS[scheme], opener):
+    taken = _OPENERS.get(scheme, opener)
+    if taken != opener and not replace and not _plugins.redefined(taken, opener):
         raise ValidationError(
             "is already registered (pass replace=True to replace it)", field="scheme", value=scheme
         )
     _OPENERS[scheme] = opener
-
-
-def _same_opener(old: Opener | str, new: Opener | str) -> bool:
-    """Whether ``new`` is ``old``, or ``old`` defined again.
-
-    A named function of the same module and qualified name is the same opener defined
-    again (a notebook cell run twice, a reloaded module); two lambdas never are.
-    """
-    if old == new:
-        return True
-    names = [
-        (getattr(f, "__module__", None), getattr(f, "__qualname__", "<lambda>")) for f in (old, new)
-    ]
-    return names[0] == names[1] and "<lambda>" not in names[0][1] and not isinstance(old, str)
 
 
 def _check_opener(opener: object) -> None:
