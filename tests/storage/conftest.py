@@ -74,3 +74,18 @@ def _schema(postgres_dsn):
     finally:
         with psycopg.connect(postgres_dsn, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def clean_indexes():
+    """Put the index registry back as it was after a test that registers indexes."""
+    from mentorkit.storage import _codec
+
+    saved = dict(_codec._INDEXES)
+    registered = set(_codec._REGISTERED)
+    yield
+    _codec._INDEXES.clear()
+    _codec._INDEXES.update(saved)
+    _codec._REGISTERED.clear()
+    _codec._REGISTERED.update(registered)
+    _codec._INFO.clear()

@@ -496,18 +496,6 @@ def test_find_assessments_by_person(backend, tmp_path):
 # -- register_index ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def clean_indexes():
-    saved = dict(_codec._INDEXES)
-    registered = set(_codec._REGISTERED)
-    yield
-    _codec._INDEXES.clear()
-    _codec._INDEXES.update(saved)
-    _codec._REGISTERED.clear()
-    _codec._REGISTERED.update(registered)
-    _codec._INFO.clear()
-
-
 @pytest.mark.parametrize(
     ("collection", "fields", "field"),
     [

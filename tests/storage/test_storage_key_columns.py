@@ -14,6 +14,7 @@ import sqlite3
 
 import attrs
 import pytest
+from _fields_check import assert_same, decoded_fields  # tests/storage is on sys.path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,18 +58,6 @@ def test_every_indexed_collection_has_a_class_under_test():
     }
     indexed = {c for c, names in INDEXES.items() if names and c in builtin}
     assert {cls.collection for cls in INDEXED} == indexed
-
-
-def _decoded(store, cls, names, **filters):
-    found = store.find(cls, **filters) if filters else store.all(cls)
-    return [tuple(getattr(e, n) for n in names) for e in found]
-
-
-def _same(got, want):
-    assert got == want
-    # The same types too: an enum member (not its value), a date (not its text), str.
-    for g, w in zip(got, want, strict=True):
-        assert [type(x) for x in g] == [type(x) for x in w]
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +117,11 @@ def test_key_columns_give_the_fields_of_the_decoded_entities(store_kinds, cls, d
     for store in store_kinds:
         store._empty()
         store.put_many(entities)
-        _same(read_fields(store, cls, names), _decoded(store, cls, names))
-        _same(read_fields(store, cls, names, **filters), _decoded(store, cls, names, **filters))
+        assert_same(read_fields(store, cls, names), decoded_fields(store, cls, names))
+        assert_same(
+            read_fields(store, cls, names, **filters),
+            decoded_fields(store, cls, names, **filters),
+        )
 
 
 @pytest.mark.parametrize("cls", INDEXED, ids=lambda c: c.__name__)
@@ -209,24 +201,12 @@ def test_a_key_that_does_not_convert_back_falls_back_to_the_document(tmp_path):
     path = tmp_path / "k.db"
     with SQLiteStore(path) as store:
         store.put_many(_mentorships())
-        want = _decoded(store, Mentorship, ("id", "start"))
+        want = decoded_fields(store, Mentorship, ("id", "start"))
     with sqlite3.connect(path) as conn:  # k5 is the start day
         conn.execute("UPDATE mentorkit_entities SET k5 = 'someday' WHERE id = 'm-2'")
     conn.close()
     with SQLiteStore(path) as store:
         assert read_fields(store, Mentorship, ("id", "start")) == want
-
-
-@pytest.fixture
-def clean_indexes():
-    saved = dict(_codec._INDEXES)
-    registered = set(_codec._REGISTERED)
-    yield
-    _codec._INDEXES.clear()
-    _codec._INDEXES.update(saved)
-    _codec._REGISTERED.clear()
-    _codec._REGISTERED.update(registered)
-    _codec._INFO.clear()
 
 
 def test_rows_keyed_under_another_layout_are_decoded(clean_indexes, tmp_path):

@@ -8,6 +8,7 @@ import sqlite3
 
 import attrs
 import pytest
+from _fields_check import assert_same, decoded_fields  # tests/storage is on sys.path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,18 +16,6 @@ from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import ActionItem, Activity, Session
 from mentorkit.storage import JsonStore, MemoryStore, SQLiteStore, read_fields
 from mentorkit.testing import strategies
-
-
-def _expected(store, cls, names, **filters):
-    found = store.find(cls, **filters) if filters else store.all(cls)
-    return [tuple(getattr(e, n) for n in names) for e in found]
-
-
-def _same(got, want):
-    assert got == want
-    # The same types too (an enum member, not its value; a tuple, not a list).
-    for g, w in zip(got, want, strict=True):
-        assert [type(x) for x in g] == [type(x) for x in w]
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -41,7 +30,7 @@ def test_read_fields_gives_what_the_entities_hold_on_each_backend(tmp_path_facto
     for store in (MemoryStore(), SQLiteStore(folder / "s.db"), JsonStore(folder / "s.json")):
         with store:
             store.put_many(same)
-            _same(read_fields(store, cls, chosen), _expected(store, cls, chosen))
+            assert_same(read_fields(store, cls, chosen), decoded_fields(store, cls, chosen))
 
 
 def test_read_fields_on_postgres(postgres_schema_dsn):
@@ -50,9 +39,9 @@ def test_read_fields_on_postgres(postgres_schema_dsn):
     with PostgresStore(postgres_schema_dsn) as store:
         store.put_many(_sessions())
         names = ("id", "start", "activity", "activities", "participants", "on_call")
-        _same(read_fields(store, Session, names), _expected(store, Session, names))
-        _same(read_fields(store, Session, names, mentorship_id="m-1"),
-              _expected(store, Session, names, mentorship_id="m-1"))  # fmt: skip
+        assert_same(read_fields(store, Session, names), decoded_fields(store, Session, names))
+        assert_same(read_fields(store, Session, names, mentorship_id="m-1"),
+              decoded_fields(store, Session, names, mentorship_id="m-1"))  # fmt: skip
 
 
 def _sessions():
@@ -77,7 +66,7 @@ def test_repeated_values_are_shared_only_when_immutable():
     store = SQLiteStore(":memory:")
     store.put_many(_sessions())
     rows = read_fields(store, Session, ("start", "activities", "participants"))
-    assert rows == _expected(store, Session, ("start", "activities", "participants"))
+    assert rows == decoded_fields(store, Session, ("start", "activities", "participants"))
     assert all(type(r[2]) is tuple for r in rows)
 
 
