@@ -54,3 +54,17 @@ def test_the_genealogy_benchmark_reads_a_real_advisor_student_file(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "real genealogy edges.csv: 6 people, 6 advisor-student edges" in result.stdout
     assert "values identical to the baseline: yes (6 of 6 people)" in result.stdout
+
+
+FLOOR = BENCH.with_name("bench_graph_floor.py")
+
+
+def test_the_floor_benchmark_agrees_with_the_metrics_and_prints_the_floor(tmp_path):
+    db = tmp_path / "district.db"
+    args = [sys.executable, str(FLOOR), "--staff", "300", "--share", "0.3", "--db", str(db)]
+    result = subprocess.run(args, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "the definitions' counts equal graph.metrics() for 300 of 300 people" in out
+    assert re.search(r"floor, every set insertion\s+:\s+\d+\.\d{3} s cpu\s+\d+\.\dx", out)
+    assert re.search(r"graph\.metrics\(\)\s+:\s+\d+\.\d{3} s cpu\s+\d+\.\dx", out)
