@@ -61,8 +61,13 @@ def test_a_refused_postgres_connection_is_one_line(capsys):
 )
 def test_an_import_conflict_on_an_id_with_a_newline_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    doc = {"$type": "mentorkit.store", "$schema": 1, "collections": {"person": [
-        {"$type": "person", "$schema": 1, "id": "a\nb", "version": 1, "name": "X"}]}}
+    doc = {
+        "$type": "mentorkit.store",
+        "$schema": 1,
+        "collections": {
+            "person": [{"$type": "person", "$schema": 1, "id": "a\nb", "version": 1, "name": "X"}]
+        },
+    }
     (tmp_path / "doc.json").write_text(json.dumps(doc), encoding="utf-8")
     assert main(["import", "doc.json", "--store", "sqlite:///s.db"]) == 0
     capsys.readouterr()
@@ -77,9 +82,24 @@ def test_an_import_conflict_on_an_id_with_a_newline_is_one_line(tmp_path, monkey
 )
 def test_an_import_with_an_invalid_entity_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    doc = {"$type": "mentorkit.store", "$schema": 1, "collections": {"enrollment": [
-        {"$type": "enrollment", "$schema": 1, "id": "e1", "version": 1, "person_id": "p1",
-         "cohort_id": "c1", "role": "mentee", "status": "hired"}]}}
+    doc = {
+        "$type": "mentorkit.store",
+        "$schema": 1,
+        "collections": {
+            "enrollment": [
+                {
+                    "$type": "enrollment",
+                    "$schema": 1,
+                    "id": "e1",
+                    "version": 1,
+                    "person_id": "p1",
+                    "cohort_id": "c1",
+                    "role": "mentee",
+                    "status": "hired",
+                }
+            ]
+        },
+    }
     (tmp_path / "doc.json").write_text(json.dumps(doc), encoding="utf-8")
     assert main(["import", "doc.json", "--store", "sqlite:///s.db"]) == 1
     line = _one_line(capsys)
