@@ -1,0 +1,134 @@
+"""Defects a new user met following README.md and the tutorials (issue 17 review).
+
+Each test states what the docs promise; each fails today (strict xfail), so fixing the
+defect turns it into an unexpected pass that must be un-marked.
+"""
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from mentorkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A folder holding a small demo district in ./mentorkit.db."""
+    where = tmp_path_factory.mktemp("newuser")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(where)
+        mp.delenv("MENTORKIT_STORE", raising=False)
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["demo", "--staff", "200", "--years", "2"]) == 0
+    return where
+
+
+def _run(argv):
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="program-lead.md: 'Every command reads and writes one store, by default the SQLite "
+    "file mentorkit.db in the current folder (--store or $MENTORKIT_STORE ...)'; match alone "
+    "requires --store and exits 2",
+)
+def test_match_reads_the_default_store_like_every_other_command(folder, monkeypatch, capsys):
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    assert _run(["match", "--cohort", "coh-fellows-2022", "--brief"]) == 0
+    assert "pairs" in capsys.readouterr().out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="$MENTORKIT_STORE is documented for every command; match ignores it and exits 2",
+)
+def test_match_reads_the_store_named_by_the_environment(folder, monkeypatch, capsys):
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("MENTORKIT_STORE", "sqlite:///mentorkit.db")
+    assert _run(["match", "--cohort", "coh-fellows-2022", "--brief"]) == 0
+    assert "pairs" in capsys.readouterr().out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reference/cli.md: a usage mistake (an unknown option) is one line naming the "
+    "command's --help; a misspelt option of a subcommand says 'mentorkit: error: ... (see: "
+    "mentorkit --help)', whose help does not list the option",
+)
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["match", "--store", "sqlite:///mentorkit.db", "--cohort", "coh-fellows-2022",
+          "--capcity", "2"], "match"),
+        (["graph", "--bogus"], "graph"),
+        (["report", "outcomes", "--bogus"], "report outcomes"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_option_names_its_command_and_its_help(folder, monkeypatch, capsys, argv,
+                                                          command):  # fmt: skip
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    assert _run(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"mentorkit {command}: error:"), err
+    assert f"mentorkit {command} --help" in err, err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reference/cli.md: 'An unknown id is named with the ids there are'; an unknown "
+    "cohort is not (target, survey and program are)",
+)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["adherence", "--cohort", "coh-fellows-2030"],
+        ["calendar", "--cohort", "coh-fellows-2030", "--tz", "UTC", "-o", "x.ics"],
+        ["match", "--store", "sqlite:///mentorkit.db", "--cohort", "coh-fellows-2030"],
+    ],
+)
+def test_an_unknown_cohort_is_named_with_the_cohorts_there_are(folder, monkeypatch, capsys,
+                                                               argv):  # fmt: skip
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    assert _run(argv) == 1
+    err = capsys.readouterr().err
+    assert "coh-fellows-2022" in err, err
+
+
+def _readme_blocks():
+    return FENCE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17: every README block self-contained; blocks after the first use `mk` "
+    "without importing it (NameError when pasted alone), and the graph block reads "
+    "district.db made by the first block",
+)
+def test_every_readme_block_runs_alone_in_an_empty_folder(tmp_path, monkeypatch):
+    blocks = _readme_blocks()
+    assert len(blocks) > 1
+    failures = []
+    for number, text in enumerate(blocks, 1):
+        where = tmp_path / f"block{number}"
+        where.mkdir()
+        monkeypatch.chdir(where)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(text, f"README.md[python block {number}]", "exec"),
+                     {"__name__": "__readme__"})  # fmt: skip
+        except Exception as exc:  # the review collects every block's failure
+            failures.append(f"block {number}: {type(exc).__name__}: {exc}")
+    assert not failures, failures
