@@ -132,3 +132,59 @@ def test_every_readme_block_runs_alone_in_an_empty_folder(tmp_path, monkeypatch)
         except Exception as exc:  # the review collects every block's failure
             failures.append(f"block {number}: {type(exc).__name__}: {exc}")
     assert not failures, failures
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a mistake must make nothing: opening a JSON file that is not a store (here with "
+    "export) leaves a stray <file>.lock beside it",
+)
+def test_a_json_file_that_is_not_a_store_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.json").write_text('{"a": 1}', encoding="utf-8")
+    assert _run(["export", "--store", "json:///bad.json"]) == 1
+    assert "not a mentorkit store document" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`mentorkit report outcomes` prints an 'adherence rate' column that is always '-' "
+    "(the CLI never passes adherence), while `mentorkit adherence` gives the same cohort's "
+    "rate (over 90% in the demo)",
+)
+def test_report_outcomes_shows_the_adherence_the_adherence_command_reports(folder, monkeypatch,
+                                                                          capsys):  # fmt: skip
+    import csv
+
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    assert _run(["adherence", "--cohort", "coh-fellows-2021"]) == 0
+    assert "(met " in capsys.readouterr().out
+    assert _run(["report", "outcomes", "--program", "prog-fellows", "--csv", "o.csv"]) == 0
+    with (folder / "o.csv").open(encoding="utf-8") as f:
+        row = next(r for r in csv.DictReader(f) if r["cohort_id"] == "coh-fellows-2021")
+    assert row["adherence_rate"] not in ("", "-"), row
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the calendar's monthly meetings (from the cohort's start, 7 months) end before "
+    "the months `adherence` still counts for pairs that began later (it counts 7 months "
+    "from each pair's start), so a pair that follows the calendar is reported short",
+)
+def test_the_calendar_covers_every_month_adherence_counts(folder, monkeypatch, capsys):
+    import csv
+
+    pytest.importorskip("icalendar")
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("MENTORKIT_STORE", raising=False)
+    cohort = "coh-fellows-2022"
+    assert _run(["calendar", "--cohort", cohort, "--tz", "UTC", "-o", "plan.ics"]) == 0
+    wrote = capsys.readouterr().out
+    last_meeting = re.search(r"meetings from \d{4}-\d\d-\d\d to (\d{4}-\d\d)-\d\d", wrote)
+    assert last_meeting, wrote
+    assert _run(["adherence", "--cohort", cohort, "--csv", "a.csv"]) == 0
+    with (folder / "a.csv").open(encoding="utf-8") as f:
+        periods = {r["period"] for r in csv.DictReader(f) if r["unit"] == "pair"}
+    assert max(periods) <= last_meeting.group(1), (max(periods), wrote)
