@@ -215,7 +215,7 @@ class Rerun(GreedyMatcher):
 def _run_cell(source: str, module: str = "__main__") -> dict[str, object]:
     """Run a cell's source as a notebook does: each run defines its classes anew."""
     namespace: dict[str, object] = {"__name__": module}
-    exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102 - our own test source
+    exec(compile(source, "<cell>", "exec"), namespace)
     return namespace
 
 

@@ -127,7 +127,7 @@ def tell_the_lead(event):
 def _run_cell(calls: list[object], module: str = "__main__") -> object:
     """Run a cell's source as a notebook does: each run defines its function anew."""
     namespace: dict[str, object] = {"__name__": module, "calls": calls}
-    exec(compile(_NOTEBOOK_CELL, "<cell>", "exec"), namespace)  # noqa: S102 - our own source
+    exec(compile(_NOTEBOOK_CELL, "<cell>", "exec"), namespace)
     return namespace["tell_the_lead"]
 
 
