@@ -60,7 +60,7 @@ class Selection:
         eligible = len(self.selected) + len(self.waitlist)
         line = (
             f"{self.cohort_id}: {applicants} applicants, {eligible} eligible, "
-            f"{len(self.selected)} selected for {self.seats} seats, "
+            f"{len(self.selected)} selected for {self.seats} seat{'s' if self.seats != 1 else ''}, "
             f"{len(self.waitlist)} on the waitlist"
         )
         if self.withdrawn:
