@@ -151,9 +151,15 @@ def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path
         selected = [e for e in mentees if e.status is mk.EnrollmentStatus.SELECTED]
         pairs = store.find(mk.Mentorship, cohort_id="ng-2024")
         rated = {a.person_id for a in store.all(Assessment) if a.person_id.startswith("appl")}
-        behind = adherence(store, cohort_id="ng-2024", as_of=dt.date(2025, 1, 6)).behind()
+        late = adherence(store, cohort_id="ng-2024", as_of=dt.date(2025, 1, 6))
+        behind = late.behind()
+        awards = store.find(mk.Award, cohort_id="ng-2024")
     assert f"Applications: {len(mentees)};" in out
     assert f"selected {len(selected)} for" in out
+    # The selection step recorded a verdict for every application, none left "applied".
+    assert {e.status for e in mentees} == {mk.EnrollmentStatus.SELECTED,
+                                           mk.EnrollmentStatus.NOT_SELECTED}  # fmt: skip
+    assert all(e.agreement_signed is not None for e in selected)
     assert {m.mentee_id for m in pairs} == {e.person_id for e in selected}
     for enrollment in mentees:  # priority first: a rated applicant left out was not eligible
         if enrollment.person_id in rated and enrollment.status is not mk.EnrollmentStatus.SELECTED:
@@ -167,6 +173,11 @@ def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path
     assert f"monthly reflection: {len(behind)} pairs" in out
     behind_ids = {b.who for b in behind}
     awarded = [m for m in pairs if m.id not in behind_ids]
+    assert {m.id for m in awarded} == set(late.kept())
+    # The awards are stored: one per member of each pair that kept every month.
+    assert sorted((a.mentorship_id, a.person_id) for a in awards) == sorted(
+        (m.id, pid) for m in awarded for pid in (m.mentee_id, m.mentor_id)
+    )
     assert f"award to {len(awarded)} pairs" in out
     award_lines = out.split("award to", 1)[1]
     for pair in pairs:

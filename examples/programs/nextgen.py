@@ -28,6 +28,7 @@ from mentorkit.matching import (
     TitleIn,
     check_eligibility,
     cohort_profiles,
+    select_applicants,
     strengths_from_assessments,
 )
 from mentorkit.scheduling import NEXTGEN_COMMITMENTS, NEXTGEN_MILESTONES, adherence, plan_sessions
@@ -170,20 +171,19 @@ report = check_eligibility(
         PriorityIfRated(level=3, label="exemplary"),
     ],
 )
-# report.eligible is ranked by priority. Workaround: no step records the selection, so each
-# applicant's enrolment is set to selected or not_selected here.
-selected = set(report.eligible[:SEATS])
-for enrollment in store.find(mk.Enrollment, cohort_id=cohort.id, role="mentee"):
-    status = "selected" if enrollment.person_id in selected else "not_selected"
-    store.put(
-        attrs.evolve(enrollment, status=status, agreement_signed=dt.date(2024, 5, 10))
-        if status == "selected"
-        else attrs.evolve(enrollment, status=status)
-    )
+# The eight best-ranked eligible applicants get a seat; every application's status is
+# recorded at once (selected, or not_selected: the eligible ones form the waitlist).
+selection = select_applicants(store, cohort.id, report, seats=SEATS)
+for pid in selection.selected:  # each selected mentee and their leader sign the MOU
+    enrollment = store.get(mk.Enrollment, f"e-{pid}")
+    store.put(attrs.evolve(enrollment, agreement_signed=dt.date(2024, 5, 10)))
 print(
     f"Applications: {len(applicants)}; eligible {len(report.eligible)}; "
-    f"selected {len(selected)} for {SEATS} seats"
+    f"selected {len(selection.selected)} for {SEATS} seats; "
+    f"waitlist {len(selection.waitlist)}"
 )
+for pid in selection.waitlist:  # in rank order: the next to offer a seat if one frees up
+    print(f"  waitlist {pid}: {store.get(mk.Person, pid).name}")
 for pid, reason in sorted(report.excluded.items()):
     print(f"  not eligible {pid}: {reason}")
 
@@ -259,13 +259,12 @@ for b in behind:
             missing.append("no reflection")
         print(f"  {names[mentee]:<22} {row.period}: {', '.join(missing)}")
 
-# The closing award: every pair that kept all seven months, present at the banquet.
-# Workaround: there is no award (recognition) record; the award list is computed here
-# from adherence (every month kept), and not stored; the banquet's attendance is recorded.
+# The closing award: every pair that kept all seven months, given at the banquet and
+# recorded for both members (store.find(mk.Award, cohort_id=...) lists them later).
 banquet = next(e for e in events if e.kind is mk.MilestoneKind.CLOSING_CELEBRATION)
-behind_ids = {b.who for b in behind}
-awarded = [p for p in result.pairs if f"ms-{p.mentee_id}" not in behind_ids]
+kept = set(late.kept())
 for pair in result.pairs:
+    mentorship_id = f"ms-{pair.mentee_id}"
     for pid in (pair.mentee_id, pair.mentor_id):
         store.put(
             mk.Attendance(
@@ -276,9 +275,25 @@ for pair in result.pairs:
                 attended=True,
             )
         )
+        if mentorship_id in kept:
+            store.put(
+                mk.Award(
+                    id=f"award-{pid}",
+                    person_id=pid,
+                    cohort_id=cohort.id,
+                    event_id=banquet.id,
+                    mentorship_id=mentorship_id,
+                    name="Lead with CPS",
+                    date=banquet.date,
+                    reason="kept three hours and a reflection every month for seven months",
+                )
+            )
+awards = store.find(mk.Award, cohort_id=cohort.id)
+awarded = sorted({a.mentorship_id for a in awards if a.mentorship_id is not None})
 print(
     f"\n{banquet.name} on {banquet.date}: award to {len(awarded)} pairs who kept all seven months"
 )
-for pair in awarded:
+for mentorship_id in awarded:
+    pair = store.get(mk.Mentorship, mentorship_id)
     print(f"  {names[pair.mentee_id]} and {names[pair.mentor_id]}")
 store.close()

@@ -15,6 +15,7 @@ Groups: ``mentorkit.frameworks``, ``mentorkit.cycles``, ``mentorkit.stores``,
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Container, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -161,10 +162,16 @@ def view(registry: Mapping[str, T], merge: Callable[[], None]) -> Mapping[str, T
 def redefined(old: object, new: object) -> bool:
     """Whether ``new`` is ``old`` defined again: a notebook cell run twice, a module reloaded.
 
-    Both are named classes or functions of the same module and qualified name; two lambdas
-    (or anything else unnamed, such as a dotted path) never are. A registry may let such a
-    definition take the old one's place without ``replace=True``.
+    Both are classes, or both plain functions, of the same module and qualified name; two
+    lambdas never are, nor anything else (a dotted path, a callable object, a bound method:
+    two objects' ``save`` methods share a name but are two callbacks). A registry may let
+    such a definition take the old one's place without ``replace=True``.
     """
+    if not (
+        (inspect.isclass(old) and inspect.isclass(new))
+        or (inspect.isfunction(old) and inspect.isfunction(new))
+    ):
+        return False
     names = [(getattr(x, "__module__", None), getattr(x, "__qualname__", None)) for x in (old, new)]
     qualname = names[0][1]
     return names[0] == names[1] and isinstance(qualname, str) and "<lambda>" not in qualname

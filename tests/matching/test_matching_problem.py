@@ -192,14 +192,51 @@ def test_registered_strategies_are_found_by_name_and_checked_when_registered():
         assert "reversed" in matchers
         assert isinstance(get_matcher("reversed"), Matcher)
         assert match(small(), "reversed").assignment == {"ana": "lee", "ben": "lee"}
+        register_matcher("reversed", Reversed)  # the very same class again: nothing changes
         with pytest.raises(MatchingError, match="already registered"):
-            register_matcher("reversed", Reversed)
-        register_matcher("reversed", Reversed, replace=True)
+            register_matcher("reversed", GreedyMatcher)
+        register_matcher("reversed", GreedyMatcher, replace=True)
+        assert matchers["reversed"] is GreedyMatcher
     finally:
         unregister_matcher("reversed")
     assert "reversed" not in matchers
     with pytest.raises(TypeError):
         matchers["x"] = Reversed  # read-only view
+
+
+_NOTEBOOK_CELL = """
+from mentorkit.matching import GreedyMatcher
+
+class Rerun(GreedyMatcher):
+    name = "rerun"
+"""
+
+
+def _run_cell(source: str, module: str = "__main__") -> dict[str, object]:
+    """Run a cell's source as a notebook does: each run defines its classes anew."""
+    namespace: dict[str, object] = {"__name__": module}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    return namespace
+
+
+def test_a_matcher_class_defined_again_takes_its_name_over_but_another_does_not():
+    first, second = _run_cell(_NOTEBOOK_CELL)["Rerun"], _run_cell(_NOTEBOOK_CELL)["Rerun"]
+    assert first is not second
+    register_matcher("rerun", first)
+    try:
+        register_matcher("rerun", second)  # the cell run twice: no replace=True needed
+        assert matchers["rerun"] is second
+        elsewhere = _run_cell(_NOTEBOOK_CELL, module="another_notebook")["Rerun"]
+        with pytest.raises(MatchingError, match="already registered"):
+            register_matcher("rerun", elsewhere)  # same name, another module: refused
+        with pytest.raises(MatchingError, match="already registered"):
+            register_matcher("rerun", Reversed)
+        register_matcher("rerun-fn", lambda **options: Reversed())
+        with pytest.raises(MatchingError, match="already registered"):
+            register_matcher("rerun-fn", lambda **options: Reversed())  # lambdas never match
+    finally:
+        unregister_matcher("rerun")
+        unregister_matcher("rerun-fn")
 
 
 class NoSeed:

@@ -574,3 +574,39 @@ def test_the_headline_and_the_lists_agree_on_a_synthetic_district(seed, as_of):
     assert sum(more for _, more in counts.values()) == len(late)
     for r in report.rollup():
         assert counts[r.cohort_id][0] == r.behind
+
+
+# --- kept: who kept every promise ------------------------------------------------------
+
+
+@settings(max_examples=60)
+@given(worlds())
+def test_kept_lists_exactly_the_units_whose_every_row_is_met_and_none_behind(world):
+    commitments, mentorships, sessions, as_of = world
+    store = _world(commitments, mentorships=mentorships, engagements=[_team()],
+                   sessions=sessions)  # fmt: skip
+    report = adherence(store, cohort_id="coh", as_of=as_of)
+    rows: dict[str, list[bool]] = {}
+    for row in report.rows:
+        rows.setdefault(row.who, []).append(row.met)
+    expected = {who for who, met in rows.items() if all(met) and who not in report.ended}
+    kept = report.kept()
+    assert set(kept) == expected
+    assert len(kept) == len(set(kept))
+    assert not set(kept) & {b.who for b in report.behind()}
+    assert report.kept(cohort_id="coh") == kept
+    assert report.kept(cohort_id="another") == ()
+
+
+def test_kept_leaves_out_a_period_in_progress_and_a_pair_that_ended_early():
+    k = Commitment(name="k", per="month", times=1)
+    held = [Session(id=f"s{m}", mentorship_id="ms", start=_at(dt.date(2025, m, 9)), minutes=60)
+            for m in range(6, 13)]  # fmt: skip
+    store = _world([k], mentorships=[_pair()], sessions=held)
+    assert adherence(store, cohort_id="coh", as_of=END).kept() == ("ms",)
+    assert adherence(store, cohort_id="coh", as_of=dt.date(2026, 1, 5)).kept() == ("ms",)
+    # Mid-December the month is in progress, but met already; mid-month with nothing yet: not.
+    assert adherence(store, cohort_id="coh", as_of=dt.date(2025, 12, 20)).kept() == ("ms",)
+    assert adherence(store, cohort_id="coh", as_of=dt.date(2025, 12, 5)).kept() == ()
+    early = _world([k], mentorships=[_pair(end=dt.date(2025, 8, 20))], sessions=held[:3])
+    assert adherence(early, cohort_id="coh", as_of=END).kept() == ()

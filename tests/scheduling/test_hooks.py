@@ -118,6 +118,50 @@ def test_registering_the_same_callback_twice_is_refused():
     hooks.register("reminder_due", counter)  # another event is fine
 
 
+_NOTEBOOK_CELL = """
+def tell_the_lead(event):
+    calls.append(("lead", event))
+"""
+
+
+def _run_cell(calls: list[object], module: str = "__main__") -> object:
+    """Run a cell's source as a notebook does: each run defines its function anew."""
+    namespace: dict[str, object] = {"__name__": module, "calls": calls}
+    exec(compile(_NOTEBOOK_CELL, "<cell>", "exec"), namespace)
+    return namespace["tell_the_lead"]
+
+
+def test_a_function_defined_again_takes_its_old_place_and_is_called_once():
+    hooks, calls = Hooks(), []
+    hooks.register("reminder_due", lambda e: calls.append(("before", e)))
+    first = _run_cell(calls)
+    hooks.register("reminder_due", first)
+    hooks.register("reminder_due", lambda e: calls.append(("after", e)))
+    second = _run_cell(calls)  # the cell run again
+    assert second is not first
+    hooks.register("reminder_due", second)
+    assert hooks.callbacks("reminder_due")[1] is second
+    assert len(hooks.callbacks("reminder_due")) == 3
+    event = EXAMPLES["reminder_due"]
+    hooks.fire(event)
+    assert calls == [("before", event), ("lead", event), ("after", event)]
+
+
+def test_only_the_same_function_redefined_replaces_not_namesakes_or_methods():
+    hooks, calls = Hooks(), []
+    hooks.register("reminder_due", _run_cell(calls))
+    hooks.register("reminder_due", _run_cell(calls, module="another_notebook"))
+    hooks.register("reminder_due", lambda e: None)
+    hooks.register("reminder_due", lambda e: None)  # two lambdas are never "the same"
+    first, second = Counter(), Counter()
+    hooks.register("reminder_due", first.__call__)
+    hooks.register("reminder_due", second.__call__)  # two objects' methods: two callbacks
+    assert len(hooks.callbacks("reminder_due")) == 6
+    hooks.fire(EXAMPLES["reminder_due"])
+    assert len(calls) == 2
+    assert (len(first.events), len(second.events)) == (1, 1)
+
+
 def test_fire_calls_only_that_events_callbacks_in_order():
     hooks, calls = Hooks(), []
     for name in EVENTS:

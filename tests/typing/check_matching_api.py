@@ -15,6 +15,7 @@ from mentorkit.matching import (
     MentorProfile,
     OptimalMatcher,
     Pair,
+    Selection,
     StableMatcher,
     WeightedScorer,
     check_eligibility,
@@ -23,8 +24,10 @@ from mentorkit.matching import (
     fairness_audit,
     get_matcher,
     match,
+    select_applicants,
 )
 from mentorkit.measurement import Crosstab, DisclosurePolicy, Suppressed, crosstab
+from mentorkit.storage import MemoryStore
 
 problem = MatchingProblem.from_matrix(["a"], ["x"], [[1.0]], 1)
 assert_type(problem, MatchingProblem)
@@ -50,6 +53,11 @@ assert_type(scorer.blockwise, bool)
 profiles = MatchingProblem.from_profiles([MenteeProfile(person_id="a")], [], scorer=scorer)
 assert_type(profiles, MatchingProblem)
 assert_type(check_eligibility([], []), EligibilityReport)
+chosen = select_applicants(MemoryStore(), "c", check_eligibility([], []), seats=2)
+assert_type(chosen, Selection)
+assert_type(chosen.selected, tuple[str, ...])
+assert_type(chosen.not_selected, tuple[str, ...])
+assert_type(chosen.summary(), str)
 assert_type(
     cohort_profiles("c", people=[], enrollments=[]), tuple[list[MenteeProfile], list[MentorProfile]]
 )

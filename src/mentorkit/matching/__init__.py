@@ -8,7 +8,8 @@ read the
 [`MatchResult`][mentorkit.matching.MatchResult]: pairs with reasons, unmatched mentees with reasons,
 and everything
 needed to rerun it. Check applicants first with
-[`check_eligibility`][mentorkit.matching.check_eligibility]; audit a result
+[`check_eligibility`][mentorkit.matching.check_eligibility] and record who gets a place
+with [`select_applicants`][mentorkit.matching.select_applicants]; audit a result
 with [`fairness_audit`][mentorkit.matching.fairness_audit].
 
 Examples:
@@ -68,6 +69,7 @@ from mentorkit.matching._scoring import (
     WeightedScorer,
     default_scorer,
 )
+from mentorkit.matching._selection import Selection, select_applicants
 from mentorkit.matching.circles import CircleMatcher
 from mentorkit.matching.greedy import GreedyMatcher
 from mentorkit.matching.optimal import OptimalMatcher
@@ -105,6 +107,7 @@ __all__ = [
     "Require",
     "RuleOutcome",
     "Scorer",
+    "Selection",
     "StableMatcher",
     "TitleIn",
     "Unmatched",
@@ -120,6 +123,7 @@ __all__ = [
     "matchers",
     "no_previous_pairs",
     "register_matcher",
+    "select_applicants",
     "strengths_from_assessments",
     "unregister_matcher",
 ]

@@ -58,7 +58,9 @@ def register_matcher(name: str, factory: MatcherFactory | str, *, replace: bool 
         name: Lower-case name (letters, digits, ``_ . -``).
         factory: The matcher class, or any callable taking keyword options and returning a
             matcher, or its ``"package.module:Name"`` path.
-        replace: Allow replacing an existing registration.
+        replace: Allow replacing an existing registration. Not needed for the same class
+            or function defined again (same module and qualified name: a notebook cell run
+            twice), which takes its old definition's place; never for a lambda.
 
     Raises:
         ValidationError: A bad name or a factory of the wrong shape.
@@ -80,7 +82,7 @@ def register_matcher(name: str, factory: MatcherFactory | str, *, replace: bool 
         raise ValidationError(
             "must be a lower-case name (letters, digits, _ . -)", field="name", value=name
         )
-    if name in _registry and not replace:
+    if name in _registry and not replace and not _plugins.redefined(_registry[name], factory):
         raise MatchingError(f"a matcher named {name!r} is already registered (replace=True?)")
     if isinstance(factory, str):
         if not _PATH.match(factory):

@@ -142,6 +142,12 @@ def text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise ValidationError("must be a string", field=attribute.name, value=value)
 
 
+def not_blank(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a string with something besides white space in it."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("must not be blank", field=attribute.name, value=value)
+
+
 def optional_text(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Like `text`, but ``None`` is allowed."""
     if value is not None:

@@ -634,3 +634,36 @@ class Attendance(Entity):
     person_id: str = attrs.field(validator=c.identifier)
     cohort_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
     attended: bool = attrs.field(default=True, validator=c.flag)
+
+
+@attrs.frozen(kw_only=True)
+class Award(Entity):
+    """A recognition given to one person in a cohort: an award, a certificate, a citation.
+
+    A pair's (or a team's) award is one record per member, each with the same ``name`` and
+    ``date`` and, for a pair, its ``mentorship_id``; ``event_id`` is the event where it was
+    given (a closing celebration), ``reason`` what it was given for. Stores index awards by
+    cohort, person and event: ``store.find(Award, cohort_id=...)`` lists a cohort's awards.
+
+    Examples:
+        >>> award = Award(id="aw-1", person_id="p-1", cohort_id="coh-2024",
+        ...               name="Lead with CPS", date=dt.date(2025, 1, 23),
+        ...               reason="kept all seven months")
+        >>> award.name, award.event_id
+        ('Lead with CPS', None)
+        >>> Award(id="aw-2", person_id="p-1", cohort_id="coh-2024", name=" ",
+        ...       date=dt.date(2025, 1, 23))
+        Traceback (most recent call last):
+        ...
+        mentorkit.errors.ValidationError: name: must not be blank (got ' ')
+    """
+
+    collection: ClassVar[str] = "award"
+
+    person_id: str = attrs.field(validator=c.identifier)
+    cohort_id: str = attrs.field(validator=c.identifier)
+    name: str = attrs.field(validator=[c.text, c.not_blank])
+    date: dt.date = attrs.field(validator=c.is_date)
+    event_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    mentorship_id: str | None = attrs.field(default=None, validator=c.optional_identifier)
+    reason: str = attrs.field(default="", validator=c.text)

@@ -287,6 +287,49 @@ class AdherenceReport:
             for c, u, w in sorted(keys)
         ]
 
+    def kept(self, *, cohort_id: str | None = None) -> tuple[str, ...]:
+        """The pairs and teams that kept every promise: who earns a completion award.
+
+        A pair or team (its mentorship or engagement id) is listed when it has at least
+        one row, every row is met (no period short, none still in progress on the
+        report's day) and it did not end before its cohort did. Sorted by cohort, then
+        pairs before teams, then id.
+
+        Args:
+            cohort_id: Only this cohort's pairs and teams (default: every cohort's).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.model import Cohort, Commitment, Mentorship, Program, Session
+            >>> from mentorkit.storage import MemoryStore
+            >>> store = MemoryStore()
+            >>> _ = store.put(Program(id="p", name="P", commitments=[
+            ...     Commitment(name="monthly meeting", per="month", times=1)]))
+            >>> _ = store.put(Cohort(id="c", program_id="p", name="2025",
+            ...                      start=dt.date(2025, 6, 1), end=dt.date(2025, 7, 31)))
+            >>> for pair, months in (("m-1", (6, 7)), ("m-2", (6,))):
+            ...     _ = store.put(Mentorship(id=pair, mentor_id="x", mentee_id=f"y{pair}",
+            ...                              start=dt.date(2025, 6, 1), cohort_id="c"))
+            ...     for month in months:
+            ...         _ = store.put(Session(
+            ...             id=f"s-{pair}-{month}", mentorship_id=pair, minutes=60,
+            ...             start=dt.datetime(2025, month, 9, 16, tzinfo=dt.UTC)))
+            >>> report = adherence(store, cohort_id="c", as_of=dt.date(2025, 8, 1))
+            >>> report.kept()
+            ('m-1',)
+        """
+        units: dict[_Key, bool] = {}
+        for raw in self._raw:
+            if cohort_id is not None and raw[_COHORT] != cohort_id:
+                continue
+            key = (raw[_COHORT], raw[_UNIT], raw[_WHO])
+            units[key] = units.get(key, True) and raw[_STATUS] is AdherenceStatus.MET
+        return tuple(
+            who
+            for (_, _, who), met in sorted(units.items(), key=lambda item: item[0])
+            if met and who not in self.ended
+        )
+
     def rollup(self) -> list[CohortRollup]:
         """One line per cohort: pairs, teams, periods met, short, in progress, units behind."""
         tally = {c: self._tally.get(c, [0, 0, 0, 0]) for c in self.cohort_ids}

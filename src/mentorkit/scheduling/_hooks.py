@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, overload
 
 import attrs
 
+from mentorkit import _plugins
 from mentorkit.errors import ValidationError
 from mentorkit.model import LifecycleChange, Mentorship
 from mentorkit.model import _checks as c
@@ -222,16 +223,25 @@ class Hooks:
     def register(self, event: str, callback: Callable[[Any], object]) -> None:
         """Call ``callback(event)`` whenever the named event fires.
 
+        A function defined again (same module and qualified name, as when a notebook cell
+        runs twice) takes its old definition's place, in the same calling order, so it is
+        not called twice; lambdas, bound methods and callable objects are always added.
+
         Raises:
             ValidationError: An unknown event name, or a callback that cannot take the
                 event (see the class), or one already registered for this event.
         """
         name = self._event(event)
         _check_callback(name, callback)
-        if any(cb is callback or cb == callback for cb in self._callbacks[name]):
+        registered = self._callbacks[name]
+        if any(cb is callback or cb == callback for cb in registered):
             raise ValidationError(f"is already registered for {name!r}", field="callback",
                                   value=_named(callback))  # fmt: skip
-        self._callbacks[name].append(callback)
+        for i, cb in enumerate(registered):
+            if _plugins.redefined(cb, callback):  # a notebook cell run twice: one callback
+                registered[i] = callback
+                return
+        registered.append(callback)
 
     def on(self, event: EventName) -> Callable[[_F], _F]:
         """A decorator form of [register][mentorkit.scheduling.Hooks.register].

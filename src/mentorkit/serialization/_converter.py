@@ -530,6 +530,7 @@ _BUILTIN = (
     model.Engagement,
     model.Event,
     model.Attendance,
+    model.Award,
 )
 for _cls in _BUILTIN:
     register(_cls, tag=_cls.collection)

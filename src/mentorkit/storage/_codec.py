@@ -44,6 +44,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "assessment": ("person_id",),
     "coaching_cycle": ("person_id", "coach_id", "program_id", "mentorship_id"),
     "attendance": ("event_id", "person_id", "cohort_id"),
+    "award": ("cohort_id", "person_id", "event_id"),
     "cohort": ("program_id",),
     "engagement": ("cohort_id", "coach_id", "org_unit_id", "program_id"),
     "enrollment": ("person_id", "cohort_id", "role", "status"),

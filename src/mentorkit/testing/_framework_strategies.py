@@ -28,6 +28,7 @@ from mentorkit.model import (
     ActionPlan,
     ActionStep,
     Attendance,
+    Award,
     Cohort,
     Engagement,
     Enrollment,
@@ -47,6 +48,7 @@ from mentorkit.testing._strategies import (
     action_items,
     action_plans,
     attendances,
+    awards,
     aware_datetimes,
     cohorts,
     dates,
@@ -443,6 +445,7 @@ ENTITY_STRATEGIES: dict[type[Entity], Any] = {
     Engagement: engagements,
     Event: events,
     Attendance: attendances,
+    Award: awards,
 }
 ENTITY_STRATEGIES.update(MEASUREMENT_STRATEGIES)
 

@@ -297,6 +297,21 @@ def attendances() -> st.SearchStrategy[m.Attendance]:
     )
 
 
+def awards() -> st.SearchStrategy[m.Award]:
+    """Generated [`Award`][mentorkit.model.Award] entities."""
+    return st.builds(
+        m.Award,
+        id=ids(),
+        person_id=ids(),
+        cohort_id=ids(),
+        name=texts().filter(str.strip),
+        date=dates(),
+        event_id=st.none() | ids(),
+        mentorship_id=st.none() | ids(),
+        reason=texts(),
+    )
+
+
 def action_items() -> st.SearchStrategy[m.ActionItem]:
     """Generated [`ActionItem`][mentorkit.model.ActionItem] entities."""
     return st.builds(

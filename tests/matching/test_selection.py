@@ -1,0 +1,245 @@
+"""select_applicants: the best-ranked eligible applicants get the seats, recorded atomically."""
+
+import datetime as dt
+import re
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mentorkit as mk
+from mentorkit.cli import main
+from mentorkit.matching import (
+    Applicant,
+    NoFlag,
+    PriorityIfRated,
+    check_eligibility,
+    select_applicants,
+)
+from mentorkit.storage import MemoryStore, open_store
+from mentorkit.testing import strategies
+
+COHORT = mk.Cohort(
+    id="c", program_id="p", name="2024", start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 31)
+)
+RULES = [NoFlag("misconduct"), PriorityIfRated(level=3)]
+
+
+def _applicant(pid, *, excluded=False, rated=False):
+    return Applicant(
+        person_id=pid,
+        ratings={"data": 3} if rated else {},
+        flags={"misconduct"} if excluded else set(),
+    )
+
+
+def _store(people, *, statuses=None, extra=()):
+    """A store with the cohort and one mentee enrolment per person (status ``applied``)."""
+    store = MemoryStore()
+    store.put(COHORT)
+    for pid in people:
+        status = (statuses or {}).get(pid, "applied")
+        store.put(
+            mk.Enrollment(id=f"e-{pid}", person_id=pid, cohort_id="c", role="mentee", status=status)
+        )
+    store.put_many(list(extra))
+    return store
+
+
+def _statuses(store):
+    return {e.person_id: e.status.value for e in store.find(mk.Enrollment, cohort_id="c")}
+
+
+def _snapshot(store):
+    return sorted((e.id, e.version, e.status.value) for e in store.all(mk.Enrollment))
+
+
+@st.composite
+def scenarios(draw):
+    """Applicants with drawn eligibility, priority and withdrawals, and a number of seats."""
+    people = draw(st.lists(strategies.ids(), unique=True, max_size=12))
+    applicants = [
+        _applicant(pid, excluded=draw(st.booleans()), rated=draw(st.booleans())) for pid in people
+    ]
+    withdrawn = set(draw(st.lists(st.sampled_from(people), unique=True))) if people else set()
+    previous = {
+        pid: draw(st.sampled_from(["applied", "selected", "not_selected"]))
+        for pid in people
+        if pid not in withdrawn
+    }
+    seats = draw(st.integers(0, len(people) + 2))
+    return applicants, withdrawn, previous, seats
+
+
+@given(scenarios())
+def test_every_applicant_ends_with_one_status_and_the_best_ranked_eligible_get_the_seats(scenario):
+    applicants, withdrawn, previous, seats = scenario
+    people = [a.person_id for a in applicants]
+    store = _store(people, statuses={**previous, **dict.fromkeys(withdrawn, "withdrawn")})
+    report = check_eligibility(applicants, RULES)
+    chosen = select_applicants(store, "c", report, seats=seats)
+
+    eligible = [pid for pid in report.eligible if pid not in withdrawn]
+    assert len(chosen.selected) == min(seats, len(eligible))
+    assert list(chosen.selected + chosen.waitlist) == eligible  # rank order, seats first
+    groups = [chosen.selected, chosen.waitlist, chosen.not_eligible, chosen.withdrawn]
+    assert sorted(pid for group in groups for pid in group) == sorted(people)  # a partition
+    assert set(chosen.withdrawn) == withdrawn
+    assert _statuses(store) == {
+        **dict.fromkeys(chosen.selected, "selected"),
+        **dict.fromkeys(chosen.not_selected, "not_selected"),
+        **dict.fromkeys(chosen.withdrawn, "withdrawn"),
+    }
+    assert sorted(chosen.changed) == sorted(
+        f"e-{pid}"
+        for pid in people
+        if pid not in withdrawn
+        and previous[pid] != ("selected" if pid in chosen.selected else "not_selected")
+    )
+    # Rerun: the same verdicts, nothing written.
+    before = _snapshot(store)
+    again = select_applicants(store, "c", report, seats=seats)
+    assert attrs.evolve(again, changed=chosen.changed) == chosen
+    assert again.changed == ()
+    assert _snapshot(store) == before
+
+
+def test_priority_decides_the_seats_and_more_seats_move_the_waitlist_up():
+    applicants = [
+        _applicant("ana"),
+        _applicant("ben", rated=True),
+        _applicant("cy", excluded=True),
+        _applicant("di"),
+    ]
+    store = _store(["ana", "ben", "cy", "di"])
+    report = check_eligibility(applicants, RULES)
+    first = select_applicants(store, "c", report, seats=2)
+    assert (first.selected, first.waitlist, first.not_eligible) == (
+        ("ben", "ana"),
+        ("di",),
+        ("cy",),
+    )
+    assert (
+        first.summary() == "c: 4 applicants, 3 eligible, 2 selected for 2 seats, 1 on the waitlist"
+    )
+    later = select_applicants(store, "c", report, seats=3)
+    assert later.selected == ("ben", "ana", "di")
+    assert later.changed == ("e-di",)
+    assert _statuses(store)["di"] == "selected"
+
+
+def test_an_applicant_who_withdrew_keeps_the_status_and_leaves_the_seat_to_the_next():
+    applicants = [_applicant("ana", rated=True), _applicant("ben"), _applicant("cy")]
+    store = _store(["ana", "ben", "cy"], statuses={"ana": "withdrawn"})
+    chosen = select_applicants(store, "c", check_eligibility(applicants, RULES), seats=1)
+    assert (chosen.selected, chosen.waitlist, chosen.withdrawn) == (("ben",), ("cy",), ("ana",))
+    assert chosen.summary().endswith(", 1 withdrawn")
+    assert _statuses(store) == {"ana": "withdrawn", "ben": "selected", "cy": "not_selected"}
+
+
+def test_mentor_enrolments_and_other_cohorts_are_left_alone():
+    mentor = mk.Enrollment(id="e-kim", person_id="kim", cohort_id="c", role="mentor",
+                           status="active")  # fmt: skip
+    elsewhere = mk.Enrollment(id="e-old", person_id="ana", cohort_id="c-2023", role="mentee")
+    store = _store(["ana"], extra=[mentor, elsewhere])
+    select_applicants(store, "c", check_eligibility([_applicant("ana")], RULES), seats=0)
+    assert store.get(mk.Enrollment, "e-kim").status is mk.EnrollmentStatus.ACTIVE
+    assert store.get(mk.Enrollment, "e-old").status is mk.EnrollmentStatus.APPLIED
+    assert store.get(mk.Enrollment, "e-ana").status is mk.EnrollmentStatus.NOT_SELECTED
+
+
+def _report(*people):
+    return check_eligibility([_applicant(pid) for pid in people], RULES)
+
+
+@pytest.mark.parametrize(
+    ("setup", "call", "field", "value", "message"),
+    [
+        (["ana"], {"seats": -1}, "seats", -1, "whole number >= 0"),
+        (["ana"], {"seats": True}, "seats", True, "whole number >= 0"),
+        (["ana"], {"seats": 2.0}, "seats", 2.0, "whole number >= 0"),
+        (["ana"], {"cohort_id": "nowhere"}, "cohort_id", "nowhere", "not a cohort"),
+        (["ana"], {"report": _report("ana", "ben")}, "report", "ben", "no mentee enrolment"),
+        (["ana", "ben"], {"report": _report("ana")}, "report", "ben", "no decision"),
+        (["ana"], {"report": ["ana"]}, "report", "list", "EligibilityReport"),
+        (["ana"], {"store": "sqlite:///x.db"}, "store", "str", "must be a store"),
+    ],
+)
+def test_bad_input_is_named_and_nothing_is_written(setup, call, field, value, message):
+    store = _store(setup)
+    before = _snapshot(store)
+    args = {"store": store, "cohort_id": "c", "report": _report(*setup), "seats": 1, **call}
+    with pytest.raises(mk.ValidationError, match=message) as info:
+        select_applicants(args["store"], args["cohort_id"], args["report"], seats=args["seats"])
+    assert (info.value.field, info.value.value) == (field, value)
+    assert _snapshot(store) == before
+
+
+@pytest.mark.parametrize("status", ["active", "completed"])
+def test_an_applicant_already_under_way_is_refused(status):
+    store = _store(["ana", "ben"], statuses={"ben": status})
+    before = _snapshot(store)
+    with pytest.raises(mk.ValidationError, match=f"already {status}") as info:
+        select_applicants(store, "c", _report("ana", "ben"), seats=1)
+    assert (info.value.field, info.value.value) == ("report", "ben")
+    assert _snapshot(store) == before
+
+
+def test_two_mentee_enrolments_of_one_applicant_are_refused():
+    twin = mk.Enrollment(id="e-ana-2", person_id="ana", cohort_id="c", role="mentee")
+    store = _store(["ana"], extra=[twin])
+    with pytest.raises(mk.ValidationError, match="more than one mentee enrolment") as info:
+        select_applicants(store, "c", _report("ana"), seats=1)
+    assert (info.value.field, info.value.value) == ("report", "ana")
+
+
+class FailingWrites:
+    """A store whose bulk write stores the first entity, then fails (a crash mid-write)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def put_many(self, entities):
+        entities = list(entities)
+        self.inner.put(entities[0])
+        raise mk.StorageError("the disk is full")
+
+
+@pytest.mark.parametrize("url", ["memory://", "sqlite:///selection.db"])
+def test_the_statuses_are_written_all_or_nothing(url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with open_store(url) as inner:
+        inner.put(COHORT)
+        for pid in ("ana", "ben", "cy"):
+            inner.put(mk.Enrollment(id=f"e-{pid}", person_id=pid, cohort_id="c", role="mentee"))
+        before = _snapshot(inner)
+        with pytest.raises(mk.StorageError, match="disk is full"):
+            select_applicants(FailingWrites(inner), "c", _report("ana", "ben", "cy"), seats=2)
+        assert _snapshot(inner) == before
+
+
+def test_mentorkit_match_then_matches_exactly_the_selected_applicants(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'program.db'}"  # an absolute path: four slashes
+    people = [f"applicant-{k}" for k in range(6)]
+    with open_store(url) as store:
+        store.put(mk.Program(id="p", name="Program"))
+        store.put(COHORT)
+        for pid in [*people, "kim", "lee"]:
+            store.put(mk.Person(id=pid, name=pid.title()))
+        for pid in ("kim", "lee"):
+            store.put(mk.Enrollment(id=f"e-{pid}", person_id=pid, cohort_id="c", role="mentor",
+                                    status="active"))  # fmt: skip
+        for pid in people:
+            store.put(mk.Enrollment(id=f"e-{pid}", person_id=pid, cohort_id="c", role="mentee"))
+        applicants = [_applicant(pid, excluded=pid.endswith("2"), rated=pid.endswith("5"))
+                      for pid in people]  # fmt: skip
+        chosen = select_applicants(store, "c", check_eligibility(applicants, RULES), seats=3)
+    assert chosen.selected[0] == "applicant-5"
+    assert main(["match", "--store", url, "--cohort", "c", "--brief"]) == 0
+    out = capsys.readouterr().out
+    assert set(re.findall(r"\((applicant-\d)\)", out)) == set(chosen.selected)
+    assert "3 pairs, 0 unmatched" in out
