@@ -24,12 +24,6 @@ def _one_line(capsys):
     return lines[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open_store scrubs the already-scrubbed message again: the password 'app' is also "
-    "the user name (and db name), which the redacted URL shows, so the whole line becomes "
-    "'(the driver's details are withheld ...)' without saying what failed or where",
-)
 def test_a_postgres_url_whose_password_equals_the_user_says_it_cannot_connect(capsys):
     pytest.importorskip("psycopg")
     # Port 1: refused at once, no server needed. The project's own test DSN has this shape
@@ -41,11 +35,6 @@ def test_a_postgres_url_whose_password_equals_the_user_says_it_cannot_connect(ca
     assert ":app@" not in line  # and still no password
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="psycopg's message for a refused connection holds a newline and a tab ('Is the "
-    "server running on that host ...'), printed as a second line",
-)
 def test_a_refused_postgres_connection_is_one_line(capsys):
     pytest.importorskip("psycopg")
     assert main(["graph", "--store", "postgresql://app:s3cret@127.0.0.1:1/app"]) == 1
@@ -54,11 +43,6 @@ def test_a_refused_postgres_connection_is_one_line(capsys):
     assert "s3cret" not in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ids are printed unquoted in 'X/ID already exists in ...': an id holding a newline "
-    "(the model accepts it) splits the error over two lines",
-)
 def test_an_import_conflict_on_an_id_with_a_newline_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     doc = {
@@ -75,11 +59,6 @@ def test_an_import_conflict_on_an_id_with_a_newline_is_one_line(tmp_path, monkey
     assert "already exists" in _one_line(capsys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an invalid entity in an import is reported as a message plus an indented "
-    "'  - ... @ $.status' line: two lines, where every other mistake is one",
-)
 def test_an_import_with_an_invalid_entity_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     doc = {
@@ -107,11 +86,6 @@ def test_an_import_with_an_invalid_entity_is_one_line(tmp_path, monkeypatch, cap
     assert not (tmp_path / "s.db").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a read-only command pointed at a JSON file that is not a store refuses it but "
-    "leaves a new '<file>.lock' next to it",
-)
 def test_a_read_command_on_a_json_file_that_is_not_a_store_leaves_nothing(tmp_path, monkeypatch,
                                                                           capsys):  # fmt: skip
     monkeypatch.chdir(tmp_path)
@@ -122,12 +96,6 @@ def test_a_read_command_on_a_json_file_that_is_not_a_store_leaves_nothing(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown option after a command is reported by the top-level parser: "
-    "'mentorkit: error: unrecognized arguments: --bogus (see: mentorkit --help)', naming "
-    "neither the command nor the help that lists its options",
-)
 def test_an_unknown_option_names_its_command(capsys):
     with pytest.raises(SystemExit) as info:
         main(["graph", "--bogus"])
@@ -137,11 +105,6 @@ def test_an_unknown_option_names_its_command(capsys):
     assert "mentorkit graph --help" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ctrl-C (SIGINT) is not handled: a KeyboardInterrupt traceback of 20+ lines and "
-    "exit -SIGINT (the store itself is left as it was, which is right)",
-)
 def test_ctrl_c_during_import_is_one_line_and_leaves_nothing(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("MENTORKIT_STORE", None)

@@ -60,12 +60,6 @@ def test_match_reads_the_store_named_by_the_environment(folder, monkeypatch, cap
     assert "pairs" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reference/cli.md: a usage mistake (an unknown option) is one line naming the "
-    "command's --help; a misspelt option of a subcommand says 'mentorkit: error: ... (see: "
-    "mentorkit --help)', whose help does not list the option",
-)
 @pytest.mark.parametrize(
     ("argv", "command"),
     [
@@ -134,11 +128,6 @@ def test_every_readme_block_runs_alone_in_an_empty_folder(tmp_path, monkeypatch)
     assert not failures, failures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a mistake must make nothing: opening a JSON file that is not a store (here with "
-    "export) leaves a stray <file>.lock beside it",
-)
 def test_a_json_file_that_is_not_a_store_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.json").write_text('{"a": 1}', encoding="utf-8")

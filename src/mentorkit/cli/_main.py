@@ -75,26 +75,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     Errors mentorkit raises on purpose, and a missing optional extra, are printed as one
     line on stderr (exit code 1); anything else is a bug and keeps its traceback.
     """
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # Told by the command's own parser, which names the command and its --help (the
+        # top-level parser would name neither).
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
+    # `mentorkit report outcomes: error: ...`: the subcommand too, as argparse says it.
+    name = f"{args.command} {args.kind}" if args.command == "report" else args.command
     try:
         code: int = args.func(args)
     except MentorkitError as exc:
-        # `mentorkit report outcomes: error: ...`: the subcommand too, as argparse says it.
-        name = f"{args.command} {args.kind}" if args.command == "report" else args.command
-        print(f"mentorkit {name}: error: {_as_option(exc, args)}", file=sys.stderr)
+        print(f"mentorkit {name}: error: {_one_line(_as_option(exc, args))}", file=sys.stderr)
         return 1
     except ModuleNotFoundError as exc:
         # An optional extra that is not installed (mentorkit._optional.require): one line.
         if 'pip install "mentorkit[' not in str(exc):
             raise
-        name = f"{args.command} {args.kind}" if args.command == "report" else args.command
-        print(f"mentorkit {name}: error: {exc}", file=sys.stderr)
+        print(f"mentorkit {name}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, and the shell's exit code for an interrupt (128 + SIGINT). Every
+        # store write is a transaction and every file is written whole or not at all, so
+        # what was there before is still there.
+        print(f"mentorkit {name}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # Output piped into `head` or similar: stop quietly, like other Unix tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The parser of the command (and subcommand, as ``report outcomes``) that ``args`` ran."""
+    for dest in ("command", "kind"):
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        chosen = getattr(args, dest, None)
+        if not subs or chosen not in subs[0].choices:
+            break
+        parser = subs[0].choices[chosen]
+    return parser
+
+
+#: Control characters shown escaped: a value holding a newline (an id may) stays on its line.
+_ESCAPES = {i: f"\\x{i:02x}" for i in (*range(32), 127)} | {9: "\\t", 10: "\\n", 13: "\\r"}
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line: the several problems of a document joined with ``;``."""
+    text = str(exc)
+    parts = [text]
+    if isinstance(exc, ValidationError) and exc.errors:
+        listed = "\n" + "\n".join(f"  - {e}" for e in exc.errors)
+        if text.endswith(listed) and len(text) > len(listed):
+            parts = [text[: -len(listed)], "; ".join(e.translate(_ESCAPES) for e in exc.errors)]
+            return f"{parts[0].translate(_ESCAPES)}: {parts[1]}"
+    return text.translate(_ESCAPES)
 
 
 def _as_option(exc: MentorkitError, args: argparse.Namespace) -> MentorkitError:

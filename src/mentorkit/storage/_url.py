@@ -105,13 +105,17 @@ def scrub(text: str, url: str) -> str:
     whole text is withheld: masking each occurrence would show where the password's
     letters stand in the message (a password ``e`` turned "connect" into "conn***ct").
     """
-    if isinstance(url, str) and url:
-        text = text.replace(url, redact(url))
+    shown = redact(url) if isinstance(url, str) and url else ""
+    if shown:
+        text = text.replace(url, shown)
     text = _KEY_PASSWORD.sub(r"\1***", text)
     text = _URL_USERINFO.sub(r"\1***@", text)
+    # The redacted URL is already fit to show (its user or database may spell the password:
+    # that says nothing a reader of the URL did not know), so it is left out of the search.
+    rest = text.replace(shown, "") if shown else text
     for secret in _passwords(url) if isinstance(url, str) else ():
         pieces = [secret, *(p for p in re.split(r"[@:/?#]", secret) if len(p) >= 3)]
-        if any(piece in text for piece in pieces):
+        if any(piece in rest for piece in pieces):
             return WITHHELD
     return text
 

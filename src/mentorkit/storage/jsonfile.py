@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -67,21 +68,31 @@ class JsonStore(MemoryStore):
         self._stamp: tuple[int, int, int] | None = None
         self._generation: int | None = None
         self._lockfile: IO[bytes] | None = None
-        with self._errors():
-            _files.refuse_special(self.path)
-            if self._lock_file(wait=not os.path.exists(self.path)):
-                try:
-                    # Nobody writes meanwhile: what temporary files remain are a killed
-                    # writer's, holding full copies of the data.
-                    _files.remove_orphans(self.path)
-                    if os.path.exists(self.path):
-                        self._load()
-                    else:
-                        self._write()
-                finally:
-                    self._unlock_file()
-            else:  # another process is writing: read what it committed, clean up next time
-                self._load()
+        lock = self.path + ".lock"
+        fresh_lock = isinstance(self.path, str) and not os.path.lexists(lock)
+        try:
+            with self._errors():
+                _files.refuse_special(self.path)
+                if self._lock_file(wait=not os.path.exists(self.path)):
+                    try:
+                        # Nobody writes meanwhile: what temporary files remain are a killed
+                        # writer's, holding full copies of the data.
+                        _files.remove_orphans(self.path)
+                        if os.path.exists(self.path):
+                            self._load()
+                        else:
+                            self._write()
+                    finally:
+                        self._unlock_file()
+                else:  # another process is writing: read what it committed, clean up later
+                    self._load()
+        except BaseException:
+            # A file that is not a store (or cannot be read) is refused without leaving a
+            # lock file of ours beside it: a mistake makes nothing.
+            if fresh_lock:
+                with contextlib.suppress(OSError, ValueError):
+                    os.unlink(lock)
+            raise
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.path!r})"

@@ -80,7 +80,7 @@ class PostgresStore(SQLStore):
             psycopg.connect(dsn, connect_timeout=max(2, math.ceil(timeout))).close()
         except psycopg.Error as exc:
             raise StorageError(
-                f"cannot connect to {redact(dsn)}: {scrub(str(exc).strip(), dsn)}"
+                f"cannot connect to {redact(dsn)}: {scrub(_flat(exc), dsn)}"
             ) from None
         wait_ms = f"{max(1, round(timeout * 1000))}ms"
 
@@ -176,11 +176,13 @@ class PostgresStore(SQLStore):
             )
         if isinstance(exc, psycopg_pool.PoolTimeout):
             return StorageError(f"{self!r}: no connection free within {self._timeout:g} s")
-        if isinstance(exc, psycopg.OperationalError):
-            why = scrub(str(exc), self.dsn)
+        if isinstance(exc, psycopg.OperationalError) and (
+            exc.sqlstate is None or exc.sqlstate.startswith(("08", "57P"))
+        ):  # no connection, or the server went away (not a statement the server refused)
+            why = scrub(_flat(exc), self.dsn)
             return StorageError(f"{self!r}: the server cannot be reached: {why}")
         if isinstance(exc, psycopg.Error):
-            return StorageError(f"{self!r}: {type(exc).__name__}: {scrub(str(exc), self.dsn)}")
+            return StorageError(f"{self!r}: {type(exc).__name__}: {scrub(_flat(exc), self.dsn)}")
         return super()._translate(exc)
 
     # -- transactions: a pooled connection per thread ----------------------------------------
@@ -261,3 +263,8 @@ class PostgresStore(SQLStore):
         """
         with self._errors(), self._pool.connection() as conn, conn.transaction():
             conn.execute(f"DROP TABLE IF EXISTS {_sql.TABLE}, {_sql.META}")
+
+
+def _flat(exc: BaseException) -> str:
+    """A driver's message on one line (libpq continues its messages on indented lines)."""
+    return " ".join(str(exc).split())
