@@ -30,12 +30,6 @@ def _count(url):
         return len(store.find(mk.Person))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--csv / -o / --out write over any path, the store the command has just read "
-    "included: `mentorkit report outcomes --csv mentorkit.db` exits 0 and leaves a CSV "
-    "where the database was (export -o leaves a document without e-mails and demographics)",
-)
 @pytest.mark.parametrize(
     "argv",
     [
@@ -60,11 +54,6 @@ def test_an_output_option_never_replaces_the_store_it_reads(demo_db, tmp_path, m
     assert len(err.strip().splitlines()) == 1, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`mentorkit graph --store json:///s.json --out s.json` replaces the JSON store "
-    "with the graph's node-link document and exits 0",
-)
 def test_graph_out_never_replaces_the_json_store_it_reads(demo_db, tmp_path, monkeypatch,
                                                           capsys):  # fmt: skip
     monkeypatch.chdir(tmp_path)

@@ -84,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `mentorkit report outcomes: error: ...`: the subcommand too, as argparse says it.
     name = f"{args.command} {args.kind}" if args.command == "report" else args.command
     try:
+        _refuse_output_over_store(args)
         code: int = args.func(args)
     except MentorkitError as exc:
         print(f"mentorkit {name}: error: {_one_line(_as_option(exc, args))}", file=sys.stderr)
@@ -105,6 +106,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+#: The options that name a file a command writes, with how the help spells them.
+_OUTPUTS = (("csv", "--csv"), ("output", "-o/--output"), ("out", "--out"))
+#: Files beside a store file that are part of it (SQLite's journals, the JSON store's lock).
+_SIDECARS = ("", "-wal", "-shm", "-journal", ".lock")
+
+
+def _refuse_output_over_store(args: argparse.Namespace) -> None:
+    """Refuse an output file that is the store the command reads (or one of its files).
+
+    ``mentorkit report outcomes --csv mentorkit.db`` would otherwise replace the database
+    with a CSV file, after reading it, and exit 0.
+    """
+    store = getattr(args, "store", _UNSET)
+    if store is _UNSET or getattr(args, "scores", None) is not None:
+        return
+    from mentorkit.cli._store import default_store
+    from mentorkit.storage._url import file_path
+
+    url = store or default_store()
+    if url.split("://", 1)[0] not in {"sqlite", "json"} or url in {
+        "sqlite://",
+        "sqlite:///:memory:",
+    }:
+        return  # fmt: skip
+    try:
+        path = os.path.realpath(file_path(url))
+    except MentorkitError:
+        return  # the store's own opening tells what is wrong with the URL
+    store_files = {path + suffix for suffix in _SIDECARS}
+    for dest, option in _OUTPUTS:
+        target = getattr(args, dest, None)
+        if target is None or str(target) == "-":
+            continue
+        if os.path.realpath(os.fspath(target)) in store_files:
+            raise ValidationError(
+                f"is the store this command reads ({url}); write to another file",
+                field=option,
+                value=str(target),
+            )
 
 
 def _command_parser(
