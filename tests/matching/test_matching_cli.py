@@ -71,11 +71,11 @@ def test_bad_combinations_are_explained(tmp_path, capsys):
     assert main(["match", "--scores", str(scores), "--cohort", "c-1"]) == 1
     assert "--cohort: goes with --store" in capsys.readouterr().err
     assert main(["match", "--store", "memory://"]) == 1
-    assert "--cohort: is needed with --store" in capsys.readouterr().err
+    assert "--cohort: is needed: the cohort to match" in capsys.readouterr().err
     assert main(["match", "--scores", str(scores), "--strategy", "magic"]) == 1
     assert "no matcher named 'magic'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["match"])
+    assert main(["match"]) == 1  # the default store, but which cohort?
+    assert "(or --scores FILE for a score matrix)" in capsys.readouterr().err
 
 
 def test_matching_a_cohort_from_a_store_uses_names_and_assessments(tmp_path, capsys, monkeypatch):
@@ -126,5 +126,6 @@ def test_an_unknown_cohort_is_named_with_the_store(tmp_path, capsys, monkeypatch
     capsys.readouterr()
     assert main(["match", "--store", "sqlite:///d.db", "--cohort", "c1"]) == 1
     err = capsys.readouterr().err
-    assert "cohort 'c1' not found in " in err
+    assert "no cohort 'c1' in " in err
+    assert "cohorts: 'coh-coaching-2021', " in err  # the ids there are
     assert str(tmp_path / "d.db") in err

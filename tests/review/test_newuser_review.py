@@ -36,12 +36,6 @@ def _run(argv):
         return exc.code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="program-lead.md: 'Every command reads and writes one store, by default the SQLite "
-    "file mentorkit.db in the current folder (--store or $MENTORKIT_STORE ...)'; match alone "
-    "requires --store and exits 2",
-)
 def test_match_reads_the_default_store_like_every_other_command(folder, monkeypatch, capsys):
     monkeypatch.chdir(folder)
     monkeypatch.delenv("MENTORKIT_STORE", raising=False)
@@ -49,10 +43,6 @@ def test_match_reads_the_default_store_like_every_other_command(folder, monkeypa
     assert "pairs" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="$MENTORKIT_STORE is documented for every command; match ignores it and exits 2",
-)
 def test_match_reads_the_store_named_by_the_environment(folder, monkeypatch, capsys):
     monkeypatch.chdir(folder)
     monkeypatch.setenv("MENTORKIT_STORE", "sqlite:///mentorkit.db")
@@ -79,11 +69,6 @@ def test_a_misspelt_option_names_its_command_and_its_help(folder, monkeypatch, c
     assert f"mentorkit {command} --help" in err, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reference/cli.md: 'An unknown id is named with the ids there are'; an unknown "
-    "cohort is not (target, survey and program are)",
-)
 @pytest.mark.parametrize(
     "argv",
     [

@@ -11,7 +11,8 @@ from typing import Any
 
 import attrs
 
-from mentorkit.errors import NotFoundError, ValidationError
+from mentorkit.cli._store import default_store
+from mentorkit.errors import ValidationError
 from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
 from mentorkit.model import EnrollmentStatus
 
@@ -39,11 +40,12 @@ def add_parser(sub: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--store",
         metavar="URL",
-        help="a mentorkit store, e.g. sqlite:///program.db (with --cohort)",
+        help="the store holding the cohort (with --cohort). Default: $MENTORKIT_STORE if set, "
+        "else sqlite:///mentorkit.db, as for every command",
     )
     source.add_argument(
         "--scores", metavar="CSV", type=Path, help="a score matrix, mentees by mentors"
@@ -98,9 +100,12 @@ def run(args: argparse.Namespace) -> int:
     if args.capacity is not None and args.capacity < 0:
         raise ValidationError("must be >= 0", field="--capacity", value=args.capacity)
     names: dict[str, str] = {}
-    if args.store is not None:
+    if args.scores is None:
         if not args.cohort:
-            raise ValidationError("is needed with --store", field="--cohort", value=None)
+            raise ValidationError(
+                "is needed: the cohort to match (or --scores FILE for a score matrix)",
+                field="--cohort",
+            )
         if args.status and args.all_statuses:
             raise ValidationError("goes without --status", field="--all-statuses", value=True)
         known = {s.value for s in EnrollmentStatus}
@@ -109,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
                 allowed = ", ".join(sorted(known))
                 raise ValidationError(f"must be one of {allowed}", field="--status", value=status)
         statuses = None if args.all_statuses else (args.status or ("selected", "active"))
-        problem, names, places = _from_store(args.store, args.cohort, args.capacity, statuses)
+        url = args.store or default_store()
+        problem, names, places = _from_store(url, args.cohort, args.capacity, statuses)
     else:
         if args.cohort:
             raise ValidationError(
@@ -161,15 +167,13 @@ def _render(result: MatchResult, names: dict[str, str], *, brief: bool, places: 
 def _from_store(
     url: str, cohort_id: str, capacity: int | None, statuses: Iterable[str] | None
 ) -> tuple[MatchingProblem, dict[str, str], str]:
-    from mentorkit.cli._store import describe, open_url
+    from mentorkit.cli._cohort import find_cohort
+    from mentorkit.cli._store import open_url
     from mentorkit.frameworks import Assessment, load_framework
-    from mentorkit.model import Cohort, Enrollment, Person, Program
+    from mentorkit.model import Enrollment, Person, Program
 
     with open_url(url, must_exist=True) as store:
-        try:
-            cohort = store.get(Cohort, cohort_id)
-        except NotFoundError:
-            raise NotFoundError(f"cohort {cohort_id!r} not found in {describe(url)}") from None
+        cohort = find_cohort(store, cohort_id, url)
         program = store.get(Program, cohort.program_id)
         enrollments = store.find(Enrollment, cohort_id=cohort.id)
         ids = sorted({e.person_id for e in enrollments})
