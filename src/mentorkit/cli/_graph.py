@@ -44,7 +44,7 @@ def add_parser(sub: Any) -> None:
     add_store_option(parser, help="the store to read.")
     parser.add_argument("--program", action="append", metavar="ID",
                         help="keep only this program's mentorships (repeatable); who "
-                        "went on to mentor then counts mentoring in these programs only")  # fmt: skip
+                        "went on to mentor then counts mentoring in them only")  # fmt: skip
     parser.add_argument("--kind", action="append", metavar="KIND",
                         help="keep only mentorships of this kind: one_to_one, group, "
                         "coaching, peer, reverse (repeatable)")  # fmt: skip
