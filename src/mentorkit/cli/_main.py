@@ -126,7 +126,7 @@ def _refuse_output_over_store(args: argparse.Namespace) -> None:
     from mentorkit.cli._store import default_store
     from mentorkit.storage._url import file_path
 
-    url = store or default_store()
+    url: str = store if isinstance(store, str) and store else default_store()
     if url.split("://", 1)[0] not in {"sqlite", "json"} or url in {
         "sqlite://",
         "sqlite:///:memory:",
