@@ -126,7 +126,9 @@ def test_elap_answers_who_now_mentors_in_their_own_school_and_the_protocols(tmp_
             for c in chains
             if people[c[0].mentee_id].org_unit_id == people[c[1].mentee_id].org_unit_id
         ]
-        protocols = Counter(s.notes.partition("\nProtocol: ")[2] for s in store.all(mk.Session))
+        sessions = store.all(mk.Session)
+        protocols = Counter(s.protocol for s in sessions)
+        pairs = Counter((s.protocol, s.topic) for s in sessions)
         districts = [u for u in store.all(mk.OrgUnit) if u.kind is mk.OrgUnitKind.DISTRICT]
     assert len(districts) == 12
     assert 0 < len(own) < len(chains)
@@ -139,8 +141,20 @@ def test_elap_answers_who_now_mentors_in_their_own_school_and_the_protocols(tmp_
             in out
         )
     assert "What? So What? Now What?" in protocols
+    assert None not in protocols
+    assert all(topic for _, topic in pairs)
     for protocol, count in protocols.items():
         assert f"{protocol}: {count} meetings" in out
+    under: dict[str, list[str]] = {}  # the printed lines under each protocol
+    for line in out.split("Dilemmas discussed, by protocol:\n", 1)[1].splitlines():
+        if line.startswith("    "):
+            under[protocol].append(line.strip())
+        else:
+            protocol = line.strip().rsplit(": ", 1)[0]
+            under[protocol] = []
+    assert {(p, t): n for p, lines in under.items() for n, _, t in
+            (line.partition(" x ") for line in lines)} == {
+        key: str(n) for key, n in pairs.items()}  # fmt: skip
 
 
 def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path):
