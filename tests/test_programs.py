@@ -201,6 +201,11 @@ def test_oeib_answers_phases_smartie_goals_and_who_is_behind(tmp_path):
     for cycle in cycles:
         phase = definition.phase(cycle.phase)
         assert f"{names[cycle.person_id]:<12} phase {phase.ordinal} {phase.title}" in out
+    (recalibrated,) = [c for c in cycles if c.round == 2]
+    review = recalibrated.evidence_for("recalibration_review", round=1)
+    assert tuple(review) == definition.phase("recalibrating").reviews  # one entry each
+    printed = out.split("recalibration review, by dimension:\n", 1)[1].splitlines()
+    assert printed[: len(review)] == [f"        {d}: {text}" for d, text in review.items()]
     shorts = [(b.who, r.commitment, r.period) for b in behind for r in b.short]
     assert {c for _, c, _ in shorts} == {"joint meeting", "individual meeting", "site walkthrough"}
     for who, commitment, period in shorts:
