@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from mentorkit import ValidationError
 from mentorkit.cli import main
 from mentorkit.graph import MentorshipGraph, cohort_report
-from mentorkit.measurement import DisclosurePolicy, report_outcomes
+from mentorkit.measurement import DisclosurePolicy, Suppressed, report_outcomes
 from mentorkit.model import Cohort, Enrollment, Mentorship, Outcome, Program
 from mentorkit.storage import MemoryStore, SQLiteStore
 
@@ -185,3 +185,27 @@ def test_the_cli_reports_outcomes_as_of_a_day(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--as-of" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs(), st.integers(0, 1), st.integers(2, 8))
+def test_beside_cohorts_not_yet_known_small_counts_and_rates_stay_withheld(
+    program, within_years, min_cell
+):
+    cohorts, outcomes = program
+    policy = DisclosurePolicy(min_cell=min_cell)
+    store = _store(cohorts, outcomes)
+    table = report_outcomes(store, policy=policy, within_years=within_years)
+    exact = report_outcomes(store, policy=EVERYTHING, within_years=within_years)
+    for shown, true in zip(table, exact, strict=True):
+        for name in ("mentees", "promoted", "role_changed"):
+            value, truth = getattr(shown, name), getattr(true, name)
+            if truth is None:  # not yet known, or withheld with a withheld group size
+                assert value is None or isinstance(shown.mentees, Suppressed)
+            elif not isinstance(value, Suppressed):
+                assert value == truth
+                assert not 0 < value < min_cell
+        if isinstance(shown.promotion_rate, float):  # over at least min_cell known mentees
+            assert shown.promotion_rate == pytest.approx(true.promotion_rate)
+            rows = [r for r in exact if not r.total] if true.total else [true]
+            assert sum(r.mentees for r in rows if r.promoted is not None) >= min_cell

@@ -199,7 +199,8 @@ def report_outcomes(
         by: Split each program's mentees by this attribute of ``Person.demographics``
             (people without it are counted as ``"(unknown)"``).
         as_of: The day the report looks from (default: today): outcomes and ratings dated
-            later are left out.
+            later are left out (for ``reach_via_graph`` as of the same day, pass
+            ``graph.as_of(as_of)``).
         within_years: How many school years after the one a cohort began in its outcomes
             are awaited before they are known (``1``: to the end of the following school
             year; ``0``: to the end of the cohort's own school year).
@@ -562,14 +563,15 @@ def _program_rows(
         # The rates are over the mentees whose outcomes are known: all of them, or (for a
         # group or the total beside a cohort not yet known) those counted either way.
         n_known = sum(knowing.get((part, label), 0) for label in labels)
-        base: Count = size
-        if cell(t_prom, key, NOT_YET_KNOWN) != 0:
-            yes, no = cell(t_prom, key, True), cell(t_prom, key, False)
-            base = (
-                SUPPRESSED
-                if isinstance(yes, Suppressed) or isinstance(no, Suppressed)
-                else (yes + no)
-            )
+
+        def base(table: Any) -> Count:
+            if cell(table, key, NOT_YET_KNOWN) == 0:
+                return size
+            yes, no = cell(table, key, True), cell(table, key, False)
+            if isinstance(yes, Suppressed) or isinstance(no, Suppressed):
+                return SUPPRESSED
+            return yes + no
+
         grew, flat = cell(t_growth, key, "grew"), cell(t_growth, key, "flat")
         assessed: Count = (
             SUPPRESSED
@@ -583,9 +585,7 @@ def _program_rows(
             n_prom = n_moved = None  # not yet known (an empty row stays a 0 of 0)
         my_days = [d for label in labels for d in days.get((part, label), ())]
         median: Figure | None = None
-        if n_prom is None:
-            pass
-        elif isinstance(n_prom, Suppressed) or policy.is_small(len(my_days)):
+        if n_prom is not None and (isinstance(n_prom, Suppressed) or policy.is_small(len(my_days))):
             median = SUPPRESSED
         elif my_days:
             median = float(statistics.median(my_days))
@@ -609,10 +609,10 @@ def _program_rows(
             group=key if part == GROUPS else None,
             mentees=size,
             promoted=n_prom,
-            promotion_rate=None if n_prom is None else rate(n_prom, base, policy),
+            promotion_rate=None if n_prom is None else rate(n_prom, base(t_prom), policy),
             median_days_to_promotion=median,
             role_changed=n_moved,
-            role_change_rate=None if n_moved is None else rate(n_moved, base, policy),
+            role_change_rate=None if n_moved is None else rate(n_moved, base(t_change), policy),
             students_reached=students_figure,
             reach_via_graph=reach_figure(vkey),
             assessed=assessed,
