@@ -198,9 +198,9 @@ def report_outcomes(
             commitments; ``adherence_rate`` stays ``None`` without it.
         by: Split each program's mentees by this attribute of ``Person.demographics``
             (people without it are counted as ``"(unknown)"``).
-        as_of: The day the report looks from (default: today): outcomes and ratings dated
-            later are left out (for ``reach_via_graph`` as of the same day, pass
-            ``graph.as_of(as_of)``).
+        as_of: The day the report looks from: outcomes and ratings dated later are left
+            out (default: none are), and the data is known to that day at most (default:
+            today). For ``reach_via_graph`` as of the same day, pass ``graph.as_of(as_of)``.
         within_years: How many school years after the one a cohort began in its outcomes
             are awaited before they are known (``1``: to the end of the following school
             year; ``0``: to the end of the cohort's own school year).
