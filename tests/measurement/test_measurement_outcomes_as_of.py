@@ -181,10 +181,11 @@ def test_the_cli_reports_outcomes_as_of_a_day(tmp_path, capsys):
                                as_of=dt.date(2021, 6, 30), within_years=0)[0]  # fmt: skip
     assert row.split()[3:5] == ["10", str(expected.promoted)]
     assert "c1: promotions and role changes not yet known" in out
-    assert main([*argv[:-4], "--as-of", "2021-02-30"]) == 1
-    err = capsys.readouterr().err
-    assert "--as-of" in err
-    assert len(err.strip().splitlines()) == 1
+    for option, bad in (("--as-of", "2021-02-30"), ("--within-years", "-1")):
+        assert main([*argv[:-4], option, bad]) == 1
+        err = capsys.readouterr().err
+        assert option in err
+        assert len(err.strip().splitlines()) == 1
 
 
 @settings(max_examples=60, deadline=None)
