@@ -126,7 +126,9 @@ def test_elap_answers_who_now_mentors_in_their_own_school_and_the_protocols(tmp_
             for c in chains
             if people[c[0].mentee_id].org_unit_id == people[c[1].mentee_id].org_unit_id
         ]
-        protocols = Counter(s.notes.partition("\nProtocol: ")[2] for s in store.all(mk.Session))
+        sessions = store.all(mk.Session)
+        protocols = Counter(s.protocol for s in sessions)
+        pairs = Counter((s.protocol, s.topic) for s in sessions)
         districts = [u for u in store.all(mk.OrgUnit) if u.kind is mk.OrgUnitKind.DISTRICT]
     assert len(districts) == 12
     assert 0 < len(own) < len(chains)
@@ -139,8 +141,20 @@ def test_elap_answers_who_now_mentors_in_their_own_school_and_the_protocols(tmp_
             in out
         )
     assert "What? So What? Now What?" in protocols
+    assert None not in protocols
+    assert all(topic for _, topic in pairs)
     for protocol, count in protocols.items():
         assert f"{protocol}: {count} meetings" in out
+    under: dict[str, list[str]] = {}  # the printed lines under each protocol
+    for line in out.split("Dilemmas discussed, by protocol:\n", 1)[1].splitlines():
+        if line.startswith("    "):
+            under[protocol].append(line.strip())
+        else:
+            protocol = line.strip().rsplit(": ", 1)[0]
+            under[protocol] = []
+    assert {(p, t): n for p, lines in under.items() for n, _, t in
+            (line.partition(" x ") for line in lines)} == {
+        key: str(n) for key, n in pairs.items()}  # fmt: skip
 
 
 def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path):
@@ -198,6 +212,11 @@ def test_oeib_answers_phases_smartie_goals_and_who_is_behind(tmp_path):
     for cycle in cycles:
         phase = definition.phase(cycle.phase)
         assert f"{names[cycle.person_id]:<12} phase {phase.ordinal} {phase.title}" in out
+    (recalibrated,) = [c for c in cycles if c.round == 2]
+    review = recalibrated.evidence_for("recalibration_review", round=1)
+    assert tuple(review) == definition.phase("recalibrating").reviews  # one entry each
+    printed = out.split("recalibration review, by dimension:\n", 1)[1].splitlines()
+    assert printed[: len(review)] == [f"        {d}: {text}" for d, text in review.items()]
     shorts = [(b.who, r.commitment, r.period) for b in behind for r in b.short]
     assert {c for _, c, _ in shorts} == {"joint meeting", "individual meeting", "site walkthrough"}
     for who, commitment, period in shorts:

@@ -5,8 +5,8 @@ meeting using a named protocol. The next year, this year's mentees mentor emergi
 in their own school. The lead asks: which mentees now mentor in their own school (the
 mentorship chains), and which dilemmas were discussed with which protocols.
 
-mentorkit has no field for a session's dilemma or protocol: each meeting's dilemma is kept in
-the session's notes and the protocol as a named line ("Protocol: ...") in the same notes.
+Each meeting is a session whose ``topic`` is the dilemma brought and whose ``protocol`` names
+the protocol used; sessions are found by protocol with one store query.
 
 Run from any folder:  python elap.py   (writes elap.db there, rebuilt on every run)
 """
@@ -120,7 +120,6 @@ for d in range(12):
     ]
     for month in range(4):  # a structured meeting each month from September to December
         start = dt.datetime(2023, 9 + month, 5 + d, 16, tzinfo=UTC)
-        notes = f"{DILEMMAS[(d + month) % 4]}\nProtocol: {PROTOCOLS[(d * 3 + month) % 4]}"
         entities.append(
             mk.Session(
                 id=f"s-{d + 1:02}-{month}",
@@ -128,7 +127,8 @@ for d in range(12):
                 start=start,
                 minutes=60,
                 activity="problem_of_practice",
-                notes=notes,
+                topic=DILEMMAS[(d + month) % 4],
+                protocol=PROTOCOLS[(d * 3 + month) % 4],
             )
         )
     # Next year eight of the twelve mentees mentor an emerging leader; one of them in
@@ -176,15 +176,10 @@ for chain in chains:
     print(f"  {names}  ({where})")
 
 print("\nDilemmas discussed, by protocol:")
-sessions = [s for s in store.all(mk.Session) if s.start.date() <= y1.end]
-by_protocol: dict[str, Counter[str]] = {}
-for s in sessions:
-    # Workaround: no dilemma or protocol field on Session; both are parsed from the notes.
-    dilemma, _, protocol = s.notes.partition("\nProtocol: ")
-    by_protocol.setdefault(protocol, Counter())[dilemma] += 1
-for protocol in sorted(by_protocol):
-    total = sum(by_protocol[protocol].values())
-    print(f"  {protocol}: {total} meetings")
-    for dilemma, n in by_protocol[protocol].most_common():
+for protocol in sorted(PROTOCOLS):
+    used = store.find(mk.Session, protocol=protocol)  # an indexed field: one query
+    dilemmas = Counter(s.topic for s in used if s.start.date() <= y1.end)
+    print(f"  {protocol}: {dilemmas.total()} meetings")
+    for dilemma, n in dilemmas.most_common():
         print(f"    {n} x {dilemma}")
 store.close()

@@ -33,6 +33,12 @@ SCHOOLS = {  # school: (principal, assistant principal, how far its cycle has go
     "Cedar Point High": ("Hanna Corvo", "Luis Arden", "goal_setting"),
 }
 
+FINDINGS = {  # what the recalibration found, by the dimension the phase reviews
+    "student discipline": "suspensions fell to 11 per 100, not yet to 7",
+    "student and family engagement": "restorative circles need families in the room",
+    "measurable student outcomes": "target recalibrated from 7 to 9 per 100 students",
+}
+
 store = mk.open_store(f"sqlite:///{DB}")
 store.put(
     mk.Program(
@@ -102,10 +108,10 @@ def walk(cycle: CoachingCycle, how_far: str, principal: str) -> CoachingCycle:
     cycle = cycle.advance("progress_monitoring", at=at(12, 9))
     cycle = cycle.record("progress_check", "December: 11 per 100 students")
     cycle = cycle.advance("recalibrating", at=at(12, 16))
-    # Workaround: evidence holds one text per artefact, so the review of each dimension
-    # the phase names is joined into one text rather than kept dimension by dimension.
-    reviewed = "; ".join(definition.phase("recalibrating").reviews)
-    cycle = cycle.record("recalibration_review", f"reviewed: {reviewed}")
+    # The review of each dimension the phase names, kept dimension by dimension.
+    for dimension in cycle.dimensions("recalibration_review"):
+        finding = FINDINGS.get(dimension, "no change needed")
+        cycle = cycle.record("recalibration_review", finding, dimension=dimension)
     goal = attrs.evolve(goal, target=9, statement=goal.statement + " (recalibrated target)")
     return cycle.attach(goal=goal).advance(
         "action_planning", why="target recalibrated to 9", at=at(1, 13)
@@ -192,6 +198,11 @@ for cycle in store.find(CoachingCycle, program_id="oeib"):
         print(f"    round {past.number} kept:")
         for artefact, text in past.evidence.items():
             print(f"      {artefact.replace('_', ' ')}: {text}")
+        review = cycle.evidence_for("recalibration_review", round=past.number)
+        if review:
+            print("      recalibration review, by dimension:")
+            for dimension, finding in review.items():
+                print(f"        {dimension}: {finding}")
 
 print(
     "\nBehind on joint or individual monthly meetings or the quarterly walkthrough "

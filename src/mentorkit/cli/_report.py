@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mentorkit.cli._store import add_store_option, open_cli_store
+from mentorkit.cli._store import add_store_option, open_cli_store, parse_day
 from mentorkit.errors import NotFoundError, ValidationError
 
 if TYPE_CHECKING:
@@ -38,11 +38,25 @@ def add_parser(sub: Any) -> None:
         "program and cohort, each program followed by its total row. With --by, the "
         "program's mentees are also split by a demographic attribute (suppressed together "
         "with the cohorts: share that one table).",
-        epilog="Example: mentorkit report outcomes --program prog-fellows --csv outcomes.csv",
+        epilog="Example: mentorkit report outcomes --program prog-fellows --as-of 2024-06-30 "
+        "--csv outcomes.csv",
     )
     outcomes.add_argument("--program", metavar="ID", help="only this program (default: all)")
     outcomes.add_argument(
         "--by", metavar="ATTRIBUTE", help="also split mentees by this demographic attribute"
+    )
+    outcomes.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="the report as it stood that day: later outcomes and ratings left out (today)",
+    )
+    outcomes.add_argument(
+        "--within-years",
+        type=int,
+        default=1,
+        metavar="N",
+        help="a cohort's promotions and role changes are known once the N-th school year "
+        "after its own has ended within the data, as in `mentorkit graph` (1)",
     )
     _common(outcomes, csv_help="also write the table as CSV (written before printing)")
     outcomes.set_defaults(func=run_outcomes)
@@ -145,8 +159,12 @@ def run_outcomes(args: argparse.Namespace) -> int:
     """Print the outcome report."""
     from mentorkit.measurement import report_outcomes
 
+    day = None if args.as_of is None else parse_day(args.as_of, "--as-of")
+    if args.within_years < 0:
+        raise ValidationError("must be >= 0", field="--within-years", value=args.within_years)
     with open_cli_store(args, must_exist=True) as store:
-        table = report_outcomes(store, program_id=args.program, policy=_policy(args), by=args.by)
+        table = report_outcomes(store, program_id=args.program, policy=_policy(args), by=args.by,
+                                as_of=day, within_years=args.within_years)  # fmt: skip
     _write_csv(args, table)
     print(table.to_text())
     _wrote(args)

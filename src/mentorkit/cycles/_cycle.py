@@ -47,6 +47,30 @@ def _check_evidence(_inst: object, attribute: attrs.Attribute[object], value: ob
         )
 
 
+def _by_dimension(value: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
+    return {artefact: dict(refs) for artefact, refs in value.items()}
+
+
+if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain function
+    _by_dimension = _lenient(_by_dimension)
+
+
+def _check_by_dimension(_inst: object, attribute: attrs.Attribute[object], value: object) -> None:
+    ok = isinstance(value, dict) and all(
+        isinstance(artefact, str) and artefact and artefact.strip() == artefact
+        and isinstance(refs, dict) and refs
+        and all(isinstance(d, str) and d and isinstance(r, str) for d, r in refs.items())
+        for artefact, refs in value.items()
+    )  # fmt: skip
+    if not ok:
+        raise ValidationError(
+            "must map artefact names to non-empty mappings of review dimensions to "
+            "references (strings)",
+            field=attribute.name,
+            value=type(value).__name__,
+        )
+
+
 @attrs.frozen(kw_only=True)
 class EvidenceRound:
     """The evidence a cycle recorded in one round, kept when the cycle loops back.
@@ -59,6 +83,9 @@ class EvidenceRound:
         number: The round, counting from 1.
         evidence: The artefacts recorded in that round and their references.
         ended: When the cycle looped back (the move that began the next round).
+        by_dimension: The artefacts recorded dimension by dimension in that round: artefact
+            -> review dimension -> reference (see
+            [`CoachingCycle.record`][mentorkit.cycles.CoachingCycle.record]).
     """
 
     number: int = attrs.field(validator=c.non_negative)
@@ -66,6 +93,10 @@ class EvidenceRound:
         converter=_evidence, validator=_check_evidence, hash=False, repr=False
     )
     ended: dt.datetime = attrs.field(validator=c.aware)
+    by_dimension: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_by_dimension, validator=_check_by_dimension, hash=False,
+        repr=False,
+    )  # fmt: skip
 
 
 def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
@@ -93,6 +124,14 @@ class CoachingCycle(Entity):
     of every move (who, when, why), the attached ``goal`` and ``action_plan``, and the
     ``evidence`` recorded for other artefacts in the current round. Every change returns a
     new cycle; put it back into the store.
+
+    An artefact that reviews several dimensions (recalibration reviews instructional
+    practices, student discipline, hiring practices... as the phase's
+    [`reviews`][mentorkit.cycles.Phase] name them) is recorded one dimension at a time:
+    ``record("recalibration_review", text, dimension="student discipline")`` keeps one entry
+    per dimension in ``by_dimension``, and
+    [`evidence_for`][mentorkit.cycles.CoachingCycle.evidence_for] reads them back, for the
+    current round or an earlier one.
 
     Evidence is kept per round: when the cycle loops back to an earlier phase (after
     recalibrating, or a progress check that sends it back to implementing), the evidence of
@@ -134,6 +173,10 @@ class CoachingCycle(Entity):
         factory=dict, converter=_evidence, validator=_check_evidence, repr=False, hash=False
     )
     past_rounds: tuple[EvidenceRound, ...] = attrs.field(default=(), converter=_rounds, repr=False)
+    by_dimension: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_by_dimension, validator=_check_by_dimension, hash=False,
+        repr=False,
+    )  # fmt: skip
 
     def __attrs_post_init__(self) -> None:
         c.distinct(self.coach_id, self.person_id, field="coach_id", other="person_id")
@@ -205,6 +248,37 @@ class CoachingCycle(Entity):
         """The evidence of every round, the first first and the current one last."""
         return (*(r.evidence for r in self.past_rounds), self.evidence)
 
+    def evidence_for(self, artefact: str, *, round: int | None = None) -> Mapping[str, str]:
+        """What was recorded for ``artefact`` dimension by dimension in one round.
+
+        Args:
+            artefact: The artefact (``"recalibration_review"``).
+            round: The round, counting from 1 (default: the current one).
+
+        Returns:
+            Review dimension -> reference, in the order recorded; empty when the artefact
+            was recorded without dimensions (read that from ``rounds``) or not at all.
+
+        Raises:
+            ValidationError: ``round`` is not a round of this cycle (1 to ``self.round``).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.cycles import load_cycle
+            >>> cycle = load_cycle("cycle-of-inquiry").start(
+            ...     id="cc-1", person_id="p-1", started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
+            >>> cycle.evidence_for("data_review")
+            {}
+        """
+        number = self.round if round is None else round
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= self.round:
+            raise ValidationError(
+                f"must be a round of this cycle, 1 to {self.round}", field="round", value=number
+            )
+        if number == self.round:
+            return dict(self.by_dimension.get(artefact, {}))
+        return dict(self.past_rounds[number - 1].by_dimension.get(artefact, {}))
+
     def attach(
         self, *, goal: Goal | None = None, action_plan: ActionPlan | None = None
     ) -> CoachingCycle:
@@ -216,13 +290,51 @@ class CoachingCycle(Entity):
             changes["action_plan"] = action_plan
         return attrs.evolve(self, **changes)  # type: ignore[arg-type]
 
-    def record(self, artefact: str, ref: str = "") -> CoachingCycle:
+    def record(
+        self,
+        artefact: str,
+        ref: str = "",
+        *,
+        dimension: str | None = None,
+        definition: CycleDefinition | None = None,
+    ) -> CoachingCycle:
         """A copy with evidence of an artefact recorded (``ref``: a document id, link, note).
+
+        Evidence belongs to the current round (see ``past_rounds``). Recording an artefact
+        (or one of its dimensions) again in the same round replaces the earlier reference.
+
+        Args:
+            artefact: The artefact's name (``"progress_check"``).
+            ref: A document id, link or note.
+            dimension: Record the review of one dimension of the artefact (kept in
+                ``by_dimension``, one entry per dimension): one of the ``reviews`` of the
+                phase that requires ``artefact`` (or, if no phase requires it, of the
+                current phase). Either a plain record or one dimension's makes the artefact
+                present for the phase.
+            definition: The cycle definition, for checking ``dimension``; default:
+                ``load_cycle(self.definition_id)``.
 
         Raises:
             ValidationError: ``artefact`` is not a non-empty name, or is one of the built-in
-                artefacts read from the goal and action plan (attach those instead).
-        """
+                artefacts read from the goal and action plan (attach those instead);
+                ``dimension`` is not a review dimension of that phase (the message lists
+                them).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.cycles import load_cycle
+            >>> ecl = load_cycle("equity-leadership-coaching")
+            >>> cycle = ecl.start(id="cc-1", person_id="p-1",
+            ...                   started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
+            >>> cycle = cycle.record("recalibration_review", "fewer referrals",
+            ...                      dimension="student discipline")
+            >>> cycle.evidence_for("recalibration_review")
+            {'student discipline': 'fewer referrals'}
+            >>> cycle.record("recalibration_review", "x", dimension="bus routes")
+            Traceback (most recent call last):
+            ...
+            mentorkit.errors.ValidationError: dimension: is not a review dimension of phase 'recalibrating' (dimensions: 'instructional practices', 'social-emotional learning', 'student discipline', 'student and family engagement', 'hiring practices', 'community partnerships', 'measurable student outcomes') (got 'bus routes')
+        """  # noqa: E501
         if not isinstance(artefact, str) or not artefact or artefact.strip() != artefact:
             raise ValidationError(
                 "must be a non-empty name without surrounding spaces",
@@ -237,7 +349,47 @@ class CoachingCycle(Entity):
                 field="artefact",
                 value=artefact,
             )
-        return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
+        if dimension is None:
+            return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
+        phase, allowed = self._dimensions(artefact, self._definition(definition))
+        if not isinstance(dimension, str) or not dimension or dimension not in allowed:
+            listed = ", ".join(repr(d) for d in allowed) or "none"
+            raise ValidationError(
+                f"is not a review dimension of phase {phase!r} (dimensions: {listed})",
+                field="dimension",
+                value=dimension,
+            )
+        refs = {**self.by_dimension.get(artefact, {}), dimension: ref}
+        return attrs.evolve(self, by_dimension={**self.by_dimension, artefact: refs})
+
+    def dimensions(
+        self, artefact: str, definition: CycleDefinition | None = None
+    ) -> tuple[str, ...]:
+        """The review dimensions ``artefact`` may be recorded by (see ``record``).
+
+        The ``reviews`` of the first phase that requires ``artefact`` and names any, else
+        of the current phase; empty when neither names any.
+
+        Args:
+            artefact: The artefact (``"recalibration_review"``).
+            definition: The cycle definition; default: ``load_cycle(self.definition_id)``.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from mentorkit.cycles import load_cycle
+            >>> cycle = load_cycle("equity-leadership-coaching").start(
+            ...     id="cc-1", person_id="p-1", started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
+            >>> cycle.dimensions("recalibration_review")[:2]
+            ('instructional practices', 'social-emotional learning')
+        """
+        return tuple(d for d in self._dimensions(artefact, self._definition(definition))[1] if d)
+
+    def _dimensions(self, artefact: str, cycle: CycleDefinition) -> tuple[str, tuple[str, ...]]:
+        """The phase whose review dimensions ``artefact`` is recorded against, and those."""
+        for phase in cycle.phases:
+            if artefact in phase.requires and any(phase.reviews):
+                return phase.id, phase.reviews
+        return self.phase, cycle.phase(self.phase).reviews
 
     def _lacks(self, artefact: str, rules: SmartieRules) -> str | None:
         """Why ``artefact`` is not there yet, or ``None`` when it is."""
@@ -258,7 +410,7 @@ class CoachingCycle(Entity):
             if self.action_plan is None or not self.action_plan.student_outcomes:
                 return "no measurable student outcome in the action plan"
             return None
-        if artefact in self.evidence:
+        if artefact in self.evidence or artefact in self.by_dimension:
             return None
         if self.past_rounds:
             return f"no evidence recorded in round {self.round}"
@@ -361,11 +513,14 @@ class CoachingCycle(Entity):
         change = PhaseChange(source=self.phase, target=to, at=when, by=by, why=why)
         if cycle.phase(to).ordinal > cycle.phase(self.phase).ordinal:
             return attrs.evolve(self, phase=to, history=(*self.history, change))
-        ended = EvidenceRound(number=self.round, evidence=self.evidence, ended=when)
+        ended = EvidenceRound(
+            number=self.round, evidence=self.evidence, ended=when, by_dimension=self.by_dimension
+        )
         return attrs.evolve(
             self,
             phase=to,
             history=(*self.history, change),
             evidence={},
+            by_dimension={},
             past_rounds=(*self.past_rounds, ended),
         )

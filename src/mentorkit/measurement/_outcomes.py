@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,9 @@ ALL_COHORTS = "(all cohorts)"
 #: The group of people without the demographic attribute asked for.
 UNKNOWN = "(unknown)"
 COHORTS, GROUPS = "cohorts", "groups"  # the partitions of a program's mentees
+#: The column of the promotion and role-change tables for mentees of a cohort whose
+#: outcomes are not yet known (their window has not closed within the data).
+NOT_YET_KNOWN = "not_yet_known"
 
 
 @attrs.frozen(kw_only=True)
@@ -50,18 +54,30 @@ class OutcomeRow:
     row (``cohort_id`` is ``"(all cohorts)"``, ``total`` true) adds the cohorts' places up
     (``mentees``, ``promoted``, ``role_changed``, ``assessed``, ``grew``), but counts each
     person's students once (``students_reached``, ``reach_via_graph``). An outcome counts
-    for a cohort when it is dated on or after the cohort's start.
+    for a cohort when it is dated on or after the cohort's start (and, with ``as_of``, on
+    or before that day).
+
+    A cohort's promotions and role changes are *not yet known* (``None``) until its window
+    has closed within the data, by the rule of
+    [`cohort_report`][mentorkit.graph.cohort_report]: the window ends with the school year
+    ``within_years`` school years after the one the cohort began in (school years begin on
+    1 July); the data is known to the end of the school year the latest cohort began in,
+    and no later than ``as_of`` (default today). A 0 would read as "nobody was promoted"
+    where the years that decide it are not in the data. A group's and the total row's
+    promotion and role-change figures count the mentees whose outcomes are known.
 
     Attributes:
         program_id: The program.
         cohort_id: The cohort, or ``"(all cohorts)"`` (the total, and a group's rows).
         group: The demographic group of a breakdown's row (``None`` otherwise).
         mentees: Mentees enrolled (selected, active or completed).
-        promoted: Mentees promoted since the cohort began.
-        promotion_rate: ``promoted / mentees``.
+        promoted: Mentees promoted since the cohort began; ``None``: not yet known.
+        promotion_rate: ``promoted`` over the mentees whose outcomes are known (all of a
+            cohort's; ``None`` when not yet known).
         median_days_to_promotion: Median days from the cohort's start to the first promotion.
-        role_changed: Mentees with a role change since the cohort began.
-        role_change_rate: ``role_changed / mentees``.
+        role_changed: Mentees with a role change since the cohort began; ``None``: not yet
+            known.
+        role_change_rate: ``role_changed`` over the mentees whose outcomes are known.
         students_reached: The mentees' own ``students_reached`` outcomes, summed.
         reach_via_graph: Students reached by the mentees and everyone they went on to
             mentor (each person once), when a mentorship graph was given; withheld with
@@ -80,10 +96,10 @@ class OutcomeRow:
     cohort_id: str
     group: str | None
     mentees: Count
-    promoted: Count
+    promoted: Count | None
     promotion_rate: Figure | None
     median_days_to_promotion: Figure | None
-    role_changed: Count
+    role_changed: Count | None
     role_change_rate: Figure | None
     students_reached: Figure | None
     reach_via_graph: Figure | None
@@ -142,8 +158,17 @@ def report_outcomes(
     graph: MentorshipGraph | None = None,
     adherence: Mapping[str, tuple[int, int]] | None = None,
     by: str | None = None,
+    as_of: dt.date | None = None,
+    within_years: int = 1,
 ) -> ReportTable[OutcomeRow]:
     """Outcomes per program and cohort: promotions, role changes, students, growth.
+
+    With ``as_of``, the report is the one that day would have given: only outcomes and
+    ratings dated on or before it count. A cohort whose window (the school year
+    ``within_years`` after the one it began in) ends after the day the data is known to
+    (``as_of``, and no later than the end of the school year the latest cohort began in)
+    gets ``promoted`` and ``role_changed`` of ``None``: not yet known, by the same rule as
+    [`cohort_report`][mentorkit.graph.cohort_report], and the text table says so.
 
     With ``by`` (a demographic attribute such as ``"gender"``), each program's cohort rows
     are followed by its mentees split by that attribute (``group``): demographic
@@ -173,14 +198,21 @@ def report_outcomes(
             commitments; ``adherence_rate`` stays ``None`` without it.
         by: Split each program's mentees by this attribute of ``Person.demographics``
             (people without it are counted as ``"(unknown)"``).
+        as_of: The day the report looks from: outcomes and ratings dated later are left
+            out (default: none are), and the data is known to that day at most (default:
+            today). For ``reach_via_graph`` as of the same day, pass ``graph.as_of(as_of)``.
+        within_years: How many school years after the one a cohort began in its outcomes
+            are awaited before they are known (``1``: to the end of the following school
+            year; ``0``: to the end of the cohort's own school year).
 
     Returns:
         For each program, its cohorts by start date, its groups (with ``by``), then its
         total row.
 
     Raises:
-        ValidationError: a bad ``policy`` or ``adherence``, or ``by`` not a demographic
-            attribute anyone stored has (the message lists the attributes there are).
+        ValidationError: a bad ``policy`` or ``adherence``, ``by`` not a demographic
+            attribute anyone stored has (the message lists the attributes there are),
+            ``as_of`` not a ``datetime.date``, or ``within_years`` not a whole number >= 0.
         NotFoundError: ``program_id`` names no stored program (the message lists them).
 
     Examples:
@@ -191,6 +223,18 @@ def report_outcomes(
         >>> table = report_outcomes(store, program_id="prog-fellows")
         >>> [(r.cohort_id, r.mentees) for r in table]
         [('coh-fellows-2021', 45), ('coh-fellows-2022', 44), ('(all cohorts)', 89)]
+
+        The data ends with school year 2022-23, so the 2022 cohort's promotions (by the
+        end of 2023-24) are not yet known; as of June 2022 only the 2021 cohort's own
+        school year has ended:
+
+        >>> import datetime as dt
+        >>> [r.promoted is None for r in table]
+        [False, True, False]
+        >>> june = report_outcomes(store, program_id="prog-fellows",
+        ...                        as_of=dt.date(2022, 6, 30), within_years=0)
+        >>> [r.promoted is None for r in june]
+        [False, True, False]
     """
     _check_reader(source, "source", ("all",))
     policy = policy or DisclosurePolicy()
@@ -202,6 +246,12 @@ def report_outcomes(
     if program_id is not None and not isinstance(program_id, str):
         raise ValidationError("must be a program id or None", field="program_id",
                               value=type(program_id).__name__)  # fmt: skip
+    if as_of is not None and (isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date)):
+        raise ValidationError("must be a datetime.date (or None for today)", field="as_of",
+                              value=type(as_of).__name__)  # fmt: skip
+    if isinstance(within_years, bool) or not isinstance(within_years, int) or within_years < 0:
+        raise ValidationError("must be a whole number >= 0", field="within_years",
+                              value=within_years)  # fmt: skip
     programs = {p.id: p for p in source.all(Program)}
     every_cohort = list(source.all(Cohort))
     if program_id is not None:
@@ -218,6 +268,8 @@ def report_outcomes(
     changes: dict[str, list[Any]] = {}
     students: dict[str, float] = {}
     for o in source.all(Outcome):
+        if as_of is not None and o.date > as_of:
+            continue
         if o.kind is OutcomeKind.PROMOTION:
             promotions.setdefault(o.person_id, []).append(o.date)
         elif o.kind is OutcomeKind.ROLE_CHANGE:
@@ -229,7 +281,7 @@ def report_outcomes(
     if any(frameworks.values()):
         wanted = {f.id for f in frameworks.values() if f is not None}
         for a in source.all(Assessment):
-            if a.framework_id in wanted:
+            if a.framework_id in wanted and (as_of is None or a.date <= as_of):
                 ratings.setdefault(a.person_id, []).append(a)
     if by is not None and (not isinstance(by, str) or not by):
         raise ValidationError("must be a demographic attribute name", field="by", value=by)
@@ -246,7 +298,16 @@ def report_outcomes(
                 field="by",
                 value=by,
             )
+    # The rule of the graph's cohort report: a cohort's outcomes are known once its window
+    # has closed by the day the data is known to.
+    from mentorkit.graph._views import end_of_school_year
+
+    until = dt.date.today() if as_of is None else as_of
+    if every_cohort:
+        until = min(until, end_of_school_year(max(k.start for k in every_cohort)))
+    known = {k.id for k in every_cohort if end_of_school_year(k.start, within_years) <= until}
     rows: list[OutcomeRow] = []
+    notes: list[str] = []
     for pid in sorted(cohorts_of):
         cohorts = sorted(cohorts_of[pid], key=lambda k: (k.start, k.id))
         # The cohorts always (as the report without a breakdown shows them), and the
@@ -264,17 +325,37 @@ def report_outcomes(
         rows += _program_rows(
             pid,
             partitions,
-            _Facts(promotions, changes, students, ratings),
+            _Facts(promotions, changes, students, ratings, known),
             frameworks.get(pid),
             policy,
             graph,
             adherence,
+        )
+        notes += [
+            f"{k.id}: promotions and role changes not yet known (known once the data reaches "
+            f"{end_of_school_year(k.start, within_years).isoformat()})"
+            for k in cohorts
+            if k.id not in known
+        ]
+    if notes:
+        day = dt.date.today() if as_of is None else as_of
+        why = (
+            "the end of the school year the latest cohort began in"
+            if until < day
+            else "today"
+            if as_of is None
+            else "the day the report looks from"
+        )
+        notes.append(
+            f"(not yet known: the data runs to {until.isoformat()}, {why}; a total row "
+            "counts the promotions and role changes of the cohorts known)"
         )
     return ReportTable(
         rows,
         row_type=OutcomeRow,
         title="Outcomes by program and cohort" if by is None else f"Outcomes by program and {by}",
         policy=policy,
+        notes=notes,
     )
 
 
@@ -304,6 +385,7 @@ class _Facts:
     changes: Mapping[str, list[Any]]
     students: Mapping[str, float]
     ratings: Mapping[str, list[Assessment]]
+    known: set[str]  # the cohorts whose promotions and role changes are known
 
 
 def _program_rows(
@@ -325,6 +407,7 @@ def _program_rows(
     days: dict[tuple[str, str], list[int]] = {}
     sums: dict[tuple[str, str], float] = {}
     contributors: dict[tuple[str, str], int] = {}
+    knowing: dict[tuple[str, str], int] = {}  # members whose outcomes are known
     steps: dict[tuple[str, str], list[float]] = {}
     gains: dict[tuple[str, str], float | None] = {}  # per (person, cohort): computed once
     students = facts.students
@@ -334,12 +417,17 @@ def _program_rows(
         growth = counts.setdefault((part, "growth"), {})
         for label, people in members.items():
             for person, k in people:
-                after = [d for d in facts.promotions.get(person, ()) if d >= k.start]
-                promoted[label, bool(after)] = promoted.get((label, bool(after)), 0) + 1
-                if after:
-                    days.setdefault((part, label), []).append((min(after) - k.start).days)
-                moved = any(d >= k.start for d in facts.changes.get(person, ()))
-                changed[label, moved] = changed.get((label, moved), 0) + 1
+                if k.id not in facts.known:  # counted apart: neither promoted nor not
+                    promoted[label, NOT_YET_KNOWN] = promoted.get((label, NOT_YET_KNOWN), 0) + 1
+                    changed[label, NOT_YET_KNOWN] = changed.get((label, NOT_YET_KNOWN), 0) + 1
+                else:
+                    knowing[part, label] = knowing.get((part, label), 0) + 1
+                    after = [d for d in facts.promotions.get(person, ()) if d >= k.start]
+                    promoted[label, bool(after)] = promoted.get((label, bool(after)), 0) + 1
+                    if after:
+                        days.setdefault((part, label), []).append((min(after) - k.start).days)
+                    moved = any(d >= k.start for d in facts.changes.get(person, ()))
+                    changed[label, moved] = changed.get((label, moved), 0) + 1
                 if person in students:
                     sums[part, label] = sums.get((part, label), 0.0) + students[person]
                     contributors[part, label] = contributors.get((part, label), 0) + 1
@@ -470,8 +558,20 @@ def _program_rows(
         labels = list(partitions[part]) if key == ALL_COHORTS else [key]
         vkey: Hashable = key if key == ALL_COHORTS else (part, key)
         size = total(t_prom, key)
-        n_prom = cell(t_prom, key, True)
-        n_moved = cell(t_change, key, True)
+        n_prom: Count | None = cell(t_prom, key, True)
+        n_moved: Count | None = cell(t_change, key, True)
+        # The rates are over the mentees whose outcomes are known: all of them, or (for a
+        # group or the total beside a cohort not yet known) those counted either way.
+        n_known = sum(knowing.get((part, label), 0) for label in labels)
+
+        def base(table: Any) -> Count:
+            if cell(table, key, NOT_YET_KNOWN) == 0:
+                return size
+            yes, no = cell(table, key, True), cell(table, key, False)
+            if isinstance(yes, Suppressed) or isinstance(no, Suppressed):
+                return SUPPRESSED
+            return yes + no
+
         grew, flat = cell(t_growth, key, "grew"), cell(t_growth, key, "flat")
         assessed: Count = (
             SUPPRESSED
@@ -481,9 +581,11 @@ def _program_rows(
         if isinstance(size, Suppressed):
             # Even a zero would tell something about everyone in a small group.
             n_prom = n_moved = grew = assessed = SUPPRESSED
+        if not n_known and not isinstance(size, Suppressed) and size:
+            n_prom = n_moved = None  # not yet known (an empty row stays a 0 of 0)
         my_days = [d for label in labels for d in days.get((part, label), ())]
         median: Figure | None = None
-        if isinstance(n_prom, Suppressed) or policy.is_small(len(my_days)):
+        if n_prom is not None and (isinstance(n_prom, Suppressed) or policy.is_small(len(my_days))):
             median = SUPPRESSED
         elif my_days:
             median = float(statistics.median(my_days))
@@ -507,10 +609,10 @@ def _program_rows(
             group=key if part == GROUPS else None,
             mentees=size,
             promoted=n_prom,
-            promotion_rate=rate(n_prom, size, policy),
+            promotion_rate=None if n_prom is None else rate(n_prom, base(t_prom), policy),
             median_days_to_promotion=median,
             role_changed=n_moved,
-            role_change_rate=rate(n_moved, size, policy),
+            role_change_rate=None if n_moved is None else rate(n_moved, base(t_change), policy),
             students_reached=students_figure,
             reach_via_graph=reach_figure(vkey),
             assessed=assessed,

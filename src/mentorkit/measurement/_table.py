@@ -148,14 +148,23 @@ class ReportTable(Sequence[R], Generic[R]):
         title: What the table shows.
         columns: The field names of the rows, in order.
         policy: The disclosure policy its figures follow.
+        notes: Lines printed under the text and HTML tables (which figures are not yet
+            known, and why).
     """
 
     def __init__(
-        self, rows: Sequence[R], *, row_type: type[R], title: str, policy: DisclosurePolicy
+        self,
+        rows: Sequence[R],
+        *,
+        row_type: type[R],
+        title: str,
+        policy: DisclosurePolicy,
+        notes: Sequence[str] = (),
     ) -> None:
         self._rows = tuple(rows)
         self._type = row_type
         self.title = title
+        self.notes: tuple[str, ...] = tuple(notes)
         self.columns: tuple[str, ...] = tuple(a.name for a in attrs.fields(row_type))  # type: ignore[arg-type]
         self.policy = policy
 
@@ -200,6 +209,7 @@ class ReportTable(Sequence[R], Generic[R]):
             ]
             lines.append("  ".join(cells).rstrip())
         lines.append(f"(* withheld: fewer than {self.policy.min_cell} people, or would reveal one)")
+        lines += self.notes
         return "\n".join(lines)
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
@@ -273,7 +283,10 @@ class ReportTable(Sequence[R], Generic[R]):
             for r in self._rows[:200]
         )
         more = f" (first 200 of {len(self)})" if len(self) > 200 else ""
-        note = f"* withheld: fewer than {self.policy.min_cell} people, or would reveal one"
+        note = "; ".join(
+            [f"* withheld: fewer than {self.policy.min_cell} people, or would reveal one",
+             *self.notes]
+        )  # fmt: skip
         return (
             f"<table><caption>{html.escape(self.title)}{more}</caption><thead><tr>{head}</tr>"
             f"</thead><tbody>{body}</tbody><tfoot><tr><td colspan='{len(self.columns)}'>"

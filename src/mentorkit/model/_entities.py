@@ -415,6 +415,23 @@ class Session(Entity):
     engagement names it in ``engagement_id`` (and the people present in ``participants``;
     none listed means the whole team); ``mentorship_id`` is the coaching mentorship it is
     filed under. An ``on_call`` session (an ad-hoc call) counts as contact, not as dose.
+
+    ``topic`` is what the meeting was about, in the program's words: the dilemma or
+    problem of practice brought, the focus skill worked on. ``protocol`` names the
+    structured protocol the meeting followed ("Consultancy", "What? So What? Now What?");
+    it is indexed, so ``store.find(Session, protocol="Consultancy")`` is one query. Both are
+    optional (``None``: not recorded); a protocol is a non-empty name without surrounding
+    spaces.
+
+    Examples:
+        >>> import datetime as dt
+        >>> s = Session(id="s-1", mentorship_id="ms-1",
+        ...             start=dt.datetime(2023, 9, 5, 16, tzinfo=dt.UTC), minutes=60,
+        ...             activity="problem_of_practice",
+        ...             topic="PLCs stay polite instead of looking at student data",
+        ...             protocol="What? So What? Now What?")
+        >>> s.protocol, s.end.hour
+        ('What? So What? Now What?', 17)
     """
 
     collection: ClassVar[str] = "session"
@@ -435,6 +452,8 @@ class Session(Entity):
         default=(), converter=_activities, validator=c.tuple_of(Activity)
     )
     on_call: bool = attrs.field(default=False, validator=c.flag)
+    topic: str | None = attrs.field(default=None, validator=c.optional_text, repr=False)
+    protocol: str | None = attrs.field(default=None, validator=c.optional_identifier)
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.minutes, float):

@@ -55,7 +55,7 @@ _INDEXES: dict[str, tuple[str, ...]] = {
     "outcome": ("person_id", "kind"),
     "person": ("org_unit_id", "supervisor_id"),
     "reflection": ("person_id", "mentorship_id", "session_id", "written"),
-    "session": ("mentorship_id", "start", "engagement_id"),
+    "session": ("mentorship_id", "start", "engagement_id", "protocol"),
     "survey_result": ("survey_id", "org_unit_id", "cycle", "condition"),
     "survey_response": ("survey_id", "org_unit_id", "cycle"),
     "survey_administration": ("survey_id", "cycle"),

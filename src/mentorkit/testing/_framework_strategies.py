@@ -142,9 +142,9 @@ CASE_ASSOCIATION_TYPES = (
 _CASE_DEFINITIONS = (
     "CFConcepts", "CFSubjects", "CFLicenses", "CFItemTypes", "CFAssociationGroupings",
 )  # fmt: skip
-_STAMPS = st.datetimes(
-    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1)
-).map(lambda d: d.replace(microsecond=0).isoformat() + "+00:00")
+_STAMPS = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1)).map(
+    lambda d: d.replace(microsecond=0).isoformat() + "+00:00"
+)
 
 
 @st.composite
@@ -377,7 +377,13 @@ def _satisfy(draw: st.DrawFn, cycle: CoachingCycle, definition: CycleDefinition)
                 )
                 cycle = cycle.attach(action_plan=plan)
         else:
-            cycle = cycle.record(artefact, draw(_SHORT))
+            dimensions = cycle.dimensions(artefact, definition)
+            one_by_one: bool = draw(st.booleans())
+            if dimensions and one_by_one:  # reviewed dimension by dimension
+                for d in draw(st.lists(st.sampled_from(dimensions), min_size=1, max_size=3)):
+                    cycle = cycle.record(artefact, draw(_SHORT), dimension=d, definition=definition)
+            else:
+                cycle = cycle.record(artefact, draw(_SHORT))
     return cycle
 
 

@@ -241,6 +241,13 @@ def sessions() -> st.SearchStrategy[m.Session]:
         engagement_id=st.none() | ids(),
         activities=st.lists(st.sampled_from(m.Activity), max_size=2).map(tuple),
         on_call=st.booleans(),
+        topic=st.none() | texts(),
+        # An indexed key: a name as people write one (stores refuse control characters
+        # such as NUL in keys).
+        protocol=st.none()
+        | st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=30)
+        .map(str.strip)
+        .filter(bool),
     )
 
 
