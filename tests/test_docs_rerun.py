@@ -87,7 +87,7 @@ def test_the_page_runs_twice_in_the_same_folder(page, tmp_path, monkeypatch):
 def test_the_readme_starts_with_the_two_commands():
     blocks = FENCE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
     assert [text.strip() for _, text in blocks[:2]] == [
-        "pip install . && mentorkit demo --overwrite",
+        'pip install ".[progress]" && mentorkit demo --overwrite',
         'pip install -e ".[test]" && pytest',
     ]
 

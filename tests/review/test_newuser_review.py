@@ -90,12 +90,6 @@ def _readme_blocks():
     return FENCE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17: every README block self-contained; blocks after the first use `mk` "
-    "without importing it (NameError when pasted alone), and the graph block reads "
-    "district.db made by the first block",
-)
 def test_every_readme_block_runs_alone_in_an_empty_folder(tmp_path, monkeypatch):
     blocks = _readme_blocks()
     assert len(blocks) > 1
