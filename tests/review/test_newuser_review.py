@@ -115,12 +115,6 @@ def test_a_json_file_that_is_not_a_store_leaves_nothing_behind(tmp_path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`mentorkit report outcomes` prints an 'adherence rate' column that is always '-' "
-    "(the CLI never passes adherence), while `mentorkit adherence` gives the same cohort's "
-    "rate (over 90% in the demo)",
-)
 def test_report_outcomes_shows_the_adherence_the_adherence_command_reports(folder, monkeypatch,
                                                                           capsys):  # fmt: skip
     import csv

@@ -157,14 +157,24 @@ def _wrote(args: argparse.Namespace) -> None:
 
 def run_outcomes(args: argparse.Namespace) -> int:
     """Print the outcome report."""
+    from mentorkit.graph import MentorshipGraph
     from mentorkit.measurement import report_outcomes
+    from mentorkit.scheduling import adherence
 
     day = None if args.as_of is None else parse_day(args.as_of, "--as-of")
     if args.within_years < 0:
         raise ValidationError("must be >= 0", field="--within-years", value=args.within_years)
     with open_cli_store(args, must_exist=True) as store:
+        # The adherence rate and the reach through the graph, as `mentorkit adherence` and
+        # `mentorkit graph` compute them on the same store (and day).
+        rollup = adherence(store, as_of=day, action_items=False).rollup()
+        kept = {r.cohort_id: (r.met, r.met + r.short) for r in rollup}
+        graph = MentorshipGraph.from_store(store)
+        if day is not None:
+            graph = graph.as_of(day)
         table = report_outcomes(store, program_id=args.program, policy=_policy(args), by=args.by,
-                                as_of=day, within_years=args.within_years)  # fmt: skip
+                                graph=graph, adherence=kept, as_of=day,
+                                within_years=args.within_years)  # fmt: skip
     _write_csv(args, table)
     print(table.to_text())
     _wrote(args)
