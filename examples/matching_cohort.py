@@ -33,7 +33,7 @@ mentees, mentors = cohort_profiles(
     enrollments=district.enrollments,
     assessments=district.assessments,
     framework=framework,
-    capacity=2,
+    capacity=2,  # for mentors whose enrolment records no capacity (here every one does: 3)
 )
 people = {p.id: p for p in district.people}
 
