@@ -1,4 +1,4 @@
-"""Match a fellowship cohort: eligibility, three strategies side by side, reasons, fairness.
+"""Match a fellowship cohort: eligibility, strategies side by side, reasons, fairness, capacity.
 
 People, enrolments (with the mentees' focus competencies) and assessments (the mentors'
 strengths) come from the synthetic district; the activities each side prefers or offers
@@ -33,7 +33,7 @@ mentees, mentors = cohort_profiles(
     enrollments=district.enrollments,
     assessments=district.assessments,
     framework=framework,
-    capacity=2,
+    capacity=2,  # for mentors whose enrolment records no capacity (here every one does: 3)
 )
 people = {p.id: p for p in district.people}
 
@@ -90,3 +90,22 @@ units = {m.person_id: m.org_unit_id for m in mentees}
 demographics = {p.id: p.demographics for p in district.people}
 audit = fairness_audit(best, units, demographics=demographics, by=["gender"])
 print("\n" + audit.to_text())
+
+# 6. A mentor who takes nobody this year: record it on their enrolment (capacity 0, where
+#    the district recorded 3), and every strategy keeps to it.
+on_leave = mentors[0].person_id
+enrollments = [
+    attrs.evolve(e, capacity=0)
+    if e.person_id == on_leave and e.cohort_id == cohort and e.role != "mentee"
+    else e
+    for e in district.enrollments
+]
+mentees, mentors = cohort_profiles(
+    cohort, people=district.people, enrollments=enrollments,
+    assessments=district.assessments, framework=framework,
+)  # fmt: skip
+problem = MatchingProblem.from_profiles(mentees, mentors)
+for strategy in ("greedy", "stable", "optimal"):
+    result = match(problem, strategy=strategy)
+    taken = sum(p.mentor_id == on_leave for p in result.pairs)
+    print(f"{result.summary()}; {on_leave} takes {taken}")

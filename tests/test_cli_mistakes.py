@@ -123,24 +123,58 @@ def test_the_default_capacity_gives_every_mentee_a_place_and_no_more(mentees, me
         assert places == 1 or (places - 1) * mentors < mentees
 
 
-def test_match_by_default_gives_every_mentee_of_the_cohort_a_place(folder, monkeypatch, capsys):
+def test_match_by_default_uses_the_mentors_recorded_capacities(folder, monkeypatch, capsys):
     monkeypatch.chdir(folder)
     with mk.open_store("sqlite:///mentorkit.db") as store:
         enrolled = store.find(mk.Enrollment, cohort_id="coh-fellows-2022")
     mentees = sum(e.role is mk.Role.MENTEE for e in enrolled)
+    recorded: dict[str, int] = {}
+    for e in enrolled:
+        if e.role is not mk.Role.MENTEE and e.capacity is not None:
+            recorded.setdefault(e.person_id, e.capacity)
+    mentors = len({e.person_id for e in enrolled if e.role is not mk.Role.MENTEE})
+    assert len(recorded) == mentors  # the demo records every mentor's capacity
+    places = sum(recorded.values())
+    assert main(["match", "--store", "sqlite:///mentorkit.db", "--cohort", "coh-fellows-2022",
+                 "--brief"]) == 0  # fmt: skip
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == (f"capacity from the mentors' records: {places} places ({mentees} mentees, "
+                      f"{mentors} mentors; --capacity N to change)")  # fmt: skip
+    assert f"{mentees} pairs, 0 unmatched" in out[0]
+    assert main(["match", "--store", "sqlite:///mentorkit.db", "--cohort", "coh-fellows-2022",
+                 "--capacity", "1", "--brief"]) == 0  # fmt: skip
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == f"capacity 1 per mentor (--capacity, over the records of {mentors})"
+    assert f"{mentors} pairs, {mentees - mentors} unmatched" in out[0]
+
+
+def test_match_without_records_gives_every_mentee_of_the_cohort_a_place(
+    tmp_path, monkeypatch, capsys
+):
+    import attrs
+
+    from mentorkit import synthetic
+
+    monkeypatch.chdir(tmp_path)
+    district = synthetic.district(seed=5, staff=200, years=2)
+    entities = [attrs.evolve(e, capacity=None) if isinstance(e, mk.Enrollment) else e
+                for e in district.entities()]  # fmt: skip
+    with mk.open_store("sqlite:///d.db") as store:
+        store.put_many(entities)
+    enrolled = [e for e in district.enrollments if e.cohort_id == "coh-fellows-2022"]
+    mentees = sum(e.role is mk.Role.MENTEE for e in enrolled)
     mentors = len({e.person_id for e in enrolled if e.role is not mk.Role.MENTEE})
     expected = -(-mentees // mentors)
-    assert main(["match", "--store", "sqlite:///mentorkit.db", "--cohort", "coh-fellows-2022",
+    assert main(["match", "--store", "sqlite:///d.db", "--cohort", "coh-fellows-2022",
                  "--brief"]) == 0  # fmt: skip
     out = capsys.readouterr().out.splitlines()
     assert out[1] == (f"capacity {expected} per mentor ({mentees} mentees, {mentors} mentors; "
                       "--capacity N to change)")  # fmt: skip
     assert f"{mentees} pairs, 0 unmatched" in out[0]
-    assert main(["match", "--store", "sqlite:///mentorkit.db", "--cohort", "coh-fellows-2022",
+    assert main(["match", "--store", "sqlite:///d.db", "--cohort", "coh-fellows-2022",
                  "--capacity", "1", "--brief"]) == 0  # fmt: skip
     out = capsys.readouterr().out.splitlines()
     assert out[1] == "capacity 1 per mentor"
-    assert f"{mentors} pairs, {mentees - mentors} unmatched" in out[0]
 
 
 def test_match_leaves_out_people_who_only_applied(tmp_path, monkeypatch, capsys):

@@ -1,6 +1,7 @@
 """Adversarial review of #17's `mentorkit match` default: capacity from the mentors' records.
 
-Fails on main at the time of the review (strict xfail): the lead removes the mark with the fix.
+Failed on main at the time of the review (strict xfail); the marks went with the fix
+(``Enrollment.capacity``, the ``--capacity`` bound, the ``MentorProfile.capacity`` bound).
 """
 
 import attrs
@@ -9,13 +10,6 @@ import pytest
 import mentorkit as mk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#17 asks for capacity from the mentors' records; no entity records how many "
-    "mentees a mentor takes (cli._match.cohort_capacity: 'mentorkit keeps no capacity per "
-    "mentor'), so `match` gives every mentor ceil(mentees / mentors), including one who "
-    "can take none",
-)
 def test_a_mentor_record_holds_a_capacity():
     fields = [*attrs.fields_dict(mk.Enrollment), *attrs.fields_dict(mk.Person)]
     assert any("capacity" in name for name in fields)
@@ -50,12 +44,6 @@ def _cohort_store(path):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--capacity is checked for >= 0 only: with --store a value beyond int64 reaches "
-    "np.asarray(..., dtype=np.int64) in the matchers and ends in an OverflowError traceback "
-    "(with --scores, from_matrix refuses it in one line)",
-)
 @pytest.mark.parametrize("strategy", ["stable", "greedy", "optimal"])
 def test_a_huge_capacity_with_store_is_one_line(tmp_path, monkeypatch, capsys, strategy):
     from mentorkit.cli import main
@@ -70,11 +58,6 @@ def test_a_huge_capacity_with_store_is_one_line(tmp_path, monkeypatch, capsys, s
     assert "--capacity" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MentorProfile accepts any capacity (from_matrix stops at 2**31 - 1): match() of "
-    "a problem built from profiles raises a raw OverflowError for a capacity beyond int64",
-)
 def test_a_mentor_profile_capacity_beyond_int64_is_a_validation_error():
     from mentorkit.matching import MatchingProblem, MenteeProfile, MentorProfile, match
 

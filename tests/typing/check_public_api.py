@@ -3,9 +3,12 @@
 import datetime as dt
 from typing import assert_type
 
+from hypothesis.strategies import SearchStrategy
+
 import mentorkit as mk
 from mentorkit import serialization, synthetic
 from mentorkit.measurement import DisclosurePolicy
+from mentorkit.testing import strategies
 
 person = mk.Person(id="p", name="Ana")
 assert_type(mk.from_json(mk.to_json(person), mk.Person), mk.Person)
@@ -25,3 +28,6 @@ assert_type(line.message, str)
 award = mk.Award(id="aw", person_id="p", cohort_id="c", name="Lead", date=dt.date(2025, 1, 1))
 assert_type(award.event_id, str | None)
 assert_type(award.date, dt.date)
+mentor = mk.Enrollment(id="e", person_id="p", cohort_id="c", role=mk.Role.MENTOR, capacity=2)
+assert_type(mentor.capacity, int | None)
+assert_type(strategies.capacities(), SearchStrategy[int])

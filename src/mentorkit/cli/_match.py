@@ -13,8 +13,15 @@ import attrs
 
 from mentorkit.cli._store import default_store
 from mentorkit.errors import ValidationError
-from mentorkit.matching import MatchingProblem, MatchResult, cohort_profiles, match
+from mentorkit.matching import (
+    MatchingProblem,
+    MatchResult,
+    MentorProfile,
+    cohort_profiles,
+    match,
+)
 from mentorkit.model import EnrollmentStatus
+from mentorkit.model._checks import MAX_CAPACITY
 
 _EPILOG = """\
 CSV layout: a header row whose first cell is anything (e.g. "mentee") and whose other cells
@@ -62,8 +69,10 @@ def add_parser(sub: Any) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="mentees per mentor. Default with --store: enough places for the whole cohort, "
-        "the cohort's mentees divided by its mentors, rounded up (31 mentees, 18 mentors: 2); "
+        help="mentees per mentor, for every mentor (over any capacity the mentors' "
+        "enrolments record). Default with --store: each mentor's recorded capacity, and for "
+        "mentors without one an even share of the mentees the records leave without a "
+        "place, rounded up, at least 1 (no records, 31 mentees, 18 mentors: 2 each); "
         "with --scores: 1",
     )
     parser.add_argument(
@@ -99,6 +108,12 @@ def run(args: argparse.Namespace) -> int:
     """Build the problem, match it, print the result."""
     if args.capacity is not None and args.capacity < 0:
         raise ValidationError("must be >= 0", field="--capacity", value=args.capacity)
+    if args.capacity is not None and args.capacity > MAX_CAPACITY:
+        raise ValidationError(
+            f"must be at most {MAX_CAPACITY:,} (the most the matchers count)",
+            field="--capacity",
+            value=args.capacity,
+        )
     names: dict[str, str] = {}
     if args.scores is None:
         if not args.cohort:
@@ -133,9 +148,10 @@ def run(args: argparse.Namespace) -> int:
 def cohort_capacity(mentees: int, mentors: int) -> int:
     """Mentees per mentor that gives a cohort a place for every mentee: ``ceil(mentees/mentors)``.
 
-    mentorkit keeps no capacity per mentor, so a cohort's default is the smallest even
-    load that could match everyone (at least 1); matching rules that forbid pairs may
-    still leave someone unmatched, and ``--capacity`` overrides it.
+    The default for mentors whose enrolment records no capacity: the smallest even load
+    that could match everyone the records leave without a place (at least 1); matching
+    rules that forbid pairs may still leave someone unmatched, and ``--capacity``
+    overrides it.
     """
     return max(1, -(-mentees // mentors)) if mentors else 1
 
@@ -186,20 +202,46 @@ def _from_store(
         enrollments=enrollments,
         assessments=assessments,
         framework=framework,
-        capacity=1 if capacity is None else capacity,
         statuses=statuses,
     )
-    if capacity is None:  # the cohort's own: a place for every mentee it matches
-        capacity = cohort_capacity(len(mentees), len(mentors))
-        mentors = [attrs.evolve(m, capacity=capacity) for m in mentors]
-        places = (
-            f"capacity {capacity} per mentor ({len(mentees)} mentees, {len(mentors)} mentors; "
-            "--capacity N to change)"
-        )
-    else:
-        places = f"capacity {capacity} per mentor"
+    # The mentors whose counted enrolments record a capacity (cohort_profiles used it).
+    _, on_record = cohort_profiles(
+        cohort.id,
+        people=people,
+        enrollments=[e for e in enrollments if e.capacity is not None],
+        statuses=statuses,
+    )
+    recorded = {m.person_id: m.capacity for m in on_record}
+    mentors, places = _places(len(mentees), mentors, recorded, capacity)
     problem = MatchingProblem.from_profiles(mentees, mentors)
     return problem, {p.id: p.name for p in people}, places
+
+
+def _places(
+    mentees: int, mentors: list[MentorProfile], recorded: dict[str, int], capacity: int | None
+) -> tuple[list[MentorProfile], str]:
+    """The mentors with the capacity the command uses, and the line that says which."""
+    if capacity is not None:  # --capacity: the same for everyone, records or not
+        note = f" (--capacity, over the records of {len(recorded)})" if recorded else ""
+        return [attrs.evolve(m, capacity=capacity) for m in mentors], (
+            f"capacity {capacity} per mentor{note}"
+        )
+    others = [m for m in mentors if m.person_id not in recorded]
+    # The rest share evenly the mentees the records leave without a place.
+    left = max(0, mentees - sum(recorded.values()))
+    even = cohort_capacity(left, len(others))
+    mentors = [m if m.person_id in recorded else attrs.evolve(m, capacity=even) for m in mentors]
+    counts = f"{mentees} mentees, {len(mentors)} mentors; --capacity N to change"
+    if not recorded:
+        return mentors, f"capacity {even} per mentor ({counts})"
+    total = f"{sum(recorded.values()):,} places"
+    if not others:
+        return mentors, f"capacity from the mentors' records: {total} ({counts})"
+    line = (
+        f"capacity from the mentors' records for {len(recorded)} ({total}), "
+        f"{even} each for the {len(others)} without one"
+    )
+    return mentors, f"{line} ({counts})"
 
 
 def _read_matrix(path: Path) -> tuple[list[str], list[str], list[list[float | None]]]:

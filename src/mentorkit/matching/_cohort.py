@@ -56,13 +56,20 @@ def cohort_profiles(
     several times in one role gets one profile. Org unit and supervisor come from the
     person.
 
+    A mentor's capacity is the one on their enrolment record
+    ([`Enrollment.capacity`][mentorkit.model.Enrollment]) when it holds one (the first of
+    their counted enrolments that does); ``capacity`` is only for mentors without a
+    record. To override the records too, change the profiles:
+    ``[attrs.evolve(m, capacity=n) for m in mentors]``.
+
     Args:
         cohort_id: The cohort.
         people: People (at least everyone enrolled in the cohort).
         enrollments: Enrolments (others' cohorts are skipped).
         assessments: Assessments giving the mentors' strengths (needs ``framework``).
         framework: The framework whose scale ranks the levels.
-        capacity: Mentees per mentor: one number, or mentor id -> number (default 1).
+        capacity: Mentees per mentor without a recorded capacity: one number, or mentor
+            id -> number (default 1).
         as_of: Only assessments on or before this day.
         statuses: The enrolment statuses that count (default selected and active);
             ``None`` for every enrolment that is not withdrawn or not selected.
@@ -75,14 +82,32 @@ def cohort_profiles(
         ValidationError: ``statuses`` names an unknown status.
 
     Examples:
-        >>> from mentorkit import synthetic
-        >>> d = synthetic.district(seed=7)
+        >>> from mentorkit import Enrollment, Person
+        >>> people = [Person(id=i, name=i) for i in ("ana", "kim", "lee")]
+        >>> enrollments = [
+        ...     Enrollment(id="e1", person_id="ana", cohort_id="c", role="mentee",
+        ...                status="selected"),
+        ...     Enrollment(id="e2", person_id="kim", cohort_id="c", role="mentor",
+        ...                status="selected", capacity=3),
+        ...     Enrollment(id="e3", person_id="lee", cohort_id="c", role="mentor",
+        ...                status="selected"),
+        ... ]
         >>> mentees, mentors = cohort_profiles(
-        ...     "coh-fellows-2023", people=d.people, enrollments=d.enrollments, capacity=2)
-        >>> len(mentees), len(mentors), mentors[0].capacity
-        (31, 18, 2)
+        ...     "c", people=people, enrollments=enrollments, capacity=1)
+        >>> [(m.person_id, m.capacity) for m in mentors]
+        [('kim', 3), ('lee', 1)]
     """
     wanted = _statuses(statuses)
+    enrollments = list(enrollments)  # read twice: the records first, then the profiles
+    recorded: dict[str, int] = {}
+    for enrollment in enrollments:
+        if (
+            enrollment.capacity is not None
+            and enrollment.cohort_id == cohort_id
+            and enrollment.status in wanted
+            and enrollment.role is not Role.MENTEE
+        ):
+            recorded.setdefault(enrollment.person_id, enrollment.capacity)
     by_id = {p.id: p for p in people}
     ratings: dict[str, list[Assessment]] = {}  # one pass over the assessments, by person
     for rating in assessments:
@@ -117,7 +142,12 @@ def cohort_profiles(
                 if framework is not None
                 else {}
             )
-            places = capacity if isinstance(capacity, int) else capacity.get(person.id, 1)
+            if person.id in recorded:
+                places = recorded[person.id]
+            elif isinstance(capacity, int):
+                places = capacity
+            else:
+                places = capacity.get(person.id, 1)
             mentors.append(
                 MentorProfile(
                     person_id=person.id,

@@ -540,8 +540,10 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 
 
 def _capacity_value(_inst: object, _attr: object, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError("must be a whole number >= 0", field="capacity", value=value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CAPACITY:
+        raise ValidationError(
+            f"must be a whole number from 0 to {MAX_CAPACITY:,}", field="capacity", value=value
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -581,7 +583,7 @@ class MentorProfile:
     Attributes:
         person_id: The mentor.
         strengths: Competency code -> ordinal level (0 = lowest rank of the scale).
-        capacity: How many mentees they take.
+        capacity: How many mentees they take (0 to 2,147,483,647, what the solvers count).
         activities: Activities they offer.
         org_unit_id: Where they work.
         supervisor_id: Who they report to.
@@ -873,8 +875,9 @@ def _groups(groups: Sequence[str | None] | None, size: int) -> tuple[str | None,
     return tuple(groups)
 
 
-#: The largest capacity of one mentor (solvers count places in 64-bit integers).
-MAX_CAPACITY = 2**31 - 1
+#: The largest capacity of one mentor (solvers count places in 64-bit integers); the bound
+#: `Enrollment.capacity` shares.
+MAX_CAPACITY = c.MAX_CAPACITY
 
 
 def _capacities(capacity: int | Sequence[int], size: int) -> tuple[int, ...]:

@@ -100,6 +100,19 @@ def version_number(_inst: object, attribute: attrs.Attribute[Any], value: object
         )
 
 
+#: The most mentees one mentor can take (matching solvers count places in 64-bit integers,
+#: and a sum over many mentors must still fit).
+MAX_CAPACITY = 2**31 - 1
+
+
+def optional_capacity(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require ``None`` or a whole number of mentees from 0 to `MAX_CAPACITY` (not a bool)."""
+    if value is not None and (type(value) is not int or not 0 <= value <= MAX_CAPACITY):
+        raise ValidationError(
+            f"must be a whole number from 0 to {MAX_CAPACITY:,}", field=attribute.name, value=value
+        )
+
+
 def aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Require a timezone-aware `datetime.datetime`."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:

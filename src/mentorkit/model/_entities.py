@@ -286,7 +286,22 @@ class Enrollment(Entity):
     ``focus_competencies`` are the competency codes a mentee chose to grow, most important
     first. ``applied`` is the day the application came in, ``agreement_signed`` the day the
     participant signed the program's agreement (a memorandum of understanding).
-    """
+
+    ``capacity`` is how many mentees a mentor (or coach) takes in this cohort, if they said;
+    matching uses it before any default ([cohort_profiles][mentorkit.matching.cohort_profiles],
+    ``mentorkit match``). ``None`` (the default, and what enrolments stored before the field
+    existed read as) means not recorded; ``0`` means they take nobody this time. A mentee
+    enrolment takes no capacity: one is refused.
+
+    Examples:
+        >>> Enrollment(id="e-1", person_id="p-1", cohort_id="c-1", role="mentor",
+        ...            status="selected", capacity=2).capacity
+        2
+        >>> Enrollment(id="e-2", person_id="p-2", cohort_id="c-1", role="mentee", capacity=1)
+        Traceback (most recent call last):
+        ...
+        mentorkit.errors.ValidationError: capacity: is for mentor and coach enrolments, not a mentee's (got 1)
+    """  # noqa: E501
 
     collection: ClassVar[str] = "enrollment"
 
@@ -303,6 +318,15 @@ class Enrollment(Entity):
     )
     applied: dt.date | None = attrs.field(default=None, validator=c.optional_date)
     agreement_signed: dt.date | None = attrs.field(default=None, validator=c.optional_date)
+    capacity: int | None = attrs.field(default=None, validator=c.optional_capacity)
+
+    def __attrs_post_init__(self) -> None:
+        if self.capacity is not None and self.role is Role.MENTEE:
+            raise ValidationError(
+                "is for mentor and coach enrolments, not a mentee's",
+                field="capacity",
+                value=self.capacity,
+            )
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,7 @@ from mentorkit.frameworks import Assessment, Rater, load_framework
 from mentorkit.measurement import DisclosurePolicy, Suppressed, crosstab
 from mentorkit.measurement._figures import rate
 from mentorkit.measurement._table import cell_text
+from mentorkit.model._checks import MAX_CAPACITY
 from mentorkit.scheduling import (
     NEXTGEN_COMMITMENTS,
     NEXTGEN_MILESTONES,
@@ -228,7 +229,8 @@ def district(
         first_year: The school year the first cohort starts (in August).
         mentee_share: Share of staff who are mentees in a given year.
         pay_it_forward: Chance that a mentee of last year mentors this year.
-        mentor_capacity: Most mentees one mentor takes in a year.
+        mentor_capacity: Most mentees one mentor takes in a year, recorded on their
+            enrolments (``Enrollment.capacity``), where matching reads it.
         sessions_per_mentorship: Monthly sessions planned per mentorship (0 for none, to
             stay light); a cancelled one is often made up the week after.
         session_minutes: Length of each session.
@@ -246,6 +248,7 @@ def district(
     _whole(staff, "staff", 10, 10**7)
     _whole(first_year, "first_year", dt.MINYEAR, dt.MAXYEAR - 1)
     _whole(years, "years", 1, dt.MAXYEAR - 1 - first_year)
+    _whole(mentor_capacity, "mentor_capacity", 0, MAX_CAPACITY)
     if not isinstance(mentee_share, int | float) or not 0 < mentee_share <= 1:
         raise ValidationError("must be in (0, 1]", field="mentee_share", value=mentee_share)
     rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not secrets
@@ -455,7 +458,7 @@ class _Generator:
                 role = m.Role.COACH if program == "prog-coaching" else m.Role.MENTOR
                 self.enrollments.append(m.Enrollment(
                     id=f"enr-{n:07d}-m", person_id=mentor, cohort_id=cohort.id, role=role,
-                    status=status))  # fmt: skip
+                    status=status, capacity=capacity))  # fmt: skip
                 start = cohort.start + dt.timedelta(days=rng.randrange(14, 60))
                 self.mentorships.append(m.Mentorship(
                     id=f"ms-{n:07d}", mentor_id=mentor, mentee_id=mentee, start=start,

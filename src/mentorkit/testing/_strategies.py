@@ -8,6 +8,7 @@ from typing import TypeVar
 from hypothesis import strategies as st
 
 from mentorkit import model as m
+from mentorkit.model._checks import MAX_CAPACITY
 
 E = TypeVar("E", bound=m.Entity)
 
@@ -147,18 +148,29 @@ def cohorts(draw: st.DrawFn) -> m.Cohort:
     )
 
 
+def capacities() -> st.SearchStrategy[int]:
+    """Valid mentor capacities: 0 to the bound the matchers take, small ones most often."""
+    return st.integers(0, 3) | st.integers(0, MAX_CAPACITY)
+
+
 def enrollments() -> st.SearchStrategy[m.Enrollment]:
-    """Generated [`Enrollment`][mentorkit.model.Enrollment] entities."""
-    return st.builds(
-        m.Enrollment,
-        id=ids(),
-        person_id=ids(),
-        cohort_id=ids(),
-        role=st.sampled_from(m.Role),
-        status=st.sampled_from(m.EnrollmentStatus),
-        focus_competencies=st.lists(ids(), max_size=3).map(tuple),
-        applied=st.none() | dates(),
-        agreement_signed=st.none() | dates(),
+    """Generated [`Enrollment`][mentorkit.model.Enrollment] entities.
+
+    Mentor and coach enrolments carry a ``capacity`` or ``None``; mentee ones never do.
+    """
+    return st.sampled_from(m.Role).flatmap(
+        lambda role: st.builds(
+            m.Enrollment,
+            id=ids(),
+            person_id=ids(),
+            cohort_id=ids(),
+            role=st.just(role),
+            status=st.sampled_from(m.EnrollmentStatus),
+            focus_competencies=st.lists(ids(), max_size=3).map(tuple),
+            applied=st.none() | dates(),
+            agreement_signed=st.none() | dates(),
+            capacity=st.none() if role is m.Role.MENTEE else st.none() | capacities(),
+        )
     )
 
 
