@@ -3,6 +3,7 @@ import datetime as dt
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from mentorkit import Goal, from_json, to_json
 from mentorkit.cycles import SmartieCriterion, check_smartie
@@ -124,3 +125,22 @@ def test_removing_any_smartie_field_breaks_a_criterion(goal):
         assert not check_smartie(attrs.evolve(goal, **{field: None})).met
     for field in ("supports", "stakeholders"):
         assert not check_smartie(attrs.evolve(goal, **{field: ()})).met
+
+
+@given(
+    goal=smartie_goals(),
+    years=st.integers(min_value=1, max_value=100),
+    start=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
+)
+def test_max_years_counts_calendar_years_to_the_day(goal, years, start):
+    from dateutil.relativedelta import relativedelta
+
+    from mentorkit.cycles import SmartieRules
+
+    rules = SmartieRules(max_years=years)
+    last = start + relativedelta(years=years)  # 29 February -> 28 February
+    assert rules.latest_deadline(start) == last
+    on_time = attrs.evolve(goal, start=start, deadline=last)
+    assert check_smartie(on_time, rules=rules)["realistic"].met
+    late = attrs.evolve(goal, start=start, deadline=last + dt.timedelta(days=1))
+    assert not check_smartie(late, rules=rules)["realistic"].met

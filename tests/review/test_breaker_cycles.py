@@ -81,11 +81,6 @@ def test_a_round_cannot_end_before_the_cycle_started():
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a year is counted as 366 days, so the slack grows with the horizon: "
-    "max_years=6 accepts 6 years and 4 days, max_years=100 accepts 100 years and 75 days",
-)
 @pytest.mark.parametrize(
     ("years", "start", "deadline"),
     [

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from enum import StrEnum
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from mentorkit.errors import ValidationError
 from mentorkit.model import Goal
 
-_DAYS_PER_YEAR = 366  # a year is counted long, so a leap day never fails a goal
+#: The days of a year on average (the Gregorian calendar's), for a fraction of a year.
+_DAYS_PER_YEAR = 365.2425
 
 
 def _check_years(_inst: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -27,7 +29,9 @@ class SmartieRules:
 
     Attributes:
         max_years: The longest window from ``start`` to ``deadline`` that counts as
-            realistic, in years of 366 days (default 3). A six-year district target, such as
+            realistic, in calendar years (default 3): a goal started on 1 September 2018 may
+            end on 1 September 2021 at the latest (a fraction of a year counts its share of
+            365.2425 days). A six-year district target, such as
             "150 leaders supported from 2018 to 2024", needs ``SmartieRules(max_years=6)``.
 
     A coaching cycle definition carries its rules (``smartie`` in its TOML or JSON file), so
@@ -46,10 +50,22 @@ class SmartieRules:
 
     max_years: float = attrs.field(default=3.0, validator=_check_years)
 
-    @property
-    def max_window(self) -> dt.timedelta:
-        """The longest realistic window as a duration (``max_years`` x 366 days)."""
-        return dt.timedelta(days=round(self.max_years * _DAYS_PER_YEAR))
+    def latest_deadline(self, start: dt.date) -> dt.date:
+        """The latest realistic deadline of a goal started on ``start``.
+
+        ``max_years`` whole calendar years later (29 February to 28 February in a year
+        without one), plus the fraction of a year as its share of 365.2425 days.
+
+        Examples:
+            >>> import datetime as dt
+            >>> SmartieRules(max_years=6).latest_deadline(dt.date(2018, 9, 1))
+            datetime.date(2024, 9, 1)
+            >>> SmartieRules(max_years=1).latest_deadline(dt.date(2024, 2, 29))
+            datetime.date(2025, 2, 28)
+        """
+        whole = int(self.max_years)
+        extra = dt.timedelta(days=round((self.max_years - whole) * _DAYS_PER_YEAR))
+        return start + relativedelta(years=whole) + extra
 
 
 class SmartieCriterion(StrEnum):
@@ -206,7 +222,7 @@ def check_smartie(goal: Goal, *, rules: SmartieRules | None = None) -> SmartieRe
     if goal.start is not None and goal.deadline is not None:
         if goal.deadline <= goal.start:
             reasons[c.REALISTIC].append("the deadline is not after the start date")
-        elif goal.deadline - goal.start > rules.max_window:
+        elif goal.deadline > rules.latest_deadline(goal.start):
             years = f"{rules.max_years:g} year{'' if rules.max_years == 1 else 's'}"
             reasons[c.REALISTIC].append(f"more than {years} from start to deadline")
     group = _named(goal.student_group)
