@@ -137,6 +137,10 @@ def test_a_round_begins_at_every_move_back_and_no_round_is_ever_rewritten(walk):
         if back:  # the walk records the phase's evidence between the two states
             assert before.evidence.keys() <= after.past_rounds[-1].evidence.keys()
             assert after.evidence == {}
+            # The round keeps the goal and plan it worked to, whatever comes after.
+            assert after.past_rounds[-1].goal == after.goal
+            assert after.past_rounds[-1].action_plan == after.action_plan
+            assert after.past_rounds[-1].ended == move.at
         else:
             assert before.evidence.keys() <= after.evidence.keys()
     last = states[-1]
@@ -163,11 +167,16 @@ def test_a_six_year_goal_is_realistic_only_under_rules_that_allow_it():
 
 
 @given(days=st.integers(1, 40 * 366), years=st.integers(1, 40) | st.floats(0.1, 40))
-def test_realistic_means_a_window_no_longer_than_max_years_of_366_days(days, years):
+def test_realistic_means_a_window_no_longer_than_max_years_in_calendar_years(days, years):
+    from dateutil.relativedelta import relativedelta
+
     goal = attrs.evolve(SMARTIE, deadline=SMARTIE.start + dt.timedelta(days=days))
     rules = SmartieRules(max_years=years)
     realistic = check_smartie(goal, rules=rules)["realistic"].met
-    assert realistic == (days <= round(years * 366))
+    whole = int(years)
+    last = (SMARTIE.start + relativedelta(years=whole)
+            + dt.timedelta(days=round((years - whole) * 365.2425)))  # fmt: skip
+    assert realistic == (goal.deadline <= last)
 
 
 @pytest.mark.parametrize("value", [0, -1, 101, float("nan"), float("inf"), True, "6", None])

@@ -40,12 +40,6 @@ PLAN = ActionPlan(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only recorded evidence is kept per round: after recalibrating back to "
-    "goal-setting, attach() of the revised goal and plan replaces round 1's, and nothing "
-    "in past_rounds says which goal and plan round 1 was judged against",
-)
 def test_round_one_goal_and_plan_survive_a_recalibration_to_goal_setting():
     cycle = ECL.start(id="cc-1", person_id="p-1", coach_id="p-9", started=T0)
     cycle = cycle.record("data_review", "deck").advance("goal_setting", at=T0 + DAY)
@@ -64,11 +58,6 @@ def test_round_one_goal_and_plan_survive_a_recalibration_to_goal_setting():
     assert "ap-round-1" in past
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="past_rounds is checked for numbering only: a round that ended before the cycle "
-    "started, with no move back in the history, is accepted (from a document too)",
-)
 def test_a_round_cannot_end_before_the_cycle_started():
     with pytest.raises(ValidationError):
         CoachingCycle(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -71,6 +71,16 @@ def _check_by_dimension(_inst: object, attribute: attrs.Attribute[object], value
         )
 
 
+
+def _optional(kind: type) -> Any:
+    """A validator: ``None`` or an instance of ``kind``, else a ValidationError naming it."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            raise ValidationError(f"must be a {kind.__name__}", field=attribute.name, value=value)
+
+    return check
+
 @attrs.frozen(kw_only=True)
 class EvidenceRound:
     """The evidence a cycle recorded in one round, kept when the cycle loops back.
@@ -86,6 +96,9 @@ class EvidenceRound:
         by_dimension: The artefacts recorded dimension by dimension in that round: artefact
             -> review dimension -> reference (see
             [`CoachingCycle.record`][mentorkit.cycles.CoachingCycle.record]).
+        goal: The goal the round worked to (the cycle's goal when it looped back); a
+            revised goal attached in the next round does not change it.
+        action_plan: The action plan the round followed, kept the same way.
     """
 
     number: int = attrs.field(validator=c.non_negative)
@@ -97,6 +110,10 @@ class EvidenceRound:
         factory=dict, converter=_by_dimension, validator=_check_by_dimension, hash=False,
         repr=False,
     )  # fmt: skip
+    goal: Goal | None = attrs.field(default=None, validator=_optional(Goal), repr=False)
+    action_plan: ActionPlan | None = attrs.field(
+        default=None, validator=_optional(ActionPlan), repr=False
+    )
 
 
 def _history(value: tuple[PhaseChange, ...] | list[PhaseChange]) -> tuple[PhaseChange, ...]:
@@ -228,6 +245,21 @@ class CoachingCycle(Entity):
                     f"must be round {i} (rounds count from 1, in order)",
                     field=f"past_rounds[{i - 1}].number",
                     value=past.number,
+                )
+            # A round ends with a move back: a move of the history, at that moment, after
+            # the cycle started and after the round before ended.
+            if not any(change.at == past.ended for change in self.history):
+                raise ValidationError(
+                    "must be the moment of a move in the history (a round ends when the "
+                    "cycle moves back)",
+                    field=f"past_rounds[{i - 1}].ended",
+                    value=past.ended,
+                )
+            if i > 1 and past.ended < self.past_rounds[i - 2].ended:
+                raise ValidationError(
+                    "must not be before the round before it ended",
+                    field=f"past_rounds[{i - 1}].ended",
+                    value=past.ended,
                 )
         if self.history and self.history[-1].target != self.phase:
             raise ValidationError(
@@ -514,8 +546,9 @@ class CoachingCycle(Entity):
         if cycle.phase(to).ordinal > cycle.phase(self.phase).ordinal:
             return attrs.evolve(self, phase=to, history=(*self.history, change))
         ended = EvidenceRound(
-            number=self.round, evidence=self.evidence, ended=when, by_dimension=self.by_dimension
-        )
+            number=self.round, evidence=self.evidence, ended=when,
+            by_dimension=self.by_dimension, goal=self.goal, action_plan=self.action_plan,
+        )  # fmt: skip
         return attrs.evolve(
             self,
             phase=to,
