@@ -8,6 +8,11 @@ from mentorkit.frameworks.case import export_package, import_package
 
 # The data sits beside the script, so a copy of examples/ runs anywhere.
 CASE_DATA = Path(__file__).resolve().parent / "data" / "case"
+if not CASE_DATA.is_dir():
+    raise SystemExit(
+        f"this example reads the CASE files in {CASE_DATA}: copy examples/ with its data/ "
+        "folder, not the script alone"
+    )
 
 # 1. A built-in framework out to CASE and back.
 framework = load_framework("leader-growth")
