@@ -20,7 +20,7 @@ def test_matching_a_csv_prints_pairs_reasons_and_how_to_rerun(tmp_path, capsys):
     assert "rerun with: --strategy optimal --seed 4" in out
     assert "  ana -> kim  (score 0.9)" in out
     assert "      - mentee's 2nd choice of 2 allowed mentors" in out
-    assert "  ben: mentors_full: all 1 allowed mentors were full" in out
+    assert "  ben: mentors_full: the one allowed mentor was full" in out
 
 
 def test_mentor_scores_and_capacity_change_the_stable_answer(tmp_path, capsys):

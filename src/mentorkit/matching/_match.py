@@ -49,7 +49,7 @@ def match(
         ana -> kim 0.9
         ben -> lee 0.7
         >>> print(r.explain("cy"))
-        cy: unmatched (mentors_full): all 1 allowed mentors were full
+        cy: unmatched (mentors_full): the one allowed mentor was full
     """
     from mentorkit.matching._problem import MatchingProblem
 

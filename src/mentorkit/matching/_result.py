@@ -108,7 +108,7 @@ class MatchResult:
         >>> [(x.mentee_id, x.mentor_id) for x in r.pairs], r.total_score
         ([('a', 'x')], 2.0)
         >>> print(r.explain("b"))
-        b: unmatched (mentors_full): all 1 allowed mentors were full
+        b: unmatched (mentors_full): the one allowed mentor was full
     """
 
     pairs: tuple[Pair, ...] = attrs.field(converter=_pairs)
@@ -369,7 +369,11 @@ def _unmatched(problem: MatchingProblem, rows: list[int], full: list[bool]) -> l
             if closed == len(allowed):
                 detail = f"none of the {closed} allowed mentors takes mentees (capacity 0)"
             else:
-                detail = f"all {len(allowed)} allowed mentors were full"
+                detail = (
+                    "the one allowed mentor was full"
+                    if len(allowed) == 1
+                    else f"all {len(allowed)} allowed mentors were full"
+                )
                 if closed:
                     detail += f" ({closed} of them take no mentees: capacity 0)"
         else:

@@ -383,7 +383,8 @@ class AdherenceReport:
             share = "-" if r.share_met is None else f"{r.share_met:.0%}"
             other = sum(b.cohort_id == r.cohort_id for b in late_only)
             lines.append(
-                f"  {r.cohort_id}: {r.pairs} pairs, {r.teams} teams; periods met {r.met}, "
+                f"  {r.cohort_id}: {_count(r.pairs, 'pair')}, {_count(r.teams, 'team')}; "
+                f"periods met {r.met}, "
                 f"short {r.short}, in progress {r.in_progress} (met {share}); "
                 f"{r.behind} falling behind"
                 + (f", {other} more with overdue action items only" if other else "")
@@ -1051,3 +1052,8 @@ def _adherence(
         uncounted=uncounted,
         _tally=tallies,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 pair``, ``2 pairs``: a count and its noun, singular for one."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
