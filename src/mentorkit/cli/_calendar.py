@@ -77,7 +77,7 @@ def _zone(name: str) -> dt.tzinfo:
 
 def run(args: argparse.Namespace) -> int:
     """Plan the cohort and write the calendar file."""
-    from mentorkit.model import Event, Program
+    from mentorkit.model import Engagement, Event, Mentorship, Program
     from mentorkit.scheduling import calendar_entries, plan_sessions, to_ical
 
     guessed = args.tz is None
@@ -94,8 +94,12 @@ def run(args: argparse.Namespace) -> int:
     with open_cohort(args) as (store, cohort):
         program = store.get(Program, cohort.program_id)
         stored = store.find(Event, cohort_id=cohort.id)
-    plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded,
-                         weekday=args.weekday, nth=args.nth)  # fmt: skip
+        pairs: list[Mentorship | Engagement] = [*store.find(Mentorship, cohort_id=cohort.id),
+                 *store.find(Engagement, cohort_id=cohort.id)]  # fmt: skip
+    options: dict[str, Any] = {"at": at, "tz": zone, "exclusions": excluded,
+                               "weekday": args.weekday, "nth": args.nth}  # fmt: skip
+    # Until every period adherence counts for the cohort's pairs and teams is covered.
+    plan = plan_sessions(program, cohort, pairs=pairs, **options)
     entries = calendar_entries(plan, events=stored)
     name = args.name or f"{program.name}: {cohort.name}"
     data = to_ical(entries, name=name)
@@ -110,6 +114,12 @@ def run(args: argparse.Namespace) -> int:
     # The first and the last meeting (not the cohort's dates: a plan may end before it).
     span = (f"from {sessions[0].start.date()} to {sessions[-1].start.date()}, {args.tz} time"
             if sessions else "none planned")  # fmt: skip
+    own = plan_sessions(program, cohort, **options).sessions()
+    if sessions and (not own or own[-1].start < sessions[-1].start):
+        # Pairs that began later owe periods after the cohort's own run (see plan_sessions).
+        past = f"past {own[-1].start.date()} " if own else ""
+        span += (f"; extended {past}(the commitments counted from the cohort's start) to cover "
+                 "every period adherence counts for the pairs and teams that began later")
     print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({len(sessions)} "
           f"meetings {span}) and {len(entries) - len(plan.items)} milestones.")  # fmt: skip
     return 0
