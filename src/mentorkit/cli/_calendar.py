@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         # Pairs that began later owe periods after the cohort's own run (see plan_sessions).
         past = f"past {own[-1].start.date()} " if own else ""
         span += (f"; extended {past}(the commitments counted from the cohort's start) to cover "
-                 "every period adherence counts for the pairs and teams that began later")
+                 "every period adherence counts for the cohort's pairs and teams")  # fmt: skip
     print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({len(sessions)} "
           f"meetings {span}) and {len(entries) - len(plan.items)} milestones.")  # fmt: skip
     return 0
