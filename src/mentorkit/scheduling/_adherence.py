@@ -955,7 +955,9 @@ def adherence(
       dates and the cohort's, and not paused (its lifecycle history); it owes the
       commitment's first ``periods`` such periods, when it sets a number. The period it
       starts or ends in part-way is never owed, but gets a ``met`` row when what was
-      delivered in it meets the commitment.
+      delivered in it meets the commitment. ``plan_sessions(..., pairs=...)`` plans the
+      cohort's meetings by this same rule, so its calendar has a meeting in every period
+      owed.
 
     Reads only the cohort's entities through indexed ``Store.find`` calls; with
     ``cohort_id=None`` it reports on every cohort, reading each collection once.
