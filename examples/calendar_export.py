@@ -50,3 +50,23 @@ planned = [s.start for s in plan.sessions()]
 assert read_back == planned, "the calendar disagrees with the plan"
 print(f"All {len(planned)} planned meetings read back at 16:00 Chicago time, "
       "across the end of daylight saving.")  # fmt: skip
+
+# A cohort open a whole school year, with a pair matched in November: the program's seven
+# months are owed from each pair's own start (as adherence counts them), so the plan made
+# with the cohort's pairs runs to May, not to February.
+store = mk.open_store("memory://")
+year = mk.Cohort(id="ng-2026", program_id="ng", name="2026-27",
+                 start=dt.date(2026, 8, 3), end=dt.date(2027, 7, 30))  # fmt: skip
+store.put_many([
+    program, year,
+    mk.Mentorship(id="m-1", mentor_id="p-1", mentee_id="p-2", cohort_id=year.id, start=year.start),
+    mk.Mentorship(id="m-2", mentor_id="p-3", mentee_id="p-4", cohort_id=year.id,
+                  start=dt.date(2026, 11, 2)),
+])  # fmt: skip
+pairs = store.find(mk.Mentorship, cohort_id=year.id)
+covered = sch.plan_sessions(program, year, tz=chicago, pairs=pairs)
+planned_months = {f"{s.start:%Y-%m}" for s in covered.sessions()}
+owed = sch.adherence(store, cohort_id=year.id, as_of=year.end, action_items=False)
+assert {r.period for r in owed.rows} <= planned_months, "a month adherence counts has no meeting"
+print(f"{year.name}: meetings from {min(planned_months)} to {max(planned_months)}, covering "
+      f"every month adherence counts for {len(pairs)} pairs (the one matched last included).")

@@ -129,12 +129,6 @@ def test_report_outcomes_shows_the_adherence_the_adherence_command_reports(folde
     assert row["adherence_rate"] not in ("", "-"), row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the calendar's monthly meetings (from the cohort's start, 7 months) end before "
-    "the months `adherence` still counts for pairs that began later (it counts 7 months "
-    "from each pair's start), so a pair that follows the calendar is reported short",
-)
 def test_the_calendar_covers_every_month_adherence_counts(folder, monkeypatch, capsys):
     import csv
 

@@ -45,6 +45,11 @@ program = mk.Program(id="p", name="P", commitments=[mk.Commitment(name="k", per=
 cohort = mk.Cohort(id="c", program_id="p", name="c", start=start.date(), end=start.date())
 plan = plan_sessions(program, cohort, at=dt.time(9), tz=dt.UTC)
 assert_type(plan, SessionPlan)
+pair = mk.Mentorship(id="m", mentor_id="a", mentee_id="b", start=start.date(), cohort_id="c")
+team = mk.Engagement(id="e", coach_id="a", members=[mk.TeamMember(person_id="b", role="principal")],
+                     cohort_id="c")
+assert_type(plan_sessions(program, cohort, pairs=[pair, team]), SessionPlan)
+assert_type(plan_sessions(program, cohort, pairs=(pair,)), SessionPlan)
 assert_type(plan.items, tuple[PlannedCommitment, ...])
 assert_type(plan.sessions(), list[PlannedSession])
 assert_type(plan.events, tuple[mk.Event, ...])

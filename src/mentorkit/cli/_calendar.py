@@ -19,8 +19,12 @@ def add_parser(sub: Any) -> None:
         description="Plan a cohort from its program's commitments (one recurring event per "
         "commitment, at the cohort's own dates) and add its milestones (deadlines, "
         "orientation, training, celebration), then write them as an iCalendar file that "
-        "Outlook, Google Calendar, Apple Calendar and Thunderbird import. Importing a newer "
-        "export updates the same events (their UIDs are stable). Needs the calendar extra: "
+        "Outlook, Google Calendar, Apple Calendar and Thunderbird import. The meetings start "
+        "on the cohort's start day and cover every period `mentorkit adherence` counts: a "
+        "commitment for a number of months is owed from each pair's own start, so the "
+        "series runs on until the pair or team that began last has had its months (the "
+        "output says when that extends it). Importing a newer export updates the same "
+        "events (their UIDs are stable). Needs the calendar extra: "
         'pip install "mentorkit[calendar]".',
         epilog="Examples: mentorkit calendar --cohort ng-2025 -o plan.ics --tz America/Chicago; "
         "mentorkit calendar --cohort ng-2025 --at 15:30 --exclude 2025-11-24..2025-11-28",
@@ -77,7 +81,7 @@ def _zone(name: str) -> dt.tzinfo:
 
 def run(args: argparse.Namespace) -> int:
     """Plan the cohort and write the calendar file."""
-    from mentorkit.model import Event, Program
+    from mentorkit.model import Engagement, Event, Mentorship, Program
     from mentorkit.scheduling import calendar_entries, plan_sessions, to_ical
 
     guessed = args.tz is None
@@ -94,8 +98,12 @@ def run(args: argparse.Namespace) -> int:
     with open_cohort(args) as (store, cohort):
         program = store.get(Program, cohort.program_id)
         stored = store.find(Event, cohort_id=cohort.id)
-    plan = plan_sessions(program, cohort, at=at, tz=zone, exclusions=excluded,
-                         weekday=args.weekday, nth=args.nth)  # fmt: skip
+        pairs: list[Mentorship | Engagement] = [*store.find(Mentorship, cohort_id=cohort.id),
+                 *store.find(Engagement, cohort_id=cohort.id)]  # fmt: skip
+    options: dict[str, Any] = {"at": at, "tz": zone, "exclusions": excluded,
+                               "weekday": args.weekday, "nth": args.nth}  # fmt: skip
+    # Until every period adherence counts for the cohort's pairs and teams is covered.
+    plan = plan_sessions(program, cohort, pairs=pairs, **options)
     entries = calendar_entries(plan, events=stored)
     name = args.name or f"{program.name}: {cohort.name}"
     data = to_ical(entries, name=name)
@@ -110,6 +118,13 @@ def run(args: argparse.Namespace) -> int:
     # The first and the last meeting (not the cohort's dates: a plan may end before it).
     span = (f"from {sessions[0].start.date()} to {sessions[-1].start.date()}, {args.tz} time"
             if sessions else "none planned")  # fmt: skip
+    own = plan_sessions(program, cohort, **options).sessions()
+    if sessions and (not own or own[-1].start < sessions[-1].start):
+        # Pairs that began later owe periods after the cohort's own run (see plan_sessions).
+        past = (f"past {own[-1].start.date()}, where the commitments counted from the cohort's "
+                f"start end, " if own else "")  # fmt: skip
+        span += (f"; extended {past}to cover every period adherence counts for the cohort's "
+                 "pairs and teams")  # fmt: skip
     print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({len(sessions)} "
           f"meetings {span}) and {len(entries) - len(plan.items)} milestones.")  # fmt: skip
     return 0

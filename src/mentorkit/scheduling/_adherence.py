@@ -772,6 +772,36 @@ def _owed(
 _NEVER = dt.date.max
 
 
+def counted_until(
+    cohort: Cohort,
+    mentorships: Iterable[Mentorship],
+    engagements: Iterable[Engagement],
+    commitments: Sequence[Commitment],
+) -> list[dt.date | None]:
+    """Per commitment, the last day of the last period some pair or team of ``cohort`` owes.
+
+    The periods are adherence's own (``_units`` and ``_owed``: each pair's or team's dates
+    within the cohort's, its pauses, the commitment's ``periods`` counted from its own
+    start); ``None`` where nobody owes the commitment a period. The plan of a cohort uses
+    it to run its meetings until every period adherence counts is covered.
+    """
+    rows: list[_M] = [
+        (m.id, m.mentor_id, m.mentee_id, m.start, m.end, m.cohort_id, m.history)
+        for m in mentorships
+    ]
+    units = _units(cohort, rows, engagements)
+    out: list[dt.date | None] = []
+    for k in commitments:
+        ends = [
+            period[3]
+            for unit in units
+            for period in _owed(unit.first, unit.last, k.per, k.periods, _NEVER, unit.pauses)[0]
+            if not period[4]  # a part-way period is credited when met, never owed
+        ]
+        out.append(max(ends, default=None))
+    return out
+
+
 _DAY = dt.timedelta(days=1)
 
 
@@ -926,7 +956,9 @@ def adherence(
       dates and the cohort's, and not paused (its lifecycle history); it owes the
       commitment's first ``periods`` such periods, when it sets a number. The period it
       starts or ends in part-way is never owed, but gets a ``met`` row when what was
-      delivered in it meets the commitment.
+      delivered in it meets the commitment. ``plan_sessions(..., pairs=...)`` plans the
+      cohort's meetings by this same rule, so its calendar has a meeting in every period
+      owed.
 
     Reads only the cohort's entities through indexed ``Store.find`` calls; with
     ``cohort_id=None`` it reports on every cohort, reading each collection once.

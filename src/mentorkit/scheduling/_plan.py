@@ -9,7 +9,16 @@ from collections.abc import Iterable
 import attrs
 
 from mentorkit.errors import ValidationError
-from mentorkit.model import Cohort, Commitment, Event, Period, Program
+from mentorkit.model import (
+    Cohort,
+    Commitment,
+    Engagement,
+    Event,
+    Mentorship,
+    Period,
+    Program,
+)
+from mentorkit.scheduling._adherence import counted_until
 from mentorkit.scheduling._cadence import Cadence
 from mentorkit.scheduling._periods import due_periods
 
@@ -204,6 +213,27 @@ def milestone_events(
     return events
 
 
+def _split_pairs(pairs: object, cohort: Cohort) -> tuple[list[Mentorship], list[Engagement]]:
+    """``pairs`` checked: the cohort's mentorships, and its engagements."""
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+        raise ValidationError("must be the cohort's mentorships and engagements", field="pairs",
+                              value=type(pairs).__name__)  # fmt: skip
+    mentorships: list[Mentorship] = []
+    engagements: list[Engagement] = []
+    for n, pair in enumerate(pairs):
+        if not isinstance(pair, (Mentorship, Engagement)):
+            raise ValidationError("must be a Mentorship or an Engagement", field=f"pairs[{n}]",
+                                  value=type(pair).__name__)  # fmt: skip
+        if pair.cohort_id != cohort.id:
+            raise ValidationError(f"belongs to cohort {pair.cohort_id!r}, not {cohort.id!r}",
+                                  field=f"pairs[{n}]", value=pair.id)  # fmt: skip
+        if isinstance(pair, Mentorship):
+            mentorships.append(pair)
+        else:
+            engagements.append(pair)
+    return mentorships, engagements
+
+
 def plan_sessions(
     program: Program,
     cohort: Cohort,
@@ -214,6 +244,7 @@ def plan_sessions(
     minutes: int = 60,
     weekday: str | None = None,
     nth: int = 1,
+    pairs: Iterable[Mentorship | Engagement] = (),
 ) -> SessionPlan:
     """Plan a cohort: one [Cadence][mentorkit.scheduling.Cadence] per commitment.
 
@@ -222,6 +253,13 @@ def plan_sessions(
     until the cohort ends or the commitment's ``periods`` run out. A meeting lasts the
     commitment's minutes divided by its meetings (``minutes`` when it promises meetings
     only).
+
+    A commitment with a number of ``periods`` is owed for that many periods from each
+    pair's own start (as [adherence][mentorkit.scheduling.adherence] counts it), so a pair
+    matched after the cohort began owes periods after the cohort's own run. Give the
+    cohort's mentorships and engagements as ``pairs`` and each commitment's meetings go on
+    until the last period any of them owes ends: the calendar then holds a meeting in every
+    period adherence counts, and still none before the cohort's start.
 
     Args:
         program: The program, with its commitments and milestones.
@@ -234,12 +272,17 @@ def plan_sessions(
             month (which may be a weekend): the ``nth`` one of the month, or every week for
             a weekly commitment; several meetings a month take the 1st and 3rd (and so on).
         nth: Which weekday of the month: 1 to 4, or -1 for the last.
+        pairs: The cohort's mentorships (pairs) and engagements (teams), to plan until the
+            last period adherence counts for any of them (default: none, the commitment's
+            periods from the cohort's start). Those of other cohorts are refused.
 
     Raises:
         ValidationError: a cohort of another program, ``at`` that is not a naive time,
             ``tz`` that is not a time zone (or is a fixed UTC offset other than UTC, which
             ignores daylight saving), a milestone dated outside the calendar, or a
-            ``weekday``/``nth`` that is not one (or more than four meetings a month on it).
+            ``weekday``/``nth`` that is not one (or more than four meetings a month on it),
+            or ``pairs`` that are not this cohort's mentorships and engagements (naming
+            ``pairs[i]``).
 
     Examples:
         >>> import datetime as dt
@@ -257,6 +300,18 @@ def plan_sessions(
         >>> first_tuesdays = plan_sessions(program, cohort, weekday="TU", nth=1)
         >>> [s.start.strftime("%a %b %d") for s in first_tuesdays.sessions()][:2]
         ['Tue Jun 03', 'Tue Jul 01']
+
+        In a cohort open for a year, a pair matched in September owes its seven months
+        from September, to March; the plan goes on until then:
+
+        >>> from mentorkit.model import Mentorship
+        >>> year = Cohort(id="ng-y", program_id="nextgen", name="2025-26",
+        ...               start=dt.date(2025, 6, 2), end=dt.date(2026, 5, 29))
+        >>> late = Mentorship(id="m-9", mentor_id="p-1", mentee_id="p-2", cohort_id="ng-y",
+        ...                   start=dt.date(2025, 9, 2))
+        >>> [plan_sessions(program, year, pairs=p).sessions()[-1].start.strftime("%b %Y")
+        ...  for p in ([], [late])]
+        ['Dec 2025', 'Mar 2026']
     """
     _check_args(program, cohort, at)
     if cohort.program_id != program.id:
@@ -267,11 +322,14 @@ def plan_sessions(
         )
     zone = _zone(tz)
     day_name = _check_weekday(weekday, nth)
+    covered = counted_until(cohort, *_split_pairs(pairs, cohort), program.commitments)
     dtstart = dt.datetime.combine(cohort.start, at, tzinfo=zone)
     items = []
-    for commitment in program.commitments:
+    for commitment, owed_until in zip(program.commitments, covered, strict=True):
         periods = due_periods(cohort.start, cohort.end, commitment.per, commitment.periods)
         last = min(cohort.end, periods[-1][2] - dt.timedelta(days=1)) if periods else cohort.end
+        if owed_until is not None:  # the pairs' own periods (they may end after the cohort)
+            last = max(last, owed_until)
         times = commitment.times or 1
         dose = math.ceil(commitment.minutes / times) if commitment.minutes else minutes
         rule = (_spread_rule(commitment.per, times, cohort.start) if day_name is None
