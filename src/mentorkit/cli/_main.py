@@ -141,7 +141,11 @@ def _refuse_output_over_store(args: argparse.Namespace) -> None:
         target = getattr(args, dest, None)
         if target is None or str(target) == "-":
             continue
-        if os.path.realpath(os.fspath(target)) in store_files:
+        try:
+            where = os.path.realpath(os.fspath(target))
+        except (ValueError, OSError):  # a NUL in the path: the write itself says so
+            continue
+        if where in store_files:
             raise ValidationError(
                 f"is the store this command reads ({url}); write to another file",
                 field=option,
