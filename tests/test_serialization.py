@@ -477,3 +477,47 @@ def test_field_errors_survive_pickling_and_compare_as_their_text():
     back = pickle.loads(pickle.dumps(line))
     assert (back, back.path, back.message) == (line, line.path, line.message)
     assert mk.errors.FieldError("not an object") == "not an object @ $"
+
+
+def _enum_classes() -> list[type]:
+    import enum
+
+    found = {
+        tp
+        for cls in serialization.registered_types.values()
+        for f in attrs.fields(cls)
+        for tp in (f.type, *typing.get_args(f.type))
+        if isinstance(tp, type) and issubclass(tp, enum.Enum)
+    }
+    return sorted(found, key=lambda tp: tp.__qualname__)
+
+
+@given(st.data())
+def test_an_enum_is_read_as_calling_the_enum_would_read_it(data):
+    # The converter's enum hook looks a value up in the members' map first: the same
+    # member, and the same error, as ``tp(value)`` (which looks there first too).
+    tp = data.draw(st.sampled_from(_enum_classes()))
+    members = list(tp)
+    value = data.draw(
+        st.one_of(
+            st.sampled_from(members),
+            st.sampled_from([m.value for m in members]),
+            st.sampled_from([m.name for m in members]),
+            st.text(max_size=12),
+            st.integers(-3, 3),
+            st.floats(allow_nan=False),
+            st.booleans(),
+            st.none(),
+            st.lists(st.text(max_size=3), max_size=2),  # unhashable
+        )
+    )
+    try:
+        expected = tp(value)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(mk.ValidationError) as info:
+            serialization.converter.structure(value, tp)
+        assert str(info.value).startswith("expected one of ")
+    else:
+        assert serialization.converter.structure(value, tp) is expected

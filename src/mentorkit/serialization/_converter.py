@@ -88,6 +88,10 @@ def _datetime(value: object, _: type) -> dt.datetime:
 
 
 def _enum(value: object, tp: type[Enum]) -> Enum:
+    try:  # what ``tp(value)`` looks up first, without its two Python-level calls
+        return tp._value2member_map_[value]
+    except (KeyError, TypeError):  # TypeError: unhashable
+        pass
     try:
         return tp(value)
     except ValueError:
