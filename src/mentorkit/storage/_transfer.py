@@ -198,7 +198,9 @@ def check_document(document: str | bytes) -> _document.Checked:
     if not isinstance(document, str | bytes):
         raise StorageError(f"the imported document must be text, not a {type(document).__name__}")
     with paused():
-        found = _document.parse(document, "the imported document")
+        # Each entry is dropped once read (set to None), so the entities made after it
+        # reuse its memory, still in the cache, rather than fresh pages.
+        found: dict[str, list[Any]] = _document.parse(document, "the imported document")
         trusted = not attrs.validators.get_disabled()
         layout = _codec.index_layout()
         entities: list[Any] = []
@@ -206,7 +208,8 @@ def check_document(document: str | bytes) -> _document.Checked:
         hooks: dict[str, _Hook] = {}
         for collection, entries in sorted(found.items()):
             last: str | None = None  # the tag of the entry before (mostly the same)
-            for entry in entries:
+            for i, entry in enumerate(entries):
+                entries[i] = None
                 tag = entry.pop(TAG_KEY)
                 if tag != last:
                     hook = hooks.get(tag) or _hook(tag, collection, entry["id"])
