@@ -152,3 +152,39 @@ def test_the_benchmark_runs_and_prints_its_ratios(tmp_path):
     ):
         assert re.search(re.escape(line) + r"\s+\d+\.\d\dx", result.stdout), line
     assert result.stdout.count("round ") == 2
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_import_pauses_the_collector_from_check_to_write_and_leaves_it_as_it_was(
+    capsys, monkeypatch, enabled
+):
+    import gc
+
+    from mentorkit.storage import _transfer
+
+    seen: list[bool] = []
+    check = _transfer.check_document
+
+    def watched(document):  # the collector's state between the check and the write
+        checked = check(document)
+        seen.append(gc.isenabled())
+        return checked
+
+    monkeypatch.setattr(_transfer, "check_document", watched)
+    _people_store("sqlite:///source.db")
+    assert main(["export", "--store", "sqlite:///source.db", "-o", "out.json"]) == 0
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert main(["import", "out.json", "--store", "sqlite:///copy.db"]) == 0
+        assert gc.isenabled() is enabled
+        assert main(["import", "out.json", "--store", "sqlite:///copy.db"]) == 1  # a conflict
+        assert gc.isenabled() is enabled
+        assert "person/p-1 already exists" in capsys.readouterr().err
+        with open("bad.json", "w") as f:
+            f.write("not json")
+        assert main(["import", "bad.json", "--store", "sqlite:///other.db"]) == 1
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert seen == [False, False]  # the bad file failed in the check itself

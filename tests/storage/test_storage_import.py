@@ -290,6 +290,27 @@ def test_the_collector_is_paused_during_an_import_and_left_as_it_was(enabled):
         gc.enable() if was else gc.disable()
 
 
+def test_the_collector_stays_paused_from_the_check_to_the_write(monkeypatch):
+    # Between the two steps it would walk every entity the check made.
+    seen: list[bool] = []
+    check = _transfer.check_document
+
+    def watched(document):
+        checked = check(document)
+        seen.append(gc.isenabled())
+        return checked
+
+    monkeypatch.setattr(_transfer, "check_document", watched)
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert import_store(MemoryStore(), _document_of(_person("p-1"))) == 1
+        assert gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+    assert seen == [False]
+
+
 def test_rows_made_before_the_index_layout_changed_are_made_again():
     # A store opened after the document was checked may adopt another layout (one another
     # process registered): the keys of the rows must follow the layout at the write.

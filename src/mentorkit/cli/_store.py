@@ -166,6 +166,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Import a document into the store."""
+    from mentorkit._gc import paused
     from mentorkit.serialization import load_entity_plugins
     from mentorkit.storage._transfer import check_document, load_entities
 
@@ -182,18 +183,23 @@ def run_import(args: argparse.Namespace) -> int:
     url = args.store or default_store()
     # Validate the whole document before opening (perhaps creating) the store, and remove
     # what the import created if it fails anyway: a failed import leaves nothing behind.
-    # Both steps pause the garbage collector (benchmarks/bench_import.py).
-    entities = check_document(text)
-    del text  # the document's text is not needed any more: free it before the writes
-    created = _new_files(url)
-    try:
-        with open_cli_store(args) as store:
-            count = load_entities(store, entities)
-    except BaseException:
-        for path in created:
-            with contextlib.suppress(OSError):
-                os.remove(path)
-        raise
+    # The garbage collector stays paused from the check to the write, and the entities are
+    # dropped before it resumes: between the two steps it would walk every entity made
+    # (benchmarks/bench_import.py).
+    with paused():
+        entities = check_document(text)
+        del text  # the document's text is not needed any more: free it before the writes
+        created = _new_files(url)
+        try:
+            with open_cli_store(args) as store:
+                count = load_entities(store, entities)
+        except BaseException:
+            for path in created:
+                with contextlib.suppress(OSError):
+                    os.remove(path)
+            raise
+        finally:
+            del entities
     print(f"Imported {count:,} entities into {describe(url)}.")
     return 0
 

@@ -44,6 +44,8 @@ def _str(value: object, _: type) -> str:
 
 
 def _int(value: object, _: type) -> int:
+    if type(value) is int:  # the common case, with one test
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail("an integer", value)
     return value
@@ -62,14 +64,15 @@ def _bool(value: object, _: type) -> bool:
 
 
 def _date(value: object, _: type) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if isinstance(value, str):  # the common case first
+        if len(value) == 10:  # YYYY-MM-DD
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str) or len(value) != 10:  # YYYY-MM-DD
-        raise _fail("an ISO 8601 date (YYYY-MM-DD)", value)
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise _fail("an ISO 8601 date (YYYY-MM-DD)", value) from None
+    raise _fail("an ISO 8601 date (YYYY-MM-DD)", value)
 
 
 def _datetime(value: object, _: type) -> dt.datetime:
@@ -88,6 +91,10 @@ def _datetime(value: object, _: type) -> dt.datetime:
 
 
 def _enum(value: object, tp: type[Enum]) -> Enum:
+    try:  # what ``tp(value)`` looks up first, without its two Python-level calls
+        return tp._value2member_map_[value]
+    except (KeyError, TypeError):  # TypeError: unhashable
+        pass
     try:
         return tp(value)
     except ValueError:
@@ -115,6 +122,8 @@ def _tuple_hook_factory(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any],
         # cattrs would happily turn the string "abc" into ("a", "b", "c").
         if not isinstance(value, list | tuple):
             raise _fail("a list", value)
+        if not value:
+            return ()
         if hook is None:
             hook = conv.get_structure_hook(item)
         try:

@@ -139,7 +139,8 @@ def import_store(store: Store, document: str | bytes) -> int:
     """  # noqa: E501
     if not callable(getattr(store, "put_many", None)):
         raise ValidationError("must be a store", field="store", value=store)
-    return load_entities(store, check_document(document))
+    with paused():  # one pause: between the two steps it would walk every entity made
+        return load_entities(store, check_document(document))
 
 
 def load_entities(store: Store, entities: Sequence[Any]) -> int:
@@ -197,33 +198,40 @@ def check_document(document: str | bytes) -> _document.Checked:
     if not isinstance(document, str | bytes):
         raise StorageError(f"the imported document must be text, not a {type(document).__name__}")
     with paused():
-        found = _document.parse(document, "the imported document")
+        # Each entry is dropped once read (set to None), so the entities made after it
+        # reuse its memory, still in the cache, rather than fresh pages.
+        found: dict[str, list[Any]] = _document.parse(document, "the imported document")
         trusted = not attrs.validators.get_disabled()
         layout = _codec.index_layout()
         entities: list[Any] = []
         rows: list[_codec.Row | None] = []
         hooks: dict[str, _Hook] = {}
         for collection, entries in sorted(found.items()):
-            for entry in entries:
+            last: str | None = None  # the tag of the entry before (mostly the same)
+            for i, entry in enumerate(entries):
+                entries[i] = None
                 tag = entry.pop(TAG_KEY)
-                hook = hooks.get(tag) or _hook(tag, collection, entry["id"])
-                hooks[tag] = hook
+                if tag != last:
+                    hook = hooks.get(tag) or _hook(tag, collection, entry["id"])
+                    hooks[tag], last = hook, tag
+                    cls, make, home = hook.cls, hook.structure, hook.collection
+                    write = hook.write if trusted else None
                 schema = entry.pop(SCHEMA_KEY, None)
                 if type(schema) is not int or schema != SCHEMA_VERSION:  # true == 1
                     raise _wrong_schema(tag, collection, entry["id"], schema)
                 try:
-                    entity = hook.structure(entry, hook.cls)
+                    entity = make(entry, cls)
                 except Exception as exc:  # the public path below names the bad field
-                    raise _invalid(collection, entry, hook.cls, exc) from None
-                if hook.collection != collection:
+                    raise _invalid(collection, entry, cls, exc) from None
+                if home != collection:
                     raise StorageError(
                         f"the imported document lists {tag} {entry['id']!r} under "
-                        f"{collection!r}, but it belongs in {hook.collection!r}"
+                        f"{collection!r}, but it belongs in {home!r}"
                     )
                 row = None
-                if trusted and hook.write is not None and type(entity) is hook.cls:
+                if write is not None and type(entity) is cls:
                     try:  # noqa: SIM105 - cheaper per entity than contextlib.suppress
-                        row = hook.write(entity)
+                        row = write(entity)
                     except Exception:  # noqa: S110 - restore validates and encodes it
                         pass
                 entities.append(entity)
