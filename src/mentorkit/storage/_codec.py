@@ -8,10 +8,12 @@ moves between backends losslessly.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import operator
 import re
 import types
+from collections import deque
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple, Union, cast, get_args, get_origin
 
@@ -743,6 +745,43 @@ def decode_fields(
         entity = decode(tag, text, collection)
         append(tuple([getattr(entity, name) for name in names]))
     return out
+
+
+def structure_batch(docs: Sequence[dict[str, Any]], cls: type[Any]) -> list[Any] | None:
+    """The entities of many parsed documents of one class (type tag and schema removed).
+
+    What the converter's hook gives for each, for a class it reads with the hook cattrs
+    generates: every field structured as :func:`decode_fields` does (the field type's hook,
+    the attrs converter and validator, an immutable answer remembered for a repeated
+    value), then the entities filled a field at a time and ``__attrs_post_init__`` run on
+    each: ``__init__``'s work without a call per entity and field. ``None`` when this cannot
+    vouch for the answer (another kind of class, a document without exactly the class's
+    fields, a value any step refuses): the caller then uses the hook, which answers or
+    names what is wrong. An import of a large district is the caller (issue 17).
+    """
+    names = tuple(a.name for a in attrs.fields(cls))
+    key_ = (cls, names)
+    plan = _PLANS[key_] if key_ in _PLANS else _PLANS.setdefault(key_, _plan(*key_))
+    slots = [getattr(cls, name, None) for name in names]
+    if plan is None or not all(isinstance(s, types.MemberDescriptorType) for s in slots):
+        return None
+    width = len(names)
+    memo: list[dict[Any, Any]] = [{} for _ in names]
+    try:
+        rows = []
+        for doc in docs:
+            if len(doc) != width:  # a missing field (its default) or an extra one
+                return None
+            rows.append(_project(doc, plan, memo))
+        made: list[Any] = list(map(object.__new__, itertools.repeat(cls, len(rows))))
+        for k, slot in enumerate(cast("list[types.MemberDescriptorType]", slots)):
+            deque(map(slot.__set__, made, map(operator.itemgetter(k), rows)), maxlen=0)
+        check = getattr(cls, "__attrs_post_init__", None)
+        if check is not None:
+            deque(map(check, made), maxlen=0)
+    except Exception:  # the hook decides and explains
+        return None
+    return made
 
 
 class KeyPlan(NamedTuple):

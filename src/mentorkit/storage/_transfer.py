@@ -207,36 +207,61 @@ def check_document(document: str | bytes) -> _document.Checked:
         rows: list[_codec.Row | None] = []
         hooks: dict[str, _Hook] = {}
         for collection, entries in sorted(found.items()):
-            last: str | None = None  # the tag of the entry before (mostly the same)
-            for i, entry in enumerate(entries):
-                entries[i] = None
-                tag = entry.pop(TAG_KEY)
-                if tag != last:
-                    hook = hooks.get(tag) or _hook(tag, collection, entry["id"])
-                    hooks[tag], last = hook, tag
-                    cls, make, home = hook.cls, hook.structure, hook.collection
-                    write = hook.write if trusted else None
-                schema = entry.pop(SCHEMA_KEY, None)
-                if type(schema) is not int or schema != SCHEMA_VERSION:  # true == 1
-                    raise _wrong_schema(tag, collection, entry["id"], schema)
-                try:
-                    entity = make(entry, cls)
-                except Exception as exc:  # the public path below names the bad field
-                    raise _invalid(collection, entry, cls, exc) from None
-                if home != collection:
+            # Runs of entries of one type (mostly a whole collection) are structured
+            # together; each run's entries are dropped once read (set to None), so the
+            # entities made after them reuse their memory, still in the cache.
+            start = 0
+            while start < len(entries):
+                tag = entries[start].get(TAG_KEY)
+                hook = hooks.get(tag) or _hook(tag, collection, entries[start].get("id"))
+                hooks[tag] = hook
+                if hook.collection != collection:
                     raise StorageError(
-                        f"the imported document lists {tag} {entry['id']!r} under "
-                        f"{collection!r}, but it belongs in {home!r}"
+                        f"the imported document lists {tag} {entries[start]['id']!r} under "
+                        f"{collection!r}, but it belongs in {hook.collection!r}"
                     )
-                row = None
-                if write is not None and type(entity) is cls:
-                    try:  # noqa: SIM105 - cheaper per entity than contextlib.suppress
-                        row = write(entity)
-                    except Exception:  # noqa: S110 - restore validates and encodes it
-                        pass
-                entities.append(entity)
-                rows.append(row)
+                end = start
+                docs: list[dict[str, Any]] = []
+                while end < len(entries) and entries[end].get(TAG_KEY) == tag:
+                    entry = entries[end]
+                    entries[end] = None
+                    del entry[TAG_KEY]
+                    schema = entry.pop(SCHEMA_KEY, None)
+                    if type(schema) is not int or schema != SCHEMA_VERSION:  # true == 1
+                        raise _wrong_schema(tag, collection, entry["id"], schema)
+                    docs.append(entry)
+                    end += 1
+                start = end
+                entities.extend(_structure(docs, hook, collection))
+                write = hook.write if trusted else None
+                for entity in entities[len(rows) :]:
+                    row = None
+                    if write is not None and type(entity) is hook.cls:
+                        try:  # noqa: SIM105 - cheaper per entity than contextlib.suppress
+                            row = write(entity)
+                        except Exception:  # noqa: S110 - restore validates and encodes it
+                            pass
+                    rows.append(row)
     return _document.Checked(tuple(entities), tuple(rows), layout)
+
+
+def _structure(docs: list[dict[str, Any]], hook: _Hook, collection: str) -> list[Any]:
+    """The entities of a run of entries of one type: the batch, or the hook entry by entry.
+
+    ``_codec.structure_batch`` gives what the converter's hook gives, or declines; then
+    each entry goes through the hook, and the first it refuses is named (collection, id,
+    field and value).
+    """
+    made = _codec.structure_batch(docs, hook.cls)
+    if made is not None:
+        return made
+    out = []
+    for entry in docs:
+        try:
+            out.append(hook.structure(entry, hook.cls))
+        except Exception as exc:  # the public path below names the bad field
+            raise _invalid(collection, entry, hook.cls, exc) from None
+    return out
 
 
 class _Hook(NamedTuple):
