@@ -36,23 +36,19 @@ def lenient(convert: _F) -> _F:
     return converter  # type: ignore[return-value]  # same signature, by functools.wraps
 
 
-#: The longest id (or other indexed name) in characters: every store indexes ids, and
-#: PostgreSQL's index entries hold about 2,700 bytes (255 characters take at most 1,020).
-MAX_ID_LENGTH = 255
+#: The longest id or indexed value a store keeps, in characters: every store indexes them,
+#: and PostgreSQL's index entries hold about 2,700 bytes (255 characters take at most 1,020).
+#: Checked when an entity is written (so data stored before the limit still reads).
+MAX_KEY_LENGTH = 255
 
 
 def identifier(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a non-empty string without surrounding white space, of at most 255 characters."""
+    """Require a non-empty string without surrounding white space."""
     if not isinstance(value, str) or not value or value.strip() != value:
         raise ValidationError(
             "must be a non-empty string without surrounding spaces",
             field=attribute.name,
             value=value,
-        )
-    if len(value) > MAX_ID_LENGTH:
-        raise ValidationError(
-            f"must be at most {MAX_ID_LENGTH} characters (got {len(value):,})",
-            field=attribute.name,
         )
 
 
@@ -195,12 +191,6 @@ def identifiers(_inst: object, attribute: attrs.Attribute[Any], value: object) -
     """Require a tuple of non-empty string ids."""
     if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
         raise ValidationError("must be a tuple of non-empty ids", field=attribute.name, value=value)
-    for index, item in enumerate(value):
-        if len(item) > MAX_ID_LENGTH:
-            raise ValidationError(
-                f"must be at most {MAX_ID_LENGTH} characters (got {len(item):,})",
-                field=f"{attribute.name}[{index}]",
-            )
 
 
 def texts(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

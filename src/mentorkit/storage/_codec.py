@@ -21,7 +21,7 @@ import attrs
 
 from mentorkit.errors import StorageError, ValidationError
 from mentorkit.model import Entity
-from mentorkit.model._checks import MAX_VERSION
+from mentorkit.model._checks import MAX_KEY_LENGTH, MAX_VERSION
 from mentorkit.serialization import (
     SCHEMA_KEY,
     SCHEMA_VERSION,
@@ -397,9 +397,16 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # t
 
 
 def _check_text(value: str, field: str) -> None:
-    # NUL cannot be stored in PostgreSQL text; refusing it everywhere keeps backends alike.
+    # NUL cannot be stored in PostgreSQL text, nor a long value in its index; refusing them
+    # everywhere keeps backends alike (a SQLite export always imports into PostgreSQL).
     if "\x00" in value:
         raise ValidationError("must not contain the NUL character", field=field, value=value)
+    if len(value) > MAX_KEY_LENGTH:
+        raise ValidationError(
+            f"must be at most {MAX_KEY_LENGTH} characters to be stored (it is indexed; got "
+            f"{len(value):,})",
+            field=field,
+        )
 
 
 def encode(entity: Any) -> Row:
@@ -472,10 +479,10 @@ def encode(entity: Any) -> Row:
                 f"{where}: holds text that is not valid Unicode: {exc.reason}", field="entity"
             ) from None
     id = stored.id
-    if "\x00" in id:
+    if "\x00" in id or len(id) > MAX_KEY_LENGTH:
         _check_text(id, "id")
     keys = meta.index_keys(stored)
-    if any(k is not None and "\x00" in k for k in keys):
+    if any(k is not None and ("\x00" in k or len(k) > MAX_KEY_LENGTH) for k in keys):
         for name, k in zip(meta.keys, keys, strict=False):
             _check_text(k or "", name)
     return _tnew(Row, (meta.collection, id, meta.tag, expected, version, keys, text, stored))

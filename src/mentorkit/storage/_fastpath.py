@@ -318,7 +318,10 @@ def _keys_body(
             lines.append(f"        {k} = {fast} if type({k}) is KT{i} else _key({k})")
         else:
             lines.append(f"        {k} = _key({k})")
-        lines.append(f"    if {k} is not None and '\\x00' in {k}: raise _UnsureError({name!r})")
+        lines.append(
+            f"    if {k} is not None and ('\\x00' in {k} or len({k}) > {c.MAX_KEY_LENGTH}): "
+            f"raise _UnsureError({name!r})"
+        )
     items = [f"k{i}" for i in range(len(names))] + ["None"] * (width - len(names))
     return lines, f"({', '.join(items)},)"
 
@@ -347,7 +350,7 @@ def _row_lines(
         f"    text = {text}",
         "    if not text.isascii(): text.encode('utf-8')  # lone surrogates raise",
         f"    i = {entity}.id",
-        "    if '\\x00' in i: raise _UnsureError",
+        f"    if '\\x00' in i or len(i) > {c.MAX_KEY_LENGTH}: raise _UnsureError",
         *keys,
         f"    return _tnew(_row, (_C, i, _T, {expected}, version, {result}, text, {entity}))",
     ]
