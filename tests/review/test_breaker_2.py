@@ -6,7 +6,9 @@ mark with the fix. Each docstring says what was expected and what happened.
 
 import datetime as dt
 import json
+import os
 import sqlite3
+import uuid
 
 import pytest
 
@@ -308,3 +310,68 @@ def test_register_matcher_refuses_another_class_from_one_factory():
             register_matcher("weighted-review", make(2))
     finally:
         unregister_matcher("weighted-review")
+
+
+DSN = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
+
+
+@pytest.fixture
+def schema_dsn():
+    if not DSN:
+        pytest.skip("needs MENTORKIT_TEST_POSTGRES_DSN")
+    psycopg = pytest.importorskip("psycopg")
+
+    schema = f"mk_review2_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(DSN, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"the PostgreSQL server is unreachable: {exc}")
+    try:
+        sep = "&" if "?" in DSN else "?"
+        yield f"{DSN}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(DSN, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PostgresStore.get with a lone surrogate in the id raises a raw UnicodeEncodeError "
+    "(memory: NotFoundError, SQLite: ValidationError)",
+)
+def test_postgres_get_with_a_surrogate_id_is_not_a_raw_error(schema_dsn):
+    with mk.open_store(schema_dsn) as store:
+        with pytest.raises((mk.NotFoundError, mk.ValidationError)):
+            store.get(mk.Cohort, "coh-\udcff")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a --cohort that is not valid UTF-8 (argv decodes it to a surrogate) gives a "
+    "traceback on a PostgreSQL store instead of one line",
+)
+def test_cli_cohort_not_in_utf8_on_postgres_is_one_line(schema_dsn, monkeypatch, capsys):
+    """``mentorkit adherence --cohort $'\\xff'`` (a Latin-1 terminal typing 'é') with
+    MENTORKIT_STORE on PostgreSQL. Expected: exit 1, one line ('no cohort ...'), as on
+    SQLite. Actual: a psycopg traceback ending in UnicodeEncodeError."""
+    with mk.open_store(schema_dsn) as store:
+        store.put(mk.Program(id="p", name="P"))
+    monkeypatch.setenv("MENTORKIT_STORE", schema_dsn)
+    code = main(["adherence", "--cohort", "\udcff"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a NUL in an id looked up on PostgreSQL is a StorageError (DataError, as if the "
+    "store failed); memory and SQLite answer NotFoundError / no rows",
+)
+def test_postgres_lookup_with_a_nul_agrees_with_the_other_stores(schema_dsn):
+    with mk.open_store(schema_dsn) as store:
+        store.put(mk.Person(id="p", name="A"))
+        with pytest.raises((mk.NotFoundError, mk.ValidationError)):
+            store.get(mk.Person, "a\x00b")
+        assert store.find(mk.Person, org_unit_id="a\x00") == []
