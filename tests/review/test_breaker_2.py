@@ -474,3 +474,32 @@ def test_a_registered_index_on_a_text_field_agrees_between_sqlite_and_postgres(s
         assert outcomes[0] == outcomes[1]
     finally:
         register_index("award", *before, replace=True)
+
+
+def _cycle():
+    from mentorkit.cycles import load_cycle
+
+    return load_cycle("equity-leadership-coaching").start(
+        id="cc-1", person_id="p-1", started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC)
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="new public calls let a raw TypeError through for a wrong argument type "
+    "(evidence_for with a list, latest_deadline with a string or None)",
+)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: _cycle().evidence_for(["recalibration_review"]),
+        lambda: __import__("mentorkit.cycles").cycles.SmartieRules().latest_deadline("2024-01-01"),
+        lambda: __import__("mentorkit.cycles").cycles.SmartieRules().latest_deadline(None),
+    ],
+    ids=["evidence_for-list", "latest_deadline-str", "latest_deadline-None"],
+)
+def test_new_public_calls_refuse_wrong_types_with_a_validation_error(call):
+    """Expected: ValidationError naming artefact / start. Actual: ``TypeError: unhashable type:
+    'list'``; ``TypeError: can only concatenate str (not "relativedelta") to str``."""
+    with pytest.raises(mk.ValidationError):
+        call()
