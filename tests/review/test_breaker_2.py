@@ -501,3 +501,25 @@ def test_new_public_calls_refuse_wrong_types_with_a_validation_error(call):
     'list'``; ``TypeError: can only concatenate str (not "relativedelta") to str``."""
     with pytest.raises(mk.ValidationError):
         call()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="someone who withdrew and applied again (a withdrawn and an applied enrolment) "
+    "blocks the whole selection: 'has more than one mentee enrolment ... withdraw or delete one'",
+)
+def test_select_applicants_takes_a_reapplication_after_a_withdrawal():
+    """Expected: the withdrawn enrolment is history; the new application is decided (ana
+    selected). Actual: ValidationError telling the user to withdraw one of the two - one
+    is withdrawn already; the only way on is deleting the record of the withdrawal."""
+    store = mk.open_store("memory://")
+    store.put(mk.Cohort(id="c", program_id="p", name="2024",
+                        start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 31)))  # fmt: skip
+    store.put(mk.Enrollment(id="e-ana-1", person_id="ana", cohort_id="c", role="mentee",
+                            status="withdrawn"))  # fmt: skip
+    store.put(mk.Enrollment(id="e-ana-2", person_id="ana", cohort_id="c", role="mentee"))
+    store.put(mk.Enrollment(id="e-ben", person_id="ben", cohort_id="c", role="mentee"))
+    report = check_eligibility([Applicant(person_id="ana"), Applicant(person_id="ben")], [])
+    chosen = select_applicants(store, "c", report, seats=1)
+    assert chosen.selected == ("ana",)
+    assert store.get(mk.Enrollment, "e-ana-2").status.value == "selected"
