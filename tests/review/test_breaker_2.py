@@ -523,3 +523,17 @@ def test_select_applicants_takes_a_reapplication_after_a_withdrawal():
     chosen = select_applicants(store, "c", report, seats=1)
     assert chosen.selected == ("ana",)
     assert store.get(mk.Enrollment, "e-ana-2").status.value == "selected"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="EvidenceRound(number=1.0) is accepted (non_negative takes floats) and passes the "
+    "round check (1.0 == 1), but no store can hold the cycle: 'expected an integer'",
+)
+def test_an_evidence_round_number_is_a_whole_number():
+    """Expected: ValidationError at construction, as the stores refuse it. Actual: the cycle
+    is built (round 2) and every ``put`` then fails."""
+    from mentorkit.cycles import EvidenceRound
+
+    with pytest.raises(mk.ValidationError):
+        EvidenceRound(number=1.0, evidence={}, ended=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
