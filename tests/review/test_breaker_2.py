@@ -85,11 +85,6 @@ def test_an_invalid_imported_entry_is_one_readable_line(tmp_path, monkeypatch, c
     assert "\\n" not in err, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the output-over-store check compares the URL scheme case-sensitively; "
-    "open_store does not, so SQLITE:/// or Sqlite:/// lets --csv replace the database",
-)
 @pytest.mark.parametrize("scheme", ["SQLITE", "Sqlite", "JSON"])
 def test_an_upper_case_scheme_does_not_bypass_the_output_check(tmp_path, monkeypatch, capsys,
                                                                scheme):  # fmt: skip
@@ -107,10 +102,6 @@ def test_an_upper_case_scheme_does_not_bypass_the_output_check(tmp_path, monkeyp
     assert code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MENTORKIT_STORE with an upper-case scheme bypasses the output check too",
-)
 def test_an_upper_case_default_store_does_not_bypass_the_output_check(tmp_path, monkeypatch,
                                                                       capsys):  # fmt: skip
     monkeypatch.chdir(tmp_path)
@@ -202,11 +193,6 @@ def _calendar_store(url, cohort_id):
                             start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 31)))  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calendar's default output (<cohort>.ics) is not checked against the store: "
-    "a JSON store named coh.ics is replaced by the calendar",
-)
 def test_calendar_default_output_never_replaces_the_store(tmp_path, monkeypatch, capsys):
     """Expected: refused in one line like ``-o coh.ics``. Actual: exit 0, 'Wrote coh.ics',
     the JSON store is now an iCalendar file."""
@@ -220,11 +206,6 @@ def test_calendar_default_output_never_replaces_the_store(tmp_path, monkeypatch,
     assert code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="calendar's default output path is built from the cohort id unescaped: an id "
-    "with '../' writes the .ics outside the current folder",
-)
 def test_calendar_default_output_stays_in_the_current_folder(tmp_path, monkeypatch, capsys):
     """Ids may hold '/' (an imported document decides them). Expected: the default file
     lands in the current folder (the id's slashes replaced) or the command asks for -o.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from typing import Any
 
 from mentorkit.cli._cohort import open_cohort
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     entries = calendar_entries(plan, events=stored)
     name = args.name or f"{program.name}: {cohort.name}"
     data = to_ical(entries, name=name)
-    output = args.output or f"{cohort.id}.ics"
+    output = args.output or calendar_file(cohort.id)
     _write_atomically(output, data)
     if guessed:  # after the checks: a refused input stays one line
         import sys
@@ -128,3 +129,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {output}: {len(plan.items)} recurring meeting series ({len(sessions)} "
           f"meetings {span}) and {len(entries) - len(plan.items)} milestones.")  # fmt: skip
     return 0
+
+
+def calendar_file(cohort_id: str) -> str:
+    """The calendar's default file: ``<cohort>.ics`` in the current folder, whatever the id.
+
+    A path separator in the id (``../x``, ``a/b``) is written as ``_``, so the file never
+    lands outside the current folder.
+    """
+    name = "".join("_" if ch in "/\\" or ch == os.sep else ch for ch in cohort_id)
+    return f"{name}.ics"

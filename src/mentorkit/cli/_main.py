@@ -123,15 +123,14 @@ def _refuse_output_over_store(args: argparse.Namespace) -> None:
     store = getattr(args, "store", _UNSET)
     if store is _UNSET or getattr(args, "scores", None) is not None:
         return
+    from mentorkit.cli._calendar import calendar_file
     from mentorkit.cli._store import default_store
     from mentorkit.storage._url import file_path
 
     url: str = store if isinstance(store, str) and store else default_store()
-    if url.split("://", 1)[0] not in {"sqlite", "json"} or url in {
-        "sqlite://",
-        "sqlite:///:memory:",
-    }:
-        return  # fmt: skip
+    scheme = url.split("://", 1)[0].lower()  # SQLITE:// opens as sqlite:// does
+    if scheme not in {"sqlite", "json"} or url.lower() in {"sqlite://", "sqlite:///:memory:"}:
+        return
     try:
         path = os.path.realpath(file_path(url))
     except MentorkitError:
@@ -139,6 +138,8 @@ def _refuse_output_over_store(args: argparse.Namespace) -> None:
     store_files = {path + suffix for suffix in _SIDECARS}
     for dest, option in _OUTPUTS:
         target = getattr(args, dest, None)
+        if target is None and dest == "output" and args.command == "calendar":
+            target = calendar_file(args.cohort)  # the calendar's default file
         if target is None or str(target) == "-":
             continue
         try:
