@@ -309,21 +309,11 @@ def schema_dsn():
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PostgresStore.get with a lone surrogate in the id raises a raw UnicodeEncodeError "
-    "(memory: NotFoundError, SQLite: ValidationError)",
-)
 def test_postgres_get_with_a_surrogate_id_is_not_a_raw_error(schema_dsn):
     with mk.open_store(schema_dsn) as store, pytest.raises((mk.NotFoundError, mk.ValidationError)):
         store.get(mk.Cohort, "coh-\udcff")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a --cohort that is not valid UTF-8 (argv decodes it to a surrogate) gives a "
-    "traceback on a PostgreSQL store instead of one line",
-)
 def test_cli_cohort_not_in_utf8_on_postgres_is_one_line(schema_dsn, monkeypatch, capsys):
     """``mentorkit adherence --cohort $'\\xff'`` (a Latin-1 terminal typing 'é') with
     MENTORKIT_STORE on PostgreSQL. Expected: exit 1, one line ('no cohort ...'), as on
@@ -337,11 +327,6 @@ def test_cli_cohort_not_in_utf8_on_postgres_is_one_line(schema_dsn, monkeypatch,
     assert len(err.strip().splitlines()) == 1, err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a NUL in an id looked up on PostgreSQL is a StorageError (DataError, as if the "
-    "store failed); memory and SQLite answer NotFoundError / no rows",
-)
 def test_postgres_lookup_with_a_nul_agrees_with_the_other_stores(schema_dsn):
     with mk.open_store(schema_dsn) as store:
         store.put(mk.Person(id="p", name="A"))

@@ -288,8 +288,10 @@ class BaseStore:
         collection = _codec.info(cls).collection
         if not isinstance(id, str):
             raise ValidationError("must be a string", field="id", value=id)
-        with self._txn(write=False), self._errors():
-            found = self._fetch(collection, id)
+        found = None
+        if _codec.storable_key(id):  # no store holds any other id: not found, in every store
+            with self._txn(write=False), self._errors():
+                found = self._fetch(collection, id)
         if found is not None:
             entity = _codec.decode(found[0], found[2], collection, id)
             if isinstance(entity, cls):
@@ -318,6 +320,8 @@ class BaseStore:
             'e-1'
         """
         where = _codec.terms(cls, filters)
+        if any(op == "=" and not _codec.storable_key(k) for _, op, k in where if k is not None):
+            return []  # a value no store can hold matches nothing, in every store
         return self._select(cls, where)
 
     def all(self, cls: type[E]) -> list[E]:

@@ -396,6 +396,23 @@ _DECODE = json.JSONDecoder().decode
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
+def storable_key(value: str) -> bool:
+    """Whether any store can hold ``value`` as an id or key: no NUL, and valid Unicode.
+
+    What a lookup checks first: a value that no store ever wrote is in none of them
+    (rather than one store's driver refusing the query, another answering nothing). Length
+    is not checked: a store may hold longer ids written before they were limited.
+    """
+    if "\x00" in value:
+        return False
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
 def _check_text(value: str, field: str) -> None:
     # NUL cannot be stored in PostgreSQL text, nor a long value in its index; refusing them
     # everywhere keeps backends alike (a SQLite export always imports into PostgreSQL).
