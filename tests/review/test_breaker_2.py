@@ -335,11 +335,6 @@ def test_postgres_lookup_with_a_nul_agrees_with_the_other_stores(schema_dsn):
         assert store.find(mk.Person, org_unit_id="a\x00") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="from_dict with its arguments swapped echoes the whole document - e-mail and "
-    "demographics included - in the ValidationError message",
-)
 def test_from_dict_with_swapped_arguments_does_not_echo_personal_data():
     """``from_dict(Person, doc)`` (instead of ``from_dict(doc, Person)``) is an easy slip.
     Expected: 'cls: must be a class' without the document's personal values. Actual: the

@@ -373,10 +373,14 @@ def from_dict(doc: Mapping[str, Any], cls: type[T] | None = None) -> T | Any:
         ...     print(err.field, [(line.path, line.message) for line in err.errors])
         commitments[0].name [('commitments[0].name', 'expected a string (got 5)')]
     """
+    # The wrong thing is named by its type only: a document passed as ``cls`` (the
+    # arguments swapped) holds personal data that must not reach a message or a log.
     if cls is not None and not isinstance(cls, type):
-        raise ValidationError("must be a class", field="cls", value=cls)
+        raise ValidationError("must be a class", field="cls", value=type(cls).__name__)
     if not isinstance(doc, Mapping):
-        raise ValidationError("a document must be a JSON object", field="$", value=doc)
+        raise ValidationError(
+            "a document must be a JSON object", field="$", value=type(doc).__name__
+        )
     if not all(isinstance(key, str) for key in doc):
         raise ValidationError("a document's keys must be strings", field="$")
     body = dict(doc)
