@@ -307,26 +307,24 @@ def test_match_with_only_applicants_says_they_wait_for_selection(tmp_path, monke
     assert "applied" in out, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a read-only command on a JSON export (mentorkit graph --store json:///x.json, as "
-    "the analyst tutorial suggests) leaves x.json.lock beside it",
-)
-def test_reading_a_json_export_leaves_no_lock_file(demo, tmp_path, monkeypatch, capsys):
+def test_reading_a_json_export_keeps_it_and_a_private_lock(demo, tmp_path, monkeypatch, capsys):
+    # Found: reading a JSON store leaves <file>.lock beside it. Decided: kept, documented
+    # (docs/explanation/guarantees.md): the lock file must outlive each handle for the advisory
+    # lock to be race-free; it is empty and owner-only, and the store file is unchanged.
     monkeypatch.chdir(demo)
     monkeypatch.delenv("MENTORKIT_STORE", raising=False)
     export = tmp_path / "district.json"
     assert _run(["export", "-o", str(export)]) == 0
+    before = export.read_bytes()
     assert _run(["graph", "--store", f"json:///{export}"]) == 0
     capsys.readouterr()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["district.json"]
+    assert export.read_bytes() == before
+    lock = tmp_path / "district.json.lock"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["district.json", "district.json.lock"]
+    assert lock.stat().st_size == 0
+    assert lock.stat().st_mode & 0o077 == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'mentorkit --store URL graph' (a global option, git-style) says \"invalid choice: "
-    "'sqlite:///mentorkit.db'\" for COMMAND, without a word about --store going after the command",
-)
 def test_store_before_the_command_is_told_where_it_goes(capsys):
     assert _run(["--store", "sqlite:///mentorkit.db", "graph"]) == 2
     err = capsys.readouterr().err.strip()

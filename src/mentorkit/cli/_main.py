@@ -76,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     line on stderr (exit code 1); anything else is a bug and keeps its traceback.
     """
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0].split("=", 1)[0] == "--store":
+        # git-style global options are a habit: say where this one goes.
+        parser.error("--store goes after the command: mentorkit COMMAND --store URL ...")
+    args, extra = parser.parse_known_args(given)
     if extra:
         # Told by the command's own parser, which names the command and its --help (the
         # top-level parser would name neither).
