@@ -151,12 +151,6 @@ def test_nextgen_runs_after_the_readme_install(tmp_path):
     assert result.returncode == 0, result.stderr[-400:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'mentorkit report conditions --by-parent' (the README's command) on NEP's store, "
-    "whose results are per network with no parent, prints empty tables and exits 0: no row, "
-    "no word on why",
-)
 def test_conditions_by_parent_says_why_when_no_unit_has_a_parent(tmp_path, capsys):
     result = _script("nep", tmp_path)
     assert result.returncode == 0, result.stderr

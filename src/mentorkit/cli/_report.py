@@ -201,6 +201,15 @@ def run_conditions(args: argparse.Namespace) -> int:
         by = None
         if args.by_parent:
             by = {u.id: u.parent_id for u in store.all(OrgUnit) if u.parent_id}
+            units = {r.org_unit_id for r in results}
+            if units and not units & by.keys():
+                from mentorkit.measurement._figures import known_ids
+
+                raise ValidationError(
+                    f"none of the survey's units ({known_ids(units, limit=5)}) has a parent "
+                    "unit to group by: run without --by-parent to report the units themselves",
+                    field="--by-parent",
+                )
         # Cycles in the order their administrations opened, where the store has them
         # ("Spring 2023" before "Fall 2023"); the others after, by name.
         rounds = [a for a in store.all(SurveyAdministration) if a.survey_id == args.survey]
