@@ -25,7 +25,15 @@ def test_the_demo_cohort_shows_a_few_pairs_behind_and_the_cli_agrees(
     store = MemoryStore()
     store.put_many(list(synthetic.district(seed=7).entities()))
     report = adherence(store, cohort_id=cohort, as_of=dt.date.fromisoformat(day))
-    assert out.strip() == report.format()
+    # The same report, people named as a lead knows them (ids kept in brackets).
+    district = synthetic.district(seed=7)
+    people = {p.id: p.name for p in district.people}
+    names = {pid: f"{name} ({pid})" for pid, name in people.items()}
+    names |= {m.id: f"{people[m.mentee_id]} with {people[m.mentor_id]} ({m.id})"
+              for m in district.mentorships if m.cohort_id == cohort}  # fmt: skip
+    assert out.strip() == report.format(names)
+    for b in report.behind():
+        assert f"pair {names[b.who]}" in out  # every pair behind, by name
     (rollup,) = report.rollup()
     assert f"{rollup.pairs} pairs" in out
     # Monthly reflections and made-up meetings: a minority falls behind, not all, not none.

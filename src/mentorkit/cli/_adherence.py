@@ -41,9 +41,10 @@ def run(args: argparse.Namespace) -> int:
         day = parse_day(args.as_of, "--as-of")
     with open_cohort(args) as (store, cohort):
         report = adherence(store, cohort_id=cohort.id, as_of=day)
+        names = _names(store, cohort.id)
     if args.csv is not None:  # before printing: a closed pipe must not cost the file
         _write_atomically(args.csv, _csv(report))
-    print(report.format())
+    print(report.format(names))
     if args.csv is not None:
         print(f"\nWrote {args.csv} ({len(report.rows):,} rows)")
     return 0
@@ -69,3 +70,26 @@ def _csv(report: Any) -> str:
 
 def _blank(value: int | None) -> object:
     return "" if value is None else value
+
+
+def _names(store: Any, cohort_id: str) -> dict[str, str]:
+    """What a lead knows the cohort's pairs and people by: names, with their ids.
+
+    ``ms-12`` -> ``Ana Ruiz with Kim Lee (ms-12)``; ``p-3`` -> ``Kim Lee (p-3)``: ready to
+    paste into an email, and still findable in the CSV (which keeps the ids).
+    """
+    from mentorkit.errors import NotFoundError
+    from mentorkit.model import Mentorship, Person
+
+    pairs = store.find(Mentorship, cohort_id=cohort_id)
+    people: dict[str, str] = {}
+    for pid in sorted({p for m in pairs for p in (m.mentor_id, m.mentee_id)}):
+        try:
+            people[pid] = store.get(Person, pid).name
+        except NotFoundError:
+            continue
+    names = {pid: f"{name} ({pid})" for pid, name in people.items()}
+    for m in pairs:
+        if m.mentee_id in people and m.mentor_id in people:
+            names[m.id] = f"{people[m.mentee_id]} with {people[m.mentor_id]} ({m.id})"
+    return names

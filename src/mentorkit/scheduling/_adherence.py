@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -134,17 +134,33 @@ class Behind:
     ended: dt.date | None = None
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """One line: the short periods and overdue items, with ``names`` for the ids.
+
+        ``names`` maps a pair's or team's id, and people's ids, to what a reader knows them
+        by (``{"ms-1": "Ana Ruiz with Kim Lee", "p-2": "Kim Lee"}``); an id without a name
+        is shown as it is.
+
+        Examples:
+            >>> b = Behind(cohort_id="c", unit="pair", who="ms-1", short=(), overdue=())
+            >>> b.describe({"ms-1": "Ana Ruiz with Kim Lee"})
+            'pair Ana Ruiz with Kim Lee: '
+        """
+        name = (lambda i: i) if not names else (lambda i: names.get(i, i))
         parts = []
         for row in self.short:
-            whom = f" ({row.person_id})" if row.person_id and self.unit == "team" else ""
+            whom = f" ({name(row.person_id)})" if row.person_id and self.unit == "team" else ""
             what = f"{row.commitment}{whom} {row.period}: {_against(row.delivered, row.promised)}"
             if row.missing_artefacts:
-                what += f", no {_ARTEFACT_WORD} from {', '.join(row.missing_artefacts)}"
+                who = ", ".join(map(name, row.missing_artefacts))
+                what += f", no {_ARTEFACT_WORD} from {who}"
             parts.append(what)
         if self.overdue:
             parts.append(f"{len(self.overdue)} overdue action item(s)")
         ended = f" (ended {self.ended})" if self.ended is not None else ""
-        return f"{self.unit} {self.who}{ended}: " + "; ".join(parts)
+        return f"{self.unit} {name(self.who)}{ended}: " + "; ".join(parts)
 
 
 @attrs.frozen(kw_only=True)
@@ -367,8 +383,12 @@ class AdherenceReport:
         frame["met"] = frame["met"].astype("boolean")
         return frame
 
-    def format(self) -> str:
+    def format(self, names: Mapping[str, str] | None = None) -> str:
         """A plain-text report: the roll-up, then who is falling behind and why.
+
+        With ``names`` (ids of pairs, teams and people to what a reader knows them by), the
+        lists name people rather than ids (see `Behind.describe`); ``mentorkit adherence``
+        passes the people's names.
 
         *Falling behind* has one definition, the headline's and the list's: a pair or team
         with a period that ended short of a commitment (``behind()``; its overdue action
@@ -394,14 +414,14 @@ class AdherenceReport:
             lines.append(f"  {cohort_id}: not counted (no commitment asks for it): {what}")
         if behind:
             lines.append(_BEHIND_HEADING)
-            lines += [f"  {b}" for b in behind]
+            lines += [f"  {b.describe(names)}" for b in behind]
         elif self._raw:
             lines.append("Nobody is falling behind.")
         else:
             lines.append("Nothing is due yet (or the program promises no commitments).")
         if late_only:
             lines.append(_LATE_HEADING)
-            lines += [f"  {b}" for b in late_only]
+            lines += [f"  {b.describe(names)}" for b in late_only]
         if behind or late_only:
             lines.append(_DEFINITION)
         return "\n".join(lines)

@@ -92,7 +92,10 @@ def _spread_rule(per: Period, times: int, day: dt.date) -> str:
     if times <= months:
         interval = months // times
         extra = f";INTERVAL={interval}" if interval > 1 else ""
-        return f"FREQ=MONTHLY{extra};BYMONTHDAY={first}"
+        # A start on the 29th to 31st meets on the last day of each month (every month has
+        # one): the 28th would come before the start, and a quarter or a year starting
+        # then would have no meeting in its first period.
+        return f"FREQ=MONTHLY{extra};BYMONTHDAY={first if day.day <= 28 else -1}"
     per_month = math.ceil(times / months)
     step = max(1, 28 // per_month)
     days = sorted({1 + (first - 1 + k * step) % 28 for k in range(min(per_month, 28))})
@@ -269,7 +272,8 @@ def plan_sessions(
         exclusions: Dates without meetings (school breaks).
         minutes: The length of a meeting for commitments that promise meetings only.
         weekday: Meet on this weekday (``"TU"``) instead of the cohort start's day of the
-            month (which may be a weekend): the ``nth`` one of the month, or every week for
+            month (which may be a weekend; a start on the 29th to 31st meets on the last
+            day of each month): the ``nth`` one of the month, or every week for
             a weekly commitment; several meetings a month take the 1st and 3rd (and so on).
         nth: Which weekday of the month: 1 to 4, or -1 for the last.
         pairs: The cohort's mentorships (pairs) and engagements (teams), to plan until the
