@@ -185,12 +185,6 @@ def _applicants_store():
     return store
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="select_applicants run again with a report on part of the applicants (rules changed) "
-    "selects on top of the first selection: 4 selected for a cohort given 2 seats; the "
-    "others are 'missing from the report' but no longer 'applied', so nothing is refused",
-)
 def test_a_second_selection_never_selects_more_than_its_seats():
     from mentorkit.matching import Applicant, TitleIn, check_eligibility, select_applicants
 
