@@ -18,6 +18,7 @@ from mentorkit.matching import (
     EligibilityReport,
     NoFlag,
     PriorityIfRated,
+    RuleOutcome,
     check_eligibility,
     select_applicants,
 )
@@ -410,3 +411,83 @@ def test_seats_may_be_a_numpy_integer():
     chosen = select_applicants(store, "c", _report("ana", "ben"), seats=np.int64(1))
     assert chosen.selected == ("ana",)
     assert type(chosen.seats) is int
+
+
+# -- priorities are finite numbers (review of #17) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"level": 3, "points": math.nan}, "points"),
+        ({"level": 3, "points": math.inf}, "points"),
+        ({"level": 3, "points": -math.inf}, "points"),
+        ({"level": 3, "points": True}, "points"),
+        ({"level": 3, "points": "1"}, "points"),
+        ({"level": 3, "points": 10**400}, "points"),
+        ({"level": True}, "level"),
+        ({"level": 2.5}, "level"),
+        ({"level": "3"}, "level"),
+    ],
+)
+def test_priority_if_rated_refuses_what_is_not_a_finite_number(kwargs, field):
+    with pytest.raises(mk.ValidationError) as info:
+        PriorityIfRated(**kwargs)
+    assert info.value.field == field
+
+
+def test_priority_if_rated_takes_numpy_numbers_and_negative_points():
+    rule = PriorityIfRated(level=np.int64(3), points=np.float64(-0.5))
+    assert rule.evaluate(_applicant("ana", rated=True)).priority == -0.5
+
+
+class _Rule:
+    """A rule of one's own that returns whatever it is given."""
+
+    name = "mine"
+
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+    def evaluate(self, applicant):
+        return self.outcome
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [RuleOutcome(passed=True, reason="x", priority=math.nan), "yes", None],
+    ids=["nan", "str", "None"],
+)
+def test_a_rule_of_ones_own_returning_no_finite_priority_is_named(outcome):
+    with pytest.raises(mk.ValidationError, match="'mine' must return a RuleOutcome") as info:
+        check_eligibility([_applicant("ana")], [NoFlag("misconduct"), _Rule(outcome)])
+    assert info.value.field == "rules[1]"
+
+
+def test_priority_points_adding_up_beyond_a_float_are_refused():
+    rules = [PriorityIfRated(level=0, points=1e308), PriorityIfRated(level=0, points=1e308)]
+    with pytest.raises(mk.ValidationError, match="add up beyond a float"):
+        check_eligibility([_applicant("ana", rated=True)], rules)
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.floats(-1e6, 1e6, allow_nan=False)), min_size=1, max_size=8
+    ),
+    st.integers(0, 9),
+)
+def test_the_seats_go_to_the_highest_priorities(rated_points, seats):
+    """Whatever the finite points, no selected applicant ranks below a waitlisted one."""
+    people = [f"p{k}" for k in range(len(rated_points))]
+    applicants = [
+        Applicant(person_id=pid, ratings={"data": 3} if rated else {})
+        for pid, (rated, _) in zip(people, rated_points, strict=True)
+    ]
+    rules = [PriorityIfRated(level=3, points=rated_points[0][1])]
+    report = check_eligibility(applicants, rules)
+    chosen = select_applicants(_store(people), "c", report, seats=seats)
+    priority = {d.person_id: d.priority for d in report.decisions}
+    if chosen.selected and chosen.waitlist:
+        assert min(priority[p] for p in chosen.selected) >= max(
+            priority[p] for p in chosen.waitlist
+        )

@@ -140,11 +140,6 @@ def _cohort_store():
     return store
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a NaN priority (PriorityIfRated(points=nan) is accepted) breaks the ranking: "
-    "select_applicants seats the NaN applicant ahead of higher priorities",
-)
 def test_select_applicants_never_seats_a_nan_priority_ahead_of_a_real_one():
     """Expected: ``PriorityIfRated(points=nan)`` refused (ValidationError naming points), or
     the seat going to the applicant with the highest real priority. Actual: ana (priority nan)
