@@ -519,11 +519,6 @@ def test_an_evidence_round_number_is_a_whole_number():
         EvidenceRound(number=1.0, evidence={}, ended=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cohort_profiles(capacity=...) that is neither an int nor a mapping (a string from "
-    "a form, None) raises a raw AttributeError: 'str' object has no attribute 'get'",
-)
 @pytest.mark.parametrize("capacity", ["2", None, 2.5])
 def test_cohort_profiles_refuses_a_bad_capacity_naming_it(capacity):
     from mentorkit.matching import cohort_profiles

@@ -203,12 +203,6 @@ def test_a_second_selection_never_selects_more_than_its_seats():
     assert len(selected) <= 2, sorted(e.person_id for e in selected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a mentor with several enrolments in a cohort (the demo gives most mentors one per "
-    "pair) whose capacities disagree gets the first record's, silently: recording 5 on the "
-    "last of them changes nothing, recording 0 on the first takes them out",
-)
 def test_disagreeing_capacity_records_of_one_mentor_are_not_resolved_silently():
     from mentorkit.matching import cohort_profiles
 
