@@ -491,3 +491,42 @@ def test_the_seats_go_to_the_highest_priorities(rated_points, seats):
         assert min(priority[p] for p in chosen.selected) >= max(
             priority[p] for p in chosen.waitlist
         )
+
+
+# -- mentorkit match says who waits for selection (review of #17) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("selected", "options", "hint"),
+    [
+        (0, [], "3 applicants (status applied) not matched, waiting for selection"),
+        (2, [], "1 applicant (status applied) not matched, waiting for selection"),
+        (3, [], None),
+        (0, ["--status", "applied", "--status", "selected", "--status", "active"], None),
+        (0, ["--all-statuses"], None),
+    ],
+)
+def test_mentorkit_match_says_how_many_applicants_wait_for_selection(
+    tmp_path, capsys, selected, options, hint
+):
+    url = f"sqlite:///{tmp_path / 'program.db'}"
+    people = ["ana", "ben", "cy"]
+    with open_store(url) as store:
+        store.put(mk.Program(id="p", name="Program"))
+        store.put(COHORT)
+        for pid in [*people, "kim"]:
+            store.put(mk.Person(id=pid, name=pid.title()))
+        store.put(mk.Enrollment(id="e-kim", person_id="kim", cohort_id="c", role="mentor",
+                                status="active", capacity=3))  # fmt: skip
+        for k, pid in enumerate(people):
+            status = "selected" if k < selected else "applied"
+            store.put(mk.Enrollment(id=f"e-{pid}", person_id=pid, cohort_id="c", role="mentee",
+                                    status=status))  # fmt: skip
+    assert main(["match", "--store", url, "--cohort", "c", "--brief", *options]) == 0
+    out = capsys.readouterr().out
+    if hint is None:
+        assert "waiting for selection" not in out
+        assert f"{3 if options else selected} pairs" in out
+    else:
+        assert hint in out
+        assert "select_applicants" in out

@@ -272,12 +272,6 @@ def test_a_misspelt_artefact_is_refused_naming_the_ones_there_are():
 # -- the command line ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'mentorkit match' on a cohort whose mentees have applied but are not selected says "
-    "'0 pairs, 0 unmatched ... (0 mentees ...)' and nothing about the applicants waiting "
-    "(select_applicants, or --status applied)",
-)
 def test_match_with_only_applicants_says_they_wait_for_selection(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MENTORKIT_STORE", raising=False)
