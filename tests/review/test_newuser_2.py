@@ -140,12 +140,6 @@ def test_graph_headline_does_not_give_away_a_withheld_pay_it_forward_count(tmp_p
 # -- the five programs ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nextgen.py needs the ortools extra (strategy='optimal') and dies with a traceback "
-    "after the README's install (pip install '.[progress]'); neither README nor the "
-    "five-programs tutorial says so ('run one from any folder: python gem.py')",
-)
 def test_nextgen_runs_after_the_readme_install(tmp_path):
     result = _script("nextgen", tmp_path, block_ortools=True)
     assert result.returncode == 0, result.stderr[-400:]
