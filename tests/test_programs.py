@@ -174,6 +174,7 @@ def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path
         selected = [e for e in mentees if e.status is mk.EnrollmentStatus.SELECTED]
         pairs = store.find(mk.Mentorship, cohort_id="ng-2024")
         rated = {a.person_id for a in store.all(Assessment) if a.person_id.startswith("appl")}
+        strengths = [a for a in store.all(Assessment) if a.level == "exemplary"]
         late = adherence(store, cohort_id="ng-2024", as_of=dt.date(2025, 1, 6))
         behind = late.behind()
         awards = store.find(mk.Award, cohort_id="ng-2024")
@@ -192,6 +193,9 @@ def test_nextgen_answers_selection_matching_who_is_behind_and_the_award(tmp_path
         line = next(x for x in out.splitlines() if x.strip().startswith(names[pair.mentee_id]))
         assert focus[pair.mentee_id] in line
         assert names[pair.mentor_id] in line
+        # Matched by focus skill: the mentor is rated exemplary in it.
+        strong = {a.competency for a in strengths if a.person_id == pair.mentor_id}
+        assert focus[pair.mentee_id] in strong
     assert behind, "the example has pairs behind"
     assert f"monthly reflection: {len(behind)} pairs" in out
     behind_ids = {b.who for b in behind}

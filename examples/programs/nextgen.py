@@ -196,7 +196,10 @@ mentees, mentors = cohort_profiles(
     framework=framework,
     capacity=1,
 )
-result = mk.match(mk.MatchingProblem.from_profiles(mentees, mentors), strategy="optimal")
+# "stable" needs no extra: no mentee and mentor would both rather be paired with each other
+# than as matched. Here every mentee gets a mentor exemplary in their focus skill either way;
+# strategy="optimal" (pip install "mentorkit[ortools]") maximises the total score instead.
+result = mk.match(mk.MatchingProblem.from_profiles(mentees, mentors), strategy="stable")
 names = {p.id: p.name for p in store.all(mk.Person)}
 print(f"\nMatched {len(result.pairs)} of {len(mentees)} selected mentees by focus skill:")
 focus = {m.person_id: m.focus[0] for m in mentees}

@@ -98,19 +98,24 @@ def cohorts(draw: st.DrawFn) -> tuple[list[mk.Person], list[mk.Enrollment], int]
         for i in range(n_mentees)
     ]  # fmt: skip
     for j in range(n_mentors):
-        # Zero to two enrolments each, counted or not, with or without a capacity.
+        # Zero to two enrolments each, counted or not, with or without a capacity: one
+        # mentor's counted records in "c" agree (disagreeing ones are refused, tested below).
+        places = draw(st.integers(0, 3))
         for k in range(draw(st.integers(0, 2))):
+            cohort = draw(st.sampled_from(["c", "d"]))
+            status = draw(st.sampled_from(COUNTED + NOT_COUNTED))
+            counted = cohort == "c" and status in COUNTED
             enrollments.append(mk.Enrollment(
-                id=f"y{j}-{k}", person_id=f"m{j}", cohort_id=draw(st.sampled_from(["c", "d"])),
-                role=draw(st.sampled_from([mk.Role.MENTOR, mk.Role.COACH])),
-                status=draw(st.sampled_from(COUNTED + NOT_COUNTED)),
-                capacity=draw(st.none() | st.integers(0, 3))))  # fmt: skip
+                id=f"y{j}-{k}", person_id=f"m{j}", cohort_id=cohort,
+                role=draw(st.sampled_from([mk.Role.MENTOR, mk.Role.COACH])), status=status,
+                capacity=draw(st.none() | (st.just(places) if counted
+                                           else st.integers(0, 3)))))  # fmt: skip
     order = draw(st.permutations(range(len(enrollments))))
     return people, [enrollments[i] for i in order], draw(st.integers(0, 3))
 
 
 def _recorded(enrollments: list[mk.Enrollment]) -> dict[str, int]:
-    """Mentor id -> the capacity of their first counted enrolment in "c" that records one."""
+    """Mentor id -> the capacity their counted enrolments in "c" record (they agree)."""
     found: dict[str, int] = {}
     for e in enrollments:
         if e.cohort_id == "c" and e.status in COUNTED and e.capacity is not None:
@@ -152,6 +157,97 @@ def test_no_strategy_gives_a_mentor_more_than_their_recorded_capacity(cohort, st
         assert load.get(mentor.person_id, 0) <= limit
         if limit == 0:
             assert mentor.person_id not in load
+
+
+@given(BAD_CAPACITIES | st.none() | st.just("2") | st.just(2.5) | st.just([2]))
+def test_cohort_profiles_refuses_a_bad_capacity_argument_naming_it(capacity):
+    people = [mk.Person(id="kim", name="K")]
+    mentor = mk.Enrollment(id="e", person_id="kim", cohort_id="c", role="mentor",
+                           status="selected")  # fmt: skip
+    with pytest.raises(mk.ValidationError) as info:
+        cohort_profiles("c", people=people, enrollments=[mentor], capacity=capacity)
+    assert info.value.field == "capacity"
+    with pytest.raises(mk.ValidationError) as info:
+        cohort_profiles("c", people=people, enrollments=[mentor], capacity={"kim": capacity})
+    assert info.value.field == "capacity['kim']"
+
+
+def test_cohort_profiles_refuses_a_mapping_keyed_by_other_than_ids():
+    with pytest.raises(mk.ValidationError, match="mentor ids") as info:
+        cohort_profiles("c", people=[], enrollments=[], capacity={1: 2})
+    assert info.value.field == "capacity"
+
+
+def test_cohort_profiles_takes_numpy_integers_for_capacity():
+    np = pytest.importorskip("numpy")
+    people = [mk.Person(id=i, name=i) for i in ("kim", "lee")]
+    enrollments = [mk.Enrollment(id=f"e-{i}", person_id=i, cohort_id="c", role="mentor",
+                                 status="selected") for i in ("kim", "lee")]  # fmt: skip
+    _, mentors = cohort_profiles("c", people=people, enrollments=enrollments,
+                                 capacity={"kim": np.int64(4)})  # fmt: skip
+    assert [(m.person_id, m.capacity) for m in mentors] == [("kim", 4), ("lee", 1)]
+    _, mentors = cohort_profiles("c", people=people, enrollments=enrollments,
+                                 capacity=np.int32(2))  # fmt: skip
+    assert [type(m.capacity) for m in mentors] == [int, int]
+    assert [m.capacity for m in mentors] == [2, 2]
+
+
+@given(
+    st.lists(st.none() | st.integers(0, 4), min_size=1, max_size=4),
+    st.sampled_from(COUNTED),
+)
+def test_disagreeing_capacity_records_are_refused_and_agreeing_ones_taken(records, status):
+    """One mentor, several counted enrolments: records that disagree are a ValidationError
+    naming capacity and every enrolment recording one; equal records (and None) are fine."""
+    people = [mk.Person(id="kim", name="K")]
+    enrollments = [
+        mk.Enrollment(id=f"e-{k}", person_id="kim", cohort_id="c", role="mentor",
+                      status=status, capacity=n)
+        for k, n in enumerate(records)
+    ]  # fmt: skip
+    given_ = {n for n in records if n is not None}
+    if len(given_) > 1:
+        with pytest.raises(mk.ValidationError) as info:
+            cohort_profiles("c", people=people, enrollments=enrollments)
+        assert (info.value.field, info.value.value) == ("capacity", "kim")
+        for k, n in enumerate(records):
+            assert (f"'e-{k}': {n}" in str(info.value)) == (n is not None)
+        return
+    _, mentors = cohort_profiles("c", people=people, enrollments=enrollments, capacity=7)
+    assert [m.capacity for m in mentors] == [given_.pop() if given_ else 7]
+
+
+def test_a_disagreeing_record_not_counted_is_not_in_the_way():
+    people = [mk.Person(id="kim", name="K")]
+    enrollments = [
+        mk.Enrollment(id="e-1", person_id="kim", cohort_id="c", role="mentor",
+                      status="selected", capacity=3),
+        mk.Enrollment(id="e-2", person_id="kim", cohort_id="c", role="mentor",
+                      status="withdrawn", capacity=5),
+        mk.Enrollment(id="e-3", person_id="kim", cohort_id="d", role="mentor",
+                      status="selected", capacity=1),
+    ]  # fmt: skip
+    _, mentors = cohort_profiles("c", people=people, enrollments=enrollments)
+    assert [m.capacity for m in mentors] == [3]
+
+
+def test_mentorkit_match_names_disagreeing_records_in_one_line(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with mk.open_store(url) as store:
+        store.put(mk.Program(id="p", name="P"))
+        store.put(mk.Cohort(id="c", program_id="p", name="C", start=dt.date(2025, 1, 1),
+                            end=dt.date(2025, 6, 30)))  # fmt: skip
+        for pid in ("ana", "kim"):
+            store.put(mk.Person(id=pid, name=pid.title()))
+        store.put(mk.Enrollment(id="e-ana", person_id="ana", cohort_id="c", role="mentee",
+                                status="selected"))  # fmt: skip
+        for k, n in ((1, 3), (2, 5)):
+            store.put(mk.Enrollment(id=f"e-kim-{k}", person_id="kim", cohort_id="c",
+                                    role="mentor", status="selected", capacity=n))  # fmt: skip
+    assert main(["match", "--store", url, "--cohort", "c"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert "'e-kim-1': 3, 'e-kim-2': 5" in err
 
 
 # -- the command's default -------------------------------------------------------------------

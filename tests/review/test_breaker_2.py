@@ -124,11 +124,6 @@ def _cohort_store():
     return store
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a NaN priority (PriorityIfRated(points=nan) is accepted) breaks the ranking: "
-    "select_applicants seats the NaN applicant ahead of higher priorities",
-)
 def test_select_applicants_never_seats_a_nan_priority_ahead_of_a_real_one():
     """Expected: ``PriorityIfRated(points=nan)`` refused (ValidationError naming points), or
     the seat going to the applicant with the highest real priority. Actual: ana (priority nan)
@@ -152,11 +147,6 @@ def test_select_applicants_never_seats_a_nan_priority_ahead_of_a_real_one():
     assert chosen.selected == ("ben",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="select_applicants takes a hand-built EligibilityReport unchecked: raw "
-    "TypeError/AttributeError instead of ValidationError naming report",
-)
 @pytest.mark.parametrize("decisions", [None, "abc", (1, 2)], ids=["None", "str", "ints"])
 def test_select_applicants_refuses_a_malformed_report_with_a_validation_error(decisions):
     store = _cohort_store()
@@ -165,11 +155,6 @@ def test_select_applicants_refuses_a_malformed_report_with_a_validation_error(de
     assert info.value.field == "report"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a report listing an applicant twice takes two seats for one person and fails "
-    "with 'id: appears twice in one put_many (enrollment)' instead of naming the report",
-)
 def test_select_applicants_names_an_applicant_listed_twice():
     """check_eligibility refuses an applicant listed twice; a report built by hand (the class
     is public) is not checked. Expected: ValidationError on field 'report' naming 'ana'.
@@ -452,11 +437,6 @@ def test_new_public_calls_refuse_wrong_types_with_a_validation_error(call):
         call()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="someone who withdrew and applied again (a withdrawn and an applied enrolment) "
-    "blocks the whole selection: 'has more than one mentee enrolment ... withdraw or delete one'",
-)
 def test_select_applicants_takes_a_reapplication_after_a_withdrawal():
     """Expected: the withdrawn enrolment is history; the new application is decided (ana
     selected). Actual: ValidationError telling the user to withdraw one of the two - one
@@ -488,11 +468,6 @@ def test_an_evidence_round_number_is_a_whole_number():
         EvidenceRound(number=1.0, evidence={}, ended=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cohort_profiles(capacity=...) that is neither an int nor a mapping (a string from "
-    "a form, None) raises a raw AttributeError: 'str' object has no attribute 'get'",
-)
 @pytest.mark.parametrize("capacity", ["2", None, 2.5])
 def test_cohort_profiles_refuses_a_bad_capacity_naming_it(capacity):
     from mentorkit.matching import cohort_profiles

@@ -140,12 +140,6 @@ def test_graph_headline_does_not_give_away_a_withheld_pay_it_forward_count(tmp_p
 # -- the five programs ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nextgen.py needs the ortools extra (strategy='optimal') and dies with a traceback "
-    "after the README's install (pip install '.[progress]'); neither README nor the "
-    "five-programs tutorial says so ('run one from any folder: python gem.py')",
-)
 def test_nextgen_runs_after_the_readme_install(tmp_path):
     result = _script("nextgen", tmp_path, block_ortools=True)
     assert result.returncode == 0, result.stderr[-400:]
@@ -179,12 +173,6 @@ def _applicants_store():
     return store
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="select_applicants run again with a report on part of the applicants (rules changed) "
-    "selects on top of the first selection: 4 selected for a cohort given 2 seats; the "
-    "others are 'missing from the report' but no longer 'applied', so nothing is refused",
-)
 def test_a_second_selection_never_selects_more_than_its_seats():
     from mentorkit.matching import Applicant, TitleIn, check_eligibility, select_applicants
 
@@ -203,12 +191,6 @@ def test_a_second_selection_never_selects_more_than_its_seats():
     assert len(selected) <= 2, sorted(e.person_id for e in selected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a mentor with several enrolments in a cohort (the demo gives most mentors one per "
-    "pair) whose capacities disagree gets the first record's, silently: recording 5 on the "
-    "last of them changes nothing, recording 0 on the first takes them out",
-)
 def test_disagreeing_capacity_records_of_one_mentor_are_not_resolved_silently():
     from mentorkit.matching import cohort_profiles
 
@@ -278,12 +260,6 @@ def test_a_misspelt_artefact_is_refused_naming_the_ones_there_are():
 # -- the command line ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'mentorkit match' on a cohort whose mentees have applied but are not selected says "
-    "'0 pairs, 0 unmatched ... (0 mentees ...)' and nothing about the applicants waiting "
-    "(select_applicants, or --status applied)",
-)
 def test_match_with_only_applicants_says_they_wait_for_selection(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MENTORKIT_STORE", raising=False)

@@ -57,6 +57,7 @@ chosen = select_applicants(MemoryStore(), "c", check_eligibility([], []), seats=
 assert_type(chosen, Selection)
 assert_type(chosen.selected, tuple[str, ...])
 assert_type(chosen.not_selected, tuple[str, ...])
+assert_type(chosen.held, tuple[str, ...])
 assert_type(chosen.summary(), str)
 assert_type(
     cohort_profiles("c", people=[], enrollments=[]), tuple[list[MenteeProfile], list[MentorProfile]]

@@ -16,11 +16,12 @@ from mentorkit.errors import ValidationError
 from mentorkit.matching import (
     MatchingProblem,
     MatchResult,
+    MenteeProfile,
     MentorProfile,
     cohort_profiles,
     match,
 )
-from mentorkit.model import EnrollmentStatus
+from mentorkit.model import Enrollment, EnrollmentStatus, Role
 from mentorkit.model._checks import MAX_CAPACITY
 
 _EPILOG = """\
@@ -186,7 +187,7 @@ def _from_store(
     from mentorkit.cli._cohort import find_cohort
     from mentorkit.cli._store import open_url
     from mentorkit.frameworks import Assessment, load_framework
-    from mentorkit.model import Enrollment, Person, Program
+    from mentorkit.model import Person, Program
 
     with open_url(url, must_exist=True) as store:
         cohort = find_cohort(store, cohort_id, url)
@@ -213,8 +214,36 @@ def _from_store(
     )
     recorded = {m.person_id: m.capacity for m in on_record}
     mentors, places = _places(len(mentees), mentors, recorded, capacity)
+    waiting = _waiting(enrollments, mentees, statuses)
+    if waiting:
+        places += (
+            f"\n{waiting} applicant{'s' if waiting != 1 else ''} (status applied) not "
+            "matched, waiting for selection: mentorkit.matching.select_applicants records who "
+            "gets a place; --status applied --status selected --status active matches "
+            "them as they are"
+        )
     problem = MatchingProblem.from_profiles(mentees, mentors)
     return problem, {p.id: p.name for p in people}, places
+
+
+def _waiting(
+    enrollments: Iterable[Enrollment],
+    mentees: Iterable[MenteeProfile],
+    statuses: Iterable[str] | None,
+) -> int:
+    """How many of the cohort's mentee applicants this match leaves out, waiting for selection."""
+    counted = {m.person_id for m in mentees}
+    if statuses is not None and EnrollmentStatus.APPLIED.value in set(statuses):
+        return 0
+    return len(
+        {
+            e.person_id
+            for e in enrollments
+            if e.role is Role.MENTEE
+            and e.status is EnrollmentStatus.APPLIED
+            and e.person_id not in counted
+        }
+    )
 
 
 def _places(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from mentorkit.errors import NotFoundError, ValidationError
 from mentorkit.matching._problem import MenteeProfile, MentorProfile, strengths_from_assessments
 from mentorkit.model import EnrollmentStatus, Role
+from mentorkit.model._checks import MAX_CAPACITY
 
 if TYPE_CHECKING:
     from mentorkit.frameworks import Assessment, CompetencyFramework
@@ -36,6 +38,64 @@ def _statuses(statuses: Iterable[EnrollmentStatus | str] | None) -> frozenset[En
     return frozenset(wanted)
 
 
+def _whole_capacity(value: object, field: str) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or not 0 <= int(value) <= MAX_CAPACITY
+    ):
+        raise ValidationError(
+            f"must be a whole number from 0 to {MAX_CAPACITY:,} (or mentor id -> number)",
+            field=field,
+            value=value,
+        )
+    return int(value)
+
+
+def _capacity(capacity: object) -> tuple[int, dict[str, int]]:
+    """``capacity`` checked: the number for mentors not named, and the mentors named."""
+    if isinstance(capacity, Mapping):
+        per_mentor = {}
+        for mentor, value in capacity.items():
+            if not isinstance(mentor, str):
+                raise ValidationError(
+                    "must map mentor ids (strings) to numbers", field="capacity", value=mentor
+                )
+            per_mentor[mentor] = _whole_capacity(value, f"capacity[{mentor!r}]")
+        return 1, per_mentor
+    return _whole_capacity(capacity, "capacity"), {}
+
+
+def _recorded_capacities(
+    cohort_id: str, enrollments: Iterable[Enrollment], wanted: frozenset[EnrollmentStatus]
+) -> dict[str, int]:
+    """Mentor id -> the capacity their counted enrolments record; disagreeing records refused."""
+    records: dict[str, list[tuple[str, int]]] = {}  # mentor -> (enrolment id, capacity)
+    for enrollment in enrollments:
+        if (
+            enrollment.capacity is not None
+            and enrollment.cohort_id == cohort_id
+            and enrollment.status in wanted
+            and enrollment.role is not Role.MENTEE
+        ):
+            records.setdefault(enrollment.person_id, []).append(
+                (enrollment.id, enrollment.capacity)
+            )
+    recorded: dict[str, int] = {}
+    for person_id, theirs in records.items():
+        if len({capacity for _, capacity in theirs}) > 1:
+            listed = ", ".join(f"{eid!r}: {capacity}" for eid, capacity in theirs)
+            raise ValidationError(
+                f"disagrees between the mentor enrolments of {person_id!r} in cohort "
+                f"{cohort_id!r} ({listed}); record one capacity on all of them (or on one, "
+                "leaving the others None)",
+                field="capacity",
+                value=person_id,
+            )
+        recorded[person_id] = theirs[0][1]
+    return recorded
+
+
 def cohort_profiles(
     cohort_id: str,
     *,
@@ -57,9 +117,10 @@ def cohort_profiles(
     person.
 
     A mentor's capacity is the one on their enrolment record
-    ([`Enrollment.capacity`][mentorkit.model.Enrollment]) when it holds one (the first of
-    their counted enrolments that does); ``capacity`` is only for mentors without a
-    record. To override the records too, change the profiles:
+    ([`Enrollment.capacity`][mentorkit.model.Enrollment]) when it holds one; a mentor
+    with several counted enrolments in the cohort may record it on any of them, but
+    records that disagree are refused rather than one picked. ``capacity`` is only for
+    mentors without a record. To override the records too, change the profiles:
     ``[attrs.evolve(m, capacity=n) for m in mentors]``.
 
     Args:
@@ -68,8 +129,9 @@ def cohort_profiles(
         enrollments: Enrolments (others' cohorts are skipped).
         assessments: Assessments giving the mentors' strengths (needs ``framework``).
         framework: The framework whose scale ranks the levels.
-        capacity: Mentees per mentor without a recorded capacity: one number, or mentor
-            id -> number (default 1).
+        capacity: Mentees per mentor without a recorded capacity: one whole number
+            (numpy integers too), or mentor id -> number, 1 for mentors not named
+            (default 1).
         as_of: Only assessments on or before this day.
         statuses: The enrolment statuses that count (default selected and active);
             ``None`` for every enrolment that is not withdrawn or not selected.
@@ -79,7 +141,10 @@ def cohort_profiles(
 
     Raises:
         NotFoundError: Someone enrolled is missing from ``people``.
-        ValidationError: ``statuses`` names an unknown status.
+        ValidationError: ``statuses`` names an unknown status; ``capacity`` is not a
+            whole number from 0 to ``MAX_CAPACITY`` (or a mapping of them); the counted
+            enrolments of one mentor record capacities that disagree (field
+            ``capacity``, naming the enrolments).
 
     Examples:
         >>> from mentorkit import Enrollment, Person
@@ -98,16 +163,9 @@ def cohort_profiles(
         [('kim', 3), ('lee', 1)]
     """
     wanted = _statuses(statuses)
+    default, per_mentor = _capacity(capacity)
     enrollments = list(enrollments)  # read twice: the records first, then the profiles
-    recorded: dict[str, int] = {}
-    for enrollment in enrollments:
-        if (
-            enrollment.capacity is not None
-            and enrollment.cohort_id == cohort_id
-            and enrollment.status in wanted
-            and enrollment.role is not Role.MENTEE
-        ):
-            recorded.setdefault(enrollment.person_id, enrollment.capacity)
+    recorded = _recorded_capacities(cohort_id, enrollments, wanted)
     by_id = {p.id: p for p in people}
     ratings: dict[str, list[Assessment]] = {}  # one pass over the assessments, by person
     for rating in assessments:
@@ -144,10 +202,8 @@ def cohort_profiles(
             )
             if person.id in recorded:
                 places = recorded[person.id]
-            elif isinstance(capacity, int):
-                places = capacity
             else:
-                places = capacity.get(person.id, 1)
+                places = per_mentor.get(person.id, default)
             mentors.append(
                 MentorProfile(
                     person_id=person.id,

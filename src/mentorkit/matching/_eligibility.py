@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -130,9 +132,37 @@ class NoFlag:
         return RuleOutcome(passed=True, reason=f"no record of {self.flag}")
 
 
+def _finite_number(value: object) -> bool:
+    """Whether ``value`` is a real number a float holds finitely (not a bool, NaN or inf)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond 1.8e308
+        return False
+
+
+def _points(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not _finite_number(value):
+        raise ValidationError(
+            "must be a finite number (NaN or infinity would rank nowhere and everywhere)",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _level(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValidationError("must be a whole number", field=attribute.name, value=value)
+
+
 @attrs.frozen(kw_only=True)
 class PriorityIfRated:
     """Priority points when rated at least ``level`` in at least one area; never excludes.
+
+    ``level`` is a whole number and ``points`` a finite number (negative to rank lower);
+    anything else is refused with a [`ValidationError`][mentorkit.errors.ValidationError]
+    naming the field.
 
     Examples:
         >>> rule = PriorityIfRated(level=3, points=1.0, label="exemplary")
@@ -140,8 +170,8 @@ class PriorityIfRated:
         "rated exemplary in 'data' (+1 priority)"
     """
 
-    level: int
-    points: float = 1.0
+    level: int = attrs.field(validator=_level)
+    points: float = attrs.field(default=1.0, validator=_points)
     label: str = ""
     name: str = "priority_rating"
 
@@ -250,7 +280,9 @@ def check_eligibility(
         The report: ``eligible`` ranked by priority, ``excluded`` with reasons.
 
     Raises:
-        ValidationError: A rule of the wrong shape, or an applicant listed twice.
+        ValidationError: A rule of the wrong shape (or whose outcome is not a
+            [`RuleOutcome`][mentorkit.matching.RuleOutcome] with a finite priority), or an
+            applicant listed twice.
 
     Examples:
         >>> report = check_eligibility(
@@ -276,13 +308,31 @@ def check_eligibility(
             raise ValidationError("is listed twice", field="applicants", value=applicant.person_id)
         seen.add(applicant.person_id)
         outcomes = [(rule.name, rule.evaluate(applicant)) for rule in checked]
+        for k, (name, outcome) in enumerate(outcomes):
+            if not isinstance(outcome, RuleOutcome) or not _finite_number(outcome.priority):
+                got = (
+                    f"priority {outcome.priority!r}"
+                    if isinstance(outcome, RuleOutcome)
+                    else type(outcome).__name__
+                )
+                raise ValidationError(
+                    f"rule {name!r} must return a RuleOutcome with a finite priority "
+                    f"(got {got} for {applicant.person_id!r})",
+                    field=f"rules[{k}]",
+                )
         exclusions = tuple(f"{name}: {o.reason}" for name, o in outcomes if not o.passed)
         passes = tuple(f"{name}: {o.reason}" for name, o in outcomes if o.passed)
+        priority = sum(o.priority for _, o in outcomes)
+        if not math.isfinite(priority):  # finite points that add up beyond a float
+            raise ValidationError(
+                f"the rules' priority points add up beyond a float for {applicant.person_id!r}",
+                field="rules",
+            )
         decisions.append(
             Decision(
                 person_id=applicant.person_id,
                 eligible=not exclusions,
-                priority=sum(o.priority for _, o in outcomes),
+                priority=priority,
                 reasons=exclusions + passes,
                 exclusions=exclusions,
             )
