@@ -71,7 +71,8 @@ class Selection:
         eligible = len(self.selected) + len(self.waitlist)
         held = f" ({len(self.held)} held already, outside this report)" if self.held else ""
         line = (
-            f"{self.cohort_id}: {applicants} applicants, {eligible} eligible, "
+            f"{self.cohort_id}: {applicants} applicant{'s' if applicants != 1 else ''}, "
+            f"{eligible} eligible, "
             f"{len(self.selected)} selected for {self.seats} seat{'s' if self.seats != 1 else ''}"
             f"{held}, {len(self.waitlist)} on the waitlist"
         )
