@@ -262,11 +262,6 @@ def test_check_smartie_on_a_goal_near_year_9999_is_not_a_raw_error():
         check_smartie(goal)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the redefinition rule treats two closures made by one factory function as one "
-    "callback defined again: the second silently replaces the first hook",
-)
 def test_two_hooks_made_by_one_factory_are_both_called():
     """``notify(who)`` returns a ``send(event)`` closure; both have qualname
     ``notify.<locals>.send``. Expected: both callbacks registered (they are two callbacks, not
@@ -286,11 +281,6 @@ def test_two_hooks_made_by_one_factory_are_both_called():
     assert len(hooks.callbacks("reminder_due")) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="register_matcher lets a second class made by the same factory function take a "
-    "registered name without replace=True",
-)
 def test_register_matcher_refuses_another_class_from_one_factory():
     """Expected: MatchingError ('already registered (replace=True?)'), as for any other
     matcher. Actual: the first matcher is silently replaced."""
