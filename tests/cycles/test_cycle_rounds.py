@@ -86,10 +86,10 @@ def test_progress_monitoring_back_to_implementing_also_starts_a_round():
 
 def test_forward_moves_keep_the_round_and_its_evidence():
     cycle = ECL.start(id="cc-1", person_id="p-1", started=T0).record("data_review", "deck")
-    cycle = cycle.record("site_visit", "notes").advance("goal_setting", at=T0 + DAY)
+    cycle = cycle.record("progress_check", "notes").advance("goal_setting", at=T0 + DAY)
     assert cycle.round == 1
     assert cycle.past_rounds == ()
-    assert cycle.evidence == {"data_review": "deck", "site_visit": "notes"}
+    assert cycle.evidence == {"data_review": "deck", "progress_check": "notes"}
 
 
 def test_rounds_round_trip_through_every_store(tmp_path):

@@ -71,7 +71,6 @@ def _check_by_dimension(_inst: object, attribute: attrs.Attribute[object], value
         )
 
 
-
 def _optional(kind: type) -> Any:
     """A validator: ``None`` or an instance of ``kind``, else a ValidationError naming it."""
 
@@ -80,6 +79,7 @@ def _optional(kind: type) -> Any:
             raise ValidationError(f"must be a {kind.__name__}", field=attribute.name, value=value)
 
     return check
+
 
 @attrs.frozen(kw_only=True)
 class EvidenceRound:
@@ -131,6 +131,54 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 
 #: Artefacts whose presence is read from the cycle's goal and action plan.
 BUILT_IN_ARTEFACTS = ("goal", "smartie_goal", "action_plan", "student_outcomes")
+
+
+def _check_artefact(artefact: object) -> None:
+    """An artefact's name: a non-empty string without surrounding spaces."""
+    if not isinstance(artefact, str) or not artefact or artefact.strip() != artefact:
+        raise ValidationError(
+            "must be a non-empty name without surrounding spaces",
+            field="artefact",
+            value=artefact if isinstance(artefact, str) else type(artefact).__name__,
+        )
+
+
+def _recorded_artefacts(definition: CycleDefinition) -> tuple[str, ...]:
+    """The artefacts the phases of ``definition`` require that are recorded as evidence.
+
+    In phase order, each once; the built-in ones (read from the goal and action plan) left
+    out.
+    """
+    return tuple(
+        dict.fromkeys(
+            a for phase in definition.phases for a in phase.requires if a not in BUILT_IN_ARTEFACTS
+        )
+    )
+
+
+def _check_required(artefact: str, definition: CycleDefinition) -> None:
+    """Refuse an artefact no phase of ``definition`` requires, listing the ones there are."""
+    known = _recorded_artefacts(definition)
+    if artefact not in known:
+        listed = ", ".join(repr(a) for a in known) or "none"
+        raise ValidationError(
+            f"is not an artefact any phase of cycle {definition.id!r} requires "
+            f"(artefacts: {listed})",
+            field="artefact",
+            value=artefact,
+        )
+
+
+def _reviewed(artefact: str, definition: CycleDefinition) -> tuple[str, tuple[str, ...]]:
+    """The phase that requires ``artefact`` and the dimensions it reviews it by.
+
+    The first phase requiring it that names reviews; else the first requiring it, with none.
+    """
+    requiring = [p for p in definition.phases if artefact in p.requires]
+    for phase in requiring:
+        if any(phase.reviews):
+            return phase.id, phase.reviews
+    return (requiring[0].id if requiring else ""), ()
 
 
 @attrs.frozen(kw_only=True)
@@ -292,7 +340,8 @@ class CoachingCycle(Entity):
             was recorded without dimensions (read that from ``rounds``) or not at all.
 
         Raises:
-            ValidationError: ``round`` is not a round of this cycle (1 to ``self.round``).
+            ValidationError: ``artefact`` is not a non-empty name, or ``round`` is not a
+                round of this cycle (1 to ``self.round``).
 
         Examples:
             >>> import datetime as dt
@@ -302,6 +351,7 @@ class CoachingCycle(Entity):
             >>> cycle.evidence_for("data_review")
             {}
         """
+        _check_artefact(artefact)
         number = self.round if round is None else round
         if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= self.round:
             raise ValidationError(
@@ -325,7 +375,7 @@ class CoachingCycle(Entity):
     def record(
         self,
         artefact: str,
-        ref: str = "",
+        ref: str,
         *,
         dimension: str | None = None,
         definition: CycleDefinition | None = None,
@@ -336,21 +386,27 @@ class CoachingCycle(Entity):
         (or one of its dimensions) again in the same round replaces the earlier reference.
 
         Args:
-            artefact: The artefact's name (``"progress_check"``).
-            ref: A document id, link or note.
+            artefact: The artefact's name (``"progress_check"``): one a phase of the
+                definition requires.
+            ref: A document id, link or note (not blank: it is the evidence).
             dimension: Record the review of one dimension of the artefact (kept in
                 ``by_dimension``, one entry per dimension): one of the ``reviews`` of the
-                phase that requires ``artefact`` (or, if no phase requires it, of the
-                current phase). Either a plain record or one dimension's makes the artefact
-                present for the phase.
-            definition: The cycle definition, for checking ``dimension``; default:
-                ``load_cycle(self.definition_id)``.
+                phase that requires ``artefact``, for an artefact that phase reviews
+                dimension by dimension (see
+                [`dimensions`][mentorkit.cycles.CoachingCycle.dimensions]). Either a plain
+                record or one dimension's makes the artefact present for the phase.
+            definition: The cycle definition, for checking ``artefact`` and ``dimension``;
+                default: ``load_cycle(self.definition_id)``.
 
         Raises:
-            ValidationError: ``artefact`` is not a non-empty name, or is one of the built-in
-                artefacts read from the goal and action plan (attach those instead);
-                ``dimension`` is not a review dimension of that phase (the message lists
-                them).
+            ValidationError: ``artefact`` is not a non-empty name, is one of the built-in
+                artefacts read from the goal and action plan (attach those instead), or is
+                required by no phase of the definition (the message lists the ones there
+                are); ``ref`` is blank; ``dimension`` is not a review dimension of that
+                phase, or the artefact is not reviewed by dimension (the message lists the
+                dimensions); ``definition`` is not this cycle's.
+            NotFoundError: ``definition`` is not given and no definition of
+                ``definition_id`` can be loaded.
 
         Examples:
             >>> import datetime as dt
@@ -367,25 +423,35 @@ class CoachingCycle(Entity):
             ...
             mentorkit.errors.ValidationError: dimension: is not a review dimension of phase 'recalibrating' (dimensions: 'instructional practices', 'social-emotional learning', 'student discipline', 'student and family engagement', 'hiring practices', 'community partnerships', 'measurable student outcomes') (got 'bus routes')
         """  # noqa: E501
-        if not isinstance(artefact, str) or not artefact or artefact.strip() != artefact:
-            raise ValidationError(
-                "must be a non-empty name without surrounding spaces",
-                field="artefact",
-                value=artefact,
-            )
+        _check_artefact(artefact)
         if not isinstance(ref, str):
-            raise ValidationError("must be a string", field="ref", value=ref)
+            raise ValidationError("must be a string", field="ref", value=type(ref).__name__)
+        if not ref.strip():
+            raise ValidationError(
+                "must not be blank: a document id, link or note is the evidence",
+                field="ref",
+                value=ref,
+            )
         if artefact in BUILT_IN_ARTEFACTS:
             raise ValidationError(
                 "is read from the cycle's goal or action plan; attach() it instead",
                 field="artefact",
                 value=artefact,
             )
+        cycle = self._definition(definition)
+        _check_required(artefact, cycle)
         if dimension is None:
             return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
-        phase, allowed = self._dimensions(artefact, self._definition(definition))
+        phase, allowed = _reviewed(artefact, cycle)
+        if not allowed:
+            raise ValidationError(
+                f"is not reviewed by dimension: {artefact!r} is required by phase {phase!r}, "
+                "which names no reviews (record it without dimension=)",
+                field="dimension",
+                value=dimension,
+            )
         if not isinstance(dimension, str) or not dimension or dimension not in allowed:
-            listed = ", ".join(repr(d) for d in allowed) or "none"
+            listed = ", ".join(repr(d) for d in allowed)
             raise ValidationError(
                 f"is not a review dimension of phase {phase!r} (dimensions: {listed})",
                 field="dimension",
@@ -399,12 +465,18 @@ class CoachingCycle(Entity):
     ) -> tuple[str, ...]:
         """The review dimensions ``artefact`` may be recorded by (see ``record``).
 
-        The ``reviews`` of the first phase that requires ``artefact`` and names any, else
-        of the current phase; empty when neither names any.
+        The ``reviews`` of the first phase that requires ``artefact`` and names any: the
+        artefact that phase reviews dimension by dimension. Empty for an artefact recorded
+        whole (its phase names no reviews) and for the built-in artefacts read from the goal
+        and action plan.
 
         Args:
             artefact: The artefact (``"recalibration_review"``).
             definition: The cycle definition; default: ``load_cycle(self.definition_id)``.
+
+        Raises:
+            ValidationError: ``artefact`` is not a non-empty name, or no phase of the
+                definition requires it (the message lists the artefacts there are).
 
         Examples:
             >>> import datetime as dt
@@ -413,15 +485,15 @@ class CoachingCycle(Entity):
             ...     id="cc-1", person_id="p-1", started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
             >>> cycle.dimensions("recalibration_review")[:2]
             ('instructional practices', 'social-emotional learning')
+            >>> cycle.dimensions("progress_check")
+            ()
         """
-        return tuple(d for d in self._dimensions(artefact, self._definition(definition))[1] if d)
-
-    def _dimensions(self, artefact: str, cycle: CycleDefinition) -> tuple[str, tuple[str, ...]]:
-        """The phase whose review dimensions ``artefact`` is recorded against, and those."""
-        for phase in cycle.phases:
-            if artefact in phase.requires and any(phase.reviews):
-                return phase.id, phase.reviews
-        return self.phase, cycle.phase(self.phase).reviews
+        _check_artefact(artefact)
+        cycle = self._definition(definition)
+        if artefact in BUILT_IN_ARTEFACTS:
+            return ()
+        _check_required(artefact, cycle)
+        return tuple(d for d in _reviewed(artefact, cycle)[1] if d)
 
     def _lacks(self, artefact: str, rules: SmartieRules) -> str | None:
         """Why ``artefact`` is not there yet, or ``None`` when it is."""
