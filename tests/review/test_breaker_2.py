@@ -386,11 +386,6 @@ def test_from_dict_with_swapped_arguments_does_not_echo_personal_data():
     assert "SECRETGENDER" not in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="round validation accepts past rounds that end at a forward move, and two rounds "
-    "ending at one move: round 3 of a cycle that never moved back",
-)
 def test_a_round_must_end_at_a_move_back():
     """The rule (90a48a9): 'a round ends when the cycle moves back'. Expected: a
     ValidationError for rounds 1 and 2 both ending at the one forward move
@@ -515,11 +510,6 @@ def test_select_applicants_takes_a_reapplication_after_a_withdrawal():
     assert store.get(mk.Enrollment, "e-ana-2").status.value == "selected"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EvidenceRound(number=1.0) is accepted (non_negative takes floats) and passes the "
-    "round check (1.0 == 1), but no store can hold the cycle: 'expected an integer'",
-)
 def test_an_evidence_round_number_is_a_whole_number():
     """Expected: ValidationError at construction, as the stores refuse it. Actual: the cycle
     is built (round 2) and every ``put`` then fails."""

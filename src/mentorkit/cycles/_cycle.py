@@ -71,6 +71,16 @@ def _check_by_dimension(_inst: object, attribute: attrs.Attribute[object], value
         )
 
 
+def _check_round_number(_inst: object, attribute: attrs.Attribute[int], value: object) -> None:
+    """A round's number: a whole number (an ``int``, not a bool or float), from 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            "must be a whole number from 1 (rounds count from 1)",
+            field=attribute.name,
+            value=value,
+        )
+
+
 def _optional(kind: type) -> Any:
     """A validator: ``None`` or an instance of ``kind``, else a ValidationError naming it."""
 
@@ -88,9 +98,12 @@ class EvidenceRound:
     A round ends when the cycle moves back to an earlier phase (recalibrating to
     implementing, re-measuring to finding the lowest condition): the next pass through a
     phase needs evidence of its own, and this record of the round before stays readable.
+    A cycle checks that each of its past rounds ends at a move back of its history, a move
+    of its own (by the phase ordinals of its definition, when that is registered or built
+    in).
 
     Attributes:
-        number: The round, counting from 1.
+        number: The round, a whole number counting from 1.
         evidence: The artefacts recorded in that round and their references.
         ended: When the cycle looped back (the move that began the next round).
         by_dimension: The artefacts recorded dimension by dimension in that round: artefact
@@ -101,7 +114,7 @@ class EvidenceRound:
         action_plan: The action plan the round followed, kept the same way.
     """
 
-    number: int = attrs.field(validator=c.non_negative)
+    number: int = attrs.field(validator=_check_round_number)
     evidence: Mapping[str, str] = attrs.field(
         converter=_evidence, validator=_check_evidence, hash=False, repr=False
     )
@@ -294,27 +307,63 @@ class CoachingCycle(Entity):
                     field=f"past_rounds[{i - 1}].number",
                     value=past.number,
                 )
-            # A round ends with a move back: a move of the history, at that moment, after
-            # the cycle started and after the round before ended.
-            if not any(change.at == past.ended for change in self.history):
-                raise ValidationError(
-                    "must be the moment of a move in the history (a round ends when the "
-                    "cycle moves back)",
-                    field=f"past_rounds[{i - 1}].ended",
-                    value=past.ended,
-                )
             if i > 1 and past.ended < self.past_rounds[i - 2].ended:
                 raise ValidationError(
                     "must not be before the round before it ended",
                     field=f"past_rounds[{i - 1}].ended",
                     value=past.ended,
                 )
+        self._check_round_ends()
         if self.history and self.history[-1].target != self.phase:
             raise ValidationError(
                 f"must be where the last move ended ({self.history[-1].target!r})",
                 field="phase",
                 value=self.phase,
             )
+
+    def _check_round_ends(self) -> None:
+        """Each past round ends at a move back of the history, a move of its own.
+
+        Rounds are matched in order to the moves at their ``ended`` moments, each to the
+        earliest move after the one the round before ended at. A move goes back when its
+        target's ordinal is not above its source's, by the definition registered or built in
+        under ``definition_id``; without one at hand (a plugin's, not imported here) the
+        moves are only required to be distinct and in order.
+        """
+        if not self.past_rounds:
+            return
+        from mentorkit.cycles._registry import _at_hand
+
+        definition = _at_hand(self.definition_id)
+
+        def goes_back(change: PhaseChange) -> bool:
+            if definition is None or change.source not in definition:
+                return True
+            if change.target not in definition:
+                return True  # a phase the definition no longer has: not ours to judge
+            source, target = definition.phase(change.source), definition.phase(change.target)
+            return target.ordinal <= source.ordinal
+
+        after = 0  # the history index the next round's move may be found from
+        for i, past in enumerate(self.past_rounds):
+            at_that_moment = [
+                j for j in range(after, len(self.history)) if self.history[j].at == past.ended
+            ]
+            back = [j for j in at_that_moment if goes_back(self.history[j])]
+            if not back:
+                if at_that_moment:
+                    why = "a move forward"
+                elif any(change.at == past.ended for change in self.history):
+                    why = "a move that already ends the round before"
+                else:
+                    why = "no move of the history"
+                raise ValidationError(
+                    f"must be the moment of a move back in the history, a move of its own (a "
+                    f"round ends when the cycle moves back); at that moment there is {why}",
+                    field=f"past_rounds[{i}].ended",
+                    value=past.ended,
+                )
+            after = back[0] + 1
 
     # -- artefacts -------------------------------------------------------------------------
 
