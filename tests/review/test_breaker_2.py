@@ -246,11 +246,6 @@ def test_calendar_default_output_stays_in_the_current_folder(tmp_path, monkeypat
     assert not (tmp_path / "escaped.ics").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_smartie (via SmartieRules.latest_deadline's relativedelta) raises a raw "
-    "ValueError for a goal starting within max_years of year 9999",
-)
 def test_check_smartie_on_a_goal_near_year_9999_is_not_a_raw_error():
     """Expected: a report (the deadline is within the horizon, or the date refused with a
     ValidationError). Actual: ``ValueError: year 10001 is out of range``."""
@@ -467,11 +462,6 @@ def _cycle():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new public calls let a raw TypeError through for a wrong argument type "
-    "(evidence_for with a list, latest_deadline with a string or None)",
-)
 @pytest.mark.parametrize(
     "call",
     [
