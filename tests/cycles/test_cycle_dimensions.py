@@ -191,3 +191,10 @@ def test_malformed_reviews_are_refused_naming_the_field(bad):
     doc["by_dimension"] = bad
     with pytest.raises(ValidationError, match="by_dimension"):
         from_dict(doc)
+
+
+@pytest.mark.parametrize("bad", [["recalibration_review"], None, 3, "", " padded "])
+def test_evidence_for_refuses_what_is_not_an_artefact_name_naming_artefact(bad):
+    with pytest.raises(ValidationError) as info:
+        _recalibrating().evidence_for(bad)
+    assert info.value.field == "artefact"
