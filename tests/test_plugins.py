@@ -7,6 +7,7 @@ module) on ``sys.path``, as pip would, so ``importlib.metadata`` finds real entr
 from __future__ import annotations
 
 import json
+import keyword
 import os
 import subprocess
 import sys
@@ -15,7 +16,10 @@ import uuid
 import warnings
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from mentorkit import _plugins
 from mentorkit.cycles import list_cycles, load_cycle
 from mentorkit.errors import PluginWarning, ValidationError
 from mentorkit.frameworks import list_frameworks, load_framework
@@ -256,3 +260,51 @@ def test_a_malformed_matcher_plugin_does_not_hide_the_others(
     assert "district-ok" in names
     assert "Bad_Name" not in names
     assert matchers["district-ok"] == f"{module}:open_good"
+
+
+# -- the redefinition rule every registry follows -------------------------------------------------
+
+_NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda n: n not in keyword.kwlist and not keyword.issoftkeyword(n)
+)
+
+
+def _define(kind: str, name: str, module: str) -> object:
+    """``name`` defined at module level of ``module``, as a notebook cell (re)defines it."""
+    source = f"class {name}:\n    pass\n" if kind == "class" else f"def {name}():\n    pass\n"
+    namespace: dict[str, object] = {"__name__": module}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    return namespace[name]
+
+
+def _made(kind: str, name: str, module: str) -> object:
+    """``name`` made inside a factory function of ``module`` (a closure or a local class)."""
+    inner = f"class {name}:\n" if kind == "class" else f"def {name}():\n"
+    source = f"def factory():\n    {inner}        pass\n    return {name}\n"
+    namespace: dict[str, object] = {"__name__": module}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    factory = namespace["factory"]
+    assert callable(factory)
+    return factory()
+
+
+@given(
+    kind=st.sampled_from(["class", "function"]),
+    names=st.tuples(_NAMES, _NAMES),
+    modules=st.tuples(st.sampled_from(["__main__", "nb"]), st.sampled_from(["__main__", "nb"])),
+)
+def test_only_a_module_level_definition_of_one_name_in_one_module_is_redefined(
+    kind: str, names: tuple[str, str], modules: tuple[str, str]
+) -> None:
+    old, new = (_define(kind, n, m) for n, m in zip(names, modules, strict=True))
+    assert _plugins.redefined(old, new) is (names[0] == names[1] and modules[0] == modules[1])
+    # Made inside a function: never "the same one again", whatever the names.
+    made_old, made_new = (_made(kind, n, m) for n, m in zip(names, modules, strict=True))
+    assert not _plugins.redefined(made_old, made_new)
+    assert not _plugins.redefined(made_old, made_old)
+    assert not _plugins.redefined(old, made_new)
+    assert not _plugins.redefined(made_old, new)
+    # A class is never a function defined again, nor a lambda ever anything.
+    other = _define("function" if kind == "class" else "class", names[0], modules[0])
+    assert not _plugins.redefined(old, other)
+    assert not _plugins.redefined(lambda: None, lambda: None)

@@ -299,14 +299,41 @@ def test_from_json_refuses_the_constants_json_has_not(constant):
         mk.from_json(text)
 
 
-def _define_badge_person() -> type[mk.Person]:
+_BADGE_CELL = """
+import attrs
+import mentorkit as mk
+
+@attrs.frozen(kw_only=True)
+class BadgePerson(mk.Person):
+    badge: str = ""
+"""
+
+
+def _define_badge_person(module: str = "__main__") -> type[mk.Person]:
     """The same class source run again, as a notebook cell run twice defines it."""
+    namespace: dict[str, object] = {"__name__": module}
+    exec(compile(_BADGE_CELL, "<cell>", "exec"), namespace)
+    made = namespace["BadgePerson"]
+    assert isinstance(made, type)
+    assert issubclass(made, mk.Person)
+    return made
+
+
+def _make_badge_person() -> type[mk.Person]:
+    """A factory: each call makes another class, never the same one defined again."""
 
     @attrs.frozen(kw_only=True)
     class BadgePerson(mk.Person):
         badge: str = ""
 
     return BadgePerson
+
+
+def test_two_classes_made_by_one_factory_do_not_take_each_others_tag():
+    first = serialization.register(_make_badge_person(), tag="tests.factory.BadgePerson")
+    with pytest.raises(mk.ValidationError, match="already registered"):
+        serialization.register(_make_badge_person(), tag="tests.factory.BadgePerson")
+    assert serialization.registered_types["tests.factory.BadgePerson"] is first
 
 
 def test_a_class_defined_again_takes_its_tag_over_and_round_trips_as_the_new_class():

@@ -216,6 +216,19 @@ class Catalogue(Generic[T]):
         self._origins[name] = origin
         return value
 
+    def at_hand(self, name: str) -> T | None:
+        """The object of this name registered in this process or built in, else ``None``.
+
+        Imports no plugin and raises nothing (a broken built-in is ``None`` too): for checks
+        that use an object when one is at hand and do without it otherwise.
+        """
+        if name in self._registered:
+            return self._registered[name]
+        try:
+            return self._builtin(name)
+        except ValidationError:
+            return None
+
     def unregister(self, name: str) -> None:
         """Forget a registration made in this process (built-ins and plugins stay)."""
         if name not in self._registered:

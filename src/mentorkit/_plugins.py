@@ -162,10 +162,13 @@ def view(registry: Mapping[str, T], merge: Callable[[], None]) -> Mapping[str, T
 def redefined(old: object, new: object) -> bool:
     """Whether ``new`` is ``old`` defined again: a notebook cell run twice, a module reloaded.
 
-    Both are classes, or both plain functions, of the same module and qualified name; two
-    lambdas never are, nor anything else (a dotted path, a callable object, a bound method:
-    two objects' ``save`` methods share a name but are two callbacks). A registry may let
-    such a definition take the old one's place without ``replace=True``.
+    Both are classes, or both plain functions, defined at module level in the same module
+    under the same qualified name. Nothing made inside a function is (a qualified name with
+    ``<locals>``: two closures or two classes one factory returns are two objects, however
+    alike their names), nor are two lambdas, nor anything else (a dotted path, a callable
+    object, a bound method: two objects' ``save`` methods share a name but are two
+    callbacks). A registry may let such a definition take the old one's place without
+    ``replace=True``.
     """
     if not (
         (inspect.isclass(old) and inspect.isclass(new))
@@ -174,4 +177,9 @@ def redefined(old: object, new: object) -> bool:
         return False
     names = [(getattr(x, "__module__", None), getattr(x, "__qualname__", None)) for x in (old, new)]
     qualname = names[0][1]
-    return names[0] == names[1] and isinstance(qualname, str) and "<lambda>" not in qualname
+    return (
+        names[0] == names[1]
+        and isinstance(qualname, str)
+        and "<lambda>" not in qualname
+        and "<locals>" not in qualname
+    )

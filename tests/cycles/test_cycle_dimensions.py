@@ -24,7 +24,11 @@ def _recalibrating() -> CoachingCycle:
     return cycle.advance("recalibrating", at=T0 + 5 * DAY)
 
 
-@given(st.lists(st.tuples(st.sampled_from(DIMENSIONS), st.text(max_size=20)), max_size=12))
+REFS = st.text(max_size=20).filter(lambda t: bool(t.strip()))
+BLANKS = st.text(st.sampled_from(" \t\n\r\u00a0\u2003\u3000"), max_size=6)
+
+
+@given(st.lists(st.tuples(st.sampled_from(DIMENSIONS), REFS), max_size=12))
 def test_each_dimension_keeps_its_own_entry_and_the_last_record_of_it(records):
     cycle = _recalibrating()
     expected: dict[str, str] = {}
@@ -59,8 +63,63 @@ def test_an_unknown_dimension_is_refused_naming_it_and_the_phases_dimensions():
 def test_an_artefact_no_phase_reviews_has_no_dimensions():
     cycle = ECL.start(id="cc-1", person_id="p-1", started=T0)
     assert cycle.dimensions("data_review") == ()
-    with pytest.raises(ValidationError, match=r"phase 'listening_and_learning' \(dimensions: none"):
+    with pytest.raises(ValidationError, match=r"phase 'listening_and_learning', which names no"):
         cycle.record("data_review", "deck", dimension="instructional practices")
+
+
+@pytest.mark.parametrize("artefact", ["progress_check", "data_review"])
+def test_only_the_artefact_a_phase_reviews_by_dimension_has_dimensions(artefact):
+    """In recalibrating, the phase's reviews are recalibration_review's, no other artefact's."""
+    cycle = _recalibrating()
+    assert cycle.dimensions(artefact) == ()
+    for built_in in ("goal", "smartie_goal", "action_plan", "student_outcomes"):
+        assert cycle.dimensions(built_in) == ()
+    with pytest.raises(ValidationError) as info:
+        cycle.record(artefact, "x", dimension="student discipline")
+    assert info.value.field == "dimension"
+    assert cycle.record(artefact, "x").evidence[artefact] == "x"  # recorded whole: fine
+
+
+@pytest.mark.parametrize("nonsense", ["recalibraton_review", "bus_routes", "notes"])
+def test_dimensions_of_an_artefact_no_phase_requires_is_refused_naming_the_known_ones(nonsense):
+    cycle = _recalibrating()
+    with pytest.raises(ValidationError, match="recalibration_review") as info:
+        cycle.dimensions(nonsense)
+    assert info.value.field == "artefact"
+    for bad in (["recalibration_review"], None, 3, "", " padded "):
+        with pytest.raises(ValidationError) as info:
+            cycle.dimensions(bad)  # type: ignore[arg-type]
+        assert info.value.field == "artefact"
+
+
+@given(
+    artefact=st.sampled_from(["data_review", "progress_check", "recalibration_review"]),
+    blank=BLANKS,
+    dimension=st.none() | st.sampled_from(DIMENSIONS),
+)
+def test_a_blank_reference_is_refused_naming_ref_and_nothing_is_recorded(
+    artefact, blank, dimension
+):
+    cycle = _recalibrating()
+    with pytest.raises(ValidationError) as info:
+        cycle.record(artefact, blank, dimension=dimension)
+    assert info.value.field == "ref"
+
+
+@given(artefact=st.from_regex(r"[a-z][a-z_]{0,20}", fullmatch=True))
+def test_record_takes_exactly_the_artefacts_the_phases_require(artefact):
+    """Recorded artefacts are the non-built-in ``requires`` of the definition's phases."""
+    cycle = _recalibrating()
+    known = {"data_review", "progress_check", "recalibration_review"}
+    built_in = {"goal", "smartie_goal", "action_plan", "student_outcomes"}
+    if artefact in known:
+        assert cycle.record(artefact, "ref").evidence[artefact] == "ref"
+        return
+    with pytest.raises(ValidationError) as info:
+        cycle.record(artefact, "ref")
+    assert info.value.field == "artefact"
+    if artefact not in built_in:
+        assert all(k in str(info.value) for k in known)
 
 
 def test_each_round_keeps_its_own_review_and_a_second_never_overwrites_the_first():
@@ -132,3 +191,10 @@ def test_malformed_reviews_are_refused_naming_the_field(bad):
     doc["by_dimension"] = bad
     with pytest.raises(ValidationError, match="by_dimension"):
         from_dict(doc)
+
+
+@pytest.mark.parametrize("bad", [["recalibration_review"], None, 3, "", " padded "])
+def test_evidence_for_refuses_what_is_not_an_artefact_name_naming_artefact(bad):
+    with pytest.raises(ValidationError) as info:
+        _recalibrating().evidence_for(bad)
+    assert info.value.field == "artefact"

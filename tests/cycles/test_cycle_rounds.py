@@ -13,9 +13,13 @@ from mentorkit.cycles import (
     CoachingCycle,
     CycleDefinition,
     EvidenceRound,
+    Phase,
     SmartieRules,
+    Transition,
     check_smartie,
     load_cycle,
+    register,
+    unregister,
 )
 from mentorkit.errors import TransitionError
 from mentorkit.model import ActionPlan, ActionStep
@@ -86,10 +90,10 @@ def test_progress_monitoring_back_to_implementing_also_starts_a_round():
 
 def test_forward_moves_keep_the_round_and_its_evidence():
     cycle = ECL.start(id="cc-1", person_id="p-1", started=T0).record("data_review", "deck")
-    cycle = cycle.record("site_visit", "notes").advance("goal_setting", at=T0 + DAY)
+    cycle = cycle.record("progress_check", "notes").advance("goal_setting", at=T0 + DAY)
     assert cycle.round == 1
     assert cycle.past_rounds == ()
-    assert cycle.evidence == {"data_review": "deck", "site_visit": "notes"}
+    assert cycle.evidence == {"data_review": "deck", "progress_check": "notes"}
 
 
 def test_rounds_round_trip_through_every_store(tmp_path):
@@ -146,6 +150,95 @@ def test_a_round_begins_at_every_move_back_and_no_round_is_ever_rewritten(walk):
     last = states[-1]
     assert len(last.rounds) == last.round
     assert from_dict(to_dict(last)) == last
+
+
+def _back(definition, move):
+    return definition.phase(move.target).ordinal <= definition.phase(move.source).ordinal
+
+
+@given(walk=legal_walks(max_moves=12), data=st.data())
+def test_each_past_round_ends_at_a_move_back_of_its_own(walk, data):
+    """Rounds are checked against the definition when it is registered (or built in)."""
+    definition, states = walk
+    last = states[-1]
+    backs = [m for m in last.history if _back(definition, m)]
+    forwards = [m for m in last.history if not _back(definition, m)]
+    assert [r.ended for r in last.past_rounds] == [m.at for m in backs]
+    register(definition, replace=True)
+    try:
+        assert attrs.evolve(last) == last  # a legal walk passes the definition's check
+        if last.past_rounds:
+            # Two rounds ending at one move: refused, with or without the definition.
+            twice = (*last.past_rounds, attrs.evolve(last.past_rounds[-1], number=last.round))
+            with pytest.raises(ValidationError, match="move back"):
+                attrs.evolve(last, past_rounds=twice)
+            # A round that ends at a move forward (none back at that moment): refused.
+            lone = [m for m in forwards if all(b.at != m.at for b in backs)]
+            if lone:
+                move = data.draw(st.sampled_from(lone))
+                k = data.draw(st.integers(0, len(last.past_rounds) - 1))
+                rounds = list(last.past_rounds)
+                rounds[k] = attrs.evolve(rounds[k], ended=move.at)
+                with pytest.raises(ValidationError) as info:
+                    attrs.evolve(last, past_rounds=rounds)
+                assert (info.value.field or "").startswith("past_rounds[")
+    finally:
+        unregister(definition.id)
+    if last.past_rounds:
+        # Without the definition any move may end a round, but each ends only one: the
+        # extra round fits only if another move was made at that very moment.
+        t = last.past_rounds[-1].ended
+        twice = (*last.past_rounds, attrs.evolve(last.past_rounds[-1], number=last.round))
+        fits = sum(r.ended == t for r in twice) <= sum(m.at == t for m in last.history)
+        if fits:
+            assert attrs.evolve(last, past_rounds=twice).round == last.round + 1
+        else:
+            with pytest.raises(ValidationError, match="move back"):
+                attrs.evolve(last, past_rounds=twice)
+
+
+def test_a_round_ending_at_a_move_forward_is_refused_by_the_built_in_definition():
+    cycle = _at_progress_monitoring()  # four moves forward, no move back
+    for move in cycle.history:
+        past = EvidenceRound(number=1, evidence={}, ended=move.at)
+        with pytest.raises(ValidationError, match="a move forward") as info:
+            attrs.evolve(cycle, past_rounds=(past,))
+        assert info.value.field == "past_rounds[0].ended"
+
+
+def test_without_the_definition_at_hand_rounds_need_distinct_moves_in_order():
+    mini = CycleDefinition(
+        id="mini-unregistered",
+        title="Mini",
+        phases=[Phase(id="plan", ordinal=0, title="Plan"), Phase(id="do", ordinal=1, title="Do")],
+        transitions=[
+            Transition(source="plan", target="do"),
+            Transition(source="do", target="plan"),
+        ],
+    )
+    cycle = mini.start(id="cc-1", person_id="p-1", started=T0)
+    cycle = cycle.advance("do", at=T0 + DAY, definition=mini)
+    cycle = cycle.advance("plan", at=T0 + 2 * DAY, definition=mini)
+    assert cycle.round == 2
+    one = cycle.past_rounds[0]
+    with pytest.raises(ValidationError, match="already ends the round before"):
+        attrs.evolve(cycle, past_rounds=(one, attrs.evolve(one, number=2)))
+    # Which move goes back is the definition's to say: without it, one move each is enough.
+    forward = attrs.evolve(one, ended=T0 + DAY)
+    assert attrs.evolve(cycle, past_rounds=(forward,)).round == 2
+    register(mini)
+    try:
+        with pytest.raises(ValidationError, match="a move forward"):
+            attrs.evolve(cycle, past_rounds=(forward,))
+    finally:
+        unregister(mini.id)
+
+
+@pytest.mark.parametrize("number", [1.0, 2.0, True, 0, -1, "1", None])
+def test_a_round_number_is_a_whole_number_from_one(number):
+    with pytest.raises(ValidationError) as info:
+        EvidenceRound(number=number, evidence={}, ended=T0)
+    assert info.value.field == "number"
 
 
 # -- SMARTIE thresholds ---------------------------------------------------------------------

@@ -31,7 +31,8 @@ def test_a_coaching_cycle_is_stored_moved_and_protected_against_lost_updates(sto
     assert store.get(CoachingCycle, "cc-1") == saved
     assert store.get(CoachingCycle, "cc-1").history[-1].by == "p-9"
     with pytest.raises(ConflictError):
-        store.put(stored.record("other_note"))  # based on the version before the move
+        # based on the version before the move
+        store.put(stored.record("data_review", "another deck"))
 
 
 def test_assessments_are_stored_and_queried_by_person(store):

@@ -115,8 +115,9 @@ def test_a_full_engagement_walks_the_cycle_and_records_who_moved_it_and_why():
     cycle = cycle.attach(goal=_goal()).advance("action_planning", by="p-9", at=_at(2))
     cycle = cycle.attach(action_plan=_plan()).advance("implementing", by="p-1", at=_at(3))
     cycle = cycle.advance("progress_monitoring", at=_at(4))
-    cycle = cycle.record("progress_check").advance("recalibrating", at=_at(5))
-    cycle = cycle.record("recalibration_review").advance("goal_setting", at=_at(6), why="new data")
+    cycle = cycle.record("progress_check", "ref").advance("recalibrating", at=_at(5))
+    cycle = cycle.record("recalibration_review", "ref")
+    cycle = cycle.advance("goal_setting", at=_at(6), why="new data")
     assert cycle.phase == "goal_setting"
     assert [(h.source, h.target) for h in cycle.history][:2] == [
         ("listening_and_learning", "goal_setting"),
@@ -129,7 +130,7 @@ def test_a_full_engagement_walks_the_cycle_and_records_who_moved_it_and_why():
 
 
 def test_leaving_goal_setting_without_a_smartie_goal_says_what_is_missing():
-    cycle = _start().record("data_review").advance("goal_setting", at=_at(1))
+    cycle = _start().record("data_review", "ref").advance("goal_setting", at=_at(1))
     with pytest.raises(TransitionError, match="no goal attached"):
         cycle.advance("action_planning", at=_at(2))
     vague = cycle.attach(goal=_goal(deadline=None, student_group=None))
@@ -144,7 +145,7 @@ def test_leaving_goal_setting_without_a_smartie_goal_says_what_is_missing():
 
 
 def test_an_action_plan_without_student_outcomes_cannot_be_left():
-    cycle = _start().record("data_review").advance("goal_setting", at=_at(1))
+    cycle = _start().record("data_review", "ref").advance("goal_setting", at=_at(1))
     cycle = cycle.attach(goal=_goal()).advance("action_planning", at=_at(2))
     cycle = cycle.attach(action_plan=_plan(student_outcomes=()))
     assert cycle.missing() == (
@@ -155,7 +156,7 @@ def test_an_action_plan_without_student_outcomes_cannot_be_left():
 
 
 def test_an_illegal_move_names_the_allowed_ones_and_changes_nothing():
-    cycle = _start().record("data_review")
+    cycle = _start().record("data_review", "ref")
     before = to_dict(cycle)
     with pytest.raises(TransitionError) as info:
         cycle.advance("implementing", at=_at(1))
@@ -166,7 +167,7 @@ def test_an_illegal_move_names_the_allowed_ones_and_changes_nothing():
 
 
 def test_a_move_back_in_time_or_with_a_naive_time_is_a_validation_error():
-    cycle = _start().record("data_review").advance("goal_setting", at=_at(5))
+    cycle = _start().record("data_review", "ref").advance("goal_setting", at=_at(5))
     with pytest.raises(ValidationError) as info:
         cycle.attach(goal=_goal()).advance("action_planning", at=_at(1))
     assert info.value.field == "at"
@@ -176,7 +177,7 @@ def test_a_move_back_in_time_or_with_a_naive_time_is_a_validation_error():
 
 
 def test_advance_without_a_time_uses_now_in_utc():
-    moved = _start().record("data_review").advance("goal_setting")
+    moved = _start().record("data_review", "ref").advance("goal_setting")
     assert moved.history[-1].at.utcoffset() == dt.timedelta(0)
 
 
@@ -204,10 +205,10 @@ def test_a_goal_of_someone_else_cannot_be_attached():
 
 def test_built_in_artefacts_cannot_be_recorded_as_evidence():
     with pytest.raises(ValidationError) as info:
-        _start().record("smartie_goal")
+        _start().record("smartie_goal", "ref")
     assert (info.value.field, info.value.value) == ("artefact", "smartie_goal")
     with pytest.raises(ValidationError) as info:
-        _start().record(" spaced ")
+        _start().record(" spaced ", "ref")
     assert info.value.field == "artefact"
 
 
@@ -243,7 +244,8 @@ def test_an_inconsistent_history_is_rejected_naming_the_entry():
 
 
 def test_the_reason_for_a_move_stays_out_of_the_repr():
-    moved = _start().record("data_review").advance("goal_setting", why="private words", at=_at(1))
+    moved = _start().record("data_review", "ref")
+    moved = moved.advance("goal_setting", why="private words", at=_at(1))
     assert "private words" not in repr(moved)
     assert "private words" not in repr(moved.history[0])
 

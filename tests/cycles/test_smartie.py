@@ -144,3 +144,34 @@ def test_max_years_counts_calendar_years_to_the_day(goal, years, start):
     assert check_smartie(on_time, rules=rules)["realistic"].met
     late = attrs.evolve(goal, start=start, deadline=last + dt.timedelta(days=1))
     assert not check_smartie(late, rules=rules)["realistic"].met
+
+
+@given(
+    goal=smartie_goals(),
+    years=st.floats(min_value=0.01, max_value=100),
+    start=st.dates(),
+    days=st.integers(min_value=1, max_value=200 * 366),
+)
+def test_a_goal_near_the_last_date_there_is_gets_a_report_not_an_error(goal, years, start, days):
+    """Any start and deadline a date can hold: latest_deadline never overflows, and a
+    deadline it cannot exceed (the window reaches past 9999) counts as within the limit."""
+    from mentorkit.cycles import SmartieRules
+
+    rules = SmartieRules(max_years=years)
+    latest = rules.latest_deadline(start)
+    assert latest >= start
+    deadline = dt.date.max - dt.timedelta(days=min(days, (dt.date.max - start).days))
+    report = check_smartie(attrs.evolve(goal, start=start, deadline=deadline), rules=rules)
+    if deadline > start:
+        assert report["realistic"].met is (deadline <= latest)
+    if latest == dt.date.max:  # nothing is beyond it
+        assert start.year > 9999 - 101
+
+
+@pytest.mark.parametrize("bad", ["2024-01-01", None, 20240101, dt.datetime(2024, 1, 1)])
+def test_latest_deadline_refuses_what_is_not_a_date_naming_start(bad):
+    from mentorkit.cycles import SmartieRules
+
+    with pytest.raises(ValidationError) as info:
+        SmartieRules().latest_deadline(bad)
+    assert info.value.field == "start"

@@ -205,11 +205,6 @@ def test_calendar_default_output_stays_in_the_current_folder(tmp_path, monkeypat
     assert not (tmp_path / "escaped.ics").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_smartie (via SmartieRules.latest_deadline's relativedelta) raises a raw "
-    "ValueError for a goal starting within max_years of year 9999",
-)
 def test_check_smartie_on_a_goal_near_year_9999_is_not_a_raw_error():
     """Expected: a report (the deadline is within the horizon, or the date refused with a
     ValidationError). Actual: ``ValueError: year 10001 is out of range``."""
@@ -221,11 +216,6 @@ def test_check_smartie_on_a_goal_near_year_9999_is_not_a_raw_error():
         check_smartie(goal)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the redefinition rule treats two closures made by one factory function as one "
-    "callback defined again: the second silently replaces the first hook",
-)
 def test_two_hooks_made_by_one_factory_are_both_called():
     """``notify(who)`` returns a ``send(event)`` closure; both have qualname
     ``notify.<locals>.send``. Expected: both callbacks registered (they are two callbacks, not
@@ -245,11 +235,6 @@ def test_two_hooks_made_by_one_factory_are_both_called():
     assert len(hooks.callbacks("reminder_due")) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="register_matcher lets a second class made by the same factory function take a "
-    "registered name without replace=True",
-)
 def test_register_matcher_refuses_another_class_from_one_factory():
     """Expected: MatchingError ('already registered (replace=True?)'), as for any other
     matcher. Actual: the first matcher is silently replaced."""
@@ -335,11 +320,6 @@ def test_from_dict_with_swapped_arguments_does_not_echo_personal_data():
     assert "SECRETGENDER" not in str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="round validation accepts past rounds that end at a forward move, and two rounds "
-    "ending at one move: round 3 of a cycle that never moved back",
-)
 def test_a_round_must_end_at_a_move_back():
     """The rule (90a48a9): 'a round ends when the cycle moves back'. Expected: a
     ValidationError for rounds 1 and 2 both ending at the one forward move
@@ -416,11 +396,6 @@ def _cycle():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="new public calls let a raw TypeError through for a wrong argument type "
-    "(evidence_for with a list, latest_deadline with a string or None)",
-)
 @pytest.mark.parametrize(
     "call",
     [
@@ -454,11 +429,6 @@ def test_select_applicants_takes_a_reapplication_after_a_withdrawal():
     assert store.get(mk.Enrollment, "e-ana-2").status.value == "selected"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EvidenceRound(number=1.0) is accepted (non_negative takes floats) and passes the "
-    "round check (1.0 == 1), but no store can hold the cycle: 'expected an integer'",
-)
 def test_an_evidence_round_number_is_a_whole_number():
     """Expected: ValidationError at construction, as the stores refuse it. Actual: the cycle
     is built (round 2) and every ``put`` then fails."""

@@ -160,12 +160,28 @@ def test_a_taken_scheme_needs_replace(clean_registry):
     assert isinstance(open_store("sqlite:///x.db"), MemoryStore)
 
 
-def _define_opener():
+_OPENER_CELL = """
+from mentorkit.storage import MemoryStore
+
+def open_scratch(url, **options):
+    return MemoryStore()
+"""
+
+
+def _define_opener(module="__main__"):
     """The same function source run again, as a notebook cell run twice defines it."""
+    namespace = {"__name__": module}
+    exec(compile(_OPENER_CELL, "<cell>", "exec"), namespace)
+    return namespace["open_scratch"]
+
+
+def _make_opener(label):
+    """A factory: each call makes another opener (a closure), never the same one again."""
 
     def open_scratch(url, **options):
         return MemoryStore()
 
+    open_scratch.label = label
     return open_scratch
 
 
@@ -180,9 +196,18 @@ def test_an_opener_defined_again_replaces_itself_but_not_another(clean_registry)
 
     with pytest.raises(ValidationError, match="already registered"):
         register_store("rerun", open_scratch)
+    with pytest.raises(ValidationError, match="already registered"):
+        register_store("rerun", _define_opener(module="another_notebook"))
     register_store("anon", lambda url: MemoryStore())
     with pytest.raises(ValidationError, match="already registered"):
         register_store("anon", lambda url: MemoryStore())  # two lambdas are never "the same"
+
+
+def test_two_openers_made_by_one_factory_are_two_openers(clean_registry):
+    register_store("made", _make_opener("a"))
+    with pytest.raises(ValidationError, match="already registered"):
+        register_store("made", _make_opener("b"))
+    assert clean_registry["made"].label == "a"
 
 
 def test_a_dotted_opener_is_imported_on_first_use(clean_registry):

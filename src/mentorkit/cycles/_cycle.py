@@ -71,6 +71,15 @@ def _check_by_dimension(_inst: object, attribute: attrs.Attribute[object], value
         )
 
 
+def _check_round_number(_inst: object, attribute: attrs.Attribute[int], value: object) -> None:
+    """A round's number: a whole number (an ``int``, not a bool or float), from 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            "must be a whole number from 1 (rounds count from 1)",
+            field=attribute.name,
+            value=value,
+        )
+
 
 def _optional(kind: type) -> Any:
     """A validator: ``None`` or an instance of ``kind``, else a ValidationError naming it."""
@@ -81,6 +90,7 @@ def _optional(kind: type) -> Any:
 
     return check
 
+
 @attrs.frozen(kw_only=True)
 class EvidenceRound:
     """The evidence a cycle recorded in one round, kept when the cycle loops back.
@@ -88,9 +98,12 @@ class EvidenceRound:
     A round ends when the cycle moves back to an earlier phase (recalibrating to
     implementing, re-measuring to finding the lowest condition): the next pass through a
     phase needs evidence of its own, and this record of the round before stays readable.
+    A cycle checks that each of its past rounds ends at a move back of its history, a move
+    of its own (by the phase ordinals of its definition, when that is registered or built
+    in).
 
     Attributes:
-        number: The round, counting from 1.
+        number: The round, a whole number counting from 1.
         evidence: The artefacts recorded in that round and their references.
         ended: When the cycle looped back (the move that began the next round).
         by_dimension: The artefacts recorded dimension by dimension in that round: artefact
@@ -101,7 +114,7 @@ class EvidenceRound:
         action_plan: The action plan the round followed, kept the same way.
     """
 
-    number: int = attrs.field(validator=c.non_negative)
+    number: int = attrs.field(validator=_check_round_number)
     evidence: Mapping[str, str] = attrs.field(
         converter=_evidence, validator=_check_evidence, hash=False, repr=False
     )
@@ -131,6 +144,54 @@ if not TYPE_CHECKING:  # mypy's attrs plugin types __init__ from the plain funct
 
 #: Artefacts whose presence is read from the cycle's goal and action plan.
 BUILT_IN_ARTEFACTS = ("goal", "smartie_goal", "action_plan", "student_outcomes")
+
+
+def _check_artefact(artefact: object) -> None:
+    """An artefact's name: a non-empty string without surrounding spaces."""
+    if not isinstance(artefact, str) or not artefact or artefact.strip() != artefact:
+        raise ValidationError(
+            "must be a non-empty name without surrounding spaces",
+            field="artefact",
+            value=artefact if isinstance(artefact, str) else type(artefact).__name__,
+        )
+
+
+def _recorded_artefacts(definition: CycleDefinition) -> tuple[str, ...]:
+    """The artefacts the phases of ``definition`` require that are recorded as evidence.
+
+    In phase order, each once; the built-in ones (read from the goal and action plan) left
+    out.
+    """
+    return tuple(
+        dict.fromkeys(
+            a for phase in definition.phases for a in phase.requires if a not in BUILT_IN_ARTEFACTS
+        )
+    )
+
+
+def _check_required(artefact: str, definition: CycleDefinition) -> None:
+    """Refuse an artefact no phase of ``definition`` requires, listing the ones there are."""
+    known = _recorded_artefacts(definition)
+    if artefact not in known:
+        listed = ", ".join(repr(a) for a in known) or "none"
+        raise ValidationError(
+            f"is not an artefact any phase of cycle {definition.id!r} requires "
+            f"(artefacts: {listed})",
+            field="artefact",
+            value=artefact,
+        )
+
+
+def _reviewed(artefact: str, definition: CycleDefinition) -> tuple[str, tuple[str, ...]]:
+    """The phase that requires ``artefact`` and the dimensions it reviews it by.
+
+    The first phase requiring it that names reviews; else the first requiring it, with none.
+    """
+    requiring = [p for p in definition.phases if artefact in p.requires]
+    for phase in requiring:
+        if any(phase.reviews):
+            return phase.id, phase.reviews
+    return (requiring[0].id if requiring else ""), ()
 
 
 @attrs.frozen(kw_only=True)
@@ -246,27 +307,63 @@ class CoachingCycle(Entity):
                     field=f"past_rounds[{i - 1}].number",
                     value=past.number,
                 )
-            # A round ends with a move back: a move of the history, at that moment, after
-            # the cycle started and after the round before ended.
-            if not any(change.at == past.ended for change in self.history):
-                raise ValidationError(
-                    "must be the moment of a move in the history (a round ends when the "
-                    "cycle moves back)",
-                    field=f"past_rounds[{i - 1}].ended",
-                    value=past.ended,
-                )
             if i > 1 and past.ended < self.past_rounds[i - 2].ended:
                 raise ValidationError(
                     "must not be before the round before it ended",
                     field=f"past_rounds[{i - 1}].ended",
                     value=past.ended,
                 )
+        self._check_round_ends()
         if self.history and self.history[-1].target != self.phase:
             raise ValidationError(
                 f"must be where the last move ended ({self.history[-1].target!r})",
                 field="phase",
                 value=self.phase,
             )
+
+    def _check_round_ends(self) -> None:
+        """Each past round ends at a move back of the history, a move of its own.
+
+        Rounds are matched in order to the moves at their ``ended`` moments, each to the
+        earliest move after the one the round before ended at. A move goes back when its
+        target's ordinal is not above its source's, by the definition registered or built in
+        under ``definition_id``; without one at hand (a plugin's, not imported here) the
+        moves are only required to be distinct and in order.
+        """
+        if not self.past_rounds:
+            return
+        from mentorkit.cycles._registry import _at_hand
+
+        definition = _at_hand(self.definition_id)
+
+        def goes_back(change: PhaseChange) -> bool:
+            if definition is None or change.source not in definition:
+                return True
+            if change.target not in definition:
+                return True  # a phase the definition no longer has: not ours to judge
+            source, target = definition.phase(change.source), definition.phase(change.target)
+            return target.ordinal <= source.ordinal
+
+        after = 0  # the history index the next round's move may be found from
+        for i, past in enumerate(self.past_rounds):
+            at_that_moment = [
+                j for j in range(after, len(self.history)) if self.history[j].at == past.ended
+            ]
+            back = [j for j in at_that_moment if goes_back(self.history[j])]
+            if not back:
+                if at_that_moment:
+                    why = "a move forward"
+                elif any(change.at == past.ended for change in self.history):
+                    why = "a move that already ends the round before"
+                else:
+                    why = "no move of the history"
+                raise ValidationError(
+                    f"must be the moment of a move back in the history, a move of its own (a "
+                    f"round ends when the cycle moves back); at that moment there is {why}",
+                    field=f"past_rounds[{i}].ended",
+                    value=past.ended,
+                )
+            after = back[0] + 1
 
     # -- artefacts -------------------------------------------------------------------------
 
@@ -292,7 +389,8 @@ class CoachingCycle(Entity):
             was recorded without dimensions (read that from ``rounds``) or not at all.
 
         Raises:
-            ValidationError: ``round`` is not a round of this cycle (1 to ``self.round``).
+            ValidationError: ``artefact`` is not a non-empty name, or ``round`` is not a
+                round of this cycle (1 to ``self.round``).
 
         Examples:
             >>> import datetime as dt
@@ -302,6 +400,7 @@ class CoachingCycle(Entity):
             >>> cycle.evidence_for("data_review")
             {}
         """
+        _check_artefact(artefact)
         number = self.round if round is None else round
         if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= self.round:
             raise ValidationError(
@@ -325,7 +424,7 @@ class CoachingCycle(Entity):
     def record(
         self,
         artefact: str,
-        ref: str = "",
+        ref: str,
         *,
         dimension: str | None = None,
         definition: CycleDefinition | None = None,
@@ -336,21 +435,27 @@ class CoachingCycle(Entity):
         (or one of its dimensions) again in the same round replaces the earlier reference.
 
         Args:
-            artefact: The artefact's name (``"progress_check"``).
-            ref: A document id, link or note.
+            artefact: The artefact's name (``"progress_check"``): one a phase of the
+                definition requires.
+            ref: A document id, link or note (not blank: it is the evidence).
             dimension: Record the review of one dimension of the artefact (kept in
                 ``by_dimension``, one entry per dimension): one of the ``reviews`` of the
-                phase that requires ``artefact`` (or, if no phase requires it, of the
-                current phase). Either a plain record or one dimension's makes the artefact
-                present for the phase.
-            definition: The cycle definition, for checking ``dimension``; default:
-                ``load_cycle(self.definition_id)``.
+                phase that requires ``artefact``, for an artefact that phase reviews
+                dimension by dimension (see
+                [`dimensions`][mentorkit.cycles.CoachingCycle.dimensions]). Either a plain
+                record or one dimension's makes the artefact present for the phase.
+            definition: The cycle definition, for checking ``artefact`` and ``dimension``;
+                default: ``load_cycle(self.definition_id)``.
 
         Raises:
-            ValidationError: ``artefact`` is not a non-empty name, or is one of the built-in
-                artefacts read from the goal and action plan (attach those instead);
-                ``dimension`` is not a review dimension of that phase (the message lists
-                them).
+            ValidationError: ``artefact`` is not a non-empty name, is one of the built-in
+                artefacts read from the goal and action plan (attach those instead), or is
+                required by no phase of the definition (the message lists the ones there
+                are); ``ref`` is blank; ``dimension`` is not a review dimension of that
+                phase, or the artefact is not reviewed by dimension (the message lists the
+                dimensions); ``definition`` is not this cycle's.
+            NotFoundError: ``definition`` is not given and no definition of
+                ``definition_id`` can be loaded.
 
         Examples:
             >>> import datetime as dt
@@ -367,25 +472,35 @@ class CoachingCycle(Entity):
             ...
             mentorkit.errors.ValidationError: dimension: is not a review dimension of phase 'recalibrating' (dimensions: 'instructional practices', 'social-emotional learning', 'student discipline', 'student and family engagement', 'hiring practices', 'community partnerships', 'measurable student outcomes') (got 'bus routes')
         """  # noqa: E501
-        if not isinstance(artefact, str) or not artefact or artefact.strip() != artefact:
-            raise ValidationError(
-                "must be a non-empty name without surrounding spaces",
-                field="artefact",
-                value=artefact,
-            )
+        _check_artefact(artefact)
         if not isinstance(ref, str):
-            raise ValidationError("must be a string", field="ref", value=ref)
+            raise ValidationError("must be a string", field="ref", value=type(ref).__name__)
+        if not ref.strip():
+            raise ValidationError(
+                "must not be blank: a document id, link or note is the evidence",
+                field="ref",
+                value=ref,
+            )
         if artefact in BUILT_IN_ARTEFACTS:
             raise ValidationError(
                 "is read from the cycle's goal or action plan; attach() it instead",
                 field="artefact",
                 value=artefact,
             )
+        cycle = self._definition(definition)
+        _check_required(artefact, cycle)
         if dimension is None:
             return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
-        phase, allowed = self._dimensions(artefact, self._definition(definition))
+        phase, allowed = _reviewed(artefact, cycle)
+        if not allowed:
+            raise ValidationError(
+                f"is not reviewed by dimension: {artefact!r} is required by phase {phase!r}, "
+                "which names no reviews (record it without dimension=)",
+                field="dimension",
+                value=dimension,
+            )
         if not isinstance(dimension, str) or not dimension or dimension not in allowed:
-            listed = ", ".join(repr(d) for d in allowed) or "none"
+            listed = ", ".join(repr(d) for d in allowed)
             raise ValidationError(
                 f"is not a review dimension of phase {phase!r} (dimensions: {listed})",
                 field="dimension",
@@ -399,12 +514,18 @@ class CoachingCycle(Entity):
     ) -> tuple[str, ...]:
         """The review dimensions ``artefact`` may be recorded by (see ``record``).
 
-        The ``reviews`` of the first phase that requires ``artefact`` and names any, else
-        of the current phase; empty when neither names any.
+        The ``reviews`` of the first phase that requires ``artefact`` and names any: the
+        artefact that phase reviews dimension by dimension. Empty for an artefact recorded
+        whole (its phase names no reviews) and for the built-in artefacts read from the goal
+        and action plan.
 
         Args:
             artefact: The artefact (``"recalibration_review"``).
             definition: The cycle definition; default: ``load_cycle(self.definition_id)``.
+
+        Raises:
+            ValidationError: ``artefact`` is not a non-empty name, or no phase of the
+                definition requires it (the message lists the artefacts there are).
 
         Examples:
             >>> import datetime as dt
@@ -413,15 +534,15 @@ class CoachingCycle(Entity):
             ...     id="cc-1", person_id="p-1", started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
             >>> cycle.dimensions("recalibration_review")[:2]
             ('instructional practices', 'social-emotional learning')
+            >>> cycle.dimensions("progress_check")
+            ()
         """
-        return tuple(d for d in self._dimensions(artefact, self._definition(definition))[1] if d)
-
-    def _dimensions(self, artefact: str, cycle: CycleDefinition) -> tuple[str, tuple[str, ...]]:
-        """The phase whose review dimensions ``artefact`` is recorded against, and those."""
-        for phase in cycle.phases:
-            if artefact in phase.requires and any(phase.reviews):
-                return phase.id, phase.reviews
-        return self.phase, cycle.phase(self.phase).reviews
+        _check_artefact(artefact)
+        cycle = self._definition(definition)
+        if artefact in BUILT_IN_ARTEFACTS:
+            return ()
+        _check_required(artefact, cycle)
+        return tuple(d for d in _reviewed(artefact, cycle)[1] if d)
 
     def _lacks(self, artefact: str, rules: SmartieRules) -> str | None:
         """Why ``artefact`` is not there yet, or ``None`` when it is."""

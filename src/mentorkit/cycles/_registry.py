@@ -25,6 +25,11 @@ _CATALOGUE: Catalogue[CycleDefinition] = Catalogue(
 registered_cycles: Mapping[str, CycleDefinition] = _CATALOGUE.registered
 
 
+def _at_hand(name: str) -> CycleDefinition | None:
+    """The definition ``name`` registered in this process or built in, else ``None``."""
+    return _CATALOGUE.at_hand(name)
+
+
 def load_cycle(name_or_path: str | os.PathLike[str]) -> CycleDefinition:
     """Load a cycle definition by name, or read one from a JSON or TOML file.
 

@@ -54,7 +54,15 @@ class SmartieRules:
         """The latest realistic deadline of a goal started on ``start``.
 
         ``max_years`` whole calendar years later (29 February to 28 February in a year
-        without one), plus the fraction of a year as its share of 365.2425 days.
+        without one), plus the fraction of a year as its share of 365.2425 days. When that
+        falls beyond the last date there is (``datetime.date.max``, 31 December 9999), the
+        answer is ``date.max``: no deadline is beyond the limit.
+
+        Args:
+            start: When the goal started (a ``datetime.date``, not a ``datetime``).
+
+        Raises:
+            ValidationError: ``start`` is not a date.
 
         Examples:
             >>> import datetime as dt
@@ -62,10 +70,19 @@ class SmartieRules:
             datetime.date(2024, 9, 1)
             >>> SmartieRules(max_years=1).latest_deadline(dt.date(2024, 2, 29))
             datetime.date(2025, 2, 28)
+            >>> SmartieRules().latest_deadline(dt.date(9998, 6, 1))
+            datetime.date(9999, 12, 31)
         """
+        if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+            raise ValidationError(
+                "must be a date (datetime.date)", field="start", value=type(start).__name__
+            )
         whole = int(self.max_years)
         extra = dt.timedelta(days=round((self.max_years - whole) * _DAYS_PER_YEAR))
-        return start + relativedelta(years=whole) + extra
+        try:
+            return start + relativedelta(years=whole) + extra
+        except (ValueError, OverflowError):  # beyond year 9999: later than any date can be
+            return dt.date.max
 
 
 class SmartieCriterion(StrEnum):

@@ -59,8 +59,9 @@ def register_matcher(name: str, factory: MatcherFactory | str, *, replace: bool 
         factory: The matcher class, or any callable taking keyword options and returning a
             matcher, or its ``"package.module:Name"`` path.
         replace: Allow replacing an existing registration. Not needed for the same class
-            or function defined again (same module and qualified name: a notebook cell run
-            twice), which takes its old definition's place; never for a lambda.
+            or function defined again (at module level, same module and qualified name: a
+            notebook cell run twice), which takes its old definition's place; never for a
+            lambda or for a class or function made inside another function.
 
     Raises:
         ValidationError: A bad name or a factory of the wrong shape.

@@ -223,9 +223,10 @@ class Hooks:
     def register(self, event: str, callback: Callable[[Any], object]) -> None:
         """Call ``callback(event)`` whenever the named event fires.
 
-        A function defined again (same module and qualified name, as when a notebook cell
-        runs twice) takes its old definition's place, in the same calling order, so it is
-        not called twice; lambdas, bound methods and callable objects are always added.
+        A function defined again (at module level, same module and qualified name, as when
+        a notebook cell runs twice) takes its old definition's place, in the same calling
+        order, so it is not called twice; lambdas, bound methods, callable objects and
+        functions made inside another function (closures) are always added.
 
         Raises:
             ValidationError: An unknown event name, or a callback that cannot take the

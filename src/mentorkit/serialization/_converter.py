@@ -231,8 +231,9 @@ def register(
 
     Raises:
         ValidationError: ``cls`` is not an attrs class, or the tag or class is taken. A
-            class defined again under the same module and qualified name (a notebook cell
-            run twice, a reloaded module) is not refused: it takes its tag over.
+            class defined again at module level under the same module and qualified name
+            (a notebook cell run twice, a reloaded module) is not refused: it takes its tag
+            over. A class made inside a function never is the same one again.
 
     Examples:
         >>> import attrs

@@ -150,8 +150,9 @@ def register_store(scheme: str, opener: Opener | str, *, replace: bool = False) 
         scheme: The URL scheme, lower case (``"redis"`` for ``redis://...``).
         opener: The callable or its dotted path.
         replace: Allow replacing an existing scheme (built-in ones included). Registering
-            the same opener again, or a named function defined again under the same module
-            and qualified name (a notebook cell run twice), needs no ``replace``.
+            the same opener again, or a named function defined again at module level under
+            the same module and qualified name (a notebook cell run twice), needs no
+            ``replace``; a function made inside another function (a closure) always does.
 
     Raises:
         ValidationError: a malformed scheme or opener, or a scheme already taken.

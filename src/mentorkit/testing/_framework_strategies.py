@@ -82,6 +82,8 @@ _UUIDS: st.SearchStrategy[str | None] = st.none() | st.uuids().map(str)
 _STATEMENTS = texts().filter(lambda t: bool(t.strip()))
 _TEXTS = texts()
 _SHORT = texts(max_size=12)
+#: A recorded reference: a document id, link or note, never blank.
+_REFS = texts(max_size=12).filter(lambda t: bool(t.strip()))
 _IDS = ids()
 _MAYBE_IDS = st.none() | ids()
 
@@ -381,9 +383,9 @@ def _satisfy(draw: st.DrawFn, cycle: CoachingCycle, definition: CycleDefinition)
             one_by_one: bool = draw(st.booleans())
             if dimensions and one_by_one:  # reviewed dimension by dimension
                 for d in draw(st.lists(st.sampled_from(dimensions), min_size=1, max_size=3)):
-                    cycle = cycle.record(artefact, draw(_SHORT), dimension=d, definition=definition)
+                    cycle = cycle.record(artefact, draw(_REFS), dimension=d, definition=definition)
             else:
-                cycle = cycle.record(artefact, draw(_SHORT))
+                cycle = cycle.record(artefact, draw(_REFS), definition=definition)
     return cycle
 
 
