@@ -122,9 +122,9 @@ def test_a_registered_scheme_opens_with_the_url_and_options(clean_registry):
         calls.append((url, options))
         return MemoryStore()
 
-    register_store("scratch", opener)
-    assert isinstance(open_store("scratch://x", colour="red"), MemoryStore)
-    assert calls == [("scratch://x", {"colour": "red"})]
+    register_store("scratchpad", opener)
+    assert isinstance(open_store("scratchpad://x", colour="red"), MemoryStore)
+    assert calls == [("scratchpad://x", {"colour": "red"})]
 
 
 def test_the_registry_view_is_read_only():
