@@ -101,12 +101,6 @@ def test_outcomes_as_of_a_day_leave_out_cohorts_that_had_not_begun():
     assert listed <= begun, sorted(listed - begun)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'mentorkit graph --as-of 2024-03-01' (the tour's day) ranks 'top mentors by reach' "
-    "when no students_reached outcome is dated yet: every reach is 0 and the list is people "
-    "with 0 mentees (Imani Baker, 0 mentees, first); ELAP's graph does the same",
-)
 def test_top_mentors_by_reach_are_mentors(demo, monkeypatch, capsys):
     monkeypatch.chdir(demo)
     monkeypatch.delenv("MENTORKIT_STORE", raising=False)
@@ -119,12 +113,6 @@ def test_top_mentors_by_reach_are_mentors(demo, monkeypatch, capsys):
         assert mentees > 0, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mentorkit graph's headline prints 'mentees who went on to mentor 8' for ELAP while "
-    "its cohort table withholds that very count ('elap-2023 * of 12'): a figure about fewer "
-    "than 10 people, shown, and giving the withheld one away",
-)
 def test_graph_headline_does_not_give_away_a_withheld_pay_it_forward_count(tmp_path, capsys):
     result = _script("elap", tmp_path)
     assert result.returncode == 0, result.stderr
