@@ -65,12 +65,6 @@ def _script(name, folder, *, block_ortools=False):
 # -- figures: a zero (or a count) where the truth is "not yet known" ---------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_outcomes prints 'assessed 0, grew 0' for the latest cohort, whose end-of-year "
-    "ratings are not in the data yet, beside '-' (not yet known) for its promotions and "
-    "students reached; the docs promise 'never promoted 0, 0%' for a cohort that has barely begun",
-)
 def test_growth_of_a_cohort_not_yet_rated_is_not_yet_known_rather_than_zero():
     from mentorkit.measurement import report_outcomes
 
@@ -83,12 +77,6 @@ def test_growth_of_a_cohort_not_yet_rated_is_not_yet_known_rather_than_zero():
     assert latest.grew != 0, (latest.cohort_id, latest.assessed, latest.grew)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_outcomes(as_of=day) lists cohorts that began after that day with all their "
-    "mentees, and its total row counts them (as of June 2022: 90 mentees, when one cohort "
-    "of 29 existed); GEM's script sums the known cohorts by hand to say '83 fellows'",
-)
 def test_outcomes_as_of_a_day_leave_out_cohorts_that_had_not_begun():
     from mentorkit.measurement import report_outcomes
 

@@ -159,7 +159,7 @@ def render(
     from mentorkit.graph._views import observed_until
     from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed, _from_counts
     from mentorkit.measurement._figures import rate
-    from mentorkit.measurement._table import cell_text
+    from mentorkit.measurement._table import cell_text, withheld_note
 
     policy = policy or DisclosurePolicy()
     s = graph.summary()
@@ -214,8 +214,7 @@ def render(
     shown = (*table.cells.values(), *table.row_totals.values(), went_on, table.total,
              roles.total, roles.row_totals[True], roles.col_totals[True])  # fmt: skip
     if any(isinstance(v, Suppressed) for v in shown):
-        lines.append(f"  (* withheld: fewer than {_plural(policy.min_cell, 'person', 'people')}"
-                     ", or would reveal one)")  # fmt: skip
+        lines.append(f"  {withheld_note(policy.min_cell)}")
     if len(known) < len(rows):
         why = ("the end of the school year the last mentorship began in"
                if until < (dt.date.today() if as_of is None else as_of)
