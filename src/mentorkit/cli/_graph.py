@@ -147,6 +147,10 @@ def render(
     The cohort figures follow ``policy`` (default ``DisclosurePolicy()``) as the outcome
     report does: counts about fewer than ``min_cell`` people are withheld (``*``), with
     complementary suppression across the cohorts, and a rate only over published counts.
+    The headline's "went on to mentor" is the cohort lines' total, suppressed with them as
+    one table; its people, mentors and mentees are the margins of the people by (mentored,
+    was mentored), suppressed by the same rule, so no headline figure is small or gives a
+    withheld one away.
 
     A cohort's share who went on to mentor is known once its window (to the end of school
     year ``+within_years``) has ended within the data: ``cohort_report(as_of=as_of)`` gives

@@ -168,10 +168,12 @@ def report_outcomes(
     """Outcomes per program and cohort: promotions, role changes, students, growth.
 
     With ``as_of``, the report is the one that day would have given: only outcomes and
-    ratings dated on or before it count. A cohort whose window (the school year
-    ``within_years`` after the one it began in) ends after the day the data is known to
-    (``as_of``, and no later than the end of the school year the latest cohort began in)
-    gets ``promoted`` and ``role_changed`` of ``None``: not yet known, by the same rule as
+    ratings dated on or before it count, and a cohort that had not begun by then is left
+    out (a note of the text table names it; the total counts the cohorts begun). A cohort
+    whose window (the school year ``within_years`` after the one it began in) ends after
+    the day the data is known to (``as_of``, and no later than the end of the school year
+    the latest cohort begun began in) gets ``promoted``, ``role_changed``, ``assessed``,
+    ``grew`` and ``mean_growth_steps`` of ``None``: not yet known, by the same rule as
     [`cohort_report`][mentorkit.graph.cohort_report], and the text table says so.
 
     With ``by`` (a demographic attribute such as ``"gender"``), each program's cohort rows
@@ -229,16 +231,18 @@ def report_outcomes(
         [('coh-fellows-2021', 45), ('coh-fellows-2022', 44), ('(all cohorts)', 89)]
 
         The data ends with school year 2022-23, so the 2022 cohort's promotions (by the
-        end of 2023-24) are not yet known; as of June 2022 only the 2021 cohort's own
-        school year has ended:
+        end of 2023-24) are not yet known; as of June 2022 only the 2021 cohort had begun,
+        and its own school year has ended:
 
         >>> import datetime as dt
         >>> [r.promoted is None for r in table]
         [False, True, False]
         >>> june = report_outcomes(store, program_id="prog-fellows",
         ...                        as_of=dt.date(2022, 6, 30), within_years=0)
-        >>> [r.promoted is None for r in june]
-        [False, True, False]
+        >>> [(r.cohort_id, r.mentees, r.promoted is None) for r in june]
+        [('coh-fellows-2021', 45, False), ('(all cohorts)', 45, False)]
+
+        The 2022 cohort began in August 2022: not part of the report June 2022 gave.
     """
     _check_reader(source, "source", ("all",))
     policy = policy or DisclosurePolicy()
