@@ -182,14 +182,14 @@ print("\nPromotions and students reached, by cohort:")
 print(outcomes.to_text())
 rows = {row.cohort_id: row for row in outcomes if row.group is None}
 # The report as it stood in June 2022, each cohort's outcomes known once its own school
-# year had ended (within_years=0): the 2022-23 cohort had not begun, so it is not counted.
+# year had ended (within_years=0): the 2022-23 cohort had not begun, so it is not in it.
 june = report_outcomes(store, program_id="gem", as_of=dt.date(2022, 6, 30), within_years=0)
-known = [row for row in june if not row.total and row.promoted is not None]
-total = next(row for row in june if row.total)  # the promotions of the cohorts known
-fellows = sum(int(row.mentees) for row in known)
+cohorts = [row for row in june if not row.total]
+total = next(row for row in june if row.total)  # the program's fellows that day
 print(
-    f"\nBy June 2022 ({len(known)} cohorts): {total.promoted} of {fellows} fellows promoted "
-    f"({total.promotion_rate:.0%}); their work reaches {total.students_reached:,} students"
+    f"\nBy June 2022 ({len(cohorts)} cohorts): {total.promoted} of {total.mentees} fellows "
+    f"promoted ({total.promotion_rate:.0%}); these {total.mentees} fellows' own work "
+    f"reaches {total.students_reached:,} students"
 )
 growth = rows[ALL_COHORTS]  # only the first three cohorts have ended: the others' are rated once
 print(

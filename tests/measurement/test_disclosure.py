@@ -242,3 +242,20 @@ def test_no_withheld_small_cell_is_pinned_to_one_value(spec, min_cell):
     for key, (low, high) in feasible_ranges(table).items():
         if 0 < true.get(key, 0) < min_cell:
             assert high - low >= 1 - 1e-7, (key, true[key], low, high, table.to_text())
+
+
+@settings(deadline=None)
+@given(tables, st.integers(2, 12), st.data())
+def test_cells_withheld_from_the_start_are_protected_like_any_other(spec, min_cell, data):
+    # A report that hides a withheld group's figures (zeros too) names them: they stay
+    # withheld and, like every withheld count, none can be worked out from the rest.
+    from mentorkit.measurement._disclosure import _from_counts
+
+    counts = {}
+    for r, c, n in spec:
+        counts[r, c] = counts.get((r, c), 0) + n
+    cells = [(r, c) for r in sorted({r for r, _ in counts}) for c in sorted({c for _, c in counts})]
+    hidden = data.draw(st.lists(st.sampled_from(cells), max_size=3))
+    table = _from_counts(counts, policy=DisclosurePolicy(min_cell=min_cell), withhold_cells=hidden)
+    assert all(isinstance(table.cells[cell], Suppressed) for cell in hidden)
+    assert derivable(table) == []

@@ -71,13 +71,21 @@ def programs(draw):
 )
 def test_as_of_and_not_yet_known_equal_a_brute_force_count(program, as_of, within_years):
     cohorts, outcomes = program
-    table = report_outcomes(_store(cohorts, outcomes), policy=EVERYTHING, as_of=as_of,
-                            within_years=within_years)  # fmt: skip
+    table = report_outcomes(_store(cohorts, outcomes), program_id="p", policy=EVERYTHING,
+                            as_of=as_of, within_years=within_years)  # fmt: skip
     day = dt.date.max if as_of is None else as_of  # without as_of, every outcome counts
-    until = min(as_of or dt.date.today(), _school_year_end(max(s for s, _ in cohorts), 0))
+    # The report that day would have given: exactly the cohorts begun by then.
+    begun = {f"c{k}": c for k, c in enumerate(cohorts) if c[0] <= day}
     rows = {r.cohort_id: r for r in table if not r.total}
+    assert set(rows) == set(begun)
+    if not begun:  # the program's total row alone, of no one
+        assert [(r.mentees, r.promoted, r.assessed) for r in table] == [(0, 0, 0)]
+        return
+    until = min(as_of or dt.date.today(), _school_year_end(max(s for s, _ in begun.values()), 0))
     known_people, promoted_total = 0, 0
     for k, (start, size) in enumerate(cohorts):
+        if f"c{k}" not in begun:
+            continue
         row = rows[f"c{k}"]
         assert row.mentees == size
 
@@ -94,14 +102,17 @@ def test_as_of_and_not_yet_known_equal_a_brute_force_count(program, as_of, withi
             if size:
                 assert (row.promoted, row.role_changed) == (None, None)
                 assert (row.promotion_rate, row.role_change_rate) == (None, None)
+                assert (row.assessed, row.grew, row.mean_growth_steps) == (None, None, None)
             continue
+        assert row.assessed is not None  # known: a count, never None
+        assert row.grew is not None
         assert (row.promoted, row.role_changed) == (count("promotion"), count("role_change"))
         if size:
             assert row.promotion_rate == pytest.approx(count("promotion") / size)
         known_people += size
         promoted_total += count("promotion")
     (total,) = [r for r in table if r.total]
-    assert total.mentees == sum(size for _, size in cohorts)
+    assert total.mentees == sum(size for _, size in begun.values())
     if known_people:
         assert total.promoted == promoted_total
         assert total.promotion_rate == pytest.approx(promoted_total / known_people)
@@ -127,21 +138,26 @@ def test_the_same_cohorts_are_not_yet_known_as_in_the_graphs_cohort_report():
     graph = MentorshipGraph.from_mentorships(mentorships)
     for as_of in (None, dt.date(2023, 6, 30), dt.date(2024, 1, 1)):
         for within in (0, 1):
+            # As of a day, the graph of that day (`mentorkit graph --as-of`): a cohort not
+            # begun by then is in neither report.
+            seen = graph if as_of is None else graph.as_of(as_of)
             unknown_graph = {
                 r.group
-                for r in cohort_report(graph, within_years=within, as_of=as_of)
+                for r in cohort_report(seen, within_years=within, as_of=as_of)
                 if r.paid_forward is None
             }
             report = report_outcomes(store, as_of=as_of, within_years=within, policy=EVERYTHING)
             unknown = {r.cohort_id for r in report if not r.total and r.promoted is None}
             assert unknown == unknown_graph, (as_of, within)
+            listed = {r.cohort_id for r in report if not r.total}
+            assert listed == {r.group for r in cohort_report(seen)}, as_of
 
 
 def test_a_cohort_too_recent_to_know_says_so_in_the_text_not_zero():
     cohorts = [(dt.date(2022, 8, 1), 12), (dt.date(2023, 8, 1), 12)]
     table = report_outcomes(_store(cohorts, []), policy=EVERYTHING)
     text = table.to_text()
-    assert "c1: promotions and role changes not yet known" in text
+    assert "c1: promotions, role changes and growth not yet known" in text
     assert "c0: promotions" not in text
     line = next(x for x in text.splitlines() if x.split()[1:2] == ["c1"])
     assert " 0%" not in line
@@ -180,7 +196,8 @@ def test_the_cli_reports_outcomes_as_of_a_day(tmp_path, capsys):
     expected = report_outcomes(_store(cohorts, promotions), policy=EVERYTHING,
                                as_of=dt.date(2021, 6, 30), within_years=0)[0]  # fmt: skip
     assert row.split()[3:5] == ["10", str(expected.promoted)]
-    assert "c1: promotions and role changes not yet known" in out
+    assert "c1: not begun by 2021-06-30 (starts 2021-08-01), left out" in out
+    assert not any(x.split()[1:2] == ["c1"] for x in out.splitlines())
     for option, bad in (("--as-of", "2021-02-30"), ("--within-years", "-1")):
         assert main([*argv[:-4], option, bad]) == 1
         err = capsys.readouterr().err

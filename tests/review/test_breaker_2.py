@@ -339,11 +339,6 @@ def test_a_round_must_end_at_a_move_back():
         attrs.evolve(cycle, phase="goal_setting", history=(forward,), past_rounds=rounds)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_outcomes(as_of=) counts the mentees of cohorts that had not begun (nor "
-    "applied) by that day; mentorkit graph --as-of leaves their mentorships out",
-)
 def test_report_outcomes_as_of_a_day_before_every_cohort_counts_no_mentee():
     """'The report that day would have given' (its docstring). Expected: as of 2000-01-01,
     before the 2021 cohorts began, no mentees (or no rows for cohorts not begun). Actual:

@@ -65,12 +65,6 @@ def _script(name, folder, *, block_ortools=False):
 # -- figures: a zero (or a count) where the truth is "not yet known" ---------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_outcomes prints 'assessed 0, grew 0' for the latest cohort, whose end-of-year "
-    "ratings are not in the data yet, beside '-' (not yet known) for its promotions and "
-    "students reached; the docs promise 'never promoted 0, 0%' for a cohort that has barely begun",
-)
 def test_growth_of_a_cohort_not_yet_rated_is_not_yet_known_rather_than_zero():
     from mentorkit.measurement import report_outcomes
 
@@ -83,12 +77,6 @@ def test_growth_of_a_cohort_not_yet_rated_is_not_yet_known_rather_than_zero():
     assert latest.grew != 0, (latest.cohort_id, latest.assessed, latest.grew)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report_outcomes(as_of=day) lists cohorts that began after that day with all their "
-    "mentees, and its total row counts them (as of June 2022: 90 mentees, when one cohort "
-    "of 29 existed); GEM's script sums the known cohorts by hand to say '83 fellows'",
-)
 def test_outcomes_as_of_a_day_leave_out_cohorts_that_had_not_begun():
     from mentorkit.measurement import report_outcomes
 
@@ -101,12 +89,6 @@ def test_outcomes_as_of_a_day_leave_out_cohorts_that_had_not_begun():
     assert listed <= begun, sorted(listed - begun)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'mentorkit graph --as-of 2024-03-01' (the tour's day) ranks 'top mentors by reach' "
-    "when no students_reached outcome is dated yet: every reach is 0 and the list is people "
-    "with 0 mentees (Imani Baker, 0 mentees, first); ELAP's graph does the same",
-)
 def test_top_mentors_by_reach_are_mentors(demo, monkeypatch, capsys):
     monkeypatch.chdir(demo)
     monkeypatch.delenv("MENTORKIT_STORE", raising=False)
@@ -119,12 +101,6 @@ def test_top_mentors_by_reach_are_mentors(demo, monkeypatch, capsys):
         assert mentees > 0, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mentorkit graph's headline prints 'mentees who went on to mentor 8' for ELAP while "
-    "its cohort table withholds that very count ('elap-2023 * of 12'): a figure about fewer "
-    "than 10 people, shown, and giving the withheld one away",
-)
 def test_graph_headline_does_not_give_away_a_withheld_pay_it_forward_count(tmp_path, capsys):
     result = _script("elap", tmp_path)
     assert result.returncode == 0, result.stderr

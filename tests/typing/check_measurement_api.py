@@ -38,6 +38,9 @@ assert_type(_progress.verdict, str | None)
 assert_type(_progress.final, bool)
 assert_type(_progress.to_csv(), str)
 assert_type(report_outcomes(MemoryStore())[0].total, bool)
+# Growth, like promotions, may be not yet known (None) for a cohort too recent to know.
+assert_type(report_outcomes(MemoryStore())[0].assessed, int | Suppressed | None)
+assert_type(report_outcomes(MemoryStore())[0].grew, int | Suppressed | None)
 assert_type(lowest_conditions(_results)[0].tied_with, tuple[str, ...])
 assert_type(
     lowest_conditions(_results)[0].inquiry(id="i", store=MemoryStore()),

@@ -16,7 +16,7 @@ from mentorkit.errors import StorageError, ValidationError
 if TYPE_CHECKING:  # networkx and the graph package load when the command runs, not for --help
     from mentorkit.graph import MentorshipGraph
     from mentorkit.graph._metrics import MetricName
-    from mentorkit.measurement import DisclosurePolicy
+    from mentorkit.measurement import Crosstab, DisclosurePolicy
 
 #: The metrics ``--by`` ranks by (``graph._metrics.MetricName``; a test keeps them equal).
 METRIC_NAMES = (
@@ -147,6 +147,10 @@ def render(
     The cohort figures follow ``policy`` (default ``DisclosurePolicy()``) as the outcome
     report does: counts about fewer than ``min_cell`` people are withheld (``*``), with
     complementary suppression across the cohorts, and a rate only over published counts.
+    The headline's "went on to mentor" is the cohort lines' total, suppressed with them as
+    one table; its people, mentors and mentees are the margins of the people by (mentored,
+    was mentored), suppressed by the same rule, so no headline figure is small or gives a
+    withheld one away.
 
     A cohort's share who went on to mentor is known once its window (to the end of school
     year ``+within_years``) has ended within the data: ``cohort_report(as_of=as_of)`` gives
@@ -159,28 +163,10 @@ def render(
     from mentorkit.graph._views import observed_until
     from mentorkit.measurement._disclosure import DisclosurePolicy, Suppressed, _from_counts
     from mentorkit.measurement._figures import rate
-    from mentorkit.measurement._table import cell_text
+    from mentorkit.measurement._table import cell_text, withheld_note
 
+    policy = policy or DisclosurePolicy()
     s = graph.summary()
-    lines = [
-        f"Mentorship graph: {s['people']:,} people, {s['mentorships']:,} mentorships "
-        f"({s['first_start']} to {s['last_start']})",
-        f"  mentors {s['mentors']:,}, mentees {s['mentees']:,}, "
-        f"mentees who went on to mentor {s['paid_forward']:,}",
-        f"  longest chain: {s['longest_chain']} mentorships; problems: {s['problems']}",
-        "",
-        f"Top {top} by {by.replace('_', ' ')}:",
-        f"  {'person':<14}{'name':<22}{'reach':>10}{'desc.':>7}{'depth':>6}{'mentees':>8}"
-        f"{'fertile':>8}{'g-idx':>6}",
-    ]
-    people = graph.people
-    for r in graph.metrics().top(top, by=by):
-        name = people[r.person_id].name if r.person_id in people else ""
-        lines.append(f"  {r.person_id:<14}{name[:21]:<22}{r.reach:>10,.0f}{r.descendants:>7}"
-                     f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
-                     f"{r.genealogical_index:>6}")  # fmt: skip
-    lines += ["", "Went on to mentor by the end of school year "
-              f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
     rows = cohort_report(graph, within_years=within_years, as_of=as_of)
     until = observed_until(graph, as_of)
     known = []  # the cohorts whose window has ended within the data: the API counted them
@@ -190,8 +176,34 @@ def render(
             known.append(row)
             counts[row.group, True] = row.paid_forward
             counts[row.group, False] = row.mentees - row.paid_forward
+    # One table, one suppression: the headline's "went on to mentor" is this table's total
+    # (the cohorts known), so it can neither be small nor give a withheld cohort away.
+    groups = [r.group for r in known]
+    table = _from_counts(counts, policy=policy, rows=groups, cols=[True, False])
+    while True:  # a withheld group's count is hidden even when 0: protect it as withheld
+        hidden = [(g, True) for g in groups if isinstance(table.row_totals[g], Suppressed)]
+        if all(isinstance(table.cells[c], Suppressed) for c in hidden):
+            break
+        table = _from_counts(counts, policy=policy, rows=groups, cols=[True, False],
+                             withhold_cells=hidden)  # fmt: skip
+    roles = _roles(graph, policy)
+    went_on = table.col_totals[True]
+    went_share = rate(went_on, table.total, policy)
+    lines = [
+        f"Mentorship graph: {cell_text(roles.total)} people, "
+        f"{_plural(s['mentorships'], 'mentorship')} ({s['first_start']} to {s['last_start']})",
+        f"  mentors {cell_text(roles.row_totals[True])}, "
+        f"mentees {cell_text(roles.col_totals[True])}, mentees who went on to mentor "
+        + (f"{cell_text(went_on)} of {cell_text(table.total)} ({cell_text(went_share, 'rate')}) "
+           "in the cohorts known (below)" if known else "- (not yet known, below)"),
+        f"  longest chain: {_plural(s['longest_chain'], 'mentorship')}; "
+        f"problems: {s['problems']}",
+        "",
+    ]  # fmt: skip
+    lines += _top(graph, top=top, by=by, as_of=as_of)
+    lines += ["", "Went on to mentor by the end of school year "
+              f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
     windows = _windows(graph, within_years) if len(known) < len(rows) else {}
-    table = _from_counts(counts, policy=policy or DisclosurePolicy(), rows=[r.group for r in known])
     for row in rows:
         if row.paid_forward is None:
             lines.append(f"  {row.group or '(no cohort)':<22}not yet known (counts mentoring "
@@ -203,9 +215,10 @@ def render(
         share = rate(forward, size, table.policy)
         lines.append(f"  {row.group or '(no cohort)':<22}{cell_text(forward):>5} of "
                      f"{cell_text(size):<5} ({cell_text(share, 'rate')})")  # fmt: skip
-    if any(isinstance(v, Suppressed) for v in (*table.cells.values(), *table.row_totals.values())):
-        lines.append(f"  (* withheld: fewer than {table.policy.min_cell} people, or would "
-                     "reveal one)")  # fmt: skip
+    shown = (*table.cells.values(), *table.row_totals.values(), went_on, table.total,
+             roles.total, roles.row_totals[True], roles.col_totals[True])  # fmt: skip
+    if any(isinstance(v, Suppressed) for v in shown):
+        lines.append(f"  {withheld_note(policy.min_cell)}")
     if len(known) < len(rows):
         why = ("the end of the school year the last mentorship began in"
                if until < (dt.date.today() if as_of is None else as_of)
@@ -222,3 +235,48 @@ def _windows(graph: MentorshipGraph, within_years: int) -> dict[str | None, dt.d
     for m in graph.mentorships:  # by start: a mentee's first mentorship in a cohort comes first
         began.setdefault(m.cohort_id, {}).setdefault(m.mentee_id, m.start)
     return {c: window_end(b, within_years) for c, b in began.items()}
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 mentorship``, ``2 mentorships``."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def _roles(graph: MentorshipGraph, policy: DisclosurePolicy) -> Crosstab:
+    """The graph's people by (mentored someone, was mentored), under ``policy``.
+
+    The headline publishes its margins (mentors, mentees, people): the suppression every
+    report uses keeps a small count, or one a total would give away, withheld.
+    """
+    from mentorkit.measurement._disclosure import _from_counts
+
+    mentors = {m.mentor_id for m in graph.mentorships}
+    mentees = {m.mentee_id for m in graph.mentorships}
+    counts: dict[tuple[Hashable, Hashable], int] = {}
+    for person in graph.person_ids:
+        key = (person in mentors, person in mentees)
+        counts[key] = counts.get(key, 0) + 1
+    return _from_counts(counts, policy=policy, rows=[True, False], cols=[True, False])
+
+
+def _top(graph: MentorshipGraph, *, top: int, by: MetricName, as_of: dt.date | None) -> list[str]:
+    """The top mentors (people with a mentee) by one metric, as lines.
+
+    A ranking by students reached when none is recorded yet ranks nothing: the heading
+    says so (the mentors follow by id).
+    """
+    mentors = [r for r in graph.metrics().top(len(graph), by=by) if r.fecundity > 0]
+    heading = f"Top {top} by {by.replace('_', ' ')}:"
+    if by in ("reach", "students_reached") and not any(getattr(r, by) for r in mentors):
+        day = "yet" if as_of is None else f"by {as_of}"
+        heading += f" all 0, no students reached recorded {day}; try --by descendants"
+    lines = [heading]
+    lines.append(f"  {'person':<14}{'name':<22}{'reach':>10}{'desc.':>7}{'depth':>6}"
+                 f"{'mentees':>8}{'fertile':>8}{'g-idx':>6}")  # fmt: skip
+    people = graph.people
+    for r in mentors[: max(top, 0)]:
+        name = people[r.person_id].name if r.person_id in people else ""
+        lines.append(f"  {r.person_id:<14}{name[:21]:<22}{r.reach:>10,.0f}{r.descendants:>7}"
+                     f"{r.depth:>6}{r.fecundity:>8}{r.fertility:>8}"
+                     f"{r.genealogical_index:>6}")  # fmt: skip
+    return lines

@@ -246,8 +246,13 @@ def _from_counts(
     withhold_rows: Iterable[Hashable] = (),
     keep_total: bool = False,
     keep_cols: Iterable[Hashable] = (),
+    withhold_cells: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> Crosstab:
     """The table of known counts per ``(row, col)``: the one suppression every report uses.
+
+    ``withhold_cells`` names cells withheld from the start whatever their count (a zero
+    too: a report that hides a withheld group's figures hides even its zeros), protected
+    like any other.
 
     ``rows`` and ``cols`` add labels that have no count (their cells are zeros).
     ``keep_total`` and ``keep_cols`` name margins another table publishes: complementary
@@ -276,6 +281,7 @@ def _from_counts(
         withheld.add((("cols",), ("rows",)))
     withheld |= {(("col", c), ("cols",)) for c in withhold_cols if c in col_total}
     withheld |= {(("rows",), ("row", r)) for r in withhold_rows if r in row_total}
+    withheld |= {(("row", r), ("col", c)) for r, c in withhold_cells if (r, c) in cell}
     fixed: set[tuple[Hashable, Hashable]] = {
         (("col", c), ("cols",)) for c in keep_cols if c in col_total
     }

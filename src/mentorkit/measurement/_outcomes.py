@@ -84,9 +84,13 @@ class OutcomeRow:
             the row's mentees, for fewer than ``min_cell`` people reaching students, or
             where it would follow from the program's total.
         assessed: Mentees rated on a competency of the program's framework both early and
-            late in the cohort.
-        grew: Assessed mentees whose levels rose on balance.
-        mean_growth_steps: Mean over assessed mentees of the steps gained per competency.
+            late in the cohort; ``None`` (not yet known) exactly when ``promoted`` is, by
+            the same rule: a cohort whose end-of-year ratings may not be in the data yet
+            is never shown as "assessed 0". A group's and the total row's growth figures
+            count the mentees of the cohorts known.
+        grew: Assessed mentees whose levels rose on balance; ``None``: not yet known.
+        mean_growth_steps: Mean over assessed mentees of the steps gained per competency;
+            ``None`` when nobody was assessed or not yet known.
         adherence_rate: Share of commitments met, when adherence figures were given.
         total: Whether this is the program's total row (``cohort_id`` ``"(all cohorts)"``
             and no ``group``): leave it out when summing rows, or it counts twice.
@@ -103,8 +107,8 @@ class OutcomeRow:
     role_change_rate: Figure | None
     students_reached: Figure | None
     reach_via_graph: Figure | None
-    assessed: Count
-    grew: Count
+    assessed: Count | None
+    grew: Count | None
     mean_growth_steps: Figure | None
     adherence_rate: Figure | None
     total: bool = False
@@ -164,10 +168,12 @@ def report_outcomes(
     """Outcomes per program and cohort: promotions, role changes, students, growth.
 
     With ``as_of``, the report is the one that day would have given: only outcomes and
-    ratings dated on or before it count. A cohort whose window (the school year
-    ``within_years`` after the one it began in) ends after the day the data is known to
-    (``as_of``, and no later than the end of the school year the latest cohort began in)
-    gets ``promoted`` and ``role_changed`` of ``None``: not yet known, by the same rule as
+    ratings dated on or before it count, and a cohort that had not begun by then is left
+    out (a note of the text table names it; the total counts the cohorts begun). A cohort
+    whose window (the school year ``within_years`` after the one it began in) ends after
+    the day the data is known to (``as_of``, and no later than the end of the school year
+    the latest cohort begun began in) gets ``promoted``, ``role_changed``, ``assessed``,
+    ``grew`` and ``mean_growth_steps`` of ``None``: not yet known, by the same rule as
     [`cohort_report`][mentorkit.graph.cohort_report], and the text table says so.
 
     With ``by`` (a demographic attribute such as ``"gender"``), each program's cohort rows
@@ -225,16 +231,18 @@ def report_outcomes(
         [('coh-fellows-2021', 45), ('coh-fellows-2022', 44), ('(all cohorts)', 89)]
 
         The data ends with school year 2022-23, so the 2022 cohort's promotions (by the
-        end of 2023-24) are not yet known; as of June 2022 only the 2021 cohort's own
-        school year has ended:
+        end of 2023-24) are not yet known; as of June 2022 only the 2021 cohort had begun,
+        and its own school year has ended:
 
         >>> import datetime as dt
         >>> [r.promoted is None for r in table]
         [False, True, False]
         >>> june = report_outcomes(store, program_id="prog-fellows",
         ...                        as_of=dt.date(2022, 6, 30), within_years=0)
-        >>> [r.promoted is None for r in june]
-        [False, True, False]
+        >>> [(r.cohort_id, r.mentees, r.promoted is None) for r in june]
+        [('coh-fellows-2021', 45, False), ('(all cohorts)', 45, False)]
+
+        The 2022 cohort began in August 2022: not part of the report June 2022 gave.
     """
     _check_reader(source, "source", ("all",))
     policy = policy or DisclosurePolicy()
@@ -256,6 +264,13 @@ def report_outcomes(
     every_cohort = list(source.all(Cohort))
     if program_id is not None:
         _check_program(program_id, programs, every_cohort)
+    # The report that day would have given: a cohort not begun by then is not in it.
+    not_begun = sorted(
+        (k for k in every_cohort if as_of is not None and k.start > as_of
+         and (program_id is None or k.program_id == program_id)),
+        key=lambda k: (k.start, k.id),
+    )  # fmt: skip
+    every_cohort = [k for k in every_cohort if as_of is None or k.start <= as_of]
     cohorts_of: dict[str, list[Cohort]] = {}
     for k in every_cohort:
         if program_id is None or k.program_id == program_id:
@@ -308,6 +323,8 @@ def report_outcomes(
     known = {k.id for k in every_cohort if end_of_school_year(k.start, within_years) <= until}
     rows: list[OutcomeRow] = []
     notes: list[str] = []
+    if program_id is not None and not_begun:  # asked for: its total row, even of no one
+        cohorts_of.setdefault(program_id, [])
     for pid in sorted(cohorts_of):
         cohorts = sorted(cohorts_of[pid], key=lambda k: (k.start, k.id))
         # The cohorts always (as the report without a breakdown shows them), and the
@@ -332,12 +349,13 @@ def report_outcomes(
             adherence,
         )
         notes += [
-            f"{k.id}: promotions and role changes not yet known (known once the data reaches "
-            f"{end_of_school_year(k.start, within_years).isoformat()})"
+            f"{k.id}: promotions, role changes and growth not yet known (known once the data "
+            f"reaches {end_of_school_year(k.start, within_years).isoformat()})"
             for k in cohorts
             if k.id not in known
         ]
-    if notes:
+    notes += [f"{k.id}: not begun by {as_of} (starts {k.start}), left out" for k in not_begun]
+    if len(notes) > len(not_begun):
         day = dt.date.today() if as_of is None else as_of
         why = (
             "the end of the school year the latest cohort began in"
@@ -348,7 +366,7 @@ def report_outcomes(
         )
         notes.append(
             f"(not yet known: the data runs to {until.isoformat()}, {why}; a total row "
-            "counts the promotions and role changes of the cohorts known)"
+            "counts the promotions, role changes and growth of the cohorts known)"
         )
     return ReportTable(
         rows,
@@ -437,9 +455,12 @@ def _program_rows(
                         gained = _growth_steps(framework, facts.ratings[person], k)
                     gains[person, k.id] = gained
                 gained = gains[person, k.id]
-                state = "unrated" if gained is None else ("grew" if gained > 0 else "flat")
+                if k.id not in facts.known:  # by the promotions' rule: not yet known
+                    state = NOT_YET_KNOWN
+                else:
+                    state = "unrated" if gained is None else ("grew" if gained > 0 else "flat")
                 growth[label, state] = growth.get((label, state), 0) + 1
-                if gained is not None:
+                if gained is not None and k.id in facts.known:
                     steps.setdefault((part, label), []).append(gained)
     # The cohorts exactly as the report without a breakdown shows them; then the groups,
     # keeping every cohort figure published (a reader may hold both reports), withholding
@@ -581,8 +602,10 @@ def _program_rows(
         if isinstance(size, Suppressed):
             # Even a zero would tell something about everyone in a small group.
             n_prom = n_moved = grew = assessed = SUPPRESSED
+        growth_known: bool = True
         if not n_known and not isinstance(size, Suppressed) and size:
             n_prom = n_moved = None  # not yet known (an empty row stays a 0 of 0)
+            growth_known = False  # growth too, by the same rule (never "assessed 0")
         my_days = [d for label in labels for d in days.get((part, label), ())]
         median: Figure | None = None
         if n_prom is not None and (isinstance(n_prom, Suppressed) or policy.is_small(len(my_days))):
@@ -591,7 +614,9 @@ def _program_rows(
             median = float(statistics.median(my_days))
         n_steps = sum(len(steps.get((part, label), ())) for label in labels)
         mean_steps: Figure | None = None
-        if vkey in hidden["steps"] or isinstance(assessed, Suppressed):
+        if not growth_known:
+            pass
+        elif vkey in hidden["steps"] or isinstance(assessed, Suppressed):
             mean_steps = SUPPRESSED
         elif n_steps:
             mean_steps = values["steps"][vkey] / n_steps
@@ -615,8 +640,8 @@ def _program_rows(
             role_change_rate=None if n_moved is None else rate(n_moved, base(t_change), policy),
             students_reached=students_figure,
             reach_via_graph=reach_figure(vkey),
-            assessed=assessed,
-            grew=grew,
+            assessed=assessed if growth_known else None,
+            grew=grew if growth_known else None,
             mean_growth_steps=mean_steps,
             adherence_rate=(
                 SUPPRESSED  # a rate about a withheld group of people, however many promises

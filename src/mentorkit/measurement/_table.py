@@ -29,6 +29,12 @@ def _decimals(column: str, values: Sequence[object]) -> int:
     return 1 if "days" in column else 2
 
 
+def withheld_note(min_cell: int) -> str:
+    """The footnote under a table with a withheld figure: ``(* withheld: fewer than ...)``."""
+    people = "1 person" if min_cell == 1 else f"{min_cell:,} people"
+    return f"(* withheld: fewer than {people}, or would reveal one)"
+
+
 def cell_text(value: object, column: str = "", decimals: int | None = None) -> str:
     """One figure as a person reads it: ``*`` withheld, ``-`` none, rates as percentages.
 
@@ -208,7 +214,8 @@ class ReportTable(Sequence[R], Generic[R]):
                 for cell, w, right in zip(line, widths, numeric, strict=True)
             ]
             lines.append("  ".join(cells).rstrip())
-        lines.append(f"(* withheld: fewer than {self.policy.min_cell} people, or would reveal one)")
+        if self.policy.min_cell > 1 or any(isinstance(v, Suppressed) for x in values for v in x):
+            lines.append(withheld_note(self.policy.min_cell))  # the policy, said once
         lines += self.notes
         return "\n".join(lines)
 
@@ -283,10 +290,10 @@ class ReportTable(Sequence[R], Generic[R]):
             for r in self._rows[:200]
         )
         more = f" (first 200 of {len(self)})" if len(self) > 200 else ""
-        note = "; ".join(
-            [f"* withheld: fewer than {self.policy.min_cell} people, or would reveal one",
-             *self.notes]
-        )  # fmt: skip
+        withheld = self.policy.min_cell > 1 or any(
+            isinstance(v, Suppressed) for r in self._rows for v in self._values(r)
+        )
+        note = "; ".join([withheld_note(self.policy.min_cell)[1:-1]] * withheld + list(self.notes))
         return (
             f"<table><caption>{html.escape(self.title)}{more}</caption><thead><tr>{head}</tr>"
             f"</thead><tbody>{body}</tbody><tfoot><tr><td colspan='{len(self.columns)}'>"
