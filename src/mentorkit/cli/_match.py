@@ -260,7 +260,10 @@ def _places(
     left = max(0, mentees - sum(recorded.values()))
     even = cohort_capacity(left, len(others))
     mentors = [m if m.person_id in recorded else attrs.evolve(m, capacity=even) for m in mentors]
-    counts = f"{mentees} mentees, {len(mentors)} mentors; --capacity N to change"
+    counts = (
+        f"{mentees} mentee{'' if mentees == 1 else 's'}, {len(mentors)} "
+        f"mentor{'' if len(mentors) == 1 else 's'}; --capacity N to change"
+    )
     if not recorded:
         return mentors, f"capacity {even} per mentor ({counts})"
     total = f"{sum(recorded.values()):,} places"
