@@ -56,9 +56,6 @@ def _shown_after(page, code_marker):
 # -- docs: output shown that the code no longer prints ----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="matching how-to shows fairness figures of 1-2 people; the audit prints *"
-)
 def test_matching_howto_fairness_output_is_what_the_audit_prints(tmp_path, monkeypatch):
     """The how-to shows 'all mentees 2 1 50% 4' and 'north-es 1 0 0%' under min_cell=10.
 
@@ -73,7 +70,6 @@ def test_matching_howto_fairness_output_is_what_the_audit_prints(tmp_path, monke
     assert missing == []
 
 
-@pytest.mark.xfail(strict=True, reason="matching how-to still shows '1 applicants'")
 def test_matching_howto_late_selection_line_is_what_summary_prints(tmp_path, monkeypatch):
     """The how-to shows 'ng-2025: 1 applicants, ...'; summary() now says '1 applicant'."""
     pytest.importorskip("ortools")
@@ -82,7 +78,6 @@ def test_matching_howto_late_selection_line_is_what_summary_prints(tmp_path, mon
     assert [line for line in shown if line.rstrip() not in printed] == []
 
 
-@pytest.mark.xfail(strict=True, reason="program-lead tutorial quotes 'no reflection from p-000369'")
 def test_program_lead_tutorial_quotes_adherence_as_it_prints(tmp_path, monkeypatch, capsys):
     """The tutorial quotes 'no reflection from p-000369'; the command names people now.
 
