@@ -337,3 +337,47 @@ def test_cycles_stored_under_the_earlier_round_rule_still_read(tmp_path):
     con.close()
     with mk.open_store(f"sqlite:///{path}") as store:
         assert {c.id for c in store.all(CoachingCycle)} == {"cc-ok", "cc-old"}
+
+
+# -- the redefinition rule: functools.wraps copies the name it judges by --------------------
+
+
+def _notify(event):
+    """A module-level callback."""
+
+
+def _audited(fn):
+    import functools
+
+    @functools.wraps(fn)  # the wrapper takes fn's __module__ and __qualname__
+    def wrapper(event):
+        return fn(event)
+
+    return wrapper
+
+
+def _timed(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(event):
+        return fn(event)
+
+    return wrapper
+
+
+@pytest.mark.xfail(strict=True, reason="redefined() judges by the __qualname__ wraps copied")
+def test_two_wrappers_of_one_function_are_two_callbacks():
+    """Expected: ``hooks.register(event, _audited(_notify))`` then
+    ``hooks.register(event, _timed(_notify))`` keeps both: they are two objects made inside
+    functions (the rule of 58cce62: nothing made inside a function is a redefinition).
+    Actual: ``functools.wraps`` gives each wrapper ``_notify``'s module and qualified name
+    (no ``<locals>``), so ``_plugins.redefined`` takes the second for the first defined
+    again and silently replaces it: only one callback is left."""
+    from mentorkit.scheduling import Hooks
+
+    hooks = Hooks()
+    first, second = _audited(_notify), _timed(_notify)
+    hooks.register("reminder_due", first)
+    hooks.register("reminder_due", second)
+    assert hooks.callbacks("reminder_due") == (first, second)
