@@ -381,3 +381,31 @@ def test_two_wrappers_of_one_function_are_two_callbacks():
     hooks.register("reminder_due", first)
     hooks.register("reminder_due", second)
     assert hooks.callbacks("reminder_due") == (first, second)
+
+
+# -- select_applicants: a hand-built report --------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="math.isfinite overflows on a huge int priority")
+def test_a_hand_built_report_with_a_huge_whole_priority_is_refused_naming_report():
+    """Expected: a hand-built report is checked naming ``report`` (d8ad933), so a priority
+    no float can hold (``10**400``) is refused with a ValidationError, or ranked. Actual:
+    ``math.isfinite(10**400)`` raises a raw ``OverflowError: int too large to convert to
+    float`` from ``select_applicants``."""
+    import datetime as dt
+
+    from mentorkit.matching import Decision, EligibilityReport, select_applicants
+
+    store = mk.open_store("memory://")
+    store.put(mk.Cohort(id="c", program_id="p", name="x", start=dt.date(2024, 6, 1),
+                        end=dt.date(2024, 12, 31)))  # fmt: skip
+    store.put(mk.Enrollment(id="e", person_id="ana", cohort_id="c", role="mentee"))
+    report = EligibilityReport(decisions=(Decision(person_id="ana", eligible=True,
+                                                   priority=10**400, reasons=(),
+                                                   exclusions=()),))  # fmt: skip
+    try:
+        chosen = select_applicants(store, "c", report, seats=1)
+    except mk.ValidationError as exc:
+        assert exc.field == "report"
+    else:
+        assert chosen.selected == ("ana",)
