@@ -409,3 +409,18 @@ def test_a_hand_built_report_with_a_huge_whole_priority_is_refused_naming_report
         assert exc.field == "report"
     else:
         assert chosen.selected == ("ana",)
+
+
+@pytest.mark.xfail(strict=True, reason="math.isfinite of an int sum overflows")
+def test_whole_points_adding_up_beyond_a_float_are_refused_naming_rules():
+    """Expected: points adding up beyond a float are refused naming ``rules`` (c5d98fc).
+    Actual: two ``PriorityIfRated(points=10**308)`` (each accepted: a float holds 1e308)
+    add up, as ints, to 2*10**308, and ``math.isfinite`` of that raises a raw
+    ``OverflowError: int too large to convert to float`` from ``check_eligibility``."""
+    from mentorkit.matching import Applicant, PriorityIfRated, check_eligibility
+
+    rules = [PriorityIfRated(level=1, points=10**308, name="a"),
+             PriorityIfRated(level=1, points=10**308, name="b")]  # fmt: skip
+    with pytest.raises(mk.ValidationError) as caught:
+        check_eligibility([Applicant(person_id="p", ratings={"x": 2})], rules)
+    assert caught.value.field == "rules"
