@@ -424,3 +424,35 @@ def test_whole_points_adding_up_beyond_a_float_are_refused_naming_rules():
     with pytest.raises(mk.ValidationError) as caught:
         check_eligibility([Applicant(person_id="p", ratings={"x": 2})], rules)
     assert caught.value.field == "rules"
+
+
+# -- cycles: an artefact two phases review by different dimensions -------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="_reviewed takes the first phase requiring the artefact")
+def test_the_second_phase_reviewing_an_artefact_can_record_its_own_dimensions():
+    """Expected: a definition whose phases ``a`` (reviews x, y) and ``b`` (reviews z) both
+    require ``review`` is either refused when defined, or lets a cycle record ``review`` by
+    dimension ``z`` (phase b's own). Actual: the definition is accepted, and
+    ``record("review", ..., dimension="z")`` is refused - 'is not a review dimension of
+    phase 'a' (dimensions: 'x', 'y')' - even with the cycle in phase b: b's dimensions can
+    never be recorded, so its review can only be recorded whole."""
+    import datetime as dt
+
+    from mentorkit.cycles import CycleDefinition, Phase, Transition
+
+    try:
+        definition = CycleDefinition(id="b3-two-reviews", title="T", version="1", phases=(
+            Phase(id="a", ordinal=0, title="A", requires=("review",), reviews=("x", "y")),
+            Phase(id="b", ordinal=1, title="B", requires=("review",), reviews=("z",)),
+        ), transitions=(Transition(source="a", target="b"),))  # fmt: skip
+    except mk.ValidationError:
+        return  # refused when defined: fine
+    cycle = definition.start(id="cc", person_id="p",
+                             started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))  # fmt: skip
+    cycle = cycle.record("review", "done", dimension="x", definition=definition)
+    cycle = cycle.record("review", "done", dimension="y", definition=definition)
+    cycle = cycle.advance("b", at=dt.datetime(2024, 9, 3, tzinfo=dt.UTC), definition=definition)
+    assert "z" in cycle.dimensions("review", definition=definition)
+    cycle = cycle.record("review", "later", dimension="z", definition=definition)
+    assert cycle.evidence_for("review")["z"] == "later"
