@@ -13,8 +13,7 @@ import pytest
 
 import mentorkit as mk
 from mentorkit.serialization import SCHEMA_KEY, TAG_KEY, register, to_dict
-from mentorkit.storage import Range, read_fields
-from mentorkit.storage import _codec
+from mentorkit.storage import Range, _codec, read_fields
 
 DSN = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
 BAD_KEYS = ["a\x00b", "a\ud800b"]  # a NUL, a lone surrogate: no store can hold either
@@ -76,7 +75,7 @@ def test_read_fields_on_an_unstorable_value_matches_nothing_in_every_store(
                 answers[name] = read_fields(store, mk.Enrollment, ("id",), cohort_id=bad)
             except Exception as exc:  # compared below
                 answers[name] = type(exc).__name__
-    assert answers == dict.fromkeys(answers, [])
+    assert answers == {name: [] for name in answers}
 
 
 @pytest.mark.xfail(strict=True, reason="delete((cls, id)) passes the id to the driver")
@@ -99,9 +98,7 @@ def test_delete_of_an_unstorable_id_is_not_found_in_every_store(bad, tmp_path, s
 
 @pytest.mark.xfail(strict=True, reason="Range bounds are not checked before the driver")
 @pytest.mark.parametrize("bad", BAD_KEYS, ids=["nul", "surrogate"])
-def test_a_range_bound_no_store_can_hold_gives_one_answer_in_every_store(
-    bad, tmp_path, schema_dsn
-):
+def test_a_range_bound_no_store_can_hold_gives_one_answer_in_every_store(bad, tmp_path, schema_dsn):
     """Expected: ``find(Enrollment, cohort_id=Range(bad, "z"))`` gives one answer in every
     store (memory and JSON: ``[e1]``, since "c1" sorts between the bounds), or one
     ValidationError naming cohort_id. Actual: PostgreSQL raises a raw ``UnicodeEncodeError``
@@ -179,7 +176,7 @@ def test_the_batch_entities_of_a_cache_hash_class_hash():
 # -- plan_sessions: holding every planned meeting must not leave a period short ------------
 
 
-@pytest.mark.xfail(strict=True, reason="the plan spreads meetings from the start, not per owed period")
+@pytest.mark.xfail(strict=True, reason="the plan spreads from the start, not per owed period")
 @pytest.mark.parametrize(
     ("per", "times", "start"),
     [
@@ -221,8 +218,9 @@ def test_holding_every_planned_meeting_leaves_no_period_short(per, times, start)
 
 
 @pytest.mark.xfail(strict=True, reason="'<id>.ics' can exceed the file-name limit")
-def test_the_calendar_default_file_of_a_long_cohort_id_can_be_written(tmp_path, monkeypatch,
-                                                                      capsys):
+def test_the_calendar_default_file_of_a_long_cohort_id_can_be_written(
+    tmp_path, monkeypatch, capsys
+):
     """Expected: ``mentorkit calendar --cohort ID`` without ``-o`` writes a file in the current
     folder for any id a store holds (ids may have 255 characters), or its error says to pass
     ``-o``. Actual: ``<id>.ics`` has 258 bytes or more (a 200-character 'é' id: 404), over
@@ -263,8 +261,13 @@ def test_the_top_list_does_not_reveal_a_withheld_mentors_count():
     from mentorkit.measurement import DisclosurePolicy
 
     ms = [
-        mk.Mentorship(id=f"m-{mentor}{k}", mentor_id=mentor, mentee_id=f"{mentor}{k}",
-                      start=dt.date(2020, 9, 1), cohort_id="c1")  # fmt: skip
+        mk.Mentorship(
+            id=f"m-{mentor}{k}",
+            mentor_id=mentor,
+            mentee_id=f"{mentor}{k}",
+            start=dt.date(2020, 9, 1),
+            cohort_id="c1",
+        )
         for mentor in "abc"
         for k in range(5)
     ]
@@ -404,11 +407,10 @@ def test_a_hand_built_report_with_a_huge_whole_priority_is_refused_naming_report
                                                    priority=10**400, reasons=(),
                                                    exclusions=()),))  # fmt: skip
     try:
-        chosen = select_applicants(store, "c", report, seats=1)
+        chosen = select_applicants(store, "c", report, seats=1).selected
     except mk.ValidationError as exc:
-        assert exc.field == "report"
-    else:
-        assert chosen.selected == ("ana",)
+        chosen = exc.field
+    assert chosen in ("report", ("ana",))
 
 
 @pytest.mark.xfail(strict=True, reason="math.isfinite of an int sum overflows")
