@@ -173,7 +173,6 @@ def test_evidence_for_a_misspelt_artefact_is_refused_as_record_and_dimensions_ar
 # -- wording -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="'1 pairs' and '1 allowed mentors'")
 def test_one_pair_is_said_in_the_singular():
     """summary() says '1 pairs' and explain() '1st choice of 1 allowed mentors'.
 

@@ -165,7 +165,8 @@ class MatchResult:
     def summary(self) -> str:
         """One line: strategy, pairs, unmatched, total score."""
         return (
-            f"{self.strategy} (seed {self.seed}): {len(self.pairs)} pairs, "
+            f"{self.strategy} (seed {self.seed}): {len(self.pairs)} "
+            f"pair{'' if len(self.pairs) == 1 else 's'}, "
             f"{len(self.unmatched)} unmatched, total score {_fmt(self.total_score)}"
         )
 
@@ -243,7 +244,8 @@ class MatchResult:
             if choice is None:
                 better, count = rank
                 choice = choices[rank] = (
-                    f"mentee's {_ordinal(better + 1)} choice of {count} allowed mentors"
+                    f"mentee's {_ordinal(better + 1)} choice of {count} allowed "
+                    f"mentor{'' if count == 1 else 's'}"
                 )
             if breakdown_of is not None:
                 breakdown = breakdown_of(i, j)
