@@ -59,7 +59,6 @@ def _filled(store):
 # -- lookups on values no store can hold (677a3c8 covered get and find's = filters only) ----
 
 
-@pytest.mark.xfail(strict=True, reason="read_fields filters skip the storable_key check")
 @pytest.mark.parametrize("bad", BAD_KEYS, ids=["nul", "surrogate"])
 def test_read_fields_on_an_unstorable_value_matches_nothing_in_every_store(
     bad, tmp_path, schema_dsn
@@ -78,7 +77,6 @@ def test_read_fields_on_an_unstorable_value_matches_nothing_in_every_store(
     assert answers == {name: [] for name in answers}
 
 
-@pytest.mark.xfail(strict=True, reason="delete((cls, id)) passes the id to the driver")
 @pytest.mark.parametrize("bad", BAD_KEYS, ids=["nul", "surrogate"])
 def test_delete_of_an_unstorable_id_is_not_found_in_every_store(bad, tmp_path, schema_dsn):
     """Expected: ``store.delete((Person, bad))`` raises ``NotFoundError`` in every store, as
@@ -96,7 +94,6 @@ def test_delete_of_an_unstorable_id_is_not_found_in_every_store(bad, tmp_path, s
     assert answers == dict.fromkeys(answers, "NotFoundError")
 
 
-@pytest.mark.xfail(strict=True, reason="Range bounds are not checked before the driver")
 @pytest.mark.parametrize("bad", BAD_KEYS, ids=["nul", "surrogate"])
 def test_a_range_bound_no_store_can_hold_gives_one_answer_in_every_store(bad, tmp_path, schema_dsn):
     """Expected: ``find(Enrollment, cohort_id=Range(bad, "z"))`` gives one answer in every
@@ -142,7 +139,6 @@ class HashedPerson(mk.Person):
     team: str = "a"
 
 
-@pytest.mark.xfail(strict=True, reason="the batch sets init=False fields from the document")
 def test_the_batch_declines_an_init_false_field_the_hook_refuses(tmp_path):
     """Expected: an entry carrying a value for an ``init=False`` field (which the hook
     refuses: an extra key) is refused by ``mentorkit import`` as by the hook, or at least the
@@ -157,7 +153,6 @@ def test_the_batch_declines_an_init_false_field_the_hook_refuses(tmp_path):
     assert _codec.structure_batch([copy.deepcopy(doc)], ScoredPerson) is None
 
 
-@pytest.mark.xfail(strict=True, reason="object.__new__ + slots skip attrs' hash-cache slot")
 def test_the_batch_entities_of_a_cache_hash_class_hash():
     """Expected: the entities ``check_document`` makes (and hands to a Recorder store's
     ``restore``) behave as the hook's: ``hash(entity)`` works. Actual: the batch fills only

@@ -320,7 +320,7 @@ class BaseStore:
             'e-1'
         """
         where = _codec.terms(cls, filters)
-        if any(op == "=" and not _codec.storable_key(k) for _, op, k in where if k is not None):
+        if _codec.matches_nothing(where):
             return []  # a value no store can hold matches nothing, in every store
         return self._select(cls, where)
 
@@ -404,6 +404,8 @@ class BaseStore:
                 "must be an entity or a (class, id) pair", field="target", value=target
             )
         collection = _codec.info(cls).collection
+        if not _codec.storable_key(id):  # no store holds it: not found, in every store
+            raise NotFoundError(f"no {cls.__qualname__} with id {id!r} in {collection}")
         with self._txn(write=True):
             with self._errors():
                 done = self._remove(collection, id, version, tags)

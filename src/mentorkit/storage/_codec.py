@@ -413,6 +413,11 @@ def storable_key(value: str) -> bool:
     return True
 
 
+def matches_nothing(where: Sequence[Term]) -> bool:
+    """Whether an equality term asks for a value no store can hold (see `storable_key`)."""
+    return any(op == "=" and k is not None and not storable_key(k) for _, op, k in where)
+
+
 def _check_text(value: str, field: str) -> None:
     # NUL cannot be stored in PostgreSQL text, nor a long value in its index; refusing them
     # everywhere keeps backends alike (a SQLite export always imports into PostgreSQL).
@@ -783,7 +788,10 @@ def structure_batch(docs: Sequence[dict[str, Any]], cls: type[Any]) -> list[Any]
     fields, a value any step refuses): the caller then uses the hook, which answers or
     names what is wrong. An import of a large district is the caller (issue 17).
     """
-    names = tuple(a.name for a in attrs.fields(cls))
+    fields = attrs.fields(cls)
+    if not all(a.init for a in fields) or any("_attrs_cached_hash" in vars(k) for k in cls.__mro__):
+        return None  # a field __init__ never takes, or a hash __init__ caches: the hook
+    names = tuple(a.name for a in fields)
     key_ = (cls, names)
     plan = _PLANS[key_] if key_ in _PLANS else _PLANS.setdefault(key_, _plan(*key_))
     slots = [getattr(cls, name, None) for name in names]
@@ -1148,10 +1156,17 @@ def terms(cls: type[Any], filters: Mapping[str, object]) -> list[Term]:
                     field=name,
                     value=value,
                 )
-            if value.start is not None:
-                out.append((column, ">=", _filter_value(cls, name, value.start)))
-            if value.end is not None:
-                out.append((column, "<", _filter_value(cls, name, value.end)))
+            for op, bound in ((">=", value.start), ("<", value.end)):
+                if bound is None:
+                    continue
+                text = _filter_value(cls, name, bound)
+                if text is not None and not storable_key(text):
+                    # Stores compare text differently past what they can hold: one answer.
+                    raise ValidationError(
+                        "is a Range bound no store can hold (a NUL or invalid Unicode)",
+                        field=name,
+                    )
+                out.append((column, op, text))
         else:
             out.append((column, "=", _filter_value(cls, name, value)))
     return out

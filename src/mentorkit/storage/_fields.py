@@ -70,6 +70,9 @@ def read_fields(
                 f"is not a field of {cls.__qualname__}", field="fields", value=name
             )
     if isinstance(store, BaseStore):
-        return store._select_fields(cls, names, _codec.terms(cls, filters))
+        where = _codec.terms(cls, filters)
+        if _codec.matches_nothing(where):
+            return []  # as find: a value no store can hold, in every store
+        return store._select_fields(cls, names, where)
     entities = store.find(cls, **filters) if filters else store.all(cls)
     return [tuple([getattr(e, name) for name in names]) for e in entities]
