@@ -165,7 +165,8 @@ def redefined(old: object, new: object) -> bool:
     Both are classes, or both plain functions, defined at module level in the same module
     under the same qualified name. Nothing made inside a function is (a qualified name with
     ``<locals>``: two closures or two classes one factory returns are two objects, however
-    alike their names), nor are two lambdas, nor anything else (a dotted path, a callable
+    alike their names), nor a wrapper (``functools.wraps`` copies the wrapped function's
+    name), nor are two lambdas, nor anything else (a dotted path, a callable
     object, a bound method: two objects' ``save`` methods share a name but are two
     callbacks). A registry may let such a definition take the old one's place without
     ``replace=True``.
@@ -175,6 +176,8 @@ def redefined(old: object, new: object) -> bool:
         or (inspect.isfunction(old) and inspect.isfunction(new))
     ):
         return False
+    if hasattr(old, "__wrapped__") or hasattr(new, "__wrapped__"):
+        return False  # functools.wraps copies the wrapped name: two wrappers are two callbacks
     names = [(getattr(x, "__module__", None), getattr(x, "__qualname__", None)) for x in (old, new)]
     qualname = names[0][1]
     return (

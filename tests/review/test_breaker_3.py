@@ -364,7 +364,6 @@ def _timed(fn):
     return wrapper
 
 
-@pytest.mark.xfail(strict=True, reason="redefined() judges by the __qualname__ wraps copied")
 def test_two_wrappers_of_one_function_are_two_callbacks():
     """Expected: ``hooks.register(event, _audited(_notify))`` then
     ``hooks.register(event, _timed(_notify))`` keeps both: they are two objects made inside
@@ -384,7 +383,6 @@ def test_two_wrappers_of_one_function_are_two_callbacks():
 # -- select_applicants: a hand-built report --------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="math.isfinite overflows on a huge int priority")
 def test_a_hand_built_report_with_a_huge_whole_priority_is_refused_naming_report():
     """Expected: a hand-built report is checked naming ``report`` (d8ad933), so a priority
     no float can hold (``10**400``) is refused with a ValidationError, or ranked. Actual:
@@ -408,7 +406,6 @@ def test_a_hand_built_report_with_a_huge_whole_priority_is_refused_naming_report
     assert chosen in ("report", ("ana",))
 
 
-@pytest.mark.xfail(strict=True, reason="math.isfinite of an int sum overflows")
 def test_whole_points_adding_up_beyond_a_float_are_refused_naming_rules():
     """Expected: points adding up beyond a float are refused naming ``rules`` (c5d98fc).
     Actual: two ``PriorityIfRated(points=10**308)`` (each accepted: a float holds 1e308)

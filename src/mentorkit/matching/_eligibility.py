@@ -323,7 +323,7 @@ def check_eligibility(
         exclusions = tuple(f"{name}: {o.reason}" for name, o in outcomes if not o.passed)
         passes = tuple(f"{name}: {o.reason}" for name, o in outcomes if o.passed)
         priority = sum(o.priority for _, o in outcomes)
-        if not math.isfinite(priority):  # finite points that add up beyond a float
+        if not _finite_number(priority):  # finite points that add up beyond a float
             raise ValidationError(
                 f"the rules' priority points add up beyond a float for {applicant.person_id!r}",
                 field="rules",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import TYPE_CHECKING
 
 import attrs
 
 from mentorkit.errors import NotFoundError, ValidationError
-from mentorkit.matching._eligibility import Decision, EligibilityReport
+from mentorkit.matching._eligibility import Decision, EligibilityReport, _finite_number
 from mentorkit.model import Cohort, Enrollment, EnrollmentStatus, Role
 from mentorkit.model._checks import store_reader as _check_reader
 
@@ -125,11 +124,7 @@ def _checked_report(report: object) -> EligibilityReport:
                 f"{where}.eligible must be true or false", field="report", value=pid
             )
         priority = decision.priority
-        if (
-            isinstance(priority, bool)
-            or not isinstance(priority, numbers.Real)
-            or not math.isfinite(priority)
-        ):
+        if not _finite_number(priority):
             raise ValidationError(
                 f"{where}.priority must be a finite number (got {priority!r})",
                 field="report",
