@@ -128,9 +128,6 @@ def _small_program(store_url):
         )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="graph headline withholds mentors/mentees that its top list enumerates"
-)
 def test_graph_headline_does_not_withhold_a_count_its_own_list_gives_away(
     tmp_path, monkeypatch, capsys
 ):

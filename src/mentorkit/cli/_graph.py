@@ -189,9 +189,15 @@ def render(
     roles = _roles(graph, policy)
     went_on = table.col_totals[True]
     went_share = rate(went_on, table.total, policy)
+    # A withheld count of mentors or mentees must not be bounded by the mentorships'
+    # count, nor enumerated by the top list (it would list every mentor).
+    few = isinstance(roles.row_totals[True], Suppressed) or isinstance(
+        roles.col_totals[True], Suppressed
+    )
+    ties = "* mentorships" if few else _plural(s["mentorships"], "mentorship")
     lines = [
         f"Mentorship graph: {cell_text(roles.total)} people, "
-        f"{_plural(s['mentorships'], 'mentorship')} ({s['first_start']} to {s['last_start']})",
+        f"{ties} ({s['first_start']} to {s['last_start']})",
         f"  mentors {cell_text(roles.row_totals[True])}, "
         f"mentees {cell_text(roles.col_totals[True])}, mentees who went on to mentor "
         + (f"{cell_text(went_on)} of {cell_text(table.total)} ({cell_text(went_share, 'rate')}) "
@@ -200,7 +206,8 @@ def render(
         f"problems: {s['problems']}",
         "",
     ]  # fmt: skip
-    lines += _top(graph, top=top, by=by, as_of=as_of)
+    hidden_mentors = isinstance(roles.row_totals[True], Suppressed)
+    lines += _top(graph, top=top, by=by, as_of=as_of, withhold=hidden_mentors, policy=policy)
     lines += ["", "Went on to mentor by the end of school year "
               f"+{within_years} (school years from 1 July), by cohort:"]  # fmt: skip
     windows = _windows(graph, within_years) if len(known) < len(rows) else {}
@@ -259,11 +266,15 @@ def _roles(graph: MentorshipGraph, policy: DisclosurePolicy) -> Crosstab:
     return _from_counts(counts, policy=policy, rows=[True, False], cols=[True, False])
 
 
-def _top(graph: MentorshipGraph, *, top: int, by: MetricName, as_of: dt.date | None) -> list[str]:
+def _top(
+    graph: MentorshipGraph, *, top: int, by: MetricName, as_of: dt.date | None,
+    withhold: bool = False, policy: DisclosurePolicy | None = None,
+) -> list[str]:  # fmt: skip
     """The top mentors (people with a mentee) by one metric, as lines.
 
     A ranking by students reached when none is recorded yet ranks nothing: the heading
-    says so (the mentors follow by id).
+    says so (the mentors follow by id). With ``withhold`` (the number of mentors is
+    withheld), a list that would hold every mentor is withheld too: it would count them.
     """
     mentors = [r for r in graph.metrics().top(len(graph), by=by) if r.fecundity > 0]
     heading = f"Top {top} by {by.replace('_', ' ')}:"
@@ -273,6 +284,11 @@ def _top(graph: MentorshipGraph, *, top: int, by: MetricName, as_of: dt.date | N
     lines = [heading]
     lines.append(f"  {'person':<14}{'name':<22}{'reach':>10}{'desc.':>7}{'depth':>6}"
                  f"{'mentees':>8}{'fertile':>8}{'g-idx':>6}")  # fmt: skip
+    if withhold and len(mentors) <= max(top, 0):
+        cells = policy.min_cell if policy is not None else 10
+        lines.append(f"  (withheld: it would list every mentor, and so how many there are, "
+                     f"fewer than {cells})")  # fmt: skip
+        return lines
     people = graph.people
     for r in mentors[: max(top, 0)]:
         name = people[r.person_id].name if r.person_id in people else ""
