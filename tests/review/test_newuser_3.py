@@ -229,7 +229,6 @@ def test_adherence_names_a_team_member_as_it_names_a_pair(tmp_path):
 # -- --capacity N is "over their records too", yet disagreeing records still stop it -----------
 
 
-@pytest.mark.xfail(strict=True, reason="match --capacity N refused by records it overrides")
 def test_capacity_option_overrides_records_even_when_they_disagree(tmp_path, monkeypatch, capsys):
     """The matching how-to: '--capacity N gives every mentor N, over their records too'.
 

@@ -197,6 +197,12 @@ def _from_store(
         people = [store.get(Person, i) for i in ids]
         framework = load_framework(program.framework_id) if program.framework_id else None
         assessments = [a for i in ids for a in store.find(Assessment, person_id=i)]
+    recorded: dict[str, int] = {}
+    if capacity is not None:  # --capacity N is every mentor's, over the records (even ones
+        # that disagree): they are set aside
+        recorded = {e.person_id: e.capacity for e in enrollments if e.capacity is not None}
+        enrollments = [attrs.evolve(e, capacity=None) if e.capacity is not None else e
+                       for e in enrollments]  # fmt: skip
     mentees, mentors = cohort_profiles(
         cohort.id,
         people=people,
@@ -205,14 +211,18 @@ def _from_store(
         framework=framework,
         statuses=statuses,
     )
-    # The mentors whose counted enrolments record a capacity (cohort_profiles used it).
-    _, on_record = cohort_profiles(
-        cohort.id,
-        people=people,
-        enrollments=[e for e in enrollments if e.capacity is not None],
-        statuses=statuses,
-    )
-    recorded = {m.person_id: m.capacity for m in on_record}
+    if capacity is None:
+        # The mentors whose counted enrolments record a capacity (cohort_profiles used it).
+        _, on_record = cohort_profiles(
+            cohort.id,
+            people=people,
+            enrollments=[e for e in enrollments if e.capacity is not None],
+            statuses=statuses,
+        )
+        recorded = {m.person_id: m.capacity for m in on_record}
+    else:  # the records of the mentors counted, overridden
+        counted = {m.person_id for m in mentors}
+        recorded = {pid: n for pid, n in recorded.items() if pid in counted}
     mentors, places = _places(len(mentees), mentors, recorded, capacity)
     waiting = _waiting(enrollments, mentees, statuses)
     if waiting:
