@@ -149,7 +149,6 @@ def test_graph_headline_does_not_withhold_a_count_its_own_list_gives_away(
 # -- coaching cycles: a misspelt artefact read back as "nothing recorded" -----------------------
 
 
-@pytest.mark.xfail(strict=True, reason="evidence_for returns {} for a misspelt artefact")
 def test_evidence_for_a_misspelt_artefact_is_refused_as_record_and_dimensions_are():
     """record() and dimensions() refuse 'recalibraton_review', naming the artefacts there are.
 

@@ -10,7 +10,7 @@ import attrs
 
 from mentorkit.cycles._definition import CycleDefinition
 from mentorkit.cycles._smartie import SmartieRules, check_smartie
-from mentorkit.errors import TransitionError, ValidationError
+from mentorkit.errors import NotFoundError, TransitionError, ValidationError
 from mentorkit.model import ActionPlan, Entity, Goal
 from mentorkit.model import _checks as c
 from mentorkit.model._checks import lenient as _lenient
@@ -389,18 +389,27 @@ class CoachingCycle(Entity):
             was recorded without dimensions (read that from ``rounds``) or not at all.
 
         Raises:
-            ValidationError: ``artefact`` is not a non-empty name, or ``round`` is not a
-                round of this cycle (1 to ``self.round``).
+            ValidationError: ``artefact`` is not a non-empty name, no phase of the cycle's
+                definition requires it (when the definition is at hand; the message lists
+                the artefacts there are), or ``round`` is not a round of this cycle (1 to
+                ``self.round``).
 
         Examples:
             >>> import datetime as dt
             >>> from mentorkit.cycles import load_cycle
             >>> cycle = load_cycle("cycle-of-inquiry").start(
             ...     id="cc-1", person_id="p-1", started=dt.datetime(2024, 9, 2, tzinfo=dt.UTC))
-            >>> cycle.evidence_for("data_review")
+            >>> cycle.evidence_for("survey_results")
             {}
         """
         _check_artefact(artefact)
+        if artefact not in BUILT_IN_ARTEFACTS:
+            try:  # a misspelt artefact is refused as record() refuses it, not read as empty
+                known = self._definition(None)
+            except NotFoundError:  # a definition this process does not have: read as stored
+                known = None
+            if known is not None:
+                _check_required(artefact, known)
         number = self.round if round is None else round
         if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= self.round:
             raise ValidationError(
