@@ -186,7 +186,6 @@ def test_one_pair_is_said_in_the_singular():
 # -- adherence names the people of a pair, but not of a team ------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="adherence prints a team member's id only")
 def test_adherence_names_a_team_member_as_it_names_a_pair(tmp_path):
     """On examples/programs/oeib.py's store, the CLI prints 'individual meeting (ap-3)'.
 

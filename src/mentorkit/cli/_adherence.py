@@ -73,17 +73,20 @@ def _blank(value: int | None) -> object:
 
 
 def _names(store: Any, cohort_id: str) -> dict[str, str]:
-    """What a lead knows the cohort's pairs and people by: names, with their ids.
+    """What a lead knows the cohort's pairs, teams and people by: names, with their ids.
 
     ``ms-12`` -> ``Ana Ruiz with Kim Lee (ms-12)``; ``p-3`` -> ``Kim Lee (p-3)``: ready to
     paste into an email, and still findable in the CSV (which keeps the ids).
     """
     from mentorkit.errors import NotFoundError
-    from mentorkit.model import Mentorship, Person
+    from mentorkit.model import Engagement, Mentorship, Person
 
     pairs = store.find(Mentorship, cohort_id=cohort_id)
+    teams = store.find(Engagement, cohort_id=cohort_id)
     people: dict[str, str] = {}
-    for pid in sorted({p for m in pairs for p in (m.mentor_id, m.mentee_id)}):
+    ids = {p for m in pairs for p in (m.mentor_id, m.mentee_id)}
+    ids |= {p for t in teams for p in (t.coach_id, *(m.person_id for m in t.members))}
+    for pid in sorted(ids):
         try:
             people[pid] = store.get(Person, pid).name
         except NotFoundError:
@@ -92,4 +95,7 @@ def _names(store: Any, cohort_id: str) -> dict[str, str]:
     for m in pairs:
         if m.mentee_id in people and m.mentor_id in people:
             names[m.id] = f"{people[m.mentee_id]} with {people[m.mentor_id]} ({m.id})"
+    for t in teams:  # a team by its coach: "coached by Kim Lee (team-3)"
+        if t.coach_id in people:
+            names[t.id] = f"coached by {people[t.coach_id]} ({t.id})"
     return names
