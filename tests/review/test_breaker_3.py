@@ -212,7 +212,6 @@ def test_holding_every_planned_meeting_leaves_no_period_short(per, times, start)
 # -- mentorkit calendar: the default file of a stored cohort id ----------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="'<id>.ics' can exceed the file-name limit")
 def test_the_calendar_default_file_of_a_long_cohort_id_can_be_written(
     tmp_path, monkeypatch, capsys
 ):

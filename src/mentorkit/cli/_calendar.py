@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 from typing import Any
 
@@ -135,7 +136,13 @@ def calendar_file(cohort_id: str) -> str:
     """The calendar's default file: ``<cohort>.ics`` in the current folder, whatever the id.
 
     A path separator in the id (``../x``, ``a/b``) is written as ``_``, so the file never
-    lands outside the current folder.
+    lands outside the current folder; an id too long for a file name is cut, with a short
+    hash of the whole id so two long ids do not share a file.
     """
     name = "".join("_" if ch in "/\\" or ch == os.sep else ch for ch in cohort_id)
+    if len(name.encode("utf-8", "surrogatepass")) > 200:  # file names hold 255 bytes
+        digest = hashlib.sha256(cohort_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        while len(name.encode("utf-8", "surrogatepass")) > 180:
+            name = name[:-1]
+        name = f"{name}-{digest}"
     return f"{name}.ics"
