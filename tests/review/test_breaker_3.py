@@ -422,7 +422,6 @@ def test_whole_points_adding_up_beyond_a_float_are_refused_naming_rules():
 # -- cycles: an artefact two phases review by different dimensions -------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="_reviewed takes the first phase requiring the artefact")
 def test_the_second_phase_reviewing_an_artefact_can_record_its_own_dimensions():
     """Expected: a definition whose phases ``a`` (reviews x, y) and ``b`` (reviews z) both
     require ``review`` is either refused when defined, or lets a cycle record ``review`` by

@@ -182,13 +182,18 @@ def _check_required(artefact: str, definition: CycleDefinition) -> None:
         )
 
 
-def _reviewed(artefact: str, definition: CycleDefinition) -> tuple[str, tuple[str, ...]]:
+def _reviewed(
+    artefact: str, definition: CycleDefinition, current: str | None = None
+) -> tuple[str, tuple[str, ...]]:
     """The phase that requires ``artefact`` and the dimensions it reviews it by.
 
-    The first phase requiring it that names reviews; else the first requiring it, with none.
+    The ``current`` phase, when it requires it and names reviews (two phases may review
+    one artefact by dimensions of their own); else the first phase requiring it that names
+    reviews; else the first requiring it, with none.
     """
     requiring = [p for p in definition.phases if artefact in p.requires]
-    for phase in requiring:
+    here = [p for p in requiring if p.id == current and any(p.reviews)]
+    for phase in (*here, *requiring):
         if any(phase.reviews):
             return phase.id, phase.reviews
     return (requiring[0].id if requiring else ""), ()
@@ -500,7 +505,7 @@ class CoachingCycle(Entity):
         _check_required(artefact, cycle)
         if dimension is None:
             return attrs.evolve(self, evidence={**self.evidence, artefact: ref})
-        phase, allowed = _reviewed(artefact, cycle)
+        phase, allowed = _reviewed(artefact, cycle, self.phase)
         if not allowed:
             raise ValidationError(
                 f"is not reviewed by dimension: {artefact!r} is required by phase {phase!r}, "
@@ -523,8 +528,9 @@ class CoachingCycle(Entity):
     ) -> tuple[str, ...]:
         """The review dimensions ``artefact`` may be recorded by (see ``record``).
 
-        The ``reviews`` of the first phase that requires ``artefact`` and names any: the
-        artefact that phase reviews dimension by dimension. Empty for an artefact recorded
+        The ``reviews`` of the cycle's current phase when it requires ``artefact`` and names
+        any, else of the first phase that does: the artefact that phase reviews dimension by
+        dimension. Empty for an artefact recorded
         whole (its phase names no reviews) and for the built-in artefacts read from the goal
         and action plan.
 
@@ -551,7 +557,7 @@ class CoachingCycle(Entity):
         if artefact in BUILT_IN_ARTEFACTS:
             return ()
         _check_required(artefact, cycle)
-        return tuple(d for d in _reviewed(artefact, cycle)[1] if d)
+        return tuple(d for d in _reviewed(artefact, cycle, self.phase)[1] if d)
 
     def _lacks(self, artefact: str, rules: SmartieRules) -> str | None:
         """Why ``artefact`` is not there yet, or ``None`` when it is."""
