@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import os
 import sqlite3
-import uuid
 
 import pytest
 
@@ -259,46 +258,26 @@ def test_register_matcher_refuses_another_class_from_one_factory():
 DSN = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
 
 
-@pytest.fixture
-def schema_dsn():
-    if not DSN:
-        pytest.skip("needs MENTORKIT_TEST_POSTGRES_DSN")
-    psycopg = pytest.importorskip("psycopg")
-
-    schema = f"mk_review2_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(DSN, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"the PostgreSQL server is unreachable: {exc}")
-    try:
-        sep = "&" if "?" in DSN else "?"
-        yield f"{DSN}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
-
-
-def test_postgres_get_with_a_surrogate_id_is_not_a_raw_error(schema_dsn):
-    with mk.open_store(schema_dsn) as store, pytest.raises((mk.NotFoundError, mk.ValidationError)):
+def test_postgres_get_with_a_surrogate_id_is_not_a_raw_error(schema_url):
+    with mk.open_store(schema_url) as store, pytest.raises((mk.NotFoundError, mk.ValidationError)):
         store.get(mk.Cohort, "coh-\udcff")
 
 
-def test_cli_cohort_not_in_utf8_on_postgres_is_one_line(schema_dsn, monkeypatch, capsys):
+def test_cli_cohort_not_in_utf8_on_postgres_is_one_line(schema_url, monkeypatch, capsys):
     """``mentorkit adherence --cohort $'\\xff'`` (a Latin-1 terminal typing 'é') with
     MENTORKIT_STORE on PostgreSQL. Expected: exit 1, one line ('no cohort ...'), as on
     SQLite. Actual: a psycopg traceback ending in UnicodeEncodeError."""
-    with mk.open_store(schema_dsn) as store:
+    with mk.open_store(schema_url) as store:
         store.put(mk.Program(id="p", name="P"))
-    monkeypatch.setenv("MENTORKIT_STORE", schema_dsn)
+    monkeypatch.setenv("MENTORKIT_STORE", schema_url)
     code = main(["adherence", "--cohort", "\udcff"])
     err = capsys.readouterr().err
     assert code == 1
     assert len(err.strip().splitlines()) == 1, err
 
 
-def test_postgres_lookup_with_a_nul_agrees_with_the_other_stores(schema_dsn):
-    with mk.open_store(schema_dsn) as store:
+def test_postgres_lookup_with_a_nul_agrees_with_the_other_stores(schema_url):
+    with mk.open_store(schema_url) as store:
         store.put(mk.Person(id="p", name="A"))
         with pytest.raises((mk.NotFoundError, mk.ValidationError)):
             store.get(mk.Person, "a\x00b")
@@ -353,7 +332,7 @@ def test_report_outcomes_as_of_a_day_before_every_cohort_counts_no_mentee():
     assert all(row.mentees == 0 for row in table)
 
 
-def test_a_registered_index_on_free_text_agrees_between_sqlite_and_postgres(schema_dsn, tmp_path):
+def test_a_registered_index_on_free_text_agrees_between_sqlite_and_postgres(schema_url, tmp_path):
     """The 255-character cap (ids, protocol) exists because PostgreSQL's index entries are
     bounded; an index registered on free text (``register_index("award", "name", ...)``)
     escapes it. Expected: both stores keep it, or both refuse with a ValidationError naming
@@ -371,7 +350,7 @@ def test_a_registered_index_on_free_text_agrees_between_sqlite_and_postgres(sche
     register_index("award", "name", "cohort_id", "person_id", replace=True)
     try:
         outcomes = []
-        for url in (f"sqlite:///{tmp_path / 'a.db'}", schema_dsn):
+        for url in (f"sqlite:///{tmp_path / 'a.db'}", schema_url):
             with mk.open_store(url) as store:
                 try:
                     store.put(award)

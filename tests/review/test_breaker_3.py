@@ -6,7 +6,6 @@ mark with the fix. Each docstring says what was expected and what happened.
 
 import copy
 import os
-import uuid
 
 import attrs
 import pytest
@@ -17,26 +16,6 @@ from mentorkit.storage import Range, _codec, read_fields
 
 DSN = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
 BAD_KEYS = ["a\x00b", "a\ud800b"]  # a NUL, a lone surrogate: no store can hold either
-
-
-@pytest.fixture
-def schema_dsn():
-    if not DSN:
-        pytest.skip("needs MENTORKIT_TEST_POSTGRES_DSN")
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg.conninfo import make_conninfo
-
-    schema = f"mk_review3_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(DSN, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"the PostgreSQL server is unreachable: {exc}")
-    try:
-        yield make_conninfo(DSN, options=f"-c search_path={schema}")
-    finally:
-        with psycopg.connect(DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def _stores(tmp_path, schema_dsn):

@@ -8,33 +8,12 @@ write an id or indexed value of more than 255 characters (data stored before sti
 import os
 import random
 import string
-import uuid
 
 import pytest
 
 import mentorkit as mk
 
 DSN = os.environ.get("MENTORKIT_TEST_POSTGRES_DSN", "")
-
-
-@pytest.fixture
-def schema_dsn():
-    if not DSN:
-        pytest.skip("needs MENTORKIT_TEST_POSTGRES_DSN")
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg.conninfo import make_conninfo
-
-    schema = f"mk_review_{uuid.uuid4().hex[:12]}"
-    try:
-        with psycopg.connect(DSN, autocommit=True, connect_timeout=10) as conn:
-            conn.execute(f"CREATE SCHEMA {schema}")
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"the PostgreSQL server is unreachable: {exc}")
-    try:
-        yield make_conninfo(DSN, options=f"-c search_path={schema}")
-    finally:
-        with psycopg.connect(DSN, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.mark.parametrize("field", ["id", "org_unit_id"])
